@@ -1,0 +1,121 @@
+//! The browser side of live updates: an `EventSource` on `/api/v1/events`, and a short
+//! sound cue for agents (SPEC P5). Browser-only: called from effects, which never run on
+//! the server.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::{closure::Closure, JsCast};
+
+/// Where the live connection stands, shown to the agent and used by the browser tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveState {
+    Connecting,
+    Open,
+    Reconnecting,
+}
+
+impl LiveState {
+    pub fn code(self) -> &'static str {
+        match self {
+            LiveState::Connecting => "connecting",
+            LiveState::Open => "open",
+            LiveState::Reconnecting => "reconnecting",
+        }
+    }
+}
+
+/// An open subscription; dropping it closes the connection and frees the callbacks.
+pub struct Subscription {
+    source: web_sys::EventSource,
+    _callbacks: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.source.close();
+    }
+}
+
+/// Subscribes to one named server event. `on_state` hears about (re)connections; the
+/// browser reconnects by itself after a network failure.
+pub fn subscribe(
+    url: &str,
+    event: &str,
+    mut on_data: impl FnMut(String) + 'static,
+    on_state: impl Fn(LiveState) + 'static,
+) -> Option<Subscription> {
+    let source = web_sys::EventSource::new(url).ok()?;
+    let on_state = std::rc::Rc::new(on_state);
+
+    let message = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+        if let Some(data) = e
+            .dyn_ref::<web_sys::MessageEvent>()
+            .and_then(|m| m.data().as_string())
+        {
+            on_data(data);
+        }
+    });
+    let opened = {
+        let on_state = on_state.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| on_state(LiveState::Open))
+    };
+    let failed =
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| on_state(LiveState::Reconnecting));
+
+    source
+        .add_event_listener_with_callback(event, message.as_ref().unchecked_ref())
+        .ok()?;
+    source.set_onopen(Some(opened.as_ref().unchecked_ref()));
+    source.set_onerror(Some(failed.as_ref().unchecked_ref()));
+    Some(Subscription {
+        source,
+        _callbacks: vec![message, opened, failed],
+    })
+}
+
+thread_local! {
+    static AUDIO: RefCell<Option<web_sys::AudioContext>> = const { RefCell::new(None) };
+}
+
+/// Browsers only let a page make sound after the user has interacted with it, so the agent
+/// turns the cue on once per shift with a click; that click creates the audio context.
+pub fn enable_sound() -> bool {
+    AUDIO.with(|audio| {
+        let mut audio = audio.borrow_mut();
+        if audio.is_none() {
+            *audio = web_sys::AudioContext::new().ok();
+        }
+        if let Some(ctx) = audio.as_ref() {
+            let _ = ctx.resume();
+        }
+        audio.is_some()
+    })
+}
+
+/// Two short rising tones: noticeable across a call-centre floor, not alarming.
+/// (Alarms will get their own, more insistent sound.)
+pub fn chime() {
+    AUDIO.with(|audio| {
+        let audio = audio.borrow();
+        let Some(ctx) = audio.as_ref() else { return };
+        let start = ctx.current_time();
+        for (i, freq) in [660.0_f32, 880.0].into_iter().enumerate() {
+            let at = start + i as f64 * 0.18;
+            let (Ok(osc), Ok(gain)) = (ctx.create_oscillator(), ctx.create_gain()) else {
+                return;
+            };
+            osc.frequency().set_value(freq);
+            let _ = gain.gain().set_value_at_time(0.0001, at);
+            let _ = gain
+                .gain()
+                .exponential_ramp_to_value_at_time(0.25, at + 0.02);
+            let _ = gain
+                .gain()
+                .exponential_ramp_to_value_at_time(0.0001, at + 0.16);
+            let _ = osc.connect_with_audio_node(&gain);
+            let _ = gain.connect_with_audio_node(&ctx.destination());
+            let _ = osc.start_with_when(at);
+            let _ = osc.stop_with_when(at + 0.17);
+        }
+    });
+}

@@ -1,0 +1,59 @@
+//! Time is injected: deadlines, tracking-number dates and (later) SLA lights read a clock
+//! that tests can set, so no test sleeps to wait for a deadline.
+
+use std::sync::Mutex;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+
+    /// The calendar date in the city (China Standard Time, UTC+8, no daylight saving).
+    fn local_date(&self) -> NaiveDate {
+        self.now().with_timezone(&china_offset()).date_naive()
+    }
+}
+
+pub fn china_offset() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock that stands still until moved.
+pub struct FixedClock(Mutex<DateTime<Utc>>);
+
+impl FixedClock {
+    pub fn new(at: DateTime<Utc>) -> FixedClock {
+        FixedClock(Mutex::new(at))
+    }
+
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().expect("clock lock") = at;
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().expect("clock lock")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_local_date_turns_at_midnight_in_china_not_in_utc() {
+        let clock = FixedClock::new("2026-11-23T15:59:59Z".parse().unwrap());
+        assert_eq!(clock.local_date().to_string(), "2026-11-23");
+        clock.set("2026-11-23T16:00:00Z".parse().unwrap());
+        assert_eq!(clock.local_date().to_string(), "2026-11-24");
+    }
+}

@@ -1,0 +1,23 @@
+//! Errors of the service layer. The HTTP layer maps them to status codes; the UI shows
+//! `Invalid` next to the fields.
+
+use hotline_domain::FieldErrors;
+
+use crate::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The input was refused; nothing was stored.
+    #[error("invalid input: {0}")]
+    Invalid(FieldErrors),
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<FieldErrors> for ServiceError {
+    fn from(errors: FieldErrors) -> Self {
+        ServiceError::Invalid(errors)
+    }
+}

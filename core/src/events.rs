@@ -1,0 +1,130 @@
+//! Live events for open browsers (new web requests now; alarms and reminders later).
+//!
+//! Every server instance keeps a local broadcast channel that its SSE connections read.
+//! On SQLite there is one instance, so publishing is a local send. On PostgreSQL several
+//! instances may serve the same city: publishing is a `NOTIFY`, and each instance's
+//! listener task feeds what it hears into its local channel, its own events included, so
+//! every agent sees every event exactly once whichever instance they are connected to.
+
+use hotline_domain::RequestSummary;
+use serde::{Deserialize, Serialize};
+use sqlx::postgres::{PgListener, PgPool};
+use tokio::sync::broadcast;
+
+/// The PostgreSQL channel the instances talk on.
+pub const PG_CHANNEL: &str = "hotline_events";
+
+/// Request text in an event is cut to this many characters: NOTIFY payloads are limited to
+/// 8000 bytes and the list shows an excerpt anyway.
+pub const EXCERPT_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+pub enum Event {
+    /// A citizen filed a request on the web; every online agent should see it at once.
+    RequestFiled(RequestSummary),
+}
+
+impl Event {
+    /// The SSE event name, so browsers can listen for one kind.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::RequestFiled(_) => "request_filed",
+        }
+    }
+
+    pub fn request_filed(mut summary: RequestSummary) -> Event {
+        if summary.content.chars().count() > EXCERPT_CHARS {
+            summary.content = summary
+                .content
+                .chars()
+                .take(EXCERPT_CHARS)
+                .collect::<String>()
+                + "…";
+        }
+        Event::RequestFiled(summary)
+    }
+}
+
+#[derive(Clone)]
+enum Fanout {
+    Local,
+    Postgres(PgPool),
+}
+
+#[derive(Clone)]
+pub struct EventBus {
+    local: broadcast::Sender<Event>,
+    fanout: Fanout,
+}
+
+impl EventBus {
+    /// An event bus for a single instance (the SQLite default, and tests).
+    pub fn local() -> EventBus {
+        EventBus {
+            local: broadcast::channel(1024).0,
+            fanout: Fanout::Local,
+        }
+    }
+
+    /// An event bus whose events travel through PostgreSQL to every instance.
+    pub async fn postgres(pool: PgPool) -> Result<EventBus, sqlx::Error> {
+        let bus = EventBus {
+            local: broadcast::channel(1024).0,
+            fanout: Fanout::Postgres(pool.clone()),
+        };
+        let mut listener = PgListener::connect_with(&pool).await?;
+        listener.listen(PG_CHANNEL).await?;
+        let local = bus.local.clone();
+        tokio::spawn(async move {
+            loop {
+                // `recv` reconnects by itself after a dropped connection; an error here
+                // means reconnecting failed, so wait and try again rather than go deaf.
+                match listener.recv().await {
+                    Ok(note) => match serde_json::from_str::<Event>(note.payload()) {
+                        Ok(event) => {
+                            let _ = local.send(event);
+                        }
+                        Err(e) => tracing::warn!(error = %e, "ignoring malformed event payload"),
+                    },
+                    Err(e) => {
+                        tracing::warn!(error = %e, "event listener lost PostgreSQL; retrying");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(bus)
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.local.subscribe()
+    }
+
+    /// Publishes after the write it reports has been committed. A failure to publish is
+    /// logged, not returned: the write stands, and agents' lists reload on reconnect.
+    pub async fn publish(&self, event: Event) {
+        match &self.fanout {
+            Fanout::Local => {
+                let _ = self.local.send(event);
+            }
+            Fanout::Postgres(pool) => {
+                let payload = match serde_json::to_string(&event) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        tracing::error!(error = %e, "event not serialisable");
+                        return;
+                    }
+                };
+                if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(PG_CHANNEL)
+                    .bind(payload)
+                    .execute(pool)
+                    .await
+                {
+                    tracing::error!(error = %e, "NOTIFY failed; event not delivered live");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! The platform's back end, without HTTP: services, storage, live events, seed data.
+//!
+//! The server binary and the server functions of the UI both reach the platform through
+//! [`Hotline`], so a rule lives in exactly one place whichever door a request comes in by.
+
+pub mod clock;
+pub mod error;
+pub mod events;
+pub mod requests;
+pub mod seed;
+pub mod store;
+pub mod testing;
+
+use std::sync::Arc;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::ServiceError;
+pub use events::{Event, EventBus};
+pub use store::{Store, StoreError};
+
+/// Everything a request handler needs: storage, the live event bus and the clock.
+#[derive(Clone)]
+pub struct Hotline {
+    pub store: Arc<dyn Store>,
+    pub events: EventBus,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Hotline {
+    pub fn new(store: Arc<dyn Store>, events: EventBus, clock: Arc<dyn Clock>) -> Hotline {
+        Hotline {
+            store,
+            events,
+            clock,
+        }
+    }
+}
+
+/// Opens the database named by `url` (`sqlite://…` or `postgres://…`) with the event bus
+/// that fits it: local for SQLite, LISTEN/NOTIFY for PostgreSQL.
+pub async fn open(url: &str, clock: Arc<dyn Clock>) -> Result<Hotline, StoreError> {
+    if url.starts_with("sqlite:") {
+        let store = store::SqliteStore::connect(url).await?;
+        Ok(Hotline::new(Arc::new(store), EventBus::local(), clock))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let store = store::PgStore::connect(url).await?;
+        let events = EventBus::postgres(store.pool().clone()).await?;
+        Ok(Hotline::new(Arc::new(store), events, clock))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_string()))
+    }
+}
+
+impl Hotline {
+    /// Brings the database up to date: migrations, then the code tables if they are empty.
+    pub async fn prepare(&self) -> Result<(), seed::SeedError> {
+        self.store.migrate().await?;
+        seed::load_code_tables(self.store.as_ref()).await
+    }
+
+    /// Loads the demo data set unless the database already holds cases or registries.
+    /// Returns whether it loaded anything.
+    pub async fn load_demo_if_empty(
+        &self,
+        size: seed::demo::DemoSize,
+    ) -> Result<bool, seed::SeedError> {
+        let counts = self.store.counts().await?;
+        if counts.cases > 0 || counts.vendors > 0 || counts.elderly > 0 {
+            return Ok(false);
+        }
+        let demo = seed::demo::generate(seed::demo::DEMO_SEED, self.clock.now(), size)?;
+        self.store.insert_demo(&demo).await?;
+        tracing::info!(
+            vendors = demo.vendors.len(),
+            providers = demo.providers.len(),
+            elderly = demo.elderly.len(),
+            cases = demo.cases.len(),
+            "demo data loaded"
+        );
+        Ok(true)
+    }
+}

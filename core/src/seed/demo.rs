@@ -1,0 +1,1025 @@
+//! A deterministic demo data set: vendors, skilled individuals and volunteers, elderly
+//! people and two months of past cases, placed inside the real Xianyang districts.
+//!
+//! Same seed and same day give the same data, so a screenshot or a bug report made on one
+//! machine can be reproduced on another. The people are invented; the places are real.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use hotline_domain::{CaseStatus, CaseType, Category, Channel, TrackingNumber};
+
+use super::{DistrictShape, Point, SeedError};
+use crate::clock::china_offset;
+use crate::store::RegionSeed;
+
+/// How big the demo city is. The defaults fill every list and the map without making the
+/// first start slow.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoSize {
+    pub vendors: usize,
+    pub providers: usize,
+    pub elderly: usize,
+    pub past_cases: usize,
+    /// Web requests still waiting for an agent, so the agents' list is not empty.
+    pub waiting_requests: usize,
+}
+
+impl Default for DemoSize {
+    fn default() -> Self {
+        DemoSize {
+            vendors: 420,
+            providers: 260,
+            elderly: 1800,
+            past_cases: 900,
+            waiting_requests: 6,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoVendor {
+    pub name: String,
+    pub kind: String,
+    pub district_code: String,
+    pub street_code: Option<String>,
+    pub address: String,
+    pub phone: String,
+    pub contact_name: String,
+    pub hotline: Option<String>,
+    pub status: String,
+    pub credit_grade: String,
+    pub franchise_type: String,
+    pub staff_count: i32,
+    pub registered_capital: i64,
+    pub home_care: bool,
+    pub volunteer: bool,
+    pub lon: f64,
+    pub lat: f64,
+    pub created_at: DateTime<Utc>,
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoProvider {
+    pub name: String,
+    pub kind: String,
+    pub service_mode: String,
+    pub support_system: String,
+    pub district_code: String,
+    pub phone: String,
+    pub skill_code: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoElderly {
+    pub name: String,
+    pub gender: String,
+    pub birth_date: NaiveDate,
+    pub id_number: String,
+    pub identity_category: String,
+    pub service_card_no: String,
+    pub district_code: String,
+    pub street_code: Option<String>,
+    pub village_code: Option<String>,
+    pub address: String,
+    pub phone: Option<String>,
+    pub onekey_phone: Option<String>,
+    pub health_notes: Option<String>,
+    pub medications: Option<String>,
+    pub contact_name: String,
+    pub contact_relation: String,
+    pub contact_phone: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoCaseEvent {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub kind: String,
+    pub from: Option<CaseStatus>,
+    pub to: Option<CaseStatus>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoCase {
+    pub tracking_number: TrackingNumber,
+    pub channel: Channel,
+    pub case_type: Option<CaseType>,
+    pub status: CaseStatus,
+    pub category_code: String,
+    pub content: String,
+    pub contact_name: Option<String>,
+    pub phone: String,
+    pub anonymous: bool,
+    pub district_code: Option<String>,
+    pub address: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub events: Vec<DemoCaseEvent>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DemoData {
+    pub vendors: Vec<DemoVendor>,
+    pub providers: Vec<DemoProvider>,
+    pub elderly: Vec<DemoElderly>,
+    pub cases: Vec<DemoCase>,
+}
+
+impl DemoData {
+    /// The highest tracking-number sequence used per day, so that requests filed after the
+    /// demo is loaded continue the numbering instead of colliding with it.
+    pub fn counters(&self) -> Vec<(String, i64)> {
+        let mut max: BTreeMap<String, i64> = BTreeMap::new();
+        for c in &self.cases {
+            let (date, seq) = c.tracking_number.as_str().split_at(8);
+            let seq: i64 = seq.parse().unwrap_or(0);
+            let entry = max.entry(format!("tracking:{date}")).or_default();
+            *entry = (*entry).max(seq);
+        }
+        max.into_iter().collect()
+    }
+}
+
+/// SplitMix64: tiny, fast, and the same sequence on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next() % (hi - lo + 1) as u64) as i64
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
+    "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹",
+    "袁", "邓", "许", "傅", "沈", "曾", "彭", "吕", "苏", "卢", "蒋", "蔡", "贾", "丁", "魏", "薛",
+    "雷", "党", "寇", "同", "屈", "惠",
+];
+const GIVEN_MALE: &[&str] = &[
+    "建国", "志强", "国强", "建军", "海军", "卫东", "振华", "文斌", "德胜", "永刚", "明亮", "俊杰",
+    "宏伟", "利民", "兴旺", "长生", "保平", "春生", "铁柱", "新民", "伟", "军", "勇", "涛", "斌",
+];
+const GIVEN_FEMALE: &[&str] = &[
+    "秀英", "桂英", "秀兰", "玉兰", "桂兰", "凤英", "淑珍", "丽娟", "红梅", "海燕", "春花", "翠萍",
+    "秀芳", "慧敏", "雪梅", "静", "丽", "敏", "娟", "芳", "霞", "燕", "玲", "萍", "婷",
+];
+const ROADS: &[&str] = &[
+    "人民路",
+    "渭阳路",
+    "世纪大道",
+    "文林路",
+    "乐育路",
+    "中华路",
+    "玉泉路",
+    "朝阳路",
+    "西兰路",
+    "彩虹路",
+    "胜利街",
+    "团结路",
+    "民生路",
+    "建设路",
+    "新兴路",
+    "北环路",
+    "东风路",
+    "迎宾大道",
+];
+const TRADE_WORDS: &[&str] = &[
+    "安康",
+    "惠民",
+    "家和",
+    "福顺",
+    "康乐",
+    "邻里",
+    "暖阳",
+    "诚信",
+    "秦川",
+    "渭水",
+    "丰泰",
+    "顺达",
+    "好帮手",
+    "乐居",
+    "同心",
+    "鑫源",
+    "长乐",
+    "金桥",
+    "宜家",
+    "万家",
+];
+const HEALTH: &[(&str, &str)] = &[
+    ("高血压", "苯磺酸氨氯地平片 5mg 每日一次"),
+    ("2型糖尿病", "二甲双胍缓释片 0.5g 每日两次"),
+    (
+        "冠心病，曾放支架",
+        "阿司匹林肠溶片 100mg 每日一次；随身携带硝酸甘油",
+    ),
+    ("慢性阻塞性肺疾病", "噻托溴铵吸入剂 每日一次"),
+    ("轻度认知障碍，易走失", "多奈哌齐 5mg 每晚一次"),
+    ("脑梗后遗症，左侧肢体活动不便", "氯吡格雷 75mg 每日一次"),
+    ("骨质疏松，曾髋部骨折", "碳酸钙 D3 片 每日一次"),
+    ("白内障术后，视力差", "妥布霉素地塞米松滴眼液"),
+    ("听力下降，佩戴助听器", ""),
+    ("帕金森病", "多巴丝肼片 每日三次"),
+];
+const IDENTITY: &[&str] = &[
+    "普通",
+    "低保",
+    "空巢",
+    "独居",
+    "失能",
+    "高龄",
+    "优抚对象",
+    "五保",
+];
+const RELATIONS: &[&str] = &["儿子", "女儿", "儿媳", "女婿", "孙子", "侄子", "社区网格员"];
+
+/// Request texts that citizens actually send, each with the catalogue words it belongs to.
+const REQUESTS: &[(&[&str], &str)] = &[
+    (
+        &["保洁", "清洁", "家政"],
+        "家里刚装修完，想找正规家政公司做一次开荒保洁，请推荐附近评价好的。",
+    ),
+    (
+        &["搬家"],
+        "下周六从{road}搬到新小区，两室一厅，需要搬家公司，请帮忙联系报价。",
+    ),
+    (
+        &["开锁"],
+        "钥匙锁在屋里了，老人在门外等着，请尽快联系有资质的开锁师傅。",
+    ),
+    (
+        &["管道", "疏通"],
+        "厨房下水道堵塞，污水倒灌，请派人上门疏通。",
+    ),
+    (
+        &["家电", "空调"],
+        "空调不制冷，外机有异响，想找售后维修点上门检修。",
+    ),
+    (
+        &["月嫂", "育婴", "保姆"],
+        "家里老人瘫痪在床，想请一位住家保姆，要求有护理经验。",
+    ),
+    (
+        &["水", "供水"],
+        "{road}一带从早上开始停水，没有接到通知，请问什么时候恢复供水？",
+    ),
+    (
+        &["燃气", "天然气"],
+        "楼道里闻到明显燃气味，担心泄漏，请尽快派人检查。",
+    ),
+    (
+        &["供暖", "暖气"],
+        "已经开始供暖，但家里暖气片不热，室温只有十二度。",
+    ),
+    (
+        &["电", "供电"],
+        "小区频繁停电，一天停了三次，家里冰箱里的药品都坏了。",
+    ),
+    (
+        &["路灯", "照明"],
+        "{road}路灯坏了一个多月，晚上很黑，老人孩子出行不安全。",
+    ),
+    (
+        &["噪音", "噪声"],
+        "附近工地夜里十二点以后还在施工，噪音很大，严重影响休息。",
+    ),
+    (
+        &["垃圾", "环卫"],
+        "小区门口垃圾好几天没人清运，气味很大，请督促处理。",
+    ),
+    (
+        &["占道", "摊"],
+        "{road}人行道被摊贩长期占用，行人只能走机动车道。",
+    ),
+    (
+        &["物业"],
+        "物业费年年涨，电梯坏了半个月没人修，请相关部门监督。",
+    ),
+    (
+        &["公交", "交通"],
+        "希望增开早高峰的公交班次，等车时间太长。",
+    ),
+    (
+        &["社保", "养老保险"],
+        "想咨询灵活就业人员养老保险怎么缴费，每年最低缴多少？",
+    ),
+    (&["医保"], "异地就医备案怎么办理？在西安住院能直接结算吗？"),
+    (
+        &["就业", "招聘", "培训"],
+        "下岗后想参加政府组织的免费技能培训，请问怎么报名？",
+    ),
+    (
+        &["工资", "欠薪"],
+        "在工地干了半年，老板拖欠工资三万多元，一直不给，请帮忙维权。",
+    ),
+    (
+        &["低保", "救助"],
+        "家里有重病人，收入很低，想了解申请低保需要什么材料。",
+    ),
+    (
+        &["户籍", "户口", "身份证"],
+        "孩子上学需要办户口迁移，请问需要到哪个派出所、带哪些材料？",
+    ),
+    (
+        &["消费", "投诉", "维权"],
+        "在商场买的电动车一个月就坏了，商家拒绝退换，请帮忙处理。",
+    ),
+    (
+        &["食品"],
+        "在小区门口超市买到过期食品，要求处理并查处商家。",
+    ),
+    (
+        &["学", "教育"],
+        "想咨询今年小学入学划片范围，我们小区对应哪所学校？",
+    ),
+    (
+        &["养老", "老年"],
+        "父亲八十多岁独居，想申请居家养老服务，请问有哪些补贴？",
+    ),
+    (
+        &["企业", "营业执照"],
+        "个体户营业执照年报怎么报？逾期了会不会罚款？",
+    ),
+    (
+        &["农", "种植"],
+        "今年苹果园遭了冰雹，想咨询农业保险怎么理赔。",
+    ),
+    (
+        &["表扬"],
+        "上次派来的维修师傅态度特别好，活也干得漂亮，想表扬一下。",
+    ),
+];
+
+pub struct Generator<'a> {
+    rng: Rng,
+    districts: Vec<&'a DistrictShape>,
+    /// District code → its streets; street code → its villages.
+    children: BTreeMap<&'a str, Vec<&'a RegionSeed>>,
+    minors: Vec<&'a Category>,
+    now: DateTime<Utc>,
+}
+
+impl<'a> Generator<'a> {
+    pub fn new(
+        seed: u64,
+        now: DateTime<Utc>,
+        regions: &'a [RegionSeed],
+        shapes: &'a [DistrictShape],
+        catalogue: &'a [Category],
+    ) -> Generator<'a> {
+        let mut children: BTreeMap<&str, Vec<&RegionSeed>> = BTreeMap::new();
+        for r in regions {
+            if let Some(p) = &r.region.parent_code {
+                children.entry(p.as_str()).or_default().push(r);
+            }
+        }
+        Generator {
+            rng: Rng(seed),
+            districts: shapes.iter().collect(),
+            children,
+            minors: catalogue.iter().filter(|c| c.level == 2).collect(),
+            now,
+        }
+    }
+
+    pub fn generate(mut self, size: DemoSize) -> Result<DemoData, SeedError> {
+        if self.districts.is_empty() || self.minors.is_empty() {
+            return Err(SeedError::Malformed {
+                file: "demo",
+                line: 0,
+                message: "no districts or no categories to generate demo data from".into(),
+            });
+        }
+        let vendors = (0..size.vendors).map(|i| self.vendor(i)).collect();
+        let providers = (0..size.providers).map(|_| self.provider()).collect();
+        let elderly = (0..size.elderly).map(|i| self.elderly(i)).collect();
+        let mut cases = self.past_cases(size.past_cases);
+        cases.extend(self.waiting_requests(size.waiting_requests));
+        number_cases(&mut cases);
+        Ok(DemoData {
+            vendors,
+            providers,
+            elderly,
+            cases,
+        })
+    }
+
+    fn person(&mut self) -> (String, bool) {
+        let female = self.rng.chance(0.5);
+        let given = if female {
+            self.rng.pick(GIVEN_FEMALE)
+        } else {
+            self.rng.pick(GIVEN_MALE)
+        };
+        (format!("{}{}", self.rng.pick(SURNAMES), given), female)
+    }
+
+    fn mobile(&mut self) -> String {
+        const PREFIXES: &[&str] = &[
+            "130", "133", "135", "136", "138", "139", "150", "152", "153", "158", "159", "177",
+            "180", "181", "186", "187", "189", "199",
+        ];
+        format!(
+            "{}{:08}",
+            self.rng.pick(PREFIXES),
+            self.rng.range(0, 99_999_999)
+        )
+    }
+
+    fn landline(&mut self) -> String {
+        format!("029-3{:07}", self.rng.range(0, 9_999_999))
+    }
+
+    /// A uniformly random point inside a district's outline.
+    fn point_in(&mut self, district: &DistrictShape) -> Point {
+        let (min, max) = district.bbox();
+        for _ in 0..1000 {
+            let p = Point {
+                lon: min.lon + self.rng.unit() * (max.lon - min.lon),
+                lat: min.lat + self.rng.unit() * (max.lat - min.lat),
+            };
+            if district.contains(p) {
+                return Point {
+                    lon: (p.lon * 1e5).round() / 1e5,
+                    lat: (p.lat * 1e5).round() / 1e5,
+                };
+            }
+        }
+        district.center
+    }
+
+    /// A district (weighted towards the urban ones, where most calls come from), one of
+    /// its streets and one of that street's villages or communities.
+    fn place(
+        &mut self,
+    ) -> (
+        &'a DistrictShape,
+        Option<&'a RegionSeed>,
+        Option<&'a RegionSeed>,
+    ) {
+        let district = if self.rng.chance(0.45) {
+            // 秦都区, 渭城区, 兴平市 and 杨陵区 hold most of the urban population.
+            let urban: Vec<&DistrictShape> = self
+                .districts
+                .iter()
+                .copied()
+                .filter(|d| {
+                    ["秦都", "渭城", "兴平", "杨陵"]
+                        .iter()
+                        .any(|n| d.name.contains(n))
+                })
+                .collect();
+            if urban.is_empty() {
+                *self.rng.pick(&self.districts)
+            } else {
+                *self.rng.pick(&urban)
+            }
+        } else {
+            *self.rng.pick(&self.districts)
+        };
+        let street = self
+            .children
+            .get(district.code.as_str())
+            .filter(|s| !s.is_empty())
+            .map(|s| *self.rng.pick(s));
+        let village = street
+            .and_then(|s| self.children.get(s.region.code.as_str()))
+            .filter(|v| !v.is_empty())
+            .map(|v| *self.rng.pick(v));
+        (district, street, village)
+    }
+
+    fn address(&mut self, street: Option<&RegionSeed>, village: Option<&RegionSeed>) -> String {
+        let mut address = String::new();
+        if let Some(s) = street {
+            address.push_str(&s.region.name);
+        }
+        if let Some(v) = village {
+            address.push_str(&v.region.name);
+        }
+        let road = self.rng.pick(ROADS);
+        address.push_str(&format!("{road}{}号", self.rng.range(1, 300)));
+        address
+    }
+
+    fn days_ago(&mut self, max_days: i64) -> DateTime<Utc> {
+        self.now - Duration::minutes(self.rng.range(60, max_days * 24 * 60))
+    }
+
+    fn services_for(&mut self, words: &[&str], n: usize) -> Vec<String> {
+        let matching: Vec<&Category> = self
+            .minors
+            .iter()
+            .copied()
+            .filter(|c| words.iter().any(|w| c.name_zh.contains(w)))
+            .collect();
+        let pool = if matching.is_empty() {
+            self.minors.clone()
+        } else {
+            matching
+        };
+        let mut codes: Vec<String> = (0..n).map(|_| self.rng.pick(&pool).code.clone()).collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    }
+
+    fn vendor(&mut self, i: usize) -> DemoVendor {
+        let (district, street, _) = self.place();
+        let position = self.point_in(district);
+        let trade = self.rng.pick(TRADE_WORDS);
+        let short = district.name.trim_end_matches(['区', '县', '市']);
+        let (suffix, words): (&str, &[&str]) = match i % 6 {
+            0 | 1 => (
+                "家政服务有限公司",
+                &["保洁", "保姆", "月嫂", "钟点", "家政", "搬家"],
+            ),
+            2 => ("家电维修服务部", &["维修", "家电", "空调", "疏通"]),
+            3 => ("居家养老服务中心", &["养老", "老年", "护理", "助餐"]),
+            4 => ("搬家运输有限公司", &["搬家", "运输", "货运"]),
+            _ => ("便民服务社", &["开锁", "疏通", "维修", "送水", "保洁"]),
+        };
+        let (contact_name, _) = self.person();
+        let count = 1 + self.rng.below(4);
+        let services = self.services_for(words, count);
+        let status = *self.rng.pick(&[
+            "active",
+            "active",
+            "active",
+            "active",
+            "active",
+            "active",
+            "inspection_due",
+            "suspended",
+            "exited",
+        ]);
+        DemoVendor {
+            name: format!("咸阳市{short}{trade}{suffix}"),
+            kind: if i % 6 == 5 {
+                "individual_business"
+            } else {
+                "company"
+            }
+            .to_string(),
+            district_code: district.code.clone(),
+            street_code: street.map(|s| s.region.code.clone()),
+            address: self.address(street, None),
+            phone: self.mobile(),
+            contact_name,
+            hotline: self.rng.chance(0.6).then(|| self.landline()),
+            status: status.to_string(),
+            credit_grade: self
+                .rng
+                .pick(&["AAA", "AA", "A", "A", "B", "B", "C"])
+                .to_string(),
+            franchise_type: self
+                .rng
+                .pick(&["加盟企业", "合作企业", "个体工商户"])
+                .to_string(),
+            staff_count: self.rng.range(2, 180) as i32,
+            registered_capital: self.rng.range(1, 500) * 10_000,
+            home_care: i % 6 == 3 || self.rng.chance(0.15),
+            volunteer: self.rng.chance(0.1),
+            lon: position.lon,
+            lat: position.lat,
+            created_at: self.days_ago(900),
+            services,
+        }
+    }
+
+    fn provider(&mut self) -> DemoProvider {
+        let (district, _, _) = self.place();
+        let position = self.point_in(district);
+        let (name, _) = self.person();
+        let volunteer = self.rng.chance(0.4);
+        let skill = self.services_for(
+            &[
+                "维修", "开锁", "疏通", "保洁", "理发", "护理", "陪护", "家教", "缝纫",
+            ],
+            1,
+        );
+        DemoProvider {
+            name,
+            kind: if volunteer { "volunteer" } else { "skilled" }.to_string(),
+            service_mode: if volunteer {
+                "free".to_string()
+            } else {
+                self.rng.pick(&["paid", "paid", "low_paid"]).to_string()
+            },
+            support_system: if volunteer {
+                "volunteer".to_string()
+            } else {
+                self.rng.pick(&["market", "organisation"]).to_string()
+            },
+            district_code: district.code.clone(),
+            phone: self.mobile(),
+            skill_code: skill.into_iter().next().unwrap_or_default(),
+            lon: position.lon,
+            lat: position.lat,
+            created_at: self.days_ago(700),
+        }
+    }
+
+    fn elderly(&mut self, i: usize) -> DemoElderly {
+        let (district, street, village) = self.place();
+        let position = self.point_in(district);
+        let (name, female) = self.person();
+        let today = self.now.with_timezone(&china_offset()).date_naive();
+        let age_days = self.rng.range(60 * 365 + 15, 98 * 365);
+        let birth_date = today - Duration::days(age_days);
+        let health = (self.rng.chance(0.7)).then(|| *self.rng.pick(HEALTH));
+        let onekey = self.rng.chance(0.35);
+        let (child, _) = self.person();
+        DemoElderly {
+            name,
+            gender: if female { "F" } else { "M" }.to_string(),
+            birth_date,
+            id_number: id_number(&district.code, birth_date, (i % 500) as u32, female),
+            identity_category: self.rng.pick(IDENTITY).to_string(),
+            service_card_no: format!("XY{:08}", 10_000_000 + i),
+            district_code: district.code.clone(),
+            street_code: street.map(|s| s.region.code.clone()),
+            village_code: village.map(|v| v.region.code.clone()),
+            address: self.address(street, village),
+            phone: self.rng.chance(0.6).then(|| self.mobile()),
+            onekey_phone: onekey.then(|| self.landline()),
+            health_notes: health.map(|(h, _)| h.to_string()),
+            medications: health.map(|(_, m)| m.to_string()).filter(|m| !m.is_empty()),
+            contact_name: child,
+            contact_relation: self.rng.pick(RELATIONS).to_string(),
+            contact_phone: self.mobile(),
+            lon: position.lon,
+            lat: position.lat,
+            created_at: self.days_ago(1000),
+        }
+    }
+
+    fn request_text(&mut self) -> (String, String) {
+        let (words, text) = *self.rng.pick(REQUESTS);
+        let matching: Vec<&Category> = self
+            .minors
+            .iter()
+            .copied()
+            .filter(|c| words.iter().any(|w| c.name_zh.contains(w)))
+            .collect();
+        let category = if matching.is_empty() {
+            self.rng.pick(&self.minors).code.clone()
+        } else {
+            self.rng.pick(&matching).code.clone()
+        };
+        let road = self.rng.pick(ROADS);
+        (category, text.replace("{road}", road))
+    }
+
+    fn case_type_for(&mut self, category_code: &str) -> CaseType {
+        let name = self
+            .minors
+            .iter()
+            .find(|c| c.code == category_code)
+            .map(|c| c.name_zh.as_str())
+            .unwrap_or_default();
+        if ["保洁", "搬家", "开锁", "疏通", "维修", "保姆", "月嫂"]
+            .iter()
+            .any(|w| name.contains(w))
+        {
+            CaseType::Household
+        } else if name.contains("表扬") {
+            CaseType::Praise
+        } else if name.contains("养老") {
+            CaseType::HomeCare
+        } else {
+            *self.rng.pick(&[
+                CaseType::Consultation,
+                CaseType::Consultation,
+                CaseType::Complaint,
+                CaseType::PublicAffairs,
+                CaseType::SimpleMatter,
+            ])
+        }
+    }
+
+    fn past_cases(&mut self, n: usize) -> Vec<DemoCase> {
+        let mut cases = Vec::with_capacity(n);
+        for _ in 0..n {
+            let at = self.days_ago(60);
+            let age = self.now - at;
+            // Older cases have travelled further through the flow.
+            let flow = &CaseStatus::ALL[1..];
+            let reach = if age > Duration::days(10) {
+                flow.len() - 1
+            } else {
+                self.rng.below(flow.len())
+            };
+            let status = flow[reach];
+            cases.push(self.case(at, status));
+        }
+        cases
+    }
+
+    fn waiting_requests(&mut self, n: usize) -> Vec<DemoCase> {
+        let today = self.now.with_timezone(&china_offset()).date_naive();
+        let start = china_offset()
+            .from_local_datetime(&today.and_hms_opt(0, 0, 0).expect("midnight"))
+            .single()
+            .expect("fixed offset")
+            .with_timezone(&Utc);
+        let minutes = (self.now - start).num_minutes().max(1);
+        (0..n)
+            .map(|_| {
+                let at = start + Duration::minutes(self.rng.range(0, minutes - 1));
+                let mut case = self.case(at, CaseStatus::Submitted);
+                case.channel = Channel::Web;
+                case.case_type = None;
+                case
+            })
+            .collect()
+    }
+
+    /// A case filed at `at` that has reached `status`; its tracking number is given later
+    /// by [`number_cases`].
+    fn case(&mut self, at: DateTime<Utc>, status: CaseStatus) -> DemoCase {
+        let (category_code, content) = self.request_text();
+        let (district, street, village) = self.place();
+        let position = self.point_in(district);
+        let anonymous = self.rng.chance(0.08);
+        let (name, female) = self.person();
+        let contact_name = (!anonymous).then(|| {
+            let surname: String = name.chars().take(1).collect();
+            format!("{surname}{}", if female { "女士" } else { "先生" })
+        });
+        let channel = *self.rng.pick(&[
+            Channel::Phone,
+            Channel::Phone,
+            Channel::Phone,
+            Channel::Web,
+            Channel::Sms,
+            Channel::WeChat,
+        ]);
+        let case_type =
+            (status != CaseStatus::Submitted).then(|| self.case_type_for(&category_code));
+
+        let mut events = vec![DemoCaseEvent {
+            at,
+            actor: format!("citizen:{}", channel.as_code()),
+            kind: "submitted".into(),
+            from: None,
+            to: Some(CaseStatus::Submitted),
+            note: None,
+        }];
+        let mut t = at;
+        let agent = format!("agent:{}", 1001 + self.rng.below(27));
+        let target = CaseStatus::ALL
+            .iter()
+            .position(|s| *s == status)
+            .unwrap_or(0);
+        for pair in CaseStatus::ALL[..=target].windows(2) {
+            t += Duration::minutes(self.rng.range(2, 60 * 30));
+            if t > self.now {
+                t = self.now;
+            }
+            let actor = match pair[1] {
+                CaseStatus::Confirmed | CaseStatus::Handled | CaseStatus::FedBack => {
+                    format!("department:{}", district.code)
+                }
+                _ => agent.clone(),
+            };
+            events.push(DemoCaseEvent {
+                at: t,
+                actor,
+                kind: pair[1].as_code().into(),
+                from: Some(pair[0]),
+                to: Some(pair[1]),
+                note: None,
+            });
+        }
+        DemoCase {
+            tracking_number: TrackingNumber::new(at.with_timezone(&china_offset()).date_naive(), 0),
+            channel,
+            case_type,
+            status,
+            category_code,
+            content,
+            contact_name,
+            phone: self.mobile(),
+            anonymous,
+            district_code: Some(district.code.clone()),
+            address: Some(self.address(street, village)),
+            lon: Some(position.lon),
+            lat: Some(position.lat),
+            created_at: at,
+            updated_at: t,
+            events,
+        }
+    }
+}
+
+/// Gives cases their tracking numbers in filing order, one sequence per local day, as the
+/// live system would have.
+fn number_cases(cases: &mut [DemoCase]) {
+    cases.sort_by_key(|c| c.created_at);
+    let mut per_day: BTreeMap<NaiveDate, u32> = BTreeMap::new();
+    for case in cases {
+        let date = case.created_at.with_timezone(&china_offset()).date_naive();
+        let seq = per_day.entry(date).or_default();
+        *seq += 1;
+        case.tracking_number = TrackingNumber::new(date, *seq);
+    }
+}
+
+/// An 18-digit resident ID number (GB 11643) with a valid check digit.
+pub fn id_number(area: &str, birth: NaiveDate, sequence: u32, female: bool) -> String {
+    let mut order = (sequence % 500) * 2 + 1;
+    if female {
+        order -= 1;
+    }
+    let body = format!(
+        "{}{:04}{:02}{:02}{:03}",
+        &area[..6.min(area.len())],
+        birth.year(),
+        birth.month(),
+        birth.day(),
+        order % 1000
+    );
+    let check = id_check_digit(&body);
+    format!("{body}{check}")
+}
+
+/// The ISO 7064 MOD 11-2 check character of the first 17 digits of an ID number.
+pub fn id_check_digit(body: &str) -> char {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10X98765432";
+    let sum: u32 = body
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b.wrapping_sub(b'0')) * w)
+        .sum();
+    CHECK[(sum % 11) as usize] as char
+}
+
+/// Generates the demo data set for the day of `now`.
+pub fn generate(seed: u64, now: DateTime<Utc>, size: DemoSize) -> Result<DemoData, SeedError> {
+    let regions = super::regions()?;
+    let shapes = super::district_shapes()?;
+    let catalogue = super::catalogue()?;
+    Generator::new(seed, now, &regions, &shapes, &catalogue).generate(size)
+}
+
+/// The seed used by `seed-demo` and the first start.
+pub const DEMO_SEED: u64 = 12345;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-23T03:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn the_same_seed_and_day_give_the_same_city() {
+        let size = DemoSize {
+            vendors: 30,
+            providers: 20,
+            elderly: 50,
+            past_cases: 40,
+            waiting_requests: 3,
+        };
+        let a = generate(7, now(), size).unwrap();
+        let b = generate(7, now(), size).unwrap();
+        assert_eq!(
+            a.vendors.iter().map(|v| &v.name).collect::<Vec<_>>(),
+            b.vendors.iter().map(|v| &v.name).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            a.elderly.iter().map(|e| &e.id_number).collect::<Vec<_>>(),
+            b.elderly.iter().map(|e| &e.id_number).collect::<Vec<_>>()
+        );
+        assert_eq!(a.cases.len(), 43);
+    }
+
+    #[test]
+    fn everyone_is_placed_inside_their_own_district() {
+        let shapes = crate::seed::district_shapes().unwrap();
+        let demo = generate(
+            1,
+            now(),
+            DemoSize {
+                vendors: 60,
+                providers: 0,
+                elderly: 60,
+                past_cases: 0,
+                waiting_requests: 0,
+            },
+        )
+        .unwrap();
+        let inside = |code: &str, lon, lat| {
+            shapes
+                .iter()
+                .find(|s| s.code == code)
+                .unwrap()
+                .contains(Point { lon, lat })
+        };
+        assert!(demo
+            .vendors
+            .iter()
+            .all(|v| inside(&v.district_code, v.lon, v.lat)));
+        assert!(demo
+            .elderly
+            .iter()
+            .all(|e| inside(&e.district_code, e.lon, e.lat)));
+    }
+
+    #[test]
+    fn elderly_are_sixty_or_older_with_valid_id_numbers() {
+        let demo = generate(
+            3,
+            now(),
+            DemoSize {
+                vendors: 0,
+                providers: 0,
+                elderly: 200,
+                past_cases: 0,
+                waiting_requests: 0,
+            },
+        )
+        .unwrap();
+        let today = now().date_naive();
+        for e in &demo.elderly {
+            assert!(
+                today.years_since(e.birth_date).unwrap() >= 60,
+                "{}",
+                e.birth_date
+            );
+            assert_eq!(e.id_number.len(), 18);
+            assert!(e.id_number.starts_with("6104"));
+        }
+    }
+
+    #[test]
+    fn the_id_check_digit_follows_gb_11643() {
+        // The standard's worked example: 11010519491231002X.
+        assert_eq!(id_check_digit("11010519491231002"), 'X');
+        let birth = NaiveDate::from_ymd_opt(1949, 12, 31).unwrap();
+        let id = id_number("110105", birth, 0, true);
+        assert_eq!(id_check_digit(&id[..17]), id.chars().last().unwrap());
+    }
+
+    #[test]
+    fn case_timelines_move_forward_and_end_in_the_case_state() {
+        let demo = generate(
+            5,
+            now(),
+            DemoSize {
+                vendors: 0,
+                providers: 0,
+                elderly: 0,
+                past_cases: 80,
+                waiting_requests: 2,
+            },
+        )
+        .unwrap();
+        for c in &demo.cases {
+            assert!(c.events.windows(2).all(|w| w[0].at <= w[1].at));
+            assert_eq!(c.events.last().unwrap().to, Some(c.status));
+            assert!(c.updated_at <= now());
+        }
+        let counters = demo.counters();
+        assert!(counters
+            .iter()
+            .all(|(name, v)| name.starts_with("tracking:") && *v > 0));
+    }
+}

@@ -1,0 +1,54 @@
+//! The production backend: PostgreSQL. Live events across several server instances fan out
+//! through LISTEN/NOTIFY (see `events`), which is why the pool is reachable from there.
+
+use std::time::Duration;
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{PgPool, Postgres, Transaction};
+
+use super::{common::impl_store, Backend, StoreError};
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn connect(url: &str) -> Result<PgStore, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        Ok(PgStore { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn run_migrations(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("../migrations/postgres")
+            .run(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Sets a counter to at least `value`.
+    async fn raise_counter(
+        tx: &mut Transaction<'_, Postgres>,
+        name: &str,
+        value: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO counters (name, value) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET value = GREATEST(counters.value, excluded.value)",
+        )
+        .bind(name)
+        .bind(value)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+}
+
+impl_store!(PgStore, Backend::Postgres);

@@ -1,0 +1,137 @@
+//! Throwaway databases for tests: a fresh SQLite file, or a fresh PostgreSQL database on
+//! the server named by `HOTLINE_TEST_PG_URL` (default: the local server). Each is removed
+//! when dropped, even if the test panicked.
+//!
+//! PostgreSQL tests are never skipped: an unreachable server fails them. The README's test
+//! command starts a private cluster when none is running.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use sqlx::{Connection, PgConnection};
+
+use crate::{Clock, Hotline, StoreError};
+
+pub const DEFAULT_PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_suffix() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
+}
+
+pub fn pg_admin_url() -> String {
+    std::env::var("HOTLINE_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_ADMIN_URL.to_string())
+}
+
+pub enum TestDatabase {
+    Sqlite {
+        dir: PathBuf,
+        url: String,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+        url: String,
+    },
+}
+
+impl TestDatabase {
+    pub fn sqlite() -> TestDatabase {
+        let dir = std::env::temp_dir().join(format!("hotline_test_{}", unique_suffix()));
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        let url = format!("sqlite://{}", dir.join("hotline.db").display());
+        TestDatabase::Sqlite { dir, url }
+    }
+
+    pub async fn postgres() -> TestDatabase {
+        let admin_url = pg_admin_url();
+        let name = format!("hotline_test_{}", unique_suffix());
+        let mut admin = PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL is not reachable at {admin_url} ({e}). Start it or set \
+                 HOTLINE_TEST_PG_URL; the README's test command does this for you."
+            )
+        });
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create test database");
+        let _ = admin.close().await;
+        let url = match admin_url.rsplit_once('/') {
+            Some((server, _)) => format!("{server}/{name}"),
+            None => panic!("HOTLINE_TEST_PG_URL must end with /database"),
+        };
+        TestDatabase::Postgres {
+            admin_url,
+            name,
+            url,
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            TestDatabase::Sqlite { url, .. } | TestDatabase::Postgres { url, .. } => url,
+        }
+    }
+
+    /// Opens the platform on this database, migrated and with code tables loaded.
+    pub async fn open(&self, clock: Arc<dyn Clock>) -> Hotline {
+        let hotline = self
+            .open_unprepared(clock)
+            .await
+            .expect("open test database");
+        hotline.prepare().await.expect("prepare test database");
+        hotline
+    }
+
+    pub async fn open_unprepared(&self, clock: Arc<dyn Clock>) -> Result<Hotline, StoreError> {
+        crate::open(self.url(), clock).await
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match self {
+            TestDatabase::Sqlite { dir, .. } => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            TestDatabase::Postgres {
+                admin_url, name, ..
+            } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime, which cannot be blocked on; a thread
+                // with its own small runtime removes the database.
+                let _ = std::thread::spawn(move || {
+                    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    else {
+                        return;
+                    };
+                    rt.block_on(async {
+                        if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
+                            let _ = sqlx::query(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .execute(&mut admin)
+                            .await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}

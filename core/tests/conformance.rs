@@ -1,0 +1,326 @@
+//! The storage conformance suite: every test runs once on SQLite and once on PostgreSQL,
+//! through the same `Hotline` service API, and must pass on both.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use hotline_core::seed::demo::DemoSize;
+use hotline_core::testing::TestDatabase;
+use hotline_core::{Event, FixedClock, Hotline, ServiceError};
+use hotline_domain::{CaseStatus, Channel, NewRequestInput, Problem};
+
+fn at(rfc3339: &str) -> DateTime<Utc> {
+    rfc3339.parse().unwrap()
+}
+
+fn clock() -> Arc<FixedClock> {
+    // 11:00 in Xianyang on 23 November 2026.
+    Arc::new(FixedClock::new(at("2026-11-23T03:00:00Z")))
+}
+
+fn request(content: &str) -> NewRequestInput {
+    NewRequestInput {
+        category: "0101".into(),
+        content: content.into(),
+        contact_name: "王女士".into(),
+        phone: "138 1234 5678".into(),
+        district: "610402".into(),
+        address: "人民路 12 号".into(),
+        anonymous: false,
+    }
+}
+
+async fn counts_of_cases(h: &Hotline) -> i64 {
+    h.store.counts().await.unwrap().cases
+}
+
+// ---- the tests, each written once -------------------------------------------------------
+
+async fn migrations_and_code_tables_are_idempotent(db: TestDatabase) {
+    let h = db.open(clock()).await;
+    let first = h.store.counts().await.unwrap();
+    h.prepare().await.unwrap();
+    let second = h.store.counts().await.unwrap();
+    assert_eq!(first, second);
+    assert_eq!(first.regions, 2531);
+    assert!(first.categories >= 220, "{} categories", first.categories);
+    h.store.close().await;
+}
+
+async fn the_districts_are_the_fourteen_of_xianyang(db: TestDatabase) {
+    let h = db.open(clock()).await;
+    let districts = h.store.districts().await.unwrap();
+    assert_eq!(districts.len(), 14);
+    assert_eq!(districts[0].code, "610402");
+    assert_eq!(districts[0].name, "秦都区");
+    assert!(districts
+        .iter()
+        .all(|d| d.parent_code.as_deref() == Some("6104")));
+    let options = h.form_options().await.unwrap();
+    assert_eq!(
+        options.categories.iter().filter(|c| c.level == 1).count(),
+        20
+    );
+    assert!(options.categories.iter().all(|c| c.level <= 2));
+    h.store.close().await;
+}
+
+async fn a_filed_request_gets_the_days_next_tracking_number(db: TestDatabase) {
+    let h = db.open(clock()).await;
+    let first = h
+        .file_request(&request("楼道灯坏了"), Channel::Web)
+        .await
+        .unwrap();
+    let second = h
+        .file_request(&request("门口积水"), Channel::Web)
+        .await
+        .unwrap();
+    assert_eq!(first.tracking_number.as_str(), "20261123000001");
+    assert_eq!(second.tracking_number.as_str(), "20261123000002");
+    assert_eq!(first.status, CaseStatus::Submitted);
+
+    let stored = h
+        .store
+        .request(&first.tracking_number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.content, "楼道灯坏了");
+    assert_eq!(
+        stored.phone, "13812345678",
+        "the phone is stored normalised"
+    );
+    assert_eq!(stored.district_name.as_deref(), Some("秦都区"));
+    assert_eq!(stored.channel, Channel::Web);
+    assert_eq!(stored.created_at, at("2026-11-23T03:00:00Z"));
+
+    let waiting = h.new_requests().await.unwrap();
+    assert_eq!(waiting.len(), 2);
+    assert_eq!(
+        waiting[0].tracking_number, second.tracking_number,
+        "newest first"
+    );
+    h.store.close().await;
+}
+
+async fn tracking_numbers_restart_at_local_midnight(db: TestDatabase) {
+    let clock = clock();
+    let h = db.open(clock.clone()).await;
+    clock.set(at("2026-11-23T15:59:00Z")); // 23:59 local
+    let late = h
+        .file_request(&request("夜里噪音"), Channel::Web)
+        .await
+        .unwrap();
+    clock.set(at("2026-11-23T16:01:00Z")); // 00:01 local, next day
+    let early = h
+        .file_request(&request("夜里噪音"), Channel::Web)
+        .await
+        .unwrap();
+    assert_eq!(late.tracking_number.as_str(), "20261123000001");
+    assert_eq!(early.tracking_number.as_str(), "20261124000001");
+    h.store.close().await;
+}
+
+async fn refused_requests_store_nothing(db: TestDatabase) {
+    let h = db.open(clock()).await;
+    let cases = |errors: ServiceError| match errors {
+        ServiceError::Invalid(fields) => fields,
+        other => panic!("expected invalid input, got {other:?}"),
+    };
+
+    let mut unknown_category = request("x");
+    unknown_category.category = "9999".into();
+    let fields = cases(
+        h.file_request(&unknown_category, Channel::Web)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(fields.get("category"), Some(&Problem::Unknown));
+
+    let mut unknown_district = request("x");
+    unknown_district.district = "610499".into();
+    let fields = cases(
+        h.file_request(&unknown_district, Channel::Web)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(fields.get("district"), Some(&Problem::Unknown));
+
+    let mut county_as_category = request("x");
+    county_as_category.category = "0101".into();
+    county_as_category.district = "6104".into();
+    let fields = cases(
+        h.file_request(&county_as_category, Channel::Web)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(fields.get("district"), Some(&Problem::Unknown));
+
+    let mut street_as_district = request("x");
+    street_as_district.district = "610402001".into();
+    let fields = cases(
+        h.file_request(&street_as_district, Channel::Web)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(fields.get("district"), Some(&Problem::Unknown));
+
+    let mut empty = request("   ");
+    empty.phone = "12345".into();
+    let fields = cases(h.file_request(&empty, Channel::Web).await.unwrap_err());
+    assert_eq!(fields.get("content"), Some(&Problem::Required));
+    assert_eq!(fields.get("phone"), Some(&Problem::BadPhone));
+
+    assert_eq!(counts_of_cases(&h).await, 0);
+    // A refused filing does not use up a tracking number either.
+    let ok = h.file_request(&request("ok"), Channel::Web).await.unwrap();
+    assert_eq!(ok.tracking_number.as_str(), "20261123000001");
+    h.store.close().await;
+}
+
+async fn concurrent_filings_never_share_a_number(db: TestDatabase) {
+    let h = db.open(clock()).await;
+    let tasks: Vec<_> = (0..24)
+        .map(|i| {
+            let h = h.clone();
+            tokio::spawn(async move {
+                h.file_request(&request(&format!("并发 {i}")), Channel::Web)
+                    .await
+                    .unwrap()
+                    .tracking_number
+            })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    for t in tasks {
+        numbers.push(t.await.unwrap());
+    }
+    numbers.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    numbers.dedup();
+    assert_eq!(numbers.len(), 24);
+    assert_eq!(numbers.last().unwrap().as_str(), "20261123000024");
+    h.store.close().await;
+}
+
+async fn an_acknowledged_request_survives_a_reopen(db: TestDatabase) {
+    let h = db.open(clock()).await;
+    let filed = h
+        .file_request(&request("重启后还在"), Channel::Web)
+        .await
+        .unwrap();
+    h.store.close().await;
+    drop(h);
+
+    let reopened = db.open(clock()).await;
+    let stored = reopened
+        .store
+        .request(&filed.tracking_number)
+        .await
+        .unwrap();
+    assert_eq!(stored.map(|s| s.content).as_deref(), Some("重启后还在"));
+    reopened.store.close().await;
+}
+
+async fn every_filing_is_announced_to_subscribers(db: TestDatabase) {
+    let h = db.open(clock()).await;
+    let mut events = h.events.subscribe();
+    let filed = h
+        .file_request(&request(&"长".repeat(600)), Channel::Web)
+        .await
+        .unwrap();
+    let event = tokio::time::timeout(Duration::from_secs(5), events.recv())
+        .await
+        .expect("event within 5 s")
+        .expect("event");
+    let Event::RequestFiled(summary) = event;
+    assert_eq!(summary.tracking_number, filed.tracking_number);
+    assert!(summary.content.chars().count() <= hotline_core::events::EXCERPT_CHARS + 1);
+    h.store.close().await;
+}
+
+async fn the_demo_city_loads_once_and_numbering_continues_after_it(db: TestDatabase) {
+    let h = db.open(clock()).await;
+    let size = DemoSize {
+        vendors: 40,
+        providers: 20,
+        elderly: 60,
+        past_cases: 50,
+        waiting_requests: 4,
+    };
+    assert!(h.load_demo_if_empty(size).await.unwrap());
+    let counts = h.store.counts().await.unwrap();
+    assert_eq!(
+        (
+            counts.vendors,
+            counts.providers,
+            counts.elderly,
+            counts.cases
+        ),
+        (40, 20, 60, 54)
+    );
+    assert!(
+        !h.load_demo_if_empty(size).await.unwrap(),
+        "loaded only into an empty database"
+    );
+    assert_eq!(h.store.counts().await.unwrap(), counts);
+
+    let waiting = h.new_requests().await.unwrap();
+    assert!(waiting.len() >= 4);
+    // Demo requests filed earlier today hold today's first numbers; a new one follows them.
+    let today_max = waiting
+        .iter()
+        .filter_map(|r| r.tracking_number.as_str().strip_prefix("20261123"))
+        .map(|seq| seq.parse::<u32>().unwrap())
+        .max()
+        .expect("demo requests filed today");
+    let filed = h
+        .file_request(&request("新的"), Channel::Web)
+        .await
+        .unwrap();
+    let seq: u32 = filed.tracking_number.as_str()[8..].parse().unwrap();
+    assert!(seq > today_max, "{seq} after {today_max}");
+    let stored = h
+        .store
+        .request(&filed.tracking_number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.content, "新的");
+    h.store.close().await;
+}
+
+// ---- run each test on both backends -----------------------------------------------------
+
+macro_rules! on_both_backends {
+    ($($test:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$test(hotline_core::testing::TestDatabase::sqlite()).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$test(hotline_core::testing::TestDatabase::postgres().await).await;
+                }
+            )+
+        }
+    };
+}
+
+on_both_backends!(
+    migrations_and_code_tables_are_idempotent,
+    the_districts_are_the_fourteen_of_xianyang,
+    a_filed_request_gets_the_days_next_tracking_number,
+    tracking_numbers_restart_at_local_midnight,
+    refused_requests_store_nothing,
+    concurrent_filings_never_share_a_number,
+    an_acknowledged_request_survives_a_reopen,
+    every_filing_is_announced_to_subscribers,
+    the_demo_city_loads_once_and_numbering_continues_after_it,
+);

@@ -1,0 +1,104 @@
+//! Field-level validation errors: which field, and what is wrong with it.
+//!
+//! A `Problem` is data, not text, so the same mistake renders in the reader's language
+//! in the browser, in the JSON API (`fields: {name: message}`) and in logs.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Lang;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Problem {
+    /// Nothing (or only white space) was given.
+    Required,
+    /// Longer than allowed, counted in characters (not bytes).
+    TooLong { max: usize },
+    /// Not a phone number we can call back.
+    BadPhone,
+    /// Not one of the known codes (a category, a district...).
+    Unknown,
+    /// Neither a district nor an address: we would not know where to send help.
+    NoLocation,
+    /// The value has characters that cannot be stored (control characters).
+    BadCharacters,
+}
+
+impl Problem {
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Problem::Required, Lang::Zh) => "此项必填".into(),
+            (Problem::Required, Lang::En) => "This field is required".into(),
+            (Problem::TooLong { max }, Lang::Zh) => format!("不能超过 {max} 个字"),
+            (Problem::TooLong { max }, Lang::En) => format!("At most {max} characters"),
+            (Problem::BadPhone, Lang::Zh) => {
+                "请填写 11 位手机号或带区号的固定电话，如 029-33212345".into()
+            }
+            (Problem::BadPhone, Lang::En) => {
+                "Enter an 11-digit mobile number or a landline with area code, e.g. 029-33212345"
+                    .into()
+            }
+            (Problem::Unknown, Lang::Zh) => "请从列表中选择".into(),
+            (Problem::Unknown, Lang::En) => "Choose one from the list".into(),
+            (Problem::NoLocation, Lang::Zh) => "请选择区县或填写详细地址".into(),
+            (Problem::NoLocation, Lang::En) => "Choose a district or type an address".into(),
+            (Problem::BadCharacters, Lang::Zh) => "含有无法识别的字符".into(),
+            (Problem::BadCharacters, Lang::En) => "Contains characters that are not allowed".into(),
+        }
+    }
+}
+
+/// Problems keyed by field name (the `name` of the form input and the JSON key).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub BTreeMap<String, Problem>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, problem: Problem) {
+        // The first problem found for a field is the one the user must fix first.
+        self.0.entry(field.to_string()).or_insert(problem);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, field: &str) -> Option<&Problem> {
+        self.0.get(field)
+    }
+
+    /// `{field: message}` in one language, for the JSON error body.
+    pub fn messages(&self, lang: Lang) -> BTreeMap<String, String> {
+        self.0
+            .iter()
+            .map(|(field, problem)| (field.clone(), problem.message(lang)))
+            .collect()
+    }
+
+    /// `Ok(value)` when no problem was recorded.
+    pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, FieldErrors> {
+        if self.is_empty() {
+            Ok(value())
+        } else {
+            Err(self)
+        }
+    }
+}
+
+impl std::fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(field, problem)| format!("{field}: {}", problem.message(Lang::En)))
+            .collect();
+        write!(f, "{}", parts.join("; "))
+    }
+}
+
+impl std::error::Error for FieldErrors {}

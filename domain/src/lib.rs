@@ -1,0 +1,19 @@
+//! The vocabulary of the 12345 platform, as plain Rust that compiles for the server and
+//! for the browser. A form in the browser and the server refuse the same mistake with the
+//! same message because both call the functions in this crate.
+
+pub mod case;
+pub mod catalogue;
+pub mod error;
+pub mod i18n;
+pub mod phone;
+pub mod region;
+pub mod request;
+
+pub use case::{CaseStatus, CaseType, Channel, TrackingNumber};
+pub use catalogue::Category;
+pub use error::{FieldErrors, Problem};
+pub use i18n::Lang;
+pub use phone::PhoneNumber;
+pub use region::Region;
+pub use request::{FiledRequest, FormOptions, NewRequest, NewRequestInput, RequestSummary};

@@ -1,0 +1,94 @@
+// Shared helpers for the browser tests: start the release server on a fresh SQLite
+// database, launch Debian's Chromium, and collect console errors.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, '..', '..');
+export const screenshotDir = resolve(repoRoot, 'end2end', 'screenshots');
+mkdirSync(screenshotDir, { recursive: true });
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+    srv.on('error', fail);
+  });
+}
+
+/** Starts target/release/hotline on a fresh data directory; resolves once /healthz answers. */
+export async function startServer({ demo = true } = {}) {
+  const bin = resolve(repoRoot, 'end2end', process.env.HOTLINE_BIN ?? '../target/release/hotline');
+  const dataDir = mkdtempSync(join(tmpdir(), 'hotline-e2e-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    HOTLINE_DATA_DIR: dataDir,
+    HOTLINE_ADDR: `127.0.0.1:${port}`,
+    HOTLINE_DEMO: String(demo),
+    LEPTOS_SITE_ROOT: resolve(repoRoot, 'target', 'site'),
+    RUST_LOG: process.env.RUST_LOG ?? 'warn',
+  };
+  delete env.DATABASE_URL;
+  const child = spawn(bin, ['serve'], { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${base}/healthz`);
+      if (res.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error('server did not become healthy in 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    base,
+    async stop() {
+      child.kill('SIGTERM');
+      const result = await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+      return result;
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic',
+      '--autoplay-policy=no-user-gesture-required'],
+  });
+}
+
+/** Opens a page that records every console error and uncaught exception into `errors`. */
+export async function openPage(browser, { width = 1280, height = 900, locale = 'zh-CN' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => page.errors.push(`exception: ${e.message}`));
+  return page;
+}
+
+/** Goes to a path and waits until the WASM has hydrated the page. */
+export async function visit(page, base, path) {
+  await page.goto(base + path);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 15_000 });
+}
+
+export async function shot(page, name) {
+  const path = join(screenshotDir, name);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The run command: installs what is missing, builds the release, and starts Hotline 12345 on
+# the embedded SQLite database (var/hotline.db) with the demo data set, at
+# http://127.0.0.1:3000. Extra arguments go to the server (try --help).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+setup_build_tools
+
+cargo leptos build --release
+export HOTLINE_DATA_DIR=${HOTLINE_DATA_DIR:-var}
+export LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site}
+exec target/release/hotline "$@"

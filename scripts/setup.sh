@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Installs what building Hotline 12345 needs, skipping whatever is already there.
+# Sourced by run.sh and test.sh (so the PATH it sets carries over); safe to run again.
+#
+#   - the wasm32 target, cargo-leptos 0.3.9
+#   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock (cargo-leptos
+#     would otherwise try to download it from GitHub)
+#   - wasm-opt from npm binaryen@132, first on PATH (Debian's binaryen 108 produces a
+#     WASM that fails to hydrate: "WebAssembly.Table.set()" in the browser)
+set -euo pipefail
+
+HOTLINE_ROOT=${HOTLINE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+HOTLINE_TOOLS=${HOTLINE_TOOLS:-$HOME/.cache/hotline-tools}
+CARGO_LEPTOS_VERSION=0.3.9
+BINARYEN_VERSION=132
+export PATH="$HOTLINE_TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    say "need root for: $*"; return 1; fi
+}
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+setup_build_tools() {
+  command -v cargo >/dev/null || { say "Rust (cargo) is required: https://rustup.rs"; exit 1; }
+  command -v npm >/dev/null || apt_install nodejs npm
+
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+
+  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 13 minutes on 2 cores, once)"
+    cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
+  fi
+
+  local wb_version
+  wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' \
+    "$HOTLINE_ROOT/Cargo.lock")
+  if [ -z "$wb_version" ]; then
+    say "Cargo.lock has no wasm-bindgen entry"; exit 1
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb_version\$"; then
+    say "installing wasm-bindgen-cli $wb_version (matches Cargo.lock)"
+    # No --locked: the registry copy of its lock file names versions not published yet.
+    cargo install wasm-bindgen-cli --version "$wb_version" --force
+  fi
+
+  if ! "$HOTLINE_TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+    say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION)"
+    mkdir -p "$HOTLINE_TOOLS"
+    (cd "$HOTLINE_TOOLS" && { [ -f package.json ] || npm init -y >/dev/null; } \
+      && npm install --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION" >/dev/null)
+  fi
+  case "$(command -v wasm-opt)" in
+    "$HOTLINE_TOOLS"/*) ;;
+    *) say "wasm-opt on PATH is not npm binaryen@$BINARYEN_VERSION"; exit 1 ;;
+  esac
+}
+
+# Debian's Chromium, a CJK font (without one Chinese renders as boxes), and Playwright's
+# driver from npm (never its own browser download).
+setup_browser_tools() {
+  apt_install chromium fonts-wqy-microhei
+  if [ ! -d "$HOTLINE_ROOT/end2end/node_modules/playwright-core" ]; then
+    say "installing the browser test driver (npm playwright-core)"
+    (cd "$HOTLINE_ROOT/end2end" && npm ci --no-audit --no-fund --silent)
+  fi
+}
+
+# A PostgreSQL for the tests: HOTLINE_TEST_PG_URL if it answers, else the local server on
+# 5432, else a private cluster of Debian's PostgreSQL started under $HOTLINE_TOOLS.
+setup_postgres() {
+  local url=${HOTLINE_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+  command -v psql >/dev/null || apt_install postgresql-client
+  if psql "$url" -Atqc 'select 1' >/dev/null 2>&1; then
+    export HOTLINE_TEST_PG_URL=$url
+    return
+  fi
+  say "no PostgreSQL at $url; starting a private cluster"
+  local bindir
+  bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
+    apt_install postgresql
+    bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  fi
+  local port=54329 data="$HOTLINE_TOOLS/pg-data" run=()
+  # initdb refuses to run as root; the cluster then belongs to the postgres user.
+  if [ "$(id -u)" = 0 ]; then
+    run=(runuser -u postgres --)
+    data=/var/tmp/hotline-pg-data
+  fi
+  if [ ! -f "$data/PG_VERSION" ]; then
+    mkdir -p "$data"
+    [ "$(id -u)" = 0 ] && chown postgres "$data"
+    "${run[@]}" "$bindir/initdb" -D "$data" -U postgres --auth=trust >/dev/null
+  fi
+  if ! "${run[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    "${run[@]}" "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w \
+      -o "-p $port -k /tmp -c listen_addresses=127.0.0.1" start >/dev/null
+  fi
+  export HOTLINE_TEST_PG_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  psql "$HOTLINE_TEST_PG_URL" -Atqc 'select 1' >/dev/null
+  say "private PostgreSQL cluster at $HOTLINE_TEST_PG_URL"
+}

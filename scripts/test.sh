@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The test command: every test of Hotline 12345 — unit tests, the storage conformance suite
+# on SQLite and on PostgreSQL, the HTTP API tests, and the browser tests against the release
+# build. Installs what is missing first (a PostgreSQL included, if none is reachable).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+setup_build_tools
+setup_browser_tools
+setup_postgres
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "release build (server + WASM)"
+cargo leptos build --release
+
+# Same LEPTOS_* environment as cargo-leptos's build, so the tests reuse its compiled
+# dependencies instead of building them again.
+export LEPTOS_OUTPUT_NAME=hotline LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+  LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend \
+  LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=false
+
+step "lint"
+cargo clippy --release -p hotline-domain -p hotline-core -p hotline-server --all-targets -- -D warnings
+
+step "unit, storage conformance (SQLite + PostgreSQL) and HTTP API tests"
+cargo test --release -p hotline-domain -p hotline-core -p hotline-server
+
+step "browser tests (Chromium, release build)"
+(cd end2end && HOTLINE_BIN=../target/release/hotline node --test --test-concurrency=1 tests/)

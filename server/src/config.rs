@@ -1,0 +1,164 @@
+//! Server configuration: command-line flags, environment variables, and an optional file of
+//! `KEY=value` lines (`--config FILE` or `HOTLINE_CONFIG`). Flags beat the environment,
+//! the environment beats the file.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hotline",
+    version,
+    about = "Hotline 12345: the citizen-service hotline platform (portal, agent desk, dispatch, one-key alarms).",
+    long_about = None,
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Start the web server (the default): migrates, loads the code tables and, on an empty
+    /// database, the demo data set.
+    Serve,
+    /// Apply pending database migrations and load empty code tables, then exit.
+    Migrate,
+    /// Load the demo data set (Xianyang vendors, elderly, cases) into an empty database.
+    SeedDemo,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// A file of KEY=value lines read before the environment (e.g. DATABASE_URL=...).
+    #[arg(long, env = "HOTLINE_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Database to use: postgres://user@host/db for PostgreSQL; when unset, the SQLite file
+    /// hotline.db in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Directory for the embedded SQLite database and other local state.
+    #[arg(long, env = "HOTLINE_DATA_DIR", default_value = "var", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Address to listen on; defaults to LEPTOS_SITE_ADDR, then 127.0.0.1:3000.
+    #[arg(long, env = "HOTLINE_ADDR", global = true)]
+    pub addr: Option<SocketAddr>,
+
+    /// Load the demo data set when the database is empty at start.
+    #[arg(long, env = "HOTLINE_DEMO", default_value_t = true, action = ArgAction::Set, global = true)]
+    pub demo: bool,
+
+    /// Log format: human-readable text or one JSON object per line.
+    #[arg(long, env = "HOTLINE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    /// Seconds to let in-flight requests finish after SIGTERM/Ctrl-C before exiting.
+    #[arg(
+        long,
+        env = "HOTLINE_SHUTDOWN_GRACE_SECS",
+        default_value_t = 20,
+        global = true
+    )]
+    pub shutdown_grace_secs: u64,
+}
+
+impl Config {
+    /// The database URL, defaulting to `sqlite://<data_dir>/hotline.db`.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => url.trim().to_string(),
+            _ => format!("sqlite://{}", self.data_dir.join("hotline.db").display()),
+        }
+    }
+}
+
+/// Reads `KEY=value` lines into the environment, without overriding variables already set.
+/// Blank lines and `#` comments are skipped; values may be quoted.
+pub fn load_config_file(path: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
+    for (key, value) in parse_config_file(&text).map_err(|e| format!("{}: {e}", path.display()))? {
+        if std::env::var_os(&key).is_none() {
+            std::env::set_var(key, value);
+        }
+    }
+    Ok(())
+}
+
+fn parse_config_file(text: &str) -> Result<Vec<(String, String)>, String> {
+    let mut pairs = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let (key, value) = line
+            .split_once('=')
+            .ok_or_else(|| format!("line {}: expected KEY=value", i + 1))?;
+        let key = key.trim();
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!("line {}: {key:?} is not a variable name", i + 1));
+        }
+        let value = value.trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(value);
+        pairs.push((key.to_string(), value.to_string()));
+    }
+    Ok(pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_files_hold_key_value_lines() {
+        let pairs = parse_config_file(
+            "# comment\n\nDATABASE_URL=postgres://x@y/z\nexport HOTLINE_ADDR = \"0.0.0.0:80\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            pairs,
+            vec![
+                ("DATABASE_URL".into(), "postgres://x@y/z".into()),
+                ("HOTLINE_ADDR".into(), "0.0.0.0:80".into())
+            ]
+        );
+        assert!(parse_config_file("just words")
+            .unwrap_err()
+            .contains("line 1"));
+        assert!(parse_config_file("BAD KEY=1")
+            .unwrap_err()
+            .contains("not a variable name"));
+    }
+
+    #[test]
+    fn the_default_database_is_a_sqlite_file_in_the_data_directory() {
+        let cli =
+            Cli::try_parse_from(["hotline", "--data-dir", "/srv/hotline", "migrate"]).unwrap();
+        assert_eq!(cli.command, Some(Command::Migrate));
+        if std::env::var_os("DATABASE_URL").is_none() {
+            assert_eq!(
+                cli.config.database_url(),
+                "sqlite:///srv/hotline/hotline.db"
+            );
+        }
+    }
+}

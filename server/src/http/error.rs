@@ -1,0 +1,87 @@
+//! One error type for the JSON API, and its one mapping to HTTP:
+//! `{ "error": code, "message": text, "fields": {name: message} }`.
+
+use std::collections::BTreeMap;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use hotline_core::ServiceError;
+use hotline_domain::{FieldErrors, Lang};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("invalid input")]
+    Invalid(FieldErrors, Lang),
+    #[error("malformed request body: {0}")]
+    BadBody(String),
+    #[error("not found")]
+    NotFound,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+#[derive(Serialize)]
+struct Body {
+    error: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    fields: BTreeMap<String, String>,
+}
+
+impl ApiError {
+    pub fn from_service(error: ServiceError, lang: Lang) -> ApiError {
+        match error {
+            ServiceError::Invalid(fields) => ApiError::Invalid(fields, lang),
+            ServiceError::NotFound => ApiError::NotFound,
+            ServiceError::Store(e) => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match self {
+            ApiError::Invalid(fields, lang) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Body {
+                    error: "invalid",
+                    message: lang
+                        .pick("提交的内容有误", "Some fields are invalid")
+                        .to_string(),
+                    fields: fields.messages(lang),
+                },
+            ),
+            ApiError::BadBody(detail) => (
+                StatusCode::BAD_REQUEST,
+                Body {
+                    error: "bad_request",
+                    message: detail,
+                    fields: BTreeMap::new(),
+                },
+            ),
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                Body {
+                    error: "not_found",
+                    message: "not found".into(),
+                    fields: BTreeMap::new(),
+                },
+            ),
+            ApiError::Internal(detail) => {
+                // The cause goes to the log; the client learns only that it was our fault.
+                tracing::error!(%detail, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Body {
+                        error: "internal",
+                        message: "internal error".into(),
+                        fields: BTreeMap::new(),
+                    },
+                )
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,204 @@
+//! The HTTP surface: the JSON API, server push, health, the language switch, and the
+//! Leptos pages and server functions. Handlers are a line or two over `hotline-core`.
+
+mod error;
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRef, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use futures::{Stream, StreamExt};
+use hotline_core::{Event, Hotline};
+use hotline_domain::{Channel, FiledRequest, FormOptions, Lang, NewRequestInput, RequestSummary};
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::sync::watch;
+use tokio_stream::wrappers::{errors::BroadcastStreamRecvError, BroadcastStream};
+
+pub use error::ApiError;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub hotline: Hotline,
+    /// Turns true when the server starts shutting down; long-lived streams end on it so the
+    /// graceful shutdown is not held open by connected browsers.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(hotline_app::App);
+    let hotline = state.hotline.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/api/v1/requests", post(file_request))
+        .route("/api/v1/requests/new", get(new_requests))
+        .route("/api/v1/form-options", get(form_options))
+        .route("/api/v1/events", get(events))
+        .route("/healthz", get(health))
+        .route("/lang/{code}", get(switch_language))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || leptos::context::provide_context(hotline.clone()),
+            move || hotline_app::shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            hotline_app::shell,
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// The reader's language for API messages, from `Accept-Language` (Chinese by default).
+fn lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(Lang::from_tag)
+        .unwrap_or_default()
+}
+
+/// `POST /api/v1/requests`: file an online help request (SPEC P1). 201 with the tracking
+/// number, 422 with per-field messages, nothing stored on any error.
+async fn file_request(
+    State(hotline): State<Hotline>,
+    headers: HeaderMap,
+    body: Result<Json<NewRequestInput>, JsonRejection>,
+) -> Result<(StatusCode, Json<FiledRequest>), ApiError> {
+    let Json(input) = body.map_err(|e| ApiError::BadBody(e.body_text()))?;
+    let filed = hotline
+        .file_request(&input, Channel::Web)
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok((StatusCode::CREATED, Json(filed)))
+}
+
+/// `GET /api/v1/requests/new`: requests waiting for an agent, newest first.
+async fn new_requests(
+    State(hotline): State<Hotline>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<RequestSummary>>, ApiError> {
+    let list = hotline
+        .new_requests()
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok(Json(list))
+}
+
+/// `GET /api/v1/form-options`: the catalogue (levels 1–2) and the districts.
+async fn form_options(
+    State(hotline): State<Hotline>,
+    headers: HeaderMap,
+) -> Result<Json<FormOptions>, ApiError> {
+    let options = hotline
+        .form_options()
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok(Json(options))
+}
+
+/// `GET /api/v1/events`: server-sent events for open agent screens. Each event's name is
+/// its kind (`request_filed`) and its data the JSON of what happened.
+async fn events(
+    State(hotline): State<Hotline>,
+    State(shutdown): State<watch::Receiver<bool>>,
+) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+    let stream = BroadcastStream::new(hotline.events.subscribe())
+        .filter_map(|item| async move {
+            match item {
+                Ok(event) => to_sse(&event),
+                Err(BroadcastStreamRecvError::Lagged(missed)) => {
+                    // A browser too slow to keep up is told to reload its list.
+                    tracing::warn!(missed, "event stream lagged");
+                    Some(SseEvent::default().event("lagged").data(missed.to_string()))
+                }
+            }
+        })
+        .map(Ok)
+        .take_until(async move {
+            let mut shutdown = shutdown;
+            let _ = shutdown.wait_for(|stopping| *stopping).await;
+        });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+fn to_sse(event: &Event) -> Option<SseEvent> {
+    let data = match event {
+        Event::RequestFiled(summary) => serde_json::to_string(summary),
+    };
+    match data {
+        Ok(data) => Some(SseEvent::default().event(event.name()).data(data)),
+        Err(e) => {
+            tracing::error!(error = %e, "event not serialisable");
+            None
+        }
+    }
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+async fn health(State(hotline): State<Hotline>) -> Response {
+    match hotline.store.ping().await {
+        Ok(()) => Json(serde_json::json!({
+            "status": "ok",
+            "database": format!("{:?}", hotline.store.backend()).to_lowercase(),
+        }))
+        .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable" })),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// `GET /lang/{zh|en}`: remembers the language in a cookie and goes back where the reader was.
+async fn switch_language(Path(code): Path<String>, headers: HeaderMap) -> Response {
+    let lang = Lang::from_tag(&code);
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| url_path(r))
+        .unwrap_or_else(|| "/".to_string());
+    let cookie = format!(
+        "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    let mut response = Redirect::to(&back).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The path (and query) of a same-site URL, so the language switch never redirects off-site.
+fn url_path(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map(|(_, rest)| rest).unwrap_or(url);
+    let path = &rest[rest.find('/')?..];
+    (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_language_switch_only_returns_to_paths_on_this_site() {
+        assert_eq!(
+            url_path("http://127.0.0.1:3000/agent/requests?x=1").as_deref(),
+            Some("/agent/requests?x=1")
+        );
+        assert_eq!(url_path("https://evil.example//x"), None);
+        assert_eq!(url_path("http://host"), None);
+    }
+}

@@ -1,0 +1,132 @@
+//! The Hotline 12345 server: configuration, the HTTP surface and the process life cycle.
+//! The binary (`main.rs`) only parses the command line and calls [`run`].
+
+pub mod config;
+pub mod http;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hotline_core::{seed::demo::DemoSize, Hotline, SystemClock};
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::config::{Command, Config};
+
+/// The page-serving options: from the `LEPTOS_*` environment that cargo-leptos sets (or
+/// that the README's run command exports), with `HOTLINE_ADDR` taking precedence.
+pub fn leptos_options(config: &Config) -> anyhow::Result<LeptosOptions> {
+    let mut options = leptos::config::get_configuration(None)?.leptos_options;
+    if let Some(addr) = config.addr {
+        options.site_addr = addr;
+    }
+    Ok(options)
+}
+
+/// Opens the configured database, creating the data directory for SQLite.
+pub async fn open(config: &Config) -> anyhow::Result<Hotline> {
+    let url = config.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)?;
+    }
+    let hotline = hotline_core::open(&url, Arc::new(SystemClock)).await?;
+    tracing::info!(backend = ?hotline.store.backend(), "database opened");
+    Ok(hotline)
+}
+
+pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    let hotline = open(&config).await?;
+    hotline.prepare().await?;
+    match command {
+        Command::Migrate => {
+            tracing::info!(counts = ?hotline.store.counts().await?, "database is up to date");
+        }
+        Command::SeedDemo => {
+            if !hotline.load_demo_if_empty(DemoSize::default()).await? {
+                tracing::warn!("the database already holds data; demo data not loaded");
+            }
+        }
+        Command::Serve => {
+            if config.demo {
+                hotline.load_demo_if_empty(DemoSize::default()).await?;
+            }
+            let options = leptos_options(&config)?;
+            serve(
+                hotline.clone(),
+                options,
+                Duration::from_secs(config.shutdown_grace_secs),
+            )
+            .await?;
+        }
+    }
+    hotline.store.close().await;
+    Ok(())
+}
+
+/// Binds and serves until SIGINT/SIGTERM.
+pub async fn serve(
+    hotline: Hotline,
+    options: LeptosOptions,
+    grace: Duration,
+) -> anyhow::Result<()> {
+    let addr: SocketAddr = options.site_addr;
+    let listener = TcpListener::bind(addr).await?;
+    tracing::info!(%addr, "listening on http://{addr}");
+    serve_on(listener, hotline, options, grace, shutdown_signal()).await
+}
+
+/// Serves on `listener` until `stop` completes; then stops accepting, ends live event
+/// streams, and lets in-flight requests finish, for at most `grace`.
+pub async fn serve_on(
+    listener: TcpListener,
+    hotline: Hotline,
+    options: LeptosOptions,
+    grace: Duration,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let (stopping_tx, stopping) = watch::channel(false);
+    let state = http::AppState {
+        leptos_options: options,
+        hotline,
+        shutdown: stopping.clone(),
+    };
+    let server = axum::serve(listener, http::router(state).into_make_service())
+        .with_graceful_shutdown(async move {
+            stop.await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            let _ = stopping_tx.send(true);
+        });
+    let mut stopping = stopping;
+    tokio::select! {
+        result = server => result?,
+        _ = async {
+            let _ = stopping.wait_for(|s| *s).await;
+            tokio::time::sleep(grace).await;
+        } => tracing::warn!("grace period over; exiting with requests still open"),
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

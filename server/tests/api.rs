@@ -1,0 +1,484 @@
+//! HTTP-level tests: the real server on a random port over a real database (a fresh SQLite
+//! file or a fresh PostgreSQL database per test), spoken to with a real HTTP client.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use hotline_core::testing::TestDatabase;
+use hotline_core::{Hotline, SystemClock};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+struct TestServer {
+    base: String,
+    hotline: Hotline,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<anyhow::Result<()>>,
+    // Declared last: the database is removed after the server has stopped using it.
+    _db: Arc<TestDatabase>,
+}
+
+impl TestServer {
+    async fn start(db: Arc<TestDatabase>) -> TestServer {
+        let hotline = db.open(Arc::new(SystemClock)).await;
+        let mut options = leptos::config::get_configuration(None)
+            .unwrap()
+            .leptos_options;
+        options.output_name = "hotline".into();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(hotline_server::serve_on(
+            listener,
+            hotline.clone(),
+            options,
+            Duration::from_secs(5),
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        TestServer {
+            base,
+            hotline,
+            stop: Some(stop),
+            task,
+            _db: db,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let result = tokio::time::timeout(Duration::from_secs(10), &mut self.task)
+            .await
+            .expect("server stops within the grace period");
+        result.unwrap().unwrap();
+        self.hotline.store.close().await;
+    }
+}
+
+fn valid_request() -> Value {
+    json!({
+        "category": "0101",
+        "content": "小区东门路灯坏了一个月，晚上很黑。",
+        "contact_name": "李先生",
+        "phone": "13912345678",
+        "district": "610404",
+        "address": "渭阳西路 8 号",
+        "anonymous": false
+    })
+}
+
+async fn waiting_count(client: &reqwest::Client, server: &TestServer) -> usize {
+    let list: Vec<Value> = client
+        .get(server.url("/api/v1/requests/new"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list.len()
+}
+
+/// Reads a server-sent event stream until an event of `name` arrives; returns its data.
+async fn next_event(
+    stream: &mut (impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+    buffer: &mut String,
+    name: &str,
+) -> String {
+    loop {
+        while let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            let mut event = "message";
+            let mut data = String::new();
+            for line in block.lines() {
+                if let Some(v) = line.strip_prefix("event:") {
+                    event = v.trim();
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data.push_str(v.trim_start());
+                }
+            }
+            if event == name {
+                return data;
+            }
+        }
+        let chunk = stream.next().await.expect("stream open").expect("chunk");
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
+
+// ---- the tests ----------------------------------------------------------------------------
+
+async fn filing_returns_201_with_a_tracking_number(db: TestDatabase) {
+    let server = TestServer::start(Arc::new(db)).await;
+    let client = reqwest::Client::new();
+    let response = client
+        .post(server.url("/api/v1/requests"))
+        .json(&valid_request())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: Value = response.json().await.unwrap();
+    let number = body["tracking_number"].as_str().unwrap().to_string();
+    assert_eq!(number.len(), 14);
+    assert_eq!(body["status"], "submitted");
+
+    let list: Vec<Value> = client
+        .get(server.url("/api/v1/requests/new"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["tracking_number"], number.as_str());
+    assert_eq!(list[0]["district_name"], "渭城区");
+    server.shutdown().await;
+}
+
+async fn invalid_requests_get_422_naming_each_field_and_store_nothing(db: TestDatabase) {
+    let server = TestServer::start(Arc::new(db)).await;
+    let client = reqwest::Client::new();
+    let before = waiting_count(&client, &server).await;
+
+    let cases = [
+        ("content", json!("   "), "此项必填"),
+        ("content", json!("字".repeat(2001)), "不能超过 2000 个字"),
+        ("phone", json!("12345"), "请填写 11 位手机号"),
+        ("category", json!("9999"), "请从列表中选择"),
+        ("category", json!("01"), "请从列表中选择"),
+        ("district", json!("610499"), "请从列表中选择"),
+    ];
+    for (field, value, message) in cases {
+        let mut body = valid_request();
+        body[field] = value;
+        let response = client
+            .post(server.url("/api/v1/requests"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}"
+        );
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["error"], "invalid");
+        let text = error["fields"][field].as_str().unwrap_or_default();
+        assert!(text.contains(message), "{field}: {text:?}");
+        assert_eq!(error["fields"].as_object().unwrap().len(), 1, "{error}");
+    }
+    assert_eq!(waiting_count(&client, &server).await, before);
+    server.shutdown().await;
+}
+
+async fn messages_follow_accept_language(db: TestDatabase) {
+    let server = TestServer::start(Arc::new(db)).await;
+    let mut body = valid_request();
+    body["phone"] = json!("");
+    let error: Value = reqwest::Client::new()
+        .post(server.url("/api/v1/requests"))
+        .header("Accept-Language", "en-GB,en;q=0.8")
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(error["fields"]["phone"], "This field is required");
+    server.shutdown().await;
+}
+
+async fn malformed_json_gets_400_in_the_error_format(db: TestDatabase) {
+    let server = TestServer::start(Arc::new(db)).await;
+    let response = reqwest::Client::new()
+        .post(server.url("/api/v1/requests"))
+        .header("Content-Type", "application/json")
+        .body("{\"content\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(error["error"], "bad_request");
+    server.shutdown().await;
+}
+
+async fn a_filed_request_is_pushed_to_open_agent_streams(db: TestDatabase) {
+    let server = TestServer::start(Arc::new(db)).await;
+    let client = reqwest::Client::new();
+    let response = client
+        .get(server.url("/api/v1/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let mut stream = response.bytes_stream();
+
+    let sent = Instant::now();
+    let filed: Value = client
+        .post(server.url("/api/v1/requests"))
+        .json(&valid_request())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut buffer = String::new();
+    let data = tokio::time::timeout(
+        Duration::from_secs(5),
+        next_event(&mut stream, &mut buffer, "request_filed"),
+    )
+    .await
+    .expect("pushed within 5 s");
+    let pushed: Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(pushed["tracking_number"], filed["tracking_number"]);
+    assert_eq!(
+        pushed["category_zh"].as_str().map(|s| !s.is_empty()),
+        Some(true)
+    );
+    eprintln!("push latency: {:?}", sent.elapsed());
+    drop(stream);
+    server.shutdown().await;
+}
+
+async fn the_portal_renders_the_form_in_chinese(db: TestDatabase) {
+    let server = TestServer::start(Arc::new(db)).await;
+    let response = reqwest::get(server.url("/")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("lang=\"zh-CN\""));
+    assert!(html.contains("网上求助"));
+    assert!(html.contains("name=\"category\""));
+    assert!(html.contains("秦都区"));
+    assert!(html.contains("/pkg/hotline.js"), "hydration script linked");
+    server.shutdown().await;
+}
+
+async fn the_language_cookie_switches_pages_to_english(db: TestDatabase) {
+    let server = TestServer::start(Arc::new(db)).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let switch = client
+        .get(server.url("/lang/en"))
+        .header("Referer", server.url("/agent/requests"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(switch.status(), StatusCode::SEE_OTHER);
+    assert_eq!(switch.headers()["location"], "/agent/requests");
+    let cookie = switch.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("lang=en;"));
+
+    let html = client
+        .get(server.url("/"))
+        .header("Cookie", "lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("lang=\"en\""));
+    assert!(html.contains("Ask for help online"));
+    server.shutdown().await;
+}
+
+async fn the_agent_page_lists_waiting_requests(db: TestDatabase) {
+    let server = TestServer::start(Arc::new(db)).await;
+    let client = reqwest::Client::new();
+    let filed: Value = client
+        .post(server.url("/api/v1/requests"))
+        .json(&valid_request())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let html = client
+        .get(server.url("/agent/requests"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(filed["tracking_number"].as_str().unwrap()));
+    assert!(html.contains("小区东门路灯坏了一个月"));
+    server.shutdown().await;
+}
+
+async fn the_form_server_function_refuses_what_the_api_refuses(db: TestDatabase) {
+    let server = TestServer::start(Arc::new(db)).await;
+    let client = reqwest::Client::new();
+    let response = client
+        .post(server.url("/api/fn/file_request"))
+        .header("Accept", "application/json")
+        .form(&[
+            ("category", "0101"),
+            ("content", "有事"),
+            ("phone", "abc"),
+            ("district", "610402"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let outcome: Value = response.json().await.unwrap();
+    assert_eq!(
+        outcome["Invalid"]["phone"]["kind"], "bad_phone",
+        "{outcome}"
+    );
+    assert_eq!(
+        outcome["Invalid"]["contact_name"]["kind"], "required",
+        "{outcome}"
+    );
+    assert_eq!(waiting_count(&client, &server).await, 0);
+
+    let response = client
+        .post(server.url("/api/fn/file_request"))
+        .header("Accept", "application/json")
+        .form(&[
+            ("category", "0101"),
+            ("content", "有事"),
+            ("phone", "13800000000"),
+            ("district", "610402"),
+            ("anonymous", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let outcome: Value = response.json().await.unwrap();
+    assert!(outcome["Filed"]["tracking_number"].is_string(), "{outcome}");
+    server.shutdown().await;
+}
+
+async fn health_and_unknown_pages(db: TestDatabase) {
+    let server = TestServer::start(Arc::new(db)).await;
+    let health: Value = reqwest::get(server.url("/healthz"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    assert!(health["database"] == "sqlite" || health["database"] == "postgres");
+    let missing = reqwest::get(server.url("/no/such/page")).await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    server.shutdown().await;
+}
+
+async fn shutdown_ends_open_event_streams_and_finishes(db: TestDatabase) {
+    let server = TestServer::start(Arc::new(db)).await;
+    let response = reqwest::get(server.url("/api/v1/events")).await.unwrap();
+    let mut stream = response.bytes_stream();
+    let started = Instant::now();
+    // `shutdown` asserts the server task ends well inside its grace period even though a
+    // browser is still connected to the live stream.
+    server.shutdown().await;
+    assert!(started.elapsed() < Duration::from_secs(5));
+    while let Some(chunk) = stream.next().await {
+        if chunk.is_err() {
+            break;
+        }
+    }
+}
+
+macro_rules! on_both_backends {
+    ($($test:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$test(hotline_core::testing::TestDatabase::sqlite()).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$test(hotline_core::testing::TestDatabase::postgres().await).await;
+                }
+            )+
+        }
+    };
+}
+
+on_both_backends!(
+    filing_returns_201_with_a_tracking_number,
+    invalid_requests_get_422_naming_each_field_and_store_nothing,
+    messages_follow_accept_language,
+    malformed_json_gets_400_in_the_error_format,
+    a_filed_request_is_pushed_to_open_agent_streams,
+    the_portal_renders_the_form_in_chinese,
+    the_language_cookie_switches_pages_to_english,
+    the_agent_page_lists_waiting_requests,
+    the_form_server_function_refuses_what_the_api_refuses,
+    health_and_unknown_pages,
+    shutdown_ends_open_event_streams_and_finishes,
+);
+
+/// Several server instances on one PostgreSQL database: a request filed through one
+/// instance reaches agents connected to another (LISTEN/NOTIFY fan-out).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_events_fan_out_across_instances() {
+    let db = Arc::new(TestDatabase::postgres().await);
+    let a = TestServer::start(db.clone()).await;
+    let b = TestServer::start(db.clone()).await;
+    let client = reqwest::Client::new();
+    let mut stream_a = client
+        .get(a.url("/api/v1/events"))
+        .send()
+        .await
+        .unwrap()
+        .bytes_stream();
+    let mut stream_b = client
+        .get(b.url("/api/v1/events"))
+        .send()
+        .await
+        .unwrap()
+        .bytes_stream();
+
+    let filed: Value = client
+        .post(b.url("/api/v1/requests"))
+        .json(&valid_request())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for stream in [&mut stream_a, &mut stream_b] {
+        let mut buffer = String::new();
+        let data = tokio::time::timeout(
+            Duration::from_secs(5),
+            next_event(stream, &mut buffer, "request_filed"),
+        )
+        .await
+        .expect("event reaches every instance");
+        let pushed: Value = serde_json::from_str(&data).unwrap();
+        assert_eq!(pushed["tracking_number"], filed["tracking_number"]);
+    }
+    drop((stream_a, stream_b));
+    a.shutdown().await;
+    b.shutdown().await;
+}
