@@ -68,9 +68,9 @@ impl NewRequestInput {
         };
 
         let district = self.district.trim();
-        if !district.is_empty()
-            && !(district.len() == 6 && district.bytes().all(|b| b.is_ascii_digit()))
-        {
+        let district_code_shape =
+            district.len() == 6 && district.bytes().all(|b| b.is_ascii_digit());
+        if !district.is_empty() && !district_code_shape {
             errors.add("district", Problem::Unknown);
         }
         let address = text_field(&mut errors, "address", &self.address, ADDRESS_MAX, false);

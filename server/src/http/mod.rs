@@ -168,7 +168,7 @@ async fn switch_language(Path(code): Path<String>, headers: HeaderMap) -> Respon
     let back = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|r| url_path(r))
+        .and_then(url_path)
         .unwrap_or_else(|| "/".to_string());
     let cookie = format!(
         "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
