@@ -35,8 +35,20 @@ apt_install() {
 }
 
 setup_build_tools() {
-  command -v cargo >/dev/null || { say "Rust (cargo) is required: https://rustup.rs"; exit 1; }
+  command -v cargo >/dev/null && command -v rustup >/dev/null \
+    || { say "Rust installed with rustup is required (https://rustup.rs)"; exit 1; }
+  for component in rustfmt clippy; do
+    rustup component list --installed 2>/dev/null | grep -q "^$component" \
+      || rustup component add "$component"
+  done
   command -v npm >/dev/null || apt_install nodejs npm
+  # The browser tests and Playwright's driver need Node.js 20 or newer (Debian 13 ships it).
+  local node_major
+  node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$node_major" -lt 20 ]; then
+    say "Node.js 20 or newer is required (found $(node --version 2>/dev/null || echo none))"
+    exit 1
+  fi
 
   if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32-unknown-unknown target"

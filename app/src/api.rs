@@ -49,7 +49,8 @@ pub async fn file_request(
         phone: phone.unwrap_or_default(),
         district: district.unwrap_or_default(),
         address: address.unwrap_or_default(),
-        anonymous: anonymous.is_some(),
+        // A checked box sends "on"; scripts may send "true". Anything else is "no".
+        anonymous: matches!(anonymous.as_deref(), Some("on" | "true")),
     };
     match hotline()?
         .file_request(&input, hotline_domain::Channel::Web)

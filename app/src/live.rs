@@ -11,7 +11,11 @@ use wasm_bindgen::{closure::Closure, JsCast};
 pub enum LiveState {
     Connecting,
     Open,
+    /// The browser is retrying by itself.
     Reconnecting,
+    /// The browser gave up (the server answered with an error status): the page must
+    /// subscribe again.
+    Closed,
 }
 
 impl LiveState {
@@ -19,7 +23,7 @@ impl LiveState {
         match self {
             LiveState::Connecting => "connecting",
             LiveState::Open => "open",
-            LiveState::Reconnecting => "reconnecting",
+            LiveState::Reconnecting | LiveState::Closed => "reconnecting",
         }
     }
 }
@@ -36,40 +40,54 @@ impl Drop for Subscription {
     }
 }
 
-/// Subscribes to one named server event. `on_state` hears about (re)connections; the
-/// browser reconnects by itself after a network failure.
+/// Subscribes to the named server events; `on_event` gets each event's name and data.
+/// `on_state` hears about (re)connections; the browser retries a dropped connection by
+/// itself, but not one the server refused (`LiveState::Closed`).
 pub fn subscribe(
     url: &str,
-    event: &str,
-    mut on_data: impl FnMut(String) + 'static,
+    events: &[&'static str],
+    on_event: impl FnMut(&str, String) + 'static,
     on_state: impl Fn(LiveState) + 'static,
 ) -> Option<Subscription> {
     let source = web_sys::EventSource::new(url).ok()?;
     let on_state = std::rc::Rc::new(on_state);
+    let on_event = std::rc::Rc::new(RefCell::new(on_event));
 
-    let message = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
-        if let Some(data) = e
-            .dyn_ref::<web_sys::MessageEvent>()
-            .and_then(|m| m.data().as_string())
-        {
-            on_data(data);
-        }
-    });
+    let mut callbacks = Vec::new();
+    for &name in events {
+        let on_event = on_event.clone();
+        let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            let data = e
+                .dyn_ref::<web_sys::MessageEvent>()
+                .and_then(|m| m.data().as_string())
+                .unwrap_or_default();
+            (on_event.borrow_mut())(name, data);
+        });
+        source
+            .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
+            .ok()?;
+        callbacks.push(listener);
+    }
     let opened = {
         let on_state = on_state.clone();
         Closure::<dyn FnMut(web_sys::Event)>::new(move |_| on_state(LiveState::Open))
     };
-    let failed =
-        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| on_state(LiveState::Reconnecting));
-
-    source
-        .add_event_listener_with_callback(event, message.as_ref().unchecked_ref())
-        .ok()?;
+    let failed = {
+        let source = source.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            if source.ready_state() == web_sys::EventSource::CLOSED {
+                on_state(LiveState::Closed)
+            } else {
+                on_state(LiveState::Reconnecting)
+            }
+        })
+    };
     source.set_onopen(Some(opened.as_ref().unchecked_ref()));
     source.set_onerror(Some(failed.as_ref().unchecked_ref()));
+    callbacks.extend([opened, failed]);
     Some(Subscription {
         source,
-        _callbacks: vec![message, opened, failed],
+        _callbacks: callbacks,
     })
 }
 

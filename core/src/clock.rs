@@ -10,8 +10,20 @@ pub trait Clock: Send + Sync {
 
     /// The calendar date in the city (China Standard Time, UTC+8, no daylight saving).
     fn local_date(&self) -> NaiveDate {
-        self.now().with_timezone(&china_offset()).date_naive()
+        local_date_of(self.now())
     }
+}
+
+/// The city's calendar date at an instant.
+pub fn local_date_of(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&china_offset()).date_naive()
+}
+
+/// An instant as both backends store it: PostgreSQL keeps microseconds, so SQLite is
+/// given no more, and a value reads back the same from either.
+pub fn storable(at: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    at.trunc_subsecs(6)
 }
 
 pub fn china_offset() -> FixedOffset {

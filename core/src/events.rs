@@ -22,7 +22,10 @@ pub const EXCERPT_CHARS: usize = 200;
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum Event {
     /// A citizen filed a request on the web; every online agent should see it at once.
-    RequestFiled(RequestSummary),
+    RequestFiled(Box<RequestSummary>),
+    /// Events may have been missed (the PostgreSQL listener reconnected, or a browser fell
+    /// behind): screens should reload what they show.
+    Resync,
 }
 
 impl Event {
@@ -30,6 +33,7 @@ impl Event {
     pub fn name(&self) -> &'static str {
         match self {
             Event::RequestFiled(_) => "request_filed",
+            Event::Resync => "resync",
         }
     }
 
@@ -42,7 +46,7 @@ impl Event {
                 .collect::<String>()
                 + "…";
         }
-        Event::RequestFiled(summary)
+        Event::RequestFiled(Box::new(summary))
     }
 }
 
@@ -68,27 +72,34 @@ impl EventBus {
     }
 
     /// An event bus whose events travel through PostgreSQL to every instance.
-    pub async fn postgres(pool: PgPool) -> Result<EventBus, sqlx::Error> {
+    ///
+    /// The listener has its own connection (`url`), not one of the pool's: a pool cannot
+    /// close while a connection it lent out is held forever.
+    pub async fn postgres(pool: PgPool, url: &str) -> Result<EventBus, sqlx::Error> {
         let bus = EventBus {
             local: broadcast::channel(1024).0,
-            fanout: Fanout::Postgres(pool.clone()),
+            fanout: Fanout::Postgres(pool),
         };
-        let mut listener = PgListener::connect_with(&pool).await?;
+        let mut listener = PgListener::connect(url).await?;
         listener.listen(PG_CHANNEL).await?;
         let local = bus.local.clone();
         tokio::spawn(async move {
             loop {
-                // `recv` reconnects by itself after a dropped connection; an error here
-                // means reconnecting failed, so wait and try again rather than go deaf.
-                match listener.recv().await {
-                    Ok(note) => match serde_json::from_str::<Event>(note.payload()) {
+                // `try_recv` reports a lost connection as `Ok(None)` and reconnects on the
+                // next call; notifications sent meanwhile are gone, so screens must resync.
+                match listener.try_recv().await {
+                    Ok(Some(note)) => match serde_json::from_str::<Event>(note.payload()) {
                         Ok(event) => {
                             let _ = local.send(event);
                         }
                         Err(e) => tracing::warn!(error = %e, "ignoring malformed event payload"),
                     },
+                    Ok(None) => {
+                        tracing::warn!("event listener reconnecting to PostgreSQL");
+                        let _ = local.send(Event::Resync);
+                    }
                     Err(e) => {
-                        tracing::warn!(error = %e, "event listener lost PostgreSQL; retrying");
+                        tracing::warn!(error = %e, "event listener cannot reach PostgreSQL; retrying");
                         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                     }
                 }

@@ -44,7 +44,7 @@ pub async fn open(url: &str, clock: Arc<dyn Clock>) -> Result<Hotline, StoreErro
         Ok(Hotline::new(Arc::new(store), EventBus::local(), clock))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let store = store::PgStore::connect(url).await?;
-        let events = EventBus::postgres(store.pool().clone()).await?;
+        let events = EventBus::postgres(store.pool().clone(), url).await?;
         Ok(Hotline::new(Arc::new(store), events, clock))
     } else {
         Err(StoreError::UnsupportedUrl(url.to_string()))

@@ -34,9 +34,12 @@ impl Hotline {
             return Err(errors.into());
         }
 
+        // One reading of the clock: the tracking number's date and `created_at` must agree,
+        // also at midnight.
+        let now = crate::clock::storable(self.clock.now());
         let summary = self
             .store
-            .insert_request(&request, channel, self.clock.local_date(), self.clock.now())
+            .insert_request(&request, channel, crate::clock::local_date_of(now), now)
             .await?;
         tracing::info!(tracking_number = %summary.tracking_number, channel = channel.as_code(), "request filed");
         let filed = FiledRequest {

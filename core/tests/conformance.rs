@@ -233,7 +233,9 @@ async fn every_filing_is_announced_to_subscribers(db: TestDatabase) {
         .await
         .expect("event within 5 s")
         .expect("event");
-    let Event::RequestFiled(summary) = event;
+    let Event::RequestFiled(summary) = event else {
+        panic!("expected the filing, got {event:?}")
+    };
     assert_eq!(summary.tracking_number, filed.tracking_number);
     assert!(summary.content.chars().count() <= hotline_core::events::EXCERPT_CHARS + 1);
     h.store.close().await;

@@ -51,13 +51,18 @@ impl NewRequestInput {
         }
 
         let content = text_field(&mut errors, "content", &self.content, CONTENT_MAX, true);
-        let contact_name = text_field(
-            &mut errors,
-            "contact_name",
-            &self.contact_name,
-            NAME_MAX,
-            !self.anonymous,
-        );
+        // An anonymous caller's name is not kept at all, even if one was typed.
+        let contact_name = if self.anonymous {
+            None
+        } else {
+            text_field(
+                &mut errors,
+                "contact_name",
+                &self.contact_name,
+                NAME_MAX,
+                true,
+            )
+        };
 
         let phone = match PhoneNumber::parse(&self.phone) {
             Ok(phone) => Some(phone),
@@ -215,6 +220,11 @@ mod tests {
     fn anonymous_requests_need_no_name_but_still_a_phone() {
         let mut input = valid();
         input.anonymous = true;
+        assert_eq!(
+            input.validate().unwrap().contact_name,
+            None,
+            "a typed name is dropped"
+        );
         input.contact_name.clear();
         assert_eq!(input.validate().unwrap().contact_name, None);
         input.phone.clear();

@@ -57,9 +57,10 @@ pub struct Config {
     #[arg(long, env = "HOTLINE_ADDR", global = true)]
     pub addr: Option<SocketAddr>,
 
-    /// Load the demo data set when the database is empty at start.
-    #[arg(long, env = "HOTLINE_DEMO", default_value_t = true, action = ArgAction::Set, global = true)]
-    pub demo: bool,
+    /// Load the demo data set when the database is empty at start. Defaults to true on
+    /// SQLite and false on PostgreSQL (a production database gets no invented people).
+    #[arg(long, env = "HOTLINE_DEMO", action = ArgAction::Set, global = true)]
+    pub demo: Option<bool>,
 
     /// Log format: human-readable text or one JSON object per line.
     #[arg(long, env = "HOTLINE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
@@ -82,6 +83,22 @@ impl Config {
             Some(url) if !url.trim().is_empty() => url.trim().to_string(),
             _ => format!("sqlite://{}", self.data_dir.join("hotline.db").display()),
         }
+    }
+
+    /// Whether `serve` loads the demo data into an empty database.
+    pub fn demo(&self) -> bool {
+        self.demo
+            .unwrap_or_else(|| self.database_url().starts_with("sqlite:"))
+    }
+
+    /// The SQLite file named by the database URL, if it is one.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let url = self.database_url();
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or(rest);
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
     }
 }
 
@@ -159,6 +176,28 @@ mod tests {
                 cli.config.database_url(),
                 "sqlite:///srv/hotline/hotline.db"
             );
+            assert_eq!(
+                cli.config.sqlite_path(),
+                Some(PathBuf::from("/srv/hotline/hotline.db"))
+            );
         }
+    }
+
+    #[test]
+    fn demo_data_is_the_default_only_on_sqlite() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args).unwrap().config;
+        let pg = parse(&["hotline", "--database-url", "postgres://u@h/db"]);
+        assert!(!pg.demo());
+        assert!(parse(&[
+            "hotline",
+            "--database-url",
+            "postgres://u@h/db",
+            "--demo",
+            "true"
+        ])
+        .demo());
+        let sqlite = parse(&["hotline", "--database-url", "sqlite://x/y.db?mode=rwc"]);
+        assert!(sqlite.demo());
+        assert_eq!(sqlite.sqlite_path(), Some(PathBuf::from("x/y.db")));
     }
 }

@@ -28,8 +28,14 @@ pub fn leptos_options(config: &Config) -> anyhow::Result<LeptosOptions> {
 /// Opens the configured database, creating the data directory for SQLite.
 pub async fn open(config: &Config) -> anyhow::Result<Hotline> {
     let url = config.database_url();
-    if url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir)?;
+    if let Some(dir) = config
+        .sqlite_path()
+        .as_deref()
+        .and_then(std::path::Path::parent)
+    {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir)?;
+        }
     }
     let hotline = hotline_core::open(&url, Arc::new(SystemClock)).await?;
     tracing::info!(backend = ?hotline.store.backend(), "database opened");
@@ -49,7 +55,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
         }
         Command::Serve => {
-            if config.demo {
+            if config.demo() {
                 hotline.load_demo_if_empty(DemoSize::default()).await?;
             }
             let options = leptos_options(&config)?;
@@ -61,7 +67,14 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             .await?;
         }
     }
-    hotline.store.close().await;
+    // Requests still holding a connection after the grace period do not hold the exit.
+    let grace = Duration::from_secs(config.shutdown_grace_secs);
+    if tokio::time::timeout(grace, hotline.store.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("database connections still busy; exiting anyway");
+    }
     Ok(())
 }
 

@@ -386,6 +386,30 @@ async fn health_and_unknown_pages(db: TestDatabase) {
     server.shutdown().await;
 }
 
+async fn pages_are_gzipped_but_live_events_are_not(db: TestDatabase) {
+    let server = TestServer::start(Arc::new(db)).await;
+    let client = reqwest::Client::new();
+    let page = client
+        .get(server.url("/"))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.headers()["content-encoding"], "gzip");
+    let events = client
+        .get(server.url("/api/v1/events"))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        events.headers().get("content-encoding").is_none(),
+        "a compressed stream would buffer pushes"
+    );
+    drop(events);
+    server.shutdown().await;
+}
+
 async fn shutdown_ends_open_event_streams_and_finishes(db: TestDatabase) {
     let server = TestServer::start(Arc::new(db)).await;
     let response = reqwest::get(server.url("/api/v1/events")).await.unwrap();
@@ -434,6 +458,7 @@ on_both_backends!(
     the_agent_page_lists_waiting_requests,
     the_form_server_function_refuses_what_the_api_refuses,
     health_and_unknown_pages,
+    pages_are_gzipped_but_live_events_are_not,
     shutdown_ends_open_event_streams_and_finishes,
 );
 

@@ -18,29 +18,45 @@ pub fn NewRequestsPage() -> impl IntoView {
     let state = RwSignal::new(LiveState::Connecting);
     let sound = RwSignal::new(false);
 
+    // Bumped to subscribe again after the browser gave up on the stream.
+    let generation = RwSignal::new(0_u32);
+
     Effect::new(move |_| {
+        generation.track();
         let subscription = live::subscribe(
             "/api/v1/events",
-            "request_filed",
-            move |data| {
-                if let Ok(request) = serde_json::from_str::<RequestSummary>(&data) {
-                    pushed.update(|list| {
-                        if !list
-                            .iter()
-                            .any(|r| r.tracking_number == request.tracking_number)
-                        {
-                            list.insert(0, request);
+            &["request_filed", "resync"],
+            move |name, data| match name {
+                "request_filed" => {
+                    if let Ok(request) = serde_json::from_str::<RequestSummary>(&data) {
+                        pushed.update(|list| {
+                            if !list
+                                .iter()
+                                .any(|r| r.tracking_number == request.tracking_number)
+                            {
+                                list.insert(0, request);
+                            }
+                        });
+                        if sound.get_untracked() {
+                            live::chime();
                         }
-                    });
-                    if sound.get_untracked() {
-                        live::chime();
                     }
                 }
+                // Events were missed somewhere between the database and this page.
+                _ => reloads.update(|n| *n += 1),
             },
             move |s| {
-                // After a lost connection, reload the list: events sent meanwhile were missed.
-                if s == LiveState::Open && state.get_untracked() == LiveState::Reconnecting {
-                    reloads.update(|n| *n += 1);
+                match s {
+                    // Whatever was filed before this (re)connection is fetched afresh: the
+                    // list rendered by the server may be older than the stream.
+                    LiveState::Open => reloads.update(|n| *n += 1),
+                    LiveState::Closed => {
+                        set_timeout(
+                            move || generation.update(|g| *g += 1),
+                            std::time::Duration::from_secs(3),
+                        );
+                    }
+                    _ => {}
                 }
                 state.set(s);
             },
@@ -70,7 +86,7 @@ pub fn NewRequestsPage() -> impl IntoView {
                         {move || match state.get() {
                             LiveState::Connecting => t.live_connecting,
                             LiveState::Open => t.live_open,
-                            LiveState::Reconnecting => t.live_reconnecting,
+                            LiveState::Reconnecting | LiveState::Closed => t.live_reconnecting,
                         }}
                     </span>
                     <button type="button" class="button secondary" aria-pressed=move || sound.get().to_string()

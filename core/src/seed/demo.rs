@@ -391,6 +391,8 @@ pub struct Generator<'a> {
     children: BTreeMap<&'a str, Vec<&'a RegionSeed>>,
     minors: Vec<&'a Category>,
     now: DateTime<Utc>,
+    /// Sequence numbers used per (district, birth date): ID numbers must be unique.
+    id_sequences: BTreeMap<(String, NaiveDate), u32>,
 }
 
 impl<'a> Generator<'a> {
@@ -413,6 +415,7 @@ impl<'a> Generator<'a> {
             children,
             minors: catalogue.iter().filter(|c| c.level == 2).collect(),
             now,
+            id_sequences: BTreeMap::new(),
         }
     }
 
@@ -664,11 +667,17 @@ impl<'a> Generator<'a> {
         let health = (self.rng.chance(0.7)).then(|| *self.rng.pick(HEALTH));
         let onekey = self.rng.chance(0.35);
         let (child, _) = self.person();
+        let sequence = self
+            .id_sequences
+            .entry((district.code.clone(), birth_date))
+            .or_default();
+        *sequence += 1;
+        let sequence = *sequence;
         DemoElderly {
             name,
             gender: if female { "F" } else { "M" }.to_string(),
             birth_date,
-            id_number: id_number(&district.code, birth_date, (i % 500) as u32, female),
+            id_number: id_number(&district.code, birth_date, sequence, female),
             identity_category: self.rng.pick(IDENTITY).to_string(),
             service_card_no: format!("XY{:08}", 10_000_000 + i),
             district_code: district.code.clone(),
@@ -861,6 +870,8 @@ fn number_cases(cases: &mut [DemoCase]) {
 }
 
 /// An 18-digit resident ID number (GB 11643) with a valid check digit.
+/// `sequence` (from 1) numbers the people of one area and birth date; the order code's last
+/// digit is odd for men and even for women.
 pub fn id_number(area: &str, birth: NaiveDate, sequence: u32, female: bool) -> String {
     let mut order = (sequence % 500) * 2 + 1;
     if female {
@@ -971,13 +982,15 @@ mod tests {
             DemoSize {
                 vendors: 0,
                 providers: 0,
-                elderly: 200,
+                elderly: 3000,
                 past_cases: 0,
                 waiting_requests: 0,
             },
         )
         .unwrap();
         let today = now().date_naive();
+        let ids: std::collections::HashSet<_> = demo.elderly.iter().map(|e| &e.id_number).collect();
+        assert_eq!(ids.len(), demo.elderly.len(), "ID numbers are unique");
         for e in &demo.elderly {
             assert!(
                 today.years_since(e.birth_date).unwrap() >= 60,

@@ -133,9 +133,13 @@ macro_rules! impl_store {
                     .bind(&counter)
                     .fetch_one(&mut *tx)
                     .await?;
-                let sequence = u32::try_from(sequence).map_err(|_| {
-                    $crate::store::StoreError::Corrupt(format!("counter {counter} overflowed"))
-                })?;
+                // Six digits a day; a 15-digit number would not parse back as a tracking number.
+                let sequence = u32::try_from(sequence)
+                    .ok()
+                    .filter(|s| *s <= 999_999)
+                    .ok_or_else(|| {
+                        $crate::store::StoreError::Corrupt(format!("counter {counter} exhausted"))
+                    })?;
                 let tracking = hotline_domain::TrackingNumber::new(local_date, sequence);
                 let case_id: i64 = sqlx::query_scalar($crate::store::sql::INSERT_CASE)
                     .bind(tracking.as_str())
@@ -170,8 +174,10 @@ macro_rules! impl_store {
                         .bind(tracking.as_str())
                         .fetch_one(&mut *tx)
                         .await?;
+                // Converted before the commit: a filing is reported stored only if it is.
+                let summary = row.try_into()?;
                 tx.commit().await?;
-                row.try_into()
+                Ok(summary)
             }
 
             async fn requests_by_status(

@@ -14,8 +14,9 @@ use serde::Serialize;
 pub enum ApiError {
     #[error("invalid input")]
     Invalid(FieldErrors, Lang),
-    #[error("malformed request body: {0}")]
-    BadBody(String),
+    /// The body could not be read as JSON: 400, or 413 / 415 as the rejection says.
+    #[error("malformed request body: {1}")]
+    BadBody(StatusCode, String),
     #[error("not found")]
     NotFound,
     #[error("internal error: {0}")]
@@ -53,8 +54,8 @@ impl IntoResponse for ApiError {
                     fields: fields.messages(lang),
                 },
             ),
-            ApiError::BadBody(detail) => (
-                StatusCode::BAD_REQUEST,
+            ApiError::BadBody(status, detail) => (
+                status,
                 Body {
                     error: "bad_request",
                     message: detail,
