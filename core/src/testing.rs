@@ -135,3 +135,28 @@ impl Drop for TestDatabase {
         }
     }
 }
+
+/// Runs each named test function (`async fn(TestDatabase)`) twice: in a module `sqlite`
+/// on a fresh SQLite file and in a module `postgres` on a fresh PostgreSQL database. The
+/// calling crate needs `tokio` with the `macros` and `rt-multi-thread` features.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($test:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$test($crate::testing::TestDatabase::sqlite()).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$test($crate::testing::TestDatabase::postgres().await).await;
+                }
+            )+
+        }
+    };
+}

@@ -294,28 +294,7 @@ async fn the_demo_city_loads_once_and_numbering_continues_after_it(db: TestDatab
 
 // ---- run each test on both backends -----------------------------------------------------
 
-macro_rules! on_both_backends {
-    ($($test:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $test() {
-                    super::$test(hotline_core::testing::TestDatabase::sqlite()).await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $test() {
-                    super::$test(hotline_core::testing::TestDatabase::postgres().await).await;
-                }
-            )+
-        }
-    };
-}
-
-on_both_backends!(
+hotline_core::on_both_backends!(
     migrations_and_code_tables_are_idempotent,
     the_districts_are_the_fourteen_of_xianyang,
     a_filed_request_gets_the_days_next_tracking_number,

@@ -78,6 +78,18 @@ fn valid_request() -> Value {
     })
 }
 
+/// Files `valid_request()` and returns the 201 body.
+async fn file_valid_request(client: &reqwest::Client, server: &TestServer) -> Value {
+    let response = client
+        .post(server.url("/api/v1/requests"))
+        .json(&valid_request())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json().await.unwrap()
+}
+
 async fn waiting_count(client: &reqwest::Client, server: &TestServer) -> usize {
     let list: Vec<Value> = client
         .get(server.url("/api/v1/requests/new"))
@@ -230,15 +242,7 @@ async fn a_filed_request_is_pushed_to_open_agent_streams(db: TestDatabase) {
     let mut stream = response.bytes_stream();
 
     let sent = Instant::now();
-    let filed: Value = client
-        .post(server.url("/api/v1/requests"))
-        .json(&valid_request())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let filed = file_valid_request(&client, &server).await;
     let mut buffer = String::new();
     let data = tokio::time::timeout(
         Duration::from_secs(5),
@@ -304,15 +308,7 @@ async fn the_language_cookie_switches_pages_to_english(db: TestDatabase) {
 async fn the_agent_page_lists_waiting_requests(db: TestDatabase) {
     let server = TestServer::start(Arc::new(db)).await;
     let client = reqwest::Client::new();
-    let filed: Value = client
-        .post(server.url("/api/v1/requests"))
-        .json(&valid_request())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let filed = file_valid_request(&client, &server).await;
     let html = client
         .get(server.url("/agent/requests"))
         .send()
@@ -426,28 +422,7 @@ async fn shutdown_ends_open_event_streams_and_finishes(db: TestDatabase) {
     }
 }
 
-macro_rules! on_both_backends {
-    ($($test:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $test() {
-                    super::$test(hotline_core::testing::TestDatabase::sqlite()).await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $test() {
-                    super::$test(hotline_core::testing::TestDatabase::postgres().await).await;
-                }
-            )+
-        }
-    };
-}
-
-on_both_backends!(
+hotline_core::on_both_backends!(
     filing_returns_201_with_a_tracking_number,
     invalid_requests_get_422_naming_each_field_and_store_nothing,
     messages_follow_accept_language,
@@ -483,15 +458,7 @@ async fn postgres_events_fan_out_across_instances() {
         .unwrap()
         .bytes_stream();
 
-    let filed: Value = client
-        .post(b.url("/api/v1/requests"))
-        .json(&valid_request())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let filed = file_valid_request(&client, &b).await;
     for stream in [&mut stream_a, &mut stream_b] {
         let mut buffer = String::new();
         let data = tokio::time::timeout(
