@@ -52,8 +52,13 @@ pub async fn file_request(
         // A checked box sends "on"; scripts may send "true". Anything else is "no".
         anonymous: matches!(anonymous.as_deref(), Some("on" | "true")),
     };
+    let address = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .ok()
+        .map(|info| info.0.ip().to_string());
+    let origin = hotline_core::Origin::citizen(hotline_domain::Channel::Web, address);
     match hotline()?
-        .file_request(&input, hotline_domain::Channel::Web)
+        .file_request(&input, hotline_domain::Channel::Web, &origin)
         .await
     {
         Ok(filed) => Ok(FileOutcome::Filed(filed)),

@@ -3,6 +3,7 @@
 //! The server binary and the server functions of the UI both reach the platform through
 //! [`Hotline`], so a rule lives in exactly one place whichever door a request comes in by.
 
+pub mod audit;
 pub mod clock;
 pub mod error;
 pub mod events;
@@ -13,6 +14,7 @@ pub mod testing;
 
 use std::sync::Arc;
 
+pub use audit::Origin;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::ServiceError;
 pub use events::{Event, EventBus};
@@ -55,7 +57,11 @@ impl Hotline {
     /// Brings the database up to date: migrations, then the code tables if they are empty.
     pub async fn prepare(&self) -> Result<(), seed::SeedError> {
         self.store.migrate().await?;
-        seed::load_code_tables(self.store.as_ref()).await
+        for (table, written) in seed::load_code_tables(self.store.as_ref()).await? {
+            self.audit_system_write(table, "seed", serde_json::json!({ "rows": written }))
+                .await?;
+        }
+        Ok(())
     }
 
     /// Loads the demo data set unless the database already holds cases or registries.
@@ -70,6 +76,17 @@ impl Hotline {
         }
         let demo = seed::demo::generate(seed::demo::DEMO_SEED, self.clock.now(), size)?;
         self.store.insert_demo(&demo).await?;
+        self.audit_system_write(
+            "demo",
+            &seed::demo::DEMO_SEED.to_string(),
+            serde_json::json!({
+                "vendors": demo.vendors.len(),
+                "providers": demo.providers.len(),
+                "elderly": demo.elderly.len(),
+                "cases": demo.cases.len(),
+            }),
+        )
+        .await?;
         tracing::info!(
             vendors = demo.vendors.len(),
             providers = demo.providers.len(),

@@ -5,17 +5,19 @@ use hotline_domain::{
     RequestSummary,
 };
 
-use crate::{Event, Hotline, ServiceError};
+use crate::{Event, Hotline, Origin, ServiceError};
 
 /// How many new requests the agents' list shows at most.
 pub const NEW_REQUESTS_LIMIT: u32 = 200;
 
 impl Hotline {
-    /// Validates, stores and announces a request. On any error nothing is stored.
+    /// Validates, stores (with its audit entry) and announces a request. On any error
+    /// nothing is stored.
     pub async fn file_request(
         &self,
         input: &NewRequestInput,
         channel: Channel,
+        origin: &Origin,
     ) -> Result<FiledRequest, ServiceError> {
         let request = input.validate()?;
 
@@ -39,7 +41,13 @@ impl Hotline {
         let now = crate::clock::storable(self.clock.now());
         let summary = self
             .store
-            .insert_request(&request, channel, crate::clock::local_date_of(now), now)
+            .insert_request(
+                &request,
+                channel,
+                crate::clock::local_date_of(now),
+                now,
+                origin,
+            )
             .await?;
         tracing::info!(tracking_number = %summary.tracking_number, channel = channel.as_code(), "request filed");
         let filed = FiledRequest {

@@ -5,9 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use hotline_core::audit::AuditFilter;
 use hotline_core::seed::demo::DemoSize;
 use hotline_core::testing::TestDatabase;
-use hotline_core::{Event, FixedClock, Hotline, ServiceError};
+use hotline_core::{Event, FixedClock, Hotline, Origin, ServiceError};
 use hotline_domain::{CaseStatus, Channel, NewRequestInput, Problem};
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
@@ -29,6 +30,10 @@ fn request(content: &str) -> NewRequestInput {
         address: "人民路 12 号".into(),
         anonymous: false,
     }
+}
+
+fn web() -> Origin {
+    Origin::citizen(Channel::Web, Some("203.0.113.7".into()))
 }
 
 async fn counts_of_cases(h: &Hotline) -> i64 {
@@ -69,11 +74,11 @@ async fn the_districts_are_the_fourteen_of_xianyang(db: TestDatabase) {
 async fn a_filed_request_gets_the_days_next_tracking_number(db: TestDatabase) {
     let h = db.open(clock()).await;
     let first = h
-        .file_request(&request("楼道灯坏了"), Channel::Web)
+        .file_request(&request("楼道灯坏了"), Channel::Web, &web())
         .await
         .unwrap();
     let second = h
-        .file_request(&request("门口积水"), Channel::Web)
+        .file_request(&request("门口积水"), Channel::Web, &web())
         .await
         .unwrap();
     assert_eq!(first.tracking_number.as_str(), "20261123000001");
@@ -109,12 +114,12 @@ async fn tracking_numbers_restart_at_local_midnight(db: TestDatabase) {
     let h = db.open(clock.clone()).await;
     clock.set(at("2026-11-23T15:59:00Z")); // 23:59 local
     let late = h
-        .file_request(&request("夜里噪音"), Channel::Web)
+        .file_request(&request("夜里噪音"), Channel::Web, &web())
         .await
         .unwrap();
     clock.set(at("2026-11-23T16:01:00Z")); // 00:01 local, next day
     let early = h
-        .file_request(&request("夜里噪音"), Channel::Web)
+        .file_request(&request("夜里噪音"), Channel::Web, &web())
         .await
         .unwrap();
     assert_eq!(late.tracking_number.as_str(), "20261123000001");
@@ -132,7 +137,7 @@ async fn refused_requests_store_nothing(db: TestDatabase) {
     let mut unknown_category = request("x");
     unknown_category.category = "9999".into();
     let fields = cases(
-        h.file_request(&unknown_category, Channel::Web)
+        h.file_request(&unknown_category, Channel::Web, &web())
             .await
             .unwrap_err(),
     );
@@ -141,7 +146,7 @@ async fn refused_requests_store_nothing(db: TestDatabase) {
     let mut unknown_district = request("x");
     unknown_district.district = "610499".into();
     let fields = cases(
-        h.file_request(&unknown_district, Channel::Web)
+        h.file_request(&unknown_district, Channel::Web, &web())
             .await
             .unwrap_err(),
     );
@@ -151,7 +156,7 @@ async fn refused_requests_store_nothing(db: TestDatabase) {
     county_as_category.category = "0101".into();
     county_as_category.district = "6104".into();
     let fields = cases(
-        h.file_request(&county_as_category, Channel::Web)
+        h.file_request(&county_as_category, Channel::Web, &web())
             .await
             .unwrap_err(),
     );
@@ -160,7 +165,7 @@ async fn refused_requests_store_nothing(db: TestDatabase) {
     let mut street_as_district = request("x");
     street_as_district.district = "610402001".into();
     let fields = cases(
-        h.file_request(&street_as_district, Channel::Web)
+        h.file_request(&street_as_district, Channel::Web, &web())
             .await
             .unwrap_err(),
     );
@@ -168,13 +173,20 @@ async fn refused_requests_store_nothing(db: TestDatabase) {
 
     let mut empty = request("   ");
     empty.phone = "12345".into();
-    let fields = cases(h.file_request(&empty, Channel::Web).await.unwrap_err());
+    let fields = cases(
+        h.file_request(&empty, Channel::Web, &web())
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(fields.get("content"), Some(&Problem::Required));
     assert_eq!(fields.get("phone"), Some(&Problem::BadPhone));
 
     assert_eq!(counts_of_cases(&h).await, 0);
     // A refused filing does not use up a tracking number either.
-    let ok = h.file_request(&request("ok"), Channel::Web).await.unwrap();
+    let ok = h
+        .file_request(&request("ok"), Channel::Web, &web())
+        .await
+        .unwrap();
     assert_eq!(ok.tracking_number.as_str(), "20261123000001");
     h.store.close().await;
 }
@@ -185,7 +197,7 @@ async fn concurrent_filings_never_share_a_number(db: TestDatabase) {
         .map(|i| {
             let h = h.clone();
             tokio::spawn(async move {
-                h.file_request(&request(&format!("并发 {i}")), Channel::Web)
+                h.file_request(&request(&format!("并发 {i}")), Channel::Web, &web())
                     .await
                     .unwrap()
                     .tracking_number
@@ -206,7 +218,7 @@ async fn concurrent_filings_never_share_a_number(db: TestDatabase) {
 async fn an_acknowledged_request_survives_a_reopen(db: TestDatabase) {
     let h = db.open(clock()).await;
     let filed = h
-        .file_request(&request("重启后还在"), Channel::Web)
+        .file_request(&request("重启后还在"), Channel::Web, &web())
         .await
         .unwrap();
     h.store.close().await;
@@ -226,7 +238,7 @@ async fn every_filing_is_announced_to_subscribers(db: TestDatabase) {
     let h = db.open(clock()).await;
     let mut events = h.events.subscribe();
     let filed = h
-        .file_request(&request(&"长".repeat(600)), Channel::Web)
+        .file_request(&request(&"长".repeat(600)), Channel::Web, &web())
         .await
         .unwrap();
     let event = tokio::time::timeout(Duration::from_secs(5), events.recv())
@@ -277,7 +289,7 @@ async fn the_demo_city_loads_once_and_numbering_continues_after_it(db: TestDatab
         .max()
         .expect("demo requests filed today");
     let filed = h
-        .file_request(&request("新的"), Channel::Web)
+        .file_request(&request("新的"), Channel::Web, &web())
         .await
         .unwrap();
     let seq: u32 = filed.tracking_number.as_str()[8..].parse().unwrap();
@@ -292,6 +304,131 @@ async fn the_demo_city_loads_once_and_numbering_continues_after_it(db: TestDatab
     h.store.close().await;
 }
 
+async fn a_filing_leaves_an_audit_entry_in_the_same_transaction(db: TestDatabase) {
+    let h = db.open(clock()).await;
+    let filed = h
+        .file_request(&request("审计"), Channel::Web, &web())
+        .await
+        .unwrap();
+    let entries = h
+        .audit_entries(&AuditFilter {
+            object_type: Some("case".into()),
+            object_id: Some(filed.tracking_number.to_string()),
+            limit: 10,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    let entry = &entries[0];
+    assert_eq!(
+        (entry.actor.as_str(), entry.action.as_str()),
+        ("citizen:web", "create")
+    );
+    assert_eq!(entry.address.as_deref(), Some("203.0.113.7"));
+    assert_eq!(entry.at, at("2026-11-23T03:00:00Z"));
+    let after: serde_json::Value = serde_json::from_str(entry.after.as_deref().unwrap()).unwrap();
+    assert_eq!(after["content"], "审计");
+    assert_eq!(after["phone"], "13812345678");
+    assert!(entry.before.is_none());
+
+    // A refused filing leaves no trace but the refusal itself (nothing at all, for now).
+    let mut bad = request("x");
+    bad.category = "9999".into();
+    let before = h
+        .audit_entries(&AuditFilter {
+            limit: 1000,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap()
+        .len();
+    assert!(h.file_request(&bad, Channel::Web, &web()).await.is_err());
+    let after_refusal = h
+        .audit_entries(&AuditFilter {
+            limit: 1000,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(before, after_refusal);
+
+    // Search by actor and period.
+    let by_actor = h
+        .audit_entries(&AuditFilter {
+            actor: Some("system".into()),
+            limit: 100,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        by_actor.iter().any(|e| e.object_type == "regions"),
+        "code table loads are audited"
+    );
+    let later = h
+        .audit_entries(&AuditFilter {
+            from: Some(at("2026-11-23T03:00:01Z")),
+            limit: 100,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(later.is_empty());
+    h.store.close().await;
+}
+
+async fn the_audit_log_refuses_updates_and_deletes(db: TestDatabase) {
+    let h = db.open(clock()).await;
+    h.file_request(&request("不可篡改"), Channel::Web, &web())
+        .await
+        .unwrap();
+    h.store.close().await;
+    // Straight to the database, past the application: the table itself must refuse.
+    let tamper = [
+        "UPDATE audit_log SET actor = 'someone-else'",
+        "DELETE FROM audit_log",
+    ];
+    for sql in tamper {
+        let error = raw_execute(db.url(), sql).await.expect_err(sql);
+        assert!(error.contains("append-only"), "{sql}: {error}");
+    }
+    if db.url().starts_with("postgres") {
+        let error = raw_execute(db.url(), "TRUNCATE audit_log")
+            .await
+            .expect_err("truncate");
+        assert!(error.contains("append-only"), "{error}");
+    }
+    let reopened = db.open(clock()).await;
+    let entries = reopened
+        .audit_entries(&AuditFilter {
+            limit: 100,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(entries.iter().all(|e| e.actor != "someone-else"));
+    assert!(entries.iter().any(|e| e.object_type == "case"));
+    reopened.store.close().await;
+}
+
+async fn raw_execute(url: &str, sql: &str) -> Result<(), String> {
+    use sqlx::Connection;
+    let result = if url.starts_with("sqlite") {
+        let mut conn = sqlx::SqliteConnection::connect(url)
+            .await
+            .map_err(|e| e.to_string())?;
+        sqlx::query(sql).execute(&mut conn).await.map(|_| ())
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url)
+            .await
+            .map_err(|e| e.to_string())?;
+        sqlx::query(sql).execute(&mut conn).await.map(|_| ())
+    };
+    result.map_err(|e| e.to_string())
+}
+
 // ---- run each test on both backends -----------------------------------------------------
 
 hotline_core::on_both_backends!(
@@ -304,4 +441,6 @@ hotline_core::on_both_backends!(
     an_acknowledged_request_survives_a_reopen,
     every_filing_is_announced_to_subscribers,
     the_demo_city_loads_once_and_numbering_continues_after_it,
+    a_filing_leaves_an_audit_entry_in_the_same_transaction,
+    the_audit_log_refuses_updates_and_deletes,
 );

@@ -105,12 +105,12 @@ pub async fn serve_on(
         hotline,
         shutdown: stopping.clone(),
     };
-    let server = axum::serve(listener, http::router(state).into_make_service())
-        .with_graceful_shutdown(async move {
-            stop.await;
-            tracing::info!("shutting down: finishing in-flight requests");
-            let _ = stopping_tx.send(true);
-        });
+    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        stop.await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        let _ = stopping_tx.send(true);
+    });
     let mut stopping = stopping;
     tokio::select! {
         result = server => result?,

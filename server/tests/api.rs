@@ -90,6 +90,25 @@ async fn file_valid_request(client: &reqwest::Client, server: &TestServer) -> Va
     response.json().await.unwrap()
 }
 
+/// The audit entry of a case's creation.
+async fn creation_audit(
+    server: &TestServer,
+    tracking_number: &str,
+) -> hotline_core::audit::AuditEntry {
+    let entries = server
+        .hotline
+        .audit_entries(&hotline_core::audit::AuditFilter {
+            object_type: Some("case".into()),
+            object_id: Some(tracking_number.into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    entries.into_iter().next().unwrap()
+}
+
 async fn waiting_count(client: &reqwest::Client, server: &TestServer) -> usize {
     let list: Vec<Value> = client
         .get(server.url("/api/v1/requests/new"))
@@ -156,6 +175,9 @@ async fn filing_returns_201_with_a_tracking_number(db: TestDatabase) {
         .unwrap();
     assert_eq!(list[0]["tracking_number"], number.as_str());
     assert_eq!(list[0]["district_name"], "渭城区");
+    let audit = creation_audit(&server, &number).await;
+    assert_eq!(audit.actor, "citizen:web");
+    assert_eq!(audit.address.as_deref(), Some("127.0.0.1"));
     server.shutdown().await;
 }
 
@@ -363,7 +385,19 @@ async fn the_form_server_function_refuses_what_the_api_refuses(db: TestDatabase)
         .await
         .unwrap();
     let outcome: Value = response.json().await.unwrap();
-    assert!(outcome["Filed"]["tracking_number"].is_string(), "{outcome}");
+    let number = outcome["Filed"]["tracking_number"]
+        .as_str()
+        .expect("filed")
+        .to_string();
+    let audit = creation_audit(&server, &number).await;
+    assert_eq!(
+        audit.address.as_deref(),
+        Some("127.0.0.1"),
+        "the form's filing is audited too"
+    );
+    let after: Value = serde_json::from_str(audit.after.as_deref().unwrap()).unwrap();
+    assert_eq!(after["anonymous"], true);
+    assert_eq!(after["contact_name"], Value::Null);
     server.shutdown().await;
 }
 

@@ -130,18 +130,22 @@ pub fn district_shapes() -> Result<Vec<DistrictShape>, SeedError> {
         .map_err(|e| malformed("data/regions/xianyang-districts.geojson", 0, e))
 }
 
-/// Loads the catalogue and the regions into whichever of their tables is empty.
-pub async fn load_code_tables(store: &dyn Store) -> Result<(), SeedError> {
+/// Loads the catalogue and the regions into whichever of their tables is empty. Returns
+/// the tables loaded and the rows written to each.
+pub async fn load_code_tables(store: &dyn Store) -> Result<Vec<(&'static str, u64)>, SeedError> {
     let counts = store.counts().await?;
+    let mut loaded = Vec::new();
     if counts.regions == 0 {
         let written = store.load_regions(&regions()?).await?;
         tracing::info!(written, "region code table loaded");
+        loaded.push(("regions", written));
     }
     if counts.categories == 0 {
         let written = store.load_categories(&catalogue()?).await?;
         tracing::info!(written, "service catalogue loaded");
+        loaded.push(("service_categories", written));
     }
-    Ok(())
+    Ok(loaded)
 }
 
 #[cfg(test)]

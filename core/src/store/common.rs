@@ -7,7 +7,27 @@
 //! backend type: `connect`, `run_migrations`, `raise_counter`.
 
 macro_rules! impl_store {
-    ($store:ty, $backend:expr) => {
+    ($store:ty, $db:ty, $backend:expr) => {
+        impl $store {
+            async fn insert_audit(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                entry: &$crate::audit::NewAuditEntry,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query($crate::store::sql::INSERT_AUDIT)
+                    .bind(entry.at)
+                    .bind(&entry.origin.actor)
+                    .bind(&entry.origin.address)
+                    .bind(&entry.action)
+                    .bind(&entry.object_type)
+                    .bind(&entry.object_id)
+                    .bind(&entry.before)
+                    .bind(&entry.after)
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::store::Store for $store {
             fn backend(&self) -> $crate::store::Backend {
@@ -123,6 +143,7 @@ macro_rules! impl_store {
                 channel: hotline_domain::Channel,
                 local_date: chrono::NaiveDate,
                 at: chrono::DateTime<chrono::Utc>,
+                origin: &$crate::audit::Origin,
             ) -> Result<hotline_domain::RequestSummary, $crate::store::StoreError> {
                 let status = hotline_domain::CaseStatus::Submitted;
                 let mut tx = self.pool.begin().await?;
@@ -169,6 +190,31 @@ macro_rules! impl_store {
                     .bind(None::<String>)
                     .execute(&mut *tx)
                     .await?;
+                let after = serde_json::json!({
+                    "tracking_number": tracking.as_str(),
+                    "channel": channel.as_code(),
+                    "status": status.as_code(),
+                    "category": request.category,
+                    "content": request.content,
+                    "contact_name": request.contact_name,
+                    "phone": request.phone.as_str(),
+                    "anonymous": request.anonymous,
+                    "district": request.district,
+                    "address": request.address,
+                });
+                Self::insert_audit(
+                    &mut *tx,
+                    &$crate::audit::NewAuditEntry {
+                        at,
+                        origin: origin.clone(),
+                        action: "create".into(),
+                        object_type: "case".into(),
+                        object_id: tracking.to_string(),
+                        before: None,
+                        after: Some(after.to_string()),
+                    },
+                )
+                .await?;
                 let row: $crate::store::rows::SummaryRow =
                     sqlx::query_as(&$crate::store::sql::summary_by_tracking_number())
                         .bind(tracking.as_str())
@@ -212,6 +258,43 @@ macro_rules! impl_store {
                         .fetch_one(&self.pool)
                         .await?;
                 Ok(row.into())
+            }
+
+            async fn append_audit(
+                &self,
+                entry: &$crate::audit::NewAuditEntry,
+            ) -> Result<(), $crate::store::StoreError> {
+                let mut conn = self.pool.acquire().await?;
+                Self::insert_audit(&mut *conn, entry).await
+            }
+
+            async fn audit_entries(
+                &self,
+                filter: &$crate::audit::AuditFilter,
+            ) -> Result<Vec<$crate::audit::AuditEntry>, $crate::store::StoreError> {
+                let mut query =
+                    sqlx::QueryBuilder::<$db>::new($crate::store::sql::AUDIT_SELECT);
+                if let Some(actor) = &filter.actor {
+                    query.push(" AND actor = ").push_bind(actor.clone());
+                }
+                if let Some(object_type) = &filter.object_type {
+                    query.push(" AND object_type = ").push_bind(object_type.clone());
+                }
+                if let Some(object_id) = &filter.object_id {
+                    query.push(" AND object_id = ").push_bind(object_id.clone());
+                }
+                if let Some(from) = filter.from {
+                    query.push(" AND at >= ").push_bind(from);
+                }
+                if let Some(until) = filter.until {
+                    query.push(" AND at < ").push_bind(until);
+                }
+                query
+                    .push(" ORDER BY at DESC, id DESC LIMIT ")
+                    .push_bind(i64::from(filter.limit.clamp(1, 10_000)));
+                let rows: Vec<$crate::store::rows::AuditRow> =
+                    query.build_query_as().fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
             }
 
             async fn insert_demo(

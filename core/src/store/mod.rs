@@ -16,6 +16,7 @@ use hotline_domain::{
     CaseStatus, Category, Channel, NewRequest, Region, RequestSummary, TrackingNumber,
 };
 
+use crate::audit::{AuditEntry, AuditFilter, NewAuditEntry, Origin};
 use crate::seed::demo::DemoData;
 
 pub use postgres::PgStore;
@@ -78,14 +79,16 @@ pub trait Store: Send + Sync + 'static {
     async fn categories(&self) -> Result<Vec<Category>, StoreError>;
     async fn category(&self, code: &str) -> Result<Option<Category>, StoreError>;
 
-    /// Stores a new request as a case in `Submitted` state with its first event, allocating
-    /// the day's next tracking number in the same transaction. Returns it as agents see it.
+    /// Stores a new request as a case in `Submitted` state with its first event and its
+    /// audit entry, allocating the day's next tracking number, all in one transaction.
+    /// Returns it as agents see it.
     async fn insert_request(
         &self,
         request: &NewRequest,
         channel: Channel,
         local_date: NaiveDate,
         at: DateTime<Utc>,
+        origin: &Origin,
     ) -> Result<RequestSummary, StoreError>;
     /// Cases in one state, newest first.
     async fn requests_by_status(
@@ -99,6 +102,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<RequestSummary>, StoreError>;
 
     async fn counts(&self) -> Result<Counts, StoreError>;
+
+    /// Appends one entry to the audit log.
+    async fn append_audit(&self, entry: &NewAuditEntry) -> Result<(), StoreError>;
+    /// Audit entries matching every criterion of `filter`, newest first.
+    async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
     /// Loads the generated demo registries and case history in one transaction.
     async fn insert_demo(&self, demo: &DemoData) -> Result<(), StoreError>;
 }

@@ -51,4 +51,4 @@ impl PgStore {
     }
 }
 
-impl_store!(PgStore, Backend::Postgres);
+impl_store!(PgStore, Postgres, Backend::Postgres);

@@ -4,17 +4,18 @@
 mod error;
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRef, Path, State};
+use axum::extract::{ConnectInfo, FromRef, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures::{Stream, StreamExt};
-use hotline_core::{Event, Hotline};
+use hotline_core::{Event, Hotline, Origin};
 use hotline_domain::{Channel, FiledRequest, FormOptions, Lang, NewRequestInput, RequestSummary};
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -73,12 +74,14 @@ fn lang(headers: &HeaderMap) -> Lang {
 /// number, 422 with per-field messages, nothing stored on any error.
 async fn file_request(
     State(hotline): State<Hotline>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Result<Json<NewRequestInput>, JsonRejection>,
 ) -> Result<(StatusCode, Json<FiledRequest>), ApiError> {
     let Json(input) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
+    let origin = Origin::citizen(Channel::Web, Some(peer.ip().to_string()));
     let filed = hotline
-        .file_request(&input, Channel::Web)
+        .file_request(&input, Channel::Web, &origin)
         .await
         .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
     Ok((StatusCode::CREATED, Json(filed)))
