@@ -153,14 +153,7 @@ async fn next_event(
 async fn filing_returns_201_with_a_tracking_number(db: TestDatabase) {
     let server = TestServer::start(Arc::new(db)).await;
     let client = reqwest::Client::new();
-    let response = client
-        .post(server.url("/api/v1/requests"))
-        .json(&valid_request())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let body: Value = response.json().await.unwrap();
+    let body = file_valid_request(&client, &server).await;
     let number = body["tracking_number"].as_str().unwrap().to_string();
     assert_eq!(number.len(), 14);
     assert_eq!(body["status"], "submitted");
