@@ -433,6 +433,48 @@ async fn pages_are_gzipped_but_live_events_are_not(db: TestDatabase) {
     server.shutdown().await;
 }
 
+async fn pages_carry_a_nonce_policy_and_everything_carries_security_headers(db: TestDatabase) {
+    let server = TestServer::start(Arc::new(db)).await;
+    let page = reqwest::get(server.url("/")).await.unwrap();
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers()["x-frame-options"], "DENY");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy")
+        .to_string();
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
+
+    // Every response gets a new nonce.
+    let again = reqwest::get(server.url("/")).await.unwrap();
+    assert_ne!(
+        again.headers()["content-security-policy"].to_str().unwrap(),
+        csp
+    );
+
+    let api = reqwest::get(server.url("/api/v1/form-options"))
+        .await
+        .unwrap();
+    assert_eq!(
+        api.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+    assert_eq!(api.headers()["x-content-type-options"], "nosniff");
+    server.shutdown().await;
+}
+
 async fn shutdown_ends_open_event_streams_and_finishes(db: TestDatabase) {
     let server = TestServer::start(Arc::new(db)).await;
     let response = reqwest::get(server.url("/api/v1/events")).await.unwrap();
@@ -461,6 +503,7 @@ hotline_core::on_both_backends!(
     the_form_server_function_refuses_what_the_api_refuses,
     health_and_unknown_pages,
     pages_are_gzipped_but_live_events_are_not,
+    pages_carry_a_nonce_policy_and_everything_carries_security_headers,
     shutdown_ends_open_event_streams_and_finishes,
 );
 
