@@ -1,8 +1,10 @@
 //! The audit log (SPEC X2): who, when (UTC), from where, what object, what changed.
 //!
-//! Entries are written in the same transaction as the change they record, so a change is
-//! never stored without its trace. The table is append-only in the database itself
-//! (triggers refuse UPDATE and DELETE on both backends); no code path edits or removes one.
+//! A change made on someone's behalf (a filing) writes its entry in the same transaction,
+//! so it is never stored without its trace. Bulk loads by the platform itself (code tables,
+//! demo data) are recorded right after they commit. The table is append-only in the
+//! database itself (triggers refuse UPDATE and DELETE on both backends); no code path
+//! edits or removes an entry.
 
 use chrono::{DateTime, Utc};
 use hotline_domain::Channel;
@@ -89,7 +91,7 @@ impl Hotline {
     ) -> Result<(), crate::StoreError> {
         self.store
             .append_audit(&NewAuditEntry {
-                at: crate::clock::storable(self.clock.now()),
+                at: self.now(),
                 origin: Origin::system(),
                 action: "load".into(),
                 object_type: object_type.into(),

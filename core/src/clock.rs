@@ -7,14 +7,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
-
-    /// The calendar date in the city (China Standard Time, UTC+8, no daylight saving).
-    fn local_date(&self) -> NaiveDate {
-        local_date_of(self.now())
-    }
 }
 
-/// The city's calendar date at an instant.
+/// The city's calendar date at an instant (China Standard Time, UTC+8, no daylight saving).
 pub fn local_date_of(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&china_offset()).date_naive()
 }
@@ -64,8 +59,8 @@ mod tests {
     #[test]
     fn the_local_date_turns_at_midnight_in_china_not_in_utc() {
         let clock = FixedClock::new("2026-11-23T15:59:59Z".parse().unwrap());
-        assert_eq!(clock.local_date().to_string(), "2026-11-23");
+        assert_eq!(local_date_of(clock.now()).to_string(), "2026-11-23");
         clock.set("2026-11-23T16:00:00Z".parse().unwrap());
-        assert_eq!(clock.local_date().to_string(), "2026-11-24");
+        assert_eq!(local_date_of(clock.now()).to_string(), "2026-11-24");
     }
 }

@@ -54,6 +54,12 @@ pub async fn open(url: &str, clock: Arc<dyn Clock>) -> Result<Hotline, StoreErro
 }
 
 impl Hotline {
+    /// The current instant as it will be stored (see [`clock::storable`]). Read once per
+    /// operation, so every timestamp and date an operation writes agrees.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        clock::storable(self.clock.now())
+    }
+
     /// Brings the database up to date: migrations, then the code tables if they are empty.
     pub async fn prepare(&self) -> Result<(), seed::SeedError> {
         self.store.migrate().await?;

@@ -38,7 +38,7 @@ impl Hotline {
 
         // One reading of the clock: the tracking number's date and `created_at` must agree,
         // also at midnight.
-        let now = crate::clock::storable(self.clock.now());
+        let now = self.now();
         let summary = self
             .store
             .insert_request(

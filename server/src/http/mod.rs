@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRef, Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -38,7 +38,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(hotline_app::App);
     let hotline = state.hotline.clone();
     let options = state.leptos_options.clone();
-    Router::new()
+    let router = Router::new()
         .route("/api/v1/requests", post(file_request))
         .route("/api/v1/requests/new", get(new_requests))
         .route("/api/v1/form-options", get(form_options))
@@ -64,25 +64,26 @@ pub fn router(state: AppState) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::HeaderName::from_static("permissions-policy"),
-            HeaderValue::from_static("camera=(), microphone=(), payment=(), usb=()"),
-        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    FIXED_HEADERS.iter().fold(router, |router, (name, value)| {
+        router.layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        ))
+    })
 }
+
+/// Headers set on every response, whatever produced it.
+const FIXED_HEADERS: &[(&str, &str)] = &[
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "same-origin"),
+    (
+        "permissions-policy",
+        "camera=(), microphone=(), payment=(), usb=()",
+    ),
+];
 
 /// The reader's language for API messages, from `Accept-Language` (Chinese by default).
 fn lang(headers: &HeaderMap) -> Lang {
