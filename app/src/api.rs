@@ -69,5 +69,399 @@ pub async fn file_request(
 
 #[server(prefix = "/api/fn", endpoint = "new_requests")]
 pub async fn new_requests() -> Result<Vec<RequestSummary>, ServerFnError> {
+    let _agent = staff()?;
     hotline()?.new_requests().await.map_err(internal)
+}
+
+// ---- signed-in staff ------------------------------------------------------------------
+
+/// The answer to a save: done, or what to fix (shown next to the fields).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Saved {
+    Done,
+    Invalid(FieldErrors),
+}
+
+/// The signed-in staff member of this request. The route rules already refused anyone
+/// not allowed; the services check again.
+#[cfg(feature = "ssr")]
+fn staff() -> Result<hotline_domain::StaffUser, ServerFnError> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .extensions
+                .get::<hotline_core::auth::CurrentUser>()
+                .cloned()
+        })
+        .and_then(|current| current.0)
+        .ok_or_else(|| ServerFnError::new("sign in first"))
+}
+
+/// Who acts, from where, for the audit log.
+#[cfg(feature = "ssr")]
+fn origin(user: &hotline_domain::StaffUser) -> hotline_core::Origin {
+    let address = use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip().to_string())
+    });
+    hotline_core::Origin {
+        actor: user.actor(),
+        address,
+    }
+}
+
+/// Field errors are an answer; "forbidden" and "not found" are errors the page shows.
+#[cfg(feature = "ssr")]
+fn saved(result: Result<impl Sized, hotline_core::ServiceError>) -> Result<Saved, ServerFnError> {
+    use hotline_core::ServiceError;
+    match result {
+        Ok(_) => Ok(Saved::Done),
+        Err(ServiceError::Invalid(errors)) => Ok(Saved::Invalid(errors)),
+        Err(ServiceError::Forbidden) => Err(ServerFnError::new("forbidden")),
+        Err(ServiceError::NotFound) => Err(ServerFnError::new("not found")),
+        Err(other) => Err(internal(other)),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn checked(raw: &Option<String>) -> bool {
+    matches!(raw.as_deref(), Some("on" | "true"))
+}
+
+#[server(prefix = "/api/fn", endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<hotline_domain::StaffUser>, ServerFnError> {
+    Ok(staff().ok())
+}
+
+/// The outcome of a citizen's tracking lookup.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TrackOutcome {
+    Found(hotline_domain::TrackedRequest),
+    /// No request with this number and phone (the two cases are not told apart).
+    NoMatch,
+    Invalid(FieldErrors),
+}
+
+#[server(prefix = "/api/fn", endpoint = "track_request")]
+pub async fn track_request(
+    tracking_number: Option<String>,
+    phone: Option<String>,
+) -> Result<TrackOutcome, ServerFnError> {
+    let query = hotline_domain::TrackingQuery {
+        tracking_number: tracking_number.unwrap_or_default(),
+        phone: phone.unwrap_or_default(),
+    };
+    match hotline()?.track_request(&query).await {
+        Ok(Some(found)) => Ok(TrackOutcome::Found(found)),
+        Ok(None) => Ok(TrackOutcome::NoMatch),
+        Err(hotline_core::ServiceError::Invalid(errors)) => Ok(TrackOutcome::Invalid(errors)),
+        Err(other) => Err(internal(other)),
+    }
+}
+
+#[server(prefix = "/api/fn", endpoint = "list_cases")]
+pub async fn list_cases(
+    status: Option<String>,
+) -> Result<Vec<hotline_domain::CaseListItem>, ServerFnError> {
+    let user = staff()?;
+    let query = hotline_domain::CaseQuery {
+        status: status.filter(|s| !s.is_empty()),
+        limit: None,
+    };
+    hotline()?
+        .cases_for(&user, &query)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+#[server(prefix = "/api/fn", endpoint = "get_case")]
+pub async fn get_case(
+    tracking_number: String,
+) -> Result<Option<hotline_domain::CaseDetail>, ServerFnError> {
+    let user = staff()?;
+    match hotline()?.case_for(&user, &tracking_number).await {
+        Ok(detail) => Ok(Some(detail)),
+        Err(hotline_core::ServiceError::NotFound) => Ok(None),
+        Err(e) => Err(ServerFnError::new(e.to_string())),
+    }
+}
+
+#[server(prefix = "/api/fn", endpoint = "reveal_phone")]
+pub async fn reveal_phone(tracking_number: String) -> Result<String, ServerFnError> {
+    let user = staff()?;
+    hotline()?
+        .reveal_case_phone(&user, &tracking_number, &origin(&user))
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+#[server(prefix = "/api/fn", endpoint = "list_elderly")]
+pub async fn list_elderly(
+    district: Option<String>,
+) -> Result<Vec<hotline_domain::ElderlySummary>, ServerFnError> {
+    let user = staff()?;
+    hotline()?
+        .elderly_for(&user, district.as_deref())
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+#[server(prefix = "/api/fn", endpoint = "get_elderly")]
+pub async fn get_elderly(id: i64) -> Result<Option<hotline_domain::ElderlyDetail>, ServerFnError> {
+    let user = staff()?;
+    match hotline()?.elderly_record(&user, id, &origin(&user)).await {
+        Ok(detail) => Ok(Some(detail)),
+        Err(hotline_core::ServiceError::NotFound) => Ok(None),
+        Err(e) => Err(ServerFnError::new(e.to_string())),
+    }
+}
+
+/// An audit search: the entries, or which filter field is wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum AuditOutcome {
+    Entries(Vec<hotline_domain::AuditEntry>),
+    Invalid(FieldErrors),
+}
+
+#[server(prefix = "/api/fn", endpoint = "search_audit")]
+pub async fn search_audit(
+    actor: Option<String>,
+    object_type: Option<String>,
+    object_id: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+) -> Result<AuditOutcome, ServerFnError> {
+    let user = staff()?;
+    let query = hotline_core::audit::AuditQuery {
+        actor: actor.unwrap_or_default(),
+        object_type: object_type.unwrap_or_default(),
+        object_id: object_id.unwrap_or_default(),
+        from: from.unwrap_or_default(),
+        until: until.unwrap_or_default(),
+        limit: Some(500),
+    };
+    let filter = match query.to_filter(500) {
+        Ok(filter) => filter,
+        Err(errors) => return Ok(AuditOutcome::Invalid(errors)),
+    };
+    hotline()?
+        .audit_search(&user, &filter)
+        .await
+        .map(AuditOutcome::Entries)
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// What the users page needs: the users, and the departments and vendors to link them to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsersData {
+    pub users: Vec<hotline_domain::UserRecord>,
+    pub departments: Vec<hotline_domain::Department>,
+    pub vendors: Vec<(i64, String)>,
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_users")]
+pub async fn admin_users() -> Result<UsersData, ServerFnError> {
+    let user = staff()?;
+    let hotline = hotline()?;
+    let err = |e: hotline_core::ServiceError| ServerFnError::new(e.to_string());
+    Ok(UsersData {
+        users: hotline.users(&user).await.map_err(err)?,
+        departments: hotline.departments(&user).await.map_err(err)?,
+        vendors: hotline.vendor_names(&user).await.map_err(err)?,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api/fn", endpoint = "save_user")]
+pub async fn save_user(
+    id: Option<String>,
+    username: Option<String>,
+    display_name: Option<String>,
+    role: Option<String>,
+    department_id: Option<String>,
+    vendor_id: Option<String>,
+    password: Option<String>,
+    active: Option<String>,
+) -> Result<Saved, ServerFnError> {
+    let user = staff()?;
+    let input = hotline_domain::UserInput {
+        username: username.unwrap_or_default(),
+        display_name: display_name.unwrap_or_default(),
+        role: role.unwrap_or_default(),
+        department_id: department_id.unwrap_or_default(),
+        vendor_id: vendor_id.unwrap_or_default(),
+        password: password.unwrap_or_default(),
+        active: checked(&active),
+    };
+    let hotline = hotline()?;
+    match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => saved(hotline.create_user(&user, &input, &origin(&user)).await),
+        Some(id) => {
+            let id: i64 = id.parse().map_err(|_| ServerFnError::new("bad id"))?;
+            saved(hotline.update_user(&user, id, &input, &origin(&user)).await)
+        }
+    }
+}
+
+#[server(prefix = "/api/fn", endpoint = "unlock_user")]
+pub async fn unlock_user(id: i64) -> Result<Saved, ServerFnError> {
+    let user = staff()?;
+    saved(hotline()?.unlock_user(&user, id, &origin(&user)).await)
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_roles")]
+pub async fn admin_roles(
+) -> Result<Vec<(hotline_domain::Role, Vec<hotline_domain::Permission>)>, ServerFnError> {
+    let user = staff()?;
+    hotline()?
+        .role_permissions(&user)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+#[server(prefix = "/api/fn", endpoint = "save_role")]
+pub async fn save_role(
+    role: String,
+    permissions: Option<Vec<String>>,
+) -> Result<Saved, ServerFnError> {
+    let user = staff()?;
+    saved(
+        hotline()?
+            .set_role_permissions(
+                &user,
+                &role,
+                &permissions.unwrap_or_default(),
+                &origin(&user),
+            )
+            .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_departments")]
+pub async fn admin_departments() -> Result<Vec<hotline_domain::Department>, ServerFnError> {
+    let user = staff()?;
+    hotline()?
+        .departments(&user)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+#[server(prefix = "/api/fn", endpoint = "save_department")]
+pub async fn save_department(
+    id: Option<String>,
+    code: Option<String>,
+    name: Option<String>,
+    phone: Option<String>,
+    active: Option<String>,
+) -> Result<Saved, ServerFnError> {
+    let user = staff()?;
+    let input = hotline_domain::DepartmentInput {
+        code: code.unwrap_or_default(),
+        name: name.unwrap_or_default(),
+        phone: phone.unwrap_or_default(),
+        active: checked(&active),
+    };
+    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(id) => Some(
+            id.parse::<i64>()
+                .map_err(|_| ServerFnError::new("bad id"))?,
+        ),
+    };
+    saved(
+        hotline()?
+            .save_department(&user, id, &input, &origin(&user))
+            .await,
+    )
+}
+
+/// The code tables: the whole service catalogue, the dispositions, the districts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodesData {
+    pub categories: Vec<hotline_domain::CodeEntry>,
+    pub dispositions: Vec<hotline_domain::CodeEntry>,
+    pub districts: Vec<hotline_domain::Region>,
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_codes")]
+pub async fn admin_codes() -> Result<CodesData, ServerFnError> {
+    let user = staff()?;
+    let hotline = hotline()?;
+    let (categories, dispositions) = hotline
+        .code_tables(&user)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let districts = hotline.form_options().await.map_err(internal)?.districts;
+    Ok(CodesData {
+        categories,
+        dispositions,
+        districts,
+    })
+}
+
+#[server(prefix = "/api/fn", endpoint = "save_category")]
+pub async fn save_category(
+    code: Option<String>,
+    parent_code: Option<String>,
+    name_zh: Option<String>,
+    name_en: Option<String>,
+    active: Option<String>,
+) -> Result<Saved, ServerFnError> {
+    let user = staff()?;
+    let entry = hotline_domain::CodeEntry {
+        code: code.unwrap_or_default(),
+        parent_code: parent_code.filter(|p| !p.trim().is_empty()),
+        level: 0,
+        name_zh: name_zh.unwrap_or_default(),
+        name_en: name_en.unwrap_or_default(),
+        active: checked(&active),
+    };
+    saved(
+        hotline()?
+            .save_category(&user, &entry, &origin(&user))
+            .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "save_disposition")]
+pub async fn save_disposition(
+    code: Option<String>,
+    name_zh: Option<String>,
+    name_en: Option<String>,
+    active: Option<String>,
+) -> Result<Saved, ServerFnError> {
+    let user = staff()?;
+    let entry = hotline_domain::CodeEntry {
+        code: code.unwrap_or_default(),
+        parent_code: None,
+        level: 1,
+        name_zh: name_zh.unwrap_or_default(),
+        name_en: name_en.unwrap_or_default(),
+        active: checked(&active),
+    };
+    saved(
+        hotline()?
+            .save_disposition(&user, &entry, &origin(&user))
+            .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "rename_region")]
+pub async fn rename_region(
+    code: Option<String>,
+    name: Option<String>,
+) -> Result<Saved, ServerFnError> {
+    let user = staff()?;
+    saved(
+        hotline()?
+            .rename_region(
+                &user,
+                &code.unwrap_or_default(),
+                &name.unwrap_or_default(),
+                &origin(&user),
+            )
+            .await,
+    )
 }

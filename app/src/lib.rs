@@ -13,7 +13,9 @@ use leptos_router::{
     path,
 };
 
-use crate::i18n::{request_lang, texts, use_texts};
+use hotline_domain::{Lang, Permission, Role, StaffUser};
+
+use crate::i18n::{request_lang, texts, use_lang, use_texts};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -72,6 +74,10 @@ pub fn App() -> impl IntoView {
     let lang = request_lang();
     provide_context(lang);
     let t = texts(lang);
+    // Who is signed in decides the navigation; loaded once per page load (signing in and
+    // out are full page loads).
+    let user = Resource::new(|| (), |_| api::current_user());
+    provide_context(CurrentUserResource(user));
 
     // Marks the page as interactive once hydrated: browser tests wait for it, and a page
     // that rendered but failed to hydrate never gets it.
@@ -93,16 +99,38 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=pages::portal::RequestPage />
+                    <Route path=path!("/track") view=pages::track::TrackPage />
+                    <Route path=path!("/login") view=pages::login::LoginPage />
                     <Route path=path!("/agent/requests") view=pages::agent::NewRequestsPage />
+                    <Route path=path!("/cases") view=pages::cases::CasesPage />
+                    <Route path=path!("/cases/:tracking_number") view=pages::cases::CasePage />
+                    <Route path=path!("/care/elderly") view=pages::care::ElderlyPage />
+                    <Route path=path!("/care/elderly/:id") view=pages::care::ElderlyRecordPage />
+                    <Route path=path!("/admin/users") view=pages::admin::UsersPage />
+                    <Route path=path!("/admin/roles") view=pages::admin::RolesPage />
+                    <Route path=path!("/admin/departments") view=pages::admin::DepartmentsPage />
+                    <Route path=path!("/admin/codes") view=pages::admin::CodesPage />
+                    <Route path=path!("/admin/audit") view=pages::admin::AuditPage />
                 </Routes>
             </main>
         </Router>
     }
 }
 
+#[derive(Clone, Copy)]
+struct CurrentUserResource(Resource<Result<Option<StaffUser>, ServerFnError>>);
+
+/// The signed-in staff member, once known (`None` for citizens).
+pub fn use_current_user() -> Signal<Option<StaffUser>> {
+    let resource = expect_context::<CurrentUserResource>().0;
+    Signal::derive(move || resource.get().and_then(Result::ok).flatten())
+}
+
 #[component]
 fn Header() -> impl IntoView {
     let t = use_texts();
+    let lang = use_lang();
+    let user = expect_context::<CurrentUserResource>().0;
     view! {
         <header class="site-header">
             <div class="brand">
@@ -112,15 +140,61 @@ fn Header() -> impl IntoView {
                     <div class="brand-tagline">{t.site_tagline}</div>
                 </div>
             </div>
-            <nav aria-label="main">
-                <A href="/">{t.nav_portal}</A>
-                <A href="/agent/requests">{t.nav_agent}</A>
+            <nav aria-label="main" data-testid="main-nav">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let user = user.await.ok().flatten();
+                        view! { <NavLinks user lang /> }
+                    })}
+                </Suspense>
                 <a href=t.switch_language_href rel="external nofollow" data-testid="switch-language">
                     {t.switch_language}
                 </a>
             </nav>
         </header>
     }
+}
+
+/// The links a person may use: the public ones for citizens, and each staff page only for
+/// roles whose permissions reach it (the server refuses the rest anyway).
+#[component]
+fn NavLinks(user: Option<StaffUser>, lang: Lang) -> impl IntoView {
+    let t = use_texts();
+    let Some(user) = user else {
+        return view! {
+            <A href="/" attr:data-testid="nav-portal">{t.nav_portal}</A>
+            <A href="/track" attr:data-testid="nav-track">{lang.pick("查询进度", "Track")}</A>
+            <a href="/login" rel="external" data-testid="nav-login">{lang.pick("工作人员登录", "Staff sign-in")}</a>
+        }
+        .into_any();
+    };
+    let cases_label = match user.role {
+        Role::Department => lang.pick("本部门工单", "Department cases"),
+        Role::Vendor => lang.pick("我的订单", "Our orders"),
+        _ => lang.pick("案件查询", "Cases"),
+    };
+    view! {
+        {user.can(Permission::Intake).then(|| view! {
+            <A href="/agent/requests" attr:data-testid="nav-agent">{t.nav_agent}</A>
+        })}
+        {user.sees_cases().then(|| view! {
+            <A href="/cases" attr:data-testid="nav-cases">{cases_label}</A>
+        })}
+        {user.can(Permission::ElderlyRegistry).then(|| view! {
+            <A href="/care/elderly" attr:data-testid="nav-elderly">{lang.pick("老年人档案", "Elderly")}</A>
+        })}
+        {user.can(Permission::Administer).then(|| view! {
+            <A href="/admin/users" attr:data-testid="nav-admin">{lang.pick("系统管理", "Administration")}</A>
+        })}
+        {user.can(Permission::AuditLog).then(|| view! {
+            <A href="/admin/audit" attr:data-testid="nav-audit">{lang.pick("审计日志", "Audit log")}</A>
+        })}
+        <span class="who" data-testid="signed-in-as">{user.display_name.clone()}" · "{user.role.label(lang)}</span>
+        <form method="post" action="/auth/logout" class="inline">
+            <button type="submit" class="link-button" data-testid="sign-out">{lang.pick("退出", "Sign out")}</button>
+        </form>
+    }
+    .into_any()
 }
 
 #[component]

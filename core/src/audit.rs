@@ -6,9 +6,9 @@
 //! database itself (triggers refuse UPDATE and DELETE on both backends); no code path
 //! edits or removes an entry.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use hotline_domain::Channel;
-use serde::{Deserialize, Serialize};
+use hotline_domain::{FieldErrors, Problem};
 
 use crate::{Hotline, ServiceError};
 
@@ -50,18 +50,7 @@ pub struct NewAuditEntry {
     pub after: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub address: Option<String>,
-    pub action: String,
-    pub object_type: String,
-    pub object_id: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-}
+pub use hotline_domain::AuditEntry;
 
 /// A search of the log; every given criterion must match. Newest first.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -100,5 +89,89 @@ impl Hotline {
                 after: Some(after.to_string()),
             })
             .await
+    }
+}
+
+/// The audit search as a query string: `actor`, `object_type`, `object_id`, `from`, `until`
+/// (dates `YYYY-MM-DD`, China time, `until` inclusive, or RFC 3339 instants), `limit`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    pub actor: String,
+    pub object_type: String,
+    pub object_id: String,
+    pub from: String,
+    pub until: String,
+    pub limit: Option<u32>,
+}
+
+impl AuditQuery {
+    pub fn to_filter(&self, max: u32) -> Result<AuditFilter, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let from = parse_instant(&mut errors, "from", &self.from, false);
+        let until = parse_instant(&mut errors, "until", &self.until, true);
+        errors.into_result(|| AuditFilter {
+            actor: text(&self.actor),
+            object_type: text(&self.object_type),
+            object_id: text(&self.object_id),
+            from,
+            until,
+            limit: self.limit.unwrap_or(max).clamp(1, max),
+        })
+    }
+}
+
+fn parse_instant(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: &str,
+    end_of_day: bool,
+) -> Option<DateTime<Utc>> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
+        return Some(at.with_timezone(&Utc));
+    }
+    match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        Ok(date) => {
+            let date = if end_of_day { date.succ_opt()? } else { date };
+            let china = chrono::FixedOffset::east_opt(8 * 3600)?;
+            date.and_hms_opt(0, 0, 0)?
+                .and_local_timezone(china)
+                .single()
+                .map(|at| at.with_timezone(&Utc))
+        }
+        Err(_) => {
+            errors.add(field, Problem::BadDate);
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_dates_are_china_days_with_until_inclusive() {
+        let q = AuditQuery {
+            from: "2026-11-23".into(),
+            until: "2026-11-23".into(),
+            ..Default::default()
+        };
+        let f = q.to_filter(10).unwrap();
+        assert_eq!(f.from.unwrap().to_rfc3339(), "2026-11-22T16:00:00+00:00");
+        assert_eq!(f.until.unwrap().to_rfc3339(), "2026-11-23T16:00:00+00:00");
+        let bad = AuditQuery {
+            from: "yesterday".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            bad.to_filter(10).unwrap_err().get("from"),
+            Some(&Problem::BadDate)
+        );
     }
 }

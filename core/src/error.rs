@@ -12,6 +12,12 @@ pub enum ServiceError {
     Invalid(FieldErrors),
     #[error("not found")]
     NotFound,
+    /// The signed-in user may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// A failure that is ours, not the caller's (its cause goes to the log).
+    #[error("internal error: {0}")]
+    Internal(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -4,11 +4,13 @@
 //! [`Hotline`], so a rule lives in exactly one place whichever door a request comes in by.
 
 pub mod audit;
+pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod events;
 pub mod requests;
 pub mod seed;
+pub mod staff;
 pub mod store;
 pub mod testing;
 
@@ -26,6 +28,8 @@ pub struct Hotline {
     pub store: Arc<dyn Store>,
     pub events: EventBus,
     pub clock: Arc<dyn Clock>,
+    /// Session lifetimes and account lockout.
+    pub policy: auth::SecurityPolicy,
 }
 
 impl Hotline {
@@ -34,7 +38,13 @@ impl Hotline {
             store,
             events,
             clock,
+            policy: auth::SecurityPolicy::default(),
         }
+    }
+
+    pub fn with_policy(mut self, policy: auth::SecurityPolicy) -> Hotline {
+        self.policy = policy;
+        self
     }
 }
 
@@ -63,7 +73,16 @@ impl Hotline {
     /// Brings the database up to date: migrations, then the code tables if they are empty.
     pub async fn prepare(&self) -> Result<(), seed::SeedError> {
         self.store.migrate().await?;
-        for (table, written) in seed::load_code_tables(self.store.as_ref()).await? {
+        let permissions = self.store.seed_role_permissions().await?;
+        if permissions > 0 {
+            self.audit_system_write(
+                "role_permissions",
+                "defaults",
+                serde_json::json!({ "rows": permissions }),
+            )
+            .await?;
+        }
+        for (table, written) in seed::load_code_tables(self.store.as_ref(), self.now()).await? {
             self.audit_system_write(table, "seed", serde_json::json!({ "rows": written }))
                 .await?;
         }
@@ -80,7 +99,14 @@ impl Hotline {
         if counts.cases > 0 || counts.vendors > 0 || counts.elderly > 0 {
             return Ok(false);
         }
-        let demo = seed::demo::generate(seed::demo::DEMO_SEED, self.clock.now(), size)?;
+        let mut demo = seed::demo::generate(seed::demo::DEMO_SEED, self.clock.now(), size)?;
+        for user in &mut demo.users {
+            user.password_hash =
+                tokio::task::spawn_blocking(|| auth::hash_password(seed::demo::DEMO_PASSWORD))
+                    .await
+                    .map_err(|e| seed::SeedError::Hash(e.to_string()))?
+                    .map_err(|e| seed::SeedError::Hash(e.to_string()))?;
+        }
         self.store.insert_demo(&demo).await?;
         self.audit_system_write(
             "demo",
@@ -90,6 +116,8 @@ impl Hotline {
                 "providers": demo.providers.len(),
                 "elderly": demo.elderly.len(),
                 "cases": demo.cases.len(),
+                "departments": seed::demo::DEPARTMENTS.len(),
+                "users": demo.users.iter().map(|u| u.username).collect::<Vec<_>>(),
             }),
         )
         .await?;

@@ -24,6 +24,24 @@ pub enum Problem {
     NoLocation,
     /// The value has characters that cannot be stored (control characters).
     BadCharacters,
+    /// Shorter than allowed, counted in characters.
+    TooShort { min: usize },
+    /// A user name may hold letters, digits, `.`, `_` and `-`, and starts with a letter or digit.
+    BadUsername,
+    /// A code of letters and digits only.
+    BadCode,
+    /// Given, but the chosen role does not belong to one.
+    NotForRole,
+    /// A password of one repeated character.
+    WeakPassword,
+    /// Already taken by another record.
+    Taken,
+    /// Not allowed on one's own account (deactivating oneself, dropping one's own role).
+    NotForSelf,
+    /// Not a tracking number (14 digits starting with a date).
+    BadTrackingNumber,
+    /// Not a date (`YYYY-MM-DD`).
+    BadDate,
 }
 
 impl Problem {
@@ -46,6 +64,32 @@ impl Problem {
             (Problem::NoLocation, Lang::En) => "Choose a district or type an address".into(),
             (Problem::BadCharacters, Lang::Zh) => "含有无法识别的字符".into(),
             (Problem::BadCharacters, Lang::En) => "Contains characters that are not allowed".into(),
+            (Problem::TooShort { min }, Lang::Zh) => format!("至少 {min} 个字符"),
+            (Problem::TooShort { min }, Lang::En) => format!("At least {min} characters"),
+            (Problem::BadUsername, Lang::Zh) => {
+                "只能使用字母、数字和 . _ -，并以字母或数字开头".into()
+            }
+            (Problem::BadUsername, Lang::En) => {
+                "Use letters, digits and . _ - only, starting with a letter or digit".into()
+            }
+            (Problem::BadCode, Lang::Zh) => "只能使用字母和数字，最多 16 位".into(),
+            (Problem::BadCode, Lang::En) => "Letters and digits only, at most 16".into(),
+            (Problem::NotForRole, Lang::Zh) => "该角色不属于部门或企业，请留空".into(),
+            (Problem::NotForRole, Lang::En) => "This role has none; leave it empty".into(),
+            (Problem::WeakPassword, Lang::Zh) => "密码过于简单".into(),
+            (Problem::WeakPassword, Lang::En) => "This password is too easy to guess".into(),
+            (Problem::Taken, Lang::Zh) => "已被使用".into(),
+            (Problem::Taken, Lang::En) => "Already in use".into(),
+            (Problem::NotForSelf, Lang::Zh) => "不能对自己的账户这样操作".into(),
+            (Problem::NotForSelf, Lang::En) => "Not allowed on your own account".into(),
+            (Problem::BadTrackingNumber, Lang::Zh) => {
+                "流水号为 14 位数字，如 20261123000042".into()
+            }
+            (Problem::BadDate, Lang::Zh) => "日期格式为 2026-11-23".into(),
+            (Problem::BadDate, Lang::En) => "Dates look like 2026-11-23".into(),
+            (Problem::BadTrackingNumber, Lang::En) => {
+                "A tracking number has 14 digits, e.g. 20261123000042".into()
+            }
         }
     }
 }

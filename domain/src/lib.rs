@@ -2,6 +2,7 @@
 //! for the browser. A form in the browser and the server refuse the same mistake with the
 //! same message because both call the functions in this crate.
 
+pub mod account;
 pub mod case;
 pub mod catalogue;
 pub mod error;
@@ -9,7 +10,12 @@ pub mod i18n;
 pub mod phone;
 pub mod region;
 pub mod request;
+pub mod views;
 
+pub use account::{
+    mask_id_number, mask_phone, Department, DepartmentInput, Permission, Role, StaffUser,
+    UserInput, UserRecord, ValidUser,
+};
 pub use case::{CaseStatus, CaseType, Channel, TrackingNumber};
 pub use catalogue::Category;
 pub use error::{FieldErrors, Problem};
@@ -17,3 +23,7 @@ pub use i18n::Lang;
 pub use phone::PhoneNumber;
 pub use region::Region;
 pub use request::{FiledRequest, FormOptions, NewRequest, NewRequestInput, RequestSummary};
+pub use views::{
+    AuditEntry, CaseDetail, CaseEventView, CaseListItem, CaseQuery, CodeEntry, ElderlyDetail,
+    ElderlySummary, TrackedRequest, TrackedStep, TrackingQuery,
+};

@@ -98,9 +98,20 @@ impl NewRequestInput {
     }
 }
 
+/// The text check of every form, for services that validate their own fields.
+pub fn clean_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: &str,
+    max: usize,
+    required: bool,
+) -> Option<String> {
+    text_field(errors, field, raw, max, required)
+}
+
 /// Trims, checks length in characters and refuses control characters (other than line
 /// breaks and tabs in long text). Returns `None` for an empty optional field.
-fn text_field(
+pub(crate) fn text_field(
     errors: &mut FieldErrors,
     field: &str,
     raw: &str,

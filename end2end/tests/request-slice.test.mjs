@@ -4,7 +4,7 @@
 // but does not hydrate must not pass.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, shot, startServer, visit } from './support.mjs';
+import { launchBrowser, openPage, shot, signIn, startServer, visit } from './support.mjs';
 
 let server;
 let browser;
@@ -31,7 +31,7 @@ async function firstCategory(page) {
 
 test('a request filed on the portal appears on an open agent page without a reload', async () => {
   const agent = await openPage(browser);
-  await visit(agent, server.base, '/agent/requests');
+  await signIn(agent, server.base, 'agent', '/agent/requests');
   await agent.waitForSelector('[data-testid="live-status"][data-state="open"]');
   await agent.click('[data-testid="sound-toggle"]');
   assert.equal(await agent.getAttribute('[data-testid="sound-toggle"]', 'aria-pressed'), 'true');
@@ -123,7 +123,7 @@ test('pages fit a phone screen and switch to English', async () => {
   assert.ok(overflow <= 0, `portal scrolls sideways by ${overflow}px on a phone`);
   await shot(page, 'portal-phone.png');
 
-  await visit(page, server.base, '/agent/requests');
+  await signIn(page, server.base, 'agent', '/agent/requests');
   await page.waitForSelector('[data-testid="live-status"][data-state="open"]');
   await shot(page, 'agent-phone.png');
 

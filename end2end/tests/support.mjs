@@ -37,6 +37,9 @@ export async function startServer({ demo = true } = {}) {
     HOTLINE_DEMO: String(demo),
     LEPTOS_SITE_ROOT: resolve(repoRoot, 'target', 'site'),
     RUST_LOG: process.env.RUST_LOG ?? 'warn',
+    // Every test signs in and files from 127.0.0.1; the limits themselves are tested in Rust.
+    HOTLINE_RATE_SIGN_IN: '1000/60',
+    HOTLINE_RATE_FILING: '1000/60',
   };
   delete env.DATABASE_URL;
   const child = spawn(bin, ['serve'], { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -91,4 +94,19 @@ export async function shot(page, name) {
   const path = join(screenshotDir, name);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** The password of every demo account (README). */
+export const DEMO_PASSWORD = 'hotline-demo-2026';
+
+/** Signs in through the sign-in page; resolves on the role's landing page, hydrated. */
+export async function signIn(page, base, username, next = '') {
+  await visit(page, base, `/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+  await page.fill('#l-username', username);
+  await page.fill('#l-password', DEMO_PASSWORD);
+  await Promise.all([
+    page.waitForURL((url) => !url.pathname.startsWith('/login') && !url.pathname.startsWith('/auth')),
+    page.click('[data-testid="login-form"] button[type="submit"]'),
+  ]);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 15_000 });
 }

@@ -21,7 +21,7 @@ pub struct Cli {
     pub config: Config,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum Command {
     /// Start the web server (the default): migrates, loads the code tables and, on an empty
     /// database, the demo data set.
@@ -30,6 +30,16 @@ pub enum Command {
     Migrate,
     /// Load the demo data set (Xianyang vendors, elderly, cases) into an empty database.
     SeedDemo,
+    /// Create an administrator account (the first account of a new installation). The
+    /// password is read from HOTLINE_ADMIN_PASSWORD, else from the first line of stdin.
+    CreateAdmin {
+        /// Sign-in name: letters, digits, `.`, `_`, `-`.
+        #[arg(long)]
+        username: String,
+        /// The name shown in the UI and the audit log.
+        #[arg(long, default_value = "系统管理员")]
+        display_name: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -74,9 +84,87 @@ pub struct Config {
         global = true
     )]
     pub shutdown_grace_secs: u64,
+
+    /// Minutes without a request after which a session ends.
+    #[arg(
+        long,
+        env = "HOTLINE_SESSION_IDLE_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
+    pub session_idle_minutes: u32,
+
+    /// Hours after sign-in after which a session ends, however active.
+    #[arg(
+        long,
+        env = "HOTLINE_SESSION_ABSOLUTE_HOURS",
+        default_value_t = 12,
+        global = true
+    )]
+    pub session_absolute_hours: u32,
+
+    /// Wrong passwords in a row that lock an account.
+    #[arg(
+        long,
+        env = "HOTLINE_LOCKOUT_FAILURES",
+        default_value_t = 5,
+        global = true
+    )]
+    pub lockout_failures: u32,
+
+    /// Minutes an account stays locked.
+    #[arg(
+        long,
+        env = "HOTLINE_LOCKOUT_MINUTES",
+        default_value_t = 15,
+        global = true
+    )]
+    pub lockout_minutes: u32,
+
+    /// Web request filings per client address, as N/SECONDS.
+    #[arg(long, env = "HOTLINE_RATE_FILING", default_value = "20/600", value_parser = crate::http::access::parse_limit, global = true)]
+    pub rate_filing: (u32, std::time::Duration),
+
+    /// Tracking lookups per client address, as N/SECONDS.
+    #[arg(long, env = "HOTLINE_RATE_TRACKING", default_value = "30/60", value_parser = crate::http::access::parse_limit, global = true)]
+    pub rate_tracking: (u32, std::time::Duration),
+
+    /// Sign-in attempts per client address, as N/SECONDS.
+    #[arg(long, env = "HOTLINE_RATE_SIGN_IN", default_value = "10/60", value_parser = crate::http::access::parse_limit, global = true)]
+    pub rate_sign_in: (u32, std::time::Duration),
+
+    /// When session cookies carry `Secure`: auto (when the proxy says HTTPS), always, never.
+    #[arg(long, env = "HOTLINE_COOKIE_SECURE", value_enum, default_value_t = crate::http::access::CookieSecure::Auto, global = true)]
+    pub cookie_secure: crate::http::access::CookieSecure,
+
+    /// Behind a reverse proxy: take the client address from X-Forwarded-For.
+    #[arg(long, env = "HOTLINE_TRUST_PROXY", action = ArgAction::Set, default_value_t = false, global = true)]
+    pub trust_proxy: bool,
 }
 
 impl Config {
+    pub fn security_policy(&self) -> hotline_core::auth::SecurityPolicy {
+        hotline_core::auth::SecurityPolicy {
+            idle: chrono::Duration::minutes(self.session_idle_minutes.max(1).into()),
+            absolute: chrono::Duration::hours(self.session_absolute_hours.max(1).into()),
+            max_failures: self.lockout_failures.max(1).into(),
+            lock_for: chrono::Duration::minutes(self.lockout_minutes.into()),
+        }
+    }
+
+    pub fn web(&self) -> crate::http::access::WebConfig {
+        use crate::http::access::Limit;
+        crate::http::access::WebConfig {
+            limits: std::collections::HashMap::from([
+                (Limit::Filing, self.rate_filing),
+                (Limit::Tracking, self.rate_tracking),
+                (Limit::SignIn, self.rate_sign_in),
+            ]),
+            cookie_secure: self.cookie_secure,
+            trust_proxy: self.trust_proxy,
+        }
+    }
+
     /// The database URL, defaulting to `sqlite://<data_dir>/hotline.db`.
     pub fn database_url(&self) -> String {
         match &self.database_url {

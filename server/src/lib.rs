@@ -37,7 +37,9 @@ pub async fn open(config: &Config) -> anyhow::Result<Hotline> {
             std::fs::create_dir_all(dir)?;
         }
     }
-    let hotline = hotline_core::open(&url, Arc::new(SystemClock)).await?;
+    let hotline = hotline_core::open(&url, Arc::new(SystemClock))
+        .await?
+        .with_policy(config.security_policy());
     tracing::info!(backend = ?hotline.store.backend(), "database opened");
     Ok(hotline)
 }
@@ -54,14 +56,51 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 tracing::warn!("the database already holds data; demo data not loaded");
             }
         }
+        Command::CreateAdmin {
+            username,
+            display_name,
+        } => {
+            let password = match std::env::var("HOTLINE_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("password for {username} (one line on stdin):");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            match hotline
+                .create_admin(&username, &display_name, &password)
+                .await
+            {
+                Ok(id) => tracing::info!(id, %username, "administrator created"),
+                Err(hotline_core::ServiceError::Invalid(errors)) => {
+                    anyhow::bail!("administrator not created: {errors}")
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
         Command::Serve => {
             if config.demo() {
                 hotline.load_demo_if_empty(DemoSize::default()).await?;
             }
             let options = leptos_options(&config)?;
+            let purger = hotline.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(Duration::from_secs(600));
+                loop {
+                    every.tick().await;
+                    match purger.purge_sessions().await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(removed = n, "expired sessions removed"),
+                        Err(e) => tracing::warn!(error = %e, "session purge failed"),
+                    }
+                }
+            });
             serve(
                 hotline.clone(),
                 options,
+                config.web(),
                 Duration::from_secs(config.shutdown_grace_secs),
             )
             .await?;
@@ -82,12 +121,13 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
 pub async fn serve(
     hotline: Hotline,
     options: LeptosOptions,
+    web: http::access::WebConfig,
     grace: Duration,
 ) -> anyhow::Result<()> {
     let addr: SocketAddr = options.site_addr;
     let listener = TcpListener::bind(addr).await?;
     tracing::info!(%addr, "listening on http://{addr}");
-    serve_on(listener, hotline, options, grace, shutdown_signal()).await
+    serve_on(listener, hotline, options, web, grace, shutdown_signal()).await
 }
 
 /// Serves on `listener` until `stop` completes; then stops accepting, ends live event
@@ -96,6 +136,7 @@ pub async fn serve_on(
     listener: TcpListener,
     hotline: Hotline,
     options: LeptosOptions,
+    web: http::access::WebConfig,
     grace: Duration,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
@@ -104,6 +145,8 @@ pub async fn serve_on(
         leptos_options: options,
         hotline,
         shutdown: stopping.clone(),
+        web: Arc::new(web),
+        limiter: Arc::default(),
     };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {

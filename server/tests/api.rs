@@ -1,70 +1,16 @@
 //! HTTP-level tests: the real server on a random port over a real database (a fresh SQLite
 //! file or a fresh PostgreSQL database per test), spoken to with a real HTTP client.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use hotline_core::testing::TestDatabase;
-use hotline_core::{Hotline, SystemClock};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
-
-struct TestServer {
-    base: String,
-    hotline: Hotline,
-    stop: Option<oneshot::Sender<()>>,
-    task: JoinHandle<anyhow::Result<()>>,
-    // Declared last: the database is removed after the server has stopped using it.
-    _db: Arc<TestDatabase>,
-}
-
-impl TestServer {
-    async fn start(db: Arc<TestDatabase>) -> TestServer {
-        let hotline = db.open(Arc::new(SystemClock)).await;
-        let mut options = leptos::config::get_configuration(None)
-            .unwrap()
-            .leptos_options;
-        options.output_name = "hotline".into();
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(hotline_server::serve_on(
-            listener,
-            hotline.clone(),
-            options,
-            Duration::from_secs(5),
-            async move {
-                let _ = stopped.await;
-            },
-        ));
-        TestServer {
-            base,
-            hotline,
-            stop: Some(stop),
-            task,
-            _db: db,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let result = tokio::time::timeout(Duration::from_secs(10), &mut self.task)
-            .await
-            .expect("server stops within the grace period");
-        result.unwrap().unwrap();
-        self.hotline.store.close().await;
-    }
-}
+use support::TestServer;
 
 fn valid_request() -> Value {
     json!({
@@ -158,7 +104,8 @@ async fn filing_returns_201_with_a_tracking_number(db: TestDatabase) {
     assert_eq!(number.len(), 14);
     assert_eq!(body["status"], "submitted");
 
-    let list: Vec<Value> = client
+    let agent = server.client_as("agent", hotline_domain::Role::Agent).await;
+    let list: Vec<Value> = agent
         .get(server.url("/api/v1/requests/new"))
         .send()
         .await
@@ -177,7 +124,8 @@ async fn filing_returns_201_with_a_tracking_number(db: TestDatabase) {
 async fn invalid_requests_get_422_naming_each_field_and_store_nothing(db: TestDatabase) {
     let server = TestServer::start(Arc::new(db)).await;
     let client = reqwest::Client::new();
-    let before = waiting_count(&client, &server).await;
+    let agent = server.client_as("agent", hotline_domain::Role::Agent).await;
+    let before = waiting_count(&agent, &server).await;
 
     let cases = [
         ("content", json!("   "), "此项必填"),
@@ -207,7 +155,7 @@ async fn invalid_requests_get_422_naming_each_field_and_store_nothing(db: TestDa
         assert!(text.contains(message), "{field}: {text:?}");
         assert_eq!(error["fields"].as_object().unwrap().len(), 1, "{error}");
     }
-    assert_eq!(waiting_count(&client, &server).await, before);
+    assert_eq!(waiting_count(&agent, &server).await, before);
     server.shutdown().await;
 }
 
@@ -247,7 +195,8 @@ async fn malformed_json_gets_400_in_the_error_format(db: TestDatabase) {
 async fn a_filed_request_is_pushed_to_open_agent_streams(db: TestDatabase) {
     let server = TestServer::start(Arc::new(db)).await;
     let client = reqwest::Client::new();
-    let response = client
+    let agent = server.client_as("agent", hotline_domain::Role::Agent).await;
+    let response = agent
         .get(server.url("/api/v1/events"))
         .send()
         .await
@@ -324,7 +273,8 @@ async fn the_agent_page_lists_waiting_requests(db: TestDatabase) {
     let server = TestServer::start(Arc::new(db)).await;
     let client = reqwest::Client::new();
     let filed = file_valid_request(&client, &server).await;
-    let html = client
+    let agent = server.client_as("agent", hotline_domain::Role::Agent).await;
+    let html = agent
         .get(server.url("/agent/requests"))
         .send()
         .await
@@ -362,7 +312,8 @@ async fn the_form_server_function_refuses_what_the_api_refuses(db: TestDatabase)
         outcome["Invalid"]["contact_name"]["kind"], "required",
         "{outcome}"
     );
-    assert_eq!(waiting_count(&client, &server).await, 0);
+    let agent = server.client_as("agent", hotline_domain::Role::Agent).await;
+    assert_eq!(waiting_count(&agent, &server).await, 0);
 
     let response = client
         .post(server.url("/api/fn/file_request"))
@@ -419,7 +370,8 @@ async fn pages_are_gzipped_but_live_events_are_not(db: TestDatabase) {
         .await
         .unwrap();
     assert_eq!(page.headers()["content-encoding"], "gzip");
-    let events = client
+    let agent = server.client_as("agent", hotline_domain::Role::Agent).await;
+    let events = agent
         .get(server.url("/api/v1/events"))
         .header("Accept-Encoding", "gzip")
         .send()
@@ -515,13 +467,15 @@ async fn postgres_events_fan_out_across_instances() {
     let a = TestServer::start(db.clone()).await;
     let b = TestServer::start(db.clone()).await;
     let client = reqwest::Client::new();
-    let mut stream_a = client
+    // Sessions live in the shared database: one sign-in is valid on both instances.
+    let agent = a.client_as("agent", hotline_domain::Role::Agent).await;
+    let mut stream_a = agent
         .get(a.url("/api/v1/events"))
         .send()
         .await
         .unwrap()
         .bytes_stream();
-    let mut stream_b = client
+    let mut stream_b = agent
         .get(b.url("/api/v1/events"))
         .send()
         .await

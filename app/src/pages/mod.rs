@@ -1,4 +1,10 @@
 //! One module per page.
 
+pub mod admin;
 pub mod agent;
+pub mod care;
+pub mod cases;
+mod common;
+pub mod login;
 pub mod portal;
+pub mod track;

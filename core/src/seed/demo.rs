@@ -108,6 +108,57 @@ pub struct DemoCaseEvent {
     pub note: Option<String>,
 }
 
+/// Where a demo case was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoAssignee {
+    /// A department, by code.
+    Department(&'static str),
+    /// A vendor, by its index in [`DemoData::vendors`].
+    Vendor(usize),
+}
+
+/// A demo staff account; the password hash is filled in by whoever loads the demo.
+#[derive(Debug, Clone)]
+pub struct DemoUser {
+    pub username: &'static str,
+    pub display_name: &'static str,
+    pub role: hotline_domain::Role,
+    pub department_code: Option<&'static str>,
+    pub vendor_index: Option<usize>,
+    pub password_hash: String,
+}
+
+/// The government departments (联动部门) cases are sent to, with the major service
+/// categories each usually handles.
+pub const DEPARTMENTS: &[(&str, &str, &str, &[&str])] = &[
+    (
+        "D01",
+        "咸阳市人力资源和社会保障局",
+        "029-33211601",
+        &["05", "06"],
+    ),
+    ("D02", "咸阳市住房和城乡建设局", "029-33211602", &["10"]),
+    ("D03", "咸阳市城市管理执法局", "029-33211603", &["07"]),
+    ("D04", "咸阳市市场监督管理局", "029-33211604", &["14"]),
+    ("D05", "咸阳市交通运输局", "029-33211605", &["09"]),
+    ("D06", "咸阳市生态环境局", "029-33211606", &["13"]),
+    ("D07", "咸阳市公安局", "029-33211607", &["12"]),
+    ("D08", "咸阳市教育局", "029-33211608", &["11"]),
+    ("D09", "咸阳市卫生健康委员会", "029-33211609", &["04"]),
+    ("D10", "咸阳市民政局", "029-33211610", &["03", "15"]),
+    ("D11", "咸阳市水务局", "029-33211611", &["08"]),
+    ("D12", "国网咸阳供电公司", "029-33211612", &["08"]),
+    ("D13", "咸阳市农业农村局", "029-33211613", &["18"]),
+    ("D14", "咸阳市文化和旅游局", "029-33211614", &["19"]),
+    ("D15", "咸阳市行政审批服务局", "029-33211615", &["16"]),
+    ("D16", "咸阳市司法局", "029-33211616", &["17"]),
+    ("D17", "秦都区人民政府", "029-33211617", &["20"]),
+    ("D18", "渭城区人民政府", "029-33211618", &["20"]),
+];
+
+/// The password of every demo account (listed in the README; demo databases only).
+pub const DEMO_PASSWORD: &str = "hotline-demo-2026";
+
 #[derive(Debug, Clone)]
 pub struct DemoCase {
     pub tracking_number: TrackingNumber,
@@ -126,6 +177,7 @@ pub struct DemoCase {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub events: Vec<DemoCaseEvent>,
+    pub assigned: Option<DemoAssignee>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -134,6 +186,7 @@ pub struct DemoData {
     pub providers: Vec<DemoProvider>,
     pub elderly: Vec<DemoElderly>,
     pub cases: Vec<DemoCase>,
+    pub users: Vec<DemoUser>,
 }
 
 impl DemoData {
@@ -393,6 +446,8 @@ pub struct Generator<'a> {
     now: DateTime<Utc>,
     /// Sequence numbers used per (district, birth date): ID numbers must be unique.
     id_sequences: BTreeMap<(String, NaiveDate), u32>,
+    /// The categories each generated vendor offers, by vendor index.
+    vendor_services: Vec<Vec<String>>,
 }
 
 impl<'a> Generator<'a> {
@@ -416,6 +471,7 @@ impl<'a> Generator<'a> {
             minors: catalogue.iter().filter(|c| c.level == 2).collect(),
             now,
             id_sequences: BTreeMap::new(),
+            vendor_services: Vec::new(),
         }
     }
 
@@ -427,17 +483,20 @@ impl<'a> Generator<'a> {
                 message: "no districts or no categories to generate demo data from".into(),
             });
         }
-        let vendors = (0..size.vendors).map(|i| self.vendor(i)).collect();
+        let vendors: Vec<DemoVendor> = (0..size.vendors).map(|i| self.vendor(i)).collect();
+        self.vendor_services = vendors.iter().map(|v| v.services.clone()).collect();
         let providers = (0..size.providers).map(|_| self.provider()).collect();
         let elderly = (0..size.elderly).map(|i| self.elderly(i)).collect();
         let mut cases = self.past_cases(size.past_cases);
         cases.extend(self.waiting_requests(size.waiting_requests));
         number_cases(&mut cases);
+        let users = demo_users(&cases);
         Ok(DemoData {
             vendors,
             providers,
             elderly,
             cases,
+            users,
         })
     }
 
@@ -815,6 +874,17 @@ impl<'a> Generator<'a> {
             .iter()
             .position(|s| *s == status)
             .unwrap_or(0);
+        let dispatched = target
+            >= CaseStatus::ALL
+                .iter()
+                .position(|s| *s == CaseStatus::Dispatched)
+                .unwrap_or(usize::MAX);
+        let assigned = dispatched.then(|| self.assignee_for(&category_code));
+        let handler = match assigned {
+            Some(DemoAssignee::Department(code)) => format!("department:{code}"),
+            Some(DemoAssignee::Vendor(i)) => format!("vendor:{}", i + 1),
+            None => format!("department:{}", district.code),
+        };
         for pair in CaseStatus::ALL[..=target].windows(2) {
             t += Duration::minutes(self.rng.range(2, 60 * 30));
             if t > self.now {
@@ -822,7 +892,7 @@ impl<'a> Generator<'a> {
             }
             let actor = match pair[1] {
                 CaseStatus::Confirmed | CaseStatus::Handled | CaseStatus::FedBack => {
-                    format!("department:{}", district.code)
+                    handler.clone()
                 }
                 _ => agent.clone(),
             };
@@ -852,8 +922,77 @@ impl<'a> Generator<'a> {
             created_at: at,
             updated_at: t,
             events,
+            assigned,
         }
     }
+
+    /// Household and repair work goes to a vendor offering it; everything else to the
+    /// department that handles its major category.
+    fn assignee_for(&mut self, category_code: &str) -> DemoAssignee {
+        let major = &category_code[..2];
+        if matches!(major, "01" | "02") && !self.vendor_services.is_empty() {
+            let offering: Vec<usize> = (0..self.vendor_services.len())
+                .filter(|i| self.vendor_services[*i].iter().any(|c| c == category_code))
+                .collect();
+            let index = if offering.is_empty() {
+                self.rng.below(self.vendor_services.len())
+            } else {
+                *self.rng.pick(&offering)
+            };
+            return DemoAssignee::Vendor(index);
+        }
+        let handling: Vec<&'static str> = DEPARTMENTS
+            .iter()
+            .filter(|(_, _, _, majors)| majors.contains(&major))
+            .map(|(code, ..)| *code)
+            .collect();
+        if handling.is_empty() {
+            DemoAssignee::Department(*self.rng.pick(&["D17", "D18"]))
+        } else {
+            DemoAssignee::Department(*self.rng.pick(&handling))
+        }
+    }
+}
+
+/// One account per role. The vendor account belongs to the vendor with the most orders, so
+/// signing in as it shows a full list.
+fn demo_users(cases: &[DemoCase]) -> Vec<DemoUser> {
+    use hotline_domain::Role;
+    let mut orders: BTreeMap<usize, usize> = BTreeMap::new();
+    for c in cases {
+        if let Some(DemoAssignee::Vendor(i)) = c.assigned {
+            *orders.entry(i).or_default() += 1;
+        }
+    }
+    let busiest = orders
+        .iter()
+        .max_by_key(|(i, n)| (**n, std::cmp::Reverse(**i)))
+        .map(|(i, _)| *i);
+    let user = |username, display_name, role, department_code, vendor_index| DemoUser {
+        username,
+        display_name,
+        role,
+        department_code,
+        vendor_index,
+        password_hash: String::new(),
+    };
+    let mut users = vec![
+        user("admin", "系统管理员 赵磊", Role::Admin, None, None),
+        user("agent", "接线员 王静", Role::Agent, None, None),
+        user("lead", "值班长 李强", Role::ShiftLead, None, None),
+        user("dept", "市人社局 张敏", Role::Department, Some("D01"), None),
+        user("care", "一键通坐席 刘芳", Role::Coordinator, None, None),
+    ];
+    if busiest.is_some() {
+        users.push(user(
+            "vendor",
+            "加盟企业客服 陈晨",
+            Role::Vendor,
+            None,
+            busiest,
+        ));
+    }
+    users
 }
 
 /// Gives cases their tracking numbers in filing order, one sequence per local day, as the

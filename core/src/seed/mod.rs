@@ -27,6 +27,8 @@ pub enum SeedError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("password hashing failed: {0}")]
+    Hash(String),
 }
 
 fn malformed(file: &'static str, line: usize, message: impl Into<String>) -> SeedError {
@@ -132,7 +134,11 @@ pub fn district_shapes() -> Result<Vec<DistrictShape>, SeedError> {
 
 /// Loads the catalogue and the regions into whichever of their tables is empty. Returns
 /// the tables loaded and the rows written to each.
-pub async fn load_code_tables(store: &dyn Store) -> Result<Vec<(&'static str, u64)>, SeedError> {
+/// Loads the shipped code tables into empty tables; `at` stamps the audit entries.
+pub async fn load_code_tables(
+    store: &dyn Store,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<(&'static str, u64)>, SeedError> {
     let counts = store.counts().await?;
     let mut loaded = Vec::new();
     if counts.regions == 0 {
@@ -145,8 +151,47 @@ pub async fn load_code_tables(store: &dyn Store) -> Result<Vec<(&'static str, u6
         tracing::info!(written, "service catalogue loaded");
         loaded.push(("service_categories", written));
     }
+    if store.dispositions().await?.is_empty() {
+        for (code, name_zh, name_en) in DISPOSITIONS {
+            let entry = hotline_domain::CodeEntry {
+                code: code.to_string(),
+                parent_code: None,
+                level: 1,
+                name_zh: name_zh.to_string(),
+                name_en: name_en.to_string(),
+                active: true,
+            };
+            store
+                .save_disposition(
+                    &entry,
+                    &crate::audit::NewAuditEntry {
+                        at,
+                        origin: crate::Origin::system(),
+                        action: "load".into(),
+                        object_type: "disposition".into(),
+                        object_id: code.to_string(),
+                        before: None,
+                        after: serde_json::to_string(&entry).ok(),
+                    },
+                )
+                .await?;
+        }
+        loaded.push(("dispositions", DISPOSITIONS.len() as u64));
+    }
     Ok(loaded)
 }
+
+/// The dispositions (办理结果) a new installation starts with; administrators edit them.
+pub const DISPOSITIONS: &[(&str, &str, &str)] = &[
+    ("01", "已解决", "Resolved"),
+    ("02", "已答复解释", "Answered and explained"),
+    ("03", "部分解决", "Partly resolved"),
+    ("04", "未解决", "Not resolved"),
+    ("05", "不属于受理范围", "Outside the centre's remit"),
+    ("06", "重复来电", "Duplicate of an open case"),
+    ("07", "无效来电", "Invalid call"),
+    ("08", "转其他渠道办理", "Referred to another channel"),
+];
 
 #[cfg(test)]
 mod tests {

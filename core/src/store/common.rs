@@ -303,6 +303,28 @@ macro_rules! impl_store {
             ) -> Result<(), $crate::store::StoreError> {
                 use $crate::store::sql;
                 let mut tx = self.pool.begin().await?;
+                let now = demo
+                    .cases
+                    .iter()
+                    .map(|c| c.updated_at)
+                    .max()
+                    .unwrap_or_else(chrono::Utc::now);
+                let mut department_ids = std::collections::HashMap::new();
+                for (code, name, phone, _) in $crate::seed::demo::DEPARTMENTS {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO departments (code, name, phone, active, created_at, \
+                         updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+                    )
+                    .bind(*code)
+                    .bind(*name)
+                    .bind(*phone)
+                    .bind(true)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    department_ids.insert(*code, id);
+                }
+                let mut vendor_ids = Vec::with_capacity(demo.vendors.len());
                 for v in &demo.vendors {
                     let id: i64 = sqlx::query_scalar(sql::INSERT_VENDOR)
                         .bind(&v.name)
@@ -325,6 +347,7 @@ macro_rules! impl_store {
                         .bind(v.created_at)
                         .fetch_one(&mut *tx)
                         .await?;
+                    vendor_ids.push(id);
                     for code in &v.services {
                         sqlx::query(sql::INSERT_VENDOR_SERVICE)
                             .bind(id)
@@ -404,6 +427,48 @@ macro_rules! impl_store {
                             .execute(&mut *tx)
                             .await?;
                     }
+                    if let Some(assignee) = c.assigned {
+                        use $crate::seed::demo::DemoAssignee;
+                        let (department, vendor) = match assignee {
+                            DemoAssignee::Department(code) => (department_ids.get(code).copied(), None),
+                            DemoAssignee::Vendor(i) => (None, vendor_ids.get(i).copied()),
+                        };
+                        let at = c
+                            .events
+                            .iter()
+                            .find(|e| e.to == Some(hotline_domain::CaseStatus::Dispatched))
+                            .map(|e| (e.at, e.actor.clone()))
+                            .unwrap_or((c.created_at, "system".into()));
+                        sqlx::query(
+                            "INSERT INTO case_assignments (case_id, department_id, vendor_id, \
+                             assigned_at, assigned_by) VALUES ($1, $2, $3, $4, $5)",
+                        )
+                        .bind(case_id)
+                        .bind(department)
+                        .bind(vendor)
+                        .bind(at.0)
+                        .bind(&at.1)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                for u in &demo.users {
+                    sqlx::query(
+                        "INSERT INTO users (username, display_name, role, department_id, \
+                         vendor_id, password_hash, active, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+                         ON CONFLICT (username) DO NOTHING",
+                    )
+                    .bind(u.username)
+                    .bind(u.display_name)
+                    .bind(u.role.as_code())
+                    .bind(u.department_code.and_then(|c| department_ids.get(c).copied()))
+                    .bind(u.vendor_index.and_then(|i| vendor_ids.get(i).copied()))
+                    .bind(&u.password_hash)
+                    .bind(true)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
                 }
                 for (name, value) in demo.counters() {
                     Self::raise_counter(&mut tx, &name, value).await?;

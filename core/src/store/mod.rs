@@ -4,6 +4,7 @@
 //! lives in [`sql`]; backend-specific SQL stays inside its module. The conformance tests in
 //! `core/tests/conformance.rs` run every operation against both.
 
+mod access;
 mod common;
 mod postgres;
 mod rows;
@@ -19,6 +20,7 @@ use hotline_domain::{
 use crate::audit::{AuditEntry, AuditFilter, NewAuditEntry, Origin};
 use crate::seed::demo::DemoData;
 
+pub use access::{AccessStore, CaseScope, Credentials, LockoutPolicy, SessionRecord, UserRow};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -30,6 +32,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// A unique key is taken (the field that holds it).
+    #[error("{0} already in use")]
+    Conflict(&'static str),
     #[error("unsupported database URL (use sqlite://… or postgres://…): {0}")]
     UnsupportedUrl(String),
 }
@@ -60,7 +65,7 @@ pub struct Counts {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: AccessStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// Applies the migrations of this backend that have not run yet.

@@ -6,7 +6,7 @@ use std::time::Duration;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction};
 
-use super::{common::impl_store, Backend, StoreError};
+use super::{access::impl_access_store, common::impl_store, Backend, StoreError};
 
 pub struct PgStore {
     pool: PgPool,
@@ -52,3 +52,4 @@ impl PgStore {
 }
 
 impl_store!(PgStore, Postgres, Backend::Postgres);
+impl_access_store!(PgStore, Postgres);

@@ -7,7 +7,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use super::{common::impl_store, Backend, StoreError};
+use super::{access::impl_access_store, common::impl_store, Backend, StoreError};
 
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -54,3 +54,4 @@ impl SqliteStore {
 }
 
 impl_store!(SqliteStore, Sqlite, Backend::Sqlite);
+impl_access_store!(SqliteStore, Sqlite);

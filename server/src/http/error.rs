@@ -19,6 +19,10 @@ pub enum ApiError {
     BadBody(StatusCode, String),
     #[error("not found")]
     NotFound,
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -36,6 +40,8 @@ impl ApiError {
         match error {
             ServiceError::Invalid(fields) => ApiError::Invalid(fields, lang),
             ServiceError::NotFound => ApiError::NotFound,
+            ServiceError::Forbidden => ApiError::Forbidden,
+            ServiceError::Internal(e) => ApiError::Internal(e),
             ServiceError::Store(e) => ApiError::Internal(e.to_string()),
         }
     }
@@ -67,6 +73,22 @@ impl IntoResponse for ApiError {
                 Body {
                     error: "not_found",
                     message: "not found".into(),
+                    fields: BTreeMap::new(),
+                },
+            ),
+            ApiError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                Body {
+                    error: "unauthenticated",
+                    message: "请先登录 / Sign in first".into(),
+                    fields: BTreeMap::new(),
+                },
+            ),
+            ApiError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                Body {
+                    error: "forbidden",
+                    message: "无权访问 / Not allowed for your role".into(),
                     fields: BTreeMap::new(),
                 },
             ),

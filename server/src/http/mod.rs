@@ -1,7 +1,9 @@
 //! The HTTP surface: the JSON API, server push, health, the language switch, and the
 //! Leptos pages and server functions. Handlers are a line or two over `hotline-core`.
 
+pub mod access;
 mod error;
+mod staff;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -9,7 +11,7 @@ use std::time::Duration;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRef, Path, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -32,28 +34,101 @@ pub struct AppState {
     /// Turns true when the server starts shutting down; long-lived streams end on it so the
     /// graceful shutdown is not held open by connected browsers.
     pub shutdown: watch::Receiver<bool>,
+    pub web: std::sync::Arc<access::WebConfig>,
+    pub limiter: std::sync::Arc<access::RateLimiter>,
+}
+
+/// The JSON API and other non-page routes, each registered with its method so the
+/// authorization matrix test can list them (pages and server functions are listed by
+/// Leptos itself).
+fn api_routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
+    let mut routes = Vec::new();
+    let mut router = Router::new();
+    let mut add =
+        |method: Method, path: &'static str, handler: axum::routing::MethodRouter<AppState>| {
+            routes.push((method, path));
+            router = std::mem::take(&mut router).route(path, handler);
+        };
+    add(Method::POST, "/api/v1/requests", post(file_request));
+    add(Method::POST, "/api/v1/requests/track", post(staff::track));
+    add(Method::GET, "/api/v1/requests/new", get(new_requests));
+    add(Method::GET, "/api/v1/form-options", get(form_options));
+    add(Method::GET, "/api/v1/events", get(events));
+    add(Method::GET, "/api/v1/me", get(staff::me));
+    add(Method::GET, "/api/v1/cases", get(staff::cases));
+    add(
+        Method::GET,
+        "/api/v1/cases/{tracking_number}",
+        get(staff::case),
+    );
+    add(
+        Method::POST,
+        "/api/v1/cases/{tracking_number}/phone",
+        post(staff::reveal_phone),
+    );
+    add(Method::GET, "/api/v1/elderly", get(staff::elderly_list));
+    add(Method::GET, "/api/v1/elderly/{id}", get(staff::elderly));
+    add(Method::GET, "/api/v1/audit", get(staff::audit));
+    add(Method::GET, "/api/v1/audit.csv", get(staff::audit_csv));
+    add(Method::POST, "/auth/login", post(staff::sign_in));
+    add(Method::POST, "/auth/logout", post(staff::sign_out));
+    add(Method::GET, "/healthz", get(health));
+    add(Method::GET, "/lang/{code}", get(switch_language));
+    (router, routes)
+}
+
+/// Every route the server answers (method, path as registered): the API routes, the
+/// Leptos pages and the server functions. The authorization matrix test walks this list.
+pub fn route_inventory() -> Vec<(Method, String)> {
+    let mut all: Vec<(Method, String)> = api_routes()
+        .1
+        .into_iter()
+        .map(|(m, p)| (m, p.to_string()))
+        .collect();
+    for listing in generate_route_list(hotline_app::App) {
+        for method in listing.methods() {
+            let method = match method {
+                leptos_router::Method::Get => Method::GET,
+                leptos_router::Method::Post => Method::POST,
+                leptos_router::Method::Put => Method::PUT,
+                leptos_router::Method::Delete => Method::DELETE,
+                leptos_router::Method::Patch => Method::PATCH,
+            };
+            all.push((method, listing.path().to_string()));
+        }
+    }
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        all.push((method, path.to_string()));
+    }
+    all
 }
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(hotline_app::App);
     let hotline = state.hotline.clone();
     let options = state.leptos_options.clone();
-    let router = Router::new()
-        .route("/api/v1/requests", post(file_request))
-        .route("/api/v1/requests/new", get(new_requests))
-        .route("/api/v1/form-options", get(form_options))
-        .route("/api/v1/events", get(events))
-        .route("/healthz", get(health))
-        .route("/lang/{code}", get(switch_language))
+    let router = api_routes()
+        .0
         .leptos_routes_with_context(
             &state,
             routes,
             move || leptos::context::provide_context(hotline.clone()),
             move || hotline_app::shell(options.clone()),
         )
+        // After routing: the declared rule of the matched route (and its rate limit).
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::authorize,
+        ))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             hotline_app::shell,
         ))
+        // Before routing: cross-site refusal, then who is asking.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::resolve_session,
+        ))
+        .layer(axum::middleware::from_fn(access::refuse_cross_site))
         // gzip cuts the WASM bundle to about 40 %; the default predicate leaves
         // server-sent events uncompressed, so pushes are not held in a buffer.
         .layer(tower_http::compression::CompressionLayer::new())
@@ -86,7 +161,7 @@ const FIXED_HEADERS: &[(&str, &str)] = &[
 ];
 
 /// The reader's language for API messages, from `Accept-Language` (Chinese by default).
-fn lang(headers: &HeaderMap) -> Lang {
+pub(crate) fn lang(headers: &HeaderMap) -> Lang {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())

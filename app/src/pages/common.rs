@@ -1,0 +1,76 @@
+//! Small pieces shared by the back-office pages.
+
+use chrono::{DateTime, Utc};
+use hotline_domain::{FieldErrors, Lang};
+use leptos::prelude::*;
+
+/// A UTC instant as China local time, `2026-11-23 10:15`.
+pub fn local_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The message for one field, if the last answer named it.
+pub fn field_error(
+    errors: RwSignal<FieldErrors>,
+    lang: Lang,
+    field: &'static str,
+) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+    move || errors.with(|e| e.get(field).map(|p| p.message(lang)))
+}
+
+/// The error line under a field, announced to screen readers.
+#[component]
+pub fn FieldMessage(#[prop(into)] id: String, message: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <p class="field-error" id=id role="alert" hidden=move || message.with(Option::is_none)>
+            {move || message.get()}
+        </p>
+    }
+}
+
+/// "Saved" / "could not save" status under a form.
+#[component]
+pub fn SaveStatus(status: Signal<Option<Result<bool, String>>>) -> impl IntoView {
+    let lang = crate::i18n::use_lang();
+    view! {
+        <p class="status-line" role="status" aria-live="polite" data-testid="save-status">
+            {move || match status.get() {
+                Some(Ok(true)) => lang.pick("已保存", "Saved").to_string(),
+                Some(Ok(false)) => lang.pick("请修改标红的项目", "Please correct the fields marked").to_string(),
+                Some(Err(e)) => format!("{}: {e}", lang.pick("保存失败", "Not saved")),
+                None => String::new(),
+            }}
+        </p>
+    }
+}
+
+/// The outcome of a save action as the status line shows it; keeps `errors` in step.
+pub fn track_saved(
+    value: impl Fn() -> Option<Result<crate::api::Saved, ServerFnError>> + Copy + Send + Sync + 'static,
+    errors: RwSignal<FieldErrors>,
+) -> Signal<Option<Result<bool, String>>> {
+    Effect::new(move |_| match &value() {
+        Some(Ok(crate::api::Saved::Done)) => errors.set(FieldErrors::new()),
+        Some(Ok(crate::api::Saved::Invalid(e))) => errors.set(e.clone()),
+        _ => {}
+    });
+    Signal::derive(move || match &value() {
+        Some(Ok(crate::api::Saved::Done)) => Some(Ok(true)),
+        Some(Ok(crate::api::Saved::Invalid(_))) => Some(Ok(false)),
+        Some(Err(e)) => Some(Err(e.to_string())),
+        None => None,
+    })
+}
+
+/// An error loading a page's data, as a page-level alert.
+#[component]
+pub fn LoadError(error: ServerFnError) -> impl IntoView {
+    let lang = crate::i18n::use_lang();
+    view! {
+        <p class="alert" role="alert">
+            {lang.pick("无法加载：", "Could not load: ")}{error.to_string()}
+        </p>
+    }
+}

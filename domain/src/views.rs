@@ -1,0 +1,140 @@
+//! What the back-office pages and the JSON API show: cases as each role may see them, the
+//! elderly registry, a citizen's view of their request, the audit log. Phone and ID numbers
+//! arrive here already masked unless the reader may see them in full.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{CaseStatus, CaseType, Channel, TrackingNumber};
+
+/// One line of a case list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseListItem {
+    pub tracking_number: TrackingNumber,
+    pub channel: Channel,
+    pub case_type: Option<CaseType>,
+    pub status: CaseStatus,
+    pub category_zh: String,
+    pub category_en: String,
+    pub content: String,
+    pub contact_name: Option<String>,
+    /// Always masked in lists.
+    pub phone: String,
+    pub district_name: Option<String>,
+    /// Departments and vendors the case was sent to, by name.
+    pub assigned_to: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A step of a case's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseEventView {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub kind: String,
+    pub from_status: Option<CaseStatus>,
+    pub to_status: Option<CaseStatus>,
+    pub note: Option<String>,
+}
+
+/// A whole case, for the people allowed to see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseDetail {
+    pub item: CaseListItem,
+    pub address: Option<String>,
+    pub anonymous: bool,
+    /// Whether this reader may ask for the full phone number (an audited view).
+    pub can_reveal_phone: bool,
+    pub events: Vec<CaseEventView>,
+}
+
+/// Which cases a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CaseQuery {
+    pub status: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// What a citizen sees of their own request (SPEC P2): no staff names, no other data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrackedRequest {
+    pub tracking_number: TrackingNumber,
+    pub status: CaseStatus,
+    pub category_zh: String,
+    pub category_en: String,
+    pub created_at: DateTime<Utc>,
+    pub timeline: Vec<TrackedStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrackedStep {
+    pub at: DateTime<Utc>,
+    pub status: CaseStatus,
+}
+
+/// The tracking form: both fields must match the same request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TrackingQuery {
+    pub tracking_number: String,
+    pub phone: String,
+}
+
+/// One registered elderly person in the registry list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElderlySummary {
+    pub id: i64,
+    pub name: String,
+    pub gender: String,
+    pub birth_date: NaiveDate,
+    /// Masked.
+    pub id_number: String,
+    pub identity_category: String,
+    pub district_name: String,
+    pub address: String,
+    /// Masked.
+    pub onekey_phone: Option<String>,
+}
+
+/// One elderly person's record. Health fields are present only for readers with the health
+/// permission, and every such view is in the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElderlyDetail {
+    pub summary: ElderlySummary,
+    pub service_card_no: String,
+    pub phone: Option<String>,
+    pub contact_name: String,
+    pub contact_relation: String,
+    pub contact_phone: String,
+    pub health_notes: Option<String>,
+    pub medications: Option<String>,
+    pub id_revealed: bool,
+    pub health_shown: bool,
+}
+
+/// An audit log entry as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub address: Option<String>,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// An entry of a simple code table (dispositions), or a category, as administrators edit it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeEntry {
+    pub code: String,
+    pub parent_code: Option<String>,
+    pub level: u8,
+    pub name_zh: String,
+    pub name_en: String,
+    pub active: bool,
+}

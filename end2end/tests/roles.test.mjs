@@ -1,0 +1,153 @@
+// Each demo role signs in and sees only its own navigation (issue: accounts and access);
+// pages outside a role are refused by the server; sensitive views are audited and masked.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, openPage, shot, signIn, startServer, visit } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ demo: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const NAV = ['nav-agent', 'nav-cases', 'nav-elderly', 'nav-admin', 'nav-audit'];
+const ROLES = [
+  { user: 'agent', home: '/agent/requests', nav: ['nav-agent', 'nav-cases'], denied: '/admin/users' },
+  { user: 'lead', home: '/agent/requests', nav: ['nav-agent', 'nav-cases'], denied: '/care/elderly' },
+  { user: 'dept', home: '/cases', nav: ['nav-cases'], denied: '/agent/requests' },
+  { user: 'vendor', home: '/cases', nav: ['nav-cases'], denied: '/care/elderly' },
+  { user: 'care', home: '/care/elderly', nav: ['nav-elderly'], denied: '/cases' },
+  { user: 'admin', home: '/admin/users', nav: ['nav-admin', 'nav-audit'], denied: '/cases' },
+];
+
+async function navShown(page) {
+  const shown = [];
+  for (const id of NAV) {
+    if (await page.$(`[data-testid="${id}"]`)) shown.push(id);
+  }
+  return shown;
+}
+
+test('citizens see only the public navigation and are sent to sign in for staff pages', async () => {
+  const page = await openPage(browser);
+  await visit(page, server.base, '/');
+  assert.deepEqual(await navShown(page), []);
+  assert.ok(await page.$('[data-testid="nav-login"]'));
+  await page.goto(`${server.base}/admin/audit`);
+  assert.match(new URL(page.url()).pathname, /^\/login$/);
+  assert.equal(new URL(page.url()).searchParams.get('next'), '/admin/audit');
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await shot(page, 'login.png');
+  // A wrong password is refused on the page, with one message whatever the cause.
+  await page.fill('#l-username', 'agent');
+  await page.fill('#l-password', 'not the password');
+  await page.click('[data-testid="login-form"] button[type="submit"]');
+  await page.waitForSelector('[data-testid="login-failed"]:not([hidden])');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+for (const role of ROLES) {
+  test(`${role.user} sees only the ${role.user} navigation`, async () => {
+    const page = await openPage(browser);
+    await signIn(page, server.base, role.user);
+    assert.equal(new URL(page.url()).pathname, role.home);
+    assert.deepEqual(await navShown(page), role.nav);
+    assert.match(await page.textContent('[data-testid="signed-in-as"]'), /\S/);
+    await shot(page, `role-${role.user}.png`);
+    // The server refuses a page outside the role, whatever the browser asks for.
+    const response = await page.goto(`${server.base}${role.denied}`);
+    assert.equal(response.status(), 403, `${role.user} at ${role.denied}`);
+    await shot(page, `role-${role.user}-refused.png`);
+    // The browser reports the refused document itself; that line is the point of this step.
+    page.errors = page.errors.filter((e) => !e.includes('status of 403'));
+    // Signing out ends the session: staff pages send back to the sign-in page.
+    await visit(page, server.base, role.home === '/admin/users' ? '/admin/audit' : role.home);
+    await Promise.all([page.waitForURL(/\/login/), page.click('[data-testid="sign-out"]')]);
+    await page.goto(`${server.base}${role.home}`);
+    assert.match(new URL(page.url()).pathname, /^\/login$/);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+}
+
+test('a department sees its cases masked and reveals a number on purpose', async () => {
+  const page = await openPage(browser);
+  await signIn(page, server.base, 'dept');
+  const rows = await page.$$('[data-testid="case-row"]');
+  assert.ok(rows.length > 0, 'the department has cases in the demo');
+  for (const phone of await page.$$eval('[data-testid="masked-phone"]', (els) => els.map((e) => e.textContent))) {
+    assert.match(phone, /\*{4}/);
+  }
+  await shot(page, 'department-cases.png');
+  await Promise.all([
+    page.waitForURL(/\/cases\/\d{14}$/),
+    page.click('[data-testid="case-row"] a'),
+  ]);
+  await page.waitForSelector('[data-testid="case-phone"]');
+  const masked = await page.textContent('[data-testid="case-phone"]');
+  assert.match(masked, /\*/);
+  const reveal = await page.$('[data-testid="reveal-phone"]');
+  if (reveal) {
+    await reveal.click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="case-phone"]').textContent.includes('*'));
+  }
+  await shot(page, 'department-case.png');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the coordinator opens a health record and the administrator finds that look in the audit log', async () => {
+  const care = await openPage(browser);
+  await signIn(care, server.base, 'care');
+  assert.match(await care.textContent('[data-testid="masked-id"]'), /\*{8}/);
+  await Promise.all([care.waitForURL(/\/care\/elderly\/\d+$/), care.click('[data-testid="elderly-row"] a')]);
+  await care.waitForSelector('[data-testid="audited-view"]');
+  assert.equal((await care.textContent('[data-testid="id-number"]')).trim().length, 18);
+  await shot(care, 'elderly-record.png');
+  assert.deepEqual(care.errors, []);
+  await care.context().close();
+
+  const admin = await openPage(browser);
+  await signIn(admin, server.base, 'admin');
+  await shot(admin, 'admin-users.png');
+  await visit(admin, server.base, '/admin/audit?actor=user%3Acare');
+  await admin.waitForSelector('[data-testid="audit-row"]');
+  assert.match(await admin.textContent('[data-testid="audit-table"]'), /view_health_and_id/);
+  await shot(admin, 'admin-audit.png');
+  await visit(admin, server.base, '/admin/roles');
+  await shot(admin, 'admin-roles.png');
+  await visit(admin, server.base, '/admin/codes');
+  await shot(admin, 'admin-codes.png');
+  assert.deepEqual(admin.errors, []);
+  await admin.context().close();
+});
+
+test('a citizen tracks a request with its number and phone', async () => {
+  const page = await openPage(browser);
+  const res = await fetch(`${server.base}/api/v1/requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ category: '0101', content: '楼道灯坏了', contact_name: '王女士', phone: '13912345678', district: '610402', address: '', anonymous: false }),
+  });
+  const { tracking_number: number } = await res.json();
+  await visit(page, server.base, '/track');
+  await page.fill('#t-number', number);
+  await page.fill('#t-phone', '13800000000');
+  await page.click('[data-testid="track-form"] button[type="submit"]');
+  await page.waitForSelector('[data-testid="track-nomatch"]');
+  await page.fill('#t-phone', '13912345678');
+  await page.click('[data-testid="track-form"] button[type="submit"]');
+  await page.waitForSelector('[data-testid="track-status"]');
+  assert.match(await page.textContent('[data-testid="track-status"]'), /待受理/);
+  await shot(page, 'track.png');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

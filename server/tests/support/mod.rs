@@ -1,0 +1,167 @@
+//! The test harness shared by the HTTP test files: the real server on a random port over a
+//! real database (a fresh SQLite file or PostgreSQL database per test).
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hotline_core::auth::SecurityPolicy;
+use hotline_core::testing::TestDatabase;
+use hotline_core::{Clock, Hotline, Origin, SystemClock};
+use hotline_domain::{Role, UserInput};
+use hotline_server::http::access::WebConfig;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub const TEST_PASSWORD: &str = "test password 12345";
+
+pub struct Setup {
+    pub clock: Arc<dyn Clock>,
+    pub policy: SecurityPolicy,
+    pub web: WebConfig,
+    /// Load a small demo data set (departments, vendors, elderly, cases, one user per role).
+    pub demo: bool,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        let mut web = WebConfig::default();
+        // Tests file many requests from one address; the rate-limit test sets its own.
+        for budget in web.limits.values_mut() {
+            budget.0 = 10_000;
+        }
+        Setup {
+            clock: Arc::new(SystemClock),
+            policy: SecurityPolicy::default(),
+            web,
+            demo: false,
+        }
+    }
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub hotline: Hotline,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<anyhow::Result<()>>,
+    // Declared last: the database is removed after the server has stopped using it.
+    _db: Arc<TestDatabase>,
+}
+
+impl TestServer {
+    pub async fn start(db: Arc<TestDatabase>) -> TestServer {
+        TestServer::start_with(db, Setup::default()).await
+    }
+
+    pub async fn start_with(db: Arc<TestDatabase>, setup: Setup) -> TestServer {
+        let hotline = db.open(setup.clock.clone()).await.with_policy(setup.policy);
+        if setup.demo {
+            hotline
+                .load_demo_if_empty(hotline_core::seed::demo::DemoSize {
+                    vendors: 12,
+                    providers: 4,
+                    elderly: 12,
+                    past_cases: 80,
+                    waiting_requests: 3,
+                })
+                .await
+                .unwrap();
+        }
+        let mut options = leptos::config::get_configuration(None)
+            .unwrap()
+            .leptos_options;
+        options.output_name = "hotline".into();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(hotline_server::serve_on(
+            listener,
+            hotline.clone(),
+            options,
+            setup.web,
+            Duration::from_secs(5),
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        TestServer {
+            base,
+            hotline,
+            stop: Some(stop),
+            task,
+            _db: db,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client that keeps cookies and does not follow redirects.
+    pub fn browser() -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Signs in over HTTP; the client then carries the session cookie.
+    pub async fn sign_in(&self, username: &str, password: &str) -> reqwest::Client {
+        let client = TestServer::browser();
+        let response = client
+            .post(self.url("/auth/login"))
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            reqwest::StatusCode::OK,
+            "sign-in as {username}"
+        );
+        client
+    }
+
+    /// Makes a user with this role (no department or vendor) and signs in as them.
+    pub async fn client_as(&self, username: &str, role: Role) -> reqwest::Client {
+        self.add_user(username, role, None, None).await;
+        self.sign_in(username, TEST_PASSWORD).await
+    }
+
+    pub async fn add_user(
+        &self,
+        username: &str,
+        role: Role,
+        department_id: Option<i64>,
+        vendor_id: Option<i64>,
+    ) -> i64 {
+        self.hotline
+            .add_user(
+                &UserInput {
+                    username: username.into(),
+                    display_name: format!("测试 {username}"),
+                    role: role.as_code().into(),
+                    department_id: department_id.map(|d| d.to_string()).unwrap_or_default(),
+                    vendor_id: vendor_id.map(|v| v.to_string()).unwrap_or_default(),
+                    password: TEST_PASSWORD.into(),
+                    active: true,
+                },
+                &Origin::system(),
+            )
+            .await
+            .unwrap()
+    }
+
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let result = tokio::time::timeout(Duration::from_secs(10), &mut self.task)
+            .await
+            .expect("server stops within the grace period");
+        result.unwrap().unwrap();
+        self.hotline.store.close().await;
+    }
+}
