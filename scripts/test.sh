@@ -25,6 +25,7 @@ export LEPTOS_OUTPUT_NAME=hotline LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_D
 
 step "lint"
 cargo clippy --release -p hotline-domain -p hotline-core -p hotline-server --all-targets -- -D warnings
+cargo clippy --release -p hotline-app --features ssr -- -D warnings
 
 step "unit, storage conformance (SQLite + PostgreSQL) and HTTP API tests"
 cargo test --release -p hotline-domain -p hotline-core -p hotline-server

@@ -1,5 +1,8 @@
 //! Server functions: one or two lines each, calling the service layer in `hotline-core`.
 
+// A server function's arguments are its form's fields.
+#![allow(clippy::too_many_arguments)]
+
 use hotline_domain::{FieldErrors, FiledRequest, FormOptions, RequestSummary};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -30,7 +33,6 @@ pub async fn load_form_options() -> Result<FormOptions, ServerFnError> {
     hotline()?.form_options().await.map_err(internal)
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api/fn", endpoint = "file_request")]
 pub async fn file_request(
     category: Option<String>,
@@ -273,7 +275,6 @@ pub async fn admin_users() -> Result<UsersData, ServerFnError> {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api/fn", endpoint = "save_user")]
 pub async fn save_user(
     id: Option<String>,

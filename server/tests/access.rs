@@ -776,7 +776,57 @@ async fn administration_writes_are_validated_and_audited(db: TestDatabase) {
     server.shutdown().await;
 }
 
+async fn create_admin_makes_the_first_account(db: TestDatabase) {
+    let server = TestServer::start(Arc::new(db)).await;
+    let refused = server
+        .hotline
+        .create_admin("boss", "局长", "too short")
+        .await;
+    match refused {
+        Err(hotline_core::ServiceError::Invalid(errors)) => {
+            assert!(errors.get("password").is_some())
+        }
+        other => panic!("a short password must be refused: {other:?}"),
+    }
+    assert!(server.hotline.store.users().await.unwrap().is_empty());
+    server
+        .hotline
+        .create_admin("boss", "局长", "twelve chars ok")
+        .await
+        .unwrap();
+    let admin = server.sign_in("boss", "twelve chars ok").await;
+    let me: Value = admin
+        .get(server.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["role"], "admin");
+    assert!(me["permissions"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("administer")));
+    // The same name twice is refused, naming the field.
+    match server
+        .hotline
+        .create_admin("boss", "x", "twelve chars ok")
+        .await
+    {
+        Err(hotline_core::ServiceError::Invalid(errors)) => {
+            assert_eq!(
+                errors.get("username"),
+                Some(&hotline_domain::Problem::Taken)
+            )
+        }
+        other => panic!("a taken name must be refused: {other:?}"),
+    }
+    server.shutdown().await;
+}
+
 hotline_core::on_both_backends!(
+    create_admin_makes_the_first_account,
     authorization_matrix_holds_for_every_route_and_role,
     repeated_failures_lock_the_account_and_are_audited,
     cross_site_writes_are_refused,

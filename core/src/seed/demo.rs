@@ -347,7 +347,7 @@ const REQUESTS: &[(&[&str], &str)] = &[
         "家里老人瘫痪在床，想请一位住家保姆，要求有护理经验。",
     ),
     (
-        &["水", "供水"],
+        &["供水"],
         "{road}一带从早上开始停水，没有接到通知，请问什么时候恢复供水？",
     ),
     (
@@ -359,7 +359,7 @@ const REQUESTS: &[(&[&str], &str)] = &[
         "已经开始供暖，但家里暖气片不热，室温只有十二度。",
     ),
     (
-        &["电", "供电"],
+        &["供电", "停电"],
         "小区频繁停电，一天停了三次，家里冰箱里的药品都坏了。",
     ),
     (
@@ -390,7 +390,10 @@ const REQUESTS: &[(&[&str], &str)] = &[
         &["社保", "养老保险"],
         "想咨询灵活就业人员养老保险怎么缴费，每年最低缴多少？",
     ),
-    (&["医保"], "异地就医备案怎么办理？在西安住院能直接结算吗？"),
+    (
+        &["医保", "医疗保险"],
+        "异地就医备案怎么办理？在西安住院能直接结算吗？",
+    ),
     (
         &["就业", "招聘", "培训"],
         "下岗后想参加政府组织的免费技能培训，请问怎么报名？",
@@ -756,18 +759,26 @@ impl<'a> Generator<'a> {
         }
     }
 
+    /// A request text and a category whose name fits it. Texts whose words match no
+    /// category are drawn again, so a complaint about unpaid wages is never filed under
+    /// appliance repair.
     fn request_text(&mut self) -> (String, String) {
-        let (words, text) = *self.rng.pick(REQUESTS);
-        let matching: Vec<&Category> = self
-            .minors
-            .iter()
-            .copied()
-            .filter(|c| words.iter().any(|w| c.name_zh.contains(w)))
-            .collect();
-        let category = if matching.is_empty() {
-            self.rng.pick(&self.minors).code.clone()
-        } else {
-            self.rng.pick(&matching).code.clone()
+        let mut tries = 0;
+        let (text, category) = loop {
+            let (words, text) = *self.rng.pick(REQUESTS);
+            let matching: Vec<&Category> = self
+                .minors
+                .iter()
+                .copied()
+                .filter(|c| words.iter().any(|w| c.name_zh.contains(w)))
+                .collect();
+            tries += 1;
+            if !matching.is_empty() {
+                break (text, self.rng.pick(&matching).code.clone());
+            }
+            if tries > 20 {
+                break (text, self.rng.pick(&self.minors).code.clone());
+            }
         };
         let road = self.rng.pick(ROADS);
         (category, text.replace("{road}", road))
@@ -946,11 +957,13 @@ impl<'a> Generator<'a> {
             .filter(|(_, _, _, majors)| majors.contains(&major))
             .map(|(code, ..)| *code)
             .collect();
-        if handling.is_empty() {
-            DemoAssignee::Department(*self.rng.pick(&["D17", "D18"]))
+        let choices: &[&'static str] = if handling.is_empty() {
+            &["D17", "D18"]
         } else {
-            DemoAssignee::Department(*self.rng.pick(&handling))
-        }
+            &handling
+        };
+        let code: &'static str = choices[self.rng.below(choices.len())];
+        DemoAssignee::Department(code)
     }
 }
 
