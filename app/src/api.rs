@@ -54,11 +54,7 @@ pub async fn file_request(
         // A checked box sends "on"; scripts may send "true". Anything else is "no".
         anonymous: matches!(anonymous.as_deref(), Some("on" | "true")),
     };
-    let address = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .ok()
-        .map(|info| info.0.ip().to_string());
-    let origin = hotline_core::Origin::citizen(hotline_domain::Channel::Web, address);
+    let origin = hotline_core::Origin::citizen(hotline_domain::Channel::Web, client_address());
     match hotline()?
         .file_request(&input, hotline_domain::Channel::Web, &origin)
         .await
@@ -71,8 +67,8 @@ pub async fn file_request(
 
 #[server(prefix = "/api/fn", endpoint = "new_requests")]
 pub async fn new_requests() -> Result<Vec<RequestSummary>, ServerFnError> {
-    let _agent = staff()?;
-    hotline()?.new_requests().await.map_err(internal)
+    let agent = staff()?;
+    hotline()?.new_requests(&agent).await.map_err(fail)
 }
 
 // ---- signed-in staff ------------------------------------------------------------------
@@ -99,18 +95,37 @@ fn staff() -> Result<hotline_domain::StaffUser, ServerFnError> {
         .ok_or_else(|| ServerFnError::new("sign in first"))
 }
 
+/// The client's address as the HTTP layer resolved it (the proxy's `X-Forwarded-For` hop
+/// when configured to trust one).
+#[cfg(feature = "ssr")]
+fn client_address() -> Option<String> {
+    use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<hotline_core::auth::ClientAddress>()
+            .and_then(|a| a.0.clone())
+    })
+}
+
 /// Who acts, from where, for the audit log.
 #[cfg(feature = "ssr")]
 fn origin(user: &hotline_domain::StaffUser) -> hotline_core::Origin {
-    let address = use_context::<http::request::Parts>().and_then(|parts| {
-        parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip().to_string())
-    });
     hotline_core::Origin {
         actor: user.actor(),
-        address,
+        address: client_address(),
+    }
+}
+
+/// A service error as the browser may see it: refusals by name, anything else logged and
+/// reported as an internal error (database text never reaches the browser).
+#[cfg(feature = "ssr")]
+fn fail(error: hotline_core::ServiceError) -> ServerFnError {
+    use hotline_core::ServiceError;
+    match error {
+        ServiceError::Forbidden => ServerFnError::new("forbidden"),
+        ServiceError::NotFound => ServerFnError::new("not found"),
+        ServiceError::Invalid(errors) => ServerFnError::new(errors.to_string()),
+        other => internal(other),
     }
 }
 
@@ -172,10 +187,7 @@ pub async fn list_cases(
         status: status.filter(|s| !s.is_empty()),
         limit: None,
     };
-    hotline()?
-        .cases_for(&user, &query)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+    hotline()?.cases_for(&user, &query).await.map_err(fail)
 }
 
 #[server(prefix = "/api/fn", endpoint = "get_case")]
@@ -186,7 +198,7 @@ pub async fn get_case(
     match hotline()?.case_for(&user, &tracking_number).await {
         Ok(detail) => Ok(Some(detail)),
         Err(hotline_core::ServiceError::NotFound) => Ok(None),
-        Err(e) => Err(ServerFnError::new(e.to_string())),
+        Err(e) => Err(fail(e)),
     }
 }
 
@@ -196,7 +208,7 @@ pub async fn reveal_phone(tracking_number: String) -> Result<String, ServerFnErr
     hotline()?
         .reveal_case_phone(&user, &tracking_number, &origin(&user))
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(fail)
 }
 
 #[server(prefix = "/api/fn", endpoint = "list_elderly")]
@@ -207,7 +219,7 @@ pub async fn list_elderly(
     hotline()?
         .elderly_for(&user, district.as_deref())
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(fail)
 }
 
 #[server(prefix = "/api/fn", endpoint = "get_elderly")]
@@ -216,7 +228,7 @@ pub async fn get_elderly(id: i64) -> Result<Option<hotline_domain::ElderlyDetail
     match hotline()?.elderly_record(&user, id, &origin(&user)).await {
         Ok(detail) => Ok(Some(detail)),
         Err(hotline_core::ServiceError::NotFound) => Ok(None),
-        Err(e) => Err(ServerFnError::new(e.to_string())),
+        Err(e) => Err(fail(e)),
     }
 }
 
@@ -252,7 +264,7 @@ pub async fn search_audit(
         .audit_search(&user, &filter)
         .await
         .map(AuditOutcome::Entries)
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(fail)
 }
 
 /// What the users page needs: the users, and the departments and vendors to link them to.
@@ -267,7 +279,7 @@ pub struct UsersData {
 pub async fn admin_users() -> Result<UsersData, ServerFnError> {
     let user = staff()?;
     let hotline = hotline()?;
-    let err = |e: hotline_core::ServiceError| ServerFnError::new(e.to_string());
+    let err = fail;
     Ok(UsersData {
         users: hotline.users(&user).await.map_err(err)?,
         departments: hotline.departments(&user).await.map_err(err)?,
@@ -316,10 +328,7 @@ pub async fn unlock_user(id: i64) -> Result<Saved, ServerFnError> {
 pub async fn admin_roles(
 ) -> Result<Vec<(hotline_domain::Role, Vec<hotline_domain::Permission>)>, ServerFnError> {
     let user = staff()?;
-    hotline()?
-        .role_permissions(&user)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+    hotline()?.role_permissions(&user).await.map_err(fail)
 }
 
 #[server(prefix = "/api/fn", endpoint = "save_role")]
@@ -343,10 +352,7 @@ pub async fn save_role(
 #[server(prefix = "/api/fn", endpoint = "admin_departments")]
 pub async fn admin_departments() -> Result<Vec<hotline_domain::Department>, ServerFnError> {
     let user = staff()?;
-    hotline()?
-        .departments(&user)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+    hotline()?.departments(&user).await.map_err(fail)
 }
 
 #[server(prefix = "/api/fn", endpoint = "save_department")]
@@ -390,10 +396,7 @@ pub struct CodesData {
 pub async fn admin_codes() -> Result<CodesData, ServerFnError> {
     let user = staff()?;
     let hotline = hotline()?;
-    let (categories, dispositions) = hotline
-        .code_tables(&user)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let (categories, dispositions) = hotline.code_tables(&user).await.map_err(fail)?;
     let districts = hotline.form_options().await.map_err(internal)?.districts;
     Ok(CodesData {
         categories,

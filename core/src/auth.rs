@@ -47,6 +47,10 @@ impl Default for SecurityPolicy {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CurrentUser(pub Option<StaffUser>);
 
+/// The client's network address as the HTTP layer resolved it (a request extension).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientAddress(pub Option<String>);
+
 /// A new session: the token goes into the cookie and nowhere else.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewSession {
@@ -146,7 +150,27 @@ impl Hotline {
         let Some(credentials) = credentials else {
             let password = password.to_string();
             blocking(move || verify_password(&password, decoy_hash())).await?;
-            tracing::warn!(%username, address = address.as_deref().unwrap_or("-"), "sign-in failed: unknown user");
+            // Recorded like a wrong password (a write too, so timing does not tell them
+            // apart); the typed name is cut short in case a password was typed into it.
+            let typed: String = username.chars().take(32).collect();
+            self.store
+                .append_audit(&NewAuditEntry {
+                    at: now,
+                    origin: Origin {
+                        actor: "anonymous".into(),
+                        address: address.clone(),
+                    },
+                    action: "sign_in_failed_unknown_user".into(),
+                    object_type: "user".into(),
+                    object_id: typed,
+                    before: None,
+                    after: None,
+                })
+                .await?;
+            tracing::warn!(
+                address = address.as_deref().unwrap_or("-"),
+                "sign-in failed: unknown user"
+            );
             return Ok(Err(SignInRefusal::WrongCredentials));
         };
         let hash = credentials.password_hash.clone();
@@ -203,7 +227,9 @@ impl Hotline {
             last_seen_at: now,
             expires_at: now + self.policy.absolute,
         };
-        self.store
+        // The sign-in only stands if no concurrent failure locked the account meanwhile.
+        let signed_in = self
+            .store
             .record_sign_in(
                 user.id,
                 &token_hash(&token),
@@ -212,6 +238,12 @@ impl Hotline {
                 &audit("sign_in"),
             )
             .await?;
+        if !signed_in {
+            self.store
+                .append_audit(&audit("sign_in_refused_locked"))
+                .await?;
+            return Ok(Err(SignInRefusal::Locked));
+        }
         tracing::info!(%username, role = user.role.as_code(), "signed in");
         Ok(Ok(NewSession {
             token,

@@ -37,7 +37,10 @@ impl Event {
         }
     }
 
+    /// The pushed summary: text cut to an excerpt and the phone masked (the full number is
+    /// an audited look from the case page).
     pub fn request_filed(mut summary: RequestSummary) -> Event {
+        summary.phone = hotline_domain::mask_phone(&summary.phone);
         if summary.content.chars().count() > EXCERPT_CHARS {
             summary.content = summary
                 .content

@@ -59,12 +59,22 @@ impl Hotline {
         Ok(filed)
     }
 
-    /// Requests waiting for an agent to accept them, newest first.
-    pub async fn new_requests(&self) -> Result<Vec<RequestSummary>, ServiceError> {
-        Ok(self
+    /// Requests waiting for an agent to accept them, newest first, phones masked.
+    pub async fn new_requests(
+        &self,
+        user: &hotline_domain::StaffUser,
+    ) -> Result<Vec<RequestSummary>, ServiceError> {
+        if !user.can(hotline_domain::Permission::Intake) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut list = self
             .store
             .requests_by_status(CaseStatus::Submitted, NEW_REQUESTS_LIMIT)
-            .await?)
+            .await?;
+        for r in &mut list {
+            r.phone = hotline_domain::mask_phone(&r.phone);
+        }
+        Ok(list)
     }
 
     pub async fn form_options(&self) -> Result<FormOptions, ServiceError> {

@@ -329,7 +329,10 @@ async fn a_filing_leaves_an_audit_entry_in_the_same_transaction(db: TestDatabase
     assert_eq!(entry.at, at("2026-11-23T03:00:00Z"));
     let after: serde_json::Value = serde_json::from_str(entry.after.as_deref().unwrap()).unwrap();
     assert_eq!(after["content"], "审计");
-    assert_eq!(after["phone"], "13812345678");
+    assert_eq!(
+        after["phone"], "138****5678",
+        "the log keeps the number masked"
+    );
     assert!(entry.before.is_none());
 
     // A refused filing changed nothing, so it writes no audit entry.

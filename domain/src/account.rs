@@ -193,12 +193,18 @@ pub fn mask_phone(phone: &str) -> String {
     }
 }
 
-/// `610402********1234`: the area code and the last four characters of an ID number.
+/// `610402********1234`: the area code and the last four characters of an 18-digit ID
+/// number. Shorter documents (Hong Kong, Macau, Taiwan, passports) keep only their last two.
 pub fn mask_id_number(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();
     let n = chars.len();
-    if n < 10 {
-        return "*".repeat(n);
+    if n < 15 {
+        let keep = if n > 4 { 2 } else { 0 };
+        return format!(
+            "{}{}",
+            "*".repeat(n - keep),
+            chars[n - keep..].iter().collect::<String>()
+        );
     }
     format!(
         "{}{}{}",
@@ -417,6 +423,7 @@ mod tests {
     fn id_numbers_keep_area_and_last_four() {
         assert_eq!(mask_id_number("61040219450312002X"), "610402********002X");
         assert_eq!(mask_id_number("123"), "***");
+        assert_eq!(mask_id_number("A1234567(8)"), "*********8)");
     }
 
     #[test]

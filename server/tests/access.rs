@@ -285,6 +285,14 @@ async fn cross_site_writes_are_refused(db: TestDatabase) {
         save(None, Some("same-site")).await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
+    // Reading the API from another site's page is refused too (audited views, exports).
+    let read = admin
+        .get(server.url("/api/v1/audit.csv"))
+        .header("Sec-Fetch-Site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::FORBIDDEN);
     // Nothing was stored by the refused calls.
     assert!(server.hotline.store.departments().await.unwrap().is_empty());
     // A cross-site sign-out does not end the session either.

@@ -115,6 +115,7 @@ async fn filing_returns_201_with_a_tracking_number(db: TestDatabase) {
         .unwrap();
     assert_eq!(list[0]["tracking_number"], number.as_str());
     assert_eq!(list[0]["district_name"], "渭城区");
+    assert_eq!(list[0]["phone"], "139****5678", "lists mask phone numbers");
     let audit = creation_audit(&server, &number).await;
     assert_eq!(audit.actor, "citizen:web");
     assert_eq!(audit.address.as_deref(), Some("127.0.0.1"));

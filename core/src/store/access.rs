@@ -69,7 +69,8 @@ pub trait AccessStore: Send + Sync {
         policy: LockoutPolicy,
         audit: &NewAuditEntry,
     ) -> Result<Option<DateTime<Utc>>, StoreError>;
-    /// Clears the failure count, stamps the sign-in and stores the new session.
+    /// Clears the failure count, stamps the sign-in and stores the new session, unless the
+    /// account is locked or inactive at this moment (then nothing is written: `false`).
     async fn record_sign_in(
         &self,
         user_id: i64,
@@ -77,7 +78,7 @@ pub trait AccessStore: Send + Sync {
         session: &SessionRecord,
         address: Option<&str>,
         audit: &NewAuditEntry,
-    ) -> Result<(), StoreError>;
+    ) -> Result<bool, StoreError>;
     async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError>;
     async fn touch_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
@@ -514,16 +515,23 @@ macro_rules! impl_access_store {
                 session: &$crate::store::SessionRecord,
                 address: Option<&str>,
                 audit: &$crate::audit::NewAuditEntry,
-            ) -> Result<(), $crate::store::StoreError> {
+            ) -> Result<bool, $crate::store::StoreError> {
                 let mut tx = self.pool.begin().await?;
-                sqlx::query(
+                let updated = sqlx::query(
                     "UPDATE users SET failed_attempts = 0, locked_until = NULL, \
-                     last_sign_in_at = $2 WHERE id = $1",
+                     last_sign_in_at = $2 WHERE id = $1 AND active = $3 \
+                     AND (locked_until IS NULL OR locked_until <= $2)",
                 )
                 .bind(user_id)
                 .bind(session.created_at)
+                .bind(true)
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .rows_affected();
+                if updated == 0 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
                 sqlx::query(
                     "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, \
                      expires_at, address) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -538,7 +546,7 @@ macro_rules! impl_access_store {
                 .await?;
                 Self::insert_audit(&mut *tx, audit).await?;
                 tx.commit().await?;
-                Ok(())
+                Ok(true)
             }
 
             async fn session(

@@ -197,7 +197,8 @@ macro_rules! impl_store {
                     "category": request.category,
                     "content": request.content,
                     "contact_name": request.contact_name,
-                    "phone": request.phone.as_str(),
+                    // Masked: the case row holds the number; the log need not spread it.
+                    "phone": hotline_domain::mask_phone(request.phone.as_str()),
                     "anonymous": request.anonymous,
                     "district": request.district,
                     "address": request.address,
@@ -291,7 +292,7 @@ macro_rules! impl_store {
                 }
                 query
                     .push(" ORDER BY at DESC, id DESC LIMIT ")
-                    .push_bind(i64::from(filter.limit.clamp(1, 10_000)));
+                    .push_bind(i64::from(filter.limit.clamp(1, 100_000)));
                 let rows: Vec<$crate::store::rows::AuditRow> =
                     query.build_query_as().fetch_all(&self.pool).await?;
                 Ok(rows.into_iter().map(Into::into).collect())

@@ -20,7 +20,7 @@ use hotline_domain::{Permission, StaffUser};
 
 /// The signed-in staff member of this request, if any (a request extension; server
 /// functions read it from the request parts).
-pub use hotline_core::auth::CurrentUser;
+pub use hotline_core::auth::{ClientAddress, CurrentUser};
 
 pub const SESSION_COOKIE: &str = "hotline_session";
 
@@ -255,9 +255,29 @@ pub fn parse_limit(raw: &str) -> Result<(u32, Duration), String> {
 
 /// Fixed-window counters per (budget, address), in memory. Each server instance counts on
 /// its own, so behind a balancer of k instances an address gets at most k times the budget.
+/// IPv6 clients are counted per /64 (one household or host usually holds a whole /64).
 #[derive(Debug, Default)]
 pub struct RateLimiter {
-    windows: Mutex<HashMap<(Limit, IpAddr), (Instant, u32)>>,
+    state: Mutex<LimiterState>,
+}
+
+#[derive(Debug, Default)]
+struct LimiterState {
+    /// (budget, address) → (window start, requests, window length).
+    windows: HashMap<(Limit, IpAddr), (Instant, u32, Duration)>,
+    last_sweep: Option<Instant>,
+}
+
+/// The key an address is counted under: itself for IPv4, its /64 for IPv6.
+fn bucket(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            IpAddr::V6(std::net::Ipv6Addr::from(segments))
+        }
+    }
 }
 
 impl RateLimiter {
@@ -269,13 +289,23 @@ impl RateLimiter {
         (max, window): (u32, Duration),
     ) -> Result<(), Duration> {
         let now = Instant::now();
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        if windows.len() > 50_000 {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < window);
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        // Expired windows are swept at most every ten seconds, each by its own length.
+        if state
+            .last_sweep
+            .is_none_or(|t| now.duration_since(t) > Duration::from_secs(10))
+        {
+            state
+                .windows
+                .retain(|_, (start, _, len)| now.duration_since(*start) < *len);
+            state.last_sweep = Some(now);
         }
-        let entry = windows.entry((limit, ip)).or_insert((now, 0));
+        let entry = state
+            .windows
+            .entry((limit, bucket(ip)))
+            .or_insert((now, 0, window));
         if now.duration_since(entry.0) >= window {
-            *entry = (now, 0);
+            *entry = (now, 0, window);
         }
         if entry.1 >= max {
             return Err(window.saturating_sub(now.duration_since(entry.0)));
@@ -375,6 +405,12 @@ pub async fn resolve_session(
     };
     let secure = is_https(request.headers(), web.cookie_secure);
     let signed_in = user.is_some();
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    let address = client_ip(request.headers(), peer, web.trust_proxy).map(|ip| ip.to_string());
+    request.extensions_mut().insert(ClientAddress(address));
     request.extensions_mut().insert(CurrentUser(user));
     let mut response = next.run(request).await;
     // What a signed-in person sees is theirs alone: no cache keeps a copy.
@@ -399,7 +435,16 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if safe || same_site(request.headers()) {
+    // The JSON API is read by this site's pages and by programs, never by a page of
+    // another site: such reads (which may be audited views or exports) are refused too.
+    let api_read_from_elsewhere = safe
+        && request.uri().path().starts_with("/api/")
+        && request
+            .headers()
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|site| matches!(site, "cross-site" | "same-site"));
+    if (safe && !api_read_from_elsewhere) || (!safe && same_site(request.headers())) {
         next.run(request).await
     } else {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
@@ -569,6 +614,13 @@ mod tests {
         }
         let wait = limiter.check(Limit::SignIn, ip, budget).unwrap_err();
         assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(50));
+        // One IPv6 /64 is one client.
+        let a: IpAddr = "2001:db8::1".parse().unwrap();
+        let b: IpAddr = "2001:db8::ffff:2".parse().unwrap();
+        for _ in 0..3 {
+            assert!(limiter.check(Limit::SignIn, a, budget).is_ok());
+        }
+        assert!(limiter.check(Limit::SignIn, b, budget).is_err());
         // Another address and another budget are counted apart.
         assert!(limiter
             .check(Limit::SignIn, "192.0.2.2".parse().unwrap(), budget)

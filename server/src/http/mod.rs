@@ -6,11 +6,10 @@ mod error;
 mod staff;
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, FromRef, Path, State};
+use axum::extract::{FromRef, Path, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -174,12 +173,12 @@ pub(crate) fn lang(headers: &HeaderMap) -> Lang {
 /// number, 422 with per-field messages, nothing stored on any error.
 async fn file_request(
     State(hotline): State<Hotline>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    axum::Extension(address): axum::Extension<access::ClientAddress>,
     headers: HeaderMap,
     body: Result<Json<NewRequestInput>, JsonRejection>,
 ) -> Result<(StatusCode, Json<FiledRequest>), ApiError> {
     let Json(input) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let origin = Origin::citizen(Channel::Web, Some(peer.ip().to_string()));
+    let origin = Origin::citizen(Channel::Web, address.0);
     let filed = hotline
         .file_request(&input, Channel::Web, &origin)
         .await
@@ -190,10 +189,12 @@ async fn file_request(
 /// `GET /api/v1/requests/new`: requests waiting for an agent, newest first.
 async fn new_requests(
     State(hotline): State<Hotline>,
+    axum::Extension(current): axum::Extension<access::CurrentUser>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<RequestSummary>>, ApiError> {
+    let user = current.0.ok_or(ApiError::Unauthenticated)?;
     let list = hotline
-        .new_requests()
+        .new_requests(&user)
         .await
         .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
     Ok(Json(list))
@@ -216,7 +217,23 @@ async fn form_options(
 async fn events(
     State(hotline): State<Hotline>,
     State(shutdown): State<watch::Receiver<bool>>,
+    headers: HeaderMap,
 ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+    // The rule let this stream open; it stays open only while the session lasts and still
+    // carries the intake permission (checked every 30 s).
+    let token = access::session_token(&headers).unwrap_or_default();
+    let checker = hotline.clone();
+    let revoked = async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            match checker.resolve_session(&token).await {
+                Ok(hotline_core::auth::SessionState::Active(user))
+                    if user.can(hotline_domain::Permission::Intake) => {}
+                Ok(_) => break,
+                Err(e) => tracing::warn!(error = %e, "event stream: session check failed"),
+            }
+        }
+    };
     let stream = BroadcastStream::new(hotline.events.subscribe())
         .filter_map(|item| async move {
             match item {
@@ -231,7 +248,10 @@ async fn events(
         .map(Ok)
         .take_until(async move {
             let mut shutdown = shutdown;
-            let _ = shutdown.wait_for(|stopping| *stopping).await;
+            tokio::select! {
+                _ = shutdown.wait_for(|stopping| *stopping) => {}
+                _ = revoked => {}
+            }
         });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
