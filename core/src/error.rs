@@ -18,8 +18,24 @@ pub enum ServiceError {
     /// A failure that is ours, not the caller's (its cause goes to the log).
     #[error("internal error: {0}")]
     Internal(String),
+    /// The case flow refused the step (illegal in this state, not theirs, or a bad value).
+    #[error("{0}")]
+    Flow(hotline_domain::FlowError),
+    /// Someone else kept changing the same record; the caller should reload and retry.
+    #[error("changed by someone else meanwhile")]
+    Conflict,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<hotline_domain::FlowError> for ServiceError {
+    fn from(error: hotline_domain::FlowError) -> Self {
+        match error {
+            hotline_domain::FlowError::Invalid(fields) => ServiceError::Invalid(fields),
+            hotline_domain::FlowError::Forbidden => ServiceError::Forbidden,
+            other => ServiceError::Flow(other),
+        }
+    }
 }
 
 impl From<FieldErrors> for ServiceError {

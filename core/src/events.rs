@@ -23,6 +23,19 @@ pub const EXCERPT_CHARS: usize = 200;
 pub enum Event {
     /// A citizen filed a request on the web; every online agent should see it at once.
     RequestFiled(Box<RequestSummary>),
+    /// A case moved (the lists and the case page showing it should reload).
+    CaseChanged {
+        tracking_number: String,
+        status: hotline_domain::CaseStatus,
+    },
+    /// An in-app notice (with a sound) for a department, a vendor, or (neither) the centre.
+    Notice {
+        department_id: Option<i64>,
+        vendor_id: Option<i64>,
+        tracking_number: Option<String>,
+        kind: String,
+        message: String,
+    },
     /// Events may have been missed (the PostgreSQL listener reconnected, or a browser fell
     /// behind): screens should reload what they show.
     Resync,
@@ -33,7 +46,44 @@ impl Event {
     pub fn name(&self) -> &'static str {
         match self {
             Event::RequestFiled(_) => "request_filed",
+            Event::CaseChanged { .. } => "case_changed",
+            Event::Notice { .. } => "notice",
             Event::Resync => "resync",
+        }
+    }
+
+    pub fn notice(
+        n: &crate::store::NewNotification,
+        tracking_number: Option<&hotline_domain::TrackingNumber>,
+    ) -> Event {
+        Event::Notice {
+            department_id: n.department_id,
+            vendor_id: n.vendor_id,
+            tracking_number: tracking_number.map(|t| t.to_string()),
+            kind: n.kind.clone(),
+            message: n.message.clone(),
+        }
+    }
+
+    /// Whether a signed-in user's stream carries this event: new requests to those who take
+    /// them, case changes to anyone with a case list, notices to their addressee.
+    pub fn is_for(&self, user: &hotline_domain::StaffUser) -> bool {
+        use hotline_domain::Permission;
+        match self {
+            Event::RequestFiled(_) => user.can(Permission::Intake),
+            Event::CaseChanged { .. } => user.sees_cases(),
+            Event::Notice {
+                department_id,
+                vendor_id,
+                ..
+            } => match (department_id, vendor_id) {
+                (Some(d), _) => {
+                    user.can(Permission::CasesDepartment) && user.department_id == Some(*d)
+                }
+                (None, Some(v)) => user.can(Permission::OrdersOwn) && user.vendor_id == Some(*v),
+                (None, None) => user.can(Permission::Intake),
+            },
+            Event::Resync => true,
         }
     }
 

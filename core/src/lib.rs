@@ -8,8 +8,10 @@ pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod events;
+pub mod flow;
 pub mod requests;
 pub mod seed;
+pub mod sms;
 pub mod staff;
 pub mod store;
 pub mod testing;
@@ -30,6 +32,8 @@ pub struct Hotline {
     pub clock: Arc<dyn Clock>,
     /// Session lifetimes and account lockout.
     pub policy: auth::SecurityPolicy,
+    /// Case time limits, light thresholds and reminder repetition.
+    pub flow: hotline_domain::FlowPolicy,
 }
 
 impl Hotline {
@@ -39,7 +43,13 @@ impl Hotline {
             events,
             clock,
             policy: auth::SecurityPolicy::default(),
+            flow: hotline_domain::FlowPolicy::default(),
         }
+    }
+
+    pub fn with_flow_policy(mut self, flow: hotline_domain::FlowPolicy) -> Hotline {
+        self.flow = flow;
+        self
     }
 
     pub fn with_policy(mut self, policy: auth::SecurityPolicy) -> Hotline {

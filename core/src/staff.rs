@@ -7,10 +7,10 @@
 //! the data is returned: if the audit entry cannot be written, nothing is shown.
 
 use hotline_domain::{
-    mask_id_number, mask_phone, CaseDetail, CaseListItem, CaseQuery, CaseStatus, CodeEntry,
-    Department, DepartmentInput, ElderlyDetail, ElderlySummary, FieldErrors, Permission,
-    PhoneNumber, Problem, Role, StaffUser, TrackedRequest, TrackedStep, TrackingNumber,
-    TrackingQuery, UserInput, UserRecord,
+    mask_id_number, mask_phone, CaseDetail, CaseListItem, CaseQuery, CodeEntry, Department,
+    DepartmentInput, ElderlyDetail, ElderlySummary, FieldErrors, Permission, PhoneNumber, Problem,
+    Role, StaffUser, TrackedRequest, TrackedStep, TrackingNumber, TrackingQuery, UserInput,
+    UserRecord,
 };
 
 use crate::audit::{AuditEntry, AuditFilter, NewAuditEntry, Origin};
@@ -78,19 +78,19 @@ impl Hotline {
         query: &CaseQuery,
     ) -> Result<Vec<CaseListItem>, ServiceError> {
         let scope = case_scope(user).ok_or(ServiceError::Forbidden)?;
-        let status = match query.status.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(code) => Some(
-                CaseStatus::from_code(code).ok_or_else(|| invalid("status", Problem::Unknown))?,
-            ),
-        };
+        let filter = crate::flow::case_filter(query)?;
         let limit = query
             .limit
             .unwrap_or(CASE_LIST_LIMIT)
             .clamp(1, CASE_LIST_LIMIT);
-        let mut list = self.store.cases(scope, status, limit).await?;
+        let clock = self.filter_clock();
+        let mut list = self.store.cases(scope, &filter, clock, limit).await?;
         for item in &mut list {
             item.phone = mask_phone(&item.phone);
+            item.light = item.dispatched_at.map(|start| {
+                self.flow
+                    .light_for(item.handled_at.unwrap_or(clock.now) - start)
+            });
         }
         Ok(list)
     }
@@ -111,6 +111,12 @@ impl Hotline {
             .ok_or(ServiceError::NotFound)?;
         detail.can_reveal_phone = may_reveal(user, &detail);
         detail.item.phone = mask_phone(&detail.item.phone);
+        if let Some(stored) = self.store.stored_case(&number).await? {
+            let now = self.now();
+            detail.item.light = stored.flow.light(now, &self.flow);
+            detail.overdue = stored.flow.overdue(now);
+            detail.actions = stored.flow.available_actions(user, now);
+        }
         Ok(detail)
     }
 
@@ -184,6 +190,7 @@ impl Hotline {
         let timeline = detail
             .events
             .iter()
+            .filter(|e| e.to_status != e.from_status)
             .filter_map(|e| e.to_status.map(|status| TrackedStep { at: e.at, status }))
             .collect();
         Ok(Some(TrackedRequest {

@@ -160,3 +160,22 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// A signed-in staff member with a role's default permissions, for service-level tests.
+pub fn staff(
+    role: hotline_domain::Role,
+    department_id: Option<i64>,
+    vendor_id: Option<i64>,
+) -> hotline_domain::StaffUser {
+    hotline_domain::StaffUser {
+        id: 0,
+        username: format!("test.{}", role.as_code()),
+        display_name: role.as_code().to_string(),
+        role,
+        department_id,
+        department_name: None,
+        vendor_id,
+        vendor_name: None,
+        permissions: role.default_permissions().to_vec(),
+    }
+}

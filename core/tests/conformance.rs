@@ -100,7 +100,14 @@ async fn a_filed_request_gets_the_days_next_tracking_number(db: TestDatabase) {
     assert_eq!(stored.channel, Channel::Web);
     assert_eq!(stored.created_at, at("2026-11-23T03:00:00Z"));
 
-    let waiting = h.new_requests().await.unwrap();
+    let waiting = h
+        .new_requests(&hotline_core::testing::staff(
+            hotline_domain::Role::Agent,
+            None,
+            None,
+        ))
+        .await
+        .unwrap();
     assert_eq!(waiting.len(), 2);
     assert_eq!(
         waiting[0].tracking_number, second.tracking_number,
@@ -279,7 +286,14 @@ async fn the_demo_city_loads_once_and_numbering_continues_after_it(db: TestDatab
     );
     assert_eq!(h.store.counts().await.unwrap(), counts);
 
-    let waiting = h.new_requests().await.unwrap();
+    let waiting = h
+        .new_requests(&hotline_core::testing::staff(
+            hotline_domain::Role::Agent,
+            None,
+            None,
+        ))
+        .await
+        .unwrap();
     assert!(waiting.len() >= 4);
     // Demo requests filed earlier today hold today's first numbers; a new one follows them.
     let today_max = waiting

@@ -70,6 +70,7 @@ coded_enum! {
         Classified = "classified", "已分理", "Classified";
         Dispatched = "dispatched", "已派单", "Dispatched";
         Confirmed = "confirmed", "已确认", "Confirmed by department";
+        Returned = "returned", "退单待审", "Returned, awaiting review";
         Handled = "handled", "已办结", "Handled";
         FedBack = "fed_back", "已反馈", "Feedback given";
         CalledBack = "called_back", "已回访", "Called back";

@@ -6,6 +6,7 @@ pub mod account;
 pub mod case;
 pub mod catalogue;
 pub mod error;
+pub mod flow;
 pub mod i18n;
 pub mod phone;
 pub mod region;
@@ -19,11 +20,16 @@ pub use account::{
 pub use case::{CaseStatus, CaseType, Channel, TrackingNumber};
 pub use catalogue::Category;
 pub use error::{FieldErrors, Problem};
+pub use flow::{
+    ActionKind, Assignee, Assignment, AssignmentStatus, CaseAction, CaseFlow, FlowError,
+    FlowPolicy, Light, Overdue, Queue, ReminderKind, Satisfaction,
+};
 pub use i18n::Lang;
 pub use phone::PhoneNumber;
 pub use region::Region;
 pub use request::{FiledRequest, FormOptions, NewRequest, NewRequestInput, RequestSummary};
 pub use views::{
-    AuditEntry, CaseDetail, CaseEventView, CaseListItem, CaseQuery, CodeEntry, ElderlyDetail,
-    ElderlySummary, TrackedRequest, TrackedStep, TrackingQuery,
+    AssignmentView, AuditEntry, CaseCounts, CaseDetail, CaseEventView, CaseFilter, CaseListItem,
+    CaseQuery, CodeEntry, ElderlyDetail, ElderlySummary, Notification, SmsMessage, TrackedRequest,
+    TrackedStep, TrackingQuery,
 };

@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::flow::{ActionKind, Assignment, Light, Overdue, Queue, Satisfaction};
 use crate::{CaseStatus, CaseType, Channel, TrackingNumber};
 
 /// One line of a case list.
@@ -25,6 +26,17 @@ pub struct CaseListItem {
     pub assigned_to: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub dispatched_at: Option<DateTime<Utc>>,
+    pub handled_at: Option<DateTime<Utc>>,
+    /// Traffic light of a dispatched case (W7).
+    pub light: Option<Light>,
+}
+
+/// One department's or vendor's part of a case, with its name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentView {
+    pub name: String,
+    pub part: Assignment,
 }
 
 /// A step of a case's history.
@@ -47,6 +59,15 @@ pub struct CaseDetail {
     /// Whether this reader may ask for the full phone number (an audited view).
     pub can_reveal_phone: bool,
     pub events: Vec<CaseEventView>,
+    /// Every part, the closed ones (history of returns and reopened rounds) included.
+    pub assignments: Vec<AssignmentView>,
+    pub overdue: Vec<Overdue>,
+    /// What this reader may do to the case now.
+    pub actions: Vec<ActionKind>,
+    pub category_code: String,
+    pub satisfaction: Option<Satisfaction>,
+    pub callback_due_at: Option<DateTime<Utc>>,
+    pub remind_at: Option<DateTime<Utc>>,
 }
 
 /// Which cases a list shows.
@@ -55,6 +76,66 @@ pub struct CaseDetail {
 pub struct CaseQuery {
     pub status: Option<String>,
     pub limit: Option<u32>,
+    /// Case type code (`A`…`J`).
+    pub case_type: Option<String>,
+    pub light: Option<String>,
+    pub overdue: Option<String>,
+    pub queue: Option<String>,
+    /// Words to find in the tracking number, content, name, phone or address.
+    pub q: Option<String>,
+}
+
+/// The validated form of a [`CaseQuery`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseFilter {
+    pub status: Option<CaseStatus>,
+    pub case_type: Option<CaseType>,
+    pub light: Option<Light>,
+    pub overdue: Option<Overdue>,
+    pub queue: Option<Queue>,
+    pub text: Option<String>,
+}
+
+/// How many cases a reader's lists hold per light, overdue kind and queue (W7).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseCounts {
+    pub green: i64,
+    pub yellow: i64,
+    pub red: i64,
+    pub overdue_confirmation: i64,
+    pub overdue_completion: i64,
+    pub overdue_callback: i64,
+    pub returns: i64,
+    pub extensions: i64,
+    pub callbacks: i64,
+    pub todo: i64,
+}
+
+/// An SMS as the outbox holds it (SPEC N1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmsMessage {
+    pub id: i64,
+    pub to_phone: String,
+    pub recipient: String,
+    pub body: String,
+    pub purpose: String,
+    pub tracking_number: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub provider: Option<String>,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// An in-app notice (SPEC N2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: i64,
+    pub tracking_number: Option<String>,
+    pub kind: String,
+    pub message: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// What a citizen sees of their own request (SPEC P2): no staff names, no other data.

@@ -7,7 +7,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
-use hotline_domain::{CaseStatus, CaseType, Category, Channel, TrackingNumber};
+use hotline_domain::flow::{apply, ReminderDraft, Targets, TypeRules};
+use hotline_domain::{
+    Assignee, CaseAction, CaseFlow, CaseStatus, CaseType, Category, Channel, FlowPolicy, Role,
+    Satisfaction, StaffUser, TrackingNumber,
+};
 
 use super::{DistrictShape, Point, SeedError};
 use crate::clock::china_offset;
@@ -108,15 +112,6 @@ pub struct DemoCaseEvent {
     pub note: Option<String>,
 }
 
-/// Where a demo case was sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DemoAssignee {
-    /// A department, by code.
-    Department(&'static str),
-    /// A vendor, by its index in [`DemoData::vendors`].
-    Vendor(usize),
-}
-
 /// A demo staff account; the password hash is filled in by whoever loads the demo.
 #[derive(Debug, Clone)]
 pub struct DemoUser {
@@ -163,9 +158,8 @@ pub const DEMO_PASSWORD: &str = "hotline-demo-2026";
 pub struct DemoCase {
     pub tracking_number: TrackingNumber,
     pub channel: Channel,
-    pub case_type: Option<CaseType>,
-    pub status: CaseStatus,
-    pub category_code: String,
+    /// Where the case stands (status, type, category, parts with synthetic ids).
+    pub flow: CaseFlow,
     pub content: String,
     pub contact_name: Option<String>,
     pub phone: String,
@@ -177,7 +171,11 @@ pub struct DemoCase {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub events: Vec<DemoCaseEvent>,
-    pub assigned: Option<DemoAssignee>,
+    /// Reminders still chasing something, by part index.
+    pub reminders: Vec<ReminderDraft>,
+    /// Steps the state machine refused while generating (always empty unless this file
+    /// has a bug).
+    pub refused: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -812,21 +810,12 @@ impl<'a> Generator<'a> {
     }
 
     fn past_cases(&mut self, n: usize) -> Vec<DemoCase> {
-        let mut cases = Vec::with_capacity(n);
-        for _ in 0..n {
-            let at = self.days_ago(60);
-            let age = self.now - at;
-            // Older cases have travelled further through the flow.
-            let flow = &CaseStatus::ALL[1..];
-            let reach = if age > Duration::days(10) {
-                flow.len() - 1
-            } else {
-                self.rng.below(flow.len())
-            };
-            let status = flow[reach];
-            cases.push(self.case(at, status));
-        }
-        cases
+        (0..n)
+            .map(|_| {
+                let at = self.days_ago(60);
+                self.played_case(at)
+            })
+            .collect()
     }
 
     fn waiting_requests(&mut self, n: usize) -> Vec<DemoCase> {
@@ -840,17 +829,16 @@ impl<'a> Generator<'a> {
         (0..n)
             .map(|_| {
                 let at = start + Duration::minutes(self.rng.range(0, minutes - 1));
-                let mut case = self.case(at, CaseStatus::Submitted);
+                let mut case = self.new_case(at);
                 case.channel = Channel::Web;
-                case.case_type = None;
+                case.events[0].actor = "citizen:web".into();
                 case
             })
             .collect()
     }
 
-    /// A case filed at `at` that has reached `status`; its tracking number is given later
-    /// by [`number_cases`].
-    fn case(&mut self, at: DateTime<Utc>, status: CaseStatus) -> DemoCase {
+    /// A case as filed at `at`, before anyone took a step.
+    fn new_case(&mut self, at: DateTime<Utc>) -> DemoCase {
         let (category_code, content) = self.request_text();
         let (district, street, village) = self.place();
         let position = self.point_in(district);
@@ -868,60 +856,10 @@ impl<'a> Generator<'a> {
             Channel::Sms,
             Channel::WeChat,
         ]);
-        let case_type =
-            (status != CaseStatus::Submitted).then(|| self.case_type_for(&category_code));
-
-        let mut events = vec![DemoCaseEvent {
-            at,
-            actor: format!("citizen:{}", channel.as_code()),
-            kind: "submitted".into(),
-            from: None,
-            to: Some(CaseStatus::Submitted),
-            note: None,
-        }];
-        let mut t = at;
-        let agent = format!("agent:{}", 1001 + self.rng.below(27));
-        let target = CaseStatus::ALL
-            .iter()
-            .position(|s| *s == status)
-            .unwrap_or(0);
-        let dispatched = target
-            >= CaseStatus::ALL
-                .iter()
-                .position(|s| *s == CaseStatus::Dispatched)
-                .unwrap_or(usize::MAX);
-        let assigned = dispatched.then(|| self.assignee_for(&category_code));
-        let handler = match assigned {
-            Some(DemoAssignee::Department(code)) => format!("department:{code}"),
-            Some(DemoAssignee::Vendor(i)) => format!("vendor:{}", i + 1),
-            None => format!("department:{}", district.code),
-        };
-        for pair in CaseStatus::ALL[..=target].windows(2) {
-            t += Duration::minutes(self.rng.range(2, 60 * 30));
-            if t > self.now {
-                t = self.now;
-            }
-            let actor = match pair[1] {
-                CaseStatus::Confirmed | CaseStatus::Handled | CaseStatus::FedBack => {
-                    handler.clone()
-                }
-                _ => agent.clone(),
-            };
-            events.push(DemoCaseEvent {
-                at: t,
-                actor,
-                kind: pair[1].as_code().into(),
-                from: Some(pair[0]),
-                to: Some(pair[1]),
-                note: None,
-            });
-        }
         DemoCase {
             tracking_number: TrackingNumber::new(at.with_timezone(&china_offset()).date_naive(), 0),
             channel,
-            case_type,
-            status,
-            category_code,
+            flow: CaseFlow::new(&category_code, CaseStatus::Submitted, at),
             content,
             contact_name,
             phone: self.mobile(),
@@ -931,50 +869,475 @@ impl<'a> Generator<'a> {
             lon: Some(position.lon),
             lat: Some(position.lat),
             created_at: at,
-            updated_at: t,
-            events,
-            assigned,
+            updated_at: at,
+            events: vec![DemoCaseEvent {
+                at,
+                actor: format!("citizen:{}", channel.as_code()),
+                kind: "submitted".into(),
+                from: None,
+                to: Some(CaseStatus::Submitted),
+                note: None,
+            }],
+            reminders: Vec::new(),
+            refused: Vec::new(),
         }
     }
 
-    /// Household and repair work goes to a vendor offering it; everything else to the
-    /// department that handles its major category.
-    fn assignee_for(&mut self, category_code: &str) -> DemoAssignee {
-        let major = &category_code[..2];
-        if matches!(major, "01" | "02") && !self.vendor_services.is_empty() {
-            let offering: Vec<usize> = (0..self.vendor_services.len())
-                .filter(|i| self.vendor_services[*i].iter().any(|c| c == category_code))
-                .collect();
-            let index = if offering.is_empty() {
-                self.rng.below(self.vendor_services.len())
-            } else {
-                *self.rng.pick(&offering)
-            };
-            return DemoAssignee::Vendor(index);
-        }
-        let handling: Vec<&'static str> = DEPARTMENTS
-            .iter()
-            .filter(|(_, _, _, majors)| majors.contains(&major))
-            .map(|(code, ..)| *code)
-            .collect();
-        let choices: &[&'static str] = if handling.is_empty() {
-            &["D17", "D18"]
+    /// A case filed at `at` and taken, step by step through the real state machine, as far
+    /// as it would have got by now: older cases are archived, recent ones are still with a
+    /// department or waiting for a callback, some took long enough to show yellow or red.
+    fn played_case(&mut self, at: DateTime<Utc>) -> DemoCase {
+        let case = self.new_case(at);
+        let case_type = self.case_type_for(&case.flow.category_code);
+        let category_code = case.flow.category_code.clone();
+        let agent = demo_staff(
+            &format!("agent{}", 1001 + self.rng.below(27)),
+            Role::Agent,
+            None,
+            None,
+        );
+        let lead = demo_staff("lead", Role::ShiftLead, None, None);
+        let mut p = Player::new(case, self.now);
+        let first = if p.case.channel == Channel::Phone {
+            (0, 3)
         } else {
-            &handling
+            (2, 180)
         };
-        let code: &'static str = choices[self.rng.below(choices.len())];
-        DemoAssignee::Department(code)
+        p.step(self.minutes(first), &agent, CaseAction::Accept);
+        let remind_at = (case_type == CaseType::Pending)
+            .then(|| p.t + Duration::minutes(self.rng.range(60, 60 * 72)));
+        p.step(
+            self.minutes((1, 6)),
+            &agent,
+            CaseAction::Classify {
+                case_type,
+                category_code,
+                remind_at,
+            },
+        );
+        let rules = TypeRules::of(case_type);
+        let satisfaction = *self.rng.pick(&[
+            Satisfaction::Satisfied,
+            Satisfaction::Satisfied,
+            Satisfaction::Satisfied,
+            Satisfaction::Satisfied,
+            Satisfaction::Satisfied,
+            Satisfaction::Satisfied,
+            Satisfaction::Satisfied,
+            Satisfaction::Unconfirmed,
+            Satisfaction::Dissatisfied,
+        ]);
+        if rules.answer_at_once && self.rng.chance(0.7) {
+            let reply = self.rng.pick(REPLIES).to_string();
+            p.step(self.minutes((2, 12)), &agent, CaseAction::Answer { reply });
+        } else if rules.recommend && self.rng.chance(0.5) {
+            let offering = self.vendors_offering(&p.case.flow.category_code, 3);
+            if !offering.is_empty() {
+                p.step(
+                    self.minutes((3, 15)),
+                    &agent,
+                    CaseAction::Recommend {
+                        vendors: offering,
+                        note: "已告知来电人企业电话".into(),
+                    },
+                );
+                self.callback_and_archive(&mut p, &agent, Satisfaction::Satisfied);
+            }
+        } else if rules.centre_handles && (rules.targets == Targets::None || self.rng.chance(0.6)) {
+            if case_type != CaseType::Pending || self.rng.chance(0.8) {
+                let result = self.rng.pick(CENTRE_RESULTS).to_string();
+                p.step(
+                    self.minutes((10, 60 * 20)),
+                    &agent,
+                    CaseAction::HandleInCentre { result },
+                );
+                self.callback_and_archive(&mut p, &agent, Satisfaction::Satisfied);
+            }
+        } else if rules.targets == Targets::Departments
+            || (rules.targets == Targets::OneVendor && !self.vendor_services.is_empty())
+        {
+            let first = self.assignee_for(&p.case.flow.category_code, rules.targets);
+            let mut to = vec![first];
+            if rules.targets == Targets::Departments && self.rng.chance(0.1) {
+                let second = self.assignee_for("2001", Targets::Departments);
+                if second != first {
+                    to.push(second);
+                }
+            }
+            self.handle_round(&mut p, &agent, &lead, to, rules.targets);
+            if satisfaction == Satisfaction::Dissatisfied {
+                p.step(
+                    self.minutes((60, 60 * 30)),
+                    &agent,
+                    CaseAction::Callback {
+                        satisfaction,
+                        note: "来电人表示问题未解决".into(),
+                    },
+                );
+                let again = vec![p
+                    .case
+                    .flow
+                    .assignments
+                    .last()
+                    .map(|a| a.assignee)
+                    .unwrap_or(first)];
+                self.handle_round(&mut p, &agent, &lead, again, rules.targets);
+                self.callback_and_archive(&mut p, &agent, Satisfaction::Satisfied);
+            } else {
+                self.callback_and_archive(&mut p, &agent, satisfaction);
+            }
+        }
+        p.finish()
+    }
+
+    fn minutes(&mut self, (lo, hi): (i64, i64)) -> Duration {
+        Duration::minutes(self.rng.range(lo, hi))
+    }
+
+    /// Dispatch to `to`; each confirms, some return or ask for more days, then feed back.
+    fn handle_round(
+        &mut self,
+        p: &mut Player,
+        agent: &StaffUser,
+        lead: &StaffUser,
+        mut to: Vec<Assignee>,
+        targets: Targets,
+    ) {
+        let days = (self.rng.chance(0.2)).then(|| self.rng.range(3, 15) as u32);
+        p.step(
+            self.minutes((2, 40)),
+            agent,
+            CaseAction::Dispatch {
+                to: to.clone(),
+                note: String::new(),
+                days,
+            },
+        );
+        // A wrong department now and then: it returns the case, the lead agrees, and the
+        // case goes to another one.
+        if targets == Targets::Departments && to.len() == 1 && self.rng.chance(0.08) {
+            let wrong = demo_assignee_user(to[0]);
+            p.step(self.minutes((5, 25)), &wrong, CaseAction::Confirm);
+            p.step(
+                self.minutes((20, 600)),
+                &wrong,
+                CaseAction::Return {
+                    reason: self.rng.pick(RETURN_REASONS).to_string(),
+                },
+            );
+            let Some(id) = p.last_part_id() else {
+                p.stopped = true;
+                return;
+            };
+            p.step(
+                self.minutes((10, 240)),
+                lead,
+                CaseAction::ReviewReturn {
+                    assignment_id: id,
+                    justified: true,
+                    note: String::new(),
+                },
+            );
+            let other = loop {
+                let candidate = Assignee::Department(1 + self.rng.below(DEPARTMENTS.len()) as i64);
+                if candidate != to[0] {
+                    break candidate;
+                }
+            };
+            to = vec![other];
+            p.step(
+                self.minutes((5, 60)),
+                lead,
+                CaseAction::Dispatch {
+                    to: to.clone(),
+                    note: String::new(),
+                    days: None,
+                },
+            );
+        }
+        // Recently dispatched cases: some departments have not got to them yet (the inbox
+        // and the overdue-confirmation counter have something to show).
+        if p.t > self.now - Duration::days(2) && self.rng.chance(0.3) {
+            p.stopped = true;
+            return;
+        }
+        for assignee in &to {
+            let user = demo_assignee_user(*assignee);
+            // Most confirm well within the half hour; a few are late.
+            let delay = if self.rng.chance(0.85) {
+                (2, 28)
+            } else {
+                (31, 240)
+            };
+            p.step(self.minutes(delay), &user, CaseAction::Confirm);
+        }
+        for assignee in &to {
+            let user = demo_assignee_user(*assignee);
+            if self.rng.chance(0.1) {
+                p.step(
+                    self.minutes((60 * 20, 60 * 96)),
+                    &user,
+                    CaseAction::RequestExtension {
+                        days: self.rng.range(3, 10) as u32,
+                        reason: "需协调多个部门现场处置".into(),
+                    },
+                );
+                let Some(id) = p.part_id_of(*assignee) else {
+                    p.stopped = true;
+                    return;
+                };
+                let approve = self.rng.chance(0.8);
+                p.step(
+                    self.minutes((30, 600)),
+                    lead,
+                    CaseAction::DecideExtension {
+                        assignment_id: id,
+                        approve,
+                        note: String::new(),
+                    },
+                );
+            }
+            // Handling time: mostly within five days, some past five, a few past seven.
+            let hours = match self.rng.below(20) {
+                0 => (24 * 7, 24 * 10),
+                1 | 2 => (24 * 5, 24 * 7),
+                _ => (2, 24 * 4),
+            };
+            let result = self.rng.pick(FEEDBACK).to_string();
+            p.step(
+                self.minutes((hours.0 * 60, hours.1 * 60)),
+                &user,
+                CaseAction::Feedback {
+                    result,
+                    disposition_code: Some(
+                        self.rng.pick(&["01", "01", "01", "02", "03"]).to_string(),
+                    ),
+                },
+            );
+        }
+    }
+
+    fn callback_and_archive(
+        &mut self,
+        p: &mut Player,
+        agent: &StaffUser,
+        satisfaction: Satisfaction,
+    ) {
+        p.step(
+            self.minutes((60, 60 * 30)),
+            agent,
+            CaseAction::Callback {
+                satisfaction,
+                note: String::new(),
+            },
+        );
+        p.step(self.minutes((5, 60 * 12)), agent, CaseAction::Archive);
+    }
+
+    /// Up to `n` vendors offering a service, by synthetic id.
+    fn vendors_offering(&mut self, category_code: &str, n: usize) -> Vec<i64> {
+        let offering: Vec<i64> = (0..self.vendor_services.len())
+            .filter(|i| self.vendor_services[*i].iter().any(|c| c == category_code))
+            .map(|i| i as i64 + 1)
+            .collect();
+        let mut picked = Vec::new();
+        for _ in 0..n {
+            if offering.is_empty() {
+                break;
+            }
+            let v = *self.rng.pick(&offering);
+            if !picked.contains(&v) {
+                picked.push(v);
+            }
+        }
+        picked
+    }
+
+    /// Household and home-care work goes to a vendor offering it; everything else to the
+    /// department that handles its major category. Synthetic ids (see [`demo_department`]).
+    fn assignee_for(&mut self, category_code: &str, targets: Targets) -> Assignee {
+        if targets == Targets::OneVendor && !self.vendor_services.is_empty() {
+            let offering = self.vendors_offering(category_code, 1);
+            return Assignee::Vendor(
+                offering
+                    .first()
+                    .copied()
+                    .unwrap_or_else(|| 1 + self.rng.below(self.vendor_services.len()) as i64),
+            );
+        }
+        let major = &category_code[..2];
+        let handling: Vec<usize> = DEPARTMENTS
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, _, _, majors))| majors.contains(&major))
+            .map(|(i, _)| i)
+            .collect();
+        let index = if handling.is_empty() {
+            DEPARTMENTS.len() - 1 - self.rng.below(2)
+        } else {
+            *self.rng.pick(&handling)
+        };
+        Assignee::Department(index as i64 + 1)
     }
 }
+
+/// While generating, departments are numbered by their place in [`DEPARTMENTS`] (from 1)
+/// and vendors by their place in [`DemoData::vendors`] (from 1); the loader maps these to
+/// the stored ids.
+pub fn demo_department(id: i64) -> Option<&'static str> {
+    usize::try_from(id - 1)
+        .ok()
+        .and_then(|i| DEPARTMENTS.get(i))
+        .map(|d| d.0)
+}
+
+fn demo_staff(
+    username: &str,
+    role: Role,
+    department_id: Option<i64>,
+    vendor_id: Option<i64>,
+) -> StaffUser {
+    StaffUser {
+        id: 0,
+        username: username.to_string(),
+        display_name: username.to_string(),
+        role,
+        department_id,
+        department_name: None,
+        vendor_id,
+        vendor_name: None,
+        permissions: role.default_permissions().to_vec(),
+    }
+}
+
+fn demo_assignee_user(assignee: Assignee) -> StaffUser {
+    match assignee {
+        Assignee::Department(id) => demo_staff(
+            &format!("dept.{}", demo_department(id).unwrap_or("?").to_lowercase()),
+            Role::Department,
+            Some(id),
+            None,
+        ),
+        Assignee::Vendor(id) => demo_staff(&format!("vendor.{id}"), Role::Vendor, None, Some(id)),
+    }
+}
+
+/// Plays steps on one case, stopping for good at the first step that would lie in the
+/// future.
+struct Player {
+    case: DemoCase,
+    t: DateTime<Utc>,
+    now: DateTime<Utc>,
+    stopped: bool,
+}
+
+impl Player {
+    fn new(case: DemoCase, now: DateTime<Utc>) -> Player {
+        Player {
+            t: case.created_at,
+            case,
+            now,
+            stopped: false,
+        }
+    }
+
+    fn step(&mut self, delay: Duration, who: &StaffUser, action: CaseAction) {
+        if self.stopped {
+            return;
+        }
+        let at = crate::clock::storable(self.t + delay);
+        if at > self.now {
+            self.stopped = true;
+            return;
+        }
+        let step = match apply(&self.case.flow, who, &action, at, &FlowPolicy::default()) {
+            Ok(step) => step,
+            Err(e) => {
+                // A demo script that breaks the rules is a bug in this file; the test
+                // `played_cases_follow_the_rules` catches it.
+                self.case.refused.push(format!("{action:?}: {e:?}"));
+                self.stopped = true;
+                return;
+            }
+        };
+        self.case.events.push(DemoCaseEvent {
+            at,
+            actor: who.actor(),
+            kind: step.kind.as_code().into(),
+            from: Some(step.from),
+            to: Some(step.to),
+            note: step.note.clone(),
+        });
+        self.case.reminders.extend(step.reminders.iter().copied());
+        self.case.flow = step.flow;
+        // Give new parts ids so later steps can name them (the loader stores them anew).
+        for (i, a) in self.case.flow.assignments.iter_mut().enumerate() {
+            a.id.get_or_insert(i as i64 + 1);
+        }
+        self.case.updated_at = at;
+        self.t = at;
+    }
+
+    fn last_part_id(&self) -> Option<i64> {
+        self.case.flow.assignments.last().and_then(|a| a.id)
+    }
+
+    fn part_id_of(&self, assignee: Assignee) -> Option<i64> {
+        self.case
+            .flow
+            .assignments
+            .iter()
+            .rev()
+            .find(|a| a.is_open() && a.assignee == assignee)
+            .and_then(|a| a.id)
+    }
+
+    /// The case as it stands, with only the reminders that still chase something.
+    fn finish(mut self) -> DemoCase {
+        let flow = &self.case.flow;
+        self.case
+            .reminders
+            .retain(|r| flow.reminder_due(r.kind, r.assignment).is_some());
+        self.case
+    }
+}
+
+const REPLIES: &[&str] = &[
+    "已按政策口径答复来电人，来电人表示清楚。",
+    "已告知办理地点、所需材料及办理时间。",
+    "已告知来电人可通过政务服务网在线办理。",
+    "已提供相关部门咨询电话，来电人表示满意。",
+];
+
+const CENTRE_RESULTS: &[&str] = &[
+    "已联系相关人员处理完毕。",
+    "中心已核实情况并答复来电人。",
+    "已转告相关单位负责人，情况已处理。",
+];
+
+const RETURN_REASONS: &[&str] = &[
+    "该事项不属于本单位职责范围，建议转属地政府。",
+    "经核实，该问题应由市场监管部门处理。",
+    "诉求地址不在本辖区。",
+];
+
+const FEEDBACK: &[&str] = &[
+    "已派工作人员现场处理，问题已解决，已电话告知来电人。",
+    "经核实，已责令相关单位限期整改，整改已完成。",
+    "已协调供水（供暖）单位抢修，已恢复正常。",
+    "已按政策为来电人办理，来电人认可。",
+    "经调查情况属实，已依法作出处理。",
+];
 
 /// One account per role. The vendor account belongs to the vendor with the most orders, so
 /// signing in as it shows a full list.
 fn demo_users(cases: &[DemoCase]) -> Vec<DemoUser> {
-    use hotline_domain::Role;
     let mut orders: BTreeMap<usize, usize> = BTreeMap::new();
     for c in cases {
-        if let Some(DemoAssignee::Vendor(i)) = c.assigned {
-            *orders.entry(i).or_default() += 1;
+        for a in &c.flow.assignments {
+            if let Assignee::Vendor(id) = a.assignee {
+                *orders.entry(id as usize - 1).or_default() += 1;
+            }
         }
     }
     let busiest = orders
@@ -1164,6 +1527,57 @@ mod tests {
     }
 
     #[test]
+    fn played_cases_follow_the_rules() {
+        let demo = generate(
+            7,
+            now(),
+            DemoSize {
+                vendors: 40,
+                providers: 0,
+                elderly: 0,
+                past_cases: 400,
+                waiting_requests: 3,
+            },
+        )
+        .unwrap();
+        let mut statuses = std::collections::BTreeSet::new();
+        for c in &demo.cases {
+            assert!(
+                c.refused.is_empty(),
+                "{}: {:?}",
+                c.tracking_number,
+                c.refused
+            );
+            statuses.insert(c.flow.status.as_code());
+            for r in &c.reminders {
+                assert!(c.flow.reminder_due(r.kind, r.assignment).is_some());
+            }
+        }
+        // The data set shows every stage a centre works with.
+        for expected in [
+            "submitted",
+            "dispatched",
+            "confirmed",
+            "fed_back",
+            "archived",
+        ] {
+            assert!(
+                statuses.contains(expected),
+                "no {expected} case in {statuses:?}"
+            );
+        }
+        let lights: std::collections::BTreeSet<_> = demo
+            .cases
+            .iter()
+            .filter_map(|c| c.flow.light(now(), &FlowPolicy::default()))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|l| l.as_code())
+            .collect();
+        assert_eq!(lights.len(), 3, "green, yellow and red cases: {lights:?}");
+    }
+
+    #[test]
     fn case_timelines_move_forward_and_end_in_the_case_state() {
         let demo = generate(
             5,
@@ -1178,8 +1592,9 @@ mod tests {
         )
         .unwrap();
         for c in &demo.cases {
+            assert!(c.refused.is_empty(), "{:?}", c.refused);
             assert!(c.events.windows(2).all(|w| w[0].at <= w[1].at));
-            assert_eq!(c.events.last().unwrap().to, Some(c.status));
+            assert_eq!(c.events.last().unwrap().to, Some(c.flow.status));
             assert!(c.updated_at <= now());
         }
         let counters = demo.counters();

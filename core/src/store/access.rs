@@ -158,7 +158,8 @@ pub trait AccessStore: Send + Sync {
     async fn cases(
         &self,
         scope: CaseScope,
-        status: Option<CaseStatus>,
+        filter: &hotline_domain::CaseFilter,
+        clock: super::FilterClock,
         limit: u32,
     ) -> Result<Vec<CaseListItem>, StoreError>;
     /// One case if it is in the scope, with its history.
@@ -184,8 +185,9 @@ pub(super) const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u
 
 pub(super) const CASE_SELECT: &str = "SELECT c.id, c.tracking_number, c.channel, c.case_type, \
      c.status, sc.name_zh AS category_zh, sc.name_en AS category_en, c.content, c.contact_name, \
-     c.phone, r.name AS district_name, c.address, c.anonymous, c.created_at, c.updated_at \
-     FROM cases c JOIN service_categories sc ON sc.code = c.category_code \
+     c.phone, r.name AS district_name, c.address, c.anonymous, c.created_at, c.updated_at, \
+     c.dispatched_at, c.handled_at, c.category_code, c.satisfaction, c.callback_due_at, \
+     c.remind_at FROM cases c JOIN service_categories sc ON sc.code = c.category_code \
      LEFT JOIN regions r ON r.code = c.district_code WHERE 1 = 1";
 
 pub(super) const ELDERLY_SELECT: &str = "SELECT e.id, e.name, e.gender, e.birth_date, \
@@ -248,6 +250,12 @@ pub(super) struct CaseRow {
     pub anonymous: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    dispatched_at: Option<DateTime<Utc>>,
+    handled_at: Option<DateTime<Utc>>,
+    pub category_code: String,
+    pub satisfaction: Option<String>,
+    pub callback_due_at: Option<DateTime<Utc>>,
+    pub remind_at: Option<DateTime<Utc>>,
 }
 
 impl CaseRow {
@@ -276,6 +284,9 @@ impl CaseRow {
             assigned_to,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            dispatched_at: self.dispatched_at,
+            handled_at: self.handled_at,
+            light: None,
         })
     }
 }
@@ -400,7 +411,7 @@ macro_rules! impl_access_store {
                 let mut query = sqlx::QueryBuilder::<$db>::new(
                     "SELECT a.case_id, COALESCE(d.name, v.name) AS name FROM case_assignments a \
                      LEFT JOIN departments d ON d.id = a.department_id \
-                     LEFT JOIN vendors v ON v.id = a.vendor_id WHERE a.case_id IN (",
+                     LEFT JOIN vendors v ON v.id = a.vendor_id WHERE NOT a.closed AND a.case_id IN (",
                 );
                 let mut list = query.separated(", ");
                 for id in case_ids {
@@ -415,31 +426,31 @@ macro_rules! impl_access_store {
                 Ok(names)
             }
 
-            fn push_scope(
+            /// Restricts to the reader's rows; with the `todo` queue, to the cases where the
+            /// reader's own part is still being worked on.
+            fn push_scope_for(
                 query: &mut sqlx::QueryBuilder<'_, $db>,
                 scope: $crate::store::CaseScope,
+                queue: Option<hotline_domain::Queue>,
             ) {
-                match scope {
-                    $crate::store::CaseScope::All => {}
-                    $crate::store::CaseScope::Department(id) => {
-                        query
-                            .push(
-                                " AND EXISTS (SELECT 1 FROM case_assignments a \
-                                 WHERE a.case_id = c.id AND a.department_id = ",
-                            )
-                            .push_bind(id)
-                            .push(")");
-                    }
-                    $crate::store::CaseScope::Vendor(id) => {
-                        query
-                            .push(
-                                " AND EXISTS (SELECT 1 FROM case_assignments a \
-                                 WHERE a.case_id = c.id AND a.vendor_id = ",
-                            )
-                            .push_bind(id)
-                            .push(")");
-                    }
+                let column = match scope {
+                    $crate::store::CaseScope::All => return,
+                    $crate::store::CaseScope::Department(_) => "department_id",
+                    $crate::store::CaseScope::Vendor(_) => "vendor_id",
+                };
+                let id = match scope {
+                    $crate::store::CaseScope::Department(id)
+                    | $crate::store::CaseScope::Vendor(id) => id,
+                    $crate::store::CaseScope::All => unreachable!(),
+                };
+                query.push(format!(
+                    " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.{column} = "
+                ));
+                query.push_bind(id);
+                if queue == Some(hotline_domain::Queue::Todo) {
+                    query.push(" AND a.status IN ('dispatched', 'confirmed') AND NOT a.closed");
                 }
+                query.push(")");
             }
         }
 
@@ -1018,15 +1029,14 @@ macro_rules! impl_access_store {
             async fn cases(
                 &self,
                 scope: $crate::store::CaseScope,
-                status: Option<hotline_domain::CaseStatus>,
+                filter: &hotline_domain::CaseFilter,
+                clock: $crate::store::FilterClock,
                 limit: u32,
             ) -> Result<Vec<hotline_domain::CaseListItem>, $crate::store::StoreError> {
                 let mut query =
                     sqlx::QueryBuilder::<$db>::new($crate::store::access::CASE_SELECT);
-                if let Some(status) = status {
-                    query.push(" AND c.status = ").push_bind(status.as_code());
-                }
-                Self::push_scope(&mut query, scope);
+                $crate::store::flow::push_case_filter!(&mut query, filter, clock);
+                Self::push_scope_for(&mut query, scope, filter.queue);
                 query
                     .push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
                     .push_bind(i64::from(limit.clamp(1, 1000)));
@@ -1052,10 +1062,35 @@ macro_rules! impl_access_store {
                 query
                     .push(" AND c.tracking_number = ")
                     .push_bind(tracking_number.as_str());
-                Self::push_scope(&mut query, scope);
+                Self::push_scope_for(&mut query, scope, None);
                 let row: Option<$crate::store::access::CaseRow> =
                     query.build_query_as().fetch_optional(&self.pool).await?;
                 let Some(row) = row else { return Ok(None) };
+                let parts = {
+                    let mut conn = self.pool.acquire().await?;
+                    Self::parts_of(&mut *conn, row.id).await?
+                };
+                let part_names = {
+                    let mut names = Vec::with_capacity(parts.len());
+                    for part in &parts {
+                        let name = $crate::store::FlowStore::assignee_contact(self, part.assignee)
+                            .await?
+                            .map(|c| c.name)
+                            .unwrap_or_else(|| "?".into());
+                        names.push(hotline_domain::AssignmentView {
+                            name,
+                            part: part.clone(),
+                        });
+                    }
+                    names
+                };
+                let satisfaction = row
+                    .satisfaction
+                    .as_deref()
+                    .and_then(hotline_domain::Satisfaction::from_code);
+                let category_code = row.category_code.clone();
+                let callback_due_at = row.callback_due_at;
+                let remind_at = row.remind_at;
                 let events: Vec<$crate::store::access::EventRow> = sqlx::query_as(
                     "SELECT at, actor, kind, from_status, to_status, note FROM case_events \
                      WHERE case_id = $1 ORDER BY at, id",
@@ -1073,6 +1108,13 @@ macro_rules! impl_access_store {
                     anonymous,
                     can_reveal_phone: false,
                     events: events.into_iter().map(Into::into).collect(),
+                    assignments: part_names,
+                    overdue: Vec::new(),
+                    actions: Vec::new(),
+                    category_code,
+                    satisfaction,
+                    callback_due_at,
+                    remind_at,
                 }))
             }
 

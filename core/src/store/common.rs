@@ -401,9 +401,9 @@ macro_rules! impl_store {
                     let case_id: i64 = sqlx::query_scalar(sql::INSERT_CASE)
                         .bind(c.tracking_number.as_str())
                         .bind(c.channel.as_code())
-                        .bind(c.case_type.map(|t| t.as_code()))
-                        .bind(c.status.as_code())
-                        .bind(&c.category_code)
+                        .bind(c.flow.case_type.map(|t| t.as_code()))
+                        .bind(c.flow.status.as_code())
+                        .bind(&c.flow.category_code)
                         .bind(&c.content)
                         .bind(&c.contact_name)
                         .bind(&c.phone)
@@ -428,30 +428,30 @@ macro_rules! impl_store {
                             .execute(&mut *tx)
                             .await?;
                     }
-                    if let Some(assignee) = c.assigned {
-                        use $crate::seed::demo::DemoAssignee;
-                        let (department, vendor) = match assignee {
-                            DemoAssignee::Department(code) => (department_ids.get(code).copied(), None),
-                            DemoAssignee::Vendor(i) => (None, vendor_ids.get(i).copied()),
+                    // The generator numbers departments and vendors itself; store the
+                    // parts with the ids the rows were given above.
+                    let mut flow = c.flow.clone();
+                    for a in &mut flow.assignments {
+                        a.id = None;
+                        a.assignee = match a.assignee {
+                            hotline_domain::Assignee::Department(n) => {
+                                let code = $crate::seed::demo::demo_department(n).ok_or_else(|| {
+                                    $crate::store::StoreError::Corrupt(format!("demo department {n}"))
+                                })?;
+                                hotline_domain::Assignee::Department(department_ids[code])
+                            }
+                            hotline_domain::Assignee::Vendor(n) => {
+                                let id = vendor_ids.get((n - 1) as usize).copied().ok_or_else(|| {
+                                    $crate::store::StoreError::Corrupt(format!("demo vendor {n}"))
+                                })?;
+                                hotline_domain::Assignee::Vendor(id)
+                            }
                         };
-                        let at = c
-                            .events
-                            .iter()
-                            .find(|e| e.to == Some(hotline_domain::CaseStatus::Dispatched))
-                            .map(|e| (e.at, e.actor.clone()))
-                            .unwrap_or((c.created_at, "system".into()));
-                        sqlx::query(
-                            "INSERT INTO case_assignments (case_id, department_id, vendor_id, \
-                             assigned_at, assigned_by) VALUES ($1, $2, $3, $4, $5)",
-                        )
-                        .bind(case_id)
-                        .bind(department)
-                        .bind(vendor)
-                        .bind(at.0)
-                        .bind(&at.1)
-                        .execute(&mut *tx)
-                        .await?;
                     }
+                    Self::write_flow_columns(&mut *tx, case_id, &flow, c.updated_at).await?;
+                    let ids = Self::write_parts(&mut *tx, case_id, &[], &flow).await?;
+                    Self::insert_reminders(&mut *tx, case_id, &ids, &c.reminders, c.updated_at)
+                        .await?;
                 }
                 for u in &demo.users {
                     sqlx::query(

@@ -6,6 +6,7 @@
 
 mod access;
 mod common;
+pub(crate) mod flow;
 mod postgres;
 mod rows;
 mod sql;
@@ -21,6 +22,10 @@ use crate::audit::{AuditEntry, AuditFilter, NewAuditEntry, Origin};
 use crate::seed::demo::DemoData;
 
 pub use access::{AccessStore, CaseScope, Credentials, LockoutPolicy, SessionRecord, UserRow};
+pub use flow::{
+    AssigneeContact, DueReminder, FilterClock, FlowStore, NewNotification, NewSms, NoticeTarget,
+    StepWrite, StoredCase,
+};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -65,7 +70,7 @@ pub struct Counts {
 }
 
 #[async_trait]
-pub trait Store: AccessStore + Send + Sync + 'static {
+pub trait Store: AccessStore + FlowStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// Applies the migrations of this backend that have not run yet.

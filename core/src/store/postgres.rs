@@ -6,7 +6,9 @@ use std::time::Duration;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction};
 
-use super::{access::impl_access_store, common::impl_store, Backend, StoreError};
+use super::{
+    access::impl_access_store, common::impl_store, flow::impl_flow_store, Backend, StoreError,
+};
 
 pub struct PgStore {
     pool: PgPool,
@@ -53,3 +55,4 @@ impl PgStore {
 
 impl_store!(PgStore, Postgres, Backend::Postgres);
 impl_access_store!(PgStore, Postgres);
+impl_flow_store!(PgStore, Postgres);

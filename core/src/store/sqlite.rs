@@ -7,7 +7,9 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use super::{access::impl_access_store, common::impl_store, Backend, StoreError};
+use super::{
+    access::impl_access_store, common::impl_store, flow::impl_flow_store, Backend, StoreError,
+};
 
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -55,3 +57,4 @@ impl SqliteStore {
 
 impl_store!(SqliteStore, Sqlite, Backend::Sqlite);
 impl_access_store!(SqliteStore, Sqlite);
+impl_flow_store!(SqliteStore, Sqlite);

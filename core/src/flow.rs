@@ -1,0 +1,446 @@
+//! The case life cycle as a service (SPEC W3–W7, N1): applying actions through the state
+//! machine in `hotline_domain::flow`, the messages that follow from each step, the list
+//! filters and counters, and the reminder worker.
+//!
+//! A step is written in one transaction with its history event, reminders, SMS and in-app
+//! notices and audit entry, guarded by the case's version: two people acting on the same
+//! case at once cannot both win; the second sees the new state and is judged against it.
+
+use chrono::{DateTime, Utc};
+use hotline_domain::flow::{apply, Notice, Recipient, Step};
+use hotline_domain::{
+    Assignee, CaseAction, CaseCounts, CaseDetail, CaseFilter, CaseFlow, CaseQuery, CaseStatus,
+    CaseType, FieldErrors, Light, Overdue, Problem, Queue, ReminderKind, StaffUser, TrackingNumber,
+};
+
+use crate::audit::{NewAuditEntry, Origin};
+use crate::clock::china_offset;
+use crate::staff::case_scope;
+use crate::store::{
+    CaseScope, DueReminder, FilterClock, NewNotification, NewSms, StepWrite, StoredCase,
+};
+use crate::{Event, Hotline, ServiceError};
+
+/// Sender signature of every SMS (短信签名).
+pub const SMS_SIGNATURE: &str = "【咸阳12345】";
+/// How many times a step is retried when someone else changed the case meanwhile.
+const WRITE_ATTEMPTS: usize = 3;
+
+fn field_error(field: &str, problem: Problem) -> ServiceError {
+    let mut errors = FieldErrors::new();
+    errors.add(field, problem);
+    ServiceError::Invalid(errors)
+}
+
+fn local(at: DateTime<Utc>, format: &str) -> String {
+    at.with_timezone(&china_offset()).format(format).to_string()
+}
+
+/// Whether a case is in a reader's rows (any part, closed ones included, as in the lists).
+fn in_scope(scope: CaseScope, flow: &CaseFlow) -> bool {
+    match scope {
+        CaseScope::All => true,
+        CaseScope::Department(id) => flow
+            .assignments
+            .iter()
+            .any(|a| a.assignee == Assignee::Department(id)),
+        CaseScope::Vendor(id) => flow
+            .assignments
+            .iter()
+            .any(|a| a.assignee == Assignee::Vendor(id)),
+    }
+}
+
+/// Parses the list query: unknown codes are refused by field.
+pub fn case_filter(query: &CaseQuery) -> Result<CaseFilter, ServiceError> {
+    fn pick<T>(
+        errors: &mut FieldErrors,
+        field: &str,
+        raw: &Option<String>,
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+        let value = parse(raw);
+        if value.is_none() {
+            errors.add(field, Problem::Unknown);
+        }
+        value
+    }
+    let mut errors = FieldErrors::new();
+    let filter = CaseFilter {
+        status: pick(&mut errors, "status", &query.status, CaseStatus::from_code),
+        case_type: pick(
+            &mut errors,
+            "case_type",
+            &query.case_type,
+            CaseType::from_code,
+        ),
+        light: pick(&mut errors, "light", &query.light, Light::from_code),
+        overdue: pick(&mut errors, "overdue", &query.overdue, Overdue::from_code),
+        queue: pick(&mut errors, "queue", &query.queue, Queue::from_code),
+        text: query
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(|q| q.chars().take(100).collect()),
+    };
+    if let Some(q) = &filter.text {
+        if q.chars().any(char::is_control) {
+            errors.add("q", Problem::BadCharacters);
+        }
+    }
+    errors.into_result(|| filter).map_err(ServiceError::Invalid)
+}
+
+impl Hotline {
+    pub(crate) fn filter_clock(&self) -> FilterClock {
+        FilterClock {
+            now: self.now(),
+            yellow_micros: self
+                .flow
+                .yellow_after()
+                .num_microseconds()
+                .unwrap_or(i64::MAX),
+            red_micros: self.flow.red_after().num_microseconds().unwrap_or(i64::MAX),
+        }
+    }
+
+    /// Counts by light, overdue kind and queue over the reader's cases.
+    pub async fn case_counts(&self, user: &StaffUser) -> Result<CaseCounts, ServiceError> {
+        let scope = case_scope(user).ok_or(ServiceError::Forbidden)?;
+        Ok(self.store.case_counts(scope, self.filter_clock()).await?)
+    }
+
+    /// Applies `action` to a case on behalf of `user`, writes the step with its messages,
+    /// reminders and audit entry, and returns the case as the user now sees it.
+    pub async fn act(
+        &self,
+        user: &StaffUser,
+        tracking_number: &str,
+        action: &CaseAction,
+        origin: &Origin,
+    ) -> Result<CaseDetail, ServiceError> {
+        let scope = case_scope(user).ok_or(ServiceError::Forbidden)?;
+        let number = TrackingNumber::parse(tracking_number).ok_or(ServiceError::NotFound)?;
+        self.check_references(action).await?;
+        for _ in 0..WRITE_ATTEMPTS {
+            let case = self
+                .store
+                .stored_case(&number)
+                .await?
+                .filter(|c| in_scope(scope, &c.flow))
+                .ok_or(ServiceError::NotFound)?;
+            let now = self.now();
+            let step = apply(&case.flow, user, action, now, &self.flow)?;
+            let (sms, notifications) = self.messages_for(&case, &step).await?;
+            let audit = NewAuditEntry {
+                at: now,
+                origin: origin.clone(),
+                action: format!("case_{}", step.kind.as_code()),
+                object_type: "case".into(),
+                object_id: number.to_string(),
+                before: Some(serde_json::json!({ "status": step.from.as_code() }).to_string()),
+                after: Some(
+                    serde_json::json!({
+                        "status": step.to.as_code(),
+                        "action": action,
+                    })
+                    .to_string(),
+                ),
+            };
+            let written = self
+                .store
+                .write_step(&StepWrite {
+                    case: &case,
+                    step: &step,
+                    at: now,
+                    actor: &origin.actor,
+                    sms: &sms,
+                    notifications: &notifications,
+                    audit: &audit,
+                })
+                .await?;
+            if written.is_some() {
+                tracing::info!(
+                    case = %number,
+                    action = step.kind.as_code(),
+                    from = step.from.as_code(),
+                    to = step.to.as_code(),
+                    actor = %origin.actor,
+                    "case step"
+                );
+                for n in &notifications {
+                    self.events.publish(Event::notice(n, Some(&number))).await;
+                }
+                self.events
+                    .publish(Event::CaseChanged {
+                        tracking_number: number.to_string(),
+                        status: step.to,
+                    })
+                    .await;
+                return self.case_for(user, number.as_str()).await;
+            }
+            tracing::debug!(case = %number, "case changed meanwhile; judging the action again");
+        }
+        Err(ServiceError::Conflict)
+    }
+
+    /// Codes and ids an action names must exist (and departments be active) before the
+    /// state machine sees them; a wrong one is refused by field, nothing is written.
+    async fn check_references(&self, action: &CaseAction) -> Result<(), ServiceError> {
+        match action {
+            CaseAction::Classify { category_code, .. } => {
+                let code = category_code.trim();
+                if !code.is_empty() && self.store.category(code).await?.is_none() {
+                    return Err(field_error("category_code", Problem::Unknown));
+                }
+            }
+            CaseAction::Dispatch { to, .. } => {
+                for assignee in to.iter().take(hotline_domain::flow::MAX_TARGETS) {
+                    let contact = self.store.assignee_contact(*assignee).await?;
+                    if !contact.is_some_and(|c| c.active) {
+                        return Err(field_error("to", Problem::Unknown));
+                    }
+                }
+            }
+            CaseAction::Recommend { vendors, .. } => {
+                for id in vendors.iter().take(hotline_domain::flow::MAX_TARGETS) {
+                    let contact = self.store.assignee_contact(Assignee::Vendor(*id)).await?;
+                    if !contact.is_some_and(|c| c.active) {
+                        return Err(field_error("vendors", Problem::Unknown));
+                    }
+                }
+            }
+            CaseAction::Feedback {
+                disposition_code: Some(code),
+                ..
+            } if !code.trim().is_empty() => {
+                let known = self
+                    .store
+                    .dispositions()
+                    .await?
+                    .iter()
+                    .any(|d| d.active && d.code == code.trim());
+                if !known {
+                    return Err(field_error("disposition_code", Problem::Unknown));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The SMS and in-app notices a step sends (SPEC N1, N2).
+    async fn messages_for(
+        &self,
+        case: &StoredCase,
+        step: &Step,
+    ) -> Result<(Vec<NewSms>, Vec<NewNotification>), ServiceError> {
+        let number = &case.tracking_number;
+        let mut sms = Vec::new();
+        let mut notes = Vec::new();
+        let mut names = Vec::new();
+        for a in step.flow.assignments.iter().filter(|a| a.is_open()) {
+            if let Some(c) = self.store.assignee_contact(a.assignee).await? {
+                names.push(c.name);
+            }
+        }
+        for (recipient, notice) in &step.notices {
+            match (recipient, notice) {
+                (Recipient::Citizen, notice) => {
+                    let (purpose, body) = match notice {
+                        Notice::Accepted => (
+                            "accepted",
+                            format!(
+                                "{SMS_SIGNATURE}您的诉求已受理，流水号{number}。可凭流水号和来电号码在网站查询办理进度。"
+                            ),
+                        ),
+                        Notice::Dispatched => (
+                            "dispatched",
+                            format!(
+                                "{SMS_SIGNATURE}您的诉求{number}已转交{}办理，办结后我们将回访。",
+                                names.join("、")
+                            ),
+                        ),
+                        Notice::Completed => (
+                            "completed",
+                            format!(
+                                "{SMS_SIGNATURE}您的诉求{number}已办理完毕，我们将回访了解您是否满意。"
+                            ),
+                        ),
+                    };
+                    sms.push(NewSms {
+                        to_phone: case.phone.clone(),
+                        recipient: "citizen".into(),
+                        body,
+                        purpose: purpose.into(),
+                    });
+                }
+                (Recipient::Assignee(assignee), Notice::Dispatched) => {
+                    let Some(part) = step
+                        .flow
+                        .assignments
+                        .iter()
+                        .rev()
+                        .find(|a| a.is_open() && a.assignee == *assignee)
+                    else {
+                        continue;
+                    };
+                    let message = format!(
+                        "{SMS_SIGNATURE}新派单{number}（{}），请于{}前确认，{}前办结反馈。",
+                        case.category_zh,
+                        local(part.confirm_due_at, "%H:%M"),
+                        local(part.due_at, "%m月%d日")
+                    );
+                    self.to_assignee(*assignee, "dispatched", &message, &mut sms, &mut notes)
+                        .await?;
+                }
+                (Recipient::Assignee(_), _) => {}
+            }
+        }
+        // The centre hears of what waits for it.
+        let centre = match step.kind {
+            hotline_domain::ActionKind::Return => Some(("return", "退单待审")),
+            hotline_domain::ActionKind::RequestExtension => Some(("extension", "延期待批")),
+            _ if step.to == CaseStatus::FedBack && step.from != CaseStatus::FedBack => {
+                Some(("callback", "已反馈，待回访"))
+            }
+            _ => None,
+        };
+        if let Some((kind, what)) = centre {
+            notes.push(NewNotification {
+                department_id: None,
+                vendor_id: None,
+                kind: kind.into(),
+                message: format!("案件{number}{what}"),
+            });
+        }
+        Ok((sms, notes))
+    }
+
+    async fn to_assignee(
+        &self,
+        assignee: Assignee,
+        kind: &str,
+        message: &str,
+        sms: &mut Vec<NewSms>,
+        notes: &mut Vec<NewNotification>,
+    ) -> Result<(), ServiceError> {
+        let (department_id, vendor_id, recipient) = match assignee {
+            Assignee::Department(id) => (Some(id), None, format!("department:{id}")),
+            Assignee::Vendor(id) => (None, Some(id), format!("vendor:{id}")),
+        };
+        notes.push(NewNotification {
+            department_id,
+            vendor_id,
+            kind: kind.into(),
+            message: message.to_string(),
+        });
+        let phone = self
+            .store
+            .assignee_contact(assignee)
+            .await?
+            .and_then(|c| c.phone)
+            .filter(|p| !p.trim().is_empty());
+        if let Some(phone) = phone {
+            sms.push(NewSms {
+                to_phone: phone,
+                recipient,
+                body: message.to_string(),
+                purpose: kind.into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// One pass of the reminder worker: every reminder whose time has come is checked
+    /// against the case as it is now, then closed (answered), moved (the deadline moved)
+    /// or sent and scheduled again. Returns how many were sent.
+    pub async fn process_reminders(&self) -> Result<usize, ServiceError> {
+        let now = self.now();
+        let mut sent = 0;
+        for r in self.store.due_reminders(now, 500).await? {
+            match self.process_reminder(&r, now).await {
+                Ok(true) => sent += 1,
+                Ok(false) => {}
+                Err(e) => tracing::warn!(reminder = r.id, error = %e, "reminder failed"),
+            }
+        }
+        Ok(sent)
+    }
+
+    async fn process_reminder(
+        &self,
+        r: &DueReminder,
+        now: DateTime<Utc>,
+    ) -> Result<bool, ServiceError> {
+        let Some(case) = self.store.stored_case_by_id(r.case_id).await? else {
+            self.store.close_reminder(r.id, now).await?;
+            return Ok(false);
+        };
+        let index = r
+            .assignment_id
+            .and_then(|id| case.flow.assignments.iter().position(|a| a.id == Some(id)));
+        match case.flow.reminder_due(r.kind, index) {
+            None => {
+                self.store.close_reminder(r.id, now).await?;
+                Ok(false)
+            }
+            Some(due) if due >= now => {
+                self.store.move_reminder(r, due).await?;
+                Ok(false)
+            }
+            Some(_) => {
+                let number = &case.tracking_number;
+                let round = r.attempts + 1;
+                let mut sms = Vec::new();
+                let mut notes = Vec::new();
+                let assignee = index.map(|i| case.flow.assignments[i].assignee);
+                match (r.kind, assignee) {
+                    (ReminderKind::Confirm, Some(a)) => {
+                        let text = format!(
+                            "{SMS_SIGNATURE}督办（第{round}次）：派单{number}已超过确认时限，请立即确认。"
+                        );
+                        self.to_assignee(a, "reminder_confirm", &text, &mut sms, &mut notes)
+                            .await?;
+                    }
+                    (ReminderKind::Feedback, Some(a)) => {
+                        let due = case.flow.assignments[index.expect("assignee")].due_at;
+                        let text = format!(
+                            "{SMS_SIGNATURE}督办（第{round}次）：案件{number}已超过办结时限（{}），请尽快办结反馈。",
+                            local(due, "%m月%d日 %H:%M")
+                        );
+                        self.to_assignee(a, "reminder_feedback", &text, &mut sms, &mut notes)
+                            .await?;
+                    }
+                    (ReminderKind::Callback, _) => notes.push(NewNotification {
+                        department_id: None,
+                        vendor_id: None,
+                        kind: "reminder_callback".into(),
+                        message: format!("案件{number}已超过回访时限，请回访（第{round}次提醒）"),
+                    }),
+                    (ReminderKind::Pending, _) => notes.push(NewNotification {
+                        department_id: None,
+                        vendor_id: None,
+                        kind: "reminder_pending".into(),
+                        message: format!("待办事务{number}已到提醒时间"),
+                    }),
+                    (_, None) => {
+                        self.store.close_reminder(r.id, now).await?;
+                        return Ok(false);
+                    }
+                }
+                let next = now + chrono::Duration::minutes(self.flow.reminder_repeat_minutes);
+                let fired = self.store.fire_reminder(r, next, now, &sms, &notes).await?;
+                if fired {
+                    tracing::info!(case = %number, kind = r.kind.as_code(), round, "reminder sent");
+                    for n in &notes {
+                        self.events.publish(Event::notice(n, Some(number))).await;
+                    }
+                }
+                Ok(fired)
+            }
+        }
+    }
+}

@@ -1,0 +1,874 @@
+//! The case life cycle through the service and storage, on SQLite and on PostgreSQL: every
+//! step stored with who and when, refused steps changing nothing, lights and overdue
+//! counters at their boundaries, reminders across a restart, the SMS outbox.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use hotline_core::sms::{OutboxOnly, SmsProvider};
+use hotline_core::store::NoticeTarget;
+use hotline_core::testing::{staff, TestDatabase};
+use hotline_core::{FixedClock, Hotline, Origin, ServiceError};
+use hotline_domain::flow::Refusal;
+use hotline_domain::{
+    ActionKind, Assignee, CaseAction, CaseDetail, CaseQuery, CaseStatus, CaseType, Channel,
+    DepartmentInput, FlowError, Light, NewRequestInput, Role, Satisfaction, StaffUser,
+    TrackingNumber,
+};
+
+fn at(rfc3339: &str) -> DateTime<Utc> {
+    rfc3339.parse().unwrap()
+}
+
+fn t0() -> DateTime<Utc> {
+    at("2026-11-23T03:00:00Z")
+}
+
+struct Centre {
+    h: Hotline,
+    clock: Arc<FixedClock>,
+    agent: StaffUser,
+    lead: StaffUser,
+    d1: i64,
+    d2: i64,
+}
+
+impl Centre {
+    fn dept(&self, id: i64) -> StaffUser {
+        let mut u = staff(Role::Department, Some(id), None);
+        u.username = format!("dept{id}");
+        u
+    }
+
+    fn origin(user: &StaffUser) -> Origin {
+        Origin {
+            actor: user.actor(),
+            address: Some("10.0.0.5".into()),
+        }
+    }
+
+    async fn act(
+        &self,
+        user: &StaffUser,
+        number: &str,
+        action: CaseAction,
+    ) -> Result<CaseDetail, ServiceError> {
+        self.h.act(user, number, &action, &Self::origin(user)).await
+    }
+
+    async fn ok(&self, user: &StaffUser, number: &str, action: CaseAction) -> CaseDetail {
+        let label = format!("{action:?}");
+        self.act(user, number, action)
+            .await
+            .unwrap_or_else(|e| panic!("{label} by {}: {e:?}", user.username))
+    }
+
+    fn advance(&self, by: Duration) {
+        self.clock.set(self.h.now() + by);
+    }
+
+    /// A web request filed now; returns its tracking number.
+    async fn file(&self) -> String {
+        let input = NewRequestInput {
+            category: "1001".into(),
+            content: "小区门口路灯不亮已经一周".into(),
+            contact_name: "王女士".into(),
+            phone: "13812345678".into(),
+            district: "610402".into(),
+            address: "人民路 12 号".into(),
+            anonymous: false,
+        };
+        self.h
+            .file_request(
+                &input,
+                Channel::Web,
+                &Origin::citizen(Channel::Web, Some("203.0.113.7".into())),
+            )
+            .await
+            .unwrap()
+            .tracking_number
+            .to_string()
+    }
+
+    /// Filed, accepted and classified as a complaint.
+    async fn classified(&self, case_type: CaseType) -> String {
+        let n = self.file().await;
+        self.ok(&self.agent, &n, CaseAction::Accept).await;
+        let category = self.category().await;
+        self.ok(
+            &self.agent,
+            &n,
+            CaseAction::Classify {
+                case_type,
+                category_code: category,
+                remind_at: None,
+            },
+        )
+        .await;
+        n
+    }
+
+    async fn category(&self) -> String {
+        let options = self.h.form_options().await.unwrap();
+        options
+            .categories
+            .iter()
+            .find(|c| c.level == 2)
+            .unwrap()
+            .code
+            .clone()
+    }
+
+    async fn dispatched(&self, to: Vec<Assignee>) -> String {
+        let n = self.classified(CaseType::Complaint).await;
+        self.ok(&self.agent, &n, dispatch(to)).await;
+        n
+    }
+
+    async fn events_of(&self, number: &str) -> usize {
+        self.h
+            .case_for(&self.lead, number)
+            .await
+            .unwrap()
+            .events
+            .len()
+    }
+}
+
+fn dispatch(to: Vec<Assignee>) -> CaseAction {
+    CaseAction::Dispatch {
+        to,
+        note: "请按时办结".into(),
+        days: None,
+    }
+}
+
+fn feedback() -> CaseAction {
+    CaseAction::Feedback {
+        result: "已修复路灯，已电话告知来电人".into(),
+        disposition_code: Some("01".into()),
+    }
+}
+
+async fn centre(db: &TestDatabase) -> Centre {
+    let clock = Arc::new(FixedClock::new(t0()));
+    let h = db.open(clock.clone()).await;
+    let admin = staff(Role::Admin, None, None);
+    let mut ids = Vec::new();
+    for (code, name, phone) in [
+        ("D01", "市城市管理局", "029-33211601"),
+        ("D02", "秦都区人民政府", ""),
+    ] {
+        let id = h
+            .save_department(
+                &admin,
+                None,
+                &DepartmentInput {
+                    code: code.into(),
+                    name: name.into(),
+                    phone: phone.into(),
+                    active: true,
+                },
+                &Origin::system(),
+            )
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    Centre {
+        h,
+        clock,
+        agent: staff(Role::Agent, None, None),
+        lead: staff(Role::ShiftLead, None, None),
+        d1: ids[0],
+        d2: ids[1],
+    }
+}
+
+// ---- the tests, each written once -------------------------------------------------------
+
+async fn a_complaint_goes_the_whole_way_with_every_step_stored(db: TestDatabase) {
+    let c = centre(&db).await;
+    let d1 = Assignee::Department(c.d1);
+    let n = c.file().await;
+    let case = c.ok(&c.agent, &n, CaseAction::Accept).await;
+    assert_eq!(case.item.status, CaseStatus::Accepted);
+    assert!(case.actions.contains(&ActionKind::Classify));
+    let category = c.category().await;
+    c.ok(
+        &c.agent,
+        &n,
+        CaseAction::Classify {
+            case_type: CaseType::Complaint,
+            category_code: category.clone(),
+            remind_at: None,
+        },
+    )
+    .await;
+    c.advance(Duration::minutes(3));
+    let case = c.ok(&c.agent, &n, dispatch(vec![d1])).await;
+    assert_eq!(case.item.status, CaseStatus::Dispatched);
+    assert_eq!(case.item.case_type, Some(CaseType::Complaint));
+    assert_eq!(case.category_code, category);
+    assert_eq!(case.item.assigned_to, ["市城市管理局"]);
+    assert_eq!(case.item.light, Some(Light::Green));
+    let part = &case.assignments[0].part;
+    assert_eq!(part.confirm_due_at, c.h.now() + Duration::minutes(30));
+    assert_eq!(part.due_at, c.h.now() + Duration::days(7));
+
+    // The department sees it in its inbox and takes its steps; the other does not see it.
+    let dept = c.dept(c.d1);
+    let inbox =
+        c.h.cases_for(
+            &dept,
+            &CaseQuery {
+                queue: Some("todo".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(inbox.len(), 1);
+    assert!(matches!(
+        c.act(&c.dept(c.d2), &n, CaseAction::Confirm).await,
+        Err(ServiceError::NotFound)
+    ));
+    c.advance(Duration::minutes(10));
+    let case = c.ok(&dept, &n, CaseAction::Confirm).await;
+    assert_eq!(case.item.status, CaseStatus::Confirmed);
+    assert_eq!(
+        case.actions,
+        [
+            ActionKind::Return,
+            ActionKind::RequestExtension,
+            ActionKind::Feedback
+        ]
+    );
+    c.advance(Duration::hours(20));
+    let case = c.ok(&dept, &n, feedback()).await;
+    assert_eq!(case.item.status, CaseStatus::FedBack);
+    assert_eq!(
+        case.assignments[0].part.disposition_code.as_deref(),
+        Some("01")
+    );
+    c.advance(Duration::hours(2));
+    let case = c
+        .ok(
+            &c.agent,
+            &n,
+            CaseAction::Callback {
+                satisfaction: Satisfaction::Satisfied,
+                note: "来电人表示满意".into(),
+            },
+        )
+        .await;
+    assert_eq!(case.satisfaction, Some(Satisfaction::Satisfied));
+    let case = c.ok(&c.agent, &n, CaseAction::Archive).await;
+    assert_eq!(case.item.status, CaseStatus::Archived);
+    assert!(case.actions.is_empty());
+
+    // Every step: who, when, from, to.
+    let steps: Vec<(String, String, Option<CaseStatus>)> = case
+        .events
+        .iter()
+        .map(|e| (e.kind.clone(), e.actor.clone(), e.to_status))
+        .collect();
+    let kinds: Vec<&str> = steps.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "submitted",
+            "accept",
+            "classify",
+            "dispatch",
+            "confirm",
+            "feedback",
+            "callback",
+            "archive"
+        ]
+    );
+    assert_eq!(steps[4].1, "user:dept1");
+    assert_eq!(steps[3].1, "user:test.agent");
+    assert_eq!(
+        case.events[5].at,
+        t0() + Duration::minutes(13) + Duration::hours(20)
+    );
+    // Audited with the actor's address.
+    let audit =
+        c.h.audit_entries(&hotline_core::audit::AuditFilter {
+            object_id: Some(n.clone()),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
+    assert!(
+        actions.contains(&"case_dispatch") && actions.contains(&"case_archive"),
+        "{actions:?}"
+    );
+    assert!(audit
+        .iter()
+        .filter(|a| a.action.starts_with("case_"))
+        .all(|a| a.address.as_deref() == Some("10.0.0.5")));
+
+    // Messages: the citizen on acceptance, dispatch and completion; the department by SMS
+    // (it has a phone) and in the app.
+    let outbox = c.h.store.sms_outbox(50).await.unwrap();
+    let purposes: Vec<(&str, &str)> = outbox
+        .iter()
+        .rev()
+        .map(|m| (m.recipient.as_str(), m.purpose.as_str()))
+        .collect();
+    let dept_recipient = format!("department:{}", c.d1);
+    assert_eq!(
+        purposes,
+        [
+            ("citizen", "accepted"),
+            (dept_recipient.as_str(), "dispatched"),
+            ("citizen", "dispatched"),
+            ("citizen", "completed"),
+        ]
+    );
+    assert!(outbox
+        .iter()
+        .all(|m| m.tracking_number.as_deref() == Some(n.as_str())));
+    let to_dept = outbox
+        .iter()
+        .find(|m| m.recipient == dept_recipient)
+        .unwrap();
+    assert_eq!(to_dept.to_phone, "029-33211601");
+    assert!(to_dept.body.contains(&n) && to_dept.body.starts_with("【咸阳12345】"));
+    let notes =
+        c.h.store
+            .notifications(NoticeTarget::Department(c.d1), 10)
+            .await
+            .unwrap();
+    assert_eq!(notes.len(), 1);
+    let centre_notes =
+        c.h.store
+            .notifications(NoticeTarget::Centre, 10)
+            .await
+            .unwrap();
+    assert_eq!(centre_notes[0].kind, "callback");
+    c.h.store.close().await;
+}
+
+async fn refused_steps_change_nothing(db: TestDatabase) {
+    let c = centre(&db).await;
+    let n = c.file().await;
+    let before =
+        c.h.store
+            .stored_case(&TrackingNumber::parse(&n).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+    // Out of order: refused by name, nothing written.
+    match c.act(&c.agent, &n, CaseAction::Archive).await {
+        Err(ServiceError::Flow(FlowError::Illegal {
+            action,
+            status,
+            reason,
+        })) => {
+            assert_eq!(
+                (action, status, reason),
+                (
+                    ActionKind::Archive,
+                    CaseStatus::Submitted,
+                    Refusal::WrongStatus
+                )
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    c.ok(&c.agent, &n, CaseAction::Accept).await;
+    // Unknown category, unknown department, inactive department: refused by field.
+    let bad = c
+        .act(
+            &c.agent,
+            &n,
+            CaseAction::Classify {
+                case_type: CaseType::Complaint,
+                category_code: "9999".into(),
+                remind_at: None,
+            },
+        )
+        .await;
+    assert!(matches!(bad, Err(ServiceError::Invalid(ref f)) if f.get("category_code").is_some()));
+    let n2 = c.classified(CaseType::PublicAffairs).await;
+    let bad = c
+        .act(&c.agent, &n2, dispatch(vec![Assignee::Department(999_999)]))
+        .await;
+    assert!(matches!(bad, Err(ServiceError::Invalid(ref f)) if f.get("to").is_some()));
+    // A department cannot dispatch; an admin has no case list at all.
+    let bad = c
+        .act(
+            &c.dept(c.d1),
+            &n2,
+            dispatch(vec![Assignee::Department(c.d1)]),
+        )
+        .await;
+    assert!(matches!(bad, Err(ServiceError::NotFound)), "{bad:?}");
+    let admin = staff(Role::Admin, None, None);
+    assert!(matches!(
+        c.act(&admin, &n2, CaseAction::Archive).await,
+        Err(ServiceError::Forbidden)
+    ));
+    // Unknown tracking number.
+    assert!(matches!(
+        c.act(&c.agent, "20261123999999", CaseAction::Accept).await,
+        Err(ServiceError::NotFound)
+    ));
+    // The first case moved only by its one accepted step.
+    let after =
+        c.h.store
+            .stored_case(&before.tracking_number)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(after.version, before.version + 1);
+    assert_eq!(after.flow.status, CaseStatus::Accepted);
+    assert_eq!(c.events_of(&n).await, 2);
+    c.h.store.close().await;
+}
+
+async fn returns_extensions_and_reopening(db: TestDatabase) {
+    let c = centre(&db).await;
+    let (d1, d2) = (Assignee::Department(c.d1), Assignee::Department(c.d2));
+    let n = c.dispatched(vec![d1]).await;
+    let dept1 = c.dept(c.d1);
+    let case = c
+        .ok(
+            &dept1,
+            &n,
+            CaseAction::Return {
+                reason: "不属于本部门职责".into(),
+            },
+        )
+        .await;
+    assert_eq!(case.item.status, CaseStatus::Returned);
+    let returns =
+        c.h.cases_for(
+            &c.lead,
+            &CaseQuery {
+                queue: Some("returns".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(returns.len(), 1);
+    let id = case.assignments[0].part.id.unwrap();
+    // Agents do not review returns; the lead does, then re-dispatches.
+    assert!(matches!(
+        c.act(
+            &c.agent,
+            &n,
+            CaseAction::ReviewReturn {
+                assignment_id: id,
+                justified: true,
+                note: String::new()
+            }
+        )
+        .await,
+        Err(ServiceError::Forbidden)
+    ));
+    c.ok(
+        &c.lead,
+        &n,
+        CaseAction::ReviewReturn {
+            assignment_id: id,
+            justified: true,
+            note: "同意退单".into(),
+        },
+    )
+    .await;
+    let case = c.ok(&c.lead, &n, dispatch(vec![d2])).await;
+    assert_eq!(case.item.status, CaseStatus::Dispatched);
+    assert_eq!(
+        case.assignments.len(),
+        2,
+        "the returned part stays in the history"
+    );
+    assert_eq!(case.assignments[0].part.return_justified, Some(true));
+    assert!(case.assignments[0].part.closed);
+    // The first department still sees the case (history), but takes no step on it.
+    let seen = c.h.case_for(&dept1, &n).await.unwrap();
+    assert!(seen.actions.is_empty());
+
+    // Extension: asked, approved, the deadline moves by the days asked.
+    let dept2 = c.dept(c.d2);
+    c.ok(&dept2, &n, CaseAction::Confirm).await;
+    let case = c
+        .ok(
+            &dept2,
+            &n,
+            CaseAction::RequestExtension {
+                days: 4,
+                reason: "需要现场勘查".into(),
+            },
+        )
+        .await;
+    let part = &case.assignments[1].part;
+    let due = part.due_at;
+    let pending = c.h.case_counts(&c.lead).await.unwrap();
+    assert_eq!(pending.extensions, 1);
+    let case = c
+        .ok(
+            &c.lead,
+            &n,
+            CaseAction::DecideExtension {
+                assignment_id: part.id.unwrap(),
+                approve: true,
+                note: String::new(),
+            },
+        )
+        .await;
+    assert_eq!(case.assignments[1].part.due_at, due + Duration::days(4));
+    assert_eq!(c.h.case_counts(&c.lead).await.unwrap().extensions, 0);
+
+    // A dissatisfied callback reopens the case for another round.
+    c.ok(&dept2, &n, feedback()).await;
+    let case = c
+        .ok(
+            &c.agent,
+            &n,
+            CaseAction::Callback {
+                satisfaction: Satisfaction::Dissatisfied,
+                note: "路灯仍不亮".into(),
+            },
+        )
+        .await;
+    assert_eq!(case.item.status, CaseStatus::Classified);
+    assert!(case.item.assigned_to.is_empty());
+    let case = c.ok(&c.agent, &n, dispatch(vec![d2])).await;
+    assert_eq!(case.item.status, CaseStatus::Dispatched);
+    assert_eq!(
+        case.assignments.iter().filter(|a| !a.part.closed).count(),
+        1
+    );
+    c.h.store.close().await;
+}
+
+async fn lights_and_overdue_counters_switch_at_their_boundaries(db: TestDatabase) {
+    let c = centre(&db).await;
+    let n = c.dispatched(vec![Assignee::Department(c.d1)]).await;
+    let start = c.h.now();
+    let tick = Duration::microseconds(1);
+    let count = |light: Light| {
+        let c = &c;
+        async move {
+            let list =
+                c.h.cases_for(
+                    &c.lead,
+                    &CaseQuery {
+                        light: Some(light.as_code().into()),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            let counts = c.h.case_counts(&c.lead).await.unwrap();
+            let counted = match light {
+                Light::Green => counts.green,
+                Light::Yellow => counts.yellow,
+                Light::Red => counts.red,
+            };
+            assert_eq!(counted as usize, list.len(), "list and counter agree");
+            list.len()
+        }
+    };
+    for (offset, expected) in [
+        (Duration::days(5), Light::Green),
+        (Duration::days(5) + tick, Light::Yellow),
+        (Duration::days(7), Light::Yellow),
+        (Duration::days(7) + tick, Light::Red),
+    ] {
+        c.clock.set(start + offset);
+        for light in [Light::Green, Light::Yellow, Light::Red] {
+            assert_eq!(
+                count(light).await,
+                usize::from(light == expected),
+                "{light:?} at {offset}"
+            );
+        }
+        let case = c.h.case_for(&c.lead, &n).await.unwrap();
+        assert_eq!(case.item.light, Some(expected));
+    }
+    // Overdue confirmation just past the half hour.
+    c.clock.set(start + Duration::minutes(30));
+    assert_eq!(
+        c.h.case_counts(&c.lead).await.unwrap().overdue_confirmation,
+        0
+    );
+    c.clock.set(start + Duration::minutes(30) + tick);
+    let counts = c.h.case_counts(&c.lead).await.unwrap();
+    assert_eq!(
+        (counts.overdue_confirmation, counts.overdue_completion),
+        (1, 0)
+    );
+    // Handled after six days: the light stays yellow; callback overdue a day later.
+    c.ok(&c.dept(c.d1), &n, CaseAction::Confirm).await;
+    c.clock.set(start + Duration::days(6));
+    c.ok(&c.dept(c.d1), &n, feedback()).await;
+    c.clock.set(start + Duration::days(30));
+    assert_eq!(count(Light::Yellow).await, 1);
+    let counts = c.h.case_counts(&c.lead).await.unwrap();
+    assert_eq!(
+        (
+            counts.overdue_confirmation,
+            counts.overdue_completion,
+            counts.overdue_callback,
+            counts.callbacks
+        ),
+        (0, 0, 1, 1)
+    );
+    let overdue =
+        c.h.cases_for(
+            &c.lead,
+            &CaseQuery {
+                overdue: Some("callback".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(overdue.len(), 1);
+    // Filters by unknown codes are refused by field.
+    let bad =
+        c.h.cases_for(
+            &c.lead,
+            &CaseQuery {
+                light: Some("blue".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert!(matches!(bad, Err(ServiceError::Invalid(ref f)) if f.get("light").is_some()));
+    c.h.store.close().await;
+}
+
+async fn reminders_survive_a_restart_and_go_out_once(db: TestDatabase) {
+    let c = centre(&db).await;
+    let n = c.dispatched(vec![Assignee::Department(c.d1)]).await;
+    let start = c.h.now();
+    let reminders = |h: &Hotline| {
+        let h = h.clone();
+        async move {
+            h.store
+                .sms_outbox(100)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|m| m.purpose.starts_with("reminder"))
+                .count()
+        }
+    };
+    // Before the deadline nothing goes out.
+    c.clock.set(start + Duration::minutes(30));
+    assert_eq!(c.h.process_reminders().await.unwrap(), 0);
+    // The server restarts: a new instance on the same database picks the reminder up.
+    c.h.store.close().await;
+    let clock = Arc::new(FixedClock::new(start + Duration::minutes(31)));
+    let h = db.open(clock.clone()).await;
+    let second = db.open(clock.clone()).await;
+    // Two workers at once (two instances): the reminder goes out once.
+    let (a, b) = tokio::join!(h.process_reminders(), second.process_reminders());
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    assert_eq!(reminders(&h).await, 1);
+    let sms = h.store.sms_outbox(1).await.unwrap().remove(0);
+    assert_eq!(sms.purpose, "reminder_confirm");
+    assert_eq!(sms.to_phone, "029-33211601");
+    assert!(sms.body.contains("第1次"), "{}", sms.body);
+    // Run again at once: nothing new. Past the hour: the second round.
+    assert_eq!(h.process_reminders().await.unwrap(), 0);
+    clock.set(start + Duration::minutes(31) + Duration::minutes(59));
+    assert_eq!(h.process_reminders().await.unwrap(), 0);
+    clock.set(start + Duration::minutes(31) + Duration::minutes(61));
+    assert_eq!(h.process_reminders().await.unwrap(), 1);
+    assert!(h.store.sms_outbox(1).await.unwrap()[0]
+        .body
+        .contains("第2次"));
+    // Confirmed: the confirm reminder ends; the feedback one waits for its deadline, which
+    // an approved extension moves.
+    let dept = c.dept(c.d1);
+    let origin = Origin {
+        actor: dept.actor(),
+        address: None,
+    };
+    h.act(&dept, &n, &CaseAction::Confirm, &origin)
+        .await
+        .unwrap();
+    clock.set(start + Duration::days(3));
+    assert_eq!(h.process_reminders().await.unwrap(), 0);
+    let case = h
+        .act(
+            &dept,
+            &n,
+            &CaseAction::RequestExtension {
+                days: 2,
+                reason: "等待配件".into(),
+            },
+            &origin,
+        )
+        .await
+        .unwrap();
+    let id = case.assignments[0].part.id.unwrap();
+    h.act(
+        &c.lead,
+        &n,
+        &CaseAction::DecideExtension {
+            assignment_id: id,
+            approve: true,
+            note: String::new(),
+        },
+        &origin,
+    )
+    .await
+    .unwrap();
+    clock.set(start + Duration::days(7) + Duration::minutes(1));
+    assert_eq!(
+        h.process_reminders().await.unwrap(),
+        0,
+        "the deadline moved by two days"
+    );
+    clock.set(start + Duration::days(9) + Duration::minutes(1));
+    assert_eq!(h.process_reminders().await.unwrap(), 1);
+    assert_eq!(
+        h.store.sms_outbox(1).await.unwrap()[0].purpose,
+        "reminder_feedback"
+    );
+    // Fed back: no more feedback reminders; the centre is reminded of the callback.
+    h.act(&dept, &n, &feedback(), &origin).await.unwrap();
+    clock.set(start + Duration::days(11));
+    assert_eq!(h.process_reminders().await.unwrap(), 1);
+    let centre = h
+        .store
+        .notifications(NoticeTarget::Centre, 1)
+        .await
+        .unwrap();
+    assert_eq!(centre[0].kind, "reminder_callback");
+    assert_eq!(reminders(&h).await, 3, "callback reminders are in-app only");
+    h.store.close().await;
+    second.store.close().await;
+}
+
+async fn the_sms_worker_hands_messages_to_the_provider(db: TestDatabase) {
+    struct Failing;
+    #[async_trait::async_trait]
+    impl SmsProvider for Failing {
+        fn name(&self) -> &'static str {
+            "failing"
+        }
+        async fn send(&self, _: &str, _: &str) -> Result<Option<String>, String> {
+            Err("gateway unreachable".into())
+        }
+    }
+    let c = centre(&db).await;
+    let n = c.file().await;
+    c.ok(&c.agent, &n, CaseAction::Accept).await;
+    assert_eq!(c.h.store.queued_sms(10).await.unwrap().len(), 1);
+    assert_eq!(c.h.deliver_sms(&Failing).await.unwrap(), 0);
+    let failed = &c.h.store.sms_outbox(1).await.unwrap()[0];
+    assert_eq!(
+        (failed.status.as_str(), failed.error.as_deref()),
+        ("failed", Some("gateway unreachable"))
+    );
+    c.ok(
+        &c.agent,
+        &n,
+        CaseAction::Classify {
+            case_type: CaseType::Complaint,
+            category_code: c.category().await,
+            remind_at: None,
+        },
+    )
+    .await;
+    c.ok(&c.agent, &n, dispatch(vec![Assignee::Department(c.d1)]))
+        .await;
+    assert_eq!(c.h.deliver_sms(&OutboxOnly).await.unwrap(), 2);
+    assert!(c.h.store.queued_sms(10).await.unwrap().is_empty());
+    let sent = &c.h.store.sms_outbox(1).await.unwrap()[0];
+    assert_eq!(
+        (sent.status.as_str(), sent.provider.as_deref()),
+        ("sent", Some("outbox"))
+    );
+    assert!(sent.sent_at.is_some());
+    c.h.store.close().await;
+}
+
+async fn simultaneous_steps_on_one_case_do_not_both_win(db: TestDatabase) {
+    let c = centre(&db).await;
+    let n = c.dispatched(vec![Assignee::Department(c.d1)]).await;
+    let dept = c.dept(c.d1);
+    let (a, b) = tokio::join!(
+        c.act(&dept, &n, CaseAction::Confirm),
+        c.act(&dept, &n, CaseAction::Confirm)
+    );
+    let wins = [&a, &b].iter().filter(|r| r.is_ok()).count();
+    assert_eq!(wins, 1, "{a:?} / {b:?}");
+    let loser = if a.is_ok() { b } else { a };
+    assert!(
+        matches!(loser, Err(ServiceError::Flow(FlowError::Illegal { .. }))),
+        "{loser:?}"
+    );
+    let confirms =
+        c.h.case_for(&c.lead, &n)
+            .await
+            .unwrap()
+            .events
+            .iter()
+            .filter(|e| e.kind == "confirm")
+            .count();
+    assert_eq!(confirms, 1);
+    c.h.store.close().await;
+}
+
+async fn the_demo_cases_follow_the_rules_in_storage(db: TestDatabase) {
+    let clock = Arc::new(FixedClock::new(t0()));
+    let h = db.open(clock).await;
+    h.load_demo_if_empty(hotline_core::seed::demo::DemoSize {
+        vendors: 30,
+        providers: 0,
+        elderly: 0,
+        past_cases: 150,
+        waiting_requests: 2,
+    })
+    .await
+    .unwrap();
+    let lead = staff(Role::ShiftLead, None, None);
+    let counts = h.case_counts(&lead).await.unwrap();
+    assert!(counts.green > 0 && counts.todo > 0, "{counts:?}");
+    // Every stored case reads back and its offered actions apply.
+    let list = h.cases_for(&lead, &CaseQuery::default()).await.unwrap();
+    assert!(list.len() > 100);
+    for item in list.iter().take(60) {
+        let case = h
+            .case_for(&lead, item.tracking_number.as_str())
+            .await
+            .unwrap();
+        let stored = h
+            .store
+            .stored_case(&item.tracking_number)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.flow.status, case.item.status);
+        assert_eq!(
+            case.events.last().unwrap().to_status,
+            Some(case.item.status)
+        );
+    }
+    h.store.close().await;
+}
+
+hotline_core::on_both_backends!(
+    a_complaint_goes_the_whole_way_with_every_step_stored,
+    refused_steps_change_nothing,
+    returns_extensions_and_reopening,
+    lights_and_overdue_counters_switch_at_their_boundaries,
+    reminders_survive_a_restart_and_go_out_once,
+    the_sms_worker_hands_messages_to_the_provider,
+    simultaneous_steps_on_one_case_do_not_both_win,
+    the_demo_cases_follow_the_rules_in_storage,
+);

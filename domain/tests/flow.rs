@@ -1,0 +1,698 @@
+//! The case state machine (SPEC W2–W7): every legal step, a representative set of refused
+//! ones, deadlines, lights and reminders, without storage.
+
+use chrono::{DateTime, Duration, Utc};
+use hotline_domain::flow::{apply, Refusal, Step, Targets, TypeRules};
+use hotline_domain::{
+    ActionKind, Assignee, AssignmentStatus, CaseAction, CaseFlow, CaseStatus, CaseType, FlowError,
+    FlowPolicy, Lang, Light, Overdue, Permission, ReminderKind, Role, Satisfaction, StaffUser,
+};
+
+fn t0() -> DateTime<Utc> {
+    "2026-11-23T02:00:00Z".parse().unwrap()
+}
+
+fn user(name: &str, role: Role, department: Option<i64>, vendor: Option<i64>) -> StaffUser {
+    StaffUser {
+        id: 1,
+        username: name.into(),
+        display_name: name.into(),
+        role,
+        department_id: department,
+        department_name: None,
+        vendor_id: vendor,
+        vendor_name: None,
+        permissions: role.default_permissions().to_vec(),
+    }
+}
+
+fn agent() -> StaffUser {
+    user("agent", Role::Agent, None, None)
+}
+fn lead() -> StaffUser {
+    user("lead", Role::ShiftLead, None, None)
+}
+fn dept(id: i64) -> StaffUser {
+    user(&format!("dept{id}"), Role::Department, Some(id), None)
+}
+fn vendor(id: i64) -> StaffUser {
+    user(&format!("vendor{id}"), Role::Vendor, None, Some(id))
+}
+
+const D1: Assignee = Assignee::Department(1);
+const D2: Assignee = Assignee::Department(2);
+
+/// Applies and stamps ids on new assignments, as storage would.
+fn step(flow: &CaseFlow, who: &StaffUser, action: CaseAction, at: DateTime<Utc>) -> Step {
+    let mut s = apply(flow, who, &action, at, &FlowPolicy::default())
+        .unwrap_or_else(|e| panic!("{action:?} by {}: {e:?}", who.username));
+    for (i, a) in s.flow.assignments.iter_mut().enumerate() {
+        a.id.get_or_insert(100 + i as i64);
+    }
+    s
+}
+
+fn refuse(flow: &CaseFlow, who: &StaffUser, action: CaseAction, at: DateTime<Utc>) -> FlowError {
+    match apply(flow, who, &action, at, &FlowPolicy::default()) {
+        Ok(s) => panic!("{action:?} should be refused, went to {:?}", s.to),
+        Err(e) => e,
+    }
+}
+
+fn classified(case_type: CaseType) -> CaseFlow {
+    let f = CaseFlow::new("0101", CaseStatus::Submitted, t0());
+    let f = step(&f, &agent(), CaseAction::Accept, t0()).flow;
+    step(
+        &f,
+        &agent(),
+        CaseAction::Classify {
+            case_type,
+            category_code: "0101".into(),
+            remind_at: None,
+        },
+        t0(),
+    )
+    .flow
+}
+
+fn dispatch(to: Vec<Assignee>) -> CaseAction {
+    CaseAction::Dispatch {
+        to,
+        note: String::new(),
+        days: None,
+    }
+}
+
+fn feedback() -> CaseAction {
+    CaseAction::Feedback {
+        result: "已处理".into(),
+        disposition_code: None,
+    }
+}
+
+fn illegal(e: FlowError) -> Refusal {
+    match e {
+        FlowError::Illegal { reason, .. } => reason,
+        other => panic!("expected an illegal-step refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_complaint_goes_the_whole_way() {
+    let h = Duration::hours(1);
+    let f = CaseFlow::new("0101", CaseStatus::Submitted, t0());
+    let s = step(&f, &agent(), CaseAction::Accept, t0());
+    assert_eq!(
+        (s.from, s.to),
+        (CaseStatus::Submitted, CaseStatus::Accepted)
+    );
+    assert_eq!(s.notices.len(), 1, "the citizen hears it was accepted");
+    let s = step(
+        &s.flow,
+        &agent(),
+        CaseAction::Classify {
+            case_type: CaseType::Complaint,
+            category_code: "1203".into(),
+            remind_at: None,
+        },
+        t0(),
+    );
+    assert_eq!(s.to, CaseStatus::Classified);
+    assert_eq!(s.category_code.as_deref(), Some("1203"));
+    let s = step(&s.flow, &agent(), dispatch(vec![D1]), t0() + h);
+    assert_eq!(s.to, CaseStatus::Dispatched);
+    let a = &s.flow.assignments[0];
+    assert_eq!(a.confirm_due_at, t0() + h + Duration::minutes(30));
+    assert_eq!(a.due_at, t0() + h + Duration::days(7));
+    assert_eq!(s.flow.dispatched_at, Some(t0() + h));
+    let kinds: Vec<ReminderKind> = s.reminders.iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, [ReminderKind::Confirm, ReminderKind::Feedback]);
+    assert_eq!(
+        s.notices.len(),
+        2,
+        "the department and the citizen are told"
+    );
+    let s = step(&s.flow, &dept(1), CaseAction::Confirm, t0() + h * 2);
+    assert_eq!(s.to, CaseStatus::Confirmed);
+    let s = step(&s.flow, &dept(1), feedback(), t0() + h * 3);
+    assert_eq!(s.to, CaseStatus::FedBack);
+    assert_eq!(s.flow.handled_at, Some(t0() + h * 3));
+    assert_eq!(s.flow.callback_due_at, Some(t0() + h * 27));
+    assert_eq!(s.reminders[0].kind, ReminderKind::Callback);
+    let s = step(
+        &s.flow,
+        &agent(),
+        CaseAction::Callback {
+            satisfaction: Satisfaction::Satisfied,
+            note: String::new(),
+        },
+        t0() + h * 4,
+    );
+    assert_eq!(s.to, CaseStatus::CalledBack);
+    let s = step(&s.flow, &agent(), CaseAction::Archive, t0() + h * 5);
+    assert_eq!(s.to, CaseStatus::Archived);
+    assert!(s.flow.available_actions(&lead(), t0() + h * 5).is_empty());
+}
+
+#[test]
+fn a_consultation_can_be_answered_and_closed_at_once() {
+    let f = classified(CaseType::Consultation);
+    let s = step(
+        &f,
+        &agent(),
+        CaseAction::Answer {
+            reply: "社保卡在市民中心办理".into(),
+        },
+        t0(),
+    );
+    assert_eq!(s.to, CaseStatus::Archived);
+    assert_eq!(s.note.as_deref(), Some("社保卡在市民中心办理"));
+    // Or handed to a department like any other.
+    assert_eq!(
+        step(&f, &agent(), dispatch(vec![D1, D2]), t0()).to,
+        CaseStatus::Dispatched
+    );
+    // Other types are not answered at once.
+    let g = classified(CaseType::Complaint);
+    let e = refuse(&g, &agent(), CaseAction::Answer { reply: "x".into() }, t0());
+    assert_eq!(illegal(e), Refusal::NotForType);
+}
+
+#[test]
+fn household_services_are_recommended_or_sent_to_one_vendor() {
+    let f = classified(CaseType::Household);
+    let s = step(
+        &f,
+        &agent(),
+        CaseAction::Recommend {
+            vendors: vec![7, 8, 9],
+            note: "三家可上门".into(),
+        },
+        t0(),
+    );
+    assert_eq!(
+        s.to,
+        CaseStatus::Handled,
+        "then called back, rating the vendor"
+    );
+    assert!(s
+        .flow
+        .available_actions(&agent(), t0())
+        .contains(&ActionKind::Callback));
+
+    let e = refuse(&f, &agent(), dispatch(vec![D1]), t0());
+    assert!(matches!(e, FlowError::Invalid(ref f) if f.get("to").is_some()));
+    let two = vec![Assignee::Vendor(7), Assignee::Vendor(8)];
+    assert!(matches!(
+        refuse(&f, &agent(), dispatch(two), t0()),
+        FlowError::Invalid(_)
+    ));
+    let s = step(&f, &agent(), dispatch(vec![Assignee::Vendor(7)]), t0());
+    // The vendor takes the department's steps on its order; another vendor cannot.
+    assert_eq!(
+        refuse(&s.flow, &vendor(8), CaseAction::Confirm, t0()),
+        FlowError::Forbidden
+    );
+    let s = step(&s.flow, &vendor(7), CaseAction::Confirm, t0());
+    let s = step(&s.flow, &vendor(7), feedback(), t0());
+    assert_eq!(s.to, CaseStatus::FedBack);
+}
+
+#[test]
+fn the_centre_handles_alarms_praise_and_pending_matters() {
+    for t in [CaseType::OneKeyAlarm, CaseType::Praise] {
+        let f = classified(t);
+        let s = step(
+            &f,
+            &agent(),
+            CaseAction::HandleInCentre {
+                result: "已处理".into(),
+            },
+            t0(),
+        );
+        assert_eq!(s.to, CaseStatus::Handled);
+    }
+    // Alarms and pending matters are never dispatched through the case flow.
+    for t in [CaseType::OneKeyAlarm, CaseType::Pending] {
+        assert_eq!(TypeRules::of(t).targets, Targets::None);
+    }
+    let f = classified(CaseType::OneKeyAlarm);
+    assert_eq!(
+        illegal(refuse(&f, &agent(), dispatch(vec![D1]), t0())),
+        Refusal::NotForType
+    );
+    // A complaint is not closed by the centre without a department.
+    let f = classified(CaseType::Complaint);
+    let e = refuse(
+        &f,
+        &agent(),
+        CaseAction::HandleInCentre { result: "x".into() },
+        t0(),
+    );
+    assert_eq!(illegal(e), Refusal::NotForType);
+}
+
+#[test]
+fn a_pending_matter_needs_a_future_reminder_time() {
+    let f = CaseFlow::new("0101", CaseStatus::Accepted, t0());
+    let classify = |remind_at| CaseAction::Classify {
+        case_type: CaseType::Pending,
+        category_code: "0101".into(),
+        remind_at,
+    };
+    let e = refuse(&f, &agent(), classify(None), t0());
+    assert!(matches!(e, FlowError::Invalid(ref f) if f.get("remind_at").is_some()));
+    let e = refuse(&f, &agent(), classify(Some(t0())), t0());
+    assert!(matches!(e, FlowError::Invalid(_)));
+    let s = step(
+        &f,
+        &agent(),
+        classify(Some(t0() + Duration::hours(3))),
+        t0(),
+    );
+    assert_eq!(s.reminders[0].kind, ReminderKind::Pending);
+    assert_eq!(
+        s.flow.reminder_due(ReminderKind::Pending, None),
+        Some(t0() + Duration::hours(3))
+    );
+}
+
+#[test]
+fn returns_are_reviewed_before_the_case_is_dispatched_again() {
+    let f = classified(CaseType::PublicAffairs);
+    let f = step(&f, &agent(), dispatch(vec![D1]), t0()).flow;
+    let e = refuse(
+        &f,
+        &dept(1),
+        CaseAction::Return { reason: " ".into() },
+        t0(),
+    );
+    assert!(matches!(e, FlowError::Invalid(ref f) if f.get("reason").is_some()));
+    let s = step(
+        &f,
+        &dept(1),
+        CaseAction::Return {
+            reason: "不属于本部门职责".into(),
+        },
+        t0(),
+    );
+    assert_eq!(s.to, CaseStatus::Returned);
+    let returned = s.flow;
+    let id = returned.assignments[0].id.unwrap();
+    // Not re-dispatched before the review; agents may not review.
+    assert_eq!(
+        illegal(refuse(&returned, &lead(), dispatch(vec![D2]), t0())),
+        Refusal::ReturnNotReviewed
+    );
+    let review = |justified| CaseAction::ReviewReturn {
+        assignment_id: id,
+        justified,
+        note: String::new(),
+    };
+    assert_eq!(
+        refuse(&returned, &agent(), review(true), t0()),
+        FlowError::Forbidden
+    );
+
+    // Justified: their part is closed, and the case goes to the right department.
+    let s = step(&returned, &lead(), review(true), t0());
+    assert_eq!(s.to, CaseStatus::Returned);
+    assert!(s.flow.assignments[0].closed);
+    let s = step(
+        &s.flow,
+        &lead(),
+        dispatch(vec![D2]),
+        t0() + Duration::hours(1),
+    );
+    assert_eq!(s.to, CaseStatus::Dispatched);
+    assert_eq!(
+        s.flow.assignments.len(),
+        2,
+        "the whole chain stays in the history"
+    );
+    assert_eq!(s.flow.assignments[0].return_justified, Some(true));
+    assert_eq!(s.flow.dispatched_at, Some(t0() + Duration::hours(1)));
+    assert_eq!(
+        refuse(&s.flow, &dept(1), CaseAction::Confirm, t0()),
+        FlowError::Forbidden
+    );
+
+    // Wrong: back to the same department, with a new half hour to confirm.
+    let later = t0() + Duration::hours(2);
+    let s = step(&returned, &lead(), review(false), later);
+    assert_eq!(s.to, CaseStatus::Dispatched);
+    let a = &s.flow.assignments[0];
+    assert_eq!(a.status, AssignmentStatus::Dispatched);
+    assert_eq!(a.return_justified, Some(false));
+    assert_eq!(a.confirm_due_at, later + Duration::minutes(30));
+    assert_eq!(
+        step(&s.flow, &dept(1), CaseAction::Confirm, later).to,
+        CaseStatus::Confirmed
+    );
+    // A reviewed return cannot be reviewed again.
+    let e = refuse(&s.flow, &lead(), review(true), later);
+    assert_eq!(illegal(e), Refusal::NothingToDecide);
+}
+
+#[test]
+fn extensions_move_the_deadline_only_when_approved() {
+    let f = classified(CaseType::Enterprise);
+    let f = step(&f, &agent(), dispatch(vec![D1]), t0()).flow;
+    let ask = CaseAction::RequestExtension {
+        days: 5,
+        reason: "需要现场勘查".into(),
+    };
+    // Only once confirmed.
+    assert_eq!(
+        illegal(refuse(&f, &dept(1), ask.clone(), t0())),
+        Refusal::AssignmentState(AssignmentStatus::Dispatched)
+    );
+    let f = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
+    let f = step(&f, &dept(1), ask.clone(), t0()).flow;
+    assert_eq!(
+        illegal(refuse(&f, &dept(1), ask.clone(), t0())),
+        Refusal::ExtensionPending
+    );
+    let id = f.assignments[0].id.unwrap();
+    let decide = |approve| CaseAction::DecideExtension {
+        assignment_id: id,
+        approve,
+        note: String::new(),
+    };
+    assert_eq!(
+        refuse(&f, &agent(), decide(true), t0()),
+        FlowError::Forbidden
+    );
+    let approved = step(&f, &lead(), decide(true), t0()).flow;
+    assert_eq!(approved.assignments[0].due_at, t0() + Duration::days(12));
+    assert_eq!(
+        approved.reminder_due(ReminderKind::Feedback, Some(0)),
+        Some(t0() + Duration::days(12)),
+        "the feedback reminder follows the new deadline"
+    );
+    let rejected = step(&f, &lead(), decide(false), t0()).flow;
+    assert_eq!(rejected.assignments[0].due_at, t0() + Duration::days(7));
+    // After a decision the department may ask again.
+    step(&rejected, &dept(1), ask, t0());
+    let e = refuse(
+        &f,
+        &dept(1),
+        CaseAction::RequestExtension {
+            days: 0,
+            reason: "x".into(),
+        },
+        t0(),
+    );
+    assert_eq!(
+        e,
+        FlowError::Illegal {
+            action: ActionKind::RequestExtension,
+            status: CaseStatus::Confirmed,
+            reason: Refusal::ExtensionPending
+        }
+    );
+}
+
+#[test]
+fn several_departments_each_confirm_and_feed_back() {
+    let f = classified(CaseType::PublicAffairs);
+    let f = step(&f, &agent(), dispatch(vec![D1, D2]), t0()).flow;
+    let f = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
+    assert_eq!(
+        f.status,
+        CaseStatus::Dispatched,
+        "waiting for the second department"
+    );
+    let f = step(&f, &dept(2), CaseAction::Confirm, t0()).flow;
+    assert_eq!(f.status, CaseStatus::Confirmed);
+    let f = step(&f, &dept(1), feedback(), t0()).flow;
+    assert_eq!(f.status, CaseStatus::Confirmed);
+    assert_eq!(f.handled_at, None);
+    // The second returns it: the first department's feedback stands once the return is
+    // accepted as justified.
+    let s = step(
+        &f,
+        &dept(2),
+        CaseAction::Return {
+            reason: "非本部门".into(),
+        },
+        t0(),
+    );
+    assert_eq!(s.to, CaseStatus::Dispatched, "a return waits for review");
+    let id = s.flow.assignments[1].id.unwrap();
+    let s = step(
+        &s.flow,
+        &lead(),
+        CaseAction::ReviewReturn {
+            assignment_id: id,
+            justified: true,
+            note: String::new(),
+        },
+        t0(),
+    );
+    assert_eq!(s.to, CaseStatus::FedBack);
+}
+
+#[test]
+fn a_dissatisfied_callback_reopens_the_case() {
+    let f = classified(CaseType::Complaint);
+    let f = step(&f, &agent(), dispatch(vec![D1]), t0()).flow;
+    let f = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
+    let f = step(&f, &dept(1), feedback(), t0()).flow;
+    let s = step(
+        &f,
+        &agent(),
+        CaseAction::Callback {
+            satisfaction: Satisfaction::Dissatisfied,
+            note: "问题没有解决".into(),
+        },
+        t0(),
+    );
+    assert_eq!(s.to, CaseStatus::Classified);
+    assert!(s.flow.assignments.iter().all(|a| a.closed));
+    assert_eq!(s.flow.light(t0(), &FlowPolicy::default()), None);
+    assert_eq!(
+        refuse(&s.flow, &dept(1), feedback(), t0()),
+        FlowError::Forbidden
+    );
+    let s = step(&s.flow, &agent(), dispatch(vec![D1]), t0());
+    assert_eq!(s.to, CaseStatus::Dispatched);
+    // "Could not confirm" closes like "satisfied".
+    let s = step(
+        &f,
+        &agent(),
+        CaseAction::Callback {
+            satisfaction: Satisfaction::Unconfirmed,
+            note: String::new(),
+        },
+        t0(),
+    );
+    assert_eq!(s.to, CaseStatus::CalledBack);
+}
+
+#[test]
+fn steps_out_of_order_are_refused_by_name() {
+    let f = CaseFlow::new("0101", CaseStatus::Submitted, t0());
+    let e = refuse(&f, &agent(), CaseAction::Archive, t0());
+    assert_eq!(e.message(Lang::Zh), "案件处于「待受理」状态，不能「归档」");
+    assert_eq!(
+        e.message(Lang::En),
+        "Cannot archive a case that is awaiting intake"
+    );
+    let accepted = step(&f, &agent(), CaseAction::Accept, t0()).flow;
+    assert_eq!(
+        illegal(refuse(&accepted, &agent(), CaseAction::Accept, t0())),
+        Refusal::WrongStatus
+    );
+    assert_eq!(
+        illegal(refuse(&accepted, &agent(), dispatch(vec![D1]), t0())),
+        Refusal::WrongStatus
+    );
+    let f = classified(CaseType::Complaint);
+    let f = step(&f, &agent(), dispatch(vec![D1]), t0()).flow;
+    // Feedback before confirming; a second dispatch; callback before feedback.
+    assert_eq!(
+        illegal(refuse(&f, &dept(1), feedback(), t0())),
+        Refusal::AssignmentState(AssignmentStatus::Dispatched)
+    );
+    assert_eq!(
+        illegal(refuse(&f, &agent(), dispatch(vec![D2]), t0())),
+        Refusal::WrongStatus
+    );
+    let cb = CaseAction::Callback {
+        satisfaction: Satisfaction::Satisfied,
+        note: String::new(),
+    };
+    assert_eq!(
+        illegal(refuse(&f, &agent(), cb, t0())),
+        Refusal::WrongStatus
+    );
+    // Departments do not dispatch; the centre does not confirm for them.
+    assert_eq!(
+        refuse(&f, &dept(1), dispatch(vec![D2]), t0()),
+        FlowError::Forbidden
+    );
+    assert_eq!(
+        refuse(&f, &agent(), CaseAction::Confirm, t0()),
+        FlowError::Forbidden
+    );
+    assert_eq!(
+        refuse(&f, &dept(2), CaseAction::Confirm, t0()),
+        FlowError::Forbidden
+    );
+}
+
+#[test]
+fn values_are_checked_by_field() {
+    let f = classified(CaseType::Complaint);
+    let e = refuse(
+        &f,
+        &agent(),
+        CaseAction::Dispatch {
+            to: vec![D1, D1],
+            note: String::new(),
+            days: Some(0),
+        },
+        t0(),
+    );
+    let FlowError::Invalid(fields) = e else {
+        panic!()
+    };
+    assert!(fields.get("to").is_some() && fields.get("days").is_some());
+    let e = refuse(&f, &agent(), dispatch(vec![]), t0());
+    assert!(matches!(e, FlowError::Invalid(ref f) if f.get("to").is_some()));
+    let e = refuse(
+        &CaseFlow::new("0101", CaseStatus::Accepted, t0()),
+        &agent(),
+        CaseAction::Classify {
+            case_type: CaseType::Complaint,
+            category_code: "01;drop".into(),
+            remind_at: None,
+        },
+        t0(),
+    );
+    assert!(matches!(e, FlowError::Invalid(ref f) if f.get("category_code").is_some()));
+}
+
+#[test]
+fn supplements_open_seven_days_after_filing() {
+    let f = classified(CaseType::Complaint);
+    let text = || CaseAction::Supplement {
+        text: "来电人补充：楼下也有积水".into(),
+    };
+    let early = t0() + Duration::days(7) - Duration::seconds(1);
+    assert_eq!(
+        illegal(refuse(&f, &agent(), text(), early)),
+        Refusal::TooEarlyToSupplement
+    );
+    let s = step(&f, &agent(), text(), t0() + Duration::days(7));
+    assert_eq!(s.from, s.to, "a supplement does not move the case");
+    assert!(s.note.is_some());
+}
+
+#[test]
+fn lights_switch_just_past_five_and_seven_days() {
+    let policy = FlowPolicy::default();
+    let f = classified(CaseType::Complaint);
+    let f = step(&f, &agent(), dispatch(vec![D1]), t0()).flow;
+    let tick = Duration::microseconds(1);
+    let at = |d: Duration| f.light(t0() + d, &policy).unwrap();
+    assert_eq!(at(Duration::days(3)), Light::Green);
+    assert_eq!(at(Duration::days(5)), Light::Green);
+    assert_eq!(at(Duration::days(5) + tick), Light::Yellow);
+    assert_eq!(at(Duration::days(7)), Light::Yellow);
+    assert_eq!(at(Duration::days(7) + tick), Light::Red);
+    // Handled after six days: yellow for good.
+    let g = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
+    let g = step(&g, &dept(1), feedback(), t0() + Duration::days(6)).flow;
+    assert_eq!(
+        g.light(t0() + Duration::days(30), &policy),
+        Some(Light::Yellow)
+    );
+    // Thresholds are settings.
+    let tight = FlowPolicy {
+        yellow_after_hours: 1,
+        red_after_hours: 2,
+        ..FlowPolicy::default()
+    };
+    assert_eq!(
+        f.light(t0() + Duration::minutes(90), &tight),
+        Some(Light::Yellow)
+    );
+    assert!(FlowPolicy {
+        yellow_after_hours: 9,
+        red_after_hours: 9,
+        ..FlowPolicy::default()
+    }
+    .validate()
+    .is_err());
+    // Not dispatched: no light.
+    assert_eq!(classified(CaseType::Complaint).light(t0(), &policy), None);
+}
+
+#[test]
+fn overdue_confirmation_completion_and_callback() {
+    let f = classified(CaseType::Complaint);
+    let f = step(&f, &agent(), dispatch(vec![D1]), t0()).flow;
+    let half = Duration::minutes(30);
+    let tick = Duration::microseconds(1);
+    assert!(f.overdue(t0() + half).is_empty());
+    assert_eq!(f.overdue(t0() + half + tick), [Overdue::Confirmation]);
+    assert_eq!(
+        f.overdue(t0() + Duration::days(7) + tick),
+        [Overdue::Confirmation, Overdue::Completion]
+    );
+    let c = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
+    assert_eq!(c.reminder_due(ReminderKind::Confirm, Some(0)), None);
+    assert_eq!(
+        c.overdue(t0() + Duration::days(7) + tick),
+        [Overdue::Completion]
+    );
+    let d = step(&c, &dept(1), feedback(), t0()).flow;
+    assert_eq!(d.reminder_due(ReminderKind::Feedback, Some(0)), None);
+    assert!(d.overdue(t0() + Duration::hours(24)).is_empty());
+    assert_eq!(
+        d.overdue(t0() + Duration::hours(24) + tick),
+        [Overdue::Callback]
+    );
+}
+
+#[test]
+fn actions_offered_match_what_apply_accepts() {
+    let f = classified(CaseType::Complaint);
+    let offered = f.available_actions(&agent(), t0());
+    assert!(offered.contains(&ActionKind::Dispatch));
+    assert!(offered.contains(&ActionKind::Classify));
+    assert!(!offered.contains(&ActionKind::Answer));
+    assert!(f.available_actions(&dept(1), t0()).is_empty());
+    let f = step(&f, &agent(), dispatch(vec![D1]), t0()).flow;
+    assert_eq!(
+        f.available_actions(&dept(1), t0()),
+        [ActionKind::Confirm, ActionKind::Return]
+    );
+    assert!(f.available_actions(&dept(2), t0()).is_empty());
+    // Coordinators and admins take no step in the case flow.
+    let admin = user("admin", Role::Admin, None, None);
+    assert!(f.available_actions(&admin, t0()).is_empty());
+    assert!(!admin.can(Permission::Intake));
+}
+
+#[test]
+fn actions_read_as_tagged_json() {
+    let a: CaseAction = serde_json::from_str(
+        r#"{"action":"dispatch","to":[{"kind":"department","id":3}],"days":5}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        a,
+        CaseAction::Dispatch {
+            to: vec![Assignee::Department(3)],
+            note: String::new(),
+            days: Some(5)
+        }
+    );
+    let a: CaseAction =
+        serde_json::from_str(r#"{"action":"callback","satisfaction":"dissatisfied"}"#).unwrap();
+    assert_eq!(a.kind(), ActionKind::Callback);
+    assert!(serde_json::from_str::<CaseAction>(r#"{"action":"delete"}"#).is_err());
+}
