@@ -178,16 +178,71 @@ pub async fn track_request(
     }
 }
 
-#[server(prefix = "/api/fn", endpoint = "list_cases")]
+#[server(prefix = "/api/fn", endpoint = "list_cases", input = leptos::server_fn::codec::Json)]
 pub async fn list_cases(
-    status: Option<String>,
+    query: hotline_domain::CaseQuery,
 ) -> Result<Vec<hotline_domain::CaseListItem>, ServerFnError> {
     let user = staff()?;
-    let query = hotline_domain::CaseQuery {
-        status: status.filter(|s| !s.is_empty()),
-        limit: None,
-    };
     hotline()?.cases_for(&user, &query).await.map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "case_counts")]
+pub async fn case_counts() -> Result<hotline_domain::CaseCounts, ServerFnError> {
+    let user = staff()?;
+    hotline()?.case_counts(&user).await.map_err(fail)
+}
+
+/// The answer to a case step: the case as it now stands, what to fix, or why the step is
+/// not possible now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ActOutcome {
+    Done(Box<hotline_domain::CaseDetail>),
+    Invalid(FieldErrors),
+    Refused(String),
+}
+
+#[server(prefix = "/api/fn", endpoint = "case_action", input = leptos::server_fn::codec::Json)]
+pub async fn case_action(
+    tracking_number: String,
+    action: hotline_domain::CaseAction,
+) -> Result<ActOutcome, ServerFnError> {
+    use hotline_core::ServiceError;
+    let user = staff()?;
+    let lang = crate::i18n::request_lang();
+    match hotline()?
+        .act(&user, &tracking_number, &action, &origin(&user))
+        .await
+    {
+        Ok(detail) => Ok(ActOutcome::Done(Box::new(detail))),
+        Err(ServiceError::Invalid(errors)) => Ok(ActOutcome::Invalid(errors)),
+        Err(ServiceError::Flow(e)) => Ok(ActOutcome::Refused(e.message(lang))),
+        Err(ServiceError::Conflict) => Ok(ActOutcome::Refused(
+            lang.pick(
+                "案件刚被他人修改，请刷新后重试",
+                "The case was just changed by someone else; reload and try again",
+            )
+            .to_string(),
+        )),
+        Err(e) => Err(fail(e)),
+    }
+}
+
+#[server(prefix = "/api/fn", endpoint = "dispatch_targets")]
+pub async fn dispatch_targets() -> Result<hotline_domain::DispatchTargets, ServerFnError> {
+    let user = staff()?;
+    hotline()?.dispatch_targets(&user).await.map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "my_notifications")]
+pub async fn my_notifications() -> Result<Vec<hotline_domain::Notification>, ServerFnError> {
+    let user = staff()?;
+    hotline()?.notifications_for(&user).await.map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "sms_outbox")]
+pub async fn sms_outbox() -> Result<Vec<hotline_domain::SmsMessage>, ServerFnError> {
+    let user = staff()?;
+    hotline()?.sms_outbox(&user).await.map_err(fail)
 }
 
 #[server(prefix = "/api/fn", endpoint = "get_case")]

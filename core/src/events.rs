@@ -81,7 +81,7 @@ impl Event {
                     user.can(Permission::CasesDepartment) && user.department_id == Some(*d)
                 }
                 (None, Some(v)) => user.can(Permission::OrdersOwn) && user.vendor_id == Some(*v),
-                (None, None) => user.can(Permission::Intake),
+                (None, None) => user.can(Permission::CasesAll),
             },
             Event::Resync => true,
         }

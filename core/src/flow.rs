@@ -444,3 +444,71 @@ impl Hotline {
         }
     }
 }
+
+impl Hotline {
+    /// The in-app notices addressed to the reader: their department's, their vendor's, or
+    /// the centre's for centre staff.
+    pub async fn notifications_for(
+        &self,
+        user: &StaffUser,
+    ) -> Result<Vec<hotline_domain::Notification>, ServiceError> {
+        use crate::store::NoticeTarget;
+        use hotline_domain::Permission;
+        let target =
+            if let (true, Some(id)) = (user.can(Permission::CasesDepartment), user.department_id) {
+                NoticeTarget::Department(id)
+            } else if let (true, Some(id)) = (user.can(Permission::OrdersOwn), user.vendor_id) {
+                NoticeTarget::Vendor(id)
+            } else if user.can(Permission::Intake) {
+                NoticeTarget::Centre
+            } else {
+                return Err(ServiceError::Forbidden);
+            };
+        Ok(self.store.notifications(target, 100).await?)
+    }
+
+    /// The SMS outbox, newest first (administrators).
+    pub async fn sms_outbox(
+        &self,
+        user: &StaffUser,
+    ) -> Result<Vec<hotline_domain::SmsMessage>, ServiceError> {
+        if !user.can(hotline_domain::Permission::Administer) {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(self.store.sms_outbox(300).await?)
+    }
+
+    /// Where cases may be sent: active departments and vendors, by id and name.
+    pub async fn dispatch_targets(
+        &self,
+        user: &StaffUser,
+    ) -> Result<hotline_domain::DispatchTargets, ServiceError> {
+        if !user.can(hotline_domain::Permission::Dispatch)
+            && !user.can(hotline_domain::Permission::Intake)
+        {
+            return Err(ServiceError::Forbidden);
+        }
+        let departments = self
+            .store
+            .departments()
+            .await?
+            .into_iter()
+            .filter(|d| d.active)
+            .map(|d| (d.id, d.name))
+            .collect();
+        let vendors = self.store.vendor_names().await?;
+        let dispositions = self
+            .store
+            .dispositions()
+            .await?
+            .into_iter()
+            .filter(|d| d.active)
+            .map(|d| (d.code, d.name_zh))
+            .collect();
+        Ok(hotline_domain::DispatchTargets {
+            departments,
+            vendors,
+            dispositions,
+        })
+    }
+}

@@ -30,6 +30,6 @@ pub use region::Region;
 pub use request::{FiledRequest, FormOptions, NewRequest, NewRequestInput, RequestSummary};
 pub use views::{
     AssignmentView, AuditEntry, CaseCounts, CaseDetail, CaseEventView, CaseFilter, CaseListItem,
-    CaseQuery, CodeEntry, ElderlyDetail, ElderlySummary, Notification, SmsMessage, TrackedRequest,
-    TrackedStep, TrackingQuery,
+    CaseQuery, CodeEntry, DispatchTargets, ElderlyDetail, ElderlySummary, Notification, SmsMessage,
+    TrackedRequest, TrackedStep, TrackingQuery,
 };

@@ -219,3 +219,12 @@ pub struct CodeEntry {
     pub name_en: String,
     pub active: bool,
 }
+
+/// What the dispatch and feedback forms offer: active departments and vendors by id and
+/// name, and the dispositions by code and name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DispatchTargets {
+    pub departments: Vec<(i64, String)>,
+    pub vendors: Vec<(i64, String)>,
+    pub dispositions: Vec<(String, String)>,
+}

@@ -140,6 +140,60 @@ pub struct Config {
     /// Behind a reverse proxy: take the client address from X-Forwarded-For.
     #[arg(long, env = "HOTLINE_TRUST_PROXY", action = ArgAction::Set, default_value_t = false, global = true)]
     pub trust_proxy: bool,
+
+    /// Minutes a department has to confirm a dispatched case (半小时确认).
+    #[arg(
+        long,
+        env = "HOTLINE_CONFIRM_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
+    pub confirm_minutes: u32,
+
+    /// Days a department has to handle a case unless the dispatcher sets others.
+    #[arg(
+        long,
+        env = "HOTLINE_HANDLING_DAYS",
+        default_value_t = 7,
+        global = true
+    )]
+    pub handling_days: u32,
+
+    /// Hours from dispatch after which an unhandled case shows yellow.
+    #[arg(
+        long,
+        env = "HOTLINE_YELLOW_AFTER_HOURS",
+        default_value_t = 120,
+        global = true
+    )]
+    pub yellow_after_hours: u32,
+
+    /// Hours from dispatch after which an unhandled case shows red.
+    #[arg(
+        long,
+        env = "HOTLINE_RED_AFTER_HOURS",
+        default_value_t = 168,
+        global = true
+    )]
+    pub red_after_hours: u32,
+
+    /// Hours after handling within which the centre calls the citizen back.
+    #[arg(
+        long,
+        env = "HOTLINE_CALLBACK_HOURS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub callback_hours: u32,
+
+    /// Minutes between repeated reminders of the same overdue item.
+    #[arg(
+        long,
+        env = "HOTLINE_REMINDER_REPEAT_MINUTES",
+        default_value_t = 60,
+        global = true
+    )]
+    pub reminder_repeat_minutes: u32,
 }
 
 impl Config {
@@ -150,6 +204,22 @@ impl Config {
             max_failures: self.lockout_failures.max(1).into(),
             lock_for: chrono::Duration::minutes(self.lockout_minutes.into()),
         }
+    }
+
+    /// The case time limits; refused at start-up if they cannot work.
+    pub fn flow_policy(&self) -> anyhow::Result<hotline_domain::FlowPolicy> {
+        let policy = hotline_domain::FlowPolicy {
+            confirm_minutes: self.confirm_minutes.into(),
+            handling_days: self.handling_days.into(),
+            yellow_after_hours: self.yellow_after_hours.into(),
+            red_after_hours: self.red_after_hours.into(),
+            callback_hours: self.callback_hours.into(),
+            reminder_repeat_minutes: self.reminder_repeat_minutes.into(),
+        };
+        policy
+            .validate()
+            .map_err(|e| anyhow::anyhow!("case time limits: {e}"))?;
+        Ok(policy)
     }
 
     pub fn web(&self) -> crate::http::access::WebConfig {

@@ -39,7 +39,8 @@ pub async fn open(config: &Config) -> anyhow::Result<Hotline> {
     }
     let hotline = hotline_core::open(&url, Arc::new(SystemClock))
         .await?
-        .with_policy(config.security_policy());
+        .with_policy(config.security_policy())
+        .with_flow_policy(config.flow_policy()?);
     tracing::info!(backend = ?hotline.store.backend(), "database opened");
     Ok(hotline)
 }
@@ -97,6 +98,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     }
                 }
             });
+            spawn_workers(&hotline);
             serve(
                 hotline.clone(),
                 options,
@@ -115,6 +117,37 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         tracing::warn!("database connections still busy; exiting anyway");
     }
     Ok(())
+}
+
+/// The background workers of a serving instance: overdue reminders (W6) and SMS delivery
+/// (N1). Both work from stored rows, so several instances may run them side by side and a
+/// restart loses nothing; each pass is logged on failure and retried on the next tick.
+pub fn spawn_workers(hotline: &Hotline) {
+    let reminders = hotline.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(30));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match reminders.process_reminders().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sent = n, "reminders sent"),
+                Err(e) => tracing::warn!(error = %e, "reminder pass failed"),
+            }
+        }
+    });
+    let sms = hotline.clone();
+    tokio::spawn(async move {
+        let provider = hotline_core::sms::OutboxOnly;
+        let mut every = tokio::time::interval(Duration::from_secs(5));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(e) = sms.deliver_sms(&provider).await {
+                tracing::warn!(error = %e, "SMS delivery pass failed");
+            }
+        }
+    });
 }
 
 /// Binds and serves until SIGINT/SIGTERM.

@@ -56,6 +56,7 @@ fn AdminNav() -> impl IntoView {
             <a href="/admin/departments">{lang.pick("联动部门", "Departments")}</a>
             <a href="/admin/codes">{lang.pick("代码表", "Code tables")}</a>
             <a href="/admin/audit">{lang.pick("审计日志", "Audit log")}</a>
+            <a href="/admin/sms">{lang.pick("短信发件箱", "SMS outbox")}</a>
         </nav>
     }
 }
@@ -592,4 +593,53 @@ fn js_free_encode(raw: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+// ---- SMS outbox ----------------------------------------------------------------------------
+
+/// Every SMS the platform wrote (SPEC N1), newest first: with the default provider this
+/// outbox is where messages go.
+#[component]
+pub fn SmsPage() -> impl IntoView {
+    let lang = use_lang();
+    let messages = Resource::new(|| (), |_| crate::api::sms_outbox());
+    view! {
+        <Title text=lang.pick("短信发件箱", "SMS outbox") />
+        <section class="panel wide">
+            <AdminNav />
+            <h1>{lang.pick("短信发件箱", "SMS outbox")}</h1>
+            <Suspense fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
+                {move || Suspend::new(async move {
+                    match messages.await {
+                        Err(e) => view! { <crate::pages::common::LoadError error=e /> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="empty">{lang.pick("没有短信。", "No messages.")}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="table-scroll">
+                            <table class="cases" data-testid="sms-table">
+                                <thead><tr>
+                                    <th scope="col">{lang.pick("时间", "Written")}</th>
+                                    <th scope="col">{lang.pick("收信人", "To")}</th>
+                                    <th scope="col">{lang.pick("内容", "Text")}</th>
+                                    <th scope="col">{lang.pick("用途", "Purpose")}</th>
+                                    <th scope="col">{lang.pick("状态", "State")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|m| view! {
+                                        <tr data-testid="sms-row">
+                                            <td class="nowrap">{crate::pages::common::local_time(m.created_at)}</td>
+                                            <td class="nowrap"><span class="mono">{m.to_phone}</span><br /><span class="muted">{m.recipient}</span></td>
+                                            <td class="content">{m.body}</td>
+                                            <td>{m.purpose}{m.tracking_number.map(|n| view! { <br /><a class="mono" href=format!("/cases/{n}")>{n.clone()}</a> })}</td>
+                                            <td>{m.status}{m.provider.map(|p| format!(" ({p})"))}{m.error.map(|e| view! { <br /><span class="field-error">{e}</span> })}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
 }

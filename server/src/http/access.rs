@@ -90,10 +90,24 @@ pub const RULES: &[Rule] = &[
     limited("POST", "/api/v1/requests/track", Limit::Tracking),
     rule("GET", "/api/v1/form-options", Public),
     rule("GET", "/api/v1/requests/new", perm(Permission::Intake)),
-    rule("GET", "/api/v1/events", perm(Permission::Intake)),
+    rule("GET", "/api/v1/events", SignedIn),
     // Cases, by row scope.
     rule("GET", "/api/v1/cases", CaseReader),
     rule("GET", "/api/v1/cases/{tracking_number}", CaseReader),
+    rule("GET", "/api/v1/cases/counts", CaseReader),
+    // Each step checks its own permission and the caller's part of the case (the flow).
+    rule(
+        "POST",
+        "/api/v1/cases/{tracking_number}/actions",
+        CaseReader,
+    ),
+    rule("GET", "/api/v1/notifications", CaseReader),
+    rule("GET", "/api/v1/sms-outbox", perm(Permission::Administer)),
+    rule(
+        "GET",
+        "/api/v1/dispatch-targets",
+        perm(Permission::Dispatch),
+    ),
     rule(
         "POST",
         "/api/v1/cases/{tracking_number}/phone",
@@ -127,6 +141,7 @@ pub const RULES: &[Rule] = &[
     rule("GET", "/admin/departments", perm(Permission::Administer)),
     rule("GET", "/admin/codes", perm(Permission::Administer)),
     rule("GET", "/admin/audit", perm(Permission::AuditLog)),
+    rule("GET", "/admin/sms", perm(Permission::Administer)),
     // Server functions.
     rule("POST", "/api/fn/form_options", Public),
     limited("POST", "/api/fn/file_request", Limit::Filing),
@@ -134,6 +149,15 @@ pub const RULES: &[Rule] = &[
     rule("POST", "/api/fn/current_user", Public),
     rule("POST", "/api/fn/new_requests", perm(Permission::Intake)),
     rule("POST", "/api/fn/list_cases", CaseReader),
+    rule("POST", "/api/fn/case_counts", CaseReader),
+    rule("POST", "/api/fn/case_action", CaseReader),
+    rule(
+        "POST",
+        "/api/fn/dispatch_targets",
+        perm(Permission::Dispatch),
+    ),
+    rule("POST", "/api/fn/my_notifications", CaseReader),
+    rule("POST", "/api/fn/sms_outbox", perm(Permission::Administer)),
     rule("POST", "/api/fn/get_case", CaseReader),
     rule(
         "POST",

@@ -23,6 +23,10 @@ pub enum ApiError {
     Unauthenticated,
     #[error("forbidden")]
     Forbidden,
+    /// Not possible in the record's present state (an illegal case step, or a change made
+    /// by someone else meanwhile): 409 with the reason in the reader's language.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -43,6 +47,14 @@ impl ApiError {
             ServiceError::Forbidden => ApiError::Forbidden,
             ServiceError::Internal(e) => ApiError::Internal(e),
             ServiceError::Store(e) => ApiError::Internal(e.to_string()),
+            ServiceError::Flow(e) => ApiError::Conflict(e.message(lang)),
+            ServiceError::Conflict => ApiError::Conflict(
+                lang.pick(
+                    "案件刚被他人修改，请刷新后重试",
+                    "The case was just changed by someone else; reload and try again",
+                )
+                .to_string(),
+            ),
         }
     }
 }
@@ -89,6 +101,14 @@ impl IntoResponse for ApiError {
                 Body {
                     error: "forbidden",
                     message: "无权访问 / Not allowed for your role".into(),
+                    fields: BTreeMap::new(),
+                },
+            ),
+            ApiError::Conflict(message) => (
+                StatusCode::CONFLICT,
+                Body {
+                    error: "conflict",
+                    message,
                     fields: BTreeMap::new(),
                 },
             ),

@@ -55,6 +55,23 @@ fn api_routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
     add(Method::GET, "/api/v1/events", get(events));
     add(Method::GET, "/api/v1/me", get(staff::me));
     add(Method::GET, "/api/v1/cases", get(staff::cases));
+    add(Method::GET, "/api/v1/cases/counts", get(staff::case_counts));
+    add(
+        Method::POST,
+        "/api/v1/cases/{tracking_number}/actions",
+        post(staff::case_action),
+    );
+    add(
+        Method::GET,
+        "/api/v1/notifications",
+        get(staff::notifications),
+    );
+    add(Method::GET, "/api/v1/sms-outbox", get(staff::sms_outbox));
+    add(
+        Method::GET,
+        "/api/v1/dispatch-targets",
+        get(staff::dispatch_targets),
+    );
     add(
         Method::GET,
         "/api/v1/cases/{tracking_number}",
@@ -217,31 +234,39 @@ async fn form_options(
 async fn events(
     State(hotline): State<Hotline>,
     State(shutdown): State<watch::Receiver<bool>>,
+    axum::Extension(current): axum::Extension<access::CurrentUser>,
     headers: HeaderMap,
-) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
-    // The rule let this stream open; it stays open only while the session lasts and still
-    // carries the intake permission (checked every 30 s).
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
+    // Each person hears what is theirs: new requests if they take them, case changes if
+    // they have a case list, notices addressed to their department, vendor or the centre.
+    let user = current.0.ok_or(ApiError::Unauthenticated)?;
+    // The rule let this stream open; it stays open only while the session lasts (checked
+    // every 30 s).
     let token = access::session_token(&headers).unwrap_or_default();
     let checker = hotline.clone();
     let revoked = async move {
         loop {
             tokio::time::sleep(Duration::from_secs(30)).await;
             match checker.resolve_session(&token).await {
-                Ok(hotline_core::auth::SessionState::Active(user))
-                    if user.can(hotline_domain::Permission::Intake) => {}
+                Ok(hotline_core::auth::SessionState::Active(_)) => {}
                 Ok(_) => break,
                 Err(e) => tracing::warn!(error = %e, "event stream: session check failed"),
             }
         }
     };
+    let user = std::sync::Arc::new(user);
     let stream = BroadcastStream::new(hotline.events.subscribe())
-        .filter_map(|item| async move {
-            match item {
-                Ok(event) => to_sse(&event),
-                Err(BroadcastStreamRecvError::Lagged(missed)) => {
-                    // A browser too slow to keep up is told to reload what it shows.
-                    tracing::warn!(missed, "event stream lagged");
-                    to_sse(&Event::Resync)
+        .filter_map(move |item| {
+            let user = user.clone();
+            async move {
+                match item {
+                    Ok(event) if event.is_for(&user) => to_sse(&event),
+                    Ok(_) => None,
+                    Err(BroadcastStreamRecvError::Lagged(missed)) => {
+                        // A browser too slow to keep up is told to reload what it shows.
+                        tracing::warn!(missed, "event stream lagged");
+                        to_sse(&Event::Resync)
+                    }
                 }
             }
         })
@@ -253,12 +278,29 @@ async fn events(
                 _ = revoked => {}
             }
         });
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
 fn to_sse(event: &Event) -> Option<SseEvent> {
     let data = match event {
         Event::RequestFiled(summary) => serde_json::to_string(summary),
+        Event::CaseChanged {
+            tracking_number,
+            status,
+        } => serde_json::to_string(&serde_json::json!({
+            "tracking_number": tracking_number,
+            "status": status,
+        })),
+        Event::Notice {
+            tracking_number,
+            kind,
+            message,
+            ..
+        } => serde_json::to_string(&serde_json::json!({
+            "tracking_number": tracking_number,
+            "kind": kind,
+            "message": message,
+        })),
         Event::Resync => Ok(String::new()),
     };
     match data {

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -13,14 +14,15 @@ use hotline_core::audit::AuditQuery;
 use hotline_core::auth::SignInRefusal;
 use hotline_core::{Hotline, Origin};
 use hotline_domain::{
-    CaseDetail, CaseListItem, CaseQuery, ElderlyDetail, ElderlySummary, FieldErrors, Problem,
-    StaffUser, TrackedRequest, TrackingQuery,
+    CaseAction, CaseCounts, CaseDetail, CaseListItem, CaseQuery, DispatchTargets, ElderlyDetail,
+    ElderlySummary, FieldErrors, Notification, Problem, SmsMessage, StaffUser, TrackedRequest,
+    TrackingQuery,
 };
 use serde::Deserialize;
 
 use super::access::{
-    clear_session_cookie, client_ip, is_https, problem, session_cookie, session_token, CurrentUser,
-    WebConfig,
+    clear_session_cookie, client_ip, is_https, problem, session_cookie, session_token,
+    ClientAddress, CurrentUser, WebConfig,
 };
 use super::{lang, ApiError};
 
@@ -401,4 +403,83 @@ mod tests {
         assert_eq!(csv_safe("=1+1"), "'=1+1");
         assert_eq!(csv_safe("user:admin"), "user:admin");
     }
+}
+
+fn origin_from(user: &StaffUser, address: &ClientAddress) -> Origin {
+    Origin {
+        actor: user.actor(),
+        address: address.0.clone(),
+    }
+}
+
+/// `POST /api/v1/cases/{tracking_number}/actions`: one step of the case flow, e.g.
+/// `{"action":"dispatch","to":[{"kind":"department","id":3}]}`. 200 with the case as the
+/// caller now sees it; 409 when the step is not possible in the case's state; 422 by field.
+pub async fn case_action(
+    State(hotline): State<Hotline>,
+    Extension(current): Extension<CurrentUser>,
+    Extension(address): Extension<ClientAddress>,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<CaseAction>, JsonRejection>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    let Json(action) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
+    let user = staff(&current)?;
+    let detail = hotline
+        .act(user, &number, &action, &origin_from(user, &address))
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok(Json(detail))
+}
+
+/// `GET /api/v1/cases/counts`: the caller's cases by light, overdue kind and queue.
+pub async fn case_counts(
+    State(hotline): State<Hotline>,
+    Extension(current): Extension<CurrentUser>,
+    headers: HeaderMap,
+) -> Result<Json<CaseCounts>, ApiError> {
+    let counts = hotline
+        .case_counts(staff(&current)?)
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok(Json(counts))
+}
+
+/// `GET /api/v1/notifications`: the caller's in-app notices, newest first.
+pub async fn notifications(
+    State(hotline): State<Hotline>,
+    Extension(current): Extension<CurrentUser>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<Notification>>, ApiError> {
+    let list = hotline
+        .notifications_for(staff(&current)?)
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok(Json(list))
+}
+
+/// `GET /api/v1/sms-outbox`: every SMS the platform wrote, newest first.
+pub async fn sms_outbox(
+    State(hotline): State<Hotline>,
+    Extension(current): Extension<CurrentUser>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<SmsMessage>>, ApiError> {
+    let list = hotline
+        .sms_outbox(staff(&current)?)
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok(Json(list))
+}
+
+/// `GET /api/v1/dispatch-targets`: departments, vendors and dispositions for the forms.
+pub async fn dispatch_targets(
+    State(hotline): State<Hotline>,
+    Extension(current): Extension<CurrentUser>,
+    headers: HeaderMap,
+) -> Result<Json<DispatchTargets>, ApiError> {
+    let targets = hotline
+        .dispatch_targets(staff(&current)?)
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok(Json(targets))
 }
