@@ -448,7 +448,6 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
     let disposition = RwSignal::new("01".to_string());
     let satisfaction = RwSignal::new("satisfied".to_string());
     let simple = move |kind: ActionKind, testid: &'static str, action: CaseAction| {
-        let send = send.clone();
         has(kind).then(|| {
             view! {
                 <button type="button" class="button" data-testid=testid
@@ -469,7 +468,6 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                 {simple(ActionKind::Archive, "step-archive", CaseAction::Archive)}
             </div>
             {has(ActionKind::Classify).then(|| {
-                let send = send.clone();
                 view! {
                 <form class="step" data-testid="form-classify" on:submit=move |ev| {
                     ev.prevent_default();
@@ -513,7 +511,6 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                 </form>
             }})}
             {has(ActionKind::Dispatch).then(|| {
-                let send = send.clone();
                 view! {
                 <form class="step" data-testid="form-dispatch" on:submit=move |ev| {
                     ev.prevent_default();
@@ -570,7 +567,6 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
             }})}
             {[(ActionKind::Answer, "reply"), (ActionKind::HandleInCentre, "result"), (ActionKind::Feedback, "result"), (ActionKind::Return, "reason"), (ActionKind::Supplement, "text")]
                 .into_iter().filter(|(k, _)| has(*k)).map(|(kind, field)| {
-                    let send = send.clone();
                     let id = format!("s-{}", kind.as_code());
                     view! {
                         <form class="step" data-testid=format!("form-{}", kind.as_code()) on:submit=move |ev| {
@@ -611,7 +607,6 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     }
                 }).collect_view()}
             {has(ActionKind::RequestExtension).then(|| {
-                let send = send.clone();
                 view! {
                 <form class="step" data-testid="form-request_extension" on:submit=move |ev| {
                     ev.prevent_default();
@@ -631,7 +626,7 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                 <div class="step" data-testid="form-review_return">
                     <h3>{ActionKind::ReviewReturn.label(lang)}</h3>
                     {pending_returns.into_iter().map(|(id, name)| {
-                        let (s1, s2) = (send.clone(), send.clone());
+                        let (s1, s2) = (send, send);
                         view! {
                             <p>{name}</p>
                             <button type="button" class="button" data-testid="step-return-justified"
@@ -648,7 +643,7 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                 <div class="step" data-testid="form-decide_extension">
                     <h3>{ActionKind::DecideExtension.label(lang)}</h3>
                     {pending_extensions.into_iter().map(|(id, label)| {
-                        let (s1, s2) = (send.clone(), send.clone());
+                        let (s1, s2) = (send, send);
                         view! {
                             <p>{label}</p>
                             <button type="button" class="button" data-testid="step-extension-approve"
@@ -662,7 +657,6 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                 </div>
             })}
             {has(ActionKind::Callback).then(|| {
-                let send = send.clone();
                 view! {
                 <form class="step" data-testid="form-callback" on:submit=move |ev| {
                     ev.prevent_default();
@@ -690,7 +684,6 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                 </form>
             }})}
             {has(ActionKind::Recommend).then(|| {
-                let send = send.clone();
                 let picked = RwSignal::new(Vec::<i64>::new());
                 view! {
                 <form class="step" data-testid="form-recommend" on:submit=move |ev| {
