@@ -9,6 +9,7 @@ pub mod clock;
 pub mod error;
 pub mod events;
 pub mod flow;
+pub mod knowledge;
 pub mod requests;
 pub mod seed;
 pub mod sms;
@@ -99,6 +100,33 @@ impl Hotline {
         Ok(())
     }
 
+    /// The demo knowledge base articles (one transaction).
+    async fn load_demo_articles(&self) -> Result<(), seed::SeedError> {
+        let categories = self.store.kb_categories().await?;
+        let articles: Vec<hotline_domain::knowledge::ValidArticle> = seed::knowledge::DEMO_ARTICLES
+            .iter()
+            .filter_map(|(category, title, keywords, body, public)| {
+                let category_id = categories.iter().find(|c| c.name == *category)?.id;
+                Some(hotline_domain::knowledge::ValidArticle {
+                    category_id,
+                    title: title.to_string(),
+                    keywords: keywords.to_string(),
+                    body: body.to_string(),
+                    public: *public,
+                    source_case: None,
+                })
+            })
+            .collect();
+        let indexed: Vec<_> = articles
+            .iter()
+            .map(|a| (a, knowledge::index_terms(&a.title, &a.keywords, &a.body)))
+            .collect();
+        self.store
+            .kb_bulk_insert(&indexed, "system", self.now())
+            .await?;
+        Ok(())
+    }
+
     /// Loads the demo data set unless the database already holds cases or registries.
     /// Returns whether it loaded anything.
     pub async fn load_demo_if_empty(
@@ -118,6 +146,9 @@ impl Hotline {
                     .map_err(|e| seed::SeedError::Hash(e.to_string()))?;
         }
         self.store.insert_demo(&demo).await?;
+        if self.store.kb_count().await? == 0 {
+            self.load_demo_articles().await?;
+        }
         self.audit_system_write(
             "demo",
             &seed::demo::DEMO_SEED.to_string(),

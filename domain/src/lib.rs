@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod error;
 pub mod flow;
 pub mod i18n;
+pub mod knowledge;
 pub mod phone;
 pub mod region;
 pub mod request;
@@ -25,6 +26,7 @@ pub use flow::{
     FlowPolicy, Light, Overdue, Queue, ReminderKind, Satisfaction,
 };
 pub use i18n::Lang;
+pub use knowledge::{Article, ArticleInput, KbCategory, SearchHit, Segment};
 pub use phone::PhoneNumber;
 pub use region::Region;
 pub use request::{FiledRequest, FormOptions, NewRequest, NewRequestInput, RequestSummary};

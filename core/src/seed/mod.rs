@@ -6,6 +6,7 @@
 
 pub mod demo;
 mod geo;
+pub mod knowledge;
 
 use hotline_domain::{Category, Region};
 
@@ -177,6 +178,10 @@ pub async fn load_code_tables(
                 .await?;
         }
         loaded.push(("dispositions", DISPOSITIONS.len() as u64));
+    }
+    if store.kb_categories().await?.is_empty() {
+        let written = store.kb_seed_categories(knowledge::CATEGORIES).await?;
+        loaded.push(("kb_categories", written));
     }
     Ok(loaded)
 }

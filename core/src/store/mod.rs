@@ -7,6 +7,7 @@
 mod access;
 mod common;
 pub(crate) mod flow;
+pub(crate) mod knowledge;
 mod postgres;
 mod rows;
 mod sql;
@@ -26,6 +27,7 @@ pub use flow::{
     AssigneeContact, DueReminder, FilterClock, FlowStore, NewNotification, NewSms, NoticeTarget,
     StepWrite, StoredCase,
 };
+pub use knowledge::KnowledgeStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -70,7 +72,7 @@ pub struct Counts {
 }
 
 #[async_trait]
-pub trait Store: AccessStore + FlowStore + Send + Sync + 'static {
+pub trait Store: AccessStore + FlowStore + KnowledgeStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// Applies the migrations of this backend that have not run yet.

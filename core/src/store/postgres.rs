@@ -7,7 +7,8 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::{
-    access::impl_access_store, common::impl_store, flow::impl_flow_store, Backend, StoreError,
+    access::impl_access_store, common::impl_store, flow::impl_flow_store,
+    knowledge::impl_knowledge_store, Backend, StoreError,
 };
 
 pub struct PgStore {
@@ -56,3 +57,4 @@ impl PgStore {
 impl_store!(PgStore, Postgres, Backend::Postgres);
 impl_access_store!(PgStore, Postgres);
 impl_flow_store!(PgStore, Postgres);
+impl_knowledge_store!(PgStore, Postgres);

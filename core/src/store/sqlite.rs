@@ -8,7 +8,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use super::{
-    access::impl_access_store, common::impl_store, flow::impl_flow_store, Backend, StoreError,
+    access::impl_access_store, common::impl_store, flow::impl_flow_store,
+    knowledge::impl_knowledge_store, Backend, StoreError,
 };
 
 pub struct SqliteStore {
@@ -58,3 +59,4 @@ impl SqliteStore {
 impl_store!(SqliteStore, Sqlite, Backend::Sqlite);
 impl_access_store!(SqliteStore, Sqlite);
 impl_flow_store!(SqliteStore, Sqlite);
+impl_knowledge_store!(SqliteStore, Sqlite);

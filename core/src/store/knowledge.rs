@@ -1,0 +1,362 @@
+//! Storage of the knowledge base: categories, articles and their search terms. Same
+//! pattern as `common.rs`: bodies written once, expanded per backend.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use hotline_domain::knowledge::ValidArticle;
+use hotline_domain::{Article, KbCategory};
+
+use super::StoreError;
+use crate::audit::NewAuditEntry;
+
+#[async_trait]
+pub trait KnowledgeStore: Send + Sync {
+    async fn kb_categories(&self) -> Result<Vec<KbCategory>, StoreError>;
+    /// Adds the categories that are missing (by name); returns how many were added.
+    async fn kb_seed_categories(&self, names: &[&str]) -> Result<u64, StoreError>;
+    async fn kb_article(&self, id: i64) -> Result<Option<Article>, StoreError>;
+    async fn kb_articles_by_ids(&self, ids: &[i64]) -> Result<Vec<Article>, StoreError>;
+    async fn kb_count(&self) -> Result<i64, StoreError>;
+    /// Inserts or updates an article with its terms (replacing the old ones) and the audit
+    /// entry, in one transaction. Returns its id.
+    async fn kb_save_article(
+        &self,
+        id: Option<i64>,
+        article: &ValidArticle,
+        terms: &BTreeMap<String, i32>,
+        actor: &str,
+        at: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> Result<i64, StoreError>;
+    async fn kb_bulk_insert(
+        &self,
+        articles: &[(&ValidArticle, BTreeMap<String, i32>)],
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Articles holding every term (`all`), or any of them, best first.
+    async fn kb_search_all(
+        &self,
+        terms: &[String],
+        all: bool,
+        public_only: bool,
+        limit: u32,
+    ) -> Result<Vec<i64>, StoreError>;
+    /// Articles holding a term in one of the `[start, end)` ranges, best first.
+    async fn kb_search_prefixes(
+        &self,
+        ranges: &[(String, String)],
+        public_only: bool,
+        limit: u32,
+    ) -> Result<Vec<i64>, StoreError>;
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ArticleRow {
+    id: i64,
+    category_id: i64,
+    category_name: String,
+    title: String,
+    keywords: String,
+    body: String,
+    public: bool,
+    source_case: Option<String>,
+    updated_by: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<ArticleRow> for Article {
+    fn from(r: ArticleRow) -> Article {
+        Article {
+            id: r.id,
+            category_id: r.category_id,
+            category_name: r.category_name,
+            title: r.title,
+            keywords: r.keywords,
+            body: r.body,
+            public: r.public,
+            source_case: r.source_case,
+            updated_by: r.updated_by,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+pub(super) const ARTICLE_SELECT: &str = "SELECT a.id, a.category_id, c.name AS category_name, \
+     a.title, a.keywords, a.body, a.public, a.source_case, a.updated_by, a.created_at, \
+     a.updated_at FROM kb_articles a JOIN kb_categories c ON c.id = a.category_id";
+
+macro_rules! impl_knowledge_store {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            async fn insert_terms(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                article_id: i64,
+                terms: &std::collections::BTreeMap<String, i32>,
+            ) -> Result<(), $crate::store::StoreError> {
+                // Many rows per statement: one round trip per few hundred terms.
+                let list: Vec<(&String, &i32)> = terms.iter().collect();
+                for chunk in list.chunks(300) {
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO kb_terms (term, article_id, weight) ",
+                    );
+                    query.push_values(chunk, |mut row, (term, weight)| {
+                        row.push_bind((*term).clone())
+                            .push_bind(article_id)
+                            .push_bind(**weight);
+                    });
+                    query.build().execute(&mut *conn).await?;
+                }
+                Ok(())
+            }
+
+            async fn insert_article(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                article: &hotline_domain::knowledge::ValidArticle,
+                actor: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<i64, $crate::store::StoreError> {
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO kb_articles (category_id, title, keywords, body, public, \
+                     source_case, updated_by, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+                )
+                .bind(article.category_id)
+                .bind(&article.title)
+                .bind(&article.keywords)
+                .bind(&article.body)
+                .bind(article.public)
+                .bind(&article.source_case)
+                .bind(actor)
+                .bind(at)
+                .fetch_one(&mut *conn)
+                .await?)
+            }
+
+            fn push_public(query: &mut sqlx::QueryBuilder<'_, $db>, public_only: bool) {
+                if public_only {
+                    query.push(
+                        " AND EXISTS (SELECT 1 FROM kb_articles a WHERE a.id = t.article_id \
+                         AND a.public)",
+                    );
+                }
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::KnowledgeStore for $store {
+            async fn kb_categories(
+                &self,
+            ) -> Result<Vec<hotline_domain::KbCategory>, $crate::store::StoreError> {
+                let rows: Vec<(i64, String)> =
+                    sqlx::query_as("SELECT id, name FROM kb_categories ORDER BY position, id")
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, name)| hotline_domain::KbCategory { id, name })
+                    .collect())
+            }
+
+            async fn kb_seed_categories(
+                &self,
+                names: &[&str],
+            ) -> Result<u64, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let mut added = 0;
+                for (i, name) in names.iter().enumerate() {
+                    added += sqlx::query(
+                        "INSERT INTO kb_categories (name, position) VALUES ($1, $2) \
+                         ON CONFLICT (name) DO NOTHING",
+                    )
+                    .bind(*name)
+                    .bind(i as i32)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                }
+                tx.commit().await?;
+                Ok(added)
+            }
+
+            async fn kb_article(
+                &self,
+                id: i64,
+            ) -> Result<Option<hotline_domain::Article>, $crate::store::StoreError> {
+                let row: Option<$crate::store::knowledge::ArticleRow> = sqlx::query_as(&format!(
+                    "{} WHERE a.id = $1",
+                    $crate::store::knowledge::ARTICLE_SELECT
+                ))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn kb_articles_by_ids(
+                &self,
+                ids: &[i64],
+            ) -> Result<Vec<hotline_domain::Article>, $crate::store::StoreError> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut query =
+                    sqlx::QueryBuilder::<$db>::new($crate::store::knowledge::ARTICLE_SELECT);
+                query.push(" WHERE a.id IN (");
+                let mut list = query.separated(", ");
+                for id in ids {
+                    list.push_bind(*id);
+                }
+                query.push(")");
+                let rows: Vec<$crate::store::knowledge::ArticleRow> =
+                    query.build_query_as().fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn kb_count(&self) -> Result<i64, $crate::store::StoreError> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM kb_articles")
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+
+            async fn kb_save_article(
+                &self,
+                id: Option<i64>,
+                article: &hotline_domain::knowledge::ValidArticle,
+                terms: &std::collections::BTreeMap<String, i32>,
+                actor: &str,
+                at: chrono::DateTime<chrono::Utc>,
+                audit: &$crate::audit::NewAuditEntry,
+            ) -> Result<i64, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let id = match id {
+                    None => Self::insert_article(&mut *tx, article, actor, at).await?,
+                    Some(id) => {
+                        let updated = sqlx::query(
+                            "UPDATE kb_articles SET category_id = $1, title = $2, keywords = $3, \
+                             body = $4, public = $5, source_case = $6, updated_by = $7, \
+                             updated_at = $8 WHERE id = $9",
+                        )
+                        .bind(article.category_id)
+                        .bind(&article.title)
+                        .bind(&article.keywords)
+                        .bind(&article.body)
+                        .bind(article.public)
+                        .bind(&article.source_case)
+                        .bind(actor)
+                        .bind(at)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        if updated == 0 {
+                            return Err($crate::store::StoreError::Corrupt(format!(
+                                "article {id} vanished while being saved"
+                            )));
+                        }
+                        sqlx::query("DELETE FROM kb_terms WHERE article_id = $1")
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                        id
+                    }
+                };
+                Self::insert_terms(&mut *tx, id, terms).await?;
+                let mut audit = audit.clone();
+                audit.object_id = id.to_string();
+                Self::insert_audit(&mut *tx, &audit).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn kb_bulk_insert(
+                &self,
+                articles: &[(
+                    &hotline_domain::knowledge::ValidArticle,
+                    std::collections::BTreeMap<String, i32>,
+                )],
+                actor: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                for (article, terms) in articles {
+                    let id = Self::insert_article(&mut *tx, article, actor, at).await?;
+                    Self::insert_terms(&mut *tx, id, terms).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn kb_search_all(
+                &self,
+                terms: &[String],
+                all: bool,
+                public_only: bool,
+                limit: u32,
+            ) -> Result<Vec<i64>, $crate::store::StoreError> {
+                if terms.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut query = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT t.article_id, SUM(t.weight) AS score, COUNT(*) AS matched \
+                     FROM kb_terms t WHERE t.term IN (",
+                );
+                let mut list = query.separated(", ");
+                for term in terms {
+                    list.push_bind(term.clone());
+                }
+                query.push(")");
+                Self::push_public(&mut query, public_only);
+                query.push(" GROUP BY t.article_id");
+                if all {
+                    query
+                        .push(" HAVING COUNT(*) = ")
+                        .push_bind(terms.len() as i64);
+                }
+                query
+                    .push(" ORDER BY matched DESC, score DESC, t.article_id DESC LIMIT ")
+                    .push_bind(i64::from(limit));
+                let rows: Vec<(i64, i64, i64)> =
+                    query.build_query_as().fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map(|r| r.0).collect())
+            }
+
+            async fn kb_search_prefixes(
+                &self,
+                ranges: &[(String, String)],
+                public_only: bool,
+                limit: u32,
+            ) -> Result<Vec<i64>, $crate::store::StoreError> {
+                if ranges.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut query = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT t.article_id, MAX(t.weight) AS score FROM kb_terms t WHERE (",
+                );
+                for (i, (start, end)) in ranges.iter().enumerate() {
+                    if i > 0 {
+                        query.push(" OR ");
+                    }
+                    query
+                        .push("(t.term >= ")
+                        .push_bind(start.clone())
+                        .push(" AND t.term < ")
+                        .push_bind(end.clone())
+                        .push(")");
+                }
+                query.push(")");
+                Self::push_public(&mut query, public_only);
+                query
+                    .push(" GROUP BY t.article_id ORDER BY score DESC, t.article_id DESC LIMIT ")
+                    .push_bind(i64::from(limit));
+                let rows: Vec<(i64, i32)> = query.build_query_as().fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map(|r| r.0).collect())
+            }
+        }
+    };
+}
+pub(super) use impl_knowledge_store;
