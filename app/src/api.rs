@@ -524,3 +524,115 @@ pub async fn rename_region(
             .await,
     )
 }
+
+/// Type-ahead search of the knowledge base: citizens see public articles, staff all.
+#[server(prefix = "/api/fn", endpoint = "kb_search")]
+pub async fn kb_search(q: String) -> Result<Vec<hotline_domain::SearchHit>, ServerFnError> {
+    let user = staff().ok();
+    hotline()?.kb_search(user.as_ref(), &q).await.map_err(fail)
+}
+
+/// One article (`None` when missing or staff-only for a citizen).
+#[server(prefix = "/api/fn", endpoint = "kb_article")]
+pub async fn kb_article(id: i64) -> Result<Option<hotline_domain::Article>, ServerFnError> {
+    let user = staff().ok();
+    match hotline()?.kb_article(user.as_ref(), id).await {
+        Ok(article) => Ok(Some(article)),
+        Err(hotline_core::ServiceError::NotFound) => Ok(None),
+        Err(e) => Err(fail(e)),
+    }
+}
+
+#[server(prefix = "/api/fn", endpoint = "kb_categories")]
+pub async fn kb_categories() -> Result<Vec<hotline_domain::KbCategory>, ServerFnError> {
+    hotline()?.kb_categories().await.map_err(fail)
+}
+
+/// What the article editor starts from: an article being edited, a draft from a handled
+/// case, or an empty form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleEditor {
+    pub id: Option<i64>,
+    pub input: hotline_domain::ArticleInput,
+    pub categories: Vec<hotline_domain::KbCategory>,
+}
+
+#[server(prefix = "/api/fn", endpoint = "kb_editor")]
+pub async fn kb_editor(
+    id: Option<i64>,
+    case: Option<String>,
+) -> Result<Option<ArticleEditor>, ServerFnError> {
+    use hotline_core::ServiceError;
+    let user = staff()?;
+    let hotline = hotline()?;
+    let categories = hotline.kb_categories().await.map_err(fail)?;
+    let input = match (id, case.filter(|c| !c.trim().is_empty())) {
+        (Some(id), _) => match hotline.kb_article(Some(&user), id).await {
+            Ok(a) => hotline_domain::ArticleInput {
+                category_id: a.category_id.to_string(),
+                title: a.title,
+                keywords: a.keywords,
+                body: a.body,
+                public: a.public,
+                source_case: a.source_case,
+            },
+            Err(ServiceError::NotFound) => return Ok(None),
+            Err(e) => return Err(fail(e)),
+        },
+        (None, Some(number)) => match hotline.article_draft_from_case(&user, &number).await {
+            Ok(draft) => draft,
+            Err(ServiceError::NotFound) => return Ok(None),
+            Err(e) => return Err(fail(e)),
+        },
+        (None, None) => hotline_domain::ArticleInput::default(),
+    };
+    Ok(Some(ArticleEditor {
+        id,
+        input,
+        categories,
+    }))
+}
+
+/// The answer to saving an article: its id, or what to fix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ArticleSaved {
+    Saved(i64),
+    Invalid(FieldErrors),
+}
+
+#[server(prefix = "/api/fn", endpoint = "save_article")]
+pub async fn save_article(
+    id: Option<String>,
+    category_id: Option<String>,
+    title: Option<String>,
+    keywords: Option<String>,
+    body: Option<String>,
+    public: Option<String>,
+    source_case: Option<String>,
+) -> Result<ArticleSaved, ServerFnError> {
+    use hotline_core::ServiceError;
+    let user = staff()?;
+    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => Some(
+            raw.parse::<i64>()
+                .map_err(|_| ServerFnError::new("not found"))?,
+        ),
+        None => None,
+    };
+    let input = hotline_domain::ArticleInput {
+        category_id: category_id.unwrap_or_default(),
+        title: title.unwrap_or_default(),
+        keywords: keywords.unwrap_or_default(),
+        body: body.unwrap_or_default(),
+        public: checked(&public),
+        source_case: source_case.filter(|s| !s.trim().is_empty()),
+    };
+    match hotline()?
+        .save_article(&user, id, &input, &origin(&user))
+        .await
+    {
+        Ok(id) => Ok(ArticleSaved::Saved(id)),
+        Err(ServiceError::Invalid(errors)) => Ok(ArticleSaved::Invalid(errors)),
+        Err(e) => Err(fail(e)),
+    }
+}

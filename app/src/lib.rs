@@ -104,6 +104,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/agent/requests") view=pages::agent::NewRequestsPage />
                     <Route path=path!("/cases") view=pages::cases::CasesPage />
                     <Route path=path!("/cases/:tracking_number") view=pages::cases::CasePage />
+                    <Route path=path!("/knowledge") view=pages::knowledge::KnowledgePage />
+                    <Route path=path!("/knowledge/write") view=pages::knowledge::WritePage />
+                    <Route path=path!("/knowledge/:id") view=pages::knowledge::ArticlePage />
                     <Route path=path!("/care/elderly") view=pages::care::ElderlyPage />
                     <Route path=path!("/care/elderly/:id") view=pages::care::ElderlyRecordPage />
                     <Route path=path!("/admin/users") view=pages::admin::UsersPage />
@@ -165,6 +168,7 @@ fn NavLinks(user: Option<StaffUser>, lang: Lang) -> impl IntoView {
         return view! {
             <A href="/" attr:data-testid="nav-portal">{t.nav_portal}</A>
             <A href="/track" attr:data-testid="nav-track">{lang.pick("查询进度", "Track")}</A>
+            <A href="/knowledge" attr:data-testid="nav-guide">{lang.pick("办事指南", "Service guide")}</A>
             <a href="/login" rel="external" data-testid="nav-login">{lang.pick("工作人员登录", "Staff sign-in")}</a>
         }
         .into_any();
@@ -177,6 +181,9 @@ fn NavLinks(user: Option<StaffUser>, lang: Lang) -> impl IntoView {
     view! {
         {user.can(Permission::Intake).then(|| view! {
             <A href="/agent/requests" attr:data-testid="nav-agent">{t.nav_agent}</A>
+        })}
+        {user.can(Permission::Intake).then(|| view! {
+            <A href="/knowledge" attr:data-testid="nav-knowledge">{lang.pick("知识库", "Knowledge")}</A>
         })}
         {user.sees_cases().then(|| view! {
             <A href="/cases" attr:data-testid="nav-cases">{cases_label}</A>

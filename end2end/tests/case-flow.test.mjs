@@ -90,6 +90,14 @@ test('a complaint goes from intake to archive across the centre and a department
   assert.deepEqual(steps, ['提交', '受理', '分理', '派单', '确认接单', '办结反馈', '回访', '归档']);
   await shot(agent, 'case-archived.png');
 
+  // The handled case becomes a knowledge article: the draft holds its question and answer.
+  await agent.click('[data-testid="case-to-article"]');
+  await agent.waitForSelector('[data-testid="kb-form"]');
+  const draft = await agent.inputValue('#a-body');
+  assert.match(draft, /问：公司拖欠三个月工资/);
+  assert.match(draft, /工资已于本周足额发放/);
+  await shot(agent, 'knowledge-draft-from-case.png');
+
   // The lists count by light and queue; the outbox holds the case's messages.
   await visit(agent, server.base, '/cases');
   await agent.waitForSelector('[data-testid="case-counts"]');

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Hydrates the server-rendered page: the same `App` the server rendered takes over in the browser.
 
 #[wasm_bindgen::prelude::wasm_bindgen]

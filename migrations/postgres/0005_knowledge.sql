@@ -21,13 +21,14 @@ CREATE TABLE kb_articles (
 );
 CREATE INDEX kb_articles_category ON kb_articles(category_id, id);
 
--- Search terms (see core/src/knowledge.rs): bigrams, characters, pinyin and initials
--- suffixes, Latin words, each with where it came from. Byte order ("C") so that a prefix
--- is one range of the primary key.
+-- Search terms (see core/src/knowledge.rs and migrations/sqlite/0005_knowledge.sql).
+-- COLLATE "C" makes a prefix one byte range of the index.
 CREATE TABLE kb_terms (
     term       TEXT COLLATE "C" NOT NULL,
     article_id BIGINT NOT NULL REFERENCES kb_articles(id),
     weight     INTEGER NOT NULL,
+    public     BOOLEAN NOT NULL DEFAULT FALSE,
     PRIMARY KEY (term, article_id)
 );
 CREATE INDEX kb_terms_article ON kb_terms(article_id);
+CREATE INDEX kb_terms_rank ON kb_terms(term, weight DESC, article_id DESC) INCLUDE (public);

@@ -129,7 +129,7 @@ async fn authorization_matrix_holds_for_every_route_and_role(db: TestDatabase) {
             let request = match *method {
                 Method::GET => client.get(&url),
                 _ => client
-                    .post(&url)
+                    .request(method.clone(), &url)
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .body(""),
             };

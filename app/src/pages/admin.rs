@@ -23,7 +23,7 @@ fn query_id(name: &'static str) -> impl Fn() -> Option<i64> + Copy + Send + Sync
 
 /// A labelled input with its error line.
 #[component]
-fn Field(
+pub(crate) fn Field(
     label: &'static str,
     name: &'static str,
     #[prop(optional)] value: String,

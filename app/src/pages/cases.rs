@@ -211,7 +211,21 @@ pub fn CasePage() -> impl IntoView {
         }),
         errors: RwSignal::new(FieldErrors::new()),
         refused: RwSignal::new(None),
-        targets: Resource::new(|| (), |_| dispatch_targets()),
+        // Only those who dispatch may list the targets (others would get a 403).
+        targets: Resource::new(
+            move || {
+                crate::use_current_user()
+                    .get()
+                    .is_some_and(|u| u.can(hotline_domain::Permission::Dispatch))
+            },
+            |dispatches| async move {
+                if dispatches {
+                    dispatch_targets().await
+                } else {
+                    Ok(Default::default())
+                }
+            },
+        ),
         options: Resource::new(|| (), |_| load_form_options()),
     };
     Effect::new(move |_| match state.act.value().get() {
@@ -254,7 +268,7 @@ pub fn CasePage() -> impl IntoView {
                                 })}
                                 <div class="case-layout">
                                 <div>
-                                <dl class="facts">
+                                {view! { <dl class="facts">
                                     <dt>{lang.pick("状态", "Status")}</dt><dd data-testid="case-status">{d.item.status.label(lang)}</dd>
                                     <dt>{lang.pick("类型", "Type")}</dt><dd data-testid="case-type">{d.item.case_type.map(|t| t.label(lang)).unwrap_or("—")}</dd>
                                     <dt>{lang.pick("渠道", "Channel")}</dt><dd>{d.item.channel.label(lang)}</dd>
@@ -292,10 +306,16 @@ pub fn CasePage() -> impl IntoView {
                                     {d.satisfaction.map(|s| view! {
                                         <dt>{lang.pick("满意度", "Satisfaction")}</dt><dd data-testid="case-satisfaction">{s.label(lang)}</dd>
                                     })}
-                                </dl>
+                                </dl> }.into_any()}
+                                {(matches!(d.item.status, CaseStatus::Handled | CaseStatus::FedBack | CaseStatus::CalledBack | CaseStatus::Archived)
+                                    && crate::use_current_user().get_untracked().is_some_and(|u| u.can(hotline_domain::Permission::Intake)))
+                                    .then(|| view! {
+                                        <p><a class="button secondary small" href=format!("/knowledge/write?case={}", d.item.tracking_number)
+                                            data-testid="case-to-article">{lang.pick("写成知识", "Turn into an article")}</a></p>
+                                    })}
                                 <Parts detail=d.clone() />
                                 <h2>{lang.pick("办理记录", "History")}</h2>
-                                <ol class="timeline" data-testid="timeline">
+                                {view! { <ol class="timeline" data-testid="timeline">
                                     {d.events.iter().map(|e| {
                                         let step = ActionKind::from_code(&e.kind).map(|k| k.label(lang)).unwrap_or_else(|| {
                                             if e.kind == "submitted" { lang.pick("提交", "Filed") } else { "" }
@@ -310,7 +330,7 @@ pub fn CasePage() -> impl IntoView {
                                             </li>
                                         }
                                     }).collect_view()}
-                                </ol>
+                                </ol> }.into_any()}
                                 </div>
                                 <Steps detail=detail state=state />
                                 </div>

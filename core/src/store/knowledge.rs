@@ -11,6 +11,9 @@ use hotline_domain::{Article, KbCategory};
 use super::StoreError;
 use crate::audit::NewAuditEntry;
 
+/// How many postings one search term (or one prefix range) may contribute to a search.
+pub const KB_POSTINGS_MAX: i64 = 2_000;
+
 #[async_trait]
 pub trait KnowledgeStore: Send + Sync {
     async fn kb_categories(&self) -> Result<Vec<KbCategory>, StoreError>;
@@ -93,25 +96,36 @@ pub(super) const ARTICLE_SELECT: &str = "SELECT a.id, a.category_id, c.name AS c
 macro_rules! impl_knowledge_store {
     ($store:ty, $db:ty) => {
         impl $store {
+            /// Index rows `(term, article, weight, public)`, many per statement.
             async fn insert_terms(
                 conn: &mut <$db as sqlx::Database>::Connection,
-                article_id: i64,
-                terms: &std::collections::BTreeMap<String, i32>,
+                rows: &[(&str, i64, i32, bool)],
             ) -> Result<(), $crate::store::StoreError> {
-                // Many rows per statement: one round trip per few hundred terms.
-                let list: Vec<(&String, &i32)> = terms.iter().collect();
-                for chunk in list.chunks(300) {
+                // 4 binds a row: 2,000 rows stay under both backends' bind limits.
+                for chunk in rows.chunks(2_000) {
                     let mut query = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO kb_terms (term, article_id, weight) ",
+                        "INSERT INTO kb_terms (term, article_id, weight, public) ",
                     );
-                    query.push_values(chunk, |mut row, (term, weight)| {
-                        row.push_bind((*term).clone())
-                            .push_bind(article_id)
-                            .push_bind(**weight);
+                    query.push_values(chunk, |mut row, (term, id, weight, public)| {
+                        row.push_bind(term.to_string())
+                            .push_bind(*id)
+                            .push_bind(*weight)
+                            .push_bind(*public);
                     });
                     query.build().execute(&mut *conn).await?;
                 }
                 Ok(())
+            }
+
+            fn term_rows(
+                id: i64,
+                public: bool,
+                terms: &std::collections::BTreeMap<String, i32>,
+            ) -> Vec<(&str, i64, i32, bool)> {
+                terms
+                    .iter()
+                    .map(|(term, weight)| (term.as_str(), id, *weight, public))
+                    .collect()
             }
 
             async fn insert_article(
@@ -139,10 +153,7 @@ macro_rules! impl_knowledge_store {
 
             fn push_public(query: &mut sqlx::QueryBuilder<'_, $db>, public_only: bool) {
                 if public_only {
-                    query.push(
-                        " AND EXISTS (SELECT 1 FROM kb_articles a WHERE a.id = t.article_id \
-                         AND a.public)",
-                    );
+                    query.push(" AND t.public");
                 }
             }
         }
@@ -265,7 +276,8 @@ macro_rules! impl_knowledge_store {
                         id
                     }
                 };
-                Self::insert_terms(&mut *tx, id, terms).await?;
+                Self::insert_terms(&mut *tx, &Self::term_rows(id, article.public, terms))
+                    .await?;
                 let mut audit = audit.clone();
                 audit.object_id = id.to_string();
                 Self::insert_audit(&mut *tx, &audit).await?;
@@ -283,11 +295,27 @@ macro_rules! impl_knowledge_store {
                 at: chrono::DateTime<chrono::Utc>,
             ) -> Result<(), $crate::store::StoreError> {
                 let mut tx = self.pool.begin().await?;
-                for (article, terms) in articles {
-                    let id = Self::insert_article(&mut *tx, article, actor, at).await?;
-                    Self::insert_terms(&mut *tx, id, terms).await?;
+                let mut ids = Vec::with_capacity(articles.len());
+                for (article, _) in articles {
+                    ids.push(Self::insert_article(&mut *tx, article, actor, at).await?);
                 }
+                let rows: Vec<(&str, i64, i32, bool)> = articles
+                    .iter()
+                    .zip(&ids)
+                    .flat_map(|((article, terms), id)| Self::term_rows(*id, article.public, terms))
+                    .collect();
+                Self::insert_terms(&mut *tx, &rows).await?;
                 tx.commit().await?;
+                // Fresh statistics (and, on PostgreSQL, the visibility map that lets search
+                // read the index alone) after a load large enough to change plans.
+                if rows.len() > 10_000 {
+                    let analyze = if <$db as sqlx::Database>::NAME == "PostgreSQL" {
+                        "VACUUM (ANALYZE) kb_terms"
+                    } else {
+                        "ANALYZE kb_terms"
+                    };
+                    sqlx::query(analyze).execute(&self.pool).await?;
+                }
                 Ok(())
             }
 
@@ -301,24 +329,33 @@ macro_rules! impl_knowledge_store {
                 if terms.is_empty() {
                     return Ok(Vec::new());
                 }
+                // Each term gives at most its best postings (title before keywords before
+                // body, newest first), read in index order: the work per keystroke is
+                // bounded however common a word is.
                 let mut query = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT t.article_id, SUM(t.weight) AS score, COUNT(*) AS matched \
-                     FROM kb_terms t WHERE t.term IN (",
+                    "SELECT c.article_id, SUM(c.weight) AS score, COUNT(*) AS matched FROM (",
                 );
-                let mut list = query.separated(", ");
-                for term in terms {
-                    list.push_bind(term.clone());
+                for (i, term) in terms.iter().enumerate() {
+                    if i > 0 {
+                        query.push(" UNION ALL ");
+                    }
+                    query
+                        .push("SELECT * FROM (SELECT t.article_id, t.weight FROM kb_terms t WHERE t.term = ")
+                        .push_bind(term.clone());
+                    Self::push_public(&mut query, public_only);
+                    query
+                        .push(" ORDER BY t.weight DESC, t.article_id DESC LIMIT ")
+                        .push_bind($crate::store::KB_POSTINGS_MAX)
+                        .push(format!(") p{i}"));
                 }
-                query.push(")");
-                Self::push_public(&mut query, public_only);
-                query.push(" GROUP BY t.article_id");
+                query.push(") c GROUP BY c.article_id");
                 if all {
                     query
                         .push(" HAVING COUNT(*) = ")
                         .push_bind(terms.len() as i64);
                 }
                 query
-                    .push(" ORDER BY matched DESC, score DESC, t.article_id DESC LIMIT ")
+                    .push(" ORDER BY matched DESC, score DESC, c.article_id DESC LIMIT ")
                     .push_bind(i64::from(limit));
                 let rows: Vec<(i64, i64, i64)> =
                     query.build_query_as().fetch_all(&self.pool).await?;
@@ -334,24 +371,29 @@ macro_rules! impl_knowledge_store {
                 if ranges.is_empty() {
                     return Ok(Vec::new());
                 }
+                // Each range gives at most its first postings in index order (shorter
+                // terms first): a one-letter prefix costs no more than a whole word, and
+                // the list sharpens with every letter typed.
                 let mut query = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT t.article_id, MAX(t.weight) AS score FROM kb_terms t WHERE (",
+                    "SELECT c.article_id, MAX(c.weight) AS score FROM (",
                 );
                 for (i, (start, end)) in ranges.iter().enumerate() {
                     if i > 0 {
-                        query.push(" OR ");
+                        query.push(" UNION ALL ");
                     }
                     query
-                        .push("(t.term >= ")
+                        .push("SELECT * FROM (SELECT t.article_id, t.weight FROM kb_terms t WHERE t.term >= ")
                         .push_bind(start.clone())
                         .push(" AND t.term < ")
-                        .push_bind(end.clone())
-                        .push(")");
+                        .push_bind(end.clone());
+                    Self::push_public(&mut query, public_only);
+                    query
+                        .push(" ORDER BY t.term, t.weight DESC, t.article_id DESC LIMIT ")
+                        .push_bind($crate::store::KB_POSTINGS_MAX)
+                        .push(format!(") p{i}"));
                 }
-                query.push(")");
-                Self::push_public(&mut query, public_only);
                 query
-                    .push(" GROUP BY t.article_id ORDER BY score DESC, t.article_id DESC LIMIT ")
+                    .push(") c GROUP BY c.article_id ORDER BY score DESC, c.article_id DESC LIMIT ")
                     .push_bind(i64::from(limit));
                 let rows: Vec<(i64, i32)> = query.build_query_as().fetch_all(&self.pool).await?;
                 Ok(rows.into_iter().map(|r| r.0).collect())

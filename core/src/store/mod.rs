@@ -27,7 +27,7 @@ pub use flow::{
     AssigneeContact, DueReminder, FilterClock, FlowStore, NewNotification, NewSms, NoticeTarget,
     StepWrite, StoredCase,
 };
-pub use knowledge::KnowledgeStore;
+pub use knowledge::{KnowledgeStore, KB_POSTINGS_MAX};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 

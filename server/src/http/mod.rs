@@ -3,6 +3,7 @@
 
 pub mod access;
 mod error;
+mod knowledge;
 mod staff;
 
 use std::convert::Infallible;
@@ -84,6 +85,28 @@ fn api_routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
     );
     add(Method::GET, "/api/v1/elderly", get(staff::elderly_list));
     add(Method::GET, "/api/v1/elderly/{id}", get(staff::elderly));
+    add(Method::GET, "/api/v1/kb/search", get(knowledge::search));
+    add(
+        Method::GET,
+        "/api/v1/kb/categories",
+        get(knowledge::categories),
+    );
+    add(Method::POST, "/api/v1/kb/articles", post(knowledge::create));
+    add(
+        Method::GET,
+        "/api/v1/kb/articles/{id}",
+        get(knowledge::article),
+    );
+    add(
+        Method::PUT,
+        "/api/v1/kb/articles/{id}",
+        axum::routing::put(knowledge::update),
+    );
+    add(
+        Method::GET,
+        "/api/v1/kb/drafts/{tracking_number}",
+        get(knowledge::draft_from_case),
+    );
     add(Method::GET, "/api/v1/audit", get(staff::audit));
     add(Method::GET, "/api/v1/audit.csv", get(staff::audit_csv));
     add(Method::POST, "/auth/login", post(staff::sign_in));

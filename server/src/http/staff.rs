@@ -386,25 +386,6 @@ fn csv_safe(value: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(local_path("/cases?x=1"), Some("/cases?x=1"));
-        assert_eq!(local_path("//evil.example"), None);
-        assert_eq!(local_path("https://evil.example"), None);
-        assert_eq!(local_path("/auth/logout"), None);
-    }
-
-    #[test]
-    fn formula_cells_are_defused() {
-        assert_eq!(csv_safe("=1+1"), "'=1+1");
-        assert_eq!(csv_safe("user:admin"), "user:admin");
-    }
-}
-
 fn origin_from(user: &StaffUser, address: &ClientAddress) -> Origin {
     Origin {
         actor: user.actor(),
@@ -482,4 +463,23 @@ pub async fn dispatch_targets(
         .await
         .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
     Ok(Json(targets))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(local_path("/cases?x=1"), Some("/cases?x=1"));
+        assert_eq!(local_path("//evil.example"), None);
+        assert_eq!(local_path("https://evil.example"), None);
+        assert_eq!(local_path("/auth/logout"), None);
+    }
+
+    #[test]
+    fn formula_cells_are_defused() {
+        assert_eq!(csv_safe("=1+1"), "'=1+1");
+        assert_eq!(csv_safe("user:admin"), "user:admin");
+    }
 }

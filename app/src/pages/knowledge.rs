@@ -1,0 +1,288 @@
+//! The knowledge base (SPEC K1–K2, P3): type-ahead search with the matched parts marked,
+//! articles, and the editor (new, edit, or drafted from a handled case). Citizens search
+//! and read the public articles; staff who take calls see all and edit.
+
+use hotline_domain::{FieldErrors, Permission, SearchHit, Segment};
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+use crate::api::{kb_article, kb_editor, kb_search, ArticleSaved, SaveArticle};
+use crate::i18n::use_lang;
+use crate::pages::admin::Field;
+use crate::pages::common::{field_error, local_time, FieldMessage, LoadError};
+use crate::use_current_user;
+
+/// Text with the runs that matched the search in `<mark>`.
+#[component]
+pub fn Marked(segments: Vec<Segment>) -> impl IntoView {
+    segments
+        .into_iter()
+        .map(|s| {
+            if s.hit {
+                Either::Left(view! { <mark>{s.text}</mark> })
+            } else {
+                Either::Right(s.text)
+            }
+        })
+        .collect_view()
+}
+
+/// A search box with results as the user types (after a short pause), for the knowledge
+/// page and beside the agents' intake form.
+#[component]
+pub fn KnowledgeSearch(
+    #[prop(optional)] initial: String,
+    /// Autofocus the box (the knowledge page); the intake form keeps its own focus.
+    #[prop(optional)]
+    autofocus: bool,
+) -> impl IntoView {
+    let lang = use_lang();
+    let text = RwSignal::new(initial.clone());
+    let asked = RwSignal::new(initial);
+    let typed = StoredValue::new(0_u64);
+    let hits = Resource::new(
+        move || asked.get(),
+        |q| async move {
+            if q.trim().is_empty() {
+                Ok((q, Vec::new()))
+            } else {
+                kb_search(q.clone()).await.map(|hits| (q, hits))
+            }
+        },
+    );
+    let on_input = move |ev| {
+        let value = event_target_value(&ev);
+        text.set(value);
+        typed.update_value(|n| *n += 1);
+        let ticket = typed.get_value();
+        // The page may be gone by then (the user followed a hit): nothing to do.
+        set_timeout(
+            move || {
+                if typed.try_get_value() == Some(ticket) {
+                    if let Some(value) = text.try_get_untracked() {
+                        asked.try_set(value);
+                    }
+                }
+            },
+            std::time::Duration::from_millis(120),
+        );
+    };
+    view! {
+        <form class="kb-search" method="get" action="/knowledge" role="search">
+            <label for="kb-q" class="visually-hidden">{lang.pick("搜索知识库", "Search the knowledge base")}</label>
+            <input id="kb-q" name="q" type="search" maxlength=hotline_domain::knowledge::QUERY_MAX
+                autocomplete="off" autofocus=autofocus data-testid="kb-search"
+                placeholder=lang.pick("输入关键词、拼音或首字母，如 社保 / shebao / sb", "Words, pinyin or initials: 社保 / shebao / sb")
+                prop:value=move || text.get() on:input=on_input />
+        </form>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match hits.await {
+                    Ok((q, list)) if list.is_empty() => Either::Left(Either::Left(
+                        (!q.trim().is_empty()).then(|| view! {
+                            <p class="muted" data-testid="kb-empty">{lang.pick("没有找到相关知识", "Nothing found")}</p>
+                        }),
+                    )),
+                    Ok((_, list)) => Either::Left(Either::Right(view! { <HitList hits=list /> })),
+                    Err(e) => Either::Right(view! { <LoadError error=e /> }),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn HitList(hits: Vec<SearchHit>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <ol class="kb-hits" data-testid="kb-hits">
+            {hits.into_iter().map(|h| view! {
+                <li data-testid="kb-hit">
+                    <a href=format!("/knowledge/{}", h.id) class="kb-hit-title"><Marked segments=h.title /></a>
+                    <span class="tag">{h.category_name}</span>
+                    {(!h.public).then(|| view! { <span class="tag internal">{lang.pick("内部", "Staff only")}</span> })}
+                    <p class="kb-excerpt"><Marked segments=h.excerpt /></p>
+                </li>
+            }).collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+pub fn KnowledgePage() -> impl IntoView {
+    let lang = use_lang();
+    let user = use_current_user();
+    let query = use_query_map();
+    let initial = query.with_untracked(|q| q.get("q").unwrap_or_default());
+    let title = move || {
+        if user.get().is_some() {
+            lang.pick("知识库", "Knowledge base")
+        } else {
+            lang.pick("办事指南", "Service guide")
+        }
+    };
+    view! {
+        <Title text=title />
+        <section class="panel">
+            <div class="desk-head">
+                <h1>{title}</h1>
+                {move || user.get().filter(|u| u.can(Permission::Intake)).map(|_| view! {
+                    <a class="button" href="/knowledge/write" data-testid="kb-new">{lang.pick("新建知识", "New article")}</a>
+                })}
+            </div>
+            <KnowledgeSearch initial autofocus=true />
+        </section>
+    }
+}
+
+#[component]
+pub fn ArticlePage() -> impl IntoView {
+    let lang = use_lang();
+    let user = use_current_user();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
+    let article = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => kb_article(id).await,
+            None => Ok(None),
+        }
+    });
+    view! {
+        <section class="panel">
+            <p><a href="/knowledge">{lang.pick("← 返回搜索", "← Back to search")}</a></p>
+            <Suspense fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
+                {move || Suspend::new(async move {
+                    match article.await {
+                        Ok(Some(a)) => {
+                            let editor = user.get_untracked().is_some_and(|u| u.can(Permission::Intake));
+                            Either::Left(view! {
+                                <Title text=a.title.clone() />
+                                <article class="kb-article" data-testid="kb-article">
+                                    <h1 data-testid="kb-title">{a.title.clone()}</h1>
+                                    <p class="muted">
+                                        <span class="tag">{a.category_name.clone()}</span>
+                                        {if a.public { lang.pick("公开", "Public") } else { lang.pick("仅内部", "Staff only") }}
+                                        " · "{lang.pick("更新于 ", "Updated ")}{local_time(a.updated_at)}
+                                        {editor.then(|| format!(" · {}", a.updated_by))}
+                                    </p>
+                                    {(!a.keywords.is_empty()).then(|| view! {
+                                        <p class="muted">{lang.pick("关键词：", "Keywords: ")}{a.keywords.clone()}</p>
+                                    })}
+                                    <div class="kb-body" data-testid="kb-body">{a.body.clone()}</div>
+                                    {a.source_case.clone().filter(|_| editor).map(|n| view! {
+                                        <p class="muted">{lang.pick("来源工单：", "From case: ")}
+                                            <a href=format!("/cases/{n}")>{n.clone()}</a></p>
+                                    })}
+                                    {editor.then(|| view! {
+                                        <p><a class="button secondary" href=format!("/knowledge/write?id={}", a.id)
+                                            data-testid="kb-edit">{lang.pick("编辑", "Edit")}</a></p>
+                                    })}
+                                </article>
+                            })
+                        }
+                        Ok(None) => Either::Right(Either::Left(view! {
+                            <Title text=lang.pick("未找到", "Not found") />
+                            <h1>{lang.pick("未找到该知识", "No such article")}</h1>
+                        })),
+                        Err(e) => Either::Right(Either::Right(view! { <LoadError error=e /> })),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// `/knowledge/write?id=N` edits, `?case=N` drafts from a handled case, else a new article.
+#[component]
+pub fn WritePage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let key = move || {
+        query.with(|q| {
+            (
+                q.get("id").and_then(|v| v.parse::<i64>().ok()),
+                q.get("case"),
+            )
+        })
+    };
+    let editor = Resource::new(key, |(id, case)| kb_editor(id, case));
+    let save = ServerAction::<SaveArticle>::new();
+    let errors = RwSignal::new(FieldErrors::new());
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(ArticleSaved::Saved(id))) => {
+            errors.set(FieldErrors::new());
+            use_navigate()(&format!("/knowledge/{id}"), Default::default());
+        }
+        Some(Ok(ArticleSaved::Invalid(e))) => errors.set(e),
+        _ => {}
+    });
+    let failed = move || {
+        save.value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| format!("{}: {e}", lang.pick("保存失败", "Not saved")))
+    };
+    view! {
+        <Title text=lang.pick("编辑知识", "Edit article") />
+        <section class="panel">
+            <Suspense fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
+                {move || Suspend::new(async move {
+                    match editor.await {
+                        Ok(Some(ed)) => {
+                            let category_error = Signal::derive(field_error(errors, lang, "category_id"));
+                            let body_error = Signal::derive(field_error(errors, lang, "body"));
+                            let case_error = Signal::derive(field_error(errors, lang, "source_case"));
+                            let chosen = ed.input.category_id.clone();
+                            Either::Left(view! {
+                                <h1>{if ed.id.is_some() { lang.pick("编辑知识", "Edit article") } else { lang.pick("新建知识", "New article") }}</h1>
+                                <ActionForm action=save attr:class="grid-form kb-form" attr:data-testid="kb-form">
+                                    <input type="hidden" name="id" value=ed.id.map(|i| i.to_string()).unwrap_or_default() />
+                                    <input type="hidden" name="source_case" value=ed.input.source_case.clone().unwrap_or_default() />
+                                    <div class="field">
+                                        <label for="a-category_id">{lang.pick("分类", "Category")}</label>
+                                        <select id="a-category_id" name="category_id" aria-describedby="e-category_id">
+                                            <option value="">{lang.pick("请选择", "Choose")}</option>
+                                            {ed.categories.into_iter().map(|c| {
+                                                let selected = c.id.to_string() == chosen;
+                                                view! { <option value=c.id.to_string() selected=selected>{c.name}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                        <FieldMessage id="e-category_id" message=category_error />
+                                    </div>
+                                    <Field label=lang.pick("标题", "Title") name="title" errors=errors value=ed.input.title.clone() />
+                                    <Field label=lang.pick("关键词（别称、俗称，用空格分开）", "Keywords (other words people use, space separated)")
+                                        name="keywords" errors=errors value=ed.input.keywords.clone() />
+                                    <div class="field wide">
+                                        <label for="a-body">{lang.pick("正文", "Text")}</label>
+                                        <textarea id="a-body" name="body" rows="12" aria-describedby="e-body"
+                                            aria-invalid=move || body_error.with(Option::is_some).to_string()>{ed.input.body.clone()}</textarea>
+                                        <FieldMessage id="e-body" message=body_error />
+                                    </div>
+                                    <div class="field checkbox">
+                                        <input id="a-public" name="public" type="checkbox" checked=ed.input.public />
+                                        <label for="a-public">{lang.pick("向市民公开（办事指南）", "Public (citizens' service guide)")}</label>
+                                    </div>
+                                    {ed.input.source_case.clone().map(|n| view! {
+                                        <p class="muted wide">{lang.pick("来源工单：", "From case: ")}{n}</p>
+                                    })}
+                                    <FieldMessage id="e-source_case" message=case_error />
+                                    <div class="actions">
+                                        <button type="submit" class="button" data-testid="kb-save">{lang.pick("保存", "Save")}</button>
+                                        <a href="/knowledge">{lang.pick("取消", "Cancel")}</a>
+                                    </div>
+                                </ActionForm>
+                                <p class="alert" role="alert" hidden=move || failed().is_none()>{failed}</p>
+                            })
+                        }
+                        Ok(None) => Either::Right(Either::Left(view! {
+                            <h1>{lang.pick("未找到该知识或工单", "No such article or case")}</h1>
+                        })),
+                        Err(e) => Either::Right(Either::Right(view! { <LoadError error=e /> })),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

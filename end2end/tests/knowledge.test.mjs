@@ -1,0 +1,103 @@
+// The knowledge base in a real browser (SPEC K1–K2, P3): a citizen types pinyin initials
+// and sees 社保 articles with the match marked, and cannot see staff-only ones; an agent
+// writes a new article, finds it by pinyin as they type, and edits it.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, openPage, shot, signIn, startServer, visit } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ demo: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const hitTitles = (page) =>
+  page.$$eval('[data-testid="kb-hit"] .kb-hit-title', (els) => els.map((e) => e.textContent));
+
+async function typeAndWait(page, text, expect) {
+  await page.fill('[data-testid="kb-search"]', '');
+  await page.type('[data-testid="kb-search"]', text, { delay: 40 });
+  await page.waitForFunction(
+    (want) => [...document.querySelectorAll('[data-testid="kb-hit"] .kb-hit-title')]
+      .some((e) => e.textContent.includes(want)),
+    expect,
+    { timeout: 10_000 },
+  );
+}
+
+test('a citizen finds a service guide by pinyin initials, with the match marked', async () => {
+  const page = await openPage(browser);
+  await visit(page, server.base, '/');
+  await page.click('[data-testid="nav-guide"]');
+  await page.waitForSelector('[data-testid="kb-search"]');
+  await typeAndWait(page, 'sb', '社保卡丢失如何补办');
+  const marks = await page.$$eval('[data-testid="kb-hit"] .kb-hit-title mark', (els) => els.map((e) => e.textContent));
+  assert.ok(marks.includes('社保'), `marked: ${marks}`);
+  await shot(page, 'knowledge-citizen-search.png');
+
+  // The staff-only article about dispatch time limits is not found by a citizen.
+  // (A search link: the page is rendered with the hits for its query.)
+  await visit(page, server.base, `/knowledge?q=${encodeURIComponent('坐席内部')}`);
+  await page.waitForSelector('[data-testid="kb-hits"], [data-testid="kb-empty"]');
+  assert.ok(!(await hitTitles(page)).some((t) => t.includes('坐席内部')));
+
+  await typeAndWait(page, 'shebao', '社保卡丢失如何补办');
+  await page.click('[data-testid="kb-hit"] a:has-text("社保卡丢失如何补办")');
+  await page.waitForSelector('[data-testid="kb-article"]');
+  assert.match(await page.textContent('[data-testid="kb-body"]'), /补办/);
+  assert.equal(await page.$('[data-testid="kb-edit"]'), null, 'citizens cannot edit');
+  await shot(page, 'knowledge-article.png');
+  assert.deepEqual(page.errors, []);
+});
+
+test('an agent writes an article, finds it by pinyin and edits it', async () => {
+  const page = await openPage(browser);
+  await signIn(page, server.base, 'agent');
+  await page.click('[data-testid="nav-knowledge"]');
+  await page.waitForSelector('[data-testid="kb-search"]');
+  // Staff see the staff-only article too.
+  await typeAndWait(page, 'duban', '坐席内部');
+  await page.click('[data-testid="kb-new"]');
+  await page.waitForSelector('[data-testid="kb-form"]');
+  await page.waitForSelector('body[data-hydrated="true"]');
+
+  // Saving with a missing title names the field.
+  await page.selectOption('#a-category_id', { label: '交通出行' });
+  await page.fill('#a-body', '持卡人可到公交卡服务网点办理退卡，押金和余额当场退还。');
+  await page.click('[data-testid="kb-save"]');
+  await page.waitForSelector('#e-title:not([hidden])');
+  await shot(page, 'knowledge-write-invalid.png');
+
+  await page.fill('#a-title', '公交卡退卡办理');
+  await page.fill('#a-keywords', '交通卡 退费');
+  await page.check('#a-public');
+  await page.click('[data-testid="kb-save"]');
+  await page.waitForSelector('[data-testid="kb-article"]');
+  assert.equal(await page.textContent('[data-testid="kb-title"]'), '公交卡退卡办理');
+  await shot(page, 'knowledge-saved.png');
+
+  await visit(page, server.base, '/knowledge');
+  await typeAndWait(page, 'gjk', '公交卡退卡办理');
+  await shot(page, 'knowledge-agent-search.png');
+  await page.click('[data-testid="kb-hit"] a:has-text("公交卡退卡办理")');
+  await page.waitForSelector('[data-testid="kb-edit"]');
+  await page.click('[data-testid="kb-edit"]');
+  await page.waitForSelector('[data-testid="kb-form"]');
+  await page.waitForSelector('body[data-hydrated="true"]');
+  assert.equal(await page.inputValue('#a-title'), '公交卡退卡办理');
+  await page.fill('#a-title', '公交卡退卡和余额退还');
+  await page.click('[data-testid="kb-save"]');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="kb-title"]')?.textContent === '公交卡退卡和余额退还',
+    null,
+    { timeout: 10_000 },
+  );
+  assert.deepEqual(page.errors, []);
+});
