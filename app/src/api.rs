@@ -636,3 +636,10 @@ pub async fn save_article(
         Err(e) => Err(fail(e)),
     }
 }
+
+/// The caller card of a call ringing for this agent (SPEC A1).
+#[server(prefix = "/api/fn", endpoint = "caller_card")]
+pub async fn caller_card(call_id: String) -> Result<hotline_domain::CallerCard, ServerFnError> {
+    let user = staff()?;
+    hotline()?.caller_card(&user, &call_id).await.map_err(fail)
+}

@@ -54,7 +54,6 @@ pub struct Texts {
     pub col_content: &'static str,
     pub col_caller: &'static str,
     pub col_place: &'static str,
-    pub access_note: &'static str,
     pub not_found: &'static str,
 }
 
@@ -109,7 +108,6 @@ pub const ZH: Texts = Texts {
     col_content: "内容",
     col_caller: "联系人",
     col_place: "地点",
-    access_note: "坐席账号与权限尚未启用：本页目前对所有人开放。",
     not_found: "页面不存在。",
 };
 
@@ -163,7 +161,6 @@ pub const EN: Texts = Texts {
     col_content: "Request",
     col_caller: "Contact",
     col_place: "Place",
-    access_note: "Agent accounts are not enabled yet: this page is open to everyone for now.",
     not_found: "Page not found.",
 };
 

@@ -36,6 +36,9 @@ pub enum Event {
         kind: String,
         message: String,
     },
+    /// A call rings on an agent's extension: their screen pops the caller card (fetched
+    /// by call id, so no phone number travels in the event).
+    IncomingCall { agent: String, call_id: String },
     /// Events may have been missed (the PostgreSQL listener reconnected, or a browser fell
     /// behind): screens should reload what they show.
     Resync,
@@ -48,6 +51,7 @@ impl Event {
             Event::RequestFiled(_) => "request_filed",
             Event::CaseChanged { .. } => "case_changed",
             Event::Notice { .. } => "notice",
+            Event::IncomingCall { .. } => "incoming_call",
             Event::Resync => "resync",
         }
     }
@@ -83,6 +87,9 @@ impl Event {
                 (None, Some(v)) => user.can(Permission::OrdersOwn) && user.vendor_id == Some(*v),
                 (None, None) => user.can(Permission::CasesAll),
             },
+            Event::IncomingCall { agent, .. } => {
+                user.can(Permission::Intake) && user.username == *agent
+            }
             Event::Resync => true,
         }
     }

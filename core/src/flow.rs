@@ -84,6 +84,7 @@ pub fn case_filter(query: &CaseQuery) -> Result<CaseFilter, ServiceError> {
             .map(str::trim)
             .filter(|q| !q.is_empty())
             .map(|q| q.chars().take(100).collect()),
+        phone: None,
     };
     if let Some(q) = &filter.text {
         if q.chars().any(char::is_control) {

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calls;
 pub mod clock;
 pub mod error;
 pub mod events;
@@ -148,6 +149,19 @@ impl Hotline {
         self.store.insert_demo(&demo).await?;
         if self.store.kb_count().await? == 0 {
             self.load_demo_articles().await?;
+        }
+        // Three callers with earlier cases are marked, so the caller card shows its badges.
+        let phones = self.store.case_phones(3).await?;
+        for (i, phone) in phones.into_iter().enumerate() {
+            let client = store::ClientRecord {
+                phone,
+                name: None,
+                vip: i == 0,
+                important: i == 1,
+                blacklisted: i == 2,
+                note: (i == 2).then(|| "多次恶意骚扰坐席，礼貌告知后可结束通话".to_string()),
+            };
+            self.store.save_client(&client, self.now()).await?;
         }
         self.audit_system_write(
             "demo",

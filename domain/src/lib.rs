@@ -3,6 +3,7 @@
 //! same message because both call the functions in this crate.
 
 pub mod account;
+pub mod calls;
 pub mod case;
 pub mod catalogue;
 pub mod error;
@@ -18,6 +19,7 @@ pub use account::{
     mask_id_number, mask_phone, Department, DepartmentInput, Permission, Role, StaffUser,
     UserInput, UserRecord, ValidUser,
 };
+pub use calls::{Badge, CallEvent, CallEventInput, CallEventKind, CallerCard};
 pub use case::{CaseStatus, CaseType, Channel, TrackingNumber};
 pub use catalogue::Category;
 pub use error::{FieldErrors, Problem};

@@ -94,6 +94,8 @@ pub struct CaseFilter {
     pub overdue: Option<Overdue>,
     pub queue: Option<Queue>,
     pub text: Option<String>,
+    /// Exactly this (normalised) phone number: a caller's history.
+    pub phone: Option<String>,
 }
 
 /// How many cases a reader's lists hold per light, overdue kind and queue (W7).

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHmac } from 'node:crypto';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,6 +41,7 @@ export async function startServer({ demo = true } = {}) {
     // Every test signs in and files from 127.0.0.1; the limits themselves are tested in Rust.
     HOTLINE_RATE_SIGN_IN: '1000/60',
     HOTLINE_RATE_FILING: '1000/60',
+    HOTLINE_TELEPHONY_SECRET: TELEPHONY_SECRET,
   };
   delete env.DATABASE_URL;
   const child = spawn(bin, ['serve'], { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -109,4 +111,24 @@ export async function signIn(page, base, username, next = '') {
     page.click('[data-testid="login-form"] button[type="submit"]'),
   ]);
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 15_000 });
+}
+
+/** The telephone system's shared secret in the browser tests' servers. */
+export const TELEPHONY_SECRET = 'e2e-telephony-secret';
+
+/** Posts a call event as the telephone system does: signed with HMAC-SHA256. */
+export async function postCallEvent(base, event) {
+  const body = JSON.stringify(event);
+  const timestamp = Math.floor(Date.now() / 1000);
+  const signature = createHmac('sha256', TELEPHONY_SECRET).update(`${timestamp}.${body}`).digest('hex');
+  const res = await fetch(`${base}/api/v1/telephony/events`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Hotline-Timestamp': String(timestamp),
+      'X-Hotline-Signature': `sha256=${signature}`,
+    },
+    body,
+  });
+  return { status: res.status, body: await res.json() };
 }

@@ -141,6 +141,16 @@ pub struct Config {
     #[arg(long, env = "HOTLINE_TRUST_PROXY", action = ArgAction::Set, default_value_t = false, global = true)]
     pub trust_proxy: bool,
 
+    /// Shared secret the telephone system signs its webhook calls with (HMAC-SHA256).
+    /// Unset, `POST /api/v1/telephony/events` answers 503.
+    #[arg(
+        long,
+        env = "HOTLINE_TELEPHONY_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub telephony_secret: Option<String>,
+
     /// Minutes a department has to confirm a dispatched case (半小时确认).
     #[arg(
         long,
@@ -232,6 +242,7 @@ impl Config {
             ]),
             cookie_secure: self.cookie_secure,
             trust_proxy: self.trust_proxy,
+            telephony_secret: self.telephony_secret.clone().filter(|s| !s.is_empty()),
         }
     }
 

@@ -68,6 +68,7 @@ fn fill(path: &str, tracking_number: &str) -> String {
     path.replace("{tracking_number}", tracking_number)
         .replace("{id}", "1")
         .replace("{code}", "zh")
+        .replace("{call_id}", "call-1")
 }
 
 async fn authorization_matrix_holds_for_every_route_and_role(db: TestDatabase) {

@@ -1,13 +1,14 @@
 //! The agents' list of new web requests (SPEC P5): rendered on the server with what is
 //! waiting, then kept current by server push; every new request rings a chime.
 
-use hotline_domain::RequestSummary;
+use hotline_domain::{Badge, CallerCard, RequestSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::new_requests;
+use crate::api::{caller_card, new_requests};
 use crate::i18n::{use_lang, use_texts};
 use crate::live::{self, LiveState};
+use crate::pages::common::local_time;
 
 #[component]
 pub fn NewRequestsPage() -> impl IntoView {
@@ -17,6 +18,17 @@ pub fn NewRequestsPage() -> impl IntoView {
     let pushed = RwSignal::new(Vec::<RequestSummary>::new());
     let state = RwSignal::new(LiveState::Connecting);
     let sound = RwSignal::new(false);
+    // The call whose caller card is showing.
+    let ringing = RwSignal::new(None::<String>);
+    let card = Resource::new(
+        move || ringing.get(),
+        |call| async move {
+            match call {
+                Some(id) => caller_card(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
 
     // Bumped to subscribe again after the browser gave up on the stream.
     let generation = RwSignal::new(0_u32);
@@ -25,8 +37,17 @@ pub fn NewRequestsPage() -> impl IntoView {
         generation.track();
         let subscription = live::subscribe(
             "/api/v1/events",
-            &["request_filed", "resync"],
+            &["request_filed", "incoming_call", "resync"],
             move |name, data| match name {
+                // A call rings on this agent's extension: pop its caller card.
+                "incoming_call" => {
+                    if let Ok(call) = serde_json::from_str::<IncomingCall>(&data) {
+                        ringing.set(Some(call.call_id));
+                        if sound.get_untracked() {
+                            live::chime();
+                        }
+                    }
+                }
                 "request_filed" => {
                     if let Ok(request) = serde_json::from_str::<RequestSummary>(&data) {
                         pushed.update(|list| {
@@ -95,7 +116,15 @@ pub fn NewRequestsPage() -> impl IntoView {
                     </button>
                 </div>
             </div>
-            <p class="note">{t.access_note}</p>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match card.await {
+                        Ok(Some(card)) => Some(view! { <CallerCardView card ringing /> }.into_any()),
+                        Ok(None) => None,
+                        Err(e) => Some(view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any()),
+                    }
+                })}
+            </Transition>
             <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match initial.await {
@@ -197,5 +226,69 @@ fn RequestRow(fresh: bool, request: RequestSummary) -> impl IntoView {
             <td class="nowrap">{caller}<br /><span class="mono muted">{request.phone.clone()}</span></td>
             <td>{place}</td>
         </tr>
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct IncomingCall {
+    call_id: String,
+}
+
+/// The caller card (SPEC A1): who is calling, their marks, and their earlier cases.
+#[component]
+fn CallerCardView(card: CallerCard, ringing: RwSignal<Option<String>>) -> impl IntoView {
+    let lang = use_lang();
+    let warn = card.badges.contains(&Badge::Blacklist);
+    view! {
+        <section class="caller-card" class:warn=warn data-testid="caller-card" aria-live="assertive">
+            <div class="caller-head">
+                <h2>
+                    {lang.pick("来电 ", "Incoming call ")}
+                    <span class="mono" data-testid="caller-phone">
+                        {card.phone.clone().unwrap_or_else(|| lang.pick("号码未显示", "Number withheld").to_string())}
+                    </span>
+                    " "{card.name.clone().unwrap_or_default()}
+                </h2>
+                <button type="button" class="button secondary small" on:click=move |_| ringing.set(None)
+                    data-testid="caller-card-close">{lang.pick("关闭", "Close")}</button>
+            </div>
+            <p class="badges" data-testid="caller-badges">
+                {card.badges.iter().map(|b| view! {
+                    <span class=format!("badge badge-{}", b.as_code()) data-badge=b.as_code()>{b.label(lang)}</span>
+                }).collect_view()}
+                {card.elderly_id.map(|id| view! {
+                    <a href=format!("/care/elderly/{id}")>{lang.pick("老年人档案", "Elderly record")}</a>
+                })}
+            </p>
+            {card.note.clone().map(|n| view! { <p class="caller-note">{n}</p> })}
+            <p class="muted">{lang.pick("来电时间 ", "Rang at ")}{local_time(card.rang_at)}</p>
+            <h3>{lang.pick("来电历史", "Caller history")}" ("{card.history.len()}")"</h3>
+            {if card.history.is_empty() {
+                view! { <p class="muted">{lang.pick("没有历史案件", "No earlier cases")}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="requests" data-testid="caller-history">
+                        <thead><tr>
+                            <th scope="col">{lang.pick("时间", "Time")}</th>
+                            <th scope="col">{lang.pick("流水号", "Number")}</th>
+                            <th scope="col">{lang.pick("类别", "Category")}</th>
+                            <th scope="col">{lang.pick("状态", "Status")}</th>
+                            <th scope="col">{lang.pick("内容", "Content")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {card.history.iter().map(|c| view! {
+                                <tr>
+                                    <td class="nowrap">{local_time(c.created_at)}</td>
+                                    <td class="mono"><a href=format!("/cases/{}", c.tracking_number)>{c.tracking_number.to_string()}</a></td>
+                                    <td>{lang.pick(&c.category_zh, &c.category_en).to_string()}</td>
+                                    <td>{c.status.label(lang)}</td>
+                                    <td class="content">{c.content.chars().take(60).collect::<String>()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
     }
 }

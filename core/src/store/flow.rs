@@ -377,6 +377,9 @@ macro_rules! push_case_filter {
         if let Some(queue) = filter.queue {
             $crate::store::flow::push_queue(query, queue);
         }
+        if let Some(phone) = &filter.phone {
+            query.push(" AND c.phone = ").push_bind(phone.clone());
+        }
         if let Some(text) = &filter.text {
             let like = format!(
                 "%{}%",

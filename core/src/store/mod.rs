@@ -5,6 +5,7 @@
 //! `core/tests/conformance.rs` run every operation against both.
 
 mod access;
+mod calls;
 mod common;
 pub(crate) mod flow;
 pub(crate) mod knowledge;
@@ -23,6 +24,7 @@ use crate::audit::{AuditEntry, AuditFilter, NewAuditEntry, Origin};
 use crate::seed::demo::DemoData;
 
 pub use access::{AccessStore, CaseScope, Credentials, LockoutPolicy, SessionRecord, UserRow};
+pub use calls::{CallRecord, CallStore, ClientRecord};
 pub use flow::{
     AssigneeContact, DueReminder, FilterClock, FlowStore, NewNotification, NewSms, NoticeTarget,
     StepWrite, StoredCase,
@@ -72,7 +74,9 @@ pub struct Counts {
 }
 
 #[async_trait]
-pub trait Store: AccessStore + FlowStore + KnowledgeStore + Send + Sync + 'static {
+pub trait Store:
+    AccessStore + CallStore + FlowStore + KnowledgeStore + Send + Sync + 'static
+{
     fn backend(&self) -> Backend;
 
     /// Applies the migrations of this backend that have not run yet.

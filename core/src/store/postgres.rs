@@ -7,7 +7,7 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::{
-    access::impl_access_store, common::impl_store, flow::impl_flow_store,
+    access::impl_access_store, calls::impl_call_store, common::impl_store, flow::impl_flow_store,
     knowledge::impl_knowledge_store, Backend, StoreError,
 };
 
@@ -58,3 +58,4 @@ impl_store!(PgStore, Postgres, Backend::Postgres);
 impl_access_store!(PgStore, Postgres);
 impl_flow_store!(PgStore, Postgres);
 impl_knowledge_store!(PgStore, Postgres);
+impl_call_store!(PgStore, Postgres);

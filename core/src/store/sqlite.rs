@@ -8,7 +8,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use super::{
-    access::impl_access_store, common::impl_store, flow::impl_flow_store,
+    access::impl_access_store, calls::impl_call_store, common::impl_store, flow::impl_flow_store,
     knowledge::impl_knowledge_store, Backend, StoreError,
 };
 
@@ -60,3 +60,4 @@ impl_store!(SqliteStore, Sqlite, Backend::Sqlite);
 impl_access_store!(SqliteStore, Sqlite);
 impl_flow_store!(SqliteStore, Sqlite);
 impl_knowledge_store!(SqliteStore, Sqlite);
+impl_call_store!(SqliteStore, Sqlite);

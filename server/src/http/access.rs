@@ -120,6 +120,13 @@ pub const RULES: &[Rule] = &[
         "/api/v1/elderly/{id}",
         perm(Permission::ElderlyRegistry),
     ),
+    // The telephone system's webhook: authenticated by its HMAC signature, not a session.
+    rule("POST", "/api/v1/telephony/events", Public),
+    rule(
+        "GET",
+        "/api/v1/calls/{call_id}/card",
+        perm(Permission::Intake),
+    ),
     // Knowledge base: citizens search the public articles; call takers edit.
     rule("GET", "/api/v1/kb/search", Public),
     rule("GET", "/api/v1/kb/categories", Public),
@@ -188,6 +195,7 @@ pub const RULES: &[Rule] = &[
         "/api/fn/get_elderly",
         perm(Permission::ElderlyRegistry),
     ),
+    rule("POST", "/api/fn/caller_card", perm(Permission::Intake)),
     rule("POST", "/api/fn/kb_search", Public),
     rule("POST", "/api/fn/kb_article", Public),
     rule("POST", "/api/fn/kb_categories", Public),
@@ -253,6 +261,8 @@ pub struct WebConfig {
     pub cookie_secure: CookieSecure,
     /// Take the client address from the last `X-Forwarded-For` hop (behind a reverse proxy).
     pub trust_proxy: bool,
+    /// Shared secret of the telephone system's webhook; unset, the webhook answers 503.
+    pub telephony_secret: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -273,6 +283,7 @@ impl Default for WebConfig {
             ]),
             cookie_secure: CookieSecure::Auto,
             trust_proxy: false,
+            telephony_secret: None,
         }
     }
 }

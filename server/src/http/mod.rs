@@ -5,6 +5,7 @@ pub mod access;
 mod error;
 mod knowledge;
 mod staff;
+pub mod telephony;
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -85,6 +86,16 @@ fn api_routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
     );
     add(Method::GET, "/api/v1/elderly", get(staff::elderly_list));
     add(Method::GET, "/api/v1/elderly/{id}", get(staff::elderly));
+    add(
+        Method::POST,
+        "/api/v1/telephony/events",
+        post(telephony::event),
+    );
+    add(
+        Method::GET,
+        "/api/v1/calls/{call_id}/card",
+        get(telephony::card),
+    );
     add(Method::GET, "/api/v1/kb/search", get(knowledge::search));
     add(
         Method::GET,
@@ -324,6 +335,9 @@ fn to_sse(event: &Event) -> Option<SseEvent> {
             "kind": kind,
             "message": message,
         })),
+        Event::IncomingCall { call_id, .. } => {
+            serde_json::to_string(&serde_json::json!({ "call_id": call_id }))
+        }
         Event::Resync => Ok(String::new()),
     };
     match data {

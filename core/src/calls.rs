@@ -1,0 +1,119 @@
+//! Calls (SPEC I3, A1, R4): events from the telephone system's webhook, and the caller
+//! card an agent's screen pops when a call rings for them.
+
+use hotline_domain::{
+    mask_phone, Badge, CallEventInput, CallEventKind, CallerCard, CaseFilter, Permission, StaffUser,
+};
+
+use crate::store::{CaseScope, ClientRecord};
+use crate::{Event, Hotline, ServiceError};
+
+/// How many earlier cases the caller card lists.
+pub const HISTORY_MAX: u32 = 20;
+
+impl Hotline {
+    /// Stores one verified webhook event (the HTTP layer checked its signature) and applies
+    /// it to its call. `Ok(false)` for an event id seen before: nothing changes and no
+    /// screen pops twice. A ringing call offered to an agent pops their caller card.
+    pub async fn telephony_event(
+        &self,
+        input: &CallEventInput,
+        payload: &str,
+    ) -> Result<bool, ServiceError> {
+        let event = input.validate()?;
+        let fresh = self
+            .store
+            .record_call_event(&event, payload, self.now())
+            .await?;
+        if fresh && event.kind == CallEventKind::Ringing {
+            if let Some(agent) = &event.agent {
+                self.events
+                    .publish(Event::IncomingCall {
+                        agent: agent.clone(),
+                        call_id: event.call_id.clone(),
+                    })
+                    .await;
+            }
+        }
+        Ok(fresh)
+    }
+
+    /// The caller card of a call: for the agent it was offered to, or a lead.
+    pub async fn caller_card(
+        &self,
+        user: &StaffUser,
+        call_id: &str,
+    ) -> Result<CallerCard, ServiceError> {
+        if !user.can(Permission::Intake) {
+            return Err(ServiceError::Forbidden);
+        }
+        let call = self
+            .store
+            .call(call_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if call.agent.as_deref() != Some(user.username.as_str()) && !user.can(Permission::Approve) {
+            return Err(ServiceError::NotFound);
+        }
+        let mut card = CallerCard {
+            call_id: call.call_id.clone(),
+            phone: call.caller.as_deref().map(mask_phone),
+            name: None,
+            badges: Vec::new(),
+            note: None,
+            elderly_id: None,
+            history: Vec::new(),
+            rang_at: call.started_at,
+        };
+        let Some(phone) = call.caller else {
+            return Ok(card);
+        };
+        let elderly = self.store.elderly_by_phone(&phone).await?;
+        if let Some((id, _)) = elderly.first() {
+            card.badges.push(Badge::Elderly);
+            card.elderly_id = Some(*id);
+        }
+        if elderly.iter().any(|(_, one_key)| *one_key) {
+            card.badges.push(Badge::OneKey);
+        }
+        if let Some(client) = self.store.client(&phone).await? {
+            for (flag, badge) in [
+                (client.vip, Badge::Vip),
+                (client.important, Badge::Important),
+                (client.blacklisted, Badge::Blacklist),
+            ] {
+                if flag {
+                    card.badges.push(badge);
+                }
+            }
+            card.name = client.name;
+            card.note = client.note;
+        }
+        let filter = CaseFilter {
+            phone: Some(phone),
+            ..CaseFilter::default()
+        };
+        let clock = self.filter_clock();
+        let mut history = self
+            .store
+            .cases(CaseScope::All, &filter, clock, HISTORY_MAX)
+            .await?;
+        for item in &mut history {
+            item.phone = mask_phone(&item.phone);
+            item.light = item.dispatched_at.map(|start| {
+                self.flow
+                    .light_for(item.handled_at.unwrap_or(clock.now) - start)
+            });
+        }
+        if card.name.is_none() {
+            card.name = history.iter().find_map(|c| c.contact_name.clone());
+        }
+        card.history = history;
+        Ok(card)
+    }
+
+    /// Marks a caller (R4): VIP, important, blacklisted, with a name and a note.
+    pub async fn save_client(&self, client: &ClientRecord) -> Result<(), ServiceError> {
+        Ok(self.store.save_client(client, self.now()).await?)
+    }
+}

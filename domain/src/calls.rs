@@ -1,0 +1,284 @@
+//! Calls from the telephone system (SPEC I3, A1): the events its webhook sends, and the
+//! caller card an agent's screen pops when a call rings for them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::views::CaseListItem;
+use crate::{FieldErrors, Lang, PhoneNumber, Problem};
+
+/// Longest event or call id taken from the telephone system.
+pub const CALL_ID_MAX: usize = 100;
+pub const URL_MAX: usize = 500;
+
+/// What happened to a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallEventKind {
+    /// The call is offered to an agent's extension: their screen pops the caller card.
+    Ringing,
+    Answered,
+    Ended,
+    /// Nobody answered (the caller hung up in the queue or while ringing).
+    Missed,
+    /// The recording of a finished call is available at `recording_url`.
+    Recording,
+}
+
+impl CallEventKind {
+    pub fn as_code(self) -> &'static str {
+        match self {
+            CallEventKind::Ringing => "ringing",
+            CallEventKind::Answered => "answered",
+            CallEventKind::Ended => "ended",
+            CallEventKind::Missed => "missed",
+            CallEventKind::Recording => "recording",
+        }
+    }
+}
+
+/// An event as the telephone system posts it (JSON). `kind` is parsed by serde, so an
+/// unknown kind is a 422 on `kind` like any other field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CallEventInput {
+    /// Unique per event: a replay of the same id changes nothing.
+    pub event_id: String,
+    pub kind: String,
+    pub call_id: String,
+    /// The caller's number; empty or `anonymous` when withheld.
+    pub caller: String,
+    /// The agent (user name) the call is offered to or answered by.
+    pub agent: Option<String>,
+    /// When it happened at the telephone system (RFC 3339).
+    pub at: String,
+    pub recording_url: Option<String>,
+}
+
+/// A call event that passed every check that needs no database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallEvent {
+    pub event_id: String,
+    pub kind: CallEventKind,
+    pub call_id: String,
+    pub caller: Option<PhoneNumber>,
+    pub agent: Option<String>,
+    pub at: DateTime<Utc>,
+    pub recording_url: Option<String>,
+}
+
+fn id_ok(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= CALL_ID_MAX
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+}
+
+impl CallEventInput {
+    pub fn validate(&self) -> Result<CallEvent, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let event_id = self.event_id.trim();
+        if event_id.is_empty() {
+            errors.add("event_id", Problem::Required);
+        } else if !id_ok(event_id) {
+            errors.add("event_id", Problem::BadCode);
+        }
+        let kind = match self.kind.trim() {
+            "" => {
+                errors.add("kind", Problem::Required);
+                None
+            }
+            "ringing" => Some(CallEventKind::Ringing),
+            "answered" => Some(CallEventKind::Answered),
+            "ended" => Some(CallEventKind::Ended),
+            "missed" => Some(CallEventKind::Missed),
+            "recording" => Some(CallEventKind::Recording),
+            _ => {
+                errors.add("kind", Problem::Unknown);
+                None
+            }
+        };
+        let call_id = self.call_id.trim();
+        if call_id.is_empty() {
+            errors.add("call_id", Problem::Required);
+        } else if !id_ok(call_id) {
+            errors.add("call_id", Problem::BadCode);
+        }
+        let caller = match self.caller.trim() {
+            "" | "anonymous" => None,
+            raw => match PhoneNumber::parse(raw) {
+                Ok(p) => Some(p),
+                Err(problem) => {
+                    errors.add("caller", problem);
+                    None
+                }
+            },
+        };
+        let agent = self
+            .agent
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_string);
+        if let Some(a) = &agent {
+            if a.len() > 64
+                || !a
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            {
+                errors.add("agent", Problem::BadUsername);
+            }
+        }
+        let at = match DateTime::parse_from_rfc3339(self.at.trim()) {
+            Ok(t) => Some(t.with_timezone(&Utc)),
+            Err(_) if self.at.trim().is_empty() => {
+                errors.add("at", Problem::Required);
+                None
+            }
+            Err(_) => {
+                errors.add("at", Problem::BadDate);
+                None
+            }
+        };
+        let recording_url = self
+            .recording_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(str::to_string);
+        match (&recording_url, kind) {
+            (None, Some(CallEventKind::Recording)) => {
+                errors.add("recording_url", Problem::Required)
+            }
+            (Some(u), _)
+                if u.len() > URL_MAX
+                    || !(u.starts_with("https://") || u.starts_with("http://"))
+                    || u.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+            {
+                errors.add("recording_url", Problem::Unknown)
+            }
+            _ => {}
+        }
+        errors.into_result(|| CallEvent {
+            event_id: event_id.to_string(),
+            kind: kind.unwrap_or(CallEventKind::Ringing),
+            call_id: call_id.to_string(),
+            caller,
+            agent,
+            at: at.unwrap_or_default(),
+            recording_url,
+        })
+    }
+}
+
+/// A mark on the caller card (SPEC A1, R4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Badge {
+    /// In the elderly registry (the number is their phone or a contact's).
+    Elderly,
+    /// The number is a registered one-key emergency phone.
+    OneKey,
+    Vip,
+    Important,
+    Blacklist,
+}
+
+impl Badge {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Badge::Elderly => lang.pick("老年人", "Elderly"),
+            Badge::OneKey => lang.pick("一键通", "One-key"),
+            Badge::Vip => lang.pick("VIP", "VIP"),
+            Badge::Important => lang.pick("重要客户", "Important"),
+            Badge::Blacklist => lang.pick("黑名单", "Blacklist"),
+        }
+    }
+
+    pub fn as_code(self) -> &'static str {
+        match self {
+            Badge::Elderly => "elderly",
+            Badge::OneKey => "one_key",
+            Badge::Vip => "vip",
+            Badge::Important => "important",
+            Badge::Blacklist => "blacklist",
+        }
+    }
+}
+
+/// What an agent's screen shows when a call rings for them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallerCard {
+    pub call_id: String,
+    /// The caller's number, masked (the agent is talking to them; the full number is an
+    /// audited look like everywhere else). `None` when withheld.
+    pub phone: Option<String>,
+    pub name: Option<String>,
+    pub badges: Vec<Badge>,
+    pub note: Option<String>,
+    /// The registry record, for a registered elderly caller.
+    pub elderly_id: Option<i64>,
+    /// Earlier cases from this number, newest first.
+    pub history: Vec<CaseListItem>,
+    pub rang_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> CallEventInput {
+        CallEventInput {
+            event_id: "evt-1".into(),
+            kind: "ringing".into(),
+            call_id: "call-1".into(),
+            caller: "+86 139 1234 5678".into(),
+            agent: Some("agent".into()),
+            at: "2026-11-23T02:00:00Z".into(),
+            recording_url: None,
+        }
+    }
+
+    #[test]
+    fn events_are_checked_by_field() {
+        let ok = input().validate().unwrap();
+        assert_eq!(ok.caller.unwrap().as_str(), "13912345678");
+        assert_eq!(ok.kind, CallEventKind::Ringing);
+        let bad = CallEventInput {
+            event_id: "a b".into(),
+            kind: "dialing".into(),
+            call_id: String::new(),
+            caller: "12".into(),
+            agent: Some("x y".into()),
+            at: "yesterday".into(),
+            recording_url: Some("ftp://x".into()),
+        }
+        .validate()
+        .unwrap_err();
+        for field in [
+            "event_id",
+            "kind",
+            "call_id",
+            "caller",
+            "agent",
+            "at",
+            "recording_url",
+        ] {
+            assert!(bad.get(field).is_some(), "{field}");
+        }
+        let withheld = CallEventInput {
+            caller: "anonymous".into(),
+            ..input()
+        };
+        assert_eq!(withheld.validate().unwrap().caller, None);
+        let recording = CallEventInput {
+            kind: "recording".into(),
+            ..input()
+        };
+        assert!(recording
+            .validate()
+            .unwrap_err()
+            .get("recording_url")
+            .is_some());
+    }
+}

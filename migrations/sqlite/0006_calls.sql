@@ -1,0 +1,39 @@
+-- Calls from the telephone system (SPEC I3, A1, R4). Kept column-for-column equal to
+-- migrations/postgres/0006_calls.sql (timestamps as RFC 3339 UTC text, booleans as 0/1).
+
+-- Every caller the centre knows, with the marks the caller card shows.
+CREATE TABLE clients (
+    phone       TEXT PRIMARY KEY,
+    name        TEXT,
+    vip         INTEGER NOT NULL DEFAULT 0,
+    important   INTEGER NOT NULL DEFAULT 0,
+    blacklisted INTEGER NOT NULL DEFAULT 0,
+    note        TEXT,
+    updated_at  TEXT NOT NULL
+);
+
+-- One row per webhook event id: a replay finds its id here and changes nothing.
+CREATE TABLE telephony_events (
+    event_id    TEXT PRIMARY KEY,
+    call_id     TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    payload     TEXT NOT NULL
+);
+CREATE INDEX telephony_events_call ON telephony_events(call_id);
+
+-- One row per call, as the events describe it so far.
+CREATE TABLE calls (
+    call_id       TEXT PRIMARY KEY,
+    caller        TEXT,
+    agent         TEXT,
+    state         TEXT NOT NULL,
+    started_at    TEXT NOT NULL,
+    answered_at   TEXT,
+    ended_at      TEXT,
+    missed        INTEGER NOT NULL DEFAULT 0,
+    recording_url TEXT
+);
+CREATE INDEX calls_caller ON calls(caller, started_at);
+CREATE INDEX calls_missed ON calls(missed, started_at);

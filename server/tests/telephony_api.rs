@@ -1,0 +1,256 @@
+//! The telephone system's webhook over real HTTP (SPEC I3, A1): HMAC signatures, the
+//! replay window, idempotent event ids, validation by field, and the caller card the
+//! ringing agent's screen pops (badges, history), on both backends.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use hotline_core::seed::demo::DEMO_PASSWORD;
+use hotline_core::testing::TestDatabase;
+use hotline_server::http::access::WebConfig;
+use hotline_server::http::telephony::sign;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use support::{Setup, TestServer};
+
+const SECRET: &str = "test-telephony-secret";
+
+async fn post_signed(
+    server: &TestServer,
+    body: &Value,
+    secret: &str,
+    skew: i64,
+) -> (StatusCode, Value) {
+    let body = serde_json::to_vec(body).unwrap();
+    let timestamp = chrono::Utc::now().timestamp() - skew;
+    let response = TestServer::browser()
+        .post(server.url("/api/v1/telephony/events"))
+        .header("Content-Type", "application/json")
+        .header("X-Hotline-Timestamp", timestamp.to_string())
+        .header("X-Hotline-Signature", sign(secret, timestamp, &body))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn ringing(event_id: &str, call_id: &str, caller: &str) -> Value {
+    json!({
+        "event_id": event_id, "kind": "ringing", "call_id": call_id, "caller": caller,
+        "agent": "agent", "at": chrono::Utc::now().to_rfc3339(),
+    })
+}
+
+/// The next `incoming_call` on an SSE stream: its call id.
+async fn next_call(
+    stream: &mut (impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+) -> String {
+    let mut buffer = String::new();
+    loop {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.next())
+            .await
+            .expect("an event in time")
+            .expect("stream open")
+            .unwrap();
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            if block.contains("event: incoming_call") {
+                let data = block
+                    .lines()
+                    .find_map(|l| l.strip_prefix("data: "))
+                    .unwrap();
+                let v: Value = serde_json::from_str(data).unwrap();
+                return v["call_id"].as_str().unwrap().to_string();
+            }
+        }
+    }
+}
+
+async fn calls_from_the_telephone_system(db: TestDatabase) {
+    let server = TestServer::start_with(
+        Arc::new(db),
+        Setup {
+            demo: true,
+            web: WebConfig {
+                telephony_secret: Some(SECRET.into()),
+                ..Setup::default().web
+            },
+            ..Setup::default()
+        },
+    )
+    .await;
+    let agent = server.sign_in("agent", DEMO_PASSWORD).await;
+    let mut stream = agent
+        .get(server.url("/api/v1/events"))
+        .send()
+        .await
+        .unwrap()
+        .bytes_stream();
+    // The demo marks the caller of the oldest case as a VIP.
+    let vip = server.hotline.store.case_phones(1).await.unwrap()[0].clone();
+
+    // Unsigned, wrongly signed, or signed too long ago: refused, nothing stored.
+    let body = ringing("evt-1", "call-1", &vip);
+    let response = TestServer::browser()
+        .post(server.url("/api/v1/telephony/events"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let (status, _) = post_signed(&server, &body, "not-the-secret", 0).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = post_signed(&server, &body, SECRET, 301).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(server.hotline.store.call("call-1").await.unwrap().is_none());
+
+    // Signed: stored, and the agent's screen is told.
+    let (status, answer) = post_signed(&server, &body, SECRET, 0).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["status"], "stored");
+    assert_eq!(next_call(&mut stream).await, "call-1");
+
+    // The same event again (the telephone system retried): nothing changes, no second pop.
+    let (status, answer) = post_signed(&server, &body, SECRET, 0).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["status"], "duplicate");
+    let (status, _) =
+        post_signed(&server, &ringing("evt-2", "call-2", "anonymous"), SECRET, 0).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        next_call(&mut stream).await,
+        "call-2",
+        "no second pop for a replay"
+    );
+
+    // The caller card: masked number, the VIP badge, earlier cases from this number.
+    let card: Value = agent
+        .get(server.url("/api/v1/calls/call-1/card"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(card["phone"].as_str().unwrap().contains('*'), "{card}");
+    assert_eq!(card["badges"], json!(["vip"]));
+    assert!(!card["history"].as_array().unwrap().is_empty());
+    let withheld: Value = agent
+        .get(server.url("/api/v1/calls/call-2/card"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(withheld["phone"], Value::Null);
+    assert_eq!(withheld["history"], json!([]));
+
+    // A one-key phone of the elderly registry is marked as such.
+    let mut registered = None;
+    for id in 1..200 {
+        let Some(e) = server.hotline.store.elderly(id).await.unwrap() else {
+            continue;
+        };
+        if let Some(phone) = e.summary.onekey_phone {
+            registered = Some((id, phone));
+            break;
+        }
+    }
+    let (elderly_id, onekey) = registered.expect("a demo elder with a one-key phone");
+    post_signed(&server, &ringing("evt-3", "call-3", &onekey), SECRET, 0).await;
+    let card: Value = agent
+        .get(server.url("/api/v1/calls/call-3/card"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(card["badges"], json!(["elderly", "one_key"]), "{card}");
+    assert_eq!(card["elderly_id"], elderly_id);
+
+    // Leads see any card; department staff none; unknown calls are 404.
+    let lead = server.sign_in("lead", DEMO_PASSWORD).await;
+    let status = |c: &reqwest::Client, path: &str| {
+        let c = c.clone();
+        let url = server.url(path);
+        async move { c.get(url).send().await.unwrap().status() }
+    };
+    assert_eq!(
+        status(&lead, "/api/v1/calls/call-1/card").await,
+        StatusCode::OK
+    );
+    let dept = server.sign_in("dept", DEMO_PASSWORD).await;
+    assert_eq!(
+        status(&dept, "/api/v1/calls/call-1/card").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        status(&agent, "/api/v1/calls/nope/card").await,
+        StatusCode::NOT_FOUND
+    );
+
+    // A call nobody answered is recorded as missed; answered-then-missed is not.
+    post_signed(&server, &ringing("evt-4", "call-4", &vip), SECRET, 0).await;
+    let missed = json!({"event_id": "evt-5", "kind": "missed", "call_id": "call-4",
+        "caller": vip, "at": chrono::Utc::now().to_rfc3339()});
+    assert_eq!(
+        post_signed(&server, &missed, SECRET, 0).await.0,
+        StatusCode::OK
+    );
+    let call = server.hotline.store.call("call-4").await.unwrap().unwrap();
+    assert!(call.missed);
+    assert_eq!(call.state, "missed");
+    let answered = json!({"event_id": "evt-6", "kind": "answered", "call_id": "call-1",
+        "agent": "agent", "at": chrono::Utc::now().to_rfc3339()});
+    post_signed(&server, &answered, SECRET, 0).await;
+    let ended = json!({"event_id": "evt-7", "kind": "ended", "call_id": "call-1",
+        "at": chrono::Utc::now().to_rfc3339()});
+    post_signed(&server, &ended, SECRET, 0).await;
+    let call = server.hotline.store.call("call-1").await.unwrap().unwrap();
+    assert_eq!((call.state.as_str(), call.missed), ("ended", false));
+
+    // Bad fields are named; a body that is not JSON is a 400.
+    let (status, answer) = post_signed(
+        &server,
+        &json!({"event_id": "x y", "kind": "dialing", "call_id": "", "caller": "12", "at": "now"}),
+        SECRET,
+        0,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["event_id", "kind", "call_id", "caller", "at"] {
+        assert!(answer["fields"][field].is_string(), "{field}: {answer}");
+    }
+    let timestamp = chrono::Utc::now().timestamp();
+    let response = TestServer::browser()
+        .post(server.url("/api/v1/telephony/events"))
+        .header("X-Hotline-Timestamp", timestamp.to_string())
+        .header("X-Hotline-Signature", sign(SECRET, timestamp, b"{oops"))
+        .body("{oops")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    server.shutdown().await;
+}
+
+async fn without_a_secret_the_webhook_is_closed(db: TestDatabase) {
+    let server = TestServer::start(Arc::new(db)).await;
+    let (status, answer) = post_signed(&server, &ringing("e", "c", ""), SECRET, 0).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(answer["error"], "telephony_not_configured");
+    server.shutdown().await;
+}
+
+hotline_core::on_both_backends!(
+    calls_from_the_telephone_system,
+    without_a_secret_the_webhook_is_closed
+);
