@@ -643,3 +643,45 @@ pub async fn caller_card(call_id: String) -> Result<hotline_domain::CallerCard, 
     let user = staff()?;
     hotline()?.caller_card(&user, &call_id).await.map_err(fail)
 }
+
+/// The answer to registering a call: the new case's number, or what to fix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum RegisterOutcome {
+    Registered(String),
+    Invalid(FieldErrors),
+}
+
+/// Registers the ringing call as a case (SPEC A2); a consultation with a reply is closed.
+#[server(prefix = "/api/fn", endpoint = "register_call")]
+pub async fn register_call(
+    call_id: String,
+    case_type: Option<String>,
+    category: Option<String>,
+    content: Option<String>,
+    contact_name: Option<String>,
+    phone: Option<String>,
+    district: Option<String>,
+    address: Option<String>,
+    reply: Option<String>,
+) -> Result<RegisterOutcome, ServerFnError> {
+    use hotline_core::ServiceError;
+    let user = staff()?;
+    let intake = hotline_core::calls::CallIntake {
+        case_type: case_type.unwrap_or_default(),
+        category: category.unwrap_or_default(),
+        content: content.unwrap_or_default(),
+        contact_name: contact_name.unwrap_or_default(),
+        phone: phone.unwrap_or_default(),
+        district: district.unwrap_or_default(),
+        address: address.unwrap_or_default(),
+        reply: reply.unwrap_or_default(),
+    };
+    match hotline()?
+        .register_call(&user, &call_id, &intake, &origin(&user))
+        .await
+    {
+        Ok(number) => Ok(RegisterOutcome::Registered(number.to_string())),
+        Err(ServiceError::Invalid(errors)) => Ok(RegisterOutcome::Invalid(errors)),
+        Err(e) => Err(fail(e)),
+    }
+}

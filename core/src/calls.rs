@@ -117,3 +117,109 @@ impl Hotline {
         Ok(self.store.save_client(client, self.now()).await?)
     }
 }
+
+/// What an agent types while on the line (SPEC A2): one form for every case type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct CallIntake {
+    /// `A`…`J`.
+    pub case_type: String,
+    pub category: String,
+    pub content: String,
+    pub contact_name: String,
+    /// Only for a withheld number: the number the caller gives for the callback.
+    pub phone: String,
+    pub district: String,
+    pub address: String,
+    /// A consultation (`A`) is answered and closed at once with this reply.
+    pub reply: String,
+}
+
+impl Hotline {
+    /// Registers the call as a case (SPEC A2): filed on the phone channel with the caller's
+    /// number from the telephone system, accepted and classified by the agent; a
+    /// consultation with a reply is answered and closed in the same step. Everything is
+    /// checked before anything is written.
+    pub async fn register_call(
+        &self,
+        user: &StaffUser,
+        call_id: &str,
+        intake: &CallIntake,
+        origin: &crate::Origin,
+    ) -> Result<hotline_domain::TrackingNumber, ServiceError> {
+        use hotline_domain::{CaseAction, CaseType, Channel, FieldErrors, Problem};
+        if !user.can(Permission::Intake) {
+            return Err(ServiceError::Forbidden);
+        }
+        let call = self
+            .store
+            .call(call_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if call.agent.as_deref() != Some(user.username.as_str()) && !user.can(Permission::Approve) {
+            return Err(ServiceError::NotFound);
+        }
+        let mut errors = FieldErrors::new();
+        let case_type = match intake.case_type.trim() {
+            "" => {
+                errors.add("case_type", Problem::Required);
+                None
+            }
+            code => {
+                let t = CaseType::from_code(code);
+                if t.is_none() {
+                    errors.add("case_type", Problem::Unknown);
+                }
+                t
+            }
+        };
+        let reply = intake.reply.trim();
+        let answer = case_type == Some(CaseType::Consultation) && !reply.is_empty();
+        let request = hotline_domain::NewRequestInput {
+            category: intake.category.clone(),
+            content: intake.content.clone(),
+            contact_name: intake.contact_name.clone(),
+            phone: call.caller.clone().unwrap_or_else(|| intake.phone.clone()),
+            district: intake.district.clone(),
+            address: intake.address.clone(),
+            anonymous: false,
+        };
+        if let Err(more) = request.validate() {
+            for (field, problem) in more.0 {
+                errors.add(&field, problem);
+            }
+        }
+        if reply.chars().count() > 2_000 {
+            errors.add("reply", Problem::TooLong { max: 2_000 });
+        }
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        let filed = self.file_request(&request, Channel::Phone, origin).await?;
+        let number = filed.tracking_number.to_string();
+        self.act(user, &number, &CaseAction::Accept, origin).await?;
+        self.act(
+            user,
+            &number,
+            &CaseAction::Classify {
+                case_type: case_type.expect("checked"),
+                category_code: intake.category.trim().to_string(),
+                remind_at: None,
+            },
+            origin,
+        )
+        .await?;
+        if answer {
+            self.act(
+                user,
+                &number,
+                &CaseAction::Answer {
+                    reply: reply.to_string(),
+                },
+                origin,
+            )
+            .await?;
+        }
+        Ok(filed.tracking_number)
+    }
+}

@@ -1,10 +1,12 @@
 // A complaint played through the whole case flow in two browsers (issue: case life cycle):
-// the agent accepts, classifies and dispatches it; the department, in its own browser,
+// a call rings (the telephone system's signed webhook) and pops the caller card on the
+// agent's desk; the agent registers it with the keyboard-first form (knowledge search
+// beside it) and dispatches it; the department, in its own browser,
 // finds it in its inbox, confirms it and feeds back; the agent calls back and archives.
 // Screenshots of each screen go to end2end/screenshots/.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, shot, signIn, startServer, visit } from './support.mjs';
+import { launchBrowser, openPage, postCallEvent, shot, signIn, startServer, visit } from './support.mjs';
 
 let server;
 let browser;
@@ -27,29 +29,39 @@ async function statusIs(page, label) {
   );
 }
 
-test('a complaint goes from intake to archive across the centre and a department', async () => {
-  const filed = await fetch(`${server.base}/api/v1/requests`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      category: '0601', content: '公司拖欠三个月工资，多次讨要无果，请求劳动监察介入。',
-      contact_name: '赵先生', phone: '13700001111', district: '610402',
-      address: '人民东路 18 号', anonymous: false,
-    }),
-  }).then((r) => r.json());
-  const n = filed.tracking_number;
-  assert.match(n, /^\d{14}$/);
-
-  // The agent takes it in.
+test('a complaint goes from a popped call to archive across the centre and a department', async () => {
+  // The agent is at the desk when the call rings (the telephone system's signed webhook).
   const agent = await openPage(browser);
   await signIn(agent, server.base, 'agent');
-  await visit(agent, server.base, `/cases/${n}`);
-  await statusIs(agent, '待受理');
-  await agent.click('[data-testid="step-accept"]');
-  await statusIs(agent, '已受理');
-  await agent.selectOption('#s-type', 'G');
-  await agent.click('[data-testid="step-classify"]');
+  await agent.waitForSelector('[data-testid="live-status"][data-state="open"]');
+  const rang = await postCallEvent(server.base, {
+    event_id: 'flow-ring-1', kind: 'ringing', call_id: 'flow-call-1', caller: '13700001111',
+    agent: 'agent', at: new Date().toISOString(),
+  });
+  assert.equal(rang.status, 200);
+  await agent.waitForSelector('[data-testid="intake-form"]');
+  await agent.waitForSelector('body[data-hydrated="true"]');
+
+  // Keyboard first: the content field has the focus as the card pops.
+  assert.equal(await agent.evaluate(() => document.activeElement?.id), 'i-content');
+  await agent.keyboard.type('公司拖欠三个月工资，多次讨要无果，请求劳动监察介入。');
+  // The knowledge base beside the form answers while the caller talks.
+  await agent.fill('#kb-q-side', 'tuoqian');
+  await agent.waitForSelector('.intake-kb [data-testid="kb-hit"]');
+  await agent.selectOption('#i-case_type', 'G');
+  await agent.selectOption('#i-category', '0601');
+  await agent.fill('#i-contact_name', '赵先生');
+  await agent.selectOption('#i-district', '610402');
+  await agent.fill('#i-address', '人民东路 18 号');
+  await shot(agent, 'agent-call-intake.png');
+  await Promise.all([
+    agent.waitForURL(/\/cases\/\d{14}$/),
+    agent.click('[data-testid="intake-submit"]'),
+  ]);
+  const n = agent.url().split('/').pop();
+  await agent.waitForSelector('body[data-hydrated="true"]');
   await statusIs(agent, '已分理');
+  assert.equal(await agent.textContent('[data-testid="case-type"]'), '投诉建议');
   await agent.check('label:has-text("咸阳市人力资源和社会保障局") input');
   await agent.fill('#s-dnote', '请核实用人单位情况');
   await shot(agent, 'case-dispatch-form.png');

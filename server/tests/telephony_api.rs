@@ -176,6 +176,102 @@ async fn calls_from_the_telephone_system(db: TestDatabase) {
     assert_eq!(card["badges"], json!(["elderly", "one_key"]), "{card}");
     assert_eq!(card["elderly_id"], elderly_id);
 
+    // The agent registers the call (A2): checked by field first, nothing written on error.
+    let history_len = |call: &'static str| {
+        let agent = agent.clone();
+        let url = server.url(&format!("/api/v1/calls/{call}/card"));
+        async move {
+            let card: Value = agent.get(url).send().await.unwrap().json().await.unwrap();
+            card["history"].as_array().unwrap().len()
+        }
+    };
+    let before = history_len("call-1").await;
+    let register = |body: Value, call: &str| {
+        agent
+            .post(server.url(&format!("/api/v1/calls/{call}/case")))
+            .json(&body)
+            .send()
+    };
+    let response = register(json!({"category": "9999", "content": ""}), "call-1")
+        .await
+        .unwrap();
+    let status = response.status();
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    for field in ["case_type", "content"] {
+        assert!(answer["fields"][field].is_string(), "{field}: {answer}");
+    }
+    let response = register(
+        json!({"case_type": "G", "category": "9999", "content": "噪音扰民", "district": "610402"}),
+        "call-1",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown category"
+    );
+    assert_eq!(history_len("call-1").await, before);
+    // A complaint: filed on the phone channel with the caller's number, accepted, classified.
+    let response = register(
+        json!({"case_type": "G", "category": "0601", "content": "工地拖欠工资两个月",
+               "contact_name": "周先生", "district": "610402", "address": "人民路 1 号"}),
+        "call-1",
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let n = response.json::<Value>().await.unwrap()["tracking_number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let case: Value = agent
+        .get(server.url(&format!("/api/v1/cases/{n}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(case["item"]["status"], "classified");
+    assert_eq!(case["item"]["channel"], "phone");
+    assert_eq!(case["item"]["case_type"], "complaint");
+    // A consultation with a reply is answered and closed in one step.
+    let response = register(
+        json!({"case_type": "A", "category": "0601", "content": "请问失业保险金怎么申领，需要什么材料",
+               "district": "610402", "contact_name": "吴女士",
+               "reply": "可在人社局网上办事大厅申领。"}),
+        "call-1",
+    )
+    .await
+    .unwrap();
+    let status = response.status();
+    let response = {
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    };
+    let n = response["tracking_number"].as_str().unwrap().to_string();
+    let case: Value = agent
+        .get(server.url(&format!("/api/v1/cases/{n}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(case["item"]["status"], "archived", "{case}");
+    // A withheld number needs the callback number the caller gives.
+    let response = register(
+        json!({"case_type": "G", "category": "0601", "content": "拖欠工资", "district": "610402"}),
+        "call-2",
+    )
+    .await
+    .unwrap();
+    let answer: Value = response.json().await.unwrap();
+    assert!(answer["fields"]["phone"].is_string(), "{answer}");
+
     // Leads see any card; department staff none; unknown calls are 404.
     let lead = server.sign_in("lead", DEMO_PASSWORD).await;
     let status = |c: &reqwest::Client, path: &str| {

@@ -1,14 +1,16 @@
 //! The agents' list of new web requests (SPEC P5): rendered on the server with what is
 //! waiting, then kept current by server push; every new request rings a chime.
 
-use hotline_domain::{Badge, CallerCard, RequestSummary};
+use hotline_domain::{Badge, CallerCard, CaseType, FieldErrors, RequestSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::{caller_card, new_requests};
+use crate::api::{caller_card, load_form_options, new_requests, RegisterCall, RegisterOutcome};
 use crate::i18n::{use_lang, use_texts};
 use crate::live::{self, LiveState};
 use crate::pages::common::local_time;
+use crate::pages::common::{field_error, FieldMessage};
+use crate::pages::knowledge::KnowledgeSearch;
 
 #[component]
 pub fn NewRequestsPage() -> impl IntoView {
@@ -261,6 +263,13 @@ fn CallerCardView(card: CallerCard, ringing: RwSignal<Option<String>>) -> impl I
                 })}
             </p>
             {card.note.clone().map(|n| view! { <p class="caller-note">{n}</p> })}
+            <div class="call-desk">
+                <IntakeForm card=card.clone() />
+                <aside class="intake-kb" aria-label=lang.pick("知识库", "Knowledge base")>
+                    <h3>{lang.pick("知识库", "Knowledge base")}</h3>
+                    <KnowledgeSearch embedded=true />
+                </aside>
+            </div>
             <p class="muted">{lang.pick("来电时间 ", "Rang at ")}{local_time(card.rang_at)}</p>
             <h3>{lang.pick("来电历史", "Caller history")}" ("{card.history.len()}")"</h3>
             {if card.history.is_empty() {
@@ -290,5 +299,116 @@ fn CallerCardView(card: CallerCard, ringing: RwSignal<Option<String>>) -> impl I
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// One keyboard-first form for every case type (SPEC A2): the content field has the focus
+/// as the card pops; Tab walks the fields in order; a consultation with a reply is closed
+/// at once, anything else opens the case page for dispatch.
+#[component]
+fn IntakeForm(card: CallerCard) -> impl IntoView {
+    let lang = use_lang();
+    let register = ServerAction::<RegisterCall>::new();
+    let errors = RwSignal::new(FieldErrors::new());
+    let failed = RwSignal::new(None::<String>);
+    Effect::new(move |_| match register.value().get() {
+        Some(Ok(RegisterOutcome::Registered(n))) => {
+            errors.set(FieldErrors::new());
+            leptos_router::hooks::use_navigate()(&format!("/cases/{n}"), Default::default());
+        }
+        Some(Ok(RegisterOutcome::Invalid(e))) => errors.set(e),
+        Some(Err(e)) => failed.set(Some(e.to_string())),
+        None => {}
+    });
+    let options = Resource::new(|| (), |_| load_form_options());
+    let message = move |field: &'static str| Signal::derive(field_error(errors, lang, field));
+    let withheld = card.phone.is_none();
+    view! {
+        <ActionForm action=register attr:class="intake-form" attr:data-testid="intake-form">
+            <input type="hidden" name="call_id" value=card.call_id.clone() />
+            <div class="field-row">
+                <div class="field">
+                    <label for="i-case_type">{lang.pick("案件类型", "Case type")}</label>
+                    <select id="i-case_type" name="case_type" aria-describedby="e-case_type">
+                        <option value="">{lang.pick("请选择", "Choose")}</option>
+                        {CaseType::ALL.iter().map(|t| view! {
+                            <option value=t.as_code()>{format!("{} {}", t.as_code(), t.label(lang))}</option>
+                        }).collect_view()}
+                    </select>
+                    <FieldMessage id="e-case_type" message=message("case_type") />
+                </div>
+                <div class="field grow">
+                    <label for="i-category">{lang.pick("诉求类别", "Category")}</label>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let groups = options.await.map(|o| super::portal::category_groups(&o.categories)).unwrap_or_default();
+                            view! {
+                                <select id="i-category" name="category" aria-describedby="e-category">
+                                    <option value="">{lang.pick("请选择", "Choose")}</option>
+                                    {groups.into_iter().map(|(major, minors)| view! {
+                                        <optgroup label=major.name(lang).to_string()>
+                                            {minors.into_iter().map(|c| view! {
+                                                <option value=c.code.clone()>{c.name(lang).to_string()}</option>
+                                            }).collect_view()}
+                                        </optgroup>
+                                    }).collect_view()}
+                                </select>
+                            }
+                        })}
+                    </Suspense>
+                    <FieldMessage id="e-category" message=message("category") />
+                </div>
+            </div>
+            <div class="field">
+                <label for="i-content">{lang.pick("来电内容", "What the caller says")}</label>
+                <textarea id="i-content" name="content" rows="3" autofocus aria-describedby="e-content"></textarea>
+                <FieldMessage id="e-content" message=message("content") />
+            </div>
+            <div class="field-row">
+                <div class="field">
+                    <label for="i-contact_name">{lang.pick("来电人", "Caller")}</label>
+                    <input id="i-contact_name" name="contact_name" value=card.name.clone().unwrap_or_default() aria-describedby="e-contact_name" />
+                    <FieldMessage id="e-contact_name" message=message("contact_name") />
+                </div>
+                {withheld.then(|| view! {
+                    <div class="field">
+                        <label for="i-phone">{lang.pick("回访电话（来电未显示号码）", "Callback number (number withheld)")}</label>
+                        <input id="i-phone" name="phone" type="tel" aria-describedby="e-phone" />
+                        <FieldMessage id="e-phone" message=message("phone") />
+                    </div>
+                })}
+                <div class="field">
+                    <label for="i-district">{lang.pick("区县", "District")}</label>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let districts = options.await.map(|o| o.districts).unwrap_or_default();
+                            view! {
+                                <select id="i-district" name="district" aria-describedby="e-district">
+                                    <option value="">"—"</option>
+                                    {districts.into_iter().map(|d| view! {
+                                        <option value=d.code.clone()>{d.name.clone()}</option>
+                                    }).collect_view()}
+                                </select>
+                            }
+                        })}
+                    </Suspense>
+                    <FieldMessage id="e-district" message=message("district") />
+                </div>
+                <div class="field grow">
+                    <label for="i-address">{lang.pick("地址", "Address")}</label>
+                    <input id="i-address" name="address" aria-describedby="e-address" />
+                    <FieldMessage id="e-address" message=message("address") />
+                </div>
+            </div>
+            <div class="field">
+                <label for="i-reply">{lang.pick("答复（普通咨询填写后当场办结）", "Reply (a consultation with a reply is closed at once)")}</label>
+                <textarea id="i-reply" name="reply" rows="2" aria-describedby="e-reply"></textarea>
+                <FieldMessage id="e-reply" message=message("reply") />
+            </div>
+            <p class="alert" role="alert" hidden=move || failed.with(Option::is_none)>{move || failed.get()}</p>
+            <div class="actions">
+                <button type="submit" class="button primary" data-testid="intake-submit">{lang.pick("登记", "Register")}</button>
+            </div>
+        </ActionForm>
     }
 }

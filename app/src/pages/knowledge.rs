@@ -37,6 +37,10 @@ pub fn KnowledgeSearch(
     /// Autofocus the box (the knowledge page); the intake form keeps its own focus.
     #[prop(optional)]
     autofocus: bool,
+    /// Beside the intake form: Enter searches in place and hits open in a new tab, so the
+    /// call's screen is never left.
+    #[prop(optional)]
+    embedded: bool,
 ) -> impl IntoView {
     let lang = use_lang();
     let text = RwSignal::new(initial.clone());
@@ -70,9 +74,15 @@ pub fn KnowledgeSearch(
         );
     };
     view! {
-        <form class="kb-search" method="get" action="/knowledge" role="search">
-            <label for="kb-q" class="visually-hidden">{lang.pick("搜索知识库", "Search the knowledge base")}</label>
-            <input id="kb-q" name="q" type="search" maxlength=hotline_domain::knowledge::QUERY_MAX
+        <form class="kb-search" method="get" action="/knowledge" role="search"
+            on:submit=move |ev| {
+                if embedded {
+                    ev.prevent_default();
+                    asked.set(text.get_untracked());
+                }
+            }>
+            <label for=if embedded { "kb-q-side" } else { "kb-q" } class="visually-hidden">{lang.pick("搜索知识库", "Search the knowledge base")}</label>
+            <input id=if embedded { "kb-q-side" } else { "kb-q" } name="q" type="search" maxlength=hotline_domain::knowledge::QUERY_MAX
                 autocomplete="off" autofocus=autofocus data-testid="kb-search"
                 placeholder=lang.pick("输入关键词、拼音或首字母，如 社保 / shebao / sb", "Words, pinyin or initials: 社保 / shebao / sb")
                 prop:value=move || text.get() on:input=on_input />
@@ -85,7 +95,7 @@ pub fn KnowledgeSearch(
                             <p class="muted" data-testid="kb-empty">{lang.pick("没有找到相关知识", "Nothing found")}</p>
                         }),
                     )),
-                    Ok((_, list)) => Either::Left(Either::Right(view! { <HitList hits=list /> })),
+                    Ok((_, list)) => Either::Left(Either::Right(view! { <HitList hits=list new_tab=embedded /> })),
                     Err(e) => Either::Right(view! { <LoadError error=e /> }),
                 }
             })}
@@ -94,13 +104,14 @@ pub fn KnowledgeSearch(
 }
 
 #[component]
-fn HitList(hits: Vec<SearchHit>) -> impl IntoView {
+fn HitList(hits: Vec<SearchHit>, new_tab: bool) -> impl IntoView {
     let lang = use_lang();
     view! {
         <ol class="kb-hits" data-testid="kb-hits">
             {hits.into_iter().map(|h| view! {
                 <li data-testid="kb-hit">
-                    <a href=format!("/knowledge/{}", h.id) class="kb-hit-title"><Marked segments=h.title /></a>
+                    <a href=format!("/knowledge/{}", h.id) class="kb-hit-title"
+                        target=new_tab.then_some("_blank")><Marked segments=h.title /></a>
                     <span class="tag">{h.category_name}</span>
                     {(!h.public).then(|| view! { <span class="tag internal">{lang.pick("内部", "Staff only")}</span> })}
                     <p class="kb-excerpt"><Marked segments=h.excerpt /></p>

@@ -230,7 +230,7 @@ fn FieldError(
 }
 
 /// Majors with their minor categories, in catalogue order.
-fn category_groups(categories: &[Category]) -> Vec<(Category, Vec<Category>)> {
+pub(crate) fn category_groups(categories: &[Category]) -> Vec<(Category, Vec<Category>)> {
     categories
         .iter()
         .filter(|c| c.level == 1)

@@ -127,6 +127,11 @@ pub const RULES: &[Rule] = &[
         "/api/v1/calls/{call_id}/card",
         perm(Permission::Intake),
     ),
+    rule(
+        "POST",
+        "/api/v1/calls/{call_id}/case",
+        perm(Permission::Intake),
+    ),
     // Knowledge base: citizens search the public articles; call takers edit.
     rule("GET", "/api/v1/kb/search", Public),
     rule("GET", "/api/v1/kb/categories", Public),
@@ -196,6 +201,7 @@ pub const RULES: &[Rule] = &[
         perm(Permission::ElderlyRegistry),
     ),
     rule("POST", "/api/fn/caller_card", perm(Permission::Intake)),
+    rule("POST", "/api/fn/register_call", perm(Permission::Intake)),
     rule("POST", "/api/fn/kb_search", Public),
     rule("POST", "/api/fn/kb_article", Public),
     rule("POST", "/api/fn/kb_categories", Public),

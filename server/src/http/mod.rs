@@ -96,6 +96,11 @@ fn api_routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
         "/api/v1/calls/{call_id}/card",
         get(telephony::card),
     );
+    add(
+        Method::POST,
+        "/api/v1/calls/{call_id}/case",
+        post(telephony::register),
+    );
     add(Method::GET, "/api/v1/kb/search", get(knowledge::search));
     add(
         Method::GET,

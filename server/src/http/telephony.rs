@@ -104,3 +104,30 @@ pub async fn card(
         .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
     Ok(Json(card))
 }
+
+/// `POST /api/v1/calls/{call_id}/case`: registers the call as a case (SPEC A2) from
+/// `{case_type, category, content, contact_name, phone?, district, address, reply?}`;
+/// `201 {tracking_number}`; `422` by field (nothing is written).
+pub async fn register(
+    State(hotline): State<Hotline>,
+    Extension(current): Extension<CurrentUser>,
+    Extension(address): Extension<super::access::ClientAddress>,
+    Path(call_id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<hotline_core::calls::CallIntake>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let Json(intake) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
+    let user = current.0.as_ref().ok_or(ApiError::Unauthenticated)?;
+    let origin = hotline_core::Origin {
+        actor: user.actor(),
+        address: address.0.clone(),
+    };
+    let number = hotline
+        .register_call(user, &call_id, &intake, &origin)
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "tracking_number": number.to_string() })),
+    ))
+}
