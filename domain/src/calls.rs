@@ -11,29 +11,14 @@ use crate::{FieldErrors, Lang, PhoneNumber, Problem};
 pub const CALL_ID_MAX: usize = 100;
 pub const URL_MAX: usize = 500;
 
-/// What happened to a call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CallEventKind {
-    /// The call is offered to an agent's extension: their screen pops the caller card.
-    Ringing,
-    Answered,
-    Ended,
-    /// Nobody answered (the caller hung up in the queue or while ringing).
-    Missed,
-    /// The recording of a finished call is available at `recording_url`.
-    Recording,
-}
-
-impl CallEventKind {
-    pub fn as_code(self) -> &'static str {
-        match self {
-            CallEventKind::Ringing => "ringing",
-            CallEventKind::Answered => "answered",
-            CallEventKind::Ended => "ended",
-            CallEventKind::Missed => "missed",
-            CallEventKind::Recording => "recording",
-        }
+coded_enum! {
+    /// What happened to a call.
+    CallEventKind {
+        Ringing = "ringing", "振铃", "Ringing";
+        Answered = "answered", "已接听", "Answered";
+        Ended = "ended", "已挂断", "Ended";
+        Missed = "missed", "未接", "Missed";
+        Recording = "recording", "录音", "Recording";
     }
 }
 
@@ -88,14 +73,12 @@ impl CallEventInput {
                 errors.add("kind", Problem::Required);
                 None
             }
-            "ringing" => Some(CallEventKind::Ringing),
-            "answered" => Some(CallEventKind::Answered),
-            "ended" => Some(CallEventKind::Ended),
-            "missed" => Some(CallEventKind::Missed),
-            "recording" => Some(CallEventKind::Recording),
-            _ => {
-                errors.add("kind", Problem::Unknown);
-                None
+            code => {
+                let kind = CallEventKind::from_code(code);
+                if kind.is_none() {
+                    errors.add("kind", Problem::Unknown);
+                }
+                kind
             }
         };
         let call_id = self.call_id.trim();
@@ -171,38 +154,14 @@ impl CallEventInput {
     }
 }
 
-/// A mark on the caller card (SPEC A1, R4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Badge {
-    /// In the elderly registry (the number is their phone or a contact's).
-    Elderly,
-    /// The number is a registered one-key emergency phone.
-    OneKey,
-    Vip,
-    Important,
-    Blacklist,
-}
-
-impl Badge {
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            Badge::Elderly => lang.pick("老年人", "Elderly"),
-            Badge::OneKey => lang.pick("一键通", "One-key"),
-            Badge::Vip => lang.pick("VIP", "VIP"),
-            Badge::Important => lang.pick("重要客户", "Important"),
-            Badge::Blacklist => lang.pick("黑名单", "Blacklist"),
-        }
-    }
-
-    pub fn as_code(self) -> &'static str {
-        match self {
-            Badge::Elderly => "elderly",
-            Badge::OneKey => "one_key",
-            Badge::Vip => "vip",
-            Badge::Important => "important",
-            Badge::Blacklist => "blacklist",
-        }
+coded_enum! {
+    /// A mark on the caller card (SPEC A1, R4).
+    Badge {
+        Elderly = "elderly", "老年人", "Elderly";
+        OneKey = "one_key", "一键通", "One-key";
+        Vip = "vip", "VIP", "VIP";
+        Important = "important", "重要客户", "Important";
+        Blacklist = "blacklist", "黑名单", "Blacklist";
     }
 }
 

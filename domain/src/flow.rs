@@ -21,34 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::request::text_field;
 use crate::{CaseStatus, CaseType, FieldErrors, Lang, Permission, Problem, StaffUser};
 
-macro_rules! small_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn from_code(code: &str) -> Option<$name> {
-                match code { $($code => Some($name::$variant),)+ _ => None }
-            }
-
-            pub fn label(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $(($name::$variant, Lang::Zh) => $zh, ($name::$variant, Lang::En) => $en,)+
-                }
-            }
-        }
-    };
-}
-
-small_enum! {
+coded_enum! {
     /// Where one department's or vendor's part of a case stands.
     AssignmentStatus {
         Dispatched = "dispatched", "待确认", "Awaiting confirmation";
@@ -58,7 +31,7 @@ small_enum! {
     }
 }
 
-small_enum! {
+coded_enum! {
     /// The citizen's answer at the callback (回访).
     Satisfaction {
         Satisfied = "satisfied", "满意", "Satisfied";
@@ -67,7 +40,7 @@ small_enum! {
     }
 }
 
-small_enum! {
+coded_enum! {
     /// Traffic light of a dispatched case (W7).
     Light {
         Green = "green", "绿灯", "Green";
@@ -76,7 +49,7 @@ small_enum! {
     }
 }
 
-small_enum! {
+coded_enum! {
     /// The three overdue counters of W7.
     Overdue {
         Confirmation = "confirmation", "超时确认", "Confirmation overdue";
@@ -85,7 +58,7 @@ small_enum! {
     }
 }
 
-small_enum! {
+coded_enum! {
     /// The work queues of the centre and of a department's inbox.
     Queue {
         Returns = "returns", "退单待审", "Returns to review";
@@ -95,7 +68,7 @@ small_enum! {
     }
 }
 
-small_enum! {
+coded_enum! {
     /// What a stored reminder chases (W6).
     ReminderKind {
         Confirm = "confirm", "催确认", "Confirm the case";
@@ -510,7 +483,7 @@ pub enum Performer {
     Assignee,
 }
 
-small_enum! {
+coded_enum! {
     /// The kinds of [`CaseAction`]; their codes are the history events' kinds.
     ActionKind {
         Accept = "accept", "受理", "Accept";

@@ -2,6 +2,35 @@
 //! for the browser. A form in the browser and the server refuse the same mistake with the
 //! same message because both call the functions in this crate.
 
+/// An enum with a stable code (stored and sent as JSON in snake case) and a label in
+/// each language. Defined before the modules so every one of them can use it.
+macro_rules! coded_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn from_code(code: &str) -> Option<$name> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+
+            pub fn label(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $(($name::$variant, Lang::Zh) => $zh, ($name::$variant, Lang::En) => $en,)+
+                }
+            }
+        }
+    };
+}
+
 pub mod account;
 pub mod calls;
 pub mod case;
