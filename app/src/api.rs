@@ -685,3 +685,34 @@ pub async fn register_call(
         Err(e) => Err(fail(e)),
     }
 }
+
+/// The agent sets their status (SPEC A4): `idle`, `busy` or `away`.
+#[server(prefix = "/api/fn", endpoint = "set_my_status")]
+pub async fn set_my_status(status: String) -> Result<(), ServerFnError> {
+    let user = staff()?;
+    let status = hotline_domain::AgentStatus::from_code(status.trim())
+        .ok_or_else(|| ServerFnError::new("unknown status"))?;
+    hotline()?.set_my_status(&user, status).await.map_err(fail)
+}
+
+/// Missed calls to call back (SPEC A3): the agent's own, every open one for a lead.
+#[server(prefix = "/api/fn", endpoint = "my_missed_calls")]
+pub async fn my_missed_calls() -> Result<Vec<hotline_domain::MissedCall>, ServerFnError> {
+    let user = staff()?;
+    hotline()?.missed_calls(&user).await.map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "missed_call_done")]
+pub async fn missed_call_done(call_id: String) -> Result<(), ServerFnError> {
+    let user = staff()?;
+    hotline()?
+        .close_missed_call(&user, &call_id)
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "my_status")]
+pub async fn my_status() -> Result<Option<hotline_domain::AgentStatus>, ServerFnError> {
+    let user = staff()?;
+    hotline()?.my_status(&user).await.map_err(fail)
+}

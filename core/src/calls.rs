@@ -2,7 +2,8 @@
 //! card an agent's screen pops when a call rings for them.
 
 use hotline_domain::{
-    mask_phone, Badge, CallEventInput, CallEventKind, CallerCard, CaseFilter, Permission, StaffUser,
+    mask_phone, AgentState, AgentStatus, Badge, CallEventInput, CallEventKind, CallerCard,
+    CaseFilter, MissedCall, Permission, StaffUser,
 };
 
 use crate::store::{CaseScope, ClientRecord};
@@ -25,8 +26,12 @@ impl Hotline {
             .store
             .record_call_event(&event, payload, self.now())
             .await?;
-        if fresh && event.kind == CallEventKind::Ringing {
-            if let Some(agent) = &event.agent {
+        if !fresh {
+            return Ok(false);
+        }
+        let now = self.now();
+        match (event.kind, &event.agent) {
+            (CallEventKind::Ringing, Some(agent)) => {
                 self.events
                     .publish(Event::IncomingCall {
                         agent: agent.clone(),
@@ -34,8 +39,39 @@ impl Hotline {
                     })
                     .await;
             }
+            // On a call: busy; the call over: idle again (unless they went away).
+            (CallEventKind::Answered, Some(agent)) => {
+                self.store
+                    .set_agent_status(agent, AgentStatus::Busy, now)
+                    .await?;
+            }
+            (CallEventKind::Ended, Some(agent)) => {
+                let busy = self
+                    .store
+                    .agent_states()
+                    .await?
+                    .iter()
+                    .any(|s| s.username == *agent && s.status == AgentStatus::Busy);
+                if busy {
+                    self.store
+                        .set_agent_status(agent, AgentStatus::Idle, now)
+                        .await?;
+                }
+            }
+            _ => {}
         }
-        Ok(fresh)
+        if event.kind == CallEventKind::Missed {
+            // In turn to the idle agents; with none idle it waits for a lead.
+            if let Some(agent) = self.store.assign_missed_call(&event.call_id, now).await? {
+                self.events
+                    .publish(Event::MissedCall {
+                        agent,
+                        call_id: event.call_id.clone(),
+                    })
+                    .await;
+            }
+        }
+        Ok(true)
     }
 
     /// The caller card of a call: for the agent it was offered to, or a lead.
@@ -110,6 +146,119 @@ impl Hotline {
         }
         card.history = history;
         Ok(card)
+    }
+
+    /// An agent sets their own status (A4).
+    pub async fn set_my_status(
+        &self,
+        user: &StaffUser,
+        status: AgentStatus,
+    ) -> Result<(), ServiceError> {
+        if !user.can(Permission::Intake) {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(self
+            .store
+            .set_agent_status(&user.username, status, self.now())
+            .await?)
+    }
+
+    /// The agent's own status, if they set one.
+    pub async fn my_status(&self, user: &StaffUser) -> Result<Option<AgentStatus>, ServiceError> {
+        Ok(self
+            .store
+            .agent_states()
+            .await?
+            .into_iter()
+            .find(|s| s.username == user.username)
+            .map(|s| s.status))
+    }
+
+    /// Every agent's status (leads).
+    pub async fn agent_states(&self, user: &StaffUser) -> Result<Vec<AgentState>, ServiceError> {
+        if !user.can(Permission::Approve) {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(self.store.agent_states().await?)
+    }
+
+    /// Missed calls to call back: an agent's own, or every open one for a lead.
+    pub async fn missed_calls(&self, user: &StaffUser) -> Result<Vec<MissedCall>, ServiceError> {
+        if !user.can(Permission::Intake) {
+            return Err(ServiceError::Forbidden);
+        }
+        let own = (!user.can(Permission::Approve)).then_some(user.username.as_str());
+        let mut list = self.store.missed_calls(own).await?;
+        for call in &mut list {
+            call.phone = call.phone.as_deref().map(mask_phone);
+        }
+        Ok(list)
+    }
+
+    /// A lead gives a missed call to an agent.
+    pub async fn reassign_missed_call(
+        &self,
+        user: &StaffUser,
+        call_id: &str,
+        agent: &str,
+    ) -> Result<(), ServiceError> {
+        if !user.can(Permission::Approve) {
+            return Err(ServiceError::Forbidden);
+        }
+        let record = self
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .find(|u| u.username == agent && u.active);
+        let known = match record {
+            Some(r) => self
+                .store
+                .staff_user(r.id)
+                .await?
+                .is_some_and(|s| s.can(Permission::Intake)),
+            None => false,
+        };
+        if !known {
+            let mut errors = hotline_domain::FieldErrors::new();
+            errors.add("agent", hotline_domain::Problem::Unknown);
+            return Err(ServiceError::Invalid(errors));
+        }
+        if !self
+            .store
+            .reassign_missed_call(call_id, agent, self.now())
+            .await?
+        {
+            return Err(ServiceError::NotFound);
+        }
+        self.events
+            .publish(Event::MissedCall {
+                agent: agent.to_string(),
+                call_id: call_id.to_string(),
+            })
+            .await;
+        Ok(())
+    }
+
+    /// The agent (or a lead) called the missed caller back.
+    pub async fn close_missed_call(
+        &self,
+        user: &StaffUser,
+        call_id: &str,
+    ) -> Result<(), ServiceError> {
+        if !user.can(Permission::Intake) {
+            return Err(ServiceError::Forbidden);
+        }
+        let own = (!user.can(Permission::Approve)).then_some(user.username.as_str());
+        if self
+            .store
+            .close_missed_call(call_id, &user.actor(), own, self.now())
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound)
+        }
     }
 
     /// Marks a caller (R4): VIP, important, blacklisted, with a name and a note.

@@ -39,6 +39,8 @@ pub enum Event {
     /// A call rings on an agent's extension: their screen pops the caller card (fetched
     /// by call id, so no phone number travels in the event).
     IncomingCall { agent: String, call_id: String },
+    /// A missed call was handed to an agent to call back (their list reloads).
+    MissedCall { agent: String, call_id: String },
     /// Events may have been missed (the PostgreSQL listener reconnected, or a browser fell
     /// behind): screens should reload what they show.
     Resync,
@@ -52,6 +54,7 @@ impl Event {
             Event::CaseChanged { .. } => "case_changed",
             Event::Notice { .. } => "notice",
             Event::IncomingCall { .. } => "incoming_call",
+            Event::MissedCall { .. } => "missed_call",
             Event::Resync => "resync",
         }
     }
@@ -87,7 +90,7 @@ impl Event {
                 (None, Some(v)) => user.can(Permission::OrdersOwn) && user.vendor_id == Some(*v),
                 (None, None) => user.can(Permission::CasesAll),
             },
-            Event::IncomingCall { agent, .. } => {
+            Event::IncomingCall { agent, .. } | Event::MissedCall { agent, .. } => {
                 user.can(Permission::Intake) && user.username == *agent
             }
             Event::Resync => true,

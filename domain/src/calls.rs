@@ -165,6 +165,34 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// Whether an agent takes calls now (SPEC A4). Idle agents get missed calls in turn.
+    AgentStatus {
+        Idle = "idle", "空闲", "Idle";
+        Busy = "busy", "忙碌", "Busy";
+        Away = "away", "离开", "Away";
+    }
+}
+
+/// An agent and their status, for the lead's view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentState {
+    pub username: String,
+    pub status: AgentStatus,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A call nobody answered (SPEC A3): whose it is to call back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissedCall {
+    pub call_id: String,
+    /// Masked; the callback is made from the case or the telephone system.
+    pub phone: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub assigned_to: Option<String>,
+    pub assigned_at: Option<DateTime<Utc>>,
+}
+
 /// What an agent's screen shows when a call rings for them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallerCard {

@@ -48,7 +48,10 @@ pub use account::{
     mask_id_number, mask_phone, Department, DepartmentInput, Permission, Role, StaffUser,
     UserInput, UserRecord, ValidUser,
 };
-pub use calls::{Badge, CallEvent, CallEventInput, CallEventKind, CallerCard};
+pub use calls::{
+    AgentState, AgentStatus, Badge, CallEvent, CallEventInput, CallEventKind, CallerCard,
+    MissedCall,
+};
 pub use case::{CaseStatus, CaseType, Channel, TrackingNumber};
 pub use catalogue::Category;
 pub use error::{FieldErrors, Problem};

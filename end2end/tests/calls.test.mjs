@@ -53,3 +53,28 @@ test('a ringing call pops the caller card on the agent desk', async () => {
   assert.equal(await page.$('[data-testid="caller-card"]'), null);
   assert.deepEqual(page.errors, []);
 });
+
+test('an idle agent is handed a missed call and marks it called back', async () => {
+  const page = await openPage(browser);
+  await signIn(page, server.base, 'agent');
+  await page.waitForSelector('[data-testid="live-status"][data-state="open"]');
+  await page.selectOption('[data-testid="agent-status"]', 'idle');
+  // The status is stored: it is still there after a reload.
+  await page.waitForTimeout(300);
+  await page.reload();
+  await page.waitForSelector('body[data-hydrated="true"]');
+  assert.equal(await page.inputValue('[data-testid="agent-status"]'), 'idle');
+  await page.waitForSelector('[data-testid="live-status"][data-state="open"]');
+
+  const missed = await postCallEvent(server.base, {
+    event_id: 'e2e-miss-1', kind: 'missed', call_id: 'e2e-missed-1', caller: '13600008888',
+    at: new Date().toISOString(),
+  });
+  assert.equal(missed.status, 200);
+  await page.waitForSelector('[data-testid="missed-call"]');
+  assert.match(await page.textContent('[data-testid="missed-calls"]'), /136\*\*\*\*8888/);
+  await shot(page, 'agent-missed-calls.png');
+  await page.click('[data-testid="missed-done"]');
+  await page.waitForSelector('[data-testid="missed-calls"]', { state: 'detached' });
+  assert.deepEqual(page.errors, []);
+});

@@ -37,3 +37,17 @@ CREATE TABLE calls (
 );
 CREATE INDEX calls_caller ON calls(caller, started_at);
 CREATE INDEX calls_missed ON calls(missed, started_at);
+
+-- Who takes calls now (SPEC A4): idle agents get missed calls, in turn (A3).
+CREATE TABLE agent_status (
+    username         TEXT PRIMARY KEY,
+    status           TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    last_assigned_at TEXT
+);
+
+-- A missed call is a task: handed to an idle agent in turn, called back, marked done.
+ALTER TABLE calls ADD COLUMN assigned_to TEXT;
+ALTER TABLE calls ADD COLUMN assigned_at TEXT;
+ALTER TABLE calls ADD COLUMN handled_at TEXT;
+ALTER TABLE calls ADD COLUMN handled_by TEXT;

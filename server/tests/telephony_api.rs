@@ -346,7 +346,153 @@ async fn without_a_secret_the_webhook_is_closed(db: TestDatabase) {
     server.shutdown().await;
 }
 
+async fn missed_calls_go_in_turn_to_idle_agents(db: TestDatabase) {
+    let server = TestServer::start_with(
+        Arc::new(db),
+        Setup {
+            web: WebConfig {
+                telephony_secret: Some(SECRET.into()),
+                ..Setup::default().web
+            },
+            ..Setup::default()
+        },
+    )
+    .await;
+    let wang = server.client_as("wang", hotline_domain::Role::Agent).await;
+    let li = server.client_as("li", hotline_domain::Role::Agent).await;
+    let zhao = server.client_as("zhao", hotline_domain::Role::Agent).await;
+    let lead = server
+        .client_as("chen", hotline_domain::Role::ShiftLead)
+        .await;
+    let set = |c: &reqwest::Client, status: &str| {
+        c.put(server.url("/api/v1/agents/me/status"))
+            .json(&json!({ "status": status }))
+            .send()
+    };
+    assert_eq!(set(&wang, "idle").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(set(&li, "idle").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(set(&zhao, "away").await.unwrap().status(), StatusCode::OK);
+    let response = set(&wang, "asleep").await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert!(body["fields"]["status"].is_string());
+
+    let miss = |n: usize| {
+        json!({"event_id": format!("miss-{n}"), "kind": "missed", "call_id": format!("m-{n}"),
+               "caller": "13912340000", "at": chrono::Utc::now().to_rfc3339()})
+    };
+    let mine = |c: &reqwest::Client| {
+        let c = c.clone();
+        let url = server.url("/api/v1/missed-calls");
+        async move {
+            let list: Value = c.get(url).send().await.unwrap().json().await.unwrap();
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["call_id"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    // Four misses: in turn to the two idle agents, never to the one away.
+    for n in 1..=4 {
+        assert_eq!(
+            post_signed(&server, &miss(n), SECRET, 0).await.0,
+            StatusCode::OK
+        );
+    }
+    let (w, l) = (mine(&wang).await, mine(&li).await);
+    assert_eq!(w.len(), 2, "{w:?} {l:?}");
+    assert_eq!(l.len(), 2, "{w:?} {l:?}");
+    assert!(mine(&zhao).await.is_empty());
+    // The lead sees all four, with masked numbers, and sees who is idle or away.
+    let all: Value = lead
+        .get(server.url("/api/v1/missed-calls"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 4);
+    assert!(all[0]["phone"].as_str().unwrap().contains('*'));
+    let agents: Value = lead
+        .get(server.url("/api/v1/agents"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(agents.as_array().unwrap().len(), 3, "{agents}");
+    assert_eq!(
+        wang.get(server.url("/api/v1/agents"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // On a call an agent is busy and gets none; the call over, idle again.
+    let answered = json!({"event_id": "a-1", "kind": "answered", "call_id": "c-1",
+        "caller": "13912340001", "agent": "wang", "at": chrono::Utc::now().to_rfc3339()});
+    post_signed(&server, &answered, SECRET, 0).await;
+    post_signed(&server, &miss(5), SECRET, 0).await;
+    assert_eq!(mine(&li).await.len(), 3, "li got the fifth: wang is busy");
+    let ended = json!({"event_id": "e-1", "kind": "ended", "call_id": "c-1",
+        "agent": "wang", "at": chrono::Utc::now().to_rfc3339()});
+    post_signed(&server, &ended, SECRET, 0).await;
+    post_signed(&server, &miss(6), SECRET, 0).await;
+    assert_eq!(
+        mine(&wang).await.len(),
+        3,
+        "wang idle again and next in turn"
+    );
+
+    // The lead gives one of wang's to zhao; an unknown agent is refused by field.
+    let first = mine(&wang).await[0].clone();
+    let assign = |agent: &str, call: &str| {
+        lead.post(server.url(&format!("/api/v1/missed-calls/{call}/assign")))
+            .json(&json!({ "agent": agent }))
+            .send()
+    };
+    assert_eq!(
+        assign("nobody", &first).await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        assign("zhao", &first).await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(mine(&zhao).await, vec![first.clone()]);
+    assert_eq!(
+        assign("zhao", "m-404").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    // Called back: gone from the list; another agent's call cannot be closed by wang.
+    let done = |c: &reqwest::Client, call: &str| {
+        c.post(server.url(&format!("/api/v1/missed-calls/{call}/done")))
+            .send()
+    };
+    let lis = mine(&li).await;
+    assert_eq!(
+        done(&wang, &lis[0]).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        done(&li, &lis[0]).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(mine(&li).await.len(), lis.len() - 1);
+    assert_eq!(
+        done(&li, &lis[0]).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    server.shutdown().await;
+}
+
 hotline_core::on_both_backends!(
+    missed_calls_go_in_turn_to_idle_agents,
     calls_from_the_telephone_system,
     without_a_secret_the_webhook_is_closed
 );

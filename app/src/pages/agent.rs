@@ -1,11 +1,14 @@
 //! The agents' list of new web requests (SPEC P5): rendered on the server with what is
 //! waiting, then kept current by server push; every new request rings a chime.
 
-use hotline_domain::{Badge, CallerCard, CaseType, FieldErrors, RequestSummary};
+use hotline_domain::{AgentStatus, Badge, CallerCard, CaseType, FieldErrors, RequestSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::{caller_card, load_form_options, new_requests, RegisterCall, RegisterOutcome};
+use crate::api::{
+    caller_card, load_form_options, missed_call_done, my_missed_calls, my_status, new_requests,
+    set_my_status, RegisterCall, RegisterOutcome,
+};
 use crate::i18n::{use_lang, use_texts};
 use crate::live::{self, LiveState};
 use crate::pages::common::local_time;
@@ -20,6 +23,7 @@ pub fn NewRequestsPage() -> impl IntoView {
     let pushed = RwSignal::new(Vec::<RequestSummary>::new());
     let state = RwSignal::new(LiveState::Connecting);
     let sound = RwSignal::new(false);
+    let missed_reloads = RwSignal::new(0_u32);
     // The call whose caller card is showing.
     let ringing = RwSignal::new(None::<String>);
     let card = Resource::new(
@@ -39,8 +43,14 @@ pub fn NewRequestsPage() -> impl IntoView {
         generation.track();
         let subscription = live::subscribe(
             "/api/v1/events",
-            &["request_filed", "incoming_call", "resync"],
+            &["request_filed", "incoming_call", "missed_call", "resync"],
             move |name, data| match name {
+                "missed_call" => {
+                    missed_reloads.update(|n| *n += 1);
+                    if sound.get_untracked() {
+                        live::chime();
+                    }
+                }
                 // A call rings on this agent's extension: pop its caller card.
                 "incoming_call" => {
                     if let Ok(call) = serde_json::from_str::<IncomingCall>(&data) {
@@ -105,6 +115,7 @@ pub fn NewRequestsPage() -> impl IntoView {
                     <p class="muted">{t.agent_intro}</p>
                 </div>
                 <div class="desk-controls">
+                    <AgentStatusPicker />
                     <span class="live" data-testid="live-status" data-state=move || state.get().code() role="status">
                         {move || match state.get() {
                             LiveState::Connecting => t.live_connecting,
@@ -127,6 +138,7 @@ pub fn NewRequestsPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <MissedCalls reloads=missed_reloads />
             <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match initial.await {
@@ -410,5 +422,78 @@ fn IntakeForm(card: CallerCard) -> impl IntoView {
                 <button type="submit" class="button primary" data-testid="intake-submit">{lang.pick("登记", "Register")}</button>
             </div>
         </ActionForm>
+    }
+}
+
+/// The agent's status (SPEC A4): idle agents are handed missed calls in turn.
+#[component]
+fn AgentStatusPicker() -> impl IntoView {
+    let lang = use_lang();
+    let current = Resource::new(|| (), |_| my_status());
+    let set = Action::new(|status: &String| {
+        let status = status.clone();
+        async move { set_my_status(status).await }
+    });
+    view! {
+        <label class="status-picker">
+            <span>{lang.pick("状态", "Status")}</span>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let now = current.await.ok().flatten();
+                    view! {
+                        <select data-testid="agent-status" on:change=move |ev| {
+                            set.dispatch(event_target_value(&ev));
+                        }>
+                            <option value="" disabled selected=now.is_none()>{lang.pick("请选择", "Choose")}</option>
+                            {AgentStatus::ALL.iter().map(|s| view! {
+                                <option value=s.as_code() selected=now == Some(*s)>{s.label(lang)}</option>
+                            }).collect_view()}
+                        </select>
+                    }
+                })}
+            </Suspense>
+        </label>
+    }
+}
+
+/// Missed calls handed to this agent (a lead sees every open one), to call back.
+#[component]
+fn MissedCalls(reloads: RwSignal<u32>) -> impl IntoView {
+    let lang = use_lang();
+    let done = Action::new(|call_id: &String| {
+        let call_id = call_id.clone();
+        async move { missed_call_done(call_id).await }
+    });
+    let list = Resource::new(
+        move || (reloads.get(), done.version().get()),
+        |_| my_missed_calls(),
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let calls = list.await.unwrap_or_default();
+                (!calls.is_empty()).then(|| view! {
+                    <section class="missed" data-testid="missed-calls">
+                        <h2>{lang.pick("未接来电（待回拨）", "Missed calls to call back")}" "<strong>{calls.len()}</strong></h2>
+                        <ul>
+                            {calls.into_iter().map(|c| {
+                                let id = c.call_id.clone();
+                                view! {
+                                    <li data-testid="missed-call">
+                                        <span class="nowrap">{local_time(c.started_at)}</span>" "
+                                        <span class="mono">{c.phone.clone().unwrap_or_else(|| lang.pick("号码未显示", "Number withheld").to_string())}</span>" "
+                                        <span class="muted">{c.assigned_to.clone().unwrap_or_default()}</span>" "
+                                        <button type="button" class="button secondary small" data-testid="missed-done"
+                                            on:click=move |_| { done.dispatch(id.clone()); }>
+                                            {lang.pick("已回拨", "Called back")}
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Transition>
     }
 }

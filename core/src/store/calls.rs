@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use hotline_domain::CallEvent;
+use hotline_domain::{AgentState, AgentStatus, CallEvent, MissedCall};
 
 use super::StoreError;
 
@@ -49,6 +49,37 @@ pub trait CallStore: Send + Sync {
     async fn elderly_by_phone(&self, phone: &str) -> Result<Vec<(i64, bool)>, StoreError>;
     /// Distinct phones of the oldest cases (the demo marks a few callers).
     async fn case_phones(&self, limit: i64) -> Result<Vec<String>, StoreError>;
+    async fn set_agent_status(
+        &self,
+        username: &str,
+        status: AgentStatus,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    async fn agent_states(&self) -> Result<Vec<AgentState>, StoreError>;
+    /// Hands an unassigned missed call to the idle agent whose last one is oldest (never
+    /// had one first), in one transaction; returns who got it.
+    async fn assign_missed_call(
+        &self,
+        call_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<String>, StoreError>;
+    /// Missed calls not yet called back (all, or one agent's), oldest first; raw phones.
+    async fn missed_calls(&self, assigned_to: Option<&str>) -> Result<Vec<MissedCall>, StoreError>;
+    /// Gives an open missed call to this agent (a lead's decision). `false` if none.
+    async fn reassign_missed_call(
+        &self,
+        call_id: &str,
+        agent: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// Marks an open missed call called back; `only_for` limits it to that agent's own.
+    async fn close_missed_call(
+        &self,
+        call_id: &str,
+        by: &str,
+        only_for: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
 }
 
 macro_rules! impl_call_store {
@@ -245,6 +276,163 @@ macro_rules! impl_call_store {
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows.into_iter().map(|r| r.0).collect())
+            }
+
+            async fn set_agent_status(
+                &self,
+                username: &str,
+                status: hotline_domain::AgentStatus,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "INSERT INTO agent_status (username, status, updated_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (username) DO UPDATE SET status = excluded.status, \
+                     updated_at = excluded.updated_at",
+                )
+                .bind(username)
+                .bind(status.as_code())
+                .bind(at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn agent_states(
+                &self,
+            ) -> Result<Vec<hotline_domain::AgentState>, $crate::store::StoreError> {
+                let rows: Vec<(String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+                    "SELECT username, status, updated_at FROM agent_status ORDER BY username",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(username, status, updated_at)| {
+                        let status = hotline_domain::AgentStatus::from_code(&status).ok_or_else(
+                            || {
+                                $crate::store::StoreError::Corrupt(format!(
+                                    "agent status {status:?}"
+                                ))
+                            },
+                        )?;
+                        Ok(hotline_domain::AgentState {
+                            username,
+                            status,
+                            updated_at,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn assign_missed_call(
+                &self,
+                call_id: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Option<String>, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let next: Option<(String,)> = sqlx::query_as(
+                    "SELECT username FROM agent_status WHERE status = 'idle' \
+                     ORDER BY (last_assigned_at IS NOT NULL), last_assigned_at, username LIMIT 1",
+                )
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((agent,)) = next else {
+                    return Ok(None);
+                };
+                let taken = sqlx::query(
+                    "UPDATE calls SET assigned_to = $1, assigned_at = $2 \
+                     WHERE call_id = $3 AND missed AND assigned_to IS NULL AND handled_at IS NULL",
+                )
+                .bind(&agent)
+                .bind(at)
+                .bind(call_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if taken == 0 {
+                    return Ok(None);
+                }
+                sqlx::query("UPDATE agent_status SET last_assigned_at = $1 WHERE username = $2")
+                    .bind(at)
+                    .bind(&agent)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Some(agent))
+            }
+
+            async fn missed_calls(
+                &self,
+                assigned_to: Option<&str>,
+            ) -> Result<Vec<hotline_domain::MissedCall>, $crate::store::StoreError> {
+                let mut query = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT call_id, caller, started_at, assigned_to, assigned_at FROM calls \
+                     WHERE missed AND handled_at IS NULL",
+                );
+                if let Some(agent) = assigned_to {
+                    query.push(" AND assigned_to = ").push_bind(agent.to_string());
+                }
+                query.push(" ORDER BY started_at, call_id LIMIT 200");
+                let rows: Vec<(
+                    String,
+                    Option<String>,
+                    chrono::DateTime<chrono::Utc>,
+                    Option<String>,
+                    Option<chrono::DateTime<chrono::Utc>>,
+                )> = query.build_query_as().fetch_all(&self.pool).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(
+                        |(call_id, phone, started_at, assigned_to, assigned_at)| {
+                            hotline_domain::MissedCall {
+                                call_id,
+                                phone,
+                                started_at,
+                                assigned_to,
+                                assigned_at,
+                            }
+                        },
+                    )
+                    .collect())
+            }
+
+            async fn reassign_missed_call(
+                &self,
+                call_id: &str,
+                agent: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<bool, $crate::store::StoreError> {
+                Ok(sqlx::query(
+                    "UPDATE calls SET assigned_to = $1, assigned_at = $2 \
+                     WHERE call_id = $3 AND missed AND handled_at IS NULL",
+                )
+                .bind(agent)
+                .bind(at)
+                .bind(call_id)
+                .execute(&self.pool)
+                .await?
+                .rows_affected()
+                    > 0)
+            }
+
+            async fn close_missed_call(
+                &self,
+                call_id: &str,
+                by: &str,
+                only_for: Option<&str>,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let mut query = sqlx::QueryBuilder::<$db>::new("UPDATE calls SET handled_at = ");
+                query
+                    .push_bind(at)
+                    .push(", handled_by = ")
+                    .push_bind(by.to_string())
+                    .push(" WHERE call_id = ")
+                    .push_bind(call_id.to_string())
+                    .push(" AND missed AND handled_at IS NULL");
+                if let Some(agent) = only_for {
+                    query.push(" AND assigned_to = ").push_bind(agent.to_string());
+                }
+                Ok(query.build().execute(&self.pool).await?.rows_affected() > 0)
             }
         }
     };

@@ -132,6 +132,20 @@ pub const RULES: &[Rule] = &[
         "/api/v1/calls/{call_id}/case",
         perm(Permission::Intake),
     ),
+    // Agent status (A4) and missed calls (A3).
+    rule("PUT", "/api/v1/agents/me/status", perm(Permission::Intake)),
+    rule("GET", "/api/v1/agents", perm(Permission::Approve)),
+    rule("GET", "/api/v1/missed-calls", perm(Permission::Intake)),
+    rule(
+        "POST",
+        "/api/v1/missed-calls/{call_id}/assign",
+        perm(Permission::Approve),
+    ),
+    rule(
+        "POST",
+        "/api/v1/missed-calls/{call_id}/done",
+        perm(Permission::Intake),
+    ),
     // Knowledge base: citizens search the public articles; call takers edit.
     rule("GET", "/api/v1/kb/search", Public),
     rule("GET", "/api/v1/kb/categories", Public),
@@ -202,6 +216,10 @@ pub const RULES: &[Rule] = &[
     ),
     rule("POST", "/api/fn/caller_card", perm(Permission::Intake)),
     rule("POST", "/api/fn/register_call", perm(Permission::Intake)),
+    rule("POST", "/api/fn/set_my_status", perm(Permission::Intake)),
+    rule("POST", "/api/fn/my_status", perm(Permission::Intake)),
+    rule("POST", "/api/fn/my_missed_calls", perm(Permission::Intake)),
+    rule("POST", "/api/fn/missed_call_done", perm(Permission::Intake)),
     rule("POST", "/api/fn/kb_search", Public),
     rule("POST", "/api/fn/kb_article", Public),
     rule("POST", "/api/fn/kb_categories", Public),

@@ -101,6 +101,23 @@ fn api_routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
         "/api/v1/calls/{call_id}/case",
         post(telephony::register),
     );
+    add(
+        Method::PUT,
+        "/api/v1/agents/me/status",
+        axum::routing::put(telephony::set_status),
+    );
+    add(Method::GET, "/api/v1/agents", get(telephony::agents));
+    add(Method::GET, "/api/v1/missed-calls", get(telephony::missed));
+    add(
+        Method::POST,
+        "/api/v1/missed-calls/{call_id}/assign",
+        post(telephony::assign),
+    );
+    add(
+        Method::POST,
+        "/api/v1/missed-calls/{call_id}/done",
+        post(telephony::done),
+    );
     add(Method::GET, "/api/v1/kb/search", get(knowledge::search));
     add(
         Method::GET,
@@ -340,7 +357,7 @@ fn to_sse(event: &Event) -> Option<SseEvent> {
             "kind": kind,
             "message": message,
         })),
-        Event::IncomingCall { call_id, .. } => {
+        Event::IncomingCall { call_id, .. } | Event::MissedCall { call_id, .. } => {
             serde_json::to_string(&serde_json::json!({ "call_id": call_id }))
         }
         Event::Resync => Ok(String::new()),

@@ -131,3 +131,114 @@ pub async fn register(
         Json(serde_json::json!({ "tracking_number": number.to_string() })),
     ))
 }
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StatusBody {
+    status: String,
+}
+
+fn invalid(field: &str, problem: hotline_domain::Problem, headers: &HeaderMap) -> ApiError {
+    let mut errors = hotline_domain::FieldErrors::new();
+    errors.add(field, problem);
+    ApiError::Invalid(errors, lang(headers))
+}
+
+/// `PUT /api/v1/agents/me/status`: `{"status": "idle" | "busy" | "away"}` (SPEC A4).
+pub async fn set_status(
+    State(hotline): State<Hotline>,
+    Extension(current): Extension<CurrentUser>,
+    headers: HeaderMap,
+    body: Result<Json<StatusBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let Json(body) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
+    let user = current.0.as_ref().ok_or(ApiError::Unauthenticated)?;
+    let status = hotline_domain::AgentStatus::from_code(body.status.trim()).ok_or_else(|| {
+        let problem = if body.status.trim().is_empty() {
+            hotline_domain::Problem::Required
+        } else {
+            hotline_domain::Problem::Unknown
+        };
+        invalid("status", problem, &headers)
+    })?;
+    hotline
+        .set_my_status(user, status)
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok(Json(serde_json::json!({ "status": status.as_code() })))
+}
+
+/// `GET /api/v1/agents`: every agent's status (leads).
+pub async fn agents(
+    State(hotline): State<Hotline>,
+    Extension(current): Extension<CurrentUser>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<hotline_domain::AgentState>>, ApiError> {
+    let user = current.0.as_ref().ok_or(ApiError::Unauthenticated)?;
+    let list = hotline
+        .agent_states(user)
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok(Json(list))
+}
+
+/// `GET /api/v1/missed-calls`: open missed calls: the agent's own, every one for a lead.
+pub async fn missed(
+    State(hotline): State<Hotline>,
+    Extension(current): Extension<CurrentUser>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<hotline_domain::MissedCall>>, ApiError> {
+    let user = current.0.as_ref().ok_or(ApiError::Unauthenticated)?;
+    let list = hotline
+        .missed_calls(user)
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok(Json(list))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AssignBody {
+    agent: String,
+}
+
+/// `POST /api/v1/missed-calls/{call_id}/assign`: `{"agent": "username"}` (leads).
+pub async fn assign(
+    State(hotline): State<Hotline>,
+    Extension(current): Extension<CurrentUser>,
+    Path(call_id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<AssignBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let Json(body) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
+    let user = current.0.as_ref().ok_or(ApiError::Unauthenticated)?;
+    if body.agent.trim().is_empty() {
+        return Err(invalid(
+            "agent",
+            hotline_domain::Problem::Required,
+            &headers,
+        ));
+    }
+    hotline
+        .reassign_missed_call(user, &call_id, body.agent.trim())
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok(Json(
+        serde_json::json!({ "assigned_to": body.agent.trim() }),
+    ))
+}
+
+/// `POST /api/v1/missed-calls/{call_id}/done`: the caller was called back.
+pub async fn done(
+    State(hotline): State<Hotline>,
+    Extension(current): Extension<CurrentUser>,
+    Path(call_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let user = current.0.as_ref().ok_or(ApiError::Unauthenticated)?;
+    hotline
+        .close_missed_call(user, &call_id)
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok(StatusCode::NO_CONTENT)
+}
