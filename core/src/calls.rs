@@ -134,13 +134,7 @@ impl Hotline {
             .store
             .cases(CaseScope::All, &filter, clock, HISTORY_MAX)
             .await?;
-        for item in &mut history {
-            item.phone = mask_phone(&item.phone);
-            item.light = item.dispatched_at.map(|start| {
-                self.flow
-                    .light_for(item.handled_at.unwrap_or(clock.now) - start)
-            });
-        }
+        self.present_list(&mut history, clock.now);
         if card.name.is_none() {
             card.name = history.iter().find_map(|c| c.contact_name.clone());
         }

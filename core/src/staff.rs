@@ -85,14 +85,22 @@ impl Hotline {
             .clamp(1, CASE_LIST_LIMIT);
         let clock = self.filter_clock();
         let mut list = self.store.cases(scope, &filter, clock, limit).await?;
-        for item in &mut list {
-            item.phone = mask_phone(&item.phone);
-            item.light = item.dispatched_at.map(|start| {
-                self.flow
-                    .light_for(item.handled_at.unwrap_or(clock.now) - start)
-            });
-        }
+        self.present_list(&mut list, clock.now);
         Ok(list)
+    }
+
+    /// What every case list shows: phones masked, lights as of `now`.
+    pub(crate) fn present_list(
+        &self,
+        list: &mut [CaseListItem],
+        now: chrono::DateTime<chrono::Utc>,
+    ) {
+        for item in list {
+            item.phone = mask_phone(&item.phone);
+            item.light = item
+                .dispatched_at
+                .map(|start| self.flow.light_for(item.handled_at.unwrap_or(now) - start));
+        }
     }
 
     /// One case, if the user may see it (`NotFound` otherwise: a case outside someone's

@@ -109,7 +109,7 @@ async fn save(
 ) -> Result<Article, ApiError> {
     let lang = lang(headers);
     let Json(input) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let user = current.0.as_ref().ok_or(ApiError::Unauthenticated)?;
+    let user = super::staff::staff(current)?;
     let origin = Origin {
         actor: user.actor(),
         address: address.0.clone(),
@@ -131,7 +131,7 @@ pub async fn draft_from_case(
     Path(number): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<ArticleInput>, ApiError> {
-    let user = current.0.as_ref().ok_or(ApiError::Unauthenticated)?;
+    let user = super::staff::staff(&current)?;
     let draft = hotline
         .article_draft_from_case(user, &number)
         .await

@@ -27,7 +27,7 @@ use super::access::{
 use super::{lang, ApiError};
 
 /// The staff member a rule already let through (the rule table guarantees one is there).
-fn staff(current: &CurrentUser) -> Result<&StaffUser, ApiError> {
+pub(super) fn staff(current: &CurrentUser) -> Result<&StaffUser, ApiError> {
     current.0.as_ref().ok_or(ApiError::Unauthenticated)
 }
 

@@ -24,13 +24,20 @@ use super::{lang, ApiError};
 /// How far the signed timestamp may be from the server's clock.
 pub const SIGNATURE_WINDOW_SECS: i64 = 300;
 
-/// The signature the telephone system sends for `body` at `timestamp`.
-pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
+fn mac(secret: &str, timestamp: i64, body: &[u8]) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    mac
+}
+
+/// The signature the telephone system sends for `body` at `timestamp`.
+pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
+    format!(
+        "sha256={}",
+        hex::encode(mac(secret, timestamp, body).finalize().into_bytes())
+    )
 }
 
 fn verify(secret: &str, headers: &HeaderMap, body: &[u8], now: i64) -> Result<(), &'static str> {
@@ -45,12 +52,9 @@ fn verify(secret: &str, headers: &HeaderMap, body: &[u8], now: i64) -> Result<()
         .and_then(|v| v.trim().strip_prefix("sha256="))
         .and_then(|v| hex::decode(v).ok())
         .ok_or("missing or malformed X-Hotline-Signature")?;
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
     // Constant-time comparison.
-    mac.verify_slice(&given)
+    mac(secret, timestamp, body)
+        .verify_slice(&given)
         .map_err(|_| "signature does not match")?;
     if (now - timestamp).abs() > SIGNATURE_WINDOW_SECS {
         return Err("timestamp outside the allowed window");
@@ -97,7 +101,7 @@ pub async fn card(
     Path(call_id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<CallerCard>, ApiError> {
-    let user = current.0.as_ref().ok_or(ApiError::Unauthenticated)?;
+    let user = super::staff::staff(&current)?;
     let card = hotline
         .caller_card(user, &call_id)
         .await
@@ -117,7 +121,7 @@ pub async fn register(
     body: Result<Json<hotline_core::calls::CallIntake>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     let Json(intake) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let user = current.0.as_ref().ok_or(ApiError::Unauthenticated)?;
+    let user = super::staff::staff(&current)?;
     let origin = hotline_core::Origin {
         actor: user.actor(),
         address: address.0.clone(),
@@ -152,7 +156,7 @@ pub async fn set_status(
     body: Result<Json<StatusBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let Json(body) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let user = current.0.as_ref().ok_or(ApiError::Unauthenticated)?;
+    let user = super::staff::staff(&current)?;
     let status = hotline_domain::AgentStatus::from_code(body.status.trim()).ok_or_else(|| {
         let problem = if body.status.trim().is_empty() {
             hotline_domain::Problem::Required
@@ -174,7 +178,7 @@ pub async fn agents(
     Extension(current): Extension<CurrentUser>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<hotline_domain::AgentState>>, ApiError> {
-    let user = current.0.as_ref().ok_or(ApiError::Unauthenticated)?;
+    let user = super::staff::staff(&current)?;
     let list = hotline
         .agent_states(user)
         .await
@@ -188,7 +192,7 @@ pub async fn missed(
     Extension(current): Extension<CurrentUser>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<hotline_domain::MissedCall>>, ApiError> {
-    let user = current.0.as_ref().ok_or(ApiError::Unauthenticated)?;
+    let user = super::staff::staff(&current)?;
     let list = hotline
         .missed_calls(user)
         .await
@@ -211,7 +215,7 @@ pub async fn assign(
     body: Result<Json<AssignBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let Json(body) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let user = current.0.as_ref().ok_or(ApiError::Unauthenticated)?;
+    let user = super::staff::staff(&current)?;
     if body.agent.trim().is_empty() {
         return Err(invalid(
             "agent",
@@ -235,7 +239,7 @@ pub async fn done(
     Path(call_id): Path<String>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let user = current.0.as_ref().ok_or(ApiError::Unauthenticated)?;
+    let user = super::staff::staff(&current)?;
     hotline
         .close_missed_call(user, &call_id)
         .await
