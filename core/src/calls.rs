@@ -276,6 +276,8 @@ pub struct CallIntake {
     pub address: String,
     /// A consultation (`A`) is answered and closed at once with this reply.
     pub reply: String,
+    /// An earlier case about the same matter (W8), e.g. from the caller's history.
+    pub link_to: String,
 }
 
 impl Hotline {
@@ -335,11 +337,29 @@ impl Hotline {
         if reply.chars().count() > 2_000 {
             errors.add("reply", Problem::TooLong { max: 2_000 });
         }
+        let link_to = match intake.link_to.trim() {
+            "" => None,
+            raw => match hotline_domain::TrackingNumber::parse(raw) {
+                None => {
+                    errors.add("link_to", Problem::BadTrackingNumber);
+                    None
+                }
+                Some(n) => {
+                    if self.store.request(&n).await?.is_none() {
+                        errors.add("link_to", Problem::Unknown);
+                    }
+                    Some(n)
+                }
+            },
+        };
         if !errors.is_empty() {
             return Err(ServiceError::Invalid(errors));
         }
         let filed = self.file_request(&request, Channel::Phone, origin).await?;
         let number = filed.tracking_number.to_string();
+        self.store
+            .attach_call(call_id, &filed.tracking_number)
+            .await?;
         self.act(user, &number, &CaseAction::Accept, origin).await?;
         self.act(
             user,
@@ -358,6 +378,18 @@ impl Hotline {
                 &number,
                 &CaseAction::Answer {
                     reply: reply.to_string(),
+                },
+                origin,
+            )
+            .await?;
+        }
+        if let Some(other) = link_to {
+            self.link_cases(
+                user,
+                &number,
+                &hotline_domain::LinkInput {
+                    other: other.to_string(),
+                    note: String::new(),
                 },
                 origin,
             )

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod calls;
 pub mod clock;
+pub mod desk;
 pub mod error;
 pub mod events;
 pub mod flow;

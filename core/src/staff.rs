@@ -125,6 +125,7 @@ impl Hotline {
             detail.overdue = stored.flow.overdue(now);
             detail.actions = stored.flow.available_actions(user, now);
         }
+        self.add_desk_details(user, &mut detail).await?;
         Ok(detail)
     }
 

@@ -42,6 +42,8 @@ pub enum Problem {
     BadTrackingNumber,
     /// Not a date (`YYYY-MM-DD`).
     BadDate,
+    /// A case named where another one is needed (linking a case to itself).
+    SameCase,
 }
 
 impl Problem {
@@ -87,6 +89,8 @@ impl Problem {
             }
             (Problem::BadDate, Lang::Zh) => "日期格式为 2026-11-23".into(),
             (Problem::BadDate, Lang::En) => "Dates look like 2026-11-23".into(),
+            (Problem::SameCase, Lang::Zh) => "不能与本案件自身关联".into(),
+            (Problem::SameCase, Lang::En) => "A case cannot be linked to itself".into(),
             (Problem::BadTrackingNumber, Lang::En) => {
                 "A tracking number has 14 digits, e.g. 20261123000042".into()
             }

@@ -35,6 +35,7 @@ pub mod account;
 pub mod calls;
 pub mod case;
 pub mod catalogue;
+pub mod desk;
 pub mod error;
 pub mod flow;
 pub mod i18n;
@@ -54,6 +55,10 @@ pub use calls::{
 };
 pub use case::{CaseStatus, CaseType, Channel, TrackingNumber};
 pub use catalogue::Category;
+pub use desk::{
+    CaseCall, Handover, HandoverItem, HandoverNote, HandoverReason, HandoverReport, LinkInput,
+    LinkedCase, ValidLink,
+};
 pub use error::{FieldErrors, Problem};
 pub use flow::{
     ActionKind, Assignee, Assignment, AssignmentStatus, CaseAction, CaseFlow, FlowError,

@@ -68,6 +68,12 @@ pub struct CaseDetail {
     pub satisfaction: Option<Satisfaction>,
     pub callback_due_at: Option<DateTime<Utc>>,
     pub remind_at: Option<DateTime<Utc>>,
+    /// Cases about the same matter (W8); shown to the centre's staff.
+    #[serde(default)]
+    pub links: Vec<crate::desk::LinkedCase>,
+    /// The calls the case was registered from, with their recordings (centre staff).
+    #[serde(default)]
+    pub calls: Vec<crate::desk::CaseCall>,
 }
 
 /// Which cases a list shows.

@@ -66,6 +66,7 @@ async fn some_tracking_number(server: &TestServer) -> String {
 
 fn fill(path: &str, tracking_number: &str) -> String {
     path.replace("{tracking_number}", tracking_number)
+        .replace("{other}", tracking_number)
         .replace("{id}", "1")
         .replace("{code}", "zh")
         .replace("{call_id}", "call-1")

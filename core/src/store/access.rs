@@ -1115,6 +1115,8 @@ macro_rules! impl_access_store {
                     satisfaction,
                     callback_due_at,
                     remind_at,
+                    links: Vec::new(),
+                    calls: Vec::new(),
                 }))
             }
 

@@ -7,6 +7,7 @@
 mod access;
 mod calls;
 mod common;
+pub(crate) mod desk;
 pub(crate) mod flow;
 pub(crate) mod knowledge;
 mod postgres;
@@ -25,6 +26,7 @@ use crate::seed::demo::DemoData;
 
 pub use access::{AccessStore, CaseScope, Credentials, LockoutPolicy, SessionRecord, UserRow};
 pub use calls::{CallRecord, CallStore, ClientRecord};
+pub use desk::{DeskStore, LinkChange, NewHandover};
 pub use flow::{
     AssigneeContact, DueReminder, FilterClock, FlowStore, NewNotification, NewSms, NoticeTarget,
     StepWrite, StoredCase,
@@ -75,7 +77,7 @@ pub struct Counts {
 
 #[async_trait]
 pub trait Store:
-    AccessStore + CallStore + FlowStore + KnowledgeStore + Send + Sync + 'static
+    AccessStore + CallStore + DeskStore + FlowStore + KnowledgeStore + Send + Sync + 'static
 {
     fn backend(&self) -> Backend;
 

@@ -7,8 +7,8 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::{
-    access::impl_access_store, calls::impl_call_store, common::impl_store, flow::impl_flow_store,
-    knowledge::impl_knowledge_store, Backend, StoreError,
+    access::impl_access_store, calls::impl_call_store, common::impl_store, desk::impl_desk_store,
+    flow::impl_flow_store, knowledge::impl_knowledge_store, Backend, StoreError,
 };
 
 pub struct PgStore {
@@ -59,3 +59,4 @@ impl_access_store!(PgStore, Postgres);
 impl_flow_store!(PgStore, Postgres);
 impl_knowledge_store!(PgStore, Postgres);
 impl_call_store!(PgStore, Postgres);
+impl_desk_store!(PgStore, Postgres);

@@ -8,8 +8,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use super::{
-    access::impl_access_store, calls::impl_call_store, common::impl_store, flow::impl_flow_store,
-    knowledge::impl_knowledge_store, Backend, StoreError,
+    access::impl_access_store, calls::impl_call_store, common::impl_store, desk::impl_desk_store,
+    flow::impl_flow_store, knowledge::impl_knowledge_store, Backend, StoreError,
 };
 
 pub struct SqliteStore {
@@ -61,3 +61,4 @@ impl_access_store!(SqliteStore, Sqlite);
 impl_flow_store!(SqliteStore, Sqlite);
 impl_knowledge_store!(SqliteStore, Sqlite);
 impl_call_store!(SqliteStore, Sqlite);
+impl_desk_store!(SqliteStore, Sqlite);

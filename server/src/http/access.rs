@@ -146,6 +146,26 @@ pub const RULES: &[Rule] = &[
         "/api/v1/missed-calls/{call_id}/done",
         perm(Permission::Intake),
     ),
+    // Case links (W8) and the shift handover (A5).
+    rule(
+        "POST",
+        "/api/v1/cases/{tracking_number}/links",
+        perm(Permission::Intake),
+    ),
+    rule(
+        "DELETE",
+        "/api/v1/cases/{tracking_number}/links/{other}",
+        perm(Permission::Intake),
+    ),
+    rule("GET", "/api/v1/handovers", perm(Permission::Approve)),
+    rule("POST", "/api/v1/handovers", perm(Permission::Approve)),
+    rule("GET", "/api/v1/handovers/draft", perm(Permission::Approve)),
+    rule("GET", "/api/v1/handovers/{id}", perm(Permission::Approve)),
+    rule(
+        "POST",
+        "/api/v1/handovers/{id}/ack",
+        perm(Permission::Approve),
+    ),
     // Knowledge base: citizens search the public articles; call takers edit.
     rule("GET", "/api/v1/kb/search", Public),
     rule("GET", "/api/v1/kb/categories", Public),
@@ -180,6 +200,7 @@ pub const RULES: &[Rule] = &[
     rule("GET", "/admin/audit", perm(Permission::AuditLog)),
     rule("GET", "/admin/sms", perm(Permission::Administer)),
     rule("GET", "/knowledge", Public),
+    rule("GET", "/handover", perm(Permission::Approve)),
     rule("GET", "/knowledge/write", perm(Permission::Intake)),
     rule("GET", "/knowledge/{id}", Public),
     // Server functions.
@@ -220,6 +241,21 @@ pub const RULES: &[Rule] = &[
     rule("POST", "/api/fn/my_status", perm(Permission::Intake)),
     rule("POST", "/api/fn/my_missed_calls", perm(Permission::Intake)),
     rule("POST", "/api/fn/missed_call_done", perm(Permission::Intake)),
+    rule("POST", "/api/fn/link_case", perm(Permission::Intake)),
+    rule("POST", "/api/fn/unlink_case", perm(Permission::Intake)),
+    rule("POST", "/api/fn/handover_desk", perm(Permission::Approve)),
+    rule("POST", "/api/fn/hand_over", perm(Permission::Approve)),
+    rule(
+        "POST",
+        "/api/fn/acknowledge_handover",
+        perm(Permission::Approve),
+    ),
+    rule("POST", "/api/fn/agent_board", perm(Permission::Approve)),
+    rule(
+        "POST",
+        "/api/fn/reassign_missed_call",
+        perm(Permission::Approve),
+    ),
     rule("POST", "/api/fn/kb_search", Public),
     rule("POST", "/api/fn/kb_article", Public),
     rule("POST", "/api/fn/kb_categories", Public),

@@ -50,8 +50,8 @@ impl ApiError {
             ServiceError::Flow(e) => ApiError::Conflict(e.message(lang)),
             ServiceError::Conflict => ApiError::Conflict(
                 lang.pick(
-                    "案件刚被他人修改，请刷新后重试",
-                    "The case was just changed by someone else; reload and try again",
+                    "刚被他人修改或处理，请刷新后重试",
+                    "This was just changed by someone else; reload and try again",
                 )
                 .to_string(),
             ),

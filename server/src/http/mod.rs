@@ -2,6 +2,7 @@
 //! Leptos pages and server functions. Handlers are a line or two over `hotline-core`.
 
 pub mod access;
+mod desk;
 mod error;
 mod knowledge;
 mod staff;
@@ -117,6 +118,25 @@ fn api_routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
         Method::POST,
         "/api/v1/missed-calls/{call_id}/done",
         post(telephony::done),
+    );
+    add(
+        Method::POST,
+        "/api/v1/cases/{tracking_number}/links",
+        post(desk::link),
+    );
+    add(
+        Method::DELETE,
+        "/api/v1/cases/{tracking_number}/links/{other}",
+        axum::routing::delete(desk::unlink),
+    );
+    add(Method::GET, "/api/v1/handovers", get(desk::handovers));
+    add(Method::POST, "/api/v1/handovers", post(desk::hand_over));
+    add(Method::GET, "/api/v1/handovers/draft", get(desk::draft));
+    add(Method::GET, "/api/v1/handovers/{id}", get(desk::handover));
+    add(
+        Method::POST,
+        "/api/v1/handovers/{id}/ack",
+        post(desk::acknowledge),
     );
     add(Method::GET, "/api/v1/kb/search", get(knowledge::search));
     add(
