@@ -663,6 +663,7 @@ pub async fn register_call(
     district: Option<String>,
     address: Option<String>,
     reply: Option<String>,
+    link_to: Option<String>,
 ) -> Result<RegisterOutcome, ServerFnError> {
     use hotline_core::ServiceError;
     let user = staff()?;
@@ -675,6 +676,7 @@ pub async fn register_call(
         district: district.unwrap_or_default(),
         address: address.unwrap_or_default(),
         reply: reply.unwrap_or_default(),
+        link_to: link_to.unwrap_or_default(),
     };
     match hotline()?
         .register_call(&user, &call_id, &intake, &origin(&user))
@@ -715,4 +717,102 @@ pub async fn missed_call_done(call_id: String) -> Result<(), ServerFnError> {
 pub async fn my_status() -> Result<Option<hotline_domain::AgentStatus>, ServerFnError> {
     let user = staff()?;
     hotline()?.my_status(&user).await.map_err(fail)
+}
+
+/// Links this case with another about the same matter (SPEC W8).
+#[server(prefix = "/api/fn", endpoint = "link_case")]
+pub async fn link_case(
+    tracking_number: String,
+    other: Option<String>,
+    note: Option<String>,
+) -> Result<Saved, ServerFnError> {
+    let user = staff()?;
+    let input = hotline_domain::LinkInput {
+        other: other.unwrap_or_default(),
+        note: note.unwrap_or_default(),
+    };
+    saved(
+        hotline()?
+            .link_cases(&user, &tracking_number, &input, &origin(&user))
+            .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "unlink_case")]
+pub async fn unlink_case(tracking_number: String, other: String) -> Result<Saved, ServerFnError> {
+    let user = staff()?;
+    saved(
+        hotline()?
+            .unlink_cases(&user, &tracking_number, &other, &origin(&user))
+            .await,
+    )
+}
+
+/// What the handover page shows: the shift so far, and the latest handovers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HandoverData {
+    pub me: String,
+    pub draft: hotline_domain::HandoverReport,
+    pub history: Vec<hotline_domain::Handover>,
+}
+
+#[server(prefix = "/api/fn", endpoint = "handover_desk")]
+pub async fn handover_desk() -> Result<HandoverData, ServerFnError> {
+    let user = staff()?;
+    let hotline = hotline()?;
+    Ok(HandoverData {
+        draft: hotline.handover_draft(&user).await.map_err(fail)?,
+        history: hotline.handovers(&user).await.map_err(fail)?,
+        me: user.username,
+    })
+}
+
+/// The lead hands the shift over with a note (SPEC A5).
+#[server(prefix = "/api/fn", endpoint = "hand_over")]
+pub async fn hand_over(note: Option<String>) -> Result<Saved, ServerFnError> {
+    let user = staff()?;
+    let note = hotline_domain::HandoverNote {
+        note: note.unwrap_or_default(),
+    };
+    saved(hotline()?.hand_over(&user, &note, &origin(&user)).await)
+}
+
+/// The next lead acknowledges a handover.
+#[server(prefix = "/api/fn", endpoint = "acknowledge_handover")]
+pub async fn acknowledge_handover(id: i64, note: Option<String>) -> Result<Saved, ServerFnError> {
+    let user = staff()?;
+    let note = hotline_domain::HandoverNote {
+        note: note.unwrap_or_default(),
+    };
+    match hotline()?
+        .acknowledge_handover(&user, id, &note, &origin(&user))
+        .await
+    {
+        Err(hotline_core::ServiceError::Conflict) => {
+            let lang = crate::i18n::request_lang();
+            Err(ServerFnError::new(lang.pick(
+                "该交接已由他人确认",
+                "Someone has acknowledged this handover already",
+            )))
+        }
+        other => saved(other),
+    }
+}
+
+/// Every agent's status, for a lead (SPEC A4).
+#[server(prefix = "/api/fn", endpoint = "agent_board")]
+pub async fn agent_board() -> Result<Vec<hotline_domain::AgentState>, ServerFnError> {
+    let user = staff()?;
+    hotline()?.agent_states(&user).await.map_err(fail)
+}
+
+/// A lead gives a missed call to another agent (SPEC A3).
+#[server(prefix = "/api/fn", endpoint = "reassign_missed_call")]
+pub async fn reassign_missed_call(call_id: String, agent: String) -> Result<Saved, ServerFnError> {
+    let user = staff()?;
+    saved(
+        hotline()?
+            .reassign_missed_call(&user, &call_id, agent.trim())
+            .await,
+    )
 }

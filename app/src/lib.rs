@@ -105,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases") view=pages::cases::CasesPage />
                     <Route path=path!("/cases/:tracking_number") view=pages::cases::CasePage />
                     <Route path=path!("/knowledge") view=pages::knowledge::KnowledgePage />
+                    <Route path=path!("/handover") view=pages::desk::HandoverPage />
                     <Route path=path!("/knowledge/write") view=pages::knowledge::WritePage />
                     <Route path=path!("/knowledge/:id") view=pages::knowledge::ArticlePage />
                     <Route path=path!("/care/elderly") view=pages::care::ElderlyPage />
@@ -187,6 +188,9 @@ fn NavLinks(user: Option<StaffUser>, lang: Lang) -> impl IntoView {
         })}
         {user.sees_cases().then(|| view! {
             <A href="/cases" attr:data-testid="nav-cases">{cases_label}</A>
+        })}
+        {user.can(Permission::Approve).then(|| view! {
+            <A href="/handover" attr:data-testid="nav-handover">{lang.pick("交接班", "Handover")}</A>
         })}
         {user.can(Permission::ElderlyRegistry).then(|| view! {
             <A href="/care/elderly" attr:data-testid="nav-elderly">{lang.pick("老年人档案", "Elderly")}</A>

@@ -162,8 +162,24 @@ impl Hotline {
         let counts = self.case_counts(user).await?;
         let mut items: Vec<HandoverItem> = Vec::new();
         let mut more = 0_i64;
-        let queries: [(HandoverReason, CaseQuery); 8] = [
-            (HandoverReason::Red, query(|q| q.light = Some("red".into()))),
+        // A case's light stops at its handling: a red one handled late stays red, but it is
+        // no longer anyone's open item. Only cases still with a department count here.
+        let in_hand = ["dispatched", "confirmed", "returned"];
+        let lit = |light: &'static str, status: &'static str| {
+            query(move |q| {
+                q.light = Some(light.into());
+                q.status = Some(status.into());
+            })
+        };
+        let mut yellow_open = 0_i64;
+        for status in in_hand {
+            yellow_open += self.cases_for(user, &lit("yellow", status)).await?.len() as i64;
+        }
+        let mut red_open = 0_i64;
+        let queries: [(HandoverReason, CaseQuery); 10] = [
+            (HandoverReason::Red, lit("red", in_hand[0])),
+            (HandoverReason::Red, lit("red", in_hand[1])),
+            (HandoverReason::Red, lit("red", in_hand[2])),
             (
                 HandoverReason::OverdueConfirmation,
                 query(|q| q.overdue = Some("confirmation".into())),
@@ -196,8 +212,10 @@ impl Hotline {
         let mut waiting = 0_i64;
         for (reason, q) in queries {
             let cases = self.cases_for(user, &q).await?;
-            if reason == HandoverReason::Waiting {
-                waiting = cases.len() as i64;
+            match reason {
+                HandoverReason::Waiting => waiting = cases.len() as i64,
+                HandoverReason::Red => red_open += cases.len() as i64,
+                _ => {}
             }
             for case in cases {
                 let number = case.tracking_number.to_string();
@@ -243,6 +261,8 @@ impl Hotline {
             closed,
             waiting,
             open_missed_calls,
+            red_open,
+            yellow_open,
             counts,
             items,
             more,

@@ -134,6 +134,12 @@ pub struct HandoverReport {
     /// Cases waiting for an agent to accept them now.
     pub waiting: i64,
     pub open_missed_calls: i64,
+    /// Cases still with a department whose light is red (yellow) now. The case list's
+    /// `counts` also count cases handled late, whose light stays as it ended.
+    #[serde(default)]
+    pub red_open: i64,
+    #[serde(default)]
+    pub yellow_open: i64,
     pub counts: CaseCounts,
     /// The open items, most urgent first.
     pub items: Vec<HandoverItem>,

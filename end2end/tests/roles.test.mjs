@@ -17,10 +17,10 @@ after(async () => {
   await server?.stop();
 });
 
-const NAV = ['nav-agent', 'nav-knowledge', 'nav-cases', 'nav-elderly', 'nav-admin', 'nav-audit'];
+const NAV = ['nav-agent', 'nav-knowledge', 'nav-cases', 'nav-handover', 'nav-elderly', 'nav-admin', 'nav-audit'];
 const ROLES = [
   { user: 'agent', home: '/agent/requests', nav: ['nav-agent', 'nav-knowledge', 'nav-cases'], denied: '/admin/users' },
-  { user: 'lead', home: '/agent/requests', nav: ['nav-agent', 'nav-knowledge', 'nav-cases'], denied: '/care/elderly' },
+  { user: 'lead', home: '/agent/requests', nav: ['nav-agent', 'nav-knowledge', 'nav-cases', 'nav-handover'], denied: '/care/elderly' },
   { user: 'dept', home: '/cases', nav: ['nav-cases'], denied: '/agent/requests' },
   { user: 'vendor', home: '/cases', nav: ['nav-cases'], denied: '/care/elderly' },
   { user: 'care', home: '/care/elderly', nav: ['nav-elderly'], denied: '/cases' },

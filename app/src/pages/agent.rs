@@ -6,13 +6,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::{
-    caller_card, load_form_options, missed_call_done, my_missed_calls, my_status, new_requests,
-    set_my_status, RegisterCall, RegisterOutcome,
+    agent_board, caller_card, load_form_options, missed_call_done, my_missed_calls, my_status,
+    new_requests, set_my_status, ReassignMissedCall, RegisterCall, RegisterOutcome,
 };
 use crate::i18n::{use_lang, use_texts};
 use crate::live::{self, LiveState};
 use crate::pages::common::local_time;
 use crate::pages::common::{field_error, FieldMessage};
+use crate::pages::desk::AgentBoard;
 use crate::pages::knowledge::KnowledgeSearch;
 
 #[component]
@@ -412,6 +413,20 @@ fn IntakeForm(card: CallerCard) -> impl IntoView {
                     <FieldMessage id="e-address" message=message("address") />
                 </div>
             </div>
+            {(!card.history.is_empty()).then(|| view! {
+                <div class="field">
+                    <label for="i-link_to">{lang.pick("关联历史案件（同一事项的重复来电）", "Link to an earlier case (a repeated call about it)")}</label>
+                    <select id="i-link_to" name="link_to" aria-describedby="e-link_to" data-testid="intake-link">
+                        <option value="">{lang.pick("不关联", "No link")}</option>
+                        {card.history.iter().map(|c| view! {
+                            <option value=c.tracking_number.to_string()>
+                                {format!("{} {} {}", c.tracking_number, c.status.label(lang), c.content.chars().take(24).collect::<String>())}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                    <FieldMessage id="e-link_to" message=message("link_to") />
+                </div>
+            })}
             <div class="field">
                 <label for="i-reply">{lang.pick("答复（普通咨询填写后当场办结）", "Reply (a consultation with a reply is closed at once)")}</label>
                 <textarea id="i-reply" name="reply" rows="2" aria-describedby="e-reply"></textarea>
@@ -464,15 +479,39 @@ fn MissedCalls(reloads: RwSignal<u32>) -> impl IntoView {
         let call_id = call_id.clone();
         async move { missed_call_done(call_id).await }
     });
+    let reassign = ServerAction::<ReassignMissedCall>::new();
     let list = Resource::new(
-        move || (reloads.get(), done.version().get()),
+        move || {
+            (
+                reloads.get(),
+                done.version().get(),
+                reassign.version().get(),
+            )
+        },
         |_| my_missed_calls(),
+    );
+    let lead = crate::use_current_user()
+        .get_untracked()
+        .is_some_and(|u| u.can(hotline_domain::Permission::Approve));
+    // Leads also see the agents' states; read beside the list, so a reassignment refreshes
+    // both at once.
+    let agents = Resource::new(
+        move || (reloads.get(), reassign.version().get()),
+        move |_| async move {
+            if lead {
+                agent_board().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
     );
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let calls = list.await.unwrap_or_default();
-                (!calls.is_empty()).then(|| view! {
+                let states = agents.await.unwrap_or_default();
+                let board = lead.then(|| view! { <AgentBoard agents=states missed=calls.clone() reassign /> });
+                let own = (!calls.is_empty()).then(|| view! {
                     <section class="missed" data-testid="missed-calls">
                         <h2>{lang.pick("未接来电（待回拨）", "Missed calls to call back")}" "<strong>{calls.len()}</strong></h2>
                         <ul>
@@ -492,7 +531,8 @@ fn MissedCalls(reloads: RwSignal<u32>) -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     </section>
-                })
+                });
+                view! { {own} {board} }
             })}
         </Transition>
     }

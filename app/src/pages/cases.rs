@@ -16,10 +16,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{
     case_action, case_counts, dispatch_targets, get_case, list_cases, load_form_options,
-    ActOutcome, RevealPhone,
+    ActOutcome, LinkCase, RevealPhone, UnlinkCase,
 };
 use crate::i18n::use_lang;
 use crate::pages::common::{local_time, LoadError};
+use crate::pages::desk::{CaseCalls, CaseLinks};
 
 fn title_for(user: Option<&StaffUser>, lang: Lang) -> &'static str {
     match user.map(|u| u.role) {
@@ -201,7 +202,12 @@ pub fn CasePage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
     let number = move || params.with(|p| p.get("tracking_number").unwrap_or_default());
-    let case = Resource::new(number, get_case);
+    let link = ServerAction::<LinkCase>::new();
+    let unlink = ServerAction::<UnlinkCase>::new();
+    let case = Resource::new(
+        move || (number(), link.version().get(), unlink.version().get()),
+        |(number, _, _)| get_case(number),
+    );
     let reveal = ServerAction::<RevealPhone>::new();
     // The step machinery lives here, outside the suspended part, so it outlives reloads.
     let state = StepState {
@@ -284,15 +290,15 @@ pub fn CasePage() -> impl IntoView {
                                                 _ => masked.clone(),
                                             }}
                                         </span>
-                                        {d.can_reveal_phone.then(|| view! {
+                                        {d.can_reveal_phone.then(|| { let number = number.clone(); view! {
                                             " "
                                             <ActionForm action=reveal attr:class="inline">
-                                                <input type="hidden" name="tracking_number" value=number.clone() />
+                                                <input type="hidden" name="tracking_number" value=number />
                                                 <button type="submit" class="button small secondary" data-testid="reveal-phone">
                                                     {lang.pick("显示完整号码（记入审计）", "Show full number (audited)")}
                                                 </button>
                                             </ActionForm>
-                                        })}
+                                        }})}
                                     </dd>
                                     <dt>{lang.pick("地点", "Place")}</dt>
                                     <dd>{[d.item.district_name.clone(), d.address.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ")}</dd>
@@ -314,11 +320,20 @@ pub fn CasePage() -> impl IntoView {
                                             data-testid="case-to-article">{lang.pick("写成知识", "Turn into an article")}</a></p>
                                     })}
                                 <Parts detail=d.clone() />
+                                {crate::use_current_user().get_untracked().is_some_and(|u| u.can(hotline_domain::Permission::Intake)).then(|| view! {
+                                    <CaseLinks number=number.clone() links=d.links.clone() link unlink />
+                                    <CaseCalls calls=d.calls.clone() />
+                                })}
                                 <h2>{lang.pick("办理记录", "History")}</h2>
                                 {view! { <ol class="timeline" data-testid="timeline">
                                     {d.events.iter().map(|e| {
                                         let step = ActionKind::from_code(&e.kind).map(|k| k.label(lang)).unwrap_or_else(|| {
-                                            if e.kind == "submitted" { lang.pick("提交", "Filed") } else { "" }
+                                            match e.kind.as_str() {
+                                                "submitted" => lang.pick("提交", "Filed"),
+                                                "link" => lang.pick("关联案件", "Linked"),
+                                                "unlink" => lang.pick("取消关联", "Unlinked"),
+                                                _ => "",
+                                            }
                                         });
                                         view! {
                                             <li>

@@ -5,6 +5,7 @@ pub mod agent;
 pub mod care;
 pub mod cases;
 mod common;
+pub mod desk;
 pub mod knowledge;
 pub mod login;
 pub mod portal;

@@ -1356,6 +1356,8 @@ fn demo_users(cases: &[DemoCase]) -> Vec<DemoUser> {
         user("admin", "系统管理员 赵磊", Role::Admin, None, None),
         user("agent", "接线员 王静", Role::Agent, None, None),
         user("lead", "值班长 李强", Role::ShiftLead, None, None),
+        // The next shift's lead, who takes the handover (A5).
+        user("lead2", "夜班值班长 孙悦", Role::ShiftLead, None, None),
         user("dept", "市人社局 张敏", Role::Department, Some("D01"), None),
         user("care", "一键通坐席 刘芳", Role::Coordinator, None, None),
     ];

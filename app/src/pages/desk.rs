@@ -1,0 +1,388 @@
+//! The centre's desk work around cases: linked cases and the calls of a case on the case
+//! page (SPEC W8, I3), the lead's board of agents and missed calls (A3, A4), and the shift
+//! handover page (A5).
+
+use hotline_domain::{
+    AgentState, CaseCall, FieldErrors, Handover, HandoverItem, HandoverReport, LinkedCase,
+    MissedCall,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::{
+    handover_desk, AcknowledgeHandover, HandOver, LinkCase, ReassignMissedCall, UnlinkCase,
+};
+use crate::i18n::use_lang;
+use crate::pages::common::{field_error, local_time, track_saved, FieldMessage, LoadError};
+
+/// The cases linked with this one, and a form to link another (W8).
+#[component]
+pub fn CaseLinks(
+    number: String,
+    links: Vec<LinkedCase>,
+    link: ServerAction<LinkCase>,
+    unlink: ServerAction<UnlinkCase>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let errors = RwSignal::new(FieldErrors::new());
+    let status = track_saved(move || link.value().get(), errors);
+    let message = move |field: &'static str| Signal::derive(field_error(errors, lang, field));
+    let this = number.clone();
+    view! {
+        <section class="links" data-testid="case-links">
+            <h2>{lang.pick("关联案件", "Linked cases")}</h2>
+            {if links.is_empty() {
+                view! { <p class="muted">{lang.pick("暂无关联案件。同一事项的重复来电可在此关联。", "None yet. Link repeated calls about the same matter here.")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="link-list">
+                        {links.into_iter().map(|l| {
+                            let other = l.tracking_number.clone();
+                            let this = this.clone();
+                            view! {
+                                <li data-testid="linked-case">
+                                    <a class="mono" href=format!("/cases/{}", l.tracking_number)>{l.tracking_number.clone()}</a>" "
+                                    <span class="tag">{l.status.label(lang)}</span>" "
+                                    {l.case_type.map(|t| view! { <span class="muted">{t.label(lang)}</span> " " })}
+                                    <span>{l.content.clone()}</span>
+                                    {l.note.clone().map(|n| view! { <span class="muted">" — "{n}</span> })}
+                                    <ActionForm action=unlink attr:class="inline">
+                                        <input type="hidden" name="tracking_number" value=this />
+                                        <input type="hidden" name="other" value=other />
+                                        <button type="submit" class="button small secondary" data-testid="unlink">{lang.pick("取消关联", "Unlink")}</button>
+                                    </ActionForm>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <ActionForm action=link attr:class="grid-form link-form" attr:data-testid="link-form">
+                <input type="hidden" name="tracking_number" value=number />
+                <div class="field">
+                    <label for="l-other">{lang.pick("关联的案件流水号", "Tracking number to link")}</label>
+                    <input id="l-other" name="other" inputmode="numeric" maxlength="14" class="mono"
+                        aria-describedby="e-other" data-testid="link-other" />
+                    <FieldMessage id="e-other" message=message("other") />
+                </div>
+                <div class="field grow">
+                    <label for="l-note">{lang.pick("说明（可选）", "Note (optional)")}</label>
+                    <input id="l-note" name="note" maxlength="200" aria-describedby="e-link-note" />
+                    <FieldMessage id="e-link-note" message=message("note") />
+                </div>
+                <div class="field">
+                    <button type="submit" class="button secondary" data-testid="link-submit">{lang.pick("关联", "Link")}</button>
+                </div>
+                <p class="status-line" role="status">{move || match status.get() {
+                    Some(Ok(false)) => lang.pick("请修改标红的项目", "Please correct the fields marked").to_string(),
+                    Some(Err(e)) => e,
+                    _ => String::new(),
+                }}</p>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The calls the case was registered from, with talk time and the recording.
+#[component]
+pub fn CaseCalls(calls: Vec<CaseCall>) -> impl IntoView {
+    let lang = use_lang();
+    (!calls.is_empty()).then(|| {
+        view! {
+            <section data-testid="case-calls">
+                <h2>{lang.pick("来电记录", "Calls")}</h2>
+                <ul class="call-list">
+                    {calls.into_iter().map(|c| {
+                        let talk = c.talk_seconds().map(|s| format!("{}:{:02}", s / 60, s % 60));
+                        view! {
+                            <li data-testid="case-call">
+                                <span class="nowrap">{local_time(c.started_at)}</span>" "
+                                <span class="muted">{c.agent.clone().unwrap_or_default()}</span>" "
+                                {talk.map(|t| view! { <span>{lang.pick("通话 ", "Talk ")}{t}</span> " " })}
+                                {match c.recording_url.clone() {
+                                    Some(url) => view! {
+                                        <a href=url target="_blank" rel="noopener noreferrer" data-testid="recording">
+                                            {lang.pick("收听录音", "Play recording")}
+                                        </a>
+                                    }.into_any(),
+                                    None => view! { <span class="muted">{lang.pick("录音未到", "No recording yet")}</span> }.into_any(),
+                                }}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
+/// A lead's view of the agents (A4) and of every open missed call, to give one to another
+/// agent (A3).
+#[component]
+pub fn AgentBoard(
+    agents: Vec<AgentState>,
+    missed: Vec<MissedCall>,
+    reassign: ServerAction<ReassignMissedCall>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let names: Vec<String> = agents.iter().map(|a| a.username.clone()).collect();
+    view! {
+        <section class="board" data-testid="agent-board">
+            <h2>{lang.pick("坐席状态", "Agents")}</h2>
+            {if agents.is_empty() {
+                view! { <p class="muted">{lang.pick("还没有坐席设置状态。", "No agent has set a status yet.")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="agent-states">
+                        {agents.iter().map(|a| view! {
+                            <li data-testid="agent-state" data-status=a.status.as_code()>
+                                <span class=format!("dot {}", a.status.as_code())></span>
+                                <strong>{a.username.clone()}</strong>" "
+                                {a.status.label(lang)}" "
+                                <span class="muted nowrap">{local_time(a.updated_at)}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {(!missed.is_empty()).then(|| view! {
+                <h3>{lang.pick("改派未接来电", "Reassign missed calls")}</h3>
+                <ul class="reassign">
+                    {missed.into_iter().map(|c| {
+                        let names = names.clone();
+                        view! {
+                            <li>
+                                <ActionForm action=reassign attr:class="inline" attr:data-testid="reassign-form">
+                                    <input type="hidden" name="call_id" value=c.call_id.clone() />
+                                    <span class="nowrap">{local_time(c.started_at)}</span>" "
+                                    <span class="mono">{c.phone.clone().unwrap_or_default()}</span>" "
+                                    <label>
+                                        <span class="visually-hidden">{lang.pick("改派给", "Give to")}</span>
+                                        <select name="agent" data-testid="reassign-agent">
+                                            {names.into_iter().map(|n| {
+                                                let selected = c.assigned_to.as_deref() == Some(n.as_str());
+                                                view! { <option value=n.clone() selected=selected>{n.clone()}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                    </label>" "
+                                    <button type="submit" class="button secondary small" data-testid="reassign-submit">
+                                        {lang.pick("改派", "Reassign")}
+                                    </button>
+                                </ActionForm>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
+    }
+}
+
+/// The shift handover (A5): the shift's figures and open items as they stand, a note for
+/// the next lead, and the handovers waiting for acknowledgement.
+#[component]
+pub fn HandoverPage() -> impl IntoView {
+    let lang = use_lang();
+    let hand_over = ServerAction::<HandOver>::new();
+    let acknowledge = ServerAction::<AcknowledgeHandover>::new();
+    let desk = Resource::new(
+        move || (hand_over.version().get(), acknowledge.version().get()),
+        |_| handover_desk(),
+    );
+    let errors = RwSignal::new(FieldErrors::new());
+    let status = track_saved(move || hand_over.value().get(), errors);
+    let ack_errors = RwSignal::new(FieldErrors::new());
+    let ack_status = track_saved(move || acknowledge.value().get(), ack_errors);
+    let message = move |field: &'static str| Signal::derive(field_error(errors, lang, field));
+
+    view! {
+        <Title text=lang.pick("交接班", "Shift handover") />
+        <section class="panel wide">
+            <h1>{lang.pick("交接班", "Shift handover")}</h1>
+            <Suspense fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
+                {move || Suspend::new(async move {
+                    match desk.await {
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
+                        Ok(d) => {
+                            let waiting: Vec<Handover> = d.history.iter()
+                                .filter(|h| h.acknowledged_at.is_none() && h.created_by != d.me)
+                                .cloned().collect();
+                            let has_waiting = !waiting.is_empty();
+                            view! {
+                                {has_waiting.then(|| view! {
+                                    <section class="handover-waiting" data-testid="handover-waiting">
+                                        <h2>{lang.pick("待您确认的交接", "Waiting for you to take over")}</h2>
+                                        {waiting.into_iter().map(|h| view! {
+                                            <HandoverView handover=h.clone() />
+                                            <ActionForm action=acknowledge attr:class="ack-form">
+                                                <input type="hidden" name="id" value=h.id.to_string() />
+                                                <div class="field">
+                                                    <label for=format!("ack-{}", h.id)>{lang.pick("接班备注（可选）", "Note (optional)")}</label>
+                                                    <input id=format!("ack-{}", h.id) name="note" maxlength="2000" />
+                                                </div>
+                                                <button type="submit" class="button primary" data-testid="handover-ack">{lang.pick("确认接班", "Take over")}</button>
+                                            </ActionForm>
+                                        }).collect_view()}
+                                        <p class="status-line" role="status">{move || match ack_status.get() {
+                                            Some(Err(e)) => e,
+                                            _ => String::new(),
+                                        }}</p>
+                                    </section>
+                                })}
+                                <section data-testid="handover-draft">
+                                    <h2>{lang.pick("本班情况", "This shift so far")}</h2>
+                                    <ReportView report=d.draft.clone() open=!has_waiting />
+                                    <ActionForm action=hand_over attr:class="handover-form">
+                                        <div class="field">
+                                            <label for="h-note">{lang.pick("交接说明（需下一班注意的事项）", "Handover note (what the next lead must know)")}</label>
+                                            <textarea id="h-note" name="note" rows="3" maxlength="2000" aria-describedby="e-note" data-testid="handover-note"></textarea>
+                                            <FieldMessage id="e-note" message=message("note") />
+                                        </div>
+                                        <button type="submit" class="button primary" data-testid="handover-submit">{lang.pick("提交交接", "Hand over")}</button>
+                                        <p class="status-line" role="status" data-testid="handover-status">{move || match status.get() {
+                                            Some(Ok(true)) => lang.pick("已交接，等待下一班确认", "Handed over; waiting for the next lead").to_string(),
+                                            Some(Ok(false)) => lang.pick("请填写交接说明", "Please write the handover note").to_string(),
+                                            Some(Err(e)) => e,
+                                            None => String::new(),
+                                        }}</p>
+                                    </ActionForm>
+                                </section>
+                                <section data-testid="handover-history">
+                                    <h2>{lang.pick("交接记录", "Handovers")}</h2>
+                                    {if d.history.is_empty() {
+                                        view! { <p class="muted">{lang.pick("还没有交接记录。", "No handovers yet.")}</p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <div class="table-scroll">
+                                            <table>
+                                                <thead><tr>
+                                                    <th scope="col">{lang.pick("交班", "Handed over")}</th>
+                                                    <th scope="col">{lang.pick("交班人", "By")}</th>
+                                                    <th scope="col">{lang.pick("待办", "Open items")}</th>
+                                                    <th scope="col">{lang.pick("说明", "Note")}</th>
+                                                    <th scope="col">{lang.pick("接班", "Taken over")}</th>
+                                                </tr></thead>
+                                                <tbody>
+                                                    {d.history.iter().map(|h| view! {
+                                                        <tr data-testid="handover-row">
+                                                            <td class="nowrap">{local_time(h.created_at)}</td>
+                                                            <td>{h.created_by_name.clone()}</td>
+                                                            <td>{h.report.items.len() as i64 + h.report.more}</td>
+                                                            <td>{h.note.clone()}</td>
+                                                            <td data-testid="handover-ack-cell">{match (&h.ack_name, h.acknowledged_at) {
+                                                                (Some(name), Some(at)) => format!("{name} {}{}", local_time(at),
+                                                                    h.ack_note.as_deref().map(|n| format!("：{n}")).unwrap_or_default()),
+                                                                _ => lang.pick("待确认", "Waiting").to_string(),
+                                                            }}</td>
+                                                        </tr>
+                                                    }).collect_view()}
+                                                </tbody>
+                                            </table>
+                                            </div>
+                                        }.into_any()
+                                    }}
+                                </section>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// One handover as the next lead reads it.
+#[component]
+fn HandoverView(handover: Handover) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <article class="handover" data-testid="handover">
+            <p>
+                <strong>{handover.created_by_name.clone()}</strong>" "
+                {lang.pick("交班于 ", "handed over at ")}{local_time(handover.created_at)}
+            </p>
+            <blockquote data-testid="handover-note-text">{handover.note.clone()}</blockquote>
+            <ReportView report=handover.report.clone() open=true />
+        </article>
+    }
+}
+
+/// The figures and open items of a report.
+#[component]
+fn ReportView(
+    report: HandoverReport,
+    /// Whether the list of items starts unfolded (folded under a handover to take over).
+    open: bool,
+) -> impl IntoView {
+    let lang = use_lang();
+    let c = &report.counts;
+    let figure = |label: &'static str, value: i64, id: &'static str| {
+        view! { <div class="figure" data-testid=id><span class="value">{value}</span><span class="label">{label}</span></div> }
+    };
+    view! {
+        <p class="muted">
+            {report.shift_start.map(local_time)}" – "{report.shift_end.map(local_time)}
+        </p>
+        <div class="figures">
+            {figure(lang.pick("本班受理", "Received"), report.received, "fig-received")}
+            {figure(lang.pick("本班归档", "Archived"), report.closed, "fig-closed")}
+            {figure(lang.pick("待受理", "Awaiting intake"), report.waiting, "fig-waiting")}
+            {figure(lang.pick("在办红灯", "Red, in hand"), report.red_open, "fig-red")}
+            {figure(lang.pick("在办黄灯", "Yellow, in hand"), report.yellow_open, "fig-yellow")}
+            {figure(lang.pick("超时", "Overdue"), c.overdue_confirmation + c.overdue_completion + c.overdue_callback, "fig-overdue")}
+            {figure(lang.pick("退单待审", "Returns"), c.returns, "fig-returns")}
+            {figure(lang.pick("延期待批", "Extensions"), c.extensions, "fig-extensions")}
+            {figure(lang.pick("待回访", "Callbacks"), c.callbacks, "fig-callbacks")}
+            {figure(lang.pick("未接待回拨", "Missed calls"), report.open_missed_calls, "fig-missed")}
+        </div>
+        {if report.items.is_empty() {
+            view! { <p data-testid="handover-clear">{lang.pick("没有需要下一班跟进的事项。", "Nothing for the next shift to follow up.")}</p> }.into_any()
+        } else {
+            let total = report.items.len() as i64 + report.more;
+            view! {
+                <details class="handover-details" open=open>
+                <summary>{lang.pick("需跟进事项 ", "Items to follow up: ")}<strong>{total}</strong></summary>
+                <div class="table-scroll">
+                <table class="handover-items" data-testid="handover-items">
+                    <thead><tr>
+                        <th scope="col">{lang.pick("事项", "Item")}</th>
+                        <th scope="col">{lang.pick("原因", "Why")}</th>
+                        <th scope="col">{lang.pick("内容", "Content")}</th>
+                        <th scope="col">{lang.pick("时间", "Time")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {report.items.into_iter().map(|i| view! { <ItemRow item=i /> }).collect_view()}
+                    </tbody>
+                </table>
+                </div>
+                {(report.more > 0).then(|| view! {
+                    <p class="muted">{format!("{} {}", lang.pick("另有未列出的事项：", "More items not listed:"), report.more)}</p>
+                })}
+                </details>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn ItemRow(item: HandoverItem) -> impl IntoView {
+    let lang = use_lang();
+    let reasons = item
+        .reasons
+        .iter()
+        .map(|r| r.label(lang))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    view! {
+        <tr data-testid="handover-item">
+            <td class="nowrap">{match (&item.tracking_number, &item.call_id) {
+                (Some(n), _) => view! { <a class="mono" href=format!("/cases/{n}")>{n.clone()}</a> }.into_any(),
+                (None, Some(_)) => view! { <span>{lang.pick("未接来电", "Missed call")}</span> }.into_any(),
+                _ => ().into_any(),
+            }}</td>
+            <td>{reasons}</td>
+            <td>{item.summary.clone()}{item.status.map(|s| view! { " " <span class="tag">{s.label(lang)}</span> })}</td>
+            <td class="nowrap">{local_time(item.at)}</td>
+        </tr>
+    }
+}
