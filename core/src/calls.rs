@@ -11,6 +11,10 @@ use crate::{Event, Hotline, ServiceError};
 
 /// How many earlier cases the caller card lists.
 pub const HISTORY_MAX: u32 = 20;
+/// How often an open desk says it is there.
+pub const PRESENCE_HEARTBEAT_SECONDS: u64 = 30;
+/// An agent not heard from for this long is offline (three heartbeats missed).
+pub const PRESENCE_SECONDS: i64 = 90;
 
 impl Hotline {
     /// Stores one verified webhook event (the HTTP layer checked its signature) and applies
@@ -62,7 +66,12 @@ impl Hotline {
         }
         if event.kind == CallEventKind::Missed {
             // In turn to the idle agents; with none idle it waits for a lead.
-            if let Some(agent) = self.store.assign_missed_call(&event.call_id, now).await? {
+            let seen_since = now - chrono::Duration::seconds(PRESENCE_SECONDS);
+            if let Some(agent) = self
+                .store
+                .assign_missed_call(&event.call_id, now, seen_since)
+                .await?
+            {
                 self.events
                     .publish(Event::MissedCall {
                         agent,
@@ -151,10 +160,21 @@ impl Hotline {
         if !user.can(Permission::Intake) {
             return Err(ServiceError::Forbidden);
         }
-        Ok(self
-            .store
-            .set_agent_status(&user.username, status, self.now())
-            .await?)
+        let now = self.now();
+        self.store
+            .set_agent_status(&user.username, status, now)
+            .await?;
+        // Setting a status is done at the desk: the agent is there.
+        Ok(self.store.agent_seen(&user.username, now).await?)
+    }
+
+    /// The agent's desk is open (its event stream calls this every
+    /// [`PRESENCE_HEARTBEAT_SECONDS`]); a no-op for anyone who takes no calls.
+    pub async fn agent_present(&self, user: &StaffUser) -> Result<(), ServiceError> {
+        if user.can(Permission::Intake) {
+            self.store.agent_seen(&user.username, self.now()).await?;
+        }
+        Ok(())
     }
 
     /// The agent's own status, if they set one.
@@ -173,7 +193,12 @@ impl Hotline {
         if !user.can(Permission::Approve) {
             return Err(ServiceError::Forbidden);
         }
-        Ok(self.store.agent_states().await?)
+        let online_since = self.now() - chrono::Duration::seconds(PRESENCE_SECONDS);
+        let mut states = self.store.agent_states().await?;
+        for s in &mut states {
+            s.online = s.seen_at.is_some_and(|t| t >= online_since);
+        }
+        Ok(states)
     }
 
     /// Missed calls to call back: an agent's own, or every open one for a lead.

@@ -180,6 +180,12 @@ pub struct AgentState {
     pub username: String,
     pub status: AgentStatus,
     pub updated_at: DateTime<Utc>,
+    /// When the agent's desk (its event stream) last said it was open.
+    #[serde(default)]
+    pub seen_at: Option<DateTime<Utc>>,
+    /// Seen within the presence window: only online idle agents are handed missed calls.
+    #[serde(default)]
+    pub online: bool,
 }
 
 /// A call nobody answered (SPEC A3): whose it is to call back.

@@ -104,7 +104,11 @@ test('a lead sees the agents and reassigns a missed call', async () => {
   const lead = await openPage(browser);
   await signIn(lead, server.base, 'lead');
   await lead.waitForSelector('[data-testid="agent-board"]');
-  assert.match(await lead.textContent('[data-testid="agent-board"]'), /agent/);
+  // The agent's desk is open: online and idle.
+  const first = lead.locator('[data-testid="agent-state"]').first();
+  assert.match(await first.textContent(), /agent/);
+  assert.equal(await first.getAttribute('data-online'), 'true');
+  assert.equal(await first.getAttribute('data-status'), 'idle');
   await lead.selectOption('[data-testid="agent-status"]', 'idle');
   await lead.waitForTimeout(300);
   await lead.reload();

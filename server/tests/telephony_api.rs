@@ -491,7 +491,82 @@ async fn missed_calls_go_in_turn_to_idle_agents(db: TestDatabase) {
     server.shutdown().await;
 }
 
+async fn missed_calls_go_only_to_agents_at_their_desk(db: TestDatabase) {
+    let start = chrono::Utc::now();
+    let clock = Arc::new(hotline_core::FixedClock::new(start));
+    let server = TestServer::start_with(
+        Arc::new(db),
+        Setup {
+            clock: clock.clone(),
+            web: WebConfig {
+                telephony_secret: Some(SECRET.into()),
+                ..Setup::default().web
+            },
+            ..Setup::default()
+        },
+    )
+    .await;
+    let wang = server.client_as("wang", hotline_domain::Role::Agent).await;
+    let lead = server
+        .client_as("chen", hotline_domain::Role::ShiftLead)
+        .await;
+    let idle = wang
+        .put(server.url("/api/v1/agents/me/status"))
+        .json(&json!({ "status": "idle" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(idle.status(), StatusCode::OK);
+    let get = |c: &reqwest::Client, path: &str| {
+        let c = c.clone();
+        let url = server.url(path);
+        async move {
+            c.get(url)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let online = |board: &Value| board[0]["online"].as_bool().unwrap();
+    assert!(online(&get(&lead, "/api/v1/agents").await));
+    let miss = |n: usize| {
+        json!({"event_id": format!("gone-{n}"), "kind": "missed", "call_id": format!("g-{n}"),
+               "caller": "13912340000", "at": chrono::Utc::now().to_rfc3339()})
+    };
+
+    // Two minutes later with no desk open: still "idle", but offline, and handed nothing.
+    clock.set(start + chrono::Duration::seconds(120));
+    assert!(!online(&get(&lead, "/api/v1/agents").await));
+    assert_eq!(
+        post_signed(&server, &miss(1), SECRET, 0).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(get(&wang, "/api/v1/missed-calls").await, json!([]));
+    let all = get(&lead, "/api/v1/missed-calls").await;
+    assert_eq!(
+        all[0]["assigned_to"],
+        Value::Null,
+        "it waits for a lead: {all}"
+    );
+
+    // The desk opens (its event stream): online again, and the next missed call is theirs.
+    let _desk = wang.get(server.url("/api/v1/events")).send().await.unwrap();
+    assert!(online(&get(&lead, "/api/v1/agents").await));
+    assert_eq!(
+        post_signed(&server, &miss(2), SECRET, 0).await.0,
+        StatusCode::OK
+    );
+    let mine = get(&wang, "/api/v1/missed-calls").await;
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    assert_eq!(mine[0]["call_id"], "g-2");
+    server.shutdown().await;
+}
+
 hotline_core::on_both_backends!(
+    missed_calls_go_only_to_agents_at_their_desk,
     missed_calls_go_in_turn_to_idle_agents,
     calls_from_the_telephone_system,
     without_a_secret_the_webhook_is_closed

@@ -135,10 +135,11 @@ pub fn AgentBoard(
                 view! {
                     <ul class="agent-states">
                         {agents.iter().map(|a| view! {
-                            <li data-testid="agent-state" data-status=a.status.as_code()>
-                                <span class=format!("dot {}", a.status.as_code())></span>
+                            <li data-testid="agent-state" data-status=a.status.as_code() data-online=a.online.to_string()>
+                                <span class=format!("dot {}", if a.online { a.status.as_code() } else { "offline" })></span>
                                 <strong>{a.username.clone()}</strong>" "
                                 {a.status.label(lang)}" "
+                                {(!a.online).then(|| view! { <span class="tag">{lang.pick("离线", "Offline")}</span> })}
                                 <span class="muted nowrap">{local_time(a.updated_at)}</span>
                             </li>
                         }).collect_view()}

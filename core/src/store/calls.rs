@@ -62,7 +62,10 @@ pub trait CallStore: Send + Sync {
         &self,
         call_id: &str,
         at: DateTime<Utc>,
+        seen_since: DateTime<Utc>,
     ) -> Result<Option<String>, StoreError>;
+    /// The agent's desk is open (presence); nothing for one who never set a status.
+    async fn agent_seen(&self, username: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
     /// Missed calls not yet called back (all, or one agent's), oldest first; raw phones.
     async fn missed_calls(&self, assigned_to: Option<&str>) -> Result<Vec<MissedCall>, StoreError>;
     /// Gives an open missed call to this agent (a lead's decision). `false` if none.
@@ -297,16 +300,36 @@ macro_rules! impl_call_store {
                 Ok(())
             }
 
+            async fn agent_seen(
+                &self,
+                username: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("UPDATE agent_status SET seen_at = $1 WHERE username = $2")
+                    .bind(at)
+                    .bind(username)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
             async fn agent_states(
                 &self,
             ) -> Result<Vec<hotline_domain::AgentState>, $crate::store::StoreError> {
-                let rows: Vec<(String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
-                    "SELECT username, status, updated_at FROM agent_status ORDER BY username",
+                type Row = (
+                    String,
+                    String,
+                    chrono::DateTime<chrono::Utc>,
+                    Option<chrono::DateTime<chrono::Utc>>,
+                );
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT username, status, updated_at, seen_at FROM agent_status \
+                     ORDER BY username",
                 )
                 .fetch_all(&self.pool)
                 .await?;
                 rows.into_iter()
-                    .map(|(username, status, updated_at)| {
+                    .map(|(username, status, updated_at, seen_at)| {
                         let status = hotline_domain::AgentStatus::from_code(&status).ok_or_else(
                             || {
                                 $crate::store::StoreError::Corrupt(format!(
@@ -318,6 +341,8 @@ macro_rules! impl_call_store {
                             username,
                             status,
                             updated_at,
+                            seen_at,
+                            online: false,
                         })
                     })
                     .collect()
@@ -327,12 +352,14 @@ macro_rules! impl_call_store {
                 &self,
                 call_id: &str,
                 at: chrono::DateTime<chrono::Utc>,
+                seen_since: chrono::DateTime<chrono::Utc>,
             ) -> Result<Option<String>, $crate::store::StoreError> {
                 let mut tx = self.pool.begin().await?;
                 let next: Option<(String,)> = sqlx::query_as(
-                    "SELECT username FROM agent_status WHERE status = 'idle' \
+                    "SELECT username FROM agent_status WHERE status = 'idle' AND seen_at >= $1 \
                      ORDER BY (last_assigned_at IS NOT NULL), last_assigned_at, username LIMIT 1",
                 )
+                .bind(seen_since)
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some((agent,)) = next else {

@@ -317,12 +317,22 @@ async fn events(
     // they have a case list, notices addressed to their department, vendor or the centre.
     let user = current.0.ok_or(ApiError::Unauthenticated)?;
     // The rule let this stream open; it stays open only while the session lasts (checked
-    // every 30 s).
+    // on every heartbeat, 30 s).
     let token = access::session_token(&headers).unwrap_or_default();
     let checker = hotline.clone();
+    // An agent's open desk is their presence (A3): seen now and on every heartbeat.
+    let present = |hotline: Hotline, user: hotline_domain::StaffUser| async move {
+        if let Err(e) = hotline.agent_present(&user).await {
+            tracing::warn!(error = %e, "event stream: presence not recorded");
+        }
+    };
+    present(hotline.clone(), user.clone()).await;
+    let here = user.clone();
     let revoked = async move {
+        let beat = Duration::from_secs(hotline_core::calls::PRESENCE_HEARTBEAT_SECONDS);
         loop {
-            tokio::time::sleep(Duration::from_secs(30)).await;
+            tokio::time::sleep(beat).await;
+            present(checker.clone(), here.clone()).await;
             match checker.resolve_session(&token).await {
                 Ok(hotline_core::auth::SessionState::Active(_)) => {}
                 Ok(_) => break,
