@@ -548,6 +548,41 @@ pub async fn kb_categories() -> Result<Vec<hotline_domain::KbCategory>, ServerFn
     hotline()?.kb_categories().await.map_err(fail)
 }
 
+/// Adds (no `id`) or renames a knowledge category (leads).
+#[server(prefix = "/api/fn", endpoint = "save_kb_category")]
+pub async fn save_kb_category(
+    id: Option<String>,
+    name: Option<String>,
+) -> Result<Saved, ServerFnError> {
+    let user = staff()?;
+    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => Some(
+            raw.parse::<i64>()
+                .map_err(|_| ServerFnError::new("not found"))?,
+        ),
+        None => None,
+    };
+    let input = hotline_domain::KbCategoryInput {
+        name: name.unwrap_or_default(),
+    };
+    saved(
+        hotline()?
+            .save_kb_category(&user, id, &input, &origin(&user))
+            .await,
+    )
+}
+
+/// Removes an empty knowledge category (leads).
+#[server(prefix = "/api/fn", endpoint = "delete_kb_category")]
+pub async fn delete_kb_category(id: i64) -> Result<Saved, ServerFnError> {
+    let user = staff()?;
+    saved(
+        hotline()?
+            .delete_kb_category(&user, id, &origin(&user))
+            .await,
+    )
+}
+
 /// What the article editor starts from: an article being edited, a draft from a handled
 /// case, or an empty form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

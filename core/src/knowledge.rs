@@ -28,6 +28,7 @@ use hotline_domain::{
 use pinyin::ToPinyin;
 
 use crate::audit::{NewAuditEntry, Origin};
+use crate::store::{CategoryRemoval, StoreError};
 use crate::{Hotline, ServiceError};
 
 /// How much of the body is indexed (its opening usually says what it is about).
@@ -389,6 +390,85 @@ impl Hotline {
 
     pub async fn kb_categories(&self) -> Result<Vec<KbCategory>, ServiceError> {
         Ok(self.store.kb_categories().await?)
+    }
+
+    /// Adds (`id: None`) or renames a category (K1): the leads keep the base in order.
+    pub async fn save_kb_category(
+        &self,
+        user: &StaffUser,
+        id: Option<i64>,
+        input: &hotline_domain::KbCategoryInput,
+        origin: &Origin,
+    ) -> Result<KbCategory, ServiceError> {
+        if !user.can(Permission::Approve) {
+            return Err(ServiceError::Forbidden);
+        }
+        let name = input.validate()?;
+        let all = self.store.kb_categories().await?;
+        let before = match id {
+            Some(id) => Some(
+                all.iter()
+                    .find(|c| c.id == id)
+                    .ok_or(ServiceError::NotFound)?,
+            ),
+            None => None,
+        };
+        let audit = NewAuditEntry {
+            at: self.now(),
+            origin: origin.clone(),
+            action: if id.is_some() { "update" } else { "create" }.into(),
+            object_type: "kb_category".into(),
+            object_id: String::new(),
+            before: before.map(|b| serde_json::json!({ "name": b.name }).to_string()),
+            after: Some(serde_json::json!({ "name": name }).to_string()),
+        };
+        let saved = match self.store.kb_save_category(id, &name, &audit).await {
+            Ok(Some(saved)) => saved,
+            Ok(None) => return Err(ServiceError::NotFound),
+            Err(StoreError::Conflict(_)) => return Err(invalid("name", Problem::Taken)),
+            Err(e) => return Err(e.into()),
+        };
+        self.store
+            .kb_categories()
+            .await?
+            .into_iter()
+            .find(|c| c.id == saved)
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// Removes a category that holds no articles (`422` on `id` otherwise).
+    pub async fn delete_kb_category(
+        &self,
+        user: &StaffUser,
+        id: i64,
+        origin: &Origin,
+    ) -> Result<(), ServiceError> {
+        if !user.can(Permission::Approve) {
+            return Err(ServiceError::Forbidden);
+        }
+        let Some(before) = self
+            .store
+            .kb_categories()
+            .await?
+            .into_iter()
+            .find(|c| c.id == id)
+        else {
+            return Err(ServiceError::NotFound);
+        };
+        let audit = NewAuditEntry {
+            at: self.now(),
+            origin: origin.clone(),
+            action: "delete".into(),
+            object_type: "kb_category".into(),
+            object_id: id.to_string(),
+            before: Some(serde_json::json!({ "name": before.name }).to_string()),
+            after: None,
+        };
+        match self.store.kb_delete_category(id, &audit).await? {
+            CategoryRemoval::Removed => Ok(()),
+            CategoryRemoval::Missing => Err(ServiceError::NotFound),
+            CategoryRemoval::InUse(_) => Err(invalid("id", Problem::InUse)),
+        }
     }
 
     /// Creates (`id: None`) or updates an article; staff who take calls maintain the base.

@@ -44,6 +44,8 @@ pub enum Problem {
     BadDate,
     /// A case named where another one is needed (linking a case to itself).
     SameCase,
+    /// Still used by other records (a category that still has articles).
+    InUse,
 }
 
 impl Problem {
@@ -91,6 +93,8 @@ impl Problem {
             (Problem::BadDate, Lang::En) => "Dates look like 2026-11-23".into(),
             (Problem::SameCase, Lang::Zh) => "不能与本案件自身关联".into(),
             (Problem::SameCase, Lang::En) => "A case cannot be linked to itself".into(),
+            (Problem::InUse, Lang::Zh) => "仍在使用中，不能删除".into(),
+            (Problem::InUse, Lang::En) => "Still in use; it cannot be removed".into(),
             (Problem::BadTrackingNumber, Lang::En) => {
                 "A tracking number has 14 digits, e.g. 20261123000042".into()
             }

@@ -12,11 +12,30 @@ pub const KEYWORDS_MAX: usize = 200;
 pub const BODY_MAX: usize = 20_000;
 /// Longest search text taken (type-ahead needs far less).
 pub const QUERY_MAX: usize = 50;
+pub const CATEGORY_NAME_MAX: usize = 30;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KbCategory {
     pub id: i64,
     pub name: String,
+    /// How many articles it holds (an empty category may be removed).
+    #[serde(default)]
+    pub articles: i64,
+}
+
+/// A category as a lead names it (K1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KbCategoryInput {
+    pub name: String,
+}
+
+impl KbCategoryInput {
+    pub fn validate(&self) -> Result<String, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = text_field(&mut errors, "name", &self.name, CATEGORY_NAME_MAX, true);
+        errors.into_result(|| name.unwrap_or_default())
+    }
 }
 
 /// An article as an editor types it.

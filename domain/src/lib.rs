@@ -65,7 +65,7 @@ pub use flow::{
     FlowPolicy, Light, Overdue, Queue, ReminderKind, Satisfaction,
 };
 pub use i18n::Lang;
-pub use knowledge::{Article, ArticleInput, KbCategory, SearchHit, Segment};
+pub use knowledge::{Article, ArticleInput, KbCategory, KbCategoryInput, SearchHit, Segment};
 pub use phone::PhoneNumber;
 pub use region::Region;
 pub use request::{FiledRequest, FormOptions, NewRequest, NewRequestInput, RequestSummary};

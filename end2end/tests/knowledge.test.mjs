@@ -101,3 +101,32 @@ test('an agent writes an article, finds it by pinyin and edits it', async () => 
   );
   assert.deepEqual(page.errors, []);
 });
+
+test('a lead adds, renames and removes a category', async () => {
+  const lead = await openPage(browser);
+  await signIn(lead, server.base, 'lead');
+  await visit(lead, server.base, '/knowledge');
+  await lead.waitForSelector('[data-testid="kb-categories"] [data-testid="kb-category"]');
+  const count = async () => (await lead.$$('[data-testid="kb-category"]')).length;
+  const before = await count();
+  // A name that is taken is refused with the reason.
+  const taken = await lead.inputValue('[data-testid="kb-category-name"] >> nth=0');
+  await lead.fill('[data-testid="kb-category-new"]', taken);
+  await lead.click('[data-testid="kb-category-add"]');
+  await lead.waitForSelector('[data-testid="kb-category-status"]:not(:empty)');
+  assert.equal(await count(), before);
+  await lead.fill('[data-testid="kb-category-new"]', '冬季供暖');
+  await lead.click('[data-testid="kb-category-add"]');
+  await lead.waitForFunction((n) => document.querySelectorAll('[data-testid="kb-category"]').length === n, before + 1);
+  assert.equal(await lead.inputValue('[data-testid="kb-category-new"]'), '', 'ready for the next one');
+  const last = lead.locator('[data-testid="kb-category"]').last();
+  assert.equal(await last.locator('input[name="name"]').inputValue(), '冬季供暖');
+  await last.locator('input[name="name"]').fill('供暖与燃气');
+  await last.locator('[data-testid="kb-category-rename"]').click();
+  await lead.waitForFunction(() => [...document.querySelectorAll('[data-testid="kb-category-name"]')]
+    .some((i) => i.value === '供暖与燃气' && i.defaultValue === '供暖与燃气'));
+  await shot(lead, 'kb-categories.png');
+  await lead.locator('[data-testid="kb-category"]').last().locator('[data-testid="kb-category-delete"]').click();
+  await lead.waitForFunction((n) => document.querySelectorAll('[data-testid="kb-category"]').length === n, before);
+  assert.deepEqual(lead.errors, []);
+});

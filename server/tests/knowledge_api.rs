@@ -250,4 +250,131 @@ async fn knowledge_over_http(db: TestDatabase) {
     server.shutdown().await;
 }
 
-hotline_core::on_both_backends!(knowledge_over_http);
+async fn leads_keep_the_categories(db: TestDatabase) {
+    let server = TestServer::start_with(
+        Arc::new(db),
+        Setup {
+            demo: true,
+            ..Setup::default()
+        },
+    )
+    .await;
+    let lead = server.sign_in("lead", DEMO_PASSWORD).await;
+    let agent = server.sign_in("agent", DEMO_PASSWORD).await;
+    let categories = |c: &reqwest::Client| {
+        let c = c.clone();
+        let url = server.url("/api/v1/kb/categories");
+        async move {
+            c.get(url)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let before = categories(&lead).await;
+    let used = before
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["articles"].as_i64().unwrap() > 0)
+        .expect("a demo category with articles")
+        .clone();
+    let add = |c: &reqwest::Client, name: &str| {
+        c.post(server.url("/api/v1/kb/categories"))
+            .json(&json!({ "name": name }))
+            .send()
+    };
+
+    // Agents write articles but do not rearrange the base.
+    assert_eq!(
+        add(&agent, "冬季供暖").await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    // Empty, too long, or the name of another: refused on `name`, nothing added.
+    for name in ["  ", &"暖".repeat(31), used["name"].as_str().unwrap()] {
+        let response = add(&lead, name).await.unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name}"
+        );
+        let body: Value = response.json().await.unwrap();
+        assert!(body["fields"]["name"].is_string(), "{body}");
+    }
+    assert_eq!(categories(&lead).await, before);
+
+    let response = add(&lead, "冬季供暖").await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let heating: Value = response.json().await.unwrap();
+    assert_eq!(heating["articles"], 0);
+    let list = categories(&agent).await;
+    assert_eq!(list.as_array().unwrap().last().unwrap()["name"], "冬季供暖");
+    let id = heating["id"].as_i64().unwrap();
+
+    // Renamed; an article can be filed in it, and then it cannot be removed.
+    let response = lead
+        .put(server.url(&format!("/api/v1/kb/categories/{id}")))
+        .json(&json!({"name": "供暖与燃气"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = agent
+        .post(server.url("/api/v1/kb/articles"))
+        .json(
+            &json!({"category_id": id.to_string(), "title": "供暖不热找谁",
+            "keywords": "暖气", "body": "请联系所在小区的供热公司。", "public": true}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let article: Value = response.json().await.unwrap();
+    assert_eq!(article["category_name"], "供暖与燃气");
+    let remove = |id: i64| {
+        lead.delete(server.url(&format!("/api/v1/kb/categories/{id}")))
+            .send()
+    };
+    let response = remove(id).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert!(body["fields"]["id"].is_string(), "{body}");
+
+    // An empty one goes; twice is a 404. Every change is in the audit log.
+    let spare: Value = add(&lead, "临时分类").await.unwrap().json().await.unwrap();
+    let spare = spare["id"].as_i64().unwrap();
+    assert_eq!(
+        remove(spare).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(remove(spare).await.unwrap().status(), StatusCode::NOT_FOUND);
+    let audited = server
+        .hotline
+        .audit_entries(&hotline_core::audit::AuditFilter {
+            object_type: Some("kb_category".into()),
+            limit: 20,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<(&str, &str)> = audited
+        .iter()
+        .rev()
+        .map(|e| (e.action.as_str(), e.actor.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("create", "user:lead"),
+            ("update", "user:lead"),
+            ("create", "user:lead"),
+            ("delete", "user:lead")
+        ]
+    );
+    server.shutdown().await;
+}
+
+hotline_core::on_both_backends!(knowledge_over_http, leads_keep_the_categories);

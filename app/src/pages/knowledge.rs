@@ -8,10 +8,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use crate::api::{kb_article, kb_editor, kb_search, ArticleSaved, SaveArticle};
+use crate::api::{
+    kb_article, kb_categories, kb_editor, kb_search, ArticleSaved, DeleteKbCategory, SaveArticle,
+    SaveKbCategory,
+};
 use crate::i18n::use_lang;
 use crate::pages::admin::Field;
-use crate::pages::common::{field_error, local_time, FieldMessage, LoadError};
+use crate::pages::common::{field_error, local_time, track_saved, FieldMessage, LoadError};
 use crate::use_current_user;
 
 /// Text with the runs that matched the search in `<mark>`.
@@ -144,6 +147,92 @@ pub fn KnowledgePage() -> impl IntoView {
                 })}
             </div>
             <KnowledgeSearch initial autofocus=true />
+        </section>
+        {move || user.get().filter(|u| u.can(Permission::Approve)).map(|_| view! { <Categories /> })}
+    }
+}
+
+/// The categories of the base (K1), kept in order by the leads: add, rename, remove an
+/// empty one.
+#[component]
+fn Categories() -> impl IntoView {
+    let lang = use_lang();
+    let save = ServerAction::<SaveKbCategory>::new();
+    let delete = ServerAction::<DeleteKbCategory>::new();
+    let list = Resource::new(
+        move || (save.version().get(), delete.version().get()),
+        |_| kb_categories(),
+    );
+    let errors = RwSignal::new(FieldErrors::new());
+    let saved = track_saved(move || save.value().get(), errors);
+    let delete_errors = RwSignal::new(FieldErrors::new());
+    let deleted = track_saved(move || delete.value().get(), delete_errors);
+    // Once added, the "new category" field is empty again for the next one.
+    let new_name = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(crate::api::Saved::Done))) {
+            if let Some(input) = new_name.get() {
+                input.set_value("");
+            }
+        }
+    });
+    let problem = move || {
+        let mut all: Vec<String> = Vec::new();
+        if let Some(Err(e)) = saved.get() {
+            all.push(e);
+        }
+        if let Some(Err(e)) = deleted.get() {
+            all.push(e);
+        }
+        all.extend(field_error(errors, lang, "name")());
+        all.extend(field_error(delete_errors, lang, "id")());
+        all.join(" ")
+    };
+    view! {
+        <section class="panel" data-testid="kb-categories">
+            <h2>{lang.pick("知识分类", "Categories")}</h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
+                        Ok(categories) => view! {
+                            <ul class="kb-categories">
+                                {categories.into_iter().map(|c| {
+                                    let label = format!("{}{}", lang.pick("分类名称：", "Category name: "), c.name);
+                                    view! {
+                                        <li data-testid="kb-category">
+                                            <ActionForm action=save attr:class="inline">
+                                                <input type="hidden" name="id" value=c.id.to_string() />
+                                                <input name="name" value=c.name.clone() maxlength="30"
+                                                    aria-label=label data-testid="kb-category-name" />
+                                                " "
+                                                <button type="submit" class="button small secondary" data-testid="kb-category-rename">
+                                                    {lang.pick("改名", "Rename")}
+                                                </button>
+                                            </ActionForm>
+                                            " "<span class="muted">{format!("{} {}", c.articles, lang.pick("篇", "articles"))}</span>" "
+                                            {(c.articles == 0).then(|| view! {
+                                                <ActionForm action=delete attr:class="inline">
+                                                    <input type="hidden" name="id" value=c.id.to_string() />
+                                                    <button type="submit" class="button small secondary" data-testid="kb-category-delete">
+                                                        {lang.pick("删除", "Remove")}
+                                                    </button>
+                                                </ActionForm>
+                                            })}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+            <ActionForm action=save attr:class="inline" attr:data-testid="kb-category-form">
+                <label for="kc-name">{lang.pick("新分类", "New category")}</label>" "
+                <input id="kc-name" name="name" maxlength="30" node_ref=new_name data-testid="kb-category-new" />" "
+                <button type="submit" class="button small secondary" data-testid="kb-category-add">{lang.pick("添加", "Add")}</button>
+            </ActionForm>
+            <p class="field-error" role="status" data-testid="kb-category-status">{problem}</p>
         </section>
     }
 }

@@ -14,9 +14,32 @@ use crate::audit::NewAuditEntry;
 /// How many postings one search term (or one prefix range) may contribute to a search.
 pub const KB_POSTINGS_MAX: i64 = 2_000;
 
+/// What removing a category did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CategoryRemoval {
+    Removed,
+    Missing,
+    /// It still holds this many articles; nothing was removed.
+    InUse(i64),
+}
+
 #[async_trait]
 pub trait KnowledgeStore: Send + Sync {
     async fn kb_categories(&self) -> Result<Vec<KbCategory>, StoreError>;
+    /// Adds a category (last) or renames one, with its audit entry. `None` when the id is
+    /// unknown; `Conflict("name")` when another category has the name.
+    async fn kb_save_category(
+        &self,
+        id: Option<i64>,
+        name: &str,
+        audit: &NewAuditEntry,
+    ) -> Result<Option<i64>, StoreError>;
+    /// Removes an empty category, with its audit entry.
+    async fn kb_delete_category(
+        &self,
+        id: i64,
+        audit: &NewAuditEntry,
+    ) -> Result<CategoryRemoval, StoreError>;
     /// Adds the categories that are missing (by name); returns how many were added.
     async fn kb_seed_categories(&self, names: &[&str]) -> Result<u64, StoreError>;
     async fn kb_article(&self, id: i64) -> Result<Option<Article>, StoreError>;
@@ -163,14 +186,93 @@ macro_rules! impl_knowledge_store {
             async fn kb_categories(
                 &self,
             ) -> Result<Vec<hotline_domain::KbCategory>, $crate::store::StoreError> {
-                let rows: Vec<(i64, String)> =
-                    sqlx::query_as("SELECT id, name FROM kb_categories ORDER BY position, id")
-                        .fetch_all(&self.pool)
-                        .await?;
+                let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+                    "SELECT c.id, c.name, (SELECT COUNT(*) FROM kb_articles a \
+                     WHERE a.category_id = c.id) FROM kb_categories c ORDER BY c.position, c.id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(id, name)| hotline_domain::KbCategory { id, name })
+                    .map(|(id, name, articles)| hotline_domain::KbCategory {
+                        id,
+                        name,
+                        articles,
+                    })
                     .collect())
+            }
+
+            async fn kb_save_category(
+                &self,
+                id: Option<i64>,
+                name: &str,
+                audit: &$crate::audit::NewAuditEntry,
+            ) -> Result<Option<i64>, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let saved: Option<i64> = match id {
+                    None => Some(
+                        sqlx::query_scalar(
+                            "INSERT INTO kb_categories (name, position) VALUES ($1, \
+                             (SELECT COALESCE(MAX(position), 0) + 1 FROM kb_categories)) \
+                             RETURNING id",
+                        )
+                        .bind(name)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err($crate::store::access::conflict_on("name"))?,
+                    ),
+                    Some(id) => sqlx::query_scalar(
+                        "UPDATE kb_categories SET name = $1 WHERE id = $2 RETURNING id",
+                    )
+                    .bind(name)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err($crate::store::access::conflict_on("name"))?,
+                };
+                let Some(saved) = saved else {
+                    return Ok(None);
+                };
+                let mut audit = audit.clone();
+                audit.object_id = saved.to_string();
+                Self::insert_audit(&mut *tx, &audit).await?;
+                tx.commit().await?;
+                Ok(Some(saved))
+            }
+
+            async fn kb_delete_category(
+                &self,
+                id: i64,
+                audit: &$crate::audit::NewAuditEntry,
+            ) -> Result<$crate::store::CategoryRemoval, $crate::store::StoreError> {
+                use $crate::store::CategoryRemoval;
+                let mut tx = self.pool.begin().await?;
+                let articles: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM kb_articles WHERE category_id = $1")
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if articles > 0 {
+                    return Ok(CategoryRemoval::InUse(articles));
+                }
+                let gone = match sqlx::query("DELETE FROM kb_categories WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                {
+                    Ok(done) => done.rows_affected(),
+                    // An article was filed into it meanwhile.
+                    Err(sqlx::Error::Database(d)) if d.is_foreign_key_violation() => {
+                        return Ok(CategoryRemoval::InUse(1));
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                if gone == 0 {
+                    return Ok(CategoryRemoval::Missing);
+                }
+                Self::insert_audit(&mut *tx, audit).await?;
+                tx.commit().await?;
+                Ok(CategoryRemoval::Removed)
             }
 
             async fn kb_seed_categories(

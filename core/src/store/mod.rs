@@ -31,7 +31,7 @@ pub use flow::{
     AssigneeContact, DueReminder, FilterClock, FlowStore, NewNotification, NewSms, NoticeTarget,
     StepWrite, StoredCase,
 };
-pub use knowledge::{KnowledgeStore, KB_POSTINGS_MAX};
+pub use knowledge::{CategoryRemoval, KnowledgeStore, KB_POSTINGS_MAX};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 

@@ -170,6 +170,17 @@ pub const RULES: &[Rule] = &[
     rule("GET", "/api/v1/kb/search", Public),
     rule("GET", "/api/v1/kb/categories", Public),
     rule("GET", "/api/v1/kb/articles/{id}", Public),
+    rule("POST", "/api/v1/kb/categories", perm(Permission::Approve)),
+    rule(
+        "PUT",
+        "/api/v1/kb/categories/{id}",
+        perm(Permission::Approve),
+    ),
+    rule(
+        "DELETE",
+        "/api/v1/kb/categories/{id}",
+        perm(Permission::Approve),
+    ),
     rule("POST", "/api/v1/kb/articles", perm(Permission::Intake)),
     rule("PUT", "/api/v1/kb/articles/{id}", perm(Permission::Intake)),
     rule(
@@ -260,6 +271,16 @@ pub const RULES: &[Rule] = &[
     rule("POST", "/api/fn/kb_article", Public),
     rule("POST", "/api/fn/kb_categories", Public),
     rule("POST", "/api/fn/kb_editor", perm(Permission::Intake)),
+    rule(
+        "POST",
+        "/api/fn/save_kb_category",
+        perm(Permission::Approve),
+    ),
+    rule(
+        "POST",
+        "/api/fn/delete_kb_category",
+        perm(Permission::Approve),
+    ),
     rule("POST", "/api/fn/save_article", perm(Permission::Intake)),
     rule("POST", "/api/fn/search_audit", perm(Permission::AuditLog)),
     rule("POST", "/api/fn/admin_users", perm(Permission::Administer)),

@@ -6,7 +6,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 use hotline_core::{Hotline, Origin};
-use hotline_domain::{Article, ArticleInput, FieldErrors, KbCategory, Problem, SearchHit};
+use hotline_domain::{
+    Article, ArticleInput, FieldErrors, KbCategory, KbCategoryInput, Problem, SearchHit,
+};
 use serde::Deserialize;
 
 use super::access::{ClientAddress, CurrentUser};
@@ -109,11 +111,7 @@ async fn save(
 ) -> Result<Article, ApiError> {
     let lang = lang(headers);
     let Json(input) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let user = super::staff::staff(current)?;
-    let origin = Origin {
-        actor: user.actor(),
-        address: address.0.clone(),
-    };
+    let (user, origin) = staff_origin(current, address)?;
     let id = hotline
         .save_article(user, id, &input, &origin)
         .await
@@ -137,4 +135,71 @@ pub async fn draft_from_case(
         .await
         .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
     Ok(Json(draft))
+}
+
+fn staff_origin<'a>(
+    current: &'a CurrentUser,
+    address: &ClientAddress,
+) -> Result<(&'a hotline_domain::StaffUser, Origin), ApiError> {
+    let user = super::staff::staff(current)?;
+    let origin = Origin {
+        actor: user.actor(),
+        address: address.0.clone(),
+    };
+    Ok((user, origin))
+}
+
+/// `POST /api/v1/kb/categories`: `{"name": "…"}` adds a category (leads); 201 with it,
+/// `422` on `name` when empty, too long or taken.
+pub async fn create_category(
+    State(hotline): State<Hotline>,
+    Extension(current): Extension<CurrentUser>,
+    Extension(address): Extension<ClientAddress>,
+    headers: HeaderMap,
+    body: Result<Json<KbCategoryInput>, JsonRejection>,
+) -> Result<(StatusCode, Json<KbCategory>), ApiError> {
+    let Json(input) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
+    let (user, origin) = staff_origin(&current, &address)?;
+    let category = hotline
+        .save_kb_category(user, None, &input, &origin)
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok((StatusCode::CREATED, Json(category)))
+}
+
+/// `PUT /api/v1/kb/categories/{id}`: renames a category.
+pub async fn rename_category(
+    State(hotline): State<Hotline>,
+    Extension(current): Extension<CurrentUser>,
+    Extension(address): Extension<ClientAddress>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<KbCategoryInput>, JsonRejection>,
+) -> Result<Json<KbCategory>, ApiError> {
+    let Json(input) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let (user, origin) = staff_origin(&current, &address)?;
+    let category = hotline
+        .save_kb_category(user, Some(id), &input, &origin)
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok(Json(category))
+}
+
+/// `DELETE /api/v1/kb/categories/{id}`: removes an empty category; `204`, or `422` on
+/// `id` while it holds articles.
+pub async fn delete_category(
+    State(hotline): State<Hotline>,
+    Extension(current): Extension<CurrentUser>,
+    Extension(address): Extension<ClientAddress>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let (user, origin) = staff_origin(&current, &address)?;
+    hotline
+        .delete_kb_category(user, id, &origin)
+        .await
+        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -144,6 +144,21 @@ fn api_routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
         "/api/v1/kb/categories",
         get(knowledge::categories),
     );
+    add(
+        Method::POST,
+        "/api/v1/kb/categories",
+        post(knowledge::create_category),
+    );
+    add(
+        Method::PUT,
+        "/api/v1/kb/categories/{id}",
+        axum::routing::put(knowledge::rename_category),
+    );
+    add(
+        Method::DELETE,
+        "/api/v1/kb/categories/{id}",
+        axum::routing::delete(knowledge::delete_category),
+    );
     add(Method::POST, "/api/v1/kb/articles", post(knowledge::create));
     add(
         Method::GET,
