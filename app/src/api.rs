@@ -142,6 +142,18 @@ fn saved(result: Result<impl Sized, hotline_core::ServiceError>) -> Result<Saved
     }
 }
 
+/// The id of a record a form edits: none for a new one; one that is no number is not found.
+#[cfg(feature = "ssr")]
+fn optional_id(raw: &Option<String>) -> Result<Option<i64>, ServerFnError> {
+    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => raw
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| ServerFnError::new("not found")),
+        None => Ok(None),
+    }
+}
+
 #[cfg(feature = "ssr")]
 fn checked(raw: &Option<String>) -> bool {
     matches!(raw.as_deref(), Some("on" | "true"))
@@ -555,13 +567,7 @@ pub async fn save_kb_category(
     name: Option<String>,
 ) -> Result<Saved, ServerFnError> {
     let user = staff()?;
-    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(raw) => Some(
-            raw.parse::<i64>()
-                .map_err(|_| ServerFnError::new("not found"))?,
-        ),
-        None => None,
-    };
+    let id = optional_id(&id)?;
     let input = hotline_domain::KbCategoryInput {
         name: name.unwrap_or_default(),
     };
@@ -647,13 +653,7 @@ pub async fn save_article(
 ) -> Result<ArticleSaved, ServerFnError> {
     use hotline_core::ServiceError;
     let user = staff()?;
-    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(raw) => Some(
-            raw.parse::<i64>()
-                .map_err(|_| ServerFnError::new("not found"))?,
-        ),
-        None => None,
-    };
+    let id = optional_id(&id)?;
     let input = hotline_domain::ArticleInput {
         category_id: category_id.unwrap_or_default(),
         title: title.unwrap_or_default(),

@@ -11,7 +11,6 @@ use hotline_core::seed::demo::DEMO_PASSWORD;
 use hotline_core::testing::TestDatabase;
 use hotline_domain::Role;
 use hotline_server::http::access::WebConfig;
-use hotline_server::http::telephony::sign;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::{Setup, TestServer};
@@ -149,18 +148,8 @@ async fn linking_cases_about_one_matter(db: TestDatabase) {
 }
 
 async fn post_event(server: &TestServer, body: Value) {
-    let body = serde_json::to_vec(&body).unwrap();
-    let timestamp = chrono::Utc::now().timestamp();
-    let response = TestServer::browser()
-        .post(server.url("/api/v1/telephony/events"))
-        .header("Content-Type", "application/json")
-        .header("X-Hotline-Timestamp", timestamp.to_string())
-        .header("X-Hotline-Signature", sign(SECRET, timestamp, &body))
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    let (status, answer) = server.post_call_event(&body, SECRET, 0).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
 }
 
 async fn a_case_from_a_call_keeps_the_call_and_its_link(db: TestDatabase) {

@@ -24,19 +24,7 @@ async fn post_signed(
     secret: &str,
     skew: i64,
 ) -> (StatusCode, Value) {
-    let body = serde_json::to_vec(body).unwrap();
-    let timestamp = chrono::Utc::now().timestamp() - skew;
-    let response = TestServer::browser()
-        .post(server.url("/api/v1/telephony/events"))
-        .header("Content-Type", "application/json")
-        .header("X-Hotline-Timestamp", timestamp.to_string())
-        .header("X-Hotline-Signature", sign(secret, timestamp, &body))
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
+    server.post_call_event(body, secret, skew).await
 }
 
 fn ringing(event_id: &str, call_id: &str, caller: &str) -> Value {

@@ -208,20 +208,20 @@ macro_rules! impl_desk_store {
                 Ok(Ok((a, b)))
             }
 
-            /// The link's event on both cases.
-            async fn link_events(
+            /// A link change's event on both cases, and its audit entry.
+            async fn record_link_change(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 (a, b): (i64, i64),
                 (this, other): (&str, &str),
                 kind: &str,
                 at: chrono::DateTime<chrono::Utc>,
-                actor: &str,
+                audit: &$crate::audit::NewAuditEntry,
             ) -> Result<(), $crate::store::StoreError> {
                 for (case_id, note) in [(a, other), (b, this)] {
                     sqlx::query($crate::store::sql::INSERT_CASE_EVENT)
                         .bind(case_id)
                         .bind(at)
-                        .bind(actor)
+                        .bind(&audit.origin.actor)
                         .bind(kind)
                         .bind(None::<&str>)
                         .bind(None::<&str>)
@@ -229,7 +229,7 @@ macro_rules! impl_desk_store {
                         .execute(&mut *conn)
                         .await?;
                 }
-                Ok(())
+                Self::insert_audit(&mut *conn, audit).await
             }
         }
 
@@ -263,16 +263,15 @@ macro_rules! impl_desk_store {
                 if inserted == 0 {
                     return Ok($crate::store::LinkChange::Unchanged);
                 }
-                Self::link_events(
+                Self::record_link_change(
                     &mut *tx,
                     (a, b),
                     (this.as_str(), other.as_str()),
                     "link",
                     at,
-                    &audit.origin.actor,
+                    audit,
                 )
                 .await?;
-                Self::insert_audit(&mut *tx, audit).await?;
                 tx.commit().await?;
                 Ok($crate::store::LinkChange::Done)
             }
@@ -299,16 +298,15 @@ macro_rules! impl_desk_store {
                 if deleted == 0 {
                     return Ok($crate::store::LinkChange::Unchanged);
                 }
-                Self::link_events(
+                Self::record_link_change(
                     &mut *tx,
                     (a, b),
                     (this.as_str(), other.as_str()),
                     "unlink",
                     at,
-                    &audit.origin.actor,
+                    audit,
                 )
                 .await?;
-                Self::insert_audit(&mut *tx, audit).await?;
                 tx.commit().await?;
                 Ok($crate::store::LinkChange::Done)
             }

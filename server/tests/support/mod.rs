@@ -154,6 +154,35 @@ impl TestServer {
             .unwrap()
     }
 
+    /// Posts a call event as the telephone system does, signed with `secret`, `skew`
+    /// seconds in the past: the status and the JSON answer.
+    pub async fn post_call_event(
+        &self,
+        body: &serde_json::Value,
+        secret: &str,
+        skew: i64,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let body = serde_json::to_vec(body).unwrap();
+        let timestamp = chrono::Utc::now().timestamp() - skew;
+        let response = TestServer::browser()
+            .post(self.url("/api/v1/telephony/events"))
+            .header("Content-Type", "application/json")
+            .header("X-Hotline-Timestamp", timestamp.to_string())
+            .header(
+                "X-Hotline-Signature",
+                hotline_server::http::telephony::sign(secret, timestamp, &body),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
