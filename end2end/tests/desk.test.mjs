@@ -83,6 +83,7 @@ test('a repeated call is linked to the earlier case, with its call and recording
   await agent.click('[data-testid="link-submit"]');
   await agent.waitForSelector('[data-testid="linked-case"]');
   assert.match(await agent.textContent('[data-testid="linked-case"]'), /同一门禁故障/);
+  assert.equal(await agent.inputValue('[data-testid="link-other"]'), '', 'the form is ready for the next');
   // The earlier case shows the link from its side, and both timelines record it.
   await visit(agent, server.base, `/cases/${old}`);
   assert.match(await agent.textContent('[data-testid="linked-case"]'), new RegExp(n));

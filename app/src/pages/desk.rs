@@ -26,6 +26,16 @@ pub fn CaseLinks(
     let lang = use_lang();
     let errors = RwSignal::new(FieldErrors::new());
     let status = track_saved(move || link.value().get(), errors);
+    // Once linked, the form is empty again for the next one.
+    let other_input = NodeRef::<leptos::html::Input>::new();
+    let note_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if matches!(link.value().get(), Some(Ok(crate::api::Saved::Done))) {
+            for input in [other_input.get(), note_input.get()].into_iter().flatten() {
+                input.set_value("");
+            }
+        }
+    });
     let message = move |field: &'static str| Signal::derive(field_error(errors, lang, field));
     let this = number.clone();
     view! {
@@ -61,13 +71,13 @@ pub fn CaseLinks(
                 <input type="hidden" name="tracking_number" value=number />
                 <div class="field">
                     <label for="l-other">{lang.pick("关联的案件流水号", "Tracking number to link")}</label>
-                    <input id="l-other" name="other" inputmode="numeric" maxlength="14" class="mono"
+                    <input id="l-other" name="other" inputmode="numeric" maxlength="14" class="mono" node_ref=other_input
                         aria-describedby="e-other" data-testid="link-other" />
                     <FieldMessage id="e-other" message=message("other") />
                 </div>
                 <div class="field grow">
                     <label for="l-note">{lang.pick("说明（可选）", "Note (optional)")}</label>
-                    <input id="l-note" name="note" maxlength="200" aria-describedby="e-link-note" />
+                    <input id="l-note" name="note" maxlength="200" aria-describedby="e-link-note" node_ref=note_input />
                     <FieldMessage id="e-link-note" message=message("note") />
                 </div>
                 <div class="field">
