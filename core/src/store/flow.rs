@@ -162,6 +162,13 @@ pub trait FlowStore: Send + Sync {
         scope: CaseScope,
         clock: FilterClock,
     ) -> Result<CaseCounts, StoreError>;
+    /// How many cases in the scope match the filter (the case list's filter, uncapped).
+    async fn count_cases(
+        &self,
+        scope: CaseScope,
+        filter: &hotline_domain::CaseFilter,
+        clock: FilterClock,
+    ) -> Result<i64, StoreError>;
 }
 
 #[derive(sqlx::FromRow)]
@@ -1020,12 +1027,7 @@ macro_rules! impl_flow_store {
                 ];
                 let mut n = [0i64; 10];
                 for (i, filter) in filters.iter().enumerate() {
-                    let mut query = sqlx::QueryBuilder::<$db>::new(
-                        "SELECT COUNT(*) FROM cases c WHERE 1 = 1",
-                    );
-                    $crate::store::flow::push_case_filter!(&mut query, filter, clock);
-                    Self::push_scope_for(&mut query, scope, filter.queue);
-                    n[i] = query.build_query_scalar().fetch_one(&self.pool).await?;
+                    n[i] = self.count_cases(scope, filter, clock).await?;
                 }
                 Ok(hotline_domain::CaseCounts {
                     green: n[0],
@@ -1039,6 +1041,19 @@ macro_rules! impl_flow_store {
                     callbacks: n[8],
                     todo: n[9],
                 })
+            }
+
+            async fn count_cases(
+                &self,
+                scope: $crate::store::CaseScope,
+                filter: &hotline_domain::CaseFilter,
+                clock: $crate::store::FilterClock,
+            ) -> Result<i64, $crate::store::StoreError> {
+                let mut query =
+                    sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) FROM cases c WHERE 1 = 1");
+                $crate::store::flow::push_case_filter!(&mut query, filter, clock);
+                Self::push_scope_for(&mut query, scope, filter.queue);
+                Ok(query.build_query_scalar().fetch_one(&self.pool).await?)
             }
         }
     };
