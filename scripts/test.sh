@@ -31,4 +31,4 @@ step "unit, storage conformance (SQLite + PostgreSQL) and HTTP API tests"
 cargo test --release -p hotline-domain -p hotline-core -p hotline-server
 
 step "browser tests (Chromium, release build)"
-(cd end2end && HOTLINE_BIN=../target/release/hotline node --test --test-concurrency=1 tests/)
+(cd end2end && HOTLINE_BIN=../target/release/hotline node --test --test-concurrency=1 --test-timeout=300000 tests/)

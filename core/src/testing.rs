@@ -136,25 +136,70 @@ impl Drop for TestDatabase {
     }
 }
 
+/// Ends the whole test run, naming the test, if one test has not finished in
+/// [`Watchdog::LIMIT`]: a hung test (a lost wake-up, a lock never released, a runtime that
+/// cannot shut down) is reported in minutes instead of holding CI until its time is up.
+/// A plain thread, so it fires even when the test's own runtime is stuck.
+pub struct Watchdog {
+    // Dropped when the test is over, passed or failed: the thread then stands down.
+    _over: std::sync::mpsc::Sender<()>,
+}
+
+impl Watchdog {
+    pub const LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+    pub fn new(test: &'static str) -> Watchdog {
+        let (over, finished) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                finished.recv_timeout(Watchdog::LIMIT)
+            {
+                eprintln!(
+                    "\n{test} has not finished in {} s; stopping the test run",
+                    Watchdog::LIMIT.as_secs()
+                );
+                std::process::abort();
+            }
+        });
+        Watchdog { _over: over }
+    }
+
+    /// Runs a test on its own two-thread runtime under a watchdog that also covers the
+    /// runtime's shutdown (which waits for every worker thread).
+    pub fn run<F: std::future::Future<Output = ()>>(test: &'static str, body: F) {
+        let _watch = Watchdog::new(test);
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("test runtime")
+            .block_on(body);
+    }
+}
+
 /// Runs each named test function (`async fn(TestDatabase)`) twice: in a module `sqlite`
-/// on a fresh SQLite file and in a module `postgres` on a fresh PostgreSQL database. The
-/// calling crate needs `tokio` with the `macros` and `rt-multi-thread` features.
+/// on a fresh SQLite file and in a module `postgres` on a fresh PostgreSQL database, each
+/// under a [`Watchdog`].
 #[macro_export]
 macro_rules! on_both_backends {
     ($($test:ident),+ $(,)?) => {
         mod sqlite {
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $test() {
-                    super::$test($crate::testing::TestDatabase::sqlite()).await;
+                #[test]
+                fn $test() {
+                    $crate::testing::Watchdog::run(concat!("sqlite::", stringify!($test)), async {
+                        super::$test($crate::testing::TestDatabase::sqlite()).await
+                    });
                 }
             )+
         }
         mod postgres {
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $test() {
-                    super::$test($crate::testing::TestDatabase::postgres().await).await;
+                #[test]
+                fn $test() {
+                    $crate::testing::Watchdog::run(concat!("postgres::", stringify!($test)), async {
+                        super::$test($crate::testing::TestDatabase::postgres().await).await
+                    });
                 }
             )+
         }

@@ -462,8 +462,15 @@ hotline_core::on_both_backends!(
 
 /// Several server instances on one PostgreSQL database: a request filed through one
 /// instance reaches agents connected to another (LISTEN/NOTIFY fan-out).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_events_fan_out_across_instances() {
+#[test]
+fn postgres_events_fan_out_across_instances() {
+    hotline_core::testing::Watchdog::run(
+        "postgres_events_fan_out_across_instances",
+        events_fan_out_across_instances(),
+    );
+}
+
+async fn events_fan_out_across_instances() {
     let db = Arc::new(TestDatabase::postgres().await);
     let a = TestServer::start(db.clone()).await;
     let b = TestServer::start(db.clone()).await;

@@ -1,9 +1,10 @@
 //! The production backend: PostgreSQL. Live events across several server instances fan out
 //! through LISTEN/NOTIFY (see `events`), which is why the pool is reachable from there.
 
+use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::{
@@ -17,10 +18,16 @@ pub struct PgStore {
 
 impl PgStore {
     pub async fn connect(url: &str) -> Result<PgStore, StoreError> {
+        // A request that waits on a row lock for half a minute, or a transaction left open
+        // for a minute, is a fault: it fails with an error instead of holding the others.
+        let options = PgConnectOptions::from_str(url)?.options([
+            ("lock_timeout", "30s"),
+            ("idle_in_transaction_session_timeout", "60s"),
+        ]);
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
+            .connect_with(options)
             .await?;
         Ok(PgStore { pool })
     }

@@ -102,6 +102,9 @@ impl TestServer {
     pub fn browser() -> reqwest::Client {
         reqwest::Client::builder()
             .cookie_store(true)
+            // No exchange in a test may hang it: a server that stops answering fails the
+            // test within a minute.
+            .timeout(Duration::from_secs(60))
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap()
@@ -191,6 +194,13 @@ impl TestServer {
             .await
             .expect("server stops within the grace period");
         result.unwrap().unwrap();
-        self.hotline.store.close().await;
+        // As the server binary does: connections a finished request still holds do not
+        // hold the test (the pool's close waits for every lent connection).
+        if tokio::time::timeout(Duration::from_secs(10), self.hotline.store.close())
+            .await
+            .is_err()
+        {
+            eprintln!("test server: database connections still busy 10 s after stopping");
+        }
     }
 }
