@@ -148,7 +148,7 @@ pub struct Watchdog {
 impl Watchdog {
     pub const LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
 
-    pub fn new(test: &'static str) -> Watchdog {
+    fn new(test: &'static str) -> Watchdog {
         let (over, finished) = std::sync::mpsc::channel::<()>();
         std::thread::spawn(move || {
             if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =

@@ -108,15 +108,19 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             .await?;
         }
     }
-    // Requests still holding a connection after the grace period do not hold the exit.
-    let grace = Duration::from_secs(config.shutdown_grace_secs);
+    close_store(&hotline, Duration::from_secs(config.shutdown_grace_secs)).await;
+    Ok(())
+}
+
+/// Closes the database pool once serving has stopped. Its close waits for every lent
+/// connection, so requests still holding one after `grace` do not hold the exit.
+pub async fn close_store(hotline: &Hotline, grace: Duration) {
     if tokio::time::timeout(grace, hotline.store.close())
         .await
         .is_err()
     {
         tracing::warn!("database connections still busy; exiting anyway");
     }
-    Ok(())
 }
 
 /// The background workers of a serving instance: overdue reminders (W6) and SMS delivery

@@ -194,13 +194,6 @@ impl TestServer {
             .await
             .expect("server stops within the grace period");
         result.unwrap().unwrap();
-        // As the server binary does: connections a finished request still holds do not
-        // hold the test (the pool's close waits for every lent connection).
-        if tokio::time::timeout(Duration::from_secs(10), self.hotline.store.close())
-            .await
-            .is_err()
-        {
-            eprintln!("test server: database connections still busy 10 s after stopping");
-        }
+        hotline_server::close_store(&self.hotline, Duration::from_secs(10)).await;
     }
 }
