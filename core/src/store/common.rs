@@ -8,26 +8,6 @@
 
 macro_rules! impl_store {
     ($store:ty, $db:ty, $backend:expr) => {
-        impl $store {
-            async fn insert_audit(
-                conn: &mut <$db as sqlx::Database>::Connection,
-                entry: &$crate::audit::NewAuditEntry,
-            ) -> Result<(), $crate::store::StoreError> {
-                sqlx::query($crate::store::sql::INSERT_AUDIT)
-                    .bind(entry.at)
-                    .bind(&entry.origin.actor)
-                    .bind(&entry.origin.address)
-                    .bind(&entry.action)
-                    .bind(&entry.object_type)
-                    .bind(&entry.object_id)
-                    .bind(&entry.before)
-                    .bind(&entry.after)
-                    .execute(conn)
-                    .await?;
-                Ok(())
-            }
-        }
-
         #[async_trait::async_trait]
         impl $crate::store::Store for $store {
             fn backend(&self) -> $crate::store::Backend {
@@ -35,7 +15,7 @@ macro_rules! impl_store {
             }
 
             async fn migrate(&self) -> Result<(), $crate::store::StoreError> {
-                self.run_migrations().await
+                <$db as $crate::store::Dialect>::migrate(&self.pool).await
             }
 
             async fn ping(&self) -> Result<(), $crate::store::StoreError> {
@@ -261,43 +241,6 @@ macro_rules! impl_store {
                 Ok(row.into())
             }
 
-            async fn append_audit(
-                &self,
-                entry: &$crate::audit::NewAuditEntry,
-            ) -> Result<(), $crate::store::StoreError> {
-                let mut conn = self.pool.acquire().await?;
-                Self::insert_audit(&mut *conn, entry).await
-            }
-
-            async fn audit_entries(
-                &self,
-                filter: &$crate::audit::AuditFilter,
-            ) -> Result<Vec<$crate::audit::AuditEntry>, $crate::store::StoreError> {
-                let mut query =
-                    sqlx::QueryBuilder::<$db>::new($crate::store::sql::AUDIT_SELECT);
-                if let Some(actor) = &filter.actor {
-                    query.push(" AND actor = ").push_bind(actor.clone());
-                }
-                if let Some(object_type) = &filter.object_type {
-                    query.push(" AND object_type = ").push_bind(object_type.clone());
-                }
-                if let Some(object_id) = &filter.object_id {
-                    query.push(" AND object_id = ").push_bind(object_id.clone());
-                }
-                if let Some(from) = filter.from {
-                    query.push(" AND at >= ").push_bind(from);
-                }
-                if let Some(until) = filter.until {
-                    query.push(" AND at < ").push_bind(until);
-                }
-                query
-                    .push(" ORDER BY at DESC, id DESC LIMIT ")
-                    .push_bind(i64::from(filter.limit.clamp(1, 100_000)));
-                let rows: Vec<$crate::store::rows::AuditRow> =
-                    query.build_query_as().fetch_all(&self.pool).await?;
-                Ok(rows.into_iter().map(Into::into).collect())
-            }
-
             async fn insert_demo(
                 &self,
                 demo: &$crate::seed::demo::DemoData,
@@ -472,7 +415,7 @@ macro_rules! impl_store {
                     .await?;
                 }
                 for (name, value) in demo.counters() {
-                    Self::raise_counter(&mut tx, &name, value).await?;
+                    sqlx::query(<$db as $crate::store::Dialect>::RAISE_COUNTER).bind(&name).bind(value).execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
                 Ok(())

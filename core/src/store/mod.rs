@@ -5,9 +5,11 @@
 //! `core/tests/conformance.rs` run every operation against both.
 
 mod access;
+mod audit;
 mod calls;
 mod common;
 pub(crate) mod desk;
+mod dialect;
 pub(crate) mod flow;
 pub(crate) mod knowledge;
 mod postgres;
@@ -21,19 +23,24 @@ use hotline_domain::{
     CaseStatus, Category, Channel, NewRequest, Region, RequestSummary, TrackingNumber,
 };
 
-use crate::audit::{AuditEntry, AuditFilter, NewAuditEntry, Origin};
+use crate::audit::Origin;
 use crate::seed::demo::DemoData;
 
 pub use access::{AccessStore, CaseScope, Credentials, LockoutPolicy, SessionRecord, UserRow};
+pub use audit::AuditStore;
 pub use calls::{CallRecord, CallStore, ClientRecord};
 pub use desk::{DeskStore, LinkChange, NewHandover};
+pub use dialect::{Dialect, SqlStore};
 pub use flow::{
     AssigneeContact, DueReminder, FilterClock, FlowStore, NewNotification, NewSms, NoticeTarget,
     StepWrite, StoredCase,
 };
 pub use knowledge::{CategoryRemoval, KnowledgeStore, KB_POSTINGS_MAX};
-pub use postgres::PgStore;
-pub use sqlite::SqliteStore;
+
+/// The embedded default backend.
+pub type SqliteStore = SqlStore<sqlx::Sqlite>;
+/// The production backend.
+pub type PgStore = SqlStore<sqlx::Postgres>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -77,7 +84,15 @@ pub struct Counts {
 
 #[async_trait]
 pub trait Store:
-    AccessStore + CallStore + DeskStore + FlowStore + KnowledgeStore + Send + Sync + 'static
+    AccessStore
+    + AuditStore
+    + CallStore
+    + DeskStore
+    + FlowStore
+    + KnowledgeStore
+    + Send
+    + Sync
+    + 'static
 {
     fn backend(&self) -> Backend;
 
@@ -121,10 +136,6 @@ pub trait Store:
 
     async fn counts(&self) -> Result<Counts, StoreError>;
 
-    /// Appends one entry to the audit log.
-    async fn append_audit(&self, entry: &NewAuditEntry) -> Result<(), StoreError>;
-    /// Audit entries matching every criterion of `filter`, newest first.
-    async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
     /// Loads the generated demo registries and case history in one transaction.
     async fn insert_demo(&self, demo: &DemoData) -> Result<(), StoreError>;
 }

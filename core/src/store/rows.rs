@@ -115,32 +115,3 @@ impl From<CountsRow> for super::Counts {
         }
     }
 }
-
-#[derive(sqlx::FromRow)]
-pub(super) struct AuditRow {
-    id: i64,
-    at: DateTime<Utc>,
-    actor: String,
-    address: Option<String>,
-    action: String,
-    object_type: String,
-    object_id: String,
-    before: Option<String>,
-    after: Option<String>,
-}
-
-impl From<AuditRow> for crate::audit::AuditEntry {
-    fn from(row: AuditRow) -> Self {
-        crate::audit::AuditEntry {
-            id: row.id,
-            at: row.at,
-            actor: row.actor,
-            address: row.address,
-            action: row.action,
-            object_type: row.object_type,
-            object_id: row.object_id,
-            before: row.before,
-            after: row.after,
-        }
-    }
-}

@@ -77,10 +77,3 @@ pub const INSERT_ELDERLY: &str = "INSERT INTO elderly (name, gender, birth_date,
      contact_phone, lon, lat, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
      $19, $20)";
-
-pub const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, address, action, object_type, \
-     object_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-
-/// The start of an audit search; conditions are appended with `AND …`.
-pub const AUDIT_SELECT: &str = "SELECT id, at, actor, address, action, object_type, object_id, \
-     before, after FROM audit_log WHERE 1 = 1";

@@ -1,0 +1,92 @@
+//! The one generic SQL store both backends share, and what truly differs between them.
+//!
+//! [`SqlStore<DB>`] holds a pool; every concept's storage (`accounts.rs`, `cases.rs`, …) is
+//! one `impl<DB> XStore for SqlStore<DB>` written once, whose `where` clause lists the
+//! database types its queries bind and read ([`Dialect`] plus the sqlx bounds). The
+//! compiler checks the bodies once, generically, and again for each backend when
+//! `Hotline` takes a `SqliteStore` or a `PgStore` as `Arc<dyn Store>`: the two cannot drift.
+//!
+//! What differs (connection options, migrations, `MAX` vs `GREATEST`, `ANALYZE`) is the
+//! [`Dialect`] impl of each backend, in `sqlite/` and `postgres/`.
+
+use async_trait::async_trait;
+use sqlx::{Database, Decode, Encode, Executor, FromRow, Pool, QueryBuilder, Type};
+
+use super::{Backend, StoreError};
+
+/// The few things the backends say differently. Implemented by `sqlx::Sqlite` and
+/// `sqlx::Postgres` in `store/sqlite/` and `store/postgres/`.
+#[async_trait]
+pub trait Dialect: Database {
+    const BACKEND: Backend;
+    /// Sets the counter `$1` to at least `$2`.
+    const RAISE_COUNTER: &'static str;
+    /// Refreshes the planner's statistics of the knowledge index after a large load.
+    const ANALYZE_KB_TERMS: &'static str;
+
+    /// Applies this backend's migrations that have not run yet.
+    async fn migrate(pool: &Pool<Self>) -> Result<(), StoreError>;
+
+    // Running a `QueryBuilder`. Generic code cannot: the builder's arguments are a generic
+    // associated type, so the borrow `build()` needs would outlive the builder; each backend
+    // runs it with its concrete (covariant) arguments type instead. Same SQL, same binds.
+
+    /// The rows of a built query.
+    async fn fetch_all<'e, T, E>(
+        query: QueryBuilder<'_, Self>,
+        executor: E,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> FromRow<'r, Self::Row> + Send + Unpin,
+        E: Executor<'e, Database = Self>;
+    /// The row of a built query, if any.
+    async fn fetch_optional<'e, T, E>(
+        query: QueryBuilder<'_, Self>,
+        executor: E,
+    ) -> Result<Option<T>, StoreError>
+    where
+        T: for<'r> FromRow<'r, Self::Row> + Send + Unpin,
+        E: Executor<'e, Database = Self>;
+    /// The single value of a built query.
+    async fn fetch_scalar<'e, T, E>(
+        query: QueryBuilder<'_, Self>,
+        executor: E,
+    ) -> Result<T, StoreError>
+    where
+        (T,): for<'r> FromRow<'r, Self::Row>,
+        T: Send + Unpin,
+        E: Executor<'e, Database = Self>;
+    /// Runs a built statement; returns the rows it affected.
+    async fn execute<'e, E>(query: QueryBuilder<'_, Self>, executor: E) -> Result<u64, StoreError>
+    where
+        E: Executor<'e, Database = Self>;
+}
+
+/// A store over one connection pool; see the module documentation.
+pub struct SqlStore<DB: Database> {
+    pub(super) pool: Pool<DB>,
+}
+
+impl<DB: Database> SqlStore<DB> {
+    pub fn pool(&self) -> &Pool<DB> {
+        &self.pool
+    }
+}
+
+/// A column type both ways: bound into queries and read from rows. Listed in the `where`
+/// clause of each concept's impl (`i64: Value<DB>`), which then implies the three sqlx
+/// traits for it. `Option<T>` is a type of its own to sqlx, so it is listed too.
+pub trait Value<DB: Database>:
+    for<'q> Encode<'q, DB> + for<'r> Decode<'r, DB> + Type<DB> + Send + Sync
+{
+}
+
+impl<DB: Database, T> Value<DB> for T where
+    T: for<'q> Encode<'q, DB> + for<'r> Decode<'r, DB> + Type<DB> + Send + Sync
+{
+}
+
+/// A borrowed value bound into a query (`&str`, `Option<&str>`).
+pub trait Bind<'q, DB: Database>: Encode<'q, DB> + Type<DB> + Send + 'q {}
+
+impl<'q, DB: Database, T> Bind<'q, DB> for T where T: Encode<'q, DB> + Type<DB> + Send + 'q {}

@@ -1,0 +1,98 @@
+//! The production backend: PostgreSQL. Live events across several server instances fan out
+//! through LISTEN/NOTIFY (see `events`), which is why the pool is reachable from there.
+//! What PostgreSQL says differently lives here.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Database, Executor, FromRow, Pool, Postgres, QueryBuilder};
+
+use super::{Backend, Dialect, PgStore, StoreError};
+
+#[async_trait]
+impl Dialect for Postgres {
+    const BACKEND: Backend = Backend::Postgres;
+    const RAISE_COUNTER: &'static str = "INSERT INTO counters (name, value) VALUES ($1, $2) \
+         ON CONFLICT (name) DO UPDATE SET value = GREATEST(counters.value, excluded.value)";
+    // Also refreshes the visibility map that lets search read the index alone.
+    const ANALYZE_KB_TERMS: &'static str = "VACUUM (ANALYZE) kb_terms";
+
+    async fn migrate(pool: &Pool<Postgres>) -> Result<(), StoreError> {
+        sqlx::migrate!("../migrations/postgres").run(pool).await?;
+        Ok(())
+    }
+
+    async fn fetch_all<'e, T, E>(
+        mut query: QueryBuilder<'_, Postgres>,
+        executor: E,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> FromRow<'r, <Postgres as Database>::Row> + Send + Unpin,
+        E: Executor<'e, Database = Postgres>,
+    {
+        Ok(query.build_query_as().fetch_all(executor).await?)
+    }
+
+    async fn fetch_optional<'e, T, E>(
+        mut query: QueryBuilder<'_, Postgres>,
+        executor: E,
+    ) -> Result<Option<T>, StoreError>
+    where
+        T: for<'r> FromRow<'r, <Postgres as Database>::Row> + Send + Unpin,
+        E: Executor<'e, Database = Postgres>,
+    {
+        Ok(query.build_query_as().fetch_optional(executor).await?)
+    }
+
+    async fn fetch_scalar<'e, T, E>(
+        mut query: QueryBuilder<'_, Postgres>,
+        executor: E,
+    ) -> Result<T, StoreError>
+    where
+        (T,): for<'r> FromRow<'r, <Postgres as Database>::Row>,
+        T: Send + Unpin,
+        E: Executor<'e, Database = Postgres>,
+    {
+        Ok(query.build_query_scalar().fetch_one(executor).await?)
+    }
+
+    async fn execute<'e, E>(
+        mut query: QueryBuilder<'_, Postgres>,
+        executor: E,
+    ) -> Result<u64, StoreError>
+    where
+        E: Executor<'e, Database = Postgres>,
+    {
+        Ok(query.build().execute(executor).await?.rows_affected())
+    }
+}
+
+impl PgStore {
+    pub async fn connect(url: &str) -> Result<PgStore, StoreError> {
+        // A request that waits on a row lock for half a minute, or a transaction left open
+        // for a minute, is a fault: it fails with an error instead of holding the others.
+        let options = PgConnectOptions::from_str(url)?.options([
+            ("lock_timeout", "30s"),
+            ("idle_in_transaction_session_timeout", "60s"),
+        ]);
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(PgStore { pool })
+    }
+}
+
+use super::{
+    access::impl_access_store, calls::impl_call_store, common::impl_store, desk::impl_desk_store,
+    flow::impl_flow_store, knowledge::impl_knowledge_store,
+};
+impl_store!(PgStore, Postgres, Backend::Postgres);
+impl_access_store!(PgStore, Postgres);
+impl_flow_store!(PgStore, Postgres);
+impl_knowledge_store!(PgStore, Postgres);
+impl_call_store!(PgStore, Postgres);
+impl_desk_store!(PgStore, Postgres);

@@ -1,0 +1,95 @@
+//! The embedded default: one SQLite file in WAL mode, foreign keys on, full fsync on commit
+//! (an acknowledged write survives a power cut). What SQLite says differently lives here.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Database, Executor, FromRow, Pool, QueryBuilder, Sqlite};
+
+use super::{Backend, Dialect, SqliteStore, StoreError};
+
+#[async_trait]
+impl Dialect for Sqlite {
+    const BACKEND: Backend = Backend::Sqlite;
+    const RAISE_COUNTER: &'static str = "INSERT INTO counters (name, value) VALUES ($1, $2) \
+         ON CONFLICT (name) DO UPDATE SET value = MAX(counters.value, excluded.value)";
+    const ANALYZE_KB_TERMS: &'static str = "ANALYZE kb_terms";
+
+    async fn migrate(pool: &Pool<Sqlite>) -> Result<(), StoreError> {
+        sqlx::migrate!("../migrations/sqlite").run(pool).await?;
+        Ok(())
+    }
+
+    async fn fetch_all<'e, T, E>(
+        mut query: QueryBuilder<'_, Sqlite>,
+        executor: E,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> FromRow<'r, <Sqlite as Database>::Row> + Send + Unpin,
+        E: Executor<'e, Database = Sqlite>,
+    {
+        Ok(query.build_query_as().fetch_all(executor).await?)
+    }
+
+    async fn fetch_optional<'e, T, E>(
+        mut query: QueryBuilder<'_, Sqlite>,
+        executor: E,
+    ) -> Result<Option<T>, StoreError>
+    where
+        T: for<'r> FromRow<'r, <Sqlite as Database>::Row> + Send + Unpin,
+        E: Executor<'e, Database = Sqlite>,
+    {
+        Ok(query.build_query_as().fetch_optional(executor).await?)
+    }
+
+    async fn fetch_scalar<'e, T, E>(
+        mut query: QueryBuilder<'_, Sqlite>,
+        executor: E,
+    ) -> Result<T, StoreError>
+    where
+        (T,): for<'r> FromRow<'r, <Sqlite as Database>::Row>,
+        T: Send + Unpin,
+        E: Executor<'e, Database = Sqlite>,
+    {
+        Ok(query.build_query_scalar().fetch_one(executor).await?)
+    }
+
+    async fn execute<'e, E>(
+        mut query: QueryBuilder<'_, Sqlite>,
+        executor: E,
+    ) -> Result<u64, StoreError>
+    where
+        E: Executor<'e, Database = Sqlite>,
+    {
+        Ok(query.build().execute(executor).await?.rows_affected())
+    }
+}
+
+impl SqliteStore {
+    pub async fn connect(url: &str) -> Result<SqliteStore, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+use super::{
+    access::impl_access_store, calls::impl_call_store, common::impl_store, desk::impl_desk_store,
+    flow::impl_flow_store, knowledge::impl_knowledge_store,
+};
+impl_store!(SqliteStore, Sqlite, Backend::Sqlite);
+impl_access_store!(SqliteStore, Sqlite);
+impl_flow_store!(SqliteStore, Sqlite);
+impl_knowledge_store!(SqliteStore, Sqlite);
+impl_call_store!(SqliteStore, Sqlite);
+impl_desk_store!(SqliteStore, Sqlite);
