@@ -147,7 +147,7 @@ impl Hotline {
                     .map_err(|e| seed::SeedError::Hash(e.to_string()))?
                     .map_err(|e| seed::SeedError::Hash(e.to_string()))?;
         }
-        self.store.insert_demo(&demo).await?;
+        seed::demo::load(self.store.as_ref(), &demo).await?;
         if self.store.kb_count().await? == 0 {
             self.load_demo_articles().await?;
         }

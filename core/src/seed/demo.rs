@@ -15,7 +15,10 @@ use hotline_domain::{
 
 use super::{DistrictShape, Point, SeedError};
 use crate::clock::china_offset;
-use crate::store::RegionSeed;
+use crate::store::{
+    NewCase, NewCaseEvent, NewElderly, NewProvider, NewVendor, RegionSeed, Store, StoreError,
+    UserRow,
+};
 
 /// How big the demo city is. The defaults fill every list and the map without making the
 /// first start slow.
@@ -39,77 +42,6 @@ impl Default for DemoSize {
             waiting_requests: 6,
         }
     }
-}
-
-#[derive(Debug, Clone)]
-pub struct DemoVendor {
-    pub name: String,
-    pub kind: String,
-    pub district_code: String,
-    pub street_code: Option<String>,
-    pub address: String,
-    pub phone: String,
-    pub contact_name: String,
-    pub hotline: Option<String>,
-    pub status: String,
-    pub credit_grade: String,
-    pub franchise_type: String,
-    pub staff_count: i32,
-    pub registered_capital: i64,
-    pub home_care: bool,
-    pub volunteer: bool,
-    pub lon: f64,
-    pub lat: f64,
-    pub created_at: DateTime<Utc>,
-    pub services: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct DemoProvider {
-    pub name: String,
-    pub kind: String,
-    pub service_mode: String,
-    pub support_system: String,
-    pub district_code: String,
-    pub phone: String,
-    pub skill_code: String,
-    pub lon: f64,
-    pub lat: f64,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone)]
-pub struct DemoElderly {
-    pub name: String,
-    pub gender: String,
-    pub birth_date: NaiveDate,
-    pub id_number: String,
-    pub identity_category: String,
-    pub service_card_no: String,
-    pub district_code: String,
-    pub street_code: Option<String>,
-    pub village_code: Option<String>,
-    pub address: String,
-    pub phone: Option<String>,
-    pub onekey_phone: Option<String>,
-    pub health_notes: Option<String>,
-    pub medications: Option<String>,
-    pub contact_name: String,
-    pub contact_relation: String,
-    pub contact_phone: String,
-    pub lon: f64,
-    pub lat: f64,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone)]
-pub struct DemoCaseEvent {
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub kind: String,
-    pub from: Option<CaseStatus>,
-    pub to: Option<CaseStatus>,
-    pub note: Option<String>,
 }
 
 /// A demo staff account; the password hash is filled in by whoever loads the demo.
@@ -170,7 +102,7 @@ pub struct DemoCase {
     pub lat: Option<f64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    pub events: Vec<DemoCaseEvent>,
+    pub events: Vec<NewCaseEvent>,
     /// Reminders still chasing something, by part index.
     pub reminders: Vec<ReminderDraft>,
     /// Steps the state machine refused while generating (always empty unless this file
@@ -180,9 +112,9 @@ pub struct DemoCase {
 
 #[derive(Debug, Clone, Default)]
 pub struct DemoData {
-    pub vendors: Vec<DemoVendor>,
-    pub providers: Vec<DemoProvider>,
-    pub elderly: Vec<DemoElderly>,
+    pub vendors: Vec<NewVendor>,
+    pub providers: Vec<NewProvider>,
+    pub elderly: Vec<NewElderly>,
     pub cases: Vec<DemoCase>,
     pub users: Vec<DemoUser>,
 }
@@ -484,7 +416,7 @@ impl<'a> Generator<'a> {
                 message: "no districts or no categories to generate demo data from".into(),
             });
         }
-        let vendors: Vec<DemoVendor> = (0..size.vendors).map(|i| self.vendor(i)).collect();
+        let vendors: Vec<NewVendor> = (0..size.vendors).map(|i| self.vendor(i)).collect();
         self.vendor_services = vendors.iter().map(|v| v.services.clone()).collect();
         let providers = (0..size.providers).map(|_| self.provider()).collect();
         let elderly = (0..size.elderly).map(|i| self.elderly(i)).collect();
@@ -621,7 +553,7 @@ impl<'a> Generator<'a> {
         codes
     }
 
-    fn vendor(&mut self, i: usize) -> DemoVendor {
+    fn vendor(&mut self, i: usize) -> NewVendor {
         let (district, street, _) = self.place();
         let position = self.point_in(district);
         let trade = self.rng.pick(TRADE_WORDS);
@@ -650,7 +582,7 @@ impl<'a> Generator<'a> {
             "suspended",
             "exited",
         ]);
-        DemoVendor {
+        NewVendor {
             name: format!("咸阳市{short}{trade}{suffix}"),
             kind: if i % 6 == 5 {
                 "individual_business"
@@ -684,7 +616,7 @@ impl<'a> Generator<'a> {
         }
     }
 
-    fn provider(&mut self) -> DemoProvider {
+    fn provider(&mut self) -> NewProvider {
         let (district, _, _) = self.place();
         let position = self.point_in(district);
         let (name, _) = self.person();
@@ -695,7 +627,7 @@ impl<'a> Generator<'a> {
             ],
             1,
         );
-        DemoProvider {
+        NewProvider {
             name,
             kind: if volunteer { "volunteer" } else { "skilled" }.to_string(),
             service_mode: if volunteer {
@@ -717,7 +649,7 @@ impl<'a> Generator<'a> {
         }
     }
 
-    fn elderly(&mut self, i: usize) -> DemoElderly {
+    fn elderly(&mut self, i: usize) -> NewElderly {
         let (district, street, village) = self.place();
         let position = self.point_in(district);
         let (name, female) = self.person();
@@ -733,7 +665,7 @@ impl<'a> Generator<'a> {
             .or_default();
         *sequence += 1;
         let sequence = *sequence;
-        DemoElderly {
+        NewElderly {
             name,
             gender: if female { "F" } else { "M" }.to_string(),
             birth_date,
@@ -870,7 +802,7 @@ impl<'a> Generator<'a> {
             lat: Some(position.lat),
             created_at: at,
             updated_at: at,
-            events: vec![DemoCaseEvent {
+            events: vec![NewCaseEvent {
                 at,
                 actor: format!("citizen:{}", channel.as_code()),
                 kind: "submitted".into(),
@@ -1260,7 +1192,7 @@ impl Player {
                 return;
             }
         };
-        self.case.events.push(DemoCaseEvent {
+        self.case.events.push(NewCaseEvent {
             at,
             actor: who.actor(),
             kind: step.kind.as_code().into(),
@@ -1424,6 +1356,96 @@ pub fn generate(seed: u64, now: DateTime<Utc>, size: DemoSize) -> Result<DemoDat
     let shapes = super::district_shapes()?;
     let catalogue = super::catalogue()?;
     Generator::new(seed, now, &regions, &shapes, &catalogue).generate(size)
+}
+
+/// Writes the demo data set through the store's bulk load, in one transaction. The
+/// generator numbers departments and vendors itself (see [`demo_department`]); the parts
+/// and users are stored with the ids the rows were given.
+pub async fn load(store: &dyn Store, demo: &DemoData) -> Result<(), StoreError> {
+    let now = demo
+        .cases
+        .iter()
+        .map(|c| c.updated_at)
+        .max()
+        .unwrap_or_else(Utc::now);
+    let mut load = store.begin_load().await?;
+    let mut department_ids = std::collections::HashMap::new();
+    for (code, name, phone, _) in DEPARTMENTS {
+        let department = hotline_domain::Department {
+            id: 0,
+            code: code.to_string(),
+            name: name.to_string(),
+            phone: Some(phone.to_string()),
+            active: true,
+        };
+        department_ids.insert(*code, load.insert_department(&department, now).await?);
+    }
+    let mut vendor_ids = Vec::with_capacity(demo.vendors.len());
+    for v in &demo.vendors {
+        vendor_ids.push(load.insert_vendor(v).await?);
+    }
+    for p in &demo.providers {
+        load.insert_provider(p).await?;
+    }
+    for e in &demo.elderly {
+        load.insert_elderly(e).await?;
+    }
+    for c in &demo.cases {
+        let mut flow = c.flow.clone();
+        for a in &mut flow.assignments {
+            a.id = None;
+            a.assignee = match a.assignee {
+                Assignee::Department(n) => {
+                    let code = demo_department(n)
+                        .ok_or_else(|| StoreError::Corrupt(format!("demo department {n}")))?;
+                    Assignee::Department(department_ids[code])
+                }
+                Assignee::Vendor(n) => {
+                    let id = vendor_ids
+                        .get((n - 1) as usize)
+                        .copied()
+                        .ok_or_else(|| StoreError::Corrupt(format!("demo vendor {n}")))?;
+                    Assignee::Vendor(id)
+                }
+            };
+        }
+        load.insert_case(&NewCase {
+            tracking_number: &c.tracking_number,
+            channel: c.channel,
+            flow: &flow,
+            content: &c.content,
+            contact_name: c.contact_name.as_deref(),
+            phone: &c.phone,
+            anonymous: c.anonymous,
+            district_code: c.district_code.as_deref(),
+            address: c.address.as_deref(),
+            lon: c.lon,
+            lat: c.lat,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            events: &c.events,
+            reminders: &c.reminders,
+        })
+        .await?;
+    }
+    for u in &demo.users {
+        let user = UserRow {
+            username: u.username.to_string(),
+            display_name: u.display_name.to_string(),
+            role: u.role,
+            department_id: u
+                .department_code
+                .and_then(|c| department_ids.get(c).copied()),
+            vendor_id: u.vendor_index.and_then(|i| vendor_ids.get(i).copied()),
+            password_hash: Some(u.password_hash.clone()),
+            active: true,
+        };
+        load.insert_user(&user, now).await?;
+    }
+    for (name, value) in demo.counters() {
+        load.raise_counter(&name, value).await?;
+    }
+    load.commit().await
 }
 
 /// The seed used by `seed-demo` and the first start.

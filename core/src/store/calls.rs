@@ -1,12 +1,14 @@
-//! Storage of calls (SPEC I3, A1, R4): webhook events kept by id (a replay changes
-//! nothing), the calls they describe, and the clients the caller card marks. Same pattern
-//! as `common.rs`: bodies written once, expanded per backend.
+//! Storage of calls (SPEC I3, A1): webhook events kept by id (a replay changes nothing),
+//! the calls they describe, agents' presence and the missed calls handed to them.
 
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use hotline_domain::{AgentState, AgentStatus, CallEvent, MissedCall};
 
-use super::StoreError;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{ColumnIndex, Executor, IntoArguments};
+
+use super::dialect::{Bind, RowsAffected, Value};
+use super::{Dialect, SqlStore, StoreError};
 
 /// A call as the events so far describe it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,17 +22,6 @@ pub struct CallRecord {
     pub recording_url: Option<String>,
 }
 
-/// What the centre knows of a caller (R4).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ClientRecord {
-    pub phone: String,
-    pub name: Option<String>,
-    pub vip: bool,
-    pub important: bool,
-    pub blacklisted: bool,
-    pub note: Option<String>,
-}
-
 #[async_trait]
 pub trait CallStore: Send + Sync {
     /// Stores the event and applies it to its call, in one transaction. `false` when the
@@ -42,13 +33,6 @@ pub trait CallStore: Send + Sync {
         received_at: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
     async fn call(&self, call_id: &str) -> Result<Option<CallRecord>, StoreError>;
-    async fn client(&self, phone: &str) -> Result<Option<ClientRecord>, StoreError>;
-    async fn save_client(&self, client: &ClientRecord, at: DateTime<Utc>)
-        -> Result<(), StoreError>;
-    /// Registered elderly whose own or one-key phone is this number: (id, one-key match).
-    async fn elderly_by_phone(&self, phone: &str) -> Result<Vec<(i64, bool)>, StoreError>;
-    /// Distinct phones of the oldest cases (the demo marks a few callers).
-    async fn case_phones(&self, limit: i64) -> Result<Vec<String>, StoreError>;
     async fn set_agent_status(
         &self,
         username: &str,
@@ -85,383 +69,307 @@ pub trait CallStore: Send + Sync {
     ) -> Result<bool, StoreError>;
 }
 
-macro_rules! impl_call_store {
-    ($store:ty, $db:ident) => {
-        #[async_trait::async_trait]
-        impl $crate::store::CallStore for $store {
-            async fn record_call_event(
-                &self,
-                event: &hotline_domain::CallEvent,
-                payload: &str,
-                received_at: chrono::DateTime<chrono::Utc>,
-            ) -> Result<bool, $crate::store::StoreError> {
-                use hotline_domain::CallEventKind as K;
-                let mut tx = self.pool.begin().await?;
-                let inserted = sqlx::query(
-                    "INSERT INTO telephony_events (event_id, call_id, kind, occurred_at, \
-                     received_at, payload) VALUES ($1, $2, $3, $4, $5, $6) \
-                     ON CONFLICT (event_id) DO NOTHING",
-                )
-                .bind(&event.event_id)
-                .bind(&event.call_id)
-                .bind(event.kind.as_code())
-                .bind(event.at)
-                .bind(received_at)
-                .bind(payload)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if inserted == 0 {
-                    return Ok(false);
-                }
-                let caller = event.caller.as_ref().map(|p| p.as_str().to_string());
-                sqlx::query(
-                    "INSERT INTO calls (call_id, caller, agent, state, started_at) \
-                     VALUES ($1, $2, $3, 'ringing', $4) ON CONFLICT (call_id) DO NOTHING",
-                )
-                .bind(&event.call_id)
-                .bind(&caller)
-                .bind(&event.agent)
-                .bind(event.at)
-                .execute(&mut *tx)
-                .await?;
-                // Events may arrive out of order: a late "ringing" never undoes an answer
-                // or an end, and the earliest time seen is the start.
-                let sql = match event.kind {
-                    K::Ringing => {
-                        "UPDATE calls SET agent = COALESCE($2, agent), \
-                         caller = COALESCE(caller, $3), \
-                         started_at = CASE WHEN $4 < started_at THEN $4 ELSE started_at END \
-                         WHERE call_id = $1"
-                    }
-                    K::Answered => {
-                        "UPDATE calls SET agent = COALESCE($2, agent), \
-                         caller = COALESCE(caller, $3), answered_at = $4, missed = FALSE, \
-                         state = CASE WHEN state IN ('ended', 'missed') THEN state ELSE 'answered' END \
-                         WHERE call_id = $1"
-                    }
-                    K::Ended => {
-                        "UPDATE calls SET agent = COALESCE(agent, $2), \
-                         caller = COALESCE(caller, $3), ended_at = $4, \
-                         state = CASE WHEN state = 'missed' THEN state ELSE 'ended' END \
-                         WHERE call_id = $1"
-                    }
-                    K::Missed => {
-                        "UPDATE calls SET agent = COALESCE(agent, $2), \
-                         caller = COALESCE(caller, $3), ended_at = $4, \
-                         missed = (answered_at IS NULL), \
-                         state = CASE WHEN answered_at IS NULL THEN 'missed' ELSE 'ended' END \
-                         WHERE call_id = $1"
-                    }
-                    K::Recording => {
-                        "UPDATE calls SET agent = COALESCE(agent, $2), \
-                         caller = COALESCE(caller, $3), recording_url = $5, \
-                         ended_at = COALESCE(ended_at, $4) WHERE call_id = $1"
-                    }
-                };
-                let mut query = sqlx::query(sql)
-                    .bind(&event.call_id)
-                    .bind(&event.agent)
-                    .bind(&caller)
-                    .bind(event.at);
-                if event.kind == K::Recording {
-                    query = query.bind(&event.recording_url);
-                }
-                query.execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(true)
-            }
-
-            async fn call(
-                &self,
-                call_id: &str,
-            ) -> Result<Option<$crate::store::CallRecord>, $crate::store::StoreError> {
-                let row: Option<(
-                    String,
-                    Option<String>,
-                    Option<String>,
-                    String,
-                    chrono::DateTime<chrono::Utc>,
-                    bool,
-                    Option<String>,
-                )> = sqlx::query_as(
-                    "SELECT call_id, caller, agent, state, started_at, missed, recording_url \
-                     FROM calls WHERE call_id = $1",
-                )
-                .bind(call_id)
-                .fetch_optional(&self.pool)
-                .await?;
-                Ok(row.map(
-                    |(call_id, caller, agent, state, started_at, missed, recording_url)| {
-                        $crate::store::CallRecord {
-                            call_id,
-                            caller,
-                            agent,
-                            state,
-                            started_at,
-                            missed,
-                            recording_url,
-                        }
-                    },
-                ))
-            }
-
-            async fn client(
-                &self,
-                phone: &str,
-            ) -> Result<Option<$crate::store::ClientRecord>, $crate::store::StoreError> {
-                let row: Option<(String, Option<String>, bool, bool, bool, Option<String>)> =
-                    sqlx::query_as(
-                        "SELECT phone, name, vip, important, blacklisted, note FROM clients \
-                         WHERE phone = $1",
-                    )
-                    .bind(phone)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                Ok(row.map(|(phone, name, vip, important, blacklisted, note)| {
-                    $crate::store::ClientRecord {
-                        phone,
-                        name,
-                        vip,
-                        important,
-                        blacklisted,
-                        note,
-                    }
-                }))
-            }
-
-            async fn save_client(
-                &self,
-                client: &$crate::store::ClientRecord,
-                at: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), $crate::store::StoreError> {
-                sqlx::query(
-                    "INSERT INTO clients (phone, name, vip, important, blacklisted, note, \
-                     updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                     ON CONFLICT (phone) DO UPDATE SET name = excluded.name, \
-                     vip = excluded.vip, important = excluded.important, \
-                     blacklisted = excluded.blacklisted, note = excluded.note, \
-                     updated_at = excluded.updated_at",
-                )
-                .bind(&client.phone)
-                .bind(&client.name)
-                .bind(client.vip)
-                .bind(client.important)
-                .bind(client.blacklisted)
-                .bind(&client.note)
-                .bind(at)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
-            async fn elderly_by_phone(
-                &self,
-                phone: &str,
-            ) -> Result<Vec<(i64, bool)>, $crate::store::StoreError> {
-                Ok(sqlx::query_as(
-                    "SELECT id, (onekey_phone IS NOT NULL AND onekey_phone = $1) FROM elderly \
-                     WHERE phone = $1 OR onekey_phone = $1 ORDER BY id LIMIT 5",
-                )
-                .bind(phone)
-                .fetch_all(&self.pool)
-                .await?)
-            }
-
-            async fn case_phones(
-                &self,
-                limit: i64,
-            ) -> Result<Vec<String>, $crate::store::StoreError> {
-                let rows: Vec<(String,)> = sqlx::query_as(
-                    "SELECT phone FROM cases GROUP BY phone ORDER BY MIN(id) LIMIT $1",
-                )
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows.into_iter().map(|r| r.0).collect())
-            }
-
-            async fn set_agent_status(
-                &self,
-                username: &str,
-                status: hotline_domain::AgentStatus,
-                at: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), $crate::store::StoreError> {
-                sqlx::query(
-                    "INSERT INTO agent_status (username, status, updated_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (username) DO UPDATE SET status = excluded.status, \
-                     updated_at = excluded.updated_at",
-                )
-                .bind(username)
-                .bind(status.as_code())
-                .bind(at)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
-            async fn agent_seen(
-                &self,
-                username: &str,
-                at: chrono::DateTime<chrono::Utc>,
-            ) -> Result<(), $crate::store::StoreError> {
-                sqlx::query("UPDATE agent_status SET seen_at = $1 WHERE username = $2")
-                    .bind(at)
-                    .bind(username)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
-            }
-
-            async fn agent_states(
-                &self,
-            ) -> Result<Vec<hotline_domain::AgentState>, $crate::store::StoreError> {
-                type Row = (
-                    String,
-                    String,
-                    chrono::DateTime<chrono::Utc>,
-                    Option<chrono::DateTime<chrono::Utc>>,
-                );
-                let rows: Vec<Row> = sqlx::query_as(
-                    "SELECT username, status, updated_at, seen_at FROM agent_status \
-                     ORDER BY username",
-                )
-                .fetch_all(&self.pool)
-                .await?;
-                rows.into_iter()
-                    .map(|(username, status, updated_at, seen_at)| {
-                        let status = hotline_domain::AgentStatus::from_code(&status).ok_or_else(
-                            || {
-                                $crate::store::StoreError::Corrupt(format!(
-                                    "agent status {status:?}"
-                                ))
-                            },
-                        )?;
-                        Ok(hotline_domain::AgentState {
-                            username,
-                            status,
-                            updated_at,
-                            seen_at,
-                            online: false,
-                        })
-                    })
-                    .collect()
-            }
-
-            async fn assign_missed_call(
-                &self,
-                call_id: &str,
-                at: chrono::DateTime<chrono::Utc>,
-                seen_since: chrono::DateTime<chrono::Utc>,
-            ) -> Result<Option<String>, $crate::store::StoreError> {
-                let mut tx = self.pool.begin().await?;
-                let next: Option<(String,)> = sqlx::query_as(
-                    "SELECT username FROM agent_status WHERE status = 'idle' AND seen_at >= $1 \
-                     ORDER BY (last_assigned_at IS NOT NULL), last_assigned_at, username LIMIT 1",
-                )
-                .bind(seen_since)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((agent,)) = next else {
-                    return Ok(None);
-                };
-                let taken = sqlx::query(
-                    "UPDATE calls SET assigned_to = $1, assigned_at = $2 \
-                     WHERE call_id = $3 AND missed AND assigned_to IS NULL AND handled_at IS NULL",
-                )
-                .bind(&agent)
-                .bind(at)
-                .bind(call_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if taken == 0 {
-                    return Ok(None);
-                }
-                sqlx::query("UPDATE agent_status SET last_assigned_at = $1 WHERE username = $2")
-                    .bind(at)
-                    .bind(&agent)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(Some(agent))
-            }
-
-            async fn missed_calls(
-                &self,
-                assigned_to: Option<&str>,
-            ) -> Result<Vec<hotline_domain::MissedCall>, $crate::store::StoreError> {
-                let mut query = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT call_id, caller, started_at, assigned_to, assigned_at FROM calls \
-                     WHERE missed AND handled_at IS NULL",
-                );
-                if let Some(agent) = assigned_to {
-                    query.push(" AND assigned_to = ").push_bind(agent.to_string());
-                }
-                query.push(" ORDER BY started_at, call_id LIMIT 200");
-                let rows: Vec<(
-                    String,
-                    Option<String>,
-                    chrono::DateTime<chrono::Utc>,
-                    Option<String>,
-                    Option<chrono::DateTime<chrono::Utc>>,
-                )> = query.build_query_as().fetch_all(&self.pool).await?;
-                Ok(rows
-                    .into_iter()
-                    .map(
-                        |(call_id, phone, started_at, assigned_to, assigned_at)| {
-                            hotline_domain::MissedCall {
-                                call_id,
-                                phone,
-                                started_at,
-                                assigned_to,
-                                assigned_at,
-                            }
-                        },
-                    )
-                    .collect())
-            }
-
-            async fn reassign_missed_call(
-                &self,
-                call_id: &str,
-                agent: &str,
-                at: chrono::DateTime<chrono::Utc>,
-            ) -> Result<bool, $crate::store::StoreError> {
-                Ok(sqlx::query(
-                    "UPDATE calls SET assigned_to = $1, assigned_at = $2 \
-                     WHERE call_id = $3 AND missed AND handled_at IS NULL",
-                )
-                .bind(agent)
-                .bind(at)
-                .bind(call_id)
-                .execute(&self.pool)
-                .await?
-                .rows_affected()
-                    > 0)
-            }
-
-            async fn close_missed_call(
-                &self,
-                call_id: &str,
-                by: &str,
-                only_for: Option<&str>,
-                at: chrono::DateTime<chrono::Utc>,
-            ) -> Result<bool, $crate::store::StoreError> {
-                let mut query = sqlx::QueryBuilder::<$db>::new("UPDATE calls SET handled_at = ");
-                query
-                    .push_bind(at)
-                    .push(", handled_by = ")
-                    .push_bind(by.to_string())
-                    .push(" WHERE call_id = ")
-                    .push_bind(call_id.to_string())
-                    .push(" AND missed AND handled_at IS NULL");
-                if let Some(agent) = only_for {
-                    query.push(" AND assigned_to = ").push_bind(agent.to_string());
-                }
-                Ok(query.build().execute(&self.pool).await?.rows_affected() > 0)
-            }
+#[async_trait]
+impl<DB> CallStore for SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'n> &'n str: ColumnIndex<DB::Row> + Bind<'n, DB>,
+    for<'n> Option<&'n str>: Bind<'n, DB>,
+    String: Value<DB>,
+    Option<String>: Value<DB>,
+    i64: Value<DB>,
+    Option<i64>: Value<DB>,
+    i32: Value<DB>,
+    Option<i32>: Value<DB>,
+    bool: Value<DB>,
+    Option<bool>: Value<DB>,
+    f64: Value<DB>,
+    Option<f64>: Value<DB>,
+    DateTime<Utc>: Value<DB>,
+    Option<DateTime<Utc>>: Value<DB>,
+    NaiveDate: Value<DB>,
+{
+    async fn record_call_event(
+        &self,
+        event: &hotline_domain::CallEvent,
+        payload: &str,
+        received_at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        use hotline_domain::CallEventKind as K;
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO telephony_events (event_id, call_id, kind, occurred_at, \
+             received_at, payload) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (event_id) DO NOTHING",
+        )
+        .bind(&event.event_id)
+        .bind(&event.call_id)
+        .bind(event.kind.as_code())
+        .bind(event.at)
+        .bind(received_at)
+        .bind(payload)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            return Ok(false);
         }
-    };
+        let caller = event.caller.as_ref().map(|p| p.as_str().to_string());
+        sqlx::query(
+            "INSERT INTO calls (call_id, caller, agent, state, started_at) \
+             VALUES ($1, $2, $3, 'ringing', $4) ON CONFLICT (call_id) DO NOTHING",
+        )
+        .bind(&event.call_id)
+        .bind(&caller)
+        .bind(&event.agent)
+        .bind(event.at)
+        .execute(&mut *tx)
+        .await?;
+        // Events may arrive out of order: a late "ringing" never undoes an answer
+        // or an end, and the earliest time seen is the start.
+        let sql = match event.kind {
+            K::Ringing => {
+                "UPDATE calls SET agent = COALESCE($2, agent), \
+                 caller = COALESCE(caller, $3), \
+                 started_at = CASE WHEN $4 < started_at THEN $4 ELSE started_at END \
+                 WHERE call_id = $1"
+            }
+            K::Answered => {
+                "UPDATE calls SET agent = COALESCE($2, agent), \
+                 caller = COALESCE(caller, $3), answered_at = $4, missed = FALSE, \
+                 state = CASE WHEN state IN ('ended', 'missed') THEN state ELSE 'answered' END \
+                 WHERE call_id = $1"
+            }
+            K::Ended => {
+                "UPDATE calls SET agent = COALESCE(agent, $2), \
+                 caller = COALESCE(caller, $3), ended_at = $4, \
+                 state = CASE WHEN state = 'missed' THEN state ELSE 'ended' END \
+                 WHERE call_id = $1"
+            }
+            K::Missed => {
+                "UPDATE calls SET agent = COALESCE(agent, $2), \
+                 caller = COALESCE(caller, $3), ended_at = $4, \
+                 missed = (answered_at IS NULL), \
+                 state = CASE WHEN answered_at IS NULL THEN 'missed' ELSE 'ended' END \
+                 WHERE call_id = $1"
+            }
+            K::Recording => {
+                "UPDATE calls SET agent = COALESCE(agent, $2), \
+                 caller = COALESCE(caller, $3), recording_url = $5, \
+                 ended_at = COALESCE(ended_at, $4) WHERE call_id = $1"
+            }
+        };
+        let mut query = sqlx::query(sql)
+            .bind(&event.call_id)
+            .bind(&event.agent)
+            .bind(&caller)
+            .bind(event.at);
+        if event.kind == K::Recording {
+            query = query.bind(&event.recording_url);
+        }
+        query.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn call(&self, call_id: &str) -> Result<Option<crate::store::CallRecord>, StoreError> {
+        let row: Option<(
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            DateTime<Utc>,
+            bool,
+            Option<String>,
+        )> = sqlx::query_as(
+            "SELECT call_id, caller, agent, state, started_at, missed, recording_url \
+             FROM calls WHERE call_id = $1",
+        )
+        .bind(call_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(
+            |(call_id, caller, agent, state, started_at, missed, recording_url)| {
+                crate::store::CallRecord {
+                    call_id,
+                    caller,
+                    agent,
+                    state,
+                    started_at,
+                    missed,
+                    recording_url,
+                }
+            },
+        ))
+    }
+
+    async fn set_agent_status(
+        &self,
+        username: &str,
+        status: hotline_domain::AgentStatus,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO agent_status (username, status, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (username) DO UPDATE SET status = excluded.status, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(username)
+        .bind(status.as_code())
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn agent_states(&self) -> Result<Vec<hotline_domain::AgentState>, StoreError> {
+        type Row = (String, String, DateTime<Utc>, Option<DateTime<Utc>>);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT username, status, updated_at, seen_at FROM agent_status \
+             ORDER BY username",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(username, status, updated_at, seen_at)| {
+                let status = hotline_domain::AgentStatus::from_code(&status)
+                    .ok_or_else(|| StoreError::Corrupt(format!("agent status {status:?}")))?;
+                Ok(hotline_domain::AgentState {
+                    username,
+                    status,
+                    updated_at,
+                    seen_at,
+                    online: false,
+                })
+            })
+            .collect()
+    }
+
+    async fn assign_missed_call(
+        &self,
+        call_id: &str,
+        at: DateTime<Utc>,
+        seen_since: DateTime<Utc>,
+    ) -> Result<Option<String>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let next: Option<(String,)> = sqlx::query_as(
+            "SELECT username FROM agent_status WHERE status = 'idle' AND seen_at >= $1 \
+             ORDER BY (last_assigned_at IS NOT NULL), last_assigned_at, username LIMIT 1",
+        )
+        .bind(seen_since)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((agent,)) = next else {
+            return Ok(None);
+        };
+        let taken = sqlx::query(
+            "UPDATE calls SET assigned_to = $1, assigned_at = $2 \
+             WHERE call_id = $3 AND missed AND assigned_to IS NULL AND handled_at IS NULL",
+        )
+        .bind(&agent)
+        .bind(at)
+        .bind(call_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if taken == 0 {
+            return Ok(None);
+        }
+        sqlx::query("UPDATE agent_status SET last_assigned_at = $1 WHERE username = $2")
+            .bind(at)
+            .bind(&agent)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(agent))
+    }
+
+    async fn agent_seen(&self, username: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE agent_status SET seen_at = $1 WHERE username = $2")
+            .bind(at)
+            .bind(username)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn missed_calls(
+        &self,
+        assigned_to: Option<&str>,
+    ) -> Result<Vec<hotline_domain::MissedCall>, StoreError> {
+        let mut query = sqlx::QueryBuilder::<DB>::new(
+            "SELECT call_id, caller, started_at, assigned_to, assigned_at FROM calls \
+             WHERE missed AND handled_at IS NULL",
+        );
+        if let Some(agent) = assigned_to {
+            query
+                .push(" AND assigned_to = ")
+                .push_bind(agent.to_string());
+        }
+        query.push(" ORDER BY started_at, call_id LIMIT 200");
+        let rows: Vec<(
+            String,
+            Option<String>,
+            DateTime<Utc>,
+            Option<String>,
+            Option<DateTime<Utc>>,
+        )> = DB::fetch_all(query, &self.pool).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(call_id, phone, started_at, assigned_to, assigned_at)| {
+                hotline_domain::MissedCall {
+                    call_id,
+                    phone,
+                    started_at,
+                    assigned_to,
+                    assigned_at,
+                }
+            })
+            .collect())
+    }
+
+    async fn reassign_missed_call(
+        &self,
+        call_id: &str,
+        agent: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE calls SET assigned_to = $1, assigned_at = $2 \
+             WHERE call_id = $3 AND missed AND handled_at IS NULL",
+        )
+        .bind(agent)
+        .bind(at)
+        .bind(call_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            > 0)
+    }
+
+    async fn close_missed_call(
+        &self,
+        call_id: &str,
+        by: &str,
+        only_for: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut query = sqlx::QueryBuilder::<DB>::new("UPDATE calls SET handled_at = ");
+        query
+            .push_bind(at)
+            .push(", handled_by = ")
+            .push_bind(by.to_string())
+            .push(" WHERE call_id = ")
+            .push_bind(call_id.to_string())
+            .push(" AND missed AND handled_at IS NULL");
+        if let Some(agent) = only_for {
+            query
+                .push(" AND assigned_to = ")
+                .push_bind(agent.to_string());
+        }
+        Ok(DB::execute(query, &self.pool).await? > 0)
+    }
 }
-pub(super) use impl_call_store;

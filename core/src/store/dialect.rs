@@ -17,7 +17,7 @@ use super::{Backend, StoreError};
 /// The few things the backends say differently. Implemented by `sqlx::Sqlite` and
 /// `sqlx::Postgres` in `store/sqlite/` and `store/postgres/`.
 #[async_trait]
-pub trait Dialect: Database {
+pub trait Dialect: Database<QueryResult: RowsAffected> {
     const BACKEND: Backend;
     /// Sets the counter `$1` to at least `$2`.
     const RAISE_COUNTER: &'static str;
@@ -90,3 +90,21 @@ impl<DB: Database, T> Value<DB> for T where
 pub trait Bind<'q, DB: Database>: Encode<'q, DB> + Type<DB> + Send + 'q {}
 
 impl<'q, DB: Database, T> Bind<'q, DB> for T where T: Encode<'q, DB> + Type<DB> + Send + 'q {}
+
+/// How many rows a statement changed (each backend's query result has this as an inherent
+/// method, which generic code cannot see).
+pub trait RowsAffected {
+    fn rows_affected(&self) -> u64;
+}
+
+impl RowsAffected for sqlx::sqlite::SqliteQueryResult {
+    fn rows_affected(&self) -> u64 {
+        self.rows_affected()
+    }
+}
+
+impl RowsAffected for sqlx::postgres::PgQueryResult {
+    fn rows_affected(&self) -> u64 {
+        self.rows_affected()
+    }
+}

@@ -1,41 +1,48 @@
-//! Storage behind one trait, with an SQLite and a PostgreSQL implementation side by side.
+//! Storage behind one trait, with an SQLite and a PostgreSQL backend side by side.
 //!
-//! The rest of the platform sees only [`Store`]. SQL that both dialects accept as written
-//! lives in [`sql`]; backend-specific SQL stays inside its module. The conformance tests in
-//! `core/tests/conformance.rs` run every operation against both.
+//! The rest of the platform sees only [`Store`], the object-safe sum of one trait per
+//! concept: accounts and sessions (`accounts.rs`), cases (`cases.rs`), their life cycle
+//! (`flow.rs`), the registries (`registry.rs`), the code tables (`codes.rs`), the knowledge
+//! base (`knowledge.rs`), calls (`calls.rs`), the desk (`desk.rs`), the audit log
+//! (`audit.rs`) and bulk loads (`load.rs`). Each is implemented once, generically, for
+//! [`SqlStore<DB>`]; what the backends say differently is their [`Dialect`] (`sqlite/`,
+//! `postgres/`). The conformance tests in `core/tests/conformance.rs` run every operation
+//! against both.
 
-mod access;
+mod accounts;
 mod audit;
 mod calls;
-mod common;
-pub(crate) mod desk;
+mod cases;
+mod codes;
+mod desk;
 mod dialect;
-pub(crate) mod flow;
-pub(crate) mod knowledge;
+mod flow;
+mod knowledge;
+mod load;
 mod postgres;
-mod rows;
-mod sql;
+mod registry;
 mod sqlite;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use hotline_domain::{
-    CaseStatus, Category, Channel, NewRequest, Region, RequestSummary, TrackingNumber,
-};
+use sqlx::{ColumnIndex, Executor, IntoArguments};
 
-use crate::audit::Origin;
-use crate::seed::demo::DemoData;
+use dialect::{Bind, Value};
 
-pub use access::{AccessStore, CaseScope, Credentials, LockoutPolicy, SessionRecord, UserRow};
+pub use accounts::{AccountStore, Credentials, LockoutPolicy, SessionRecord, UserRow};
 pub use audit::AuditStore;
-pub use calls::{CallRecord, CallStore, ClientRecord};
+pub use calls::{CallRecord, CallStore};
+pub use cases::{CaseScope, CaseStore, FilterClock};
+pub use codes::{CodeStore, RegionSeed};
 pub use desk::{DeskStore, LinkChange, NewHandover};
 pub use dialect::{Dialect, SqlStore};
 pub use flow::{
-    AssigneeContact, DueReminder, FilterClock, FlowStore, NewNotification, NewSms, NoticeTarget,
-    StepWrite, StoredCase,
+    AssigneeContact, DueReminder, FlowStore, NewNotification, NewSms, NoticeTarget, StepWrite,
+    StoredCase,
 };
 pub use knowledge::{CategoryRemoval, KnowledgeStore, KB_POSTINGS_MAX};
+pub use load::{BulkLoad, NewCase, NewCaseEvent};
+pub use registry::{ClientRecord, NewElderly, NewProvider, NewVendor, RegistryStore};
 
 /// The embedded default backend.
 pub type SqliteStore = SqlStore<sqlx::Sqlite>;
@@ -63,14 +70,6 @@ pub enum Backend {
     Postgres,
 }
 
-/// A region as loaded from the code table file, with an optional map position.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RegionSeed {
-    pub region: Region,
-    pub lon: Option<f64>,
-    pub lat: Option<f64>,
-}
-
 /// How much the database holds, for the health endpoint, logs and the demo loader.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
@@ -82,14 +81,19 @@ pub struct Counts {
     pub elderly: i64,
 }
 
+/// Everything the platform stores, as one object-safe trait (`Hotline` holds an
+/// `Arc<dyn Store>`); the methods live in the concept traits.
 #[async_trait]
 pub trait Store:
-    AccessStore
+    AccountStore
     + AuditStore
     + CallStore
+    + CaseStore
+    + CodeStore
     + DeskStore
     + FlowStore
     + KnowledgeStore
+    + RegistryStore
     + Send
     + Sync
     + 'static
@@ -101,41 +105,99 @@ pub trait Store:
     async fn ping(&self) -> Result<(), StoreError>;
     async fn close(&self);
 
-    /// Inserts or updates regions (parents before children). Returns rows written.
-    async fn load_regions(&self, regions: &[RegionSeed]) -> Result<u64, StoreError>;
-    /// Inserts or updates service categories (parents before children). Returns rows written.
-    async fn load_categories(&self, categories: &[Category]) -> Result<u64, StoreError>;
-    /// The city's districts and counties (level 2), by code.
-    async fn districts(&self) -> Result<Vec<Region>, StoreError>;
-    async fn region(&self, code: &str) -> Result<Option<Region>, StoreError>;
-    /// Every active category, by code (so parents come before their children).
-    async fn categories(&self) -> Result<Vec<Category>, StoreError>;
-    async fn category(&self, code: &str) -> Result<Option<Category>, StoreError>;
-
-    /// Stores a new request as a case in `Submitted` state with its first event and its
-    /// audit entry, allocating the day's next tracking number, all in one transaction.
-    /// Returns it as agents see it.
-    async fn insert_request(
-        &self,
-        request: &NewRequest,
-        channel: Channel,
-        local_date: NaiveDate,
-        at: DateTime<Utc>,
-        origin: &Origin,
-    ) -> Result<RequestSummary, StoreError>;
-    /// Cases in one state, newest first.
-    async fn requests_by_status(
-        &self,
-        status: CaseStatus,
-        limit: u32,
-    ) -> Result<Vec<RequestSummary>, StoreError>;
-    async fn request(
-        &self,
-        tracking_number: &TrackingNumber,
-    ) -> Result<Option<RequestSummary>, StoreError>;
-
     async fn counts(&self) -> Result<Counts, StoreError>;
 
-    /// Loads the generated demo registries and case history in one transaction.
-    async fn insert_demo(&self, demo: &DemoData) -> Result<(), StoreError>;
+    /// Opens a bulk load: one transaction for many rows (see [`BulkLoad`]).
+    async fn begin_load(&self) -> Result<Box<dyn BulkLoad>, StoreError>;
+}
+
+const COUNTS: &str = "SELECT \
+     (SELECT COUNT(*) FROM regions) AS regions, \
+     (SELECT COUNT(*) FROM service_categories) AS categories, \
+     (SELECT COUNT(*) FROM cases) AS cases, \
+     (SELECT COUNT(*) FROM vendors) AS vendors, \
+     (SELECT COUNT(*) FROM providers) AS providers, \
+     (SELECT COUNT(*) FROM elderly) AS elderly";
+
+#[derive(sqlx::FromRow)]
+struct CountsRow {
+    pub regions: i64,
+    pub categories: i64,
+    pub cases: i64,
+    pub vendors: i64,
+    pub providers: i64,
+    pub elderly: i64,
+}
+
+impl From<CountsRow> for Counts {
+    fn from(row: CountsRow) -> Counts {
+        Counts {
+            regions: row.regions,
+            categories: row.categories,
+            cases: row.cases,
+            vendors: row.vendors,
+            providers: row.providers,
+            elderly: row.elderly,
+        }
+    }
+}
+
+/// A unique-key violation becomes `Conflict(field)`; anything else stays a database error.
+pub(super) fn conflict_on(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(field),
+        _ => StoreError::Database(e),
+    }
+}
+
+#[async_trait]
+impl<DB> Store for SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'n> &'n str: ColumnIndex<DB::Row> + Bind<'n, DB>,
+    for<'n> Option<&'n str>: Bind<'n, DB>,
+    String: Value<DB>,
+    Option<String>: Value<DB>,
+    i64: Value<DB>,
+    Option<i64>: Value<DB>,
+    i32: Value<DB>,
+    Option<i32>: Value<DB>,
+    bool: Value<DB>,
+    Option<bool>: Value<DB>,
+    f64: Value<DB>,
+    Option<f64>: Value<DB>,
+    DateTime<Utc>: Value<DB>,
+    Option<DateTime<Utc>>: Value<DB>,
+    NaiveDate: Value<DB>,
+{
+    fn backend(&self) -> Backend {
+        DB::BACKEND
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        DB::migrate(&self.pool).await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn counts(&self) -> Result<crate::store::Counts, StoreError> {
+        let row: CountsRow = sqlx::query_as(COUNTS).fetch_one(&self.pool).await?;
+        Ok(row.into())
+    }
+
+    async fn begin_load(&self) -> Result<Box<dyn BulkLoad>, StoreError> {
+        Ok(Box::new(load::SqlLoad {
+            tx: self.pool.begin().await?,
+        }))
+    }
 }

@@ -85,14 +85,3 @@ impl PgStore {
         Ok(PgStore { pool })
     }
 }
-
-use super::{
-    access::impl_access_store, calls::impl_call_store, common::impl_store, desk::impl_desk_store,
-    flow::impl_flow_store, knowledge::impl_knowledge_store,
-};
-impl_store!(PgStore, Postgres, Backend::Postgres);
-impl_access_store!(PgStore, Postgres);
-impl_flow_store!(PgStore, Postgres);
-impl_knowledge_store!(PgStore, Postgres);
-impl_call_store!(PgStore, Postgres);
-impl_desk_store!(PgStore, Postgres);

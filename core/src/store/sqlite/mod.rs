@@ -82,14 +82,3 @@ impl SqliteStore {
         Ok(SqliteStore { pool })
     }
 }
-
-use super::{
-    access::impl_access_store, calls::impl_call_store, common::impl_store, desk::impl_desk_store,
-    flow::impl_flow_store, knowledge::impl_knowledge_store,
-};
-impl_store!(SqliteStore, Sqlite, Backend::Sqlite);
-impl_access_store!(SqliteStore, Sqlite);
-impl_flow_store!(SqliteStore, Sqlite);
-impl_knowledge_store!(SqliteStore, Sqlite);
-impl_call_store!(SqliteStore, Sqlite);
-impl_desk_store!(SqliteStore, Sqlite);

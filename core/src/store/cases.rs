@@ -1,0 +1,806 @@
+//! Storage of cases: filing a request, the case lists with their filters, scopes and
+//! counters, and one case with its history.
+
+use hotline_domain::{
+    CaseCounts, CaseDetail, CaseFilter, CaseListItem, CaseStatus, Channel, NewRequest,
+    RequestSummary, TrackingNumber,
+};
+
+use crate::audit::{NewAuditEntry, Origin};
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{ColumnIndex, Executor, IntoArguments};
+
+use super::dialect::{Bind, Value};
+use super::{Dialect, SqlStore, StoreError};
+
+/// The rows of cases a reader may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseScope {
+    All,
+    Department(i64),
+    Vendor(i64),
+}
+
+/// Instants the list filters compare with (the light thresholds turned into cut-offs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FilterClock {
+    pub now: DateTime<Utc>,
+    pub yellow_micros: i64,
+    pub red_micros: i64,
+}
+
+impl FilterClock {
+    pub fn yellow_cutoff(&self) -> DateTime<Utc> {
+        self.now - chrono::Duration::microseconds(self.yellow_micros)
+    }
+    pub fn red_cutoff(&self) -> DateTime<Utc> {
+        self.now - chrono::Duration::microseconds(self.red_micros)
+    }
+}
+
+/// Bumps a named counter and returns the new value, inside the caller's transaction.
+pub(super) const NEXT_COUNTER: &str = "INSERT INTO counters (name, value) VALUES ($1, 1) \
+     ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value";
+
+pub(super) const INSERT_CASE: &str =
+    "INSERT INTO cases (tracking_number, channel, case_type, status, \
+     category_code, content, contact_name, phone, anonymous, district_code, address, lon, lat, \
+     created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id";
+
+pub(super) const INSERT_CASE_EVENT: &str = "INSERT INTO case_events (case_id, at, actor, kind, \
+     from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+const SUMMARY_SELECT: &str = "SELECT c.tracking_number, c.channel, c.status, c.category_code, \
+     sc.name_zh AS category_zh, sc.name_en AS category_en, c.content, c.contact_name, c.phone, \
+     r.name AS district_name, c.address, c.created_at \
+     FROM cases c \
+     JOIN service_categories sc ON sc.code = c.category_code \
+     LEFT JOIN regions r ON r.code = c.district_code";
+
+pub(super) fn summaries_by_status() -> String {
+    format!("{SUMMARY_SELECT} WHERE c.status = $1 ORDER BY c.created_at DESC, c.id DESC LIMIT $2")
+}
+
+pub(super) fn summary_by_tracking_number() -> String {
+    format!("{SUMMARY_SELECT} WHERE c.tracking_number = $1")
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct SummaryRow {
+    tracking_number: String,
+    channel: String,
+    status: String,
+    category_code: String,
+    category_zh: String,
+    category_en: String,
+    content: String,
+    contact_name: Option<String>,
+    phone: String,
+    district_name: Option<String>,
+    address: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<SummaryRow> for RequestSummary {
+    type Error = StoreError;
+
+    fn try_from(row: SummaryRow) -> Result<RequestSummary, StoreError> {
+        let corrupt = |what: &str, value: &str| {
+            StoreError::Corrupt(format!("case {}: {what} {value:?}", row.tracking_number))
+        };
+        Ok(RequestSummary {
+            tracking_number: TrackingNumber::parse(&row.tracking_number)
+                .ok_or_else(|| corrupt("tracking number", &row.tracking_number))?,
+            channel: Channel::from_code(&row.channel)
+                .ok_or_else(|| corrupt("channel", &row.channel))?,
+            status: CaseStatus::from_code(&row.status)
+                .ok_or_else(|| corrupt("status", &row.status))?,
+            category_code: row.category_code,
+            category_zh: row.category_zh,
+            category_en: row.category_en,
+            content: row.content,
+            contact_name: row.contact_name,
+            phone: row.phone,
+            district_name: row.district_name,
+            address: row.address,
+            created_at: row.created_at,
+        })
+    }
+}
+
+pub(super) fn summaries(rows: Vec<SummaryRow>) -> Result<Vec<RequestSummary>, StoreError> {
+    rows.into_iter().map(RequestSummary::try_from).collect()
+}
+
+pub(super) const CASE_SELECT: &str = "SELECT c.id, c.tracking_number, c.channel, c.case_type, \
+     c.status, sc.name_zh AS category_zh, sc.name_en AS category_en, c.content, c.contact_name, \
+     c.phone, r.name AS district_name, c.address, c.anonymous, c.created_at, c.updated_at, \
+     c.dispatched_at, c.handled_at, c.category_code, c.satisfaction, c.callback_due_at, \
+     c.remind_at FROM cases c JOIN service_categories sc ON sc.code = c.category_code \
+     LEFT JOIN regions r ON r.code = c.district_code WHERE 1 = 1";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct CaseRow {
+    pub id: i64,
+    tracking_number: String,
+    channel: String,
+    case_type: Option<String>,
+    status: String,
+    category_zh: String,
+    category_en: String,
+    content: String,
+    contact_name: Option<String>,
+    phone: String,
+    district_name: Option<String>,
+    pub address: Option<String>,
+    pub anonymous: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    dispatched_at: Option<DateTime<Utc>>,
+    handled_at: Option<DateTime<Utc>>,
+    pub category_code: String,
+    pub satisfaction: Option<String>,
+    pub callback_due_at: Option<DateTime<Utc>>,
+    pub remind_at: Option<DateTime<Utc>>,
+}
+
+impl CaseRow {
+    pub(super) fn into_item(self, assigned_to: Vec<String>) -> Result<CaseListItem, StoreError> {
+        use hotline_domain::{CaseType, Channel};
+        let corrupt = |what: &str, value: &str| {
+            StoreError::Corrupt(format!("case {}: {what} {value:?}", self.tracking_number))
+        };
+        Ok(CaseListItem {
+            tracking_number: TrackingNumber::parse(&self.tracking_number)
+                .ok_or_else(|| corrupt("tracking number", &self.tracking_number))?,
+            channel: Channel::from_code(&self.channel)
+                .ok_or_else(|| corrupt("channel", &self.channel))?,
+            case_type: match &self.case_type {
+                None => None,
+                Some(t) => Some(CaseType::from_code(t).ok_or_else(|| corrupt("case type", t))?),
+            },
+            status: CaseStatus::from_code(&self.status)
+                .ok_or_else(|| corrupt("status", &self.status))?,
+            category_zh: self.category_zh,
+            category_en: self.category_en,
+            content: self.content,
+            contact_name: self.contact_name,
+            phone: self.phone,
+            district_name: self.district_name,
+            assigned_to,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            dispatched_at: self.dispatched_at,
+            handled_at: self.handled_at,
+            light: None,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct EventRow {
+    at: DateTime<Utc>,
+    actor: String,
+    kind: String,
+    from_status: Option<String>,
+    to_status: Option<String>,
+    note: Option<String>,
+}
+
+impl From<EventRow> for hotline_domain::CaseEventView {
+    fn from(r: EventRow) -> Self {
+        hotline_domain::CaseEventView {
+            at: r.at,
+            actor: r.actor,
+            kind: r.kind,
+            from_status: r.from_status.as_deref().and_then(CaseStatus::from_code),
+            to_status: r.to_status.as_deref().and_then(CaseStatus::from_code),
+            note: r.note,
+        }
+    }
+}
+
+/// The condition of each list filter, appended to a query over `cases c` (`WHERE TRUE …`).
+pub(super) fn push_case_filter<'a, DB>(
+    query: &mut sqlx::QueryBuilder<'a, DB>,
+    filter: &CaseFilter,
+    clock: FilterClock,
+) where
+    DB: sqlx::Database,
+    for<'n> &'n str: Bind<'n, DB>,
+    String: Value<DB>,
+    i64: Value<DB>,
+    DateTime<Utc>: Value<DB>,
+{
+    if let Some(status) = filter.status {
+        query.push(" AND c.status = ").push_bind(status.as_code());
+    }
+    if let Some(t) = filter.case_type {
+        query.push(" AND c.case_type = ").push_bind(t.as_code());
+    }
+    if let Some(light) = filter.light {
+        push_light(query, light, clock);
+    }
+    if let Some(kind) = filter.overdue {
+        push_overdue(query, kind, clock);
+    }
+    if let Some(queue) = filter.queue {
+        push_queue(query, queue);
+    }
+    if let Some(phone) = &filter.phone {
+        query.push(" AND c.phone = ").push_bind(phone.clone());
+    }
+    if let Some(text) = &filter.text {
+        let like = format!(
+            "%{}%",
+            text.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        query
+            .push(" AND (c.tracking_number = ")
+            .push_bind(text.clone())
+            .push(" OR c.content LIKE ")
+            .push_bind(like.clone())
+            .push(" ESCAPE '\\' OR c.contact_name LIKE ")
+            .push_bind(like.clone())
+            .push(" ESCAPE '\\' OR c.address LIKE ")
+            .push_bind(like.clone())
+            .push(" ESCAPE '\\' OR c.phone LIKE ")
+            .push_bind(like)
+            .push(" ESCAPE '\\')");
+    }
+}
+
+/// Generic over the two backends through `QueryBuilder`'s bounds.
+pub(super) fn push_light<'a, DB>(
+    query: &mut sqlx::QueryBuilder<'a, DB>,
+    light: hotline_domain::Light,
+    clock: FilterClock,
+) where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    use hotline_domain::Light;
+    query.push(" AND c.dispatched_at IS NOT NULL AND ((c.handling_micros IS NOT NULL AND ");
+    match light {
+        Light::Red => {
+            query
+                .push("c.handling_micros > ")
+                .push_bind(clock.red_micros)
+                .push(") OR (c.handling_micros IS NULL AND c.dispatched_at < ")
+                .push_bind(clock.red_cutoff())
+                .push("))");
+        }
+        Light::Yellow => {
+            query
+                .push("c.handling_micros > ")
+                .push_bind(clock.yellow_micros)
+                .push(" AND c.handling_micros <= ")
+                .push_bind(clock.red_micros)
+                .push(") OR (c.handling_micros IS NULL AND c.dispatched_at < ")
+                .push_bind(clock.yellow_cutoff())
+                .push(" AND c.dispatched_at >= ")
+                .push_bind(clock.red_cutoff())
+                .push("))");
+        }
+        Light::Green => {
+            query
+                .push("c.handling_micros <= ")
+                .push_bind(clock.yellow_micros)
+                .push(") OR (c.handling_micros IS NULL AND c.dispatched_at >= ")
+                .push_bind(clock.yellow_cutoff())
+                .push("))");
+        }
+    }
+}
+
+pub(super) fn push_overdue<'a, DB>(
+    query: &mut sqlx::QueryBuilder<'a, DB>,
+    kind: hotline_domain::Overdue,
+    clock: FilterClock,
+) where
+    DB: sqlx::Database,
+    DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    use hotline_domain::Overdue;
+    match kind {
+        Overdue::Confirmation => {
+            query
+                .push(
+                    " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id \
+                     AND a.status = 'dispatched' AND NOT a.closed AND a.confirm_due_at < ",
+                )
+                .push_bind(clock.now)
+                .push(")");
+        }
+        Overdue::Completion => {
+            query
+                .push(
+                    " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id \
+                     AND a.status IN ('dispatched', 'confirmed') AND NOT a.closed AND a.due_at < ",
+                )
+                .push_bind(clock.now)
+                .push(")");
+        }
+        Overdue::Callback => {
+            query
+                .push(" AND c.status IN ('fed_back', 'handled') AND c.callback_due_at < ")
+                .push_bind(clock.now);
+        }
+    }
+}
+
+pub(super) fn push_queue<DB: sqlx::Database>(
+    query: &mut sqlx::QueryBuilder<'_, DB>,
+    queue: hotline_domain::Queue,
+) {
+    use hotline_domain::Queue;
+    match queue {
+        Queue::Returns => {
+            query.push(
+                " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id \
+                     AND a.status = 'returned' AND NOT a.closed)",
+            );
+        }
+        Queue::Extensions => {
+            query.push(
+                " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id \
+                     AND a.extension_days IS NOT NULL AND a.extension_approved IS NULL \
+                     AND NOT a.closed)",
+            );
+        }
+        Queue::Callbacks => {
+            query.push(" AND c.status IN ('fed_back', 'handled')");
+        }
+        Queue::Todo => {
+            query.push(
+                " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id \
+                     AND a.status IN ('dispatched', 'confirmed') AND NOT a.closed)",
+            );
+        }
+    }
+}
+
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// Stores a new request as a case in `Submitted` state with its first event and its
+    /// audit entry, allocating the day's next tracking number, all in one transaction.
+    /// Returns it as agents see it.
+    async fn insert_request(
+        &self,
+        request: &NewRequest,
+        channel: Channel,
+        local_date: NaiveDate,
+        at: DateTime<Utc>,
+        origin: &Origin,
+    ) -> Result<RequestSummary, StoreError>;
+    /// Cases in one state, newest first.
+    async fn requests_by_status(
+        &self,
+        status: CaseStatus,
+        limit: u32,
+    ) -> Result<Vec<RequestSummary>, StoreError>;
+    async fn request(
+        &self,
+        tracking_number: &TrackingNumber,
+    ) -> Result<Option<RequestSummary>, StoreError>;
+    /// Cases in the scope, newest first, phones as stored (the service masks them).
+    async fn cases(
+        &self,
+        scope: CaseScope,
+        filter: &hotline_domain::CaseFilter,
+        clock: super::FilterClock,
+        limit: u32,
+    ) -> Result<Vec<CaseListItem>, StoreError>;
+    /// One case if it is in the scope, with its history.
+    async fn case_detail(
+        &self,
+        scope: CaseScope,
+        tracking_number: &TrackingNumber,
+    ) -> Result<Option<CaseDetail>, StoreError>;
+    async fn case_counts(
+        &self,
+        scope: CaseScope,
+        clock: FilterClock,
+    ) -> Result<CaseCounts, StoreError>;
+    /// How many cases in the scope match the filter (the case list's filter, uncapped).
+    async fn count_cases(
+        &self,
+        scope: CaseScope,
+        filter: &hotline_domain::CaseFilter,
+        clock: FilterClock,
+    ) -> Result<i64, StoreError>;
+    /// Distinct phones of the oldest cases (the demo marks a few callers).
+    async fn case_phones(&self, limit: i64) -> Result<Vec<String>, StoreError>;
+}
+
+impl<DB> SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'n> &'n str: ColumnIndex<DB::Row> + Bind<'n, DB>,
+    for<'n> Option<&'n str>: Bind<'n, DB>,
+    String: Value<DB>,
+    Option<String>: Value<DB>,
+    i64: Value<DB>,
+    Option<i64>: Value<DB>,
+    i32: Value<DB>,
+    Option<i32>: Value<DB>,
+    bool: Value<DB>,
+    Option<bool>: Value<DB>,
+    f64: Value<DB>,
+    Option<f64>: Value<DB>,
+    DateTime<Utc>: Value<DB>,
+    Option<DateTime<Utc>>: Value<DB>,
+    NaiveDate: Value<DB>,
+{
+    pub(super) async fn assignment_names(
+        &self,
+        case_ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, Vec<String>>, StoreError> {
+        let mut names: std::collections::HashMap<i64, Vec<String>> = Default::default();
+        if case_ids.is_empty() {
+            return Ok(names);
+        }
+        let mut query = sqlx::QueryBuilder::<DB>::new(
+            "SELECT a.case_id, COALESCE(d.name, v.name) AS name FROM case_assignments a \
+             LEFT JOIN departments d ON d.id = a.department_id \
+             LEFT JOIN vendors v ON v.id = a.vendor_id WHERE NOT a.closed AND a.case_id IN (",
+        );
+        let mut list = query.separated(", ");
+        for id in case_ids {
+            list.push_bind(*id);
+        }
+        query.push(") ORDER BY a.case_id, a.assigned_at, a.id");
+        let rows: Vec<(i64, Option<String>)> = DB::fetch_all(query, &self.pool).await?;
+        for (case_id, name) in rows {
+            names.entry(case_id).or_default().extend(name);
+        }
+        Ok(names)
+    }
+
+    /// Restricts to the reader's rows; with the `todo` queue, to the cases where the
+    /// reader's own part is still being worked on.
+    pub(super) fn push_scope_for(
+        query: &mut sqlx::QueryBuilder<'_, DB>,
+        scope: crate::store::CaseScope,
+        queue: Option<hotline_domain::Queue>,
+    ) {
+        let column = match scope {
+            crate::store::CaseScope::All => return,
+            crate::store::CaseScope::Department(_) => "department_id",
+            crate::store::CaseScope::Vendor(_) => "vendor_id",
+        };
+        let id = match scope {
+            crate::store::CaseScope::Department(id) | crate::store::CaseScope::Vendor(id) => id,
+            crate::store::CaseScope::All => unreachable!(),
+        };
+        query.push(format!(
+            " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.{column} = "
+        ));
+        query.push_bind(id);
+        if queue == Some(hotline_domain::Queue::Todo) {
+            query.push(" AND a.status IN ('dispatched', 'confirmed') AND NOT a.closed");
+        }
+        query.push(")");
+    }
+}
+
+#[async_trait]
+impl<DB> CaseStore for SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'n> &'n str: ColumnIndex<DB::Row> + Bind<'n, DB>,
+    for<'n> Option<&'n str>: Bind<'n, DB>,
+    String: Value<DB>,
+    Option<String>: Value<DB>,
+    i64: Value<DB>,
+    Option<i64>: Value<DB>,
+    i32: Value<DB>,
+    Option<i32>: Value<DB>,
+    bool: Value<DB>,
+    Option<bool>: Value<DB>,
+    f64: Value<DB>,
+    Option<f64>: Value<DB>,
+    DateTime<Utc>: Value<DB>,
+    Option<DateTime<Utc>>: Value<DB>,
+    NaiveDate: Value<DB>,
+{
+    async fn insert_request(
+        &self,
+        request: &hotline_domain::NewRequest,
+        channel: hotline_domain::Channel,
+        local_date: chrono::NaiveDate,
+        at: DateTime<Utc>,
+        origin: &crate::audit::Origin,
+    ) -> Result<hotline_domain::RequestSummary, StoreError> {
+        let status = hotline_domain::CaseStatus::Submitted;
+        let mut tx = self.pool.begin().await?;
+        // The counter bump is the transaction's first write, so concurrent filings
+        // queue on it and never draw the same number.
+        let counter = format!("tracking:{}", local_date.format("%Y%m%d"));
+        let sequence: i64 = sqlx::query_scalar(NEXT_COUNTER)
+            .bind(&counter)
+            .fetch_one(&mut *tx)
+            .await?;
+        // Six digits a day; a 15-digit number would not parse back as a tracking number.
+        let sequence = u32::try_from(sequence)
+            .ok()
+            .filter(|s| *s <= 999_999)
+            .ok_or_else(|| StoreError::Corrupt(format!("counter {counter} exhausted")))?;
+        let tracking = hotline_domain::TrackingNumber::new(local_date, sequence);
+        let case_id: i64 = sqlx::query_scalar(INSERT_CASE)
+            .bind(tracking.as_str())
+            .bind(channel.as_code())
+            .bind(None::<String>)
+            .bind(status.as_code())
+            .bind(&request.category)
+            .bind(&request.content)
+            .bind(&request.contact_name)
+            .bind(request.phone.as_str())
+            .bind(request.anonymous)
+            .bind(&request.district)
+            .bind(&request.address)
+            .bind(None::<f64>)
+            .bind(None::<f64>)
+            .bind(at)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query(crate::store::cases::INSERT_CASE_EVENT)
+            .bind(case_id)
+            .bind(at)
+            .bind(format!("citizen:{}", channel.as_code()))
+            .bind("submitted")
+            .bind(None::<String>)
+            .bind(status.as_code())
+            .bind(None::<String>)
+            .execute(&mut *tx)
+            .await?;
+        let after = serde_json::json!({
+            "tracking_number": tracking.as_str(),
+            "channel": channel.as_code(),
+            "status": status.as_code(),
+            "category": request.category,
+            "content": request.content,
+            "contact_name": request.contact_name,
+            // Masked: the case row holds the number; the log need not spread it.
+            "phone": hotline_domain::mask_phone(request.phone.as_str()),
+            "anonymous": request.anonymous,
+            "district": request.district,
+            "address": request.address,
+        });
+        Self::insert_audit(
+            &mut *tx,
+            &NewAuditEntry {
+                at,
+                origin: origin.clone(),
+                action: "create".into(),
+                object_type: "case".into(),
+                object_id: tracking.to_string(),
+                before: None,
+                after: Some(after.to_string()),
+            },
+        )
+        .await?;
+        let row: SummaryRow = sqlx::query_as(&summary_by_tracking_number())
+            .bind(tracking.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+        // Converted before the commit: a filing is reported stored only if it is.
+        let summary = row.try_into()?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    async fn requests_by_status(
+        &self,
+        status: hotline_domain::CaseStatus,
+        limit: u32,
+    ) -> Result<Vec<hotline_domain::RequestSummary>, StoreError> {
+        let rows: Vec<SummaryRow> = sqlx::query_as(&summaries_by_status())
+            .bind(status.as_code())
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        summaries(rows)
+    }
+
+    async fn request(
+        &self,
+        tracking_number: &hotline_domain::TrackingNumber,
+    ) -> Result<Option<hotline_domain::RequestSummary>, StoreError> {
+        let row: Option<SummaryRow> = sqlx::query_as(&summary_by_tracking_number())
+            .bind(tracking_number.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn cases(
+        &self,
+        scope: crate::store::CaseScope,
+        filter: &hotline_domain::CaseFilter,
+        clock: crate::store::FilterClock,
+        limit: u32,
+    ) -> Result<Vec<hotline_domain::CaseListItem>, StoreError> {
+        let mut query = sqlx::QueryBuilder::<DB>::new(CASE_SELECT);
+        push_case_filter(&mut query, filter, clock);
+        Self::push_scope_for(&mut query, scope, filter.queue);
+        query
+            .push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
+            .push_bind(i64::from(limit.clamp(1, 1000)));
+        let rows: Vec<CaseRow> = DB::fetch_all(query, &self.pool).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut names = self.assignment_names(&ids).await?;
+        rows.into_iter()
+            .map(|r| {
+                let assigned = names.remove(&r.id).unwrap_or_default();
+                r.into_item(assigned)
+            })
+            .collect()
+    }
+
+    async fn case_detail(
+        &self,
+        scope: crate::store::CaseScope,
+        tracking_number: &hotline_domain::TrackingNumber,
+    ) -> Result<Option<hotline_domain::CaseDetail>, StoreError> {
+        let mut query = sqlx::QueryBuilder::<DB>::new(CASE_SELECT);
+        query
+            .push(" AND c.tracking_number = ")
+            .push_bind(tracking_number.as_str());
+        Self::push_scope_for(&mut query, scope, None);
+        let row: Option<CaseRow> = DB::fetch_optional(query, &self.pool).await?;
+        let Some(row) = row else { return Ok(None) };
+        let parts = {
+            let mut conn = self.pool.acquire().await?;
+            Self::parts_of(&mut *conn, row.id).await?
+        };
+        let part_names = {
+            let mut names = Vec::with_capacity(parts.len());
+            for part in &parts {
+                let name = crate::store::FlowStore::assignee_contact(self, part.assignee)
+                    .await?
+                    .map(|c| c.name)
+                    .unwrap_or_else(|| "?".into());
+                names.push(hotline_domain::AssignmentView {
+                    name,
+                    part: part.clone(),
+                });
+            }
+            names
+        };
+        let satisfaction = row
+            .satisfaction
+            .as_deref()
+            .and_then(hotline_domain::Satisfaction::from_code);
+        let category_code = row.category_code.clone();
+        let callback_due_at = row.callback_due_at;
+        let remind_at = row.remind_at;
+        let events: Vec<EventRow> = sqlx::query_as(
+            "SELECT at, actor, kind, from_status, to_status, note FROM case_events \
+             WHERE case_id = $1 ORDER BY at, id",
+        )
+        .bind(row.id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut names = self.assignment_names(&[row.id]).await?;
+        let assigned = names.remove(&row.id).unwrap_or_default();
+        let address = row.address.clone();
+        let anonymous = row.anonymous;
+        Ok(Some(hotline_domain::CaseDetail {
+            item: row.into_item(assigned)?,
+            address,
+            anonymous,
+            can_reveal_phone: false,
+            events: events.into_iter().map(Into::into).collect(),
+            assignments: part_names,
+            overdue: Vec::new(),
+            actions: Vec::new(),
+            category_code,
+            satisfaction,
+            callback_due_at,
+            remind_at,
+            links: Vec::new(),
+            calls: Vec::new(),
+        }))
+    }
+
+    async fn case_counts(
+        &self,
+        scope: crate::store::CaseScope,
+        clock: crate::store::FilterClock,
+    ) -> Result<hotline_domain::CaseCounts, StoreError> {
+        use hotline_domain::{CaseFilter, Light, Overdue, Queue};
+        let filters: [CaseFilter; 10] = [
+            CaseFilter {
+                light: Some(Light::Green),
+                ..Default::default()
+            },
+            CaseFilter {
+                light: Some(Light::Yellow),
+                ..Default::default()
+            },
+            CaseFilter {
+                light: Some(Light::Red),
+                ..Default::default()
+            },
+            CaseFilter {
+                overdue: Some(Overdue::Confirmation),
+                ..Default::default()
+            },
+            CaseFilter {
+                overdue: Some(Overdue::Completion),
+                ..Default::default()
+            },
+            CaseFilter {
+                overdue: Some(Overdue::Callback),
+                ..Default::default()
+            },
+            CaseFilter {
+                queue: Some(Queue::Returns),
+                ..Default::default()
+            },
+            CaseFilter {
+                queue: Some(Queue::Extensions),
+                ..Default::default()
+            },
+            CaseFilter {
+                queue: Some(Queue::Callbacks),
+                ..Default::default()
+            },
+            CaseFilter {
+                queue: Some(Queue::Todo),
+                ..Default::default()
+            },
+        ];
+        let mut n = [0i64; 10];
+        for (i, filter) in filters.iter().enumerate() {
+            n[i] = self.count_cases(scope, filter, clock).await?;
+        }
+        Ok(hotline_domain::CaseCounts {
+            green: n[0],
+            yellow: n[1],
+            red: n[2],
+            overdue_confirmation: n[3],
+            overdue_completion: n[4],
+            overdue_callback: n[5],
+            returns: n[6],
+            extensions: n[7],
+            callbacks: n[8],
+            todo: n[9],
+        })
+    }
+
+    async fn count_cases(
+        &self,
+        scope: crate::store::CaseScope,
+        filter: &hotline_domain::CaseFilter,
+        clock: crate::store::FilterClock,
+    ) -> Result<i64, StoreError> {
+        let mut query = sqlx::QueryBuilder::<DB>::new("SELECT COUNT(*) FROM cases c WHERE 1 = 1");
+        push_case_filter(&mut query, filter, clock);
+        Self::push_scope_for(&mut query, scope, filter.queue);
+        Ok(DB::fetch_scalar(query, &self.pool).await?)
+    }
+
+    async fn case_phones(&self, limit: i64) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT phone FROM cases GROUP BY phone ORDER BY MIN(id) LIMIT $1")
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+}

@@ -1,0 +1,332 @@
+//! Storage of the code tables: regions, service categories and dispositions, as loaded
+//! from the shipped files and as administrators edit them.
+
+use hotline_domain::{Category, CodeEntry, Region};
+
+use crate::audit::NewAuditEntry;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{ColumnIndex, Executor, IntoArguments};
+
+use super::dialect::{Bind, RowsAffected, Value};
+use super::{Dialect, SqlStore, StoreError};
+
+/// A region as loaded from the code table file, with an optional map position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionSeed {
+    pub region: Region,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+}
+
+pub(super) const UPSERT_REGION: &str =
+    "INSERT INTO regions (code, parent_code, level, name, lon, lat) \
+     VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code, level = excluded.level, \
+     name = excluded.name, lon = excluded.lon, lat = excluded.lat";
+
+pub(super) const UPSERT_CATEGORY: &str =
+    "INSERT INTO service_categories (code, parent_code, level, name_zh, name_en) \
+     VALUES ($1, $2, $3, $4, $5) \
+     ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code, level = excluded.level, \
+     name_zh = excluded.name_zh, name_en = excluded.name_en";
+
+pub(super) const DISTRICTS: &str =
+    "SELECT code, parent_code, level, name FROM regions WHERE level = 2 ORDER BY code";
+
+pub(super) const REGION: &str =
+    "SELECT code, parent_code, level, name FROM regions WHERE code = $1";
+
+pub(super) const CATEGORIES: &str = "SELECT code, parent_code, level, name_zh, name_en \
+     FROM service_categories WHERE active = $1 ORDER BY code";
+
+pub(super) const CATEGORY: &str = "SELECT code, parent_code, level, name_zh, name_en \
+     FROM service_categories WHERE code = $1 AND active = $2";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct RegionRow {
+    code: String,
+    parent_code: Option<String>,
+    level: i32,
+    name: String,
+}
+
+impl From<RegionRow> for Region {
+    fn from(row: RegionRow) -> Region {
+        Region {
+            code: row.code,
+            parent_code: row.parent_code,
+            level: row.level as u8,
+            name: row.name,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct CategoryRow {
+    code: String,
+    parent_code: Option<String>,
+    level: i32,
+    name_zh: String,
+    name_en: String,
+}
+
+impl From<CategoryRow> for Category {
+    fn from(row: CategoryRow) -> Category {
+        Category {
+            code: row.code,
+            parent_code: row.parent_code,
+            level: row.level as u8,
+            name_zh: row.name_zh,
+            name_en: row.name_en,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct CodeRow {
+    code: String,
+    parent_code: Option<String>,
+    level: i32,
+    name_zh: String,
+    name_en: String,
+    active: bool,
+}
+
+impl From<CodeRow> for CodeEntry {
+    fn from(r: CodeRow) -> CodeEntry {
+        CodeEntry {
+            code: r.code,
+            parent_code: r.parent_code,
+            level: r.level as u8,
+            name_zh: r.name_zh,
+            name_en: r.name_en,
+            active: r.active,
+        }
+    }
+}
+
+#[async_trait]
+pub trait CodeStore: Send + Sync {
+    /// Inserts or updates regions (parents before children). Returns rows written.
+    async fn load_regions(&self, regions: &[RegionSeed]) -> Result<u64, StoreError>;
+    /// Inserts or updates service categories (parents before children). Returns rows written.
+    async fn load_categories(&self, categories: &[Category]) -> Result<u64, StoreError>;
+    /// The city's districts and counties (level 2), by code.
+    async fn districts(&self) -> Result<Vec<Region>, StoreError>;
+    async fn region(&self, code: &str) -> Result<Option<Region>, StoreError>;
+    /// Every active category, by code (so parents come before their children).
+    async fn categories(&self) -> Result<Vec<Category>, StoreError>;
+    async fn category(&self, code: &str) -> Result<Option<Category>, StoreError>;
+    /// Every category, active or not, for the code-table page.
+    async fn all_categories(&self) -> Result<Vec<CodeEntry>, StoreError>;
+    async fn save_category(
+        &self,
+        entry: &CodeEntry,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError>;
+    async fn dispositions(&self) -> Result<Vec<CodeEntry>, StoreError>;
+    async fn save_disposition(
+        &self,
+        entry: &CodeEntry,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError>;
+    /// Renames a region.
+    async fn rename_region(
+        &self,
+        code: &str,
+        name: &str,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError>;
+}
+
+#[async_trait]
+impl<DB> CodeStore for SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'n> &'n str: ColumnIndex<DB::Row> + Bind<'n, DB>,
+    for<'n> Option<&'n str>: Bind<'n, DB>,
+    String: Value<DB>,
+    Option<String>: Value<DB>,
+    i64: Value<DB>,
+    Option<i64>: Value<DB>,
+    i32: Value<DB>,
+    Option<i32>: Value<DB>,
+    bool: Value<DB>,
+    Option<bool>: Value<DB>,
+    f64: Value<DB>,
+    Option<f64>: Value<DB>,
+    DateTime<Utc>: Value<DB>,
+    Option<DateTime<Utc>>: Value<DB>,
+    NaiveDate: Value<DB>,
+{
+    async fn load_regions(&self, regions: &[crate::store::RegionSeed]) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut written = 0;
+        for seed in regions {
+            let r = &seed.region;
+            written += sqlx::query(UPSERT_REGION)
+                .bind(&r.code)
+                .bind(&r.parent_code)
+                .bind(r.level as i32)
+                .bind(&r.name)
+                .bind(seed.lon)
+                .bind(seed.lat)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    async fn load_categories(
+        &self,
+        categories: &[hotline_domain::Category],
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut written = 0;
+        for c in categories {
+            written += sqlx::query(UPSERT_CATEGORY)
+                .bind(&c.code)
+                .bind(&c.parent_code)
+                .bind(c.level as i32)
+                .bind(&c.name_zh)
+                .bind(&c.name_en)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    async fn districts(&self) -> Result<Vec<hotline_domain::Region>, StoreError> {
+        let rows: Vec<RegionRow> = sqlx::query_as(DISTRICTS).fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn region(&self, code: &str) -> Result<Option<hotline_domain::Region>, StoreError> {
+        let row: Option<RegionRow> = sqlx::query_as(REGION)
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(Into::into))
+    }
+
+    async fn categories(&self) -> Result<Vec<hotline_domain::Category>, StoreError> {
+        let rows: Vec<CategoryRow> = sqlx::query_as(CATEGORIES)
+            .bind(true)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn category(&self, code: &str) -> Result<Option<hotline_domain::Category>, StoreError> {
+        let row: Option<CategoryRow> = sqlx::query_as(CATEGORY)
+            .bind(code)
+            .bind(true)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(Into::into))
+    }
+
+    async fn all_categories(&self) -> Result<Vec<hotline_domain::CodeEntry>, StoreError> {
+        let rows: Vec<CodeRow> = sqlx::query_as(
+            "SELECT code, parent_code, level, name_zh, name_en, active \
+             FROM service_categories ORDER BY code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn save_category(
+        &self,
+        e: &hotline_domain::CodeEntry,
+        audit: &crate::audit::NewAuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO service_categories (code, parent_code, level, name_zh, name_en, \
+             active) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO UPDATE SET \
+             name_zh = excluded.name_zh, name_en = excluded.name_en, \
+             active = excluded.active",
+        )
+        .bind(&e.code)
+        .bind(&e.parent_code)
+        .bind(i32::from(e.level))
+        .bind(&e.name_zh)
+        .bind(&e.name_en)
+        .bind(e.active)
+        .execute(&mut *tx)
+        .await?;
+        Self::insert_audit(&mut *tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn dispositions(&self) -> Result<Vec<hotline_domain::CodeEntry>, StoreError> {
+        let rows: Vec<(String, String, String, bool)> =
+            sqlx::query_as("SELECT code, name_zh, name_en, active FROM dispositions ORDER BY code")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(code, name_zh, name_en, active)| hotline_domain::CodeEntry {
+                    code,
+                    parent_code: None,
+                    level: 1,
+                    name_zh,
+                    name_en,
+                    active,
+                },
+            )
+            .collect())
+    }
+
+    async fn save_disposition(
+        &self,
+        e: &hotline_domain::CodeEntry,
+        audit: &crate::audit::NewAuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO dispositions (code, name_zh, name_en, active) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO UPDATE SET \
+             name_zh = excluded.name_zh, name_en = excluded.name_en, \
+             active = excluded.active",
+        )
+        .bind(&e.code)
+        .bind(&e.name_zh)
+        .bind(&e.name_en)
+        .bind(e.active)
+        .execute(&mut *tx)
+        .await?;
+        Self::insert_audit(&mut *tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn rename_region(
+        &self,
+        code: &str,
+        name: &str,
+        audit: &crate::audit::NewAuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE regions SET name = $2 WHERE code = $1")
+            .bind(code)
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        Self::insert_audit(&mut *tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,296 @@
+//! Storage of the registries: vendors (加盟企业), skilled providers and volunteers, the
+//! elderly, and the clients (callers) the caller card marks; plus the rows a bulk load
+//! writes into them (`NewVendor`, `NewProvider`, `NewElderly`).
+
+use hotline_domain::{ElderlyDetail, ElderlySummary};
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{ColumnIndex, Executor, IntoArguments};
+
+use super::dialect::{Bind, Value};
+use super::{Dialect, SqlStore, StoreError};
+
+/// What the centre knows of a caller (R4).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientRecord {
+    pub phone: String,
+    pub name: Option<String>,
+    pub vip: bool,
+    pub important: bool,
+    pub blacklisted: bool,
+    pub note: Option<String>,
+}
+
+pub(super) const ELDERLY_SELECT: &str = "SELECT e.id, e.name, e.gender, e.birth_date, \
+     e.id_number, e.identity_category, r.name AS district_name, e.address, e.onekey_phone, \
+     e.service_card_no, e.phone, e.contact_name, e.contact_relation, e.contact_phone, \
+     e.health_notes, e.medications \
+     FROM elderly e JOIN regions r ON r.code = e.district_code";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ElderlyRow {
+    id: i64,
+    name: String,
+    gender: String,
+    birth_date: chrono::NaiveDate,
+    id_number: String,
+    identity_category: String,
+    district_name: String,
+    address: String,
+    onekey_phone: Option<String>,
+    service_card_no: String,
+    phone: Option<String>,
+    contact_name: String,
+    contact_relation: String,
+    contact_phone: String,
+    health_notes: Option<String>,
+    medications: Option<String>,
+}
+
+impl ElderlyRow {
+    pub(super) fn summary(&self) -> ElderlySummary {
+        ElderlySummary {
+            id: self.id,
+            name: self.name.clone(),
+            gender: self.gender.clone(),
+            birth_date: self.birth_date,
+            id_number: self.id_number.clone(),
+            identity_category: self.identity_category.clone(),
+            district_name: self.district_name.clone(),
+            address: self.address.clone(),
+            onekey_phone: self.onekey_phone.clone(),
+        }
+    }
+
+    pub(super) fn detail(self) -> ElderlyDetail {
+        ElderlyDetail {
+            summary: self.summary(),
+            service_card_no: self.service_card_no,
+            phone: self.phone,
+            contact_name: self.contact_name,
+            contact_relation: self.contact_relation,
+            contact_phone: self.contact_phone,
+            health_notes: self.health_notes,
+            medications: self.medications,
+            id_revealed: true,
+            health_shown: true,
+        }
+    }
+}
+
+pub(super) const INSERT_VENDOR: &str =
+    "INSERT INTO vendors (name, kind, district_code, street_code, \
+     address, phone, contact_name, hotline, status, credit_grade, franchise_type, staff_count, \
+     registered_capital, home_care, volunteer, lon, lat, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+     RETURNING id";
+
+pub(super) const INSERT_VENDOR_SERVICE: &str =
+    "INSERT INTO vendor_services (vendor_id, category_code) VALUES ($1, $2)";
+
+pub(super) const INSERT_PROVIDER: &str = "INSERT INTO providers (name, kind, service_mode, \
+     support_system, district_code, phone, skill_code, lon, lat, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+pub(super) const INSERT_ELDERLY: &str =
+    "INSERT INTO elderly (name, gender, birth_date, id_number, \
+     identity_category, service_card_no, district_code, street_code, village_code, address, \
+     phone, onekey_phone, health_notes, medications, contact_name, contact_relation, \
+     contact_phone, lon, lat, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+     $19, $20)";
+
+/// A vendor to load, with the service categories it offers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewVendor {
+    pub name: String,
+    pub kind: String,
+    pub district_code: String,
+    pub street_code: Option<String>,
+    pub address: String,
+    pub phone: String,
+    pub contact_name: String,
+    pub hotline: Option<String>,
+    pub status: String,
+    pub credit_grade: String,
+    pub franchise_type: String,
+    pub staff_count: i32,
+    pub registered_capital: i64,
+    pub home_care: bool,
+    pub volunteer: bool,
+    pub lon: f64,
+    pub lat: f64,
+    pub created_at: DateTime<Utc>,
+    pub services: Vec<String>,
+}
+
+/// A skilled individual or volunteer to load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewProvider {
+    pub name: String,
+    pub kind: String,
+    pub service_mode: String,
+    pub support_system: String,
+    pub district_code: String,
+    pub phone: String,
+    pub skill_code: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A registered elderly person to load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewElderly {
+    pub name: String,
+    pub gender: String,
+    pub birth_date: NaiveDate,
+    pub id_number: String,
+    pub identity_category: String,
+    pub service_card_no: String,
+    pub district_code: String,
+    pub street_code: Option<String>,
+    pub village_code: Option<String>,
+    pub address: String,
+    pub phone: Option<String>,
+    pub onekey_phone: Option<String>,
+    pub health_notes: Option<String>,
+    pub medications: Option<String>,
+    pub contact_name: String,
+    pub contact_relation: String,
+    pub contact_phone: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub created_at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait RegistryStore: Send + Sync {
+    /// `(id, name)` of every vendor, for the user form.
+    async fn vendor_names(&self) -> Result<Vec<(i64, String)>, StoreError>;
+    async fn elderly_list(
+        &self,
+        district: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<ElderlySummary>, StoreError>;
+    async fn elderly(&self, id: i64) -> Result<Option<ElderlyDetail>, StoreError>;
+    async fn client(&self, phone: &str) -> Result<Option<ClientRecord>, StoreError>;
+    async fn save_client(&self, client: &ClientRecord, at: DateTime<Utc>)
+        -> Result<(), StoreError>;
+    /// Registered elderly whose own or one-key phone is this number: (id, one-key match).
+    async fn elderly_by_phone(&self, phone: &str) -> Result<Vec<(i64, bool)>, StoreError>;
+}
+
+#[async_trait]
+impl<DB> RegistryStore for SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'n> &'n str: ColumnIndex<DB::Row> + Bind<'n, DB>,
+    for<'n> Option<&'n str>: Bind<'n, DB>,
+    String: Value<DB>,
+    Option<String>: Value<DB>,
+    i64: Value<DB>,
+    Option<i64>: Value<DB>,
+    i32: Value<DB>,
+    Option<i32>: Value<DB>,
+    bool: Value<DB>,
+    Option<bool>: Value<DB>,
+    f64: Value<DB>,
+    Option<f64>: Value<DB>,
+    DateTime<Utc>: Value<DB>,
+    Option<DateTime<Utc>>: Value<DB>,
+    NaiveDate: Value<DB>,
+{
+    async fn vendor_names(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        Ok(sqlx::query_as("SELECT id, name FROM vendors ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn elderly_list(
+        &self,
+        district: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<hotline_domain::ElderlySummary>, StoreError> {
+        let mut query = sqlx::QueryBuilder::<DB>::new(ELDERLY_SELECT);
+        if let Some(district) = district {
+            query
+                .push(" WHERE e.district_code = ")
+                .push_bind(district.to_string());
+        }
+        query
+            .push(" ORDER BY e.id LIMIT ")
+            .push_bind(i64::from(limit.clamp(1, 1000)));
+        let rows: Vec<ElderlyRow> = DB::fetch_all(query, &self.pool).await?;
+        Ok(rows.iter().map(|r| r.summary()).collect())
+    }
+
+    async fn elderly(&self, id: i64) -> Result<Option<hotline_domain::ElderlyDetail>, StoreError> {
+        let row: Option<ElderlyRow> =
+            sqlx::query_as(&format!("{} WHERE e.id = $1", ELDERLY_SELECT))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|r| r.detail()))
+    }
+
+    async fn client(&self, phone: &str) -> Result<Option<crate::store::ClientRecord>, StoreError> {
+        let row: Option<(String, Option<String>, bool, bool, bool, Option<String>)> =
+            sqlx::query_as(
+                "SELECT phone, name, vip, important, blacklisted, note FROM clients \
+                 WHERE phone = $1",
+            )
+            .bind(phone)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(
+            |(phone, name, vip, important, blacklisted, note)| crate::store::ClientRecord {
+                phone,
+                name,
+                vip,
+                important,
+                blacklisted,
+                note,
+            },
+        ))
+    }
+
+    async fn save_client(
+        &self,
+        client: &crate::store::ClientRecord,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO clients (phone, name, vip, important, blacklisted, note, \
+             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (phone) DO UPDATE SET name = excluded.name, \
+             vip = excluded.vip, important = excluded.important, \
+             blacklisted = excluded.blacklisted, note = excluded.note, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(&client.phone)
+        .bind(&client.name)
+        .bind(client.vip)
+        .bind(client.important)
+        .bind(client.blacklisted)
+        .bind(&client.note)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn elderly_by_phone(&self, phone: &str) -> Result<Vec<(i64, bool)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, (onekey_phone IS NOT NULL AND onekey_phone = $1) FROM elderly \
+             WHERE phone = $1 OR onekey_phone = $1 ORDER BY id LIMIT 5",
+        )
+        .bind(phone)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
