@@ -18,6 +18,8 @@ use hotline_core::auth::SessionState;
 use hotline_core::Hotline;
 use hotline_domain::{Permission, StaffUser};
 
+use super::ApiError;
+
 /// The signed-in staff member of this request, if any (a request extension; server
 /// functions read it from the request parts).
 pub use hotline_core::auth::{ClientAddress, CurrentUser};
@@ -638,17 +640,9 @@ pub async fn authorize(
                 let to = format!("/login?next={}", percent_encode(next));
                 (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
             }
-            (None, false) => problem(
-                StatusCode::UNAUTHORIZED,
-                "unauthenticated",
-                "请先登录 / Sign in first",
-            ),
+            (None, false) => ApiError::Unauthenticated.into_response(),
             (Some(_), true) => forbidden_page(),
-            (Some(_), false) => problem(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "无权访问 / Not allowed for your role",
-            ),
+            (Some(_), false) => ApiError::Forbidden.into_response(),
         };
     }
     if let Some(limit) = rule.limit {

@@ -11,7 +11,6 @@ pub mod telephony;
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRef, Path, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
@@ -19,10 +18,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures::{Stream, StreamExt};
-use hotline_core::{Event, Hotline, Origin};
+use hotline_app::api::request;
+use hotline_core::{Event, Hotline};
 use hotline_domain::{Channel, FiledRequest, FormOptions, Lang, NewRequestInput, RequestSummary};
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use request::{JsonBody, Staff, Visitor};
 use tokio::sync::watch;
 use tokio_stream::wrappers::{errors::BroadcastStreamRecvError, BroadcastStream};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -236,6 +237,8 @@ pub fn router(state: AppState) -> Router {
             access::resolve_session,
         ))
         .layer(axum::middleware::from_fn(access::refuse_cross_site))
+        // Error answers in the reader's language.
+        .layer(axum::middleware::from_fn(error::localise_errors))
         // gzip cuts the WASM bundle to about 40 %; the default predicate leaves
         // server-sent events uncompressed, so pushes are not held in a buffer.
         .layer(tower_http::compression::CompressionLayer::new())
@@ -267,57 +270,29 @@ const FIXED_HEADERS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The reader's language for API messages, from `Accept-Language` (Chinese by default).
-pub(crate) fn lang(headers: &HeaderMap) -> Lang {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(Lang::from_tag)
-        .unwrap_or_default()
-}
-
 /// `POST /api/v1/requests`: file an online help request (SPEC P1). 201 with the tracking
 /// number, 422 with per-field messages, nothing stored on any error.
 async fn file_request(
     State(hotline): State<Hotline>,
-    axum::Extension(address): axum::Extension<access::ClientAddress>,
-    headers: HeaderMap,
-    body: Result<Json<NewRequestInput>, JsonRejection>,
+    visitor: Visitor,
+    JsonBody(input): JsonBody<NewRequestInput>,
 ) -> Result<(StatusCode, Json<FiledRequest>), ApiError> {
-    let Json(input) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let origin = Origin::citizen(Channel::Web, address.0);
-    let filed = hotline
-        .file_request(&input, Channel::Web, &origin)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    let origin = visitor.citizen(Channel::Web);
+    let filed = hotline.file_request(&input, Channel::Web, &origin).await?;
     Ok((StatusCode::CREATED, Json(filed)))
 }
 
 /// `GET /api/v1/requests/new`: requests waiting for an agent, newest first.
 async fn new_requests(
     State(hotline): State<Hotline>,
-    axum::Extension(current): axum::Extension<access::CurrentUser>,
-    headers: HeaderMap,
+    staff: Staff,
 ) -> Result<Json<Vec<RequestSummary>>, ApiError> {
-    let user = current.0.ok_or(ApiError::Unauthenticated)?;
-    let list = hotline
-        .new_requests(&user)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(list))
+    Ok(Json(hotline.new_requests(&staff.user).await?))
 }
 
 /// `GET /api/v1/form-options`: the catalogue (levels 1–2) and the districts.
-async fn form_options(
-    State(hotline): State<Hotline>,
-    headers: HeaderMap,
-) -> Result<Json<FormOptions>, ApiError> {
-    let options = hotline
-        .form_options()
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(options))
+async fn form_options(State(hotline): State<Hotline>) -> Result<Json<FormOptions>, ApiError> {
+    Ok(Json(hotline.form_options().await?))
 }
 
 /// `GET /api/v1/events`: server-sent events for open agent screens. Each event's name is
@@ -325,12 +300,12 @@ async fn form_options(
 async fn events(
     State(hotline): State<Hotline>,
     State(shutdown): State<watch::Receiver<bool>>,
-    axum::Extension(current): axum::Extension<access::CurrentUser>,
+    staff: Staff,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
     // Each person hears what is theirs: new requests if they take them, case changes if
     // they have a case list, notices addressed to their department, vendor or the centre.
-    let user = current.0.ok_or(ApiError::Unauthenticated)?;
+    let user = staff.user;
     // The rule let this stream open; it stays open only while the session lasts (checked
     // on every heartbeat, 30 s).
     let token = access::session_token(&headers).unwrap_or_default();
