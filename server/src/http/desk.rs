@@ -1,132 +1,85 @@
 //! The JSON API of case links (SPEC W8) and the shift handover (A5).
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::{Extension, Json};
-use hotline_core::{Hotline, Origin};
+use axum::http::StatusCode;
+use axum::Json;
+use hotline_core::Hotline;
 use hotline_domain::{Handover, HandoverNote, HandoverReport, LinkInput, LinkedCase};
 
-use super::access::{ClientAddress, CurrentUser};
-use super::staff::staff;
-use super::{lang, ApiError};
-
-fn origin(user: &hotline_domain::StaffUser, address: &ClientAddress) -> Origin {
-    Origin {
-        actor: user.actor(),
-        address: address.0.clone(),
-    }
-}
+use super::request::{JsonBody, RecordId, Staff};
+use super::ApiError;
 
 /// `POST /api/v1/cases/{tracking_number}/links`: `{"other": "2026…", "note": "…"}` links
 /// two cases about the same matter; answers this case's links. Linking again is a no-op.
 pub async fn link(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    Extension(address): Extension<ClientAddress>,
+    staff: Staff,
     Path(number): Path<String>,
-    headers: HeaderMap,
-    body: Result<Json<LinkInput>, JsonRejection>,
+    JsonBody(input): JsonBody<LinkInput>,
 ) -> Result<Json<Vec<LinkedCase>>, ApiError> {
-    let Json(input) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let user = staff(&current)?;
     let links = hotline
-        .link_cases(user, &number, &input, &origin(user, &address))
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+        .link_cases(&staff.user, &number, &input, &staff.origin)
+        .await?;
     Ok(Json(links))
 }
 
 /// `DELETE /api/v1/cases/{tracking_number}/links/{other}`: removes a link.
 pub async fn unlink(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    Extension(address): Extension<ClientAddress>,
+    staff: Staff,
     Path((number, other)): Path<(String, String)>,
-    headers: HeaderMap,
 ) -> Result<Json<Vec<LinkedCase>>, ApiError> {
-    let user = staff(&current)?;
     let links = hotline
-        .unlink_cases(user, &number, &other, &origin(user, &address))
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+        .unlink_cases(&staff.user, &number, &other, &staff.origin)
+        .await?;
     Ok(Json(links))
 }
 
 /// `GET /api/v1/handovers`: the latest handovers, newest first (leads).
 pub async fn handovers(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    headers: HeaderMap,
+    staff: Staff,
 ) -> Result<Json<Vec<Handover>>, ApiError> {
-    let list = hotline
-        .handovers(staff(&current)?)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(list))
+    Ok(Json(hotline.handovers(&staff.user).await?))
 }
 
 /// `GET /api/v1/handovers/draft`: the report of the shift so far.
 pub async fn draft(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    headers: HeaderMap,
+    staff: Staff,
 ) -> Result<Json<HandoverReport>, ApiError> {
-    let report = hotline
-        .handover_draft(staff(&current)?)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(report))
+    Ok(Json(hotline.handover_draft(&staff.user).await?))
 }
 
 /// `POST /api/v1/handovers`: `{"note": "…"}` hands the shift over; 201 with the handover.
 pub async fn hand_over(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    Extension(address): Extension<ClientAddress>,
-    headers: HeaderMap,
-    body: Result<Json<HandoverNote>, JsonRejection>,
-) -> Result<(axum::http::StatusCode, Json<Handover>), ApiError> {
-    let Json(note) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let user = staff(&current)?;
-    let handover = hotline
-        .hand_over(user, &note, &origin(user, &address))
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok((axum::http::StatusCode::CREATED, Json(handover)))
+    staff: Staff,
+    JsonBody(note): JsonBody<HandoverNote>,
+) -> Result<(StatusCode, Json<Handover>), ApiError> {
+    let handover = hotline.hand_over(&staff.user, &note, &staff.origin).await?;
+    Ok((StatusCode::CREATED, Json(handover)))
 }
 
 /// `GET /api/v1/handovers/{id}`.
 pub async fn handover(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    staff: Staff,
+    RecordId(id): RecordId,
 ) -> Result<Json<Handover>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
-    let handover = hotline
-        .handover(staff(&current)?, id)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(handover))
+    Ok(Json(hotline.handover(&staff.user, id).await?))
 }
 
 /// `POST /api/v1/handovers/{id}/ack`: `{"note": "…"}` (optional) — the next lead takes
 /// the shift over. 403 on one's own handover, 409 when it was acknowledged already.
 pub async fn acknowledge(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    Extension(address): Extension<ClientAddress>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Result<Json<HandoverNote>, JsonRejection>,
+    staff: Staff,
+    RecordId(id): RecordId,
+    JsonBody(note): JsonBody<HandoverNote>,
 ) -> Result<Json<Handover>, ApiError> {
-    let Json(note) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let user = staff(&current)?;
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let handover = hotline
-        .acknowledge_handover(user, id, &note, &origin(user, &address))
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+        .acknowledge_handover(&staff.user, id, &note, &staff.origin)
+        .await?;
     Ok(Json(handover))
 }

@@ -1,18 +1,15 @@
 //! The knowledge base over HTTP (SPEC K1–K2, P3): type-ahead search and articles for
 //! everyone (citizens see the public ones), editing for the staff who take calls.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::{Extension, Json};
-use hotline_core::{Hotline, Origin};
-use hotline_domain::{
-    Article, ArticleInput, FieldErrors, KbCategory, KbCategoryInput, Problem, SearchHit,
-};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use hotline_core::Hotline;
+use hotline_domain::{Article, ArticleInput, KbCategory, KbCategoryInput, Problem, SearchHit};
 use serde::Deserialize;
 
-use super::access::{ClientAddress, CurrentUser};
-use super::{lang, ApiError};
+use super::request::{JsonBody, QueryParams, RecordId, Staff, Visitor};
+use super::ApiError;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -24,165 +21,100 @@ pub struct SearchParams {
 /// then any of them, then pinyin ("shebao") and initials ("sb").
 pub async fn search(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    headers: HeaderMap,
-    params: Result<Query<SearchParams>, QueryRejection>,
+    visitor: Visitor,
+    QueryParams(params): QueryParams<SearchParams>,
 ) -> Result<Json<Vec<SearchHit>>, ApiError> {
-    let lang = lang(&headers);
-    let Query(params) =
-        params.map_err(|e| ApiError::BadBody(StatusCode::BAD_REQUEST, e.body_text()))?;
-    if params.q.chars().count() > hotline_domain::knowledge::QUERY_MAX {
-        let mut errors = FieldErrors::new();
-        errors.add(
-            "q",
-            Problem::TooLong {
-                max: hotline_domain::knowledge::QUERY_MAX,
-            },
-        );
-        return Err(ApiError::Invalid(errors, lang));
+    let max = hotline_domain::knowledge::QUERY_MAX;
+    if params.q.chars().count() > max {
+        return Err(ApiError::invalid("q", Problem::TooLong { max }));
     }
-    let hits = hotline
-        .kb_search(current.0.as_ref(), &params.q)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang))?;
-    Ok(Json(hits))
+    Ok(Json(
+        hotline.kb_search(visitor.user.as_ref(), &params.q).await?,
+    ))
 }
 
 /// `GET /api/v1/kb/categories`.
-pub async fn categories(
-    State(hotline): State<Hotline>,
-    headers: HeaderMap,
-) -> Result<Json<Vec<KbCategory>>, ApiError> {
-    let list = hotline
-        .kb_categories()
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(list))
+pub async fn categories(State(hotline): State<Hotline>) -> Result<Json<Vec<KbCategory>>, ApiError> {
+    Ok(Json(hotline.kb_categories().await?))
 }
 
 /// `GET /api/v1/kb/articles/{id}`: staff-only articles are 404 for citizens.
 pub async fn article(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    visitor: Visitor,
+    RecordId(id): RecordId,
 ) -> Result<Json<Article>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
-    let article = hotline
-        .kb_article(current.0.as_ref(), id)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(article))
+    Ok(Json(hotline.kb_article(visitor.user.as_ref(), id).await?))
 }
 
 /// `POST /api/v1/kb/articles`: a new article; 201 with it.
 pub async fn create(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    Extension(address): Extension<ClientAddress>,
-    headers: HeaderMap,
-    body: Result<Json<ArticleInput>, JsonRejection>,
+    staff: Staff,
+    JsonBody(input): JsonBody<ArticleInput>,
 ) -> Result<(StatusCode, Json<Article>), ApiError> {
-    let article = save(&hotline, &current, &address, &headers, None, body).await?;
+    let article = save(&hotline, &staff, None, &input).await?;
     Ok((StatusCode::CREATED, Json(article)))
 }
 
 /// `PUT /api/v1/kb/articles/{id}`: replaces an article's text; re-indexed at once.
 pub async fn update(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    Extension(address): Extension<ClientAddress>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Result<Json<ArticleInput>, JsonRejection>,
+    staff: Staff,
+    RecordId(id): RecordId,
+    JsonBody(input): JsonBody<ArticleInput>,
 ) -> Result<Json<Article>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
-    let article = save(&hotline, &current, &address, &headers, Some(id), body).await?;
-    Ok(Json(article))
+    Ok(Json(save(&hotline, &staff, Some(id), &input).await?))
 }
 
 async fn save(
     hotline: &Hotline,
-    current: &CurrentUser,
-    address: &ClientAddress,
-    headers: &HeaderMap,
+    staff: &Staff,
     id: Option<i64>,
-    body: Result<Json<ArticleInput>, JsonRejection>,
+    input: &ArticleInput,
 ) -> Result<Article, ApiError> {
-    let lang = lang(headers);
-    let Json(input) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let (user, origin) = staff_origin(current, address)?;
     let id = hotline
-        .save_article(user, id, &input, &origin)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang))?;
-    hotline
-        .kb_article(Some(user), id)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang))
+        .save_article(&staff.user, id, input, &staff.origin)
+        .await?;
+    Ok(hotline.kb_article(Some(&staff.user), id).await?)
 }
 
 /// `GET /api/v1/kb/drafts/{tracking_number}`: an article drafted from a handled case.
 pub async fn draft_from_case(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
+    staff: Staff,
     Path(number): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Json<ArticleInput>, ApiError> {
-    let user = super::staff::staff(&current)?;
-    let draft = hotline
-        .article_draft_from_case(user, &number)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(draft))
-}
-
-fn staff_origin<'a>(
-    current: &'a CurrentUser,
-    address: &ClientAddress,
-) -> Result<(&'a hotline_domain::StaffUser, Origin), ApiError> {
-    let user = super::staff::staff(current)?;
-    let origin = Origin {
-        actor: user.actor(),
-        address: address.0.clone(),
-    };
-    Ok((user, origin))
+    Ok(Json(
+        hotline
+            .article_draft_from_case(&staff.user, &number)
+            .await?,
+    ))
 }
 
 /// `POST /api/v1/kb/categories`: `{"name": "…"}` adds a category (leads); 201 with it,
 /// `422` on `name` when empty, too long or taken.
 pub async fn create_category(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    Extension(address): Extension<ClientAddress>,
-    headers: HeaderMap,
-    body: Result<Json<KbCategoryInput>, JsonRejection>,
+    staff: Staff,
+    JsonBody(input): JsonBody<KbCategoryInput>,
 ) -> Result<(StatusCode, Json<KbCategory>), ApiError> {
-    let Json(input) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let (user, origin) = staff_origin(&current, &address)?;
     let category = hotline
-        .save_kb_category(user, None, &input, &origin)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+        .save_kb_category(&staff.user, None, &input, &staff.origin)
+        .await?;
     Ok((StatusCode::CREATED, Json(category)))
 }
 
 /// `PUT /api/v1/kb/categories/{id}`: renames a category.
 pub async fn rename_category(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    Extension(address): Extension<ClientAddress>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Result<Json<KbCategoryInput>, JsonRejection>,
+    staff: Staff,
+    RecordId(id): RecordId,
+    JsonBody(input): JsonBody<KbCategoryInput>,
 ) -> Result<Json<KbCategory>, ApiError> {
-    let Json(input) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
-    let (user, origin) = staff_origin(&current, &address)?;
     let category = hotline
-        .save_kb_category(user, Some(id), &input, &origin)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+        .save_kb_category(&staff.user, Some(id), &input, &staff.origin)
+        .await?;
     Ok(Json(category))
 }
 
@@ -190,16 +122,11 @@ pub async fn rename_category(
 /// `id` while it holds articles.
 pub async fn delete_category(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    Extension(address): Extension<ClientAddress>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    staff: Staff,
+    RecordId(id): RecordId,
 ) -> Result<StatusCode, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
-    let (user, origin) = staff_origin(&current, &address)?;
     hotline
-        .delete_kb_category(user, id, &origin)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+        .delete_kb_category(&staff.user, id, &staff.origin)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

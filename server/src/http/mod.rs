@@ -5,29 +5,31 @@ pub mod access;
 mod desk;
 mod error;
 mod knowledge;
+mod routes;
 mod staff;
 pub mod telephony;
 
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRef, Path, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures::{Stream, StreamExt};
-use hotline_core::{Event, Hotline, Origin};
+use hotline_app::api::request;
+use hotline_core::{Event, Hotline};
 use hotline_domain::{Channel, FiledRequest, FormOptions, Lang, NewRequestInput, RequestSummary};
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use request::{JsonBody, Staff, Visitor};
 use tokio::sync::watch;
 use tokio_stream::wrappers::{errors::BroadcastStreamRecvError, BroadcastStream};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use error::ApiError;
+use routes::Routes;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -40,157 +42,149 @@ pub struct AppState {
     pub limiter: std::sync::Arc<access::RateLimiter>,
 }
 
-/// The JSON API and other non-page routes, each registered with its method so the
-/// authorization matrix test can list them (pages and server functions are listed by
-/// Leptos itself).
-fn api_routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
-    let mut routes = Vec::new();
-    let mut router = Router::new();
-    let mut add =
-        |method: Method, path: &'static str, handler: axum::routing::MethodRouter<AppState>| {
-            routes.push((method, path));
-            router = std::mem::take(&mut router).route(path, handler);
-        };
-    add(Method::POST, "/api/v1/requests", post(file_request));
-    add(Method::POST, "/api/v1/requests/track", post(staff::track));
-    add(Method::GET, "/api/v1/requests/new", get(new_requests));
-    add(Method::GET, "/api/v1/form-options", get(form_options));
-    add(Method::GET, "/api/v1/events", get(events));
-    add(Method::GET, "/api/v1/me", get(staff::me));
-    add(Method::GET, "/api/v1/cases", get(staff::cases));
-    add(Method::GET, "/api/v1/cases/counts", get(staff::case_counts));
-    add(
-        Method::POST,
-        "/api/v1/cases/{tracking_number}/actions",
-        post(staff::case_action),
-    );
-    add(
-        Method::GET,
-        "/api/v1/notifications",
-        get(staff::notifications),
-    );
-    add(Method::GET, "/api/v1/sms-outbox", get(staff::sms_outbox));
-    add(
-        Method::GET,
-        "/api/v1/dispatch-targets",
-        get(staff::dispatch_targets),
-    );
-    add(
-        Method::GET,
-        "/api/v1/cases/{tracking_number}",
-        get(staff::case),
-    );
-    add(
-        Method::POST,
-        "/api/v1/cases/{tracking_number}/phone",
-        post(staff::reveal_phone),
-    );
-    add(Method::GET, "/api/v1/elderly", get(staff::elderly_list));
-    add(Method::GET, "/api/v1/elderly/{id}", get(staff::elderly));
-    add(
-        Method::POST,
-        "/api/v1/telephony/events",
-        post(telephony::event),
-    );
-    add(
-        Method::GET,
-        "/api/v1/calls/{call_id}/card",
-        get(telephony::card),
-    );
-    add(
-        Method::POST,
-        "/api/v1/calls/{call_id}/case",
-        post(telephony::register),
-    );
-    add(
-        Method::PUT,
-        "/api/v1/agents/me/status",
-        axum::routing::put(telephony::set_status),
-    );
-    add(Method::GET, "/api/v1/agents", get(telephony::agents));
-    add(Method::GET, "/api/v1/missed-calls", get(telephony::missed));
-    add(
-        Method::POST,
-        "/api/v1/missed-calls/{call_id}/assign",
-        post(telephony::assign),
-    );
-    add(
-        Method::POST,
-        "/api/v1/missed-calls/{call_id}/done",
-        post(telephony::done),
-    );
-    add(
-        Method::POST,
-        "/api/v1/cases/{tracking_number}/links",
-        post(desk::link),
-    );
-    add(
-        Method::DELETE,
-        "/api/v1/cases/{tracking_number}/links/{other}",
-        axum::routing::delete(desk::unlink),
-    );
-    add(Method::GET, "/api/v1/handovers", get(desk::handovers));
-    add(Method::POST, "/api/v1/handovers", post(desk::hand_over));
-    add(Method::GET, "/api/v1/handovers/draft", get(desk::draft));
-    add(Method::GET, "/api/v1/handovers/{id}", get(desk::handover));
-    add(
-        Method::POST,
-        "/api/v1/handovers/{id}/ack",
-        post(desk::acknowledge),
-    );
-    add(Method::GET, "/api/v1/kb/search", get(knowledge::search));
-    add(
-        Method::GET,
-        "/api/v1/kb/categories",
-        get(knowledge::categories),
-    );
-    add(
-        Method::POST,
-        "/api/v1/kb/categories",
-        post(knowledge::create_category),
-    );
-    add(
-        Method::PUT,
-        "/api/v1/kb/categories/{id}",
-        axum::routing::put(knowledge::rename_category),
-    );
-    add(
-        Method::DELETE,
-        "/api/v1/kb/categories/{id}",
-        axum::routing::delete(knowledge::delete_category),
-    );
-    add(Method::POST, "/api/v1/kb/articles", post(knowledge::create));
-    add(
-        Method::GET,
-        "/api/v1/kb/articles/{id}",
-        get(knowledge::article),
-    );
-    add(
-        Method::PUT,
-        "/api/v1/kb/articles/{id}",
-        axum::routing::put(knowledge::update),
-    );
-    add(
-        Method::GET,
-        "/api/v1/kb/drafts/{tracking_number}",
-        get(knowledge::draft_from_case),
-    );
-    add(Method::GET, "/api/v1/audit", get(staff::audit));
-    add(Method::GET, "/api/v1/audit.csv", get(staff::audit_csv));
-    add(Method::POST, "/auth/login", post(staff::sign_in));
-    add(Method::POST, "/auth/logout", post(staff::sign_out));
-    add(Method::GET, "/healthz", get(health));
-    add(Method::GET, "/lang/{code}", get(switch_language));
-    (router, routes)
+/// The JSON API and other non-page routes: each declared once, with who may use it
+/// (pages and server functions are listed by Leptos itself; their rules are in
+/// `access::rules`).
+pub(crate) fn api_routes() -> Routes {
+    use access::Need::{CaseReader, Public, SignedIn};
+    use access::{perm, Limit};
+    use hotline_domain::Permission::{
+        Administer, Approve, AuditLog, ContactReveal, Dispatch, ElderlyRegistry, Intake,
+    };
+    Routes::new()
+        // Health, language, sign-in.
+        .get("/healthz", Public, health)
+        .get("/lang/{code}", Public, switch_language)
+        .post("/auth/login", Limit::SignIn, staff::sign_in)
+        .post("/auth/logout", SignedIn, staff::sign_out)
+        .get("/api/v1/me", SignedIn, staff::me)
+        // Citizens (SPEC P1, P2, P5).
+        .post("/api/v1/requests", Limit::Filing, file_request)
+        .post("/api/v1/requests/track", Limit::Tracking, staff::track)
+        .get("/api/v1/form-options", Public, form_options)
+        .get("/api/v1/requests/new", perm(Intake), new_requests)
+        .get("/api/v1/events", SignedIn, events)
+        // Cases, by row scope. Each step checks its own permission and the caller's part
+        // of the case (the flow).
+        .get("/api/v1/cases", CaseReader, staff::cases)
+        .get("/api/v1/cases/{tracking_number}", CaseReader, staff::case)
+        .get("/api/v1/cases/counts", CaseReader, staff::case_counts)
+        .post(
+            "/api/v1/cases/{tracking_number}/actions",
+            CaseReader,
+            staff::case_action,
+        )
+        .get("/api/v1/notifications", CaseReader, staff::notifications)
+        .get("/api/v1/sms-outbox", perm(Administer), staff::sms_outbox)
+        .get(
+            "/api/v1/dispatch-targets",
+            perm(Dispatch),
+            staff::dispatch_targets,
+        )
+        .post(
+            "/api/v1/cases/{tracking_number}/phone",
+            perm(ContactReveal),
+            staff::reveal_phone,
+        )
+        // Elderly registry.
+        .get(
+            "/api/v1/elderly",
+            perm(ElderlyRegistry),
+            staff::elderly_list,
+        )
+        .get(
+            "/api/v1/elderly/{id}",
+            perm(ElderlyRegistry),
+            staff::elderly,
+        )
+        // The telephone system's webhook: authenticated by its HMAC signature, not a session.
+        .post("/api/v1/telephony/events", Public, telephony::event)
+        .get(
+            "/api/v1/calls/{call_id}/card",
+            perm(Intake),
+            telephony::card,
+        )
+        .post(
+            "/api/v1/calls/{call_id}/case",
+            perm(Intake),
+            telephony::register,
+        )
+        // Agent status (A4) and missed calls (A3).
+        .put(
+            "/api/v1/agents/me/status",
+            perm(Intake),
+            telephony::set_status,
+        )
+        .get("/api/v1/agents", perm(Approve), telephony::agents)
+        .get("/api/v1/missed-calls", perm(Intake), telephony::missed)
+        .post(
+            "/api/v1/missed-calls/{call_id}/assign",
+            perm(Approve),
+            telephony::assign,
+        )
+        .post(
+            "/api/v1/missed-calls/{call_id}/done",
+            perm(Intake),
+            telephony::done,
+        )
+        // Case links (W8) and the shift handover (A5).
+        .post(
+            "/api/v1/cases/{tracking_number}/links",
+            perm(Intake),
+            desk::link,
+        )
+        .delete(
+            "/api/v1/cases/{tracking_number}/links/{other}",
+            perm(Intake),
+            desk::unlink,
+        )
+        .get("/api/v1/handovers", perm(Approve), desk::handovers)
+        .post("/api/v1/handovers", perm(Approve), desk::hand_over)
+        .get("/api/v1/handovers/draft", perm(Approve), desk::draft)
+        .get("/api/v1/handovers/{id}", perm(Approve), desk::handover)
+        .post(
+            "/api/v1/handovers/{id}/ack",
+            perm(Approve),
+            desk::acknowledge,
+        )
+        // Knowledge base: citizens search the public articles; call takers edit.
+        .get("/api/v1/kb/search", Public, knowledge::search)
+        .get("/api/v1/kb/categories", Public, knowledge::categories)
+        .get("/api/v1/kb/articles/{id}", Public, knowledge::article)
+        .post(
+            "/api/v1/kb/categories",
+            perm(Approve),
+            knowledge::create_category,
+        )
+        .put(
+            "/api/v1/kb/categories/{id}",
+            perm(Approve),
+            knowledge::rename_category,
+        )
+        .delete(
+            "/api/v1/kb/categories/{id}",
+            perm(Approve),
+            knowledge::delete_category,
+        )
+        .post("/api/v1/kb/articles", perm(Intake), knowledge::create)
+        .put("/api/v1/kb/articles/{id}", perm(Intake), knowledge::update)
+        .get(
+            "/api/v1/kb/drafts/{tracking_number}",
+            perm(Intake),
+            knowledge::draft_from_case,
+        )
+        // Audit log.
+        .get("/api/v1/audit", perm(AuditLog), staff::audit)
+        .get("/api/v1/audit.csv", perm(AuditLog), staff::audit_csv)
 }
 
 /// Every route the server answers (method, path as registered): the API routes, the
 /// Leptos pages and the server functions. The authorization matrix test walks this list.
 pub fn route_inventory() -> Vec<(Method, String)> {
     let mut all: Vec<(Method, String)> = api_routes()
-        .1
-        .into_iter()
-        .map(|(m, p)| (m, p.to_string()))
+        .rules()
+        .iter()
+        .map(|r| (r.method.parse().expect("a method name"), r.path.to_string()))
         .collect();
     for listing in generate_route_list(hotline_app::App) {
         for method in listing.methods() {
@@ -215,7 +209,7 @@ pub fn router(state: AppState) -> Router {
     let hotline = state.hotline.clone();
     let options = state.leptos_options.clone();
     let router = api_routes()
-        .0
+        .into_router()
         .leptos_routes_with_context(
             &state,
             routes,
@@ -236,6 +230,8 @@ pub fn router(state: AppState) -> Router {
             access::resolve_session,
         ))
         .layer(axum::middleware::from_fn(access::refuse_cross_site))
+        // Error answers in the reader's language.
+        .layer(axum::middleware::from_fn(error::localise_errors))
         // gzip cuts the WASM bundle to about 40 %; the default predicate leaves
         // server-sent events uncompressed, so pushes are not held in a buffer.
         .layer(tower_http::compression::CompressionLayer::new())
@@ -267,57 +263,29 @@ const FIXED_HEADERS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The reader's language for API messages, from `Accept-Language` (Chinese by default).
-pub(crate) fn lang(headers: &HeaderMap) -> Lang {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(Lang::from_tag)
-        .unwrap_or_default()
-}
-
 /// `POST /api/v1/requests`: file an online help request (SPEC P1). 201 with the tracking
 /// number, 422 with per-field messages, nothing stored on any error.
 async fn file_request(
     State(hotline): State<Hotline>,
-    axum::Extension(address): axum::Extension<access::ClientAddress>,
-    headers: HeaderMap,
-    body: Result<Json<NewRequestInput>, JsonRejection>,
+    visitor: Visitor,
+    JsonBody(input): JsonBody<NewRequestInput>,
 ) -> Result<(StatusCode, Json<FiledRequest>), ApiError> {
-    let Json(input) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let origin = Origin::citizen(Channel::Web, address.0);
-    let filed = hotline
-        .file_request(&input, Channel::Web, &origin)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    let origin = visitor.citizen(Channel::Web);
+    let filed = hotline.file_request(&input, Channel::Web, &origin).await?;
     Ok((StatusCode::CREATED, Json(filed)))
 }
 
 /// `GET /api/v1/requests/new`: requests waiting for an agent, newest first.
 async fn new_requests(
     State(hotline): State<Hotline>,
-    axum::Extension(current): axum::Extension<access::CurrentUser>,
-    headers: HeaderMap,
+    staff: Staff,
 ) -> Result<Json<Vec<RequestSummary>>, ApiError> {
-    let user = current.0.ok_or(ApiError::Unauthenticated)?;
-    let list = hotline
-        .new_requests(&user)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(list))
+    Ok(Json(hotline.new_requests(&staff.user).await?))
 }
 
 /// `GET /api/v1/form-options`: the catalogue (levels 1–2) and the districts.
-async fn form_options(
-    State(hotline): State<Hotline>,
-    headers: HeaderMap,
-) -> Result<Json<FormOptions>, ApiError> {
-    let options = hotline
-        .form_options()
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(options))
+async fn form_options(State(hotline): State<Hotline>) -> Result<Json<FormOptions>, ApiError> {
+    Ok(Json(hotline.form_options().await?))
 }
 
 /// `GET /api/v1/events`: server-sent events for open agent screens. Each event's name is
@@ -325,12 +293,12 @@ async fn form_options(
 async fn events(
     State(hotline): State<Hotline>,
     State(shutdown): State<watch::Receiver<bool>>,
-    axum::Extension(current): axum::Extension<access::CurrentUser>,
+    staff: Staff,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
     // Each person hears what is theirs: new requests if they take them, case changes if
     // they have a case list, notices addressed to their department, vendor or the centre.
-    let user = current.0.ok_or(ApiError::Unauthenticated)?;
+    let user = staff.user;
     // The rule let this stream open; it stays open only while the session lasts (checked
     // on every heartbeat, 30 s).
     let token = access::session_token(&headers).unwrap_or_default();

@@ -1,42 +1,29 @@
 //! Signing in and out, and the JSON API of the back office: cases by row scope, the
 //! elderly registry, the audit log (with CSV export), and the citizens' tracking lookup.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Json;
 use hotline_core::audit::AuditQuery;
 use hotline_core::auth::SignInRefusal;
-use hotline_core::{Hotline, Origin};
+use hotline_core::Hotline;
 use hotline_domain::{
-    CaseAction, CaseCounts, CaseDetail, CaseListItem, CaseQuery, DispatchTargets, ElderlyDetail,
-    ElderlySummary, FieldErrors, Notification, Problem, SmsMessage, StaffUser, TrackedRequest,
-    TrackingQuery,
+    AuditEntry, CaseAction, CaseCounts, CaseDetail, CaseListItem, CaseQuery, DispatchTargets,
+    ElderlyDetail, ElderlySummary, FieldErrors, Notification, Problem, SmsMessage, StaffUser,
+    TrackedRequest, TrackingQuery,
 };
 use serde::Deserialize;
 
 use super::access::{
-    clear_session_cookie, client_ip, is_https, problem, session_cookie, session_token,
-    ClientAddress, CurrentUser, WebConfig,
+    clear_session_cookie, is_https, percent_encode, problem, session_cookie, session_token,
+    WebConfig,
 };
-use super::{lang, ApiError};
-
-/// The staff member a rule already let through (the rule table guarantees one is there).
-pub(super) fn staff(current: &CurrentUser) -> Result<&StaffUser, ApiError> {
-    current.0.as_ref().ok_or(ApiError::Unauthenticated)
-}
-
-fn origin_of(user: &StaffUser, headers: &HeaderMap, peer: SocketAddr, web: &WebConfig) -> Origin {
-    Origin {
-        actor: user.actor(),
-        address: client_ip(headers, Some(peer), web.trust_proxy).map(|ip| ip.to_string()),
-    }
-}
+use super::request::{JsonBody, QueryParams, RecordId, Staff, Visitor};
+use super::ApiError;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -61,28 +48,20 @@ fn local_path(next: &str) -> Option<&str> {
 pub async fn sign_in(
     State(hotline): State<Hotline>,
     State(web): State<Arc<WebConfig>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    visitor: Visitor,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Result<Response, ApiError> {
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
     let form: SignInForm = if json {
-        match serde_json::from_slice(&body) {
-            Ok(f) => f,
-            Err(e) => {
-                return ApiError::BadBody(StatusCode::BAD_REQUEST, e.to_string()).into_response()
-            }
-        }
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::BadBody(StatusCode::BAD_REQUEST, e.to_string()))?
     } else {
-        match serde_urlencoded::from_bytes(&body) {
-            Ok(f) => f,
-            Err(e) => {
-                return ApiError::BadBody(StatusCode::BAD_REQUEST, e.to_string()).into_response()
-            }
-        }
+        serde_urlencoded::from_bytes(&body)
+            .map_err(|e| ApiError::BadBody(StatusCode::BAD_REQUEST, e.to_string()))?
     };
     if form.username.trim().is_empty() || form.password.is_empty() {
         let mut errors = FieldErrors::new();
@@ -93,14 +72,13 @@ pub async fn sign_in(
             errors.add("password", Problem::Required);
         }
         if json {
-            return ApiError::Invalid(errors, lang(&headers)).into_response();
+            return Err(ApiError::Invalid(errors));
         }
-        return redirect(&format!(
+        return Ok(redirect(&format!(
             "/login?failed=missing&next={}",
-            super::access::percent_encode(&form.next)
-        ));
+            percent_encode(&form.next)
+        )));
     }
-    let address = client_ip(&headers, Some(peer), web.trust_proxy).map(|ip| ip.to_string());
     let secure = is_https(&headers, web.cookie_secure);
     // A session the browser still holds is ended, so a new sign-in always gets a new token.
     if let Some(old) = session_token(&headers) {
@@ -109,11 +87,11 @@ pub async fn sign_in(
             .delete_session(&hotline_core::auth::token_hash(&old))
             .await;
     }
-    match hotline
-        .sign_in(&form.username, &form.password, address)
-        .await
+    let response = match hotline
+        .sign_in(&form.username, &form.password, visitor.address.clone())
+        .await?
     {
-        Ok(Ok(session)) => {
+        Ok(session) => {
             let target = local_path(&form.next)
                 .map(str::to_string)
                 .unwrap_or_else(|| session.user.home_path().to_string());
@@ -128,13 +106,13 @@ pub async fn sign_in(
                 .insert(header::SET_COOKIE, session_cookie(&session.token, secure));
             response
         }
-        Ok(Err(refusal)) => {
+        Err(refusal) => {
             let _: SignInRefusal = refusal;
             if json {
                 problem(
                     StatusCode::UNAUTHORIZED,
                     "sign_in_failed",
-                    lang(&headers).pick(
+                    visitor.lang.pick(
                         "用户名或密码错误，或账户因多次失败已被暂时锁定",
                         "Wrong user name or password, or the account is locked for a while after repeated failures",
                     ),
@@ -142,12 +120,12 @@ pub async fn sign_in(
             } else {
                 redirect(&format!(
                     "/login?failed=1&next={}",
-                    super::access::percent_encode(local_path(&form.next).unwrap_or(""))
+                    percent_encode(local_path(&form.next).unwrap_or(""))
                 ))
             }
         }
-        Err(e) => ApiError::from_service(e, lang(&headers)).into_response(),
-    }
+    };
+    Ok(response)
 }
 
 fn redirect(to: &str) -> Response {
@@ -158,16 +136,11 @@ fn redirect(to: &str) -> Response {
 pub async fn sign_out(
     State(hotline): State<Hotline>,
     State(web): State<Arc<WebConfig>>,
-    Extension(current): Extension<CurrentUser>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    staff: Staff,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let user = staff(&current)?;
     if let Some(token) = session_token(&headers) {
-        hotline
-            .sign_out(&token, &origin_of(user, &headers, peer, &web))
-            .await
-            .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+        hotline.sign_out(&token, &staff.origin).await?;
     }
     let secure = is_https(&headers, web.cookie_secure);
     let wants_json = headers
@@ -186,54 +159,37 @@ pub async fn sign_out(
 }
 
 /// `GET /api/v1/me`: who is signed in, with their permissions.
-pub async fn me(Extension(current): Extension<CurrentUser>) -> Result<Json<StaffUser>, ApiError> {
-    Ok(Json(staff(&current)?.clone()))
+pub async fn me(staff: Staff) -> Json<StaffUser> {
+    Json(staff.user)
 }
 
 /// `GET /api/v1/cases?status=`: the cases the caller may see.
 pub async fn cases(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    headers: HeaderMap,
-    query: Result<Query<CaseQuery>, axum::extract::rejection::QueryRejection>,
+    staff: Staff,
+    QueryParams(query): QueryParams<CaseQuery>,
 ) -> Result<Json<Vec<CaseListItem>>, ApiError> {
-    let Query(query) =
-        query.map_err(|e| ApiError::BadBody(StatusCode::BAD_REQUEST, e.body_text()))?;
-    let list = hotline
-        .cases_for(staff(&current)?, &query)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(list))
+    Ok(Json(hotline.cases_for(&staff.user, &query).await?))
 }
 
 /// `GET /api/v1/cases/{tracking_number}`: one case in the caller's scope, or 404.
 pub async fn case(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
+    staff: Staff,
     Path(number): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Json<CaseDetail>, ApiError> {
-    let detail = hotline
-        .case_for(staff(&current)?, &number)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(detail))
+    Ok(Json(hotline.case_for(&staff.user, &number).await?))
 }
 
 /// `POST /api/v1/cases/{tracking_number}/phone`: the full number; the look is audited.
 pub async fn reveal_phone(
     State(hotline): State<Hotline>,
-    State(web): State<Arc<WebConfig>>,
-    Extension(current): Extension<CurrentUser>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    staff: Staff,
     Path(number): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let user = staff(&current)?;
     let phone = hotline
-        .reveal_case_phone(user, &number, &origin_of(user, &headers, peer, &web))
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+        .reveal_case_phone(&staff.user, &number, &staff.origin)
+        .await?;
     Ok(Json(serde_json::json!({ "phone": phone })))
 }
 
@@ -245,33 +201,23 @@ pub struct ElderlyQuery {
 
 pub async fn elderly_list(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    headers: HeaderMap,
-    query: Result<Query<ElderlyQuery>, axum::extract::rejection::QueryRejection>,
+    staff: Staff,
+    QueryParams(query): QueryParams<ElderlyQuery>,
 ) -> Result<Json<Vec<ElderlySummary>>, ApiError> {
-    let Query(query) =
-        query.map_err(|e| ApiError::BadBody(StatusCode::BAD_REQUEST, e.body_text()))?;
     let list = hotline
-        .elderly_for(staff(&current)?, query.district.as_deref())
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+        .elderly_for(&staff.user, query.district.as_deref())
+        .await?;
     Ok(Json(list))
 }
 
 pub async fn elderly(
     State(hotline): State<Hotline>,
-    State(web): State<Arc<WebConfig>>,
-    Extension(current): Extension<CurrentUser>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    staff: Staff,
+    RecordId(id): RecordId,
 ) -> Result<Json<ElderlyDetail>, ApiError> {
-    let user = staff(&current)?;
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let detail = hotline
-        .elderly_record(user, id, &origin_of(user, &headers, peer, &web))
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+        .elderly_record(&staff.user, id, &staff.origin)
+        .await?;
     Ok(Json(detail))
 }
 
@@ -279,55 +225,34 @@ pub async fn elderly(
 /// wrong pair is the same 404 as an unknown number.
 pub async fn track(
     State(hotline): State<Hotline>,
-    headers: HeaderMap,
-    body: Result<Json<TrackingQuery>, axum::extract::rejection::JsonRejection>,
+    JsonBody(query): JsonBody<TrackingQuery>,
 ) -> Result<Json<TrackedRequest>, ApiError> {
-    let Json(query) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
     hotline
         .track_request(&query)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?
+        .await?
         .map(Json)
         .ok_or(ApiError::NotFound)
 }
 
 pub async fn audit(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    headers: HeaderMap,
-    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Vec<hotline_domain::AuditEntry>>, ApiError> {
-    let Query(query) =
-        query.map_err(|e| ApiError::BadBody(StatusCode::BAD_REQUEST, e.body_text()))?;
-    let filter = query
-        .to_filter(1000)
-        .map_err(|e| ApiError::Invalid(e, lang(&headers)))?;
-    let entries = hotline
-        .audit_search(staff(&current)?, &filter)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(entries))
+    staff: Staff,
+    QueryParams(query): QueryParams<AuditQuery>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    let filter = query.to_filter(1000).map_err(ApiError::Invalid)?;
+    Ok(Json(hotline.audit_search(&staff.user, &filter).await?))
 }
 
 /// `GET /api/v1/audit.csv`: the same search as CSV (up to 100,000 rows), itself audited.
 pub async fn audit_csv(
     State(hotline): State<Hotline>,
-    State(web): State<Arc<WebConfig>>,
-    Extension(current): Extension<CurrentUser>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+    staff: Staff,
+    QueryParams(query): QueryParams<AuditQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(query) =
-        query.map_err(|e| ApiError::BadBody(StatusCode::BAD_REQUEST, e.body_text()))?;
-    let filter = query
-        .to_filter(100_000)
-        .map_err(|e| ApiError::Invalid(e, lang(&headers)))?;
-    let user = staff(&current)?;
+    let filter = query.to_filter(100_000).map_err(ApiError::Invalid)?;
     let entries = hotline
-        .audit_export(user, &filter, &origin_of(user, &headers, peer, &web))
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+        .audit_export(&staff.user, &filter, &staff.origin)
+        .await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let write = |out: &mut csv::Writer<Vec<u8>>| -> Result<(), csv::Error> {
         out.write_record([
@@ -356,10 +281,9 @@ pub async fn audit_csv(
         }
         Ok(())
     };
-    write(&mut out).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let bytes = out
-        .into_inner()
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let internal = |e: &dyn std::fmt::Display| ApiError::Internal(e.to_string());
+    write(&mut out).map_err(|e| internal(&e))?;
+    let bytes = out.into_inner().map_err(|e| internal(&e))?;
     // A UTF-8 byte order mark, so spreadsheet programs read the Chinese text right.
     let mut body = "\u{feff}".as_bytes().to_vec();
     body.extend(bytes);
@@ -386,83 +310,51 @@ fn csv_safe(value: &str) -> String {
     }
 }
 
-fn origin_from(user: &StaffUser, address: &ClientAddress) -> Origin {
-    Origin {
-        actor: user.actor(),
-        address: address.0.clone(),
-    }
-}
-
 /// `POST /api/v1/cases/{tracking_number}/actions`: one step of the case flow, e.g.
 /// `{"action":"dispatch","to":[{"kind":"department","id":3}]}`. 200 with the case as the
 /// caller now sees it; 409 when the step is not possible in the case's state; 422 by field.
 pub async fn case_action(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    Extension(address): Extension<ClientAddress>,
+    staff: Staff,
     Path(number): Path<String>,
-    headers: HeaderMap,
-    body: Result<Json<CaseAction>, JsonRejection>,
+    JsonBody(action): JsonBody<CaseAction>,
 ) -> Result<Json<CaseDetail>, ApiError> {
-    let Json(action) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let user = staff(&current)?;
     let detail = hotline
-        .act(user, &number, &action, &origin_from(user, &address))
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+        .act(&staff.user, &number, &action, &staff.origin)
+        .await?;
     Ok(Json(detail))
 }
 
 /// `GET /api/v1/cases/counts`: the caller's cases by light, overdue kind and queue.
 pub async fn case_counts(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    headers: HeaderMap,
+    staff: Staff,
 ) -> Result<Json<CaseCounts>, ApiError> {
-    let counts = hotline
-        .case_counts(staff(&current)?)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(counts))
+    Ok(Json(hotline.case_counts(&staff.user).await?))
 }
 
 /// `GET /api/v1/notifications`: the caller's in-app notices, newest first.
 pub async fn notifications(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    headers: HeaderMap,
+    staff: Staff,
 ) -> Result<Json<Vec<Notification>>, ApiError> {
-    let list = hotline
-        .notifications_for(staff(&current)?)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(list))
+    Ok(Json(hotline.notifications_for(&staff.user).await?))
 }
 
 /// `GET /api/v1/sms-outbox`: every SMS the platform wrote, newest first.
 pub async fn sms_outbox(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    headers: HeaderMap,
+    staff: Staff,
 ) -> Result<Json<Vec<SmsMessage>>, ApiError> {
-    let list = hotline
-        .sms_outbox(staff(&current)?)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(list))
+    Ok(Json(hotline.sms_outbox(&staff.user).await?))
 }
 
 /// `GET /api/v1/dispatch-targets`: departments, vendors and dispositions for the forms.
 pub async fn dispatch_targets(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    headers: HeaderMap,
+    staff: Staff,
 ) -> Result<Json<DispatchTargets>, ApiError> {
-    let targets = hotline
-        .dispatch_targets(staff(&current)?)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(targets))
+    Ok(Json(hotline.dispatch_targets(&staff.user).await?))
 }
 
 #[cfg(test)]

@@ -12,14 +12,15 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Json;
 use hmac::{Hmac, Mac};
 use hotline_core::Hotline;
-use hotline_domain::{CallEventInput, CallerCard};
+use hotline_domain::{AgentState, AgentStatus, CallEventInput, CallerCard, MissedCall, Problem};
 use sha2::Sha256;
 
-use super::access::{problem, CurrentUser, WebConfig};
-use super::{lang, ApiError};
+use super::access::{problem, WebConfig};
+use super::request::{JsonBody, Staff};
+use super::ApiError;
 
 /// How far the signed timestamp may be from the server's clock.
 pub const SIGNATURE_WINDOW_SECS: i64 = 300;
@@ -69,44 +70,37 @@ pub async fn event(
     State(web): State<Arc<WebConfig>>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Result<Response, ApiError> {
     let Some(secret) = web.telephony_secret.as_deref() else {
-        return problem(
+        return Ok(problem(
             StatusCode::SERVICE_UNAVAILABLE,
             "telephony_not_configured",
             "电话系统接口未配置 / The telephony webhook is not configured",
-        );
+        ));
     };
     if let Err(reason) = verify(secret, &headers, &body, hotline.now().timestamp()) {
         tracing::warn!(reason, "telephony event refused");
-        return problem(StatusCode::UNAUTHORIZED, "bad_signature", reason);
+        return Ok(problem(StatusCode::UNAUTHORIZED, "bad_signature", reason));
     }
-    let input: CallEventInput = match serde_json::from_slice(&body) {
-        Ok(input) => input,
-        Err(e) => return ApiError::BadBody(StatusCode::BAD_REQUEST, e.to_string()).into_response(),
-    };
+    // The signature covers the raw bytes, so the body is read as JSON only now.
+    let input: CallEventInput = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::BadBody(StatusCode::BAD_REQUEST, e.to_string()))?;
     let payload = String::from_utf8_lossy(&body);
-    match hotline.telephony_event(&input, &payload).await {
-        Ok(true) => Json(serde_json::json!({ "status": "stored" })).into_response(),
-        Ok(false) => Json(serde_json::json!({ "status": "duplicate" })).into_response(),
-        Err(e) => ApiError::from_service(e, lang(&headers)).into_response(),
-    }
+    let status = match hotline.telephony_event(&input, &payload).await? {
+        true => "stored",
+        false => "duplicate",
+    };
+    Ok(Json(serde_json::json!({ "status": status })).into_response())
 }
 
 /// `GET /api/v1/calls/{call_id}/card`: the caller card, for the agent the call rang for
 /// (or a lead): badges, name, note, earlier cases.
 pub async fn card(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
+    staff: Staff,
     Path(call_id): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Json<CallerCard>, ApiError> {
-    let user = super::staff::staff(&current)?;
-    let card = hotline
-        .caller_card(user, &call_id)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(card))
+    Ok(Json(hotline.caller_card(&staff.user, &call_id).await?))
 }
 
 /// `POST /api/v1/calls/{call_id}/case`: registers the call as a case (SPEC A2) from
@@ -114,22 +108,13 @@ pub async fn card(
 /// `201 {tracking_number}`; `422` by field (nothing is written).
 pub async fn register(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    Extension(address): Extension<super::access::ClientAddress>,
+    staff: Staff,
     Path(call_id): Path<String>,
-    headers: HeaderMap,
-    body: Result<Json<hotline_core::calls::CallIntake>, axum::extract::rejection::JsonRejection>,
+    JsonBody(intake): JsonBody<hotline_core::calls::CallIntake>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    let Json(intake) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let user = super::staff::staff(&current)?;
-    let origin = hotline_core::Origin {
-        actor: user.actor(),
-        address: address.0.clone(),
-    };
     let number = hotline
-        .register_call(user, &call_id, &intake, &origin)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+        .register_call(&staff.user, &call_id, &intake, &staff.origin)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({ "tracking_number": number.to_string() })),
@@ -142,62 +127,39 @@ pub struct StatusBody {
     status: String,
 }
 
-fn invalid(field: &str, problem: hotline_domain::Problem, headers: &HeaderMap) -> ApiError {
-    let mut errors = hotline_domain::FieldErrors::new();
-    errors.add(field, problem);
-    ApiError::Invalid(errors, lang(headers))
-}
-
 /// `PUT /api/v1/agents/me/status`: `{"status": "idle" | "busy" | "away"}` (SPEC A4).
 pub async fn set_status(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    headers: HeaderMap,
-    body: Result<Json<StatusBody>, axum::extract::rejection::JsonRejection>,
+    staff: Staff,
+    JsonBody(body): JsonBody<StatusBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let Json(body) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let user = super::staff::staff(&current)?;
-    let status = hotline_domain::AgentStatus::from_code(body.status.trim()).ok_or_else(|| {
-        let problem = if body.status.trim().is_empty() {
-            hotline_domain::Problem::Required
+    let code = body.status.trim();
+    let status = AgentStatus::from_code(code).ok_or_else(|| {
+        let problem = if code.is_empty() {
+            Problem::Required
         } else {
-            hotline_domain::Problem::Unknown
+            Problem::Unknown
         };
-        invalid("status", problem, &headers)
+        ApiError::invalid("status", problem)
     })?;
-    hotline
-        .set_my_status(user, status)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    hotline.set_my_status(&staff.user, status).await?;
     Ok(Json(serde_json::json!({ "status": status.as_code() })))
 }
 
 /// `GET /api/v1/agents`: every agent's status (leads).
 pub async fn agents(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    headers: HeaderMap,
-) -> Result<Json<Vec<hotline_domain::AgentState>>, ApiError> {
-    let user = super::staff::staff(&current)?;
-    let list = hotline
-        .agent_states(user)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(list))
+    staff: Staff,
+) -> Result<Json<Vec<AgentState>>, ApiError> {
+    Ok(Json(hotline.agent_states(&staff.user).await?))
 }
 
 /// `GET /api/v1/missed-calls`: open missed calls: the agent's own, every one for a lead.
 pub async fn missed(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
-    headers: HeaderMap,
-) -> Result<Json<Vec<hotline_domain::MissedCall>>, ApiError> {
-    let user = super::staff::staff(&current)?;
-    let list = hotline
-        .missed_calls(user)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(list))
+    staff: Staff,
+) -> Result<Json<Vec<MissedCall>>, ApiError> {
+    Ok(Json(hotline.missed_calls(&staff.user).await?))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -209,40 +171,26 @@ pub struct AssignBody {
 /// `POST /api/v1/missed-calls/{call_id}/assign`: `{"agent": "username"}` (leads).
 pub async fn assign(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
+    staff: Staff,
     Path(call_id): Path<String>,
-    headers: HeaderMap,
-    body: Result<Json<AssignBody>, axum::extract::rejection::JsonRejection>,
+    JsonBody(body): JsonBody<AssignBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let Json(body) = body.map_err(|e| ApiError::BadBody(e.status(), e.body_text()))?;
-    let user = super::staff::staff(&current)?;
-    if body.agent.trim().is_empty() {
-        return Err(invalid(
-            "agent",
-            hotline_domain::Problem::Required,
-            &headers,
-        ));
+    let agent = body.agent.trim();
+    if agent.is_empty() {
+        return Err(ApiError::invalid("agent", Problem::Required));
     }
     hotline
-        .reassign_missed_call(user, &call_id, body.agent.trim())
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
-    Ok(Json(
-        serde_json::json!({ "assigned_to": body.agent.trim() }),
-    ))
+        .reassign_missed_call(&staff.user, &call_id, agent)
+        .await?;
+    Ok(Json(serde_json::json!({ "assigned_to": agent })))
 }
 
 /// `POST /api/v1/missed-calls/{call_id}/done`: the caller was called back.
 pub async fn done(
     State(hotline): State<Hotline>,
-    Extension(current): Extension<CurrentUser>,
+    staff: Staff,
     Path(call_id): Path<String>,
-    headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let user = super::staff::staff(&current)?;
-    hotline
-        .close_missed_call(user, &call_id)
-        .await
-        .map_err(|e| ApiError::from_service(e, lang(&headers)))?;
+    hotline.close_missed_call(&staff.user, &call_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

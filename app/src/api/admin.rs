@@ -1,0 +1,251 @@
+//! Administration: users, roles, departments, the code tables, the SMS outbox, and the
+//! audit log search.
+
+// A server function's arguments are its form's fields.
+#![allow(clippy::too_many_arguments)]
+
+use hotline_domain::FieldErrors;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use super::support::{answer, checked, fail, hotline, optional_id, saved, staff};
+use super::Saved;
+
+#[server(prefix = "/api/fn", endpoint = "sms_outbox")]
+pub async fn sms_outbox() -> Result<Vec<hotline_domain::SmsMessage>, ServerFnError> {
+    let staff = staff()?;
+    hotline()?.sms_outbox(&staff.user).await.map_err(fail)
+}
+
+/// An audit search: the entries, or which filter field is wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum AuditOutcome {
+    Entries(Vec<hotline_domain::AuditEntry>),
+    Invalid(FieldErrors),
+}
+
+#[server(prefix = "/api/fn", endpoint = "search_audit")]
+pub async fn search_audit(
+    actor: Option<String>,
+    object_type: Option<String>,
+    object_id: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+) -> Result<AuditOutcome, ServerFnError> {
+    let staff = staff()?;
+    let query = hotline_core::audit::AuditQuery {
+        actor: actor.unwrap_or_default(),
+        object_type: object_type.unwrap_or_default(),
+        object_id: object_id.unwrap_or_default(),
+        from: from.unwrap_or_default(),
+        until: until.unwrap_or_default(),
+        limit: Some(500),
+    };
+    let result = match query.to_filter(500) {
+        Ok(filter) => hotline()?.audit_search(&staff.user, &filter).await,
+        Err(errors) => Err(hotline_core::ServiceError::Invalid(errors)),
+    };
+    answer(result, AuditOutcome::Entries, AuditOutcome::Invalid)
+}
+
+/// What the users page needs: the users, and the departments and vendors to link them to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsersData {
+    pub users: Vec<hotline_domain::UserRecord>,
+    pub departments: Vec<hotline_domain::Department>,
+    pub vendors: Vec<(i64, String)>,
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_users")]
+pub async fn admin_users() -> Result<UsersData, ServerFnError> {
+    let staff = staff()?;
+    let hotline = hotline()?;
+    Ok(UsersData {
+        users: hotline.users(&staff.user).await.map_err(fail)?,
+        departments: hotline.departments(&staff.user).await.map_err(fail)?,
+        vendors: hotline.vendor_names(&staff.user).await.map_err(fail)?,
+    })
+}
+
+#[server(prefix = "/api/fn", endpoint = "save_user")]
+pub async fn save_user(
+    id: Option<String>,
+    username: Option<String>,
+    display_name: Option<String>,
+    role: Option<String>,
+    department_id: Option<String>,
+    vendor_id: Option<String>,
+    password: Option<String>,
+    active: Option<String>,
+) -> Result<Saved, ServerFnError> {
+    let staff = staff()?;
+    let input = hotline_domain::UserInput {
+        username: username.unwrap_or_default(),
+        display_name: display_name.unwrap_or_default(),
+        role: role.unwrap_or_default(),
+        department_id: department_id.unwrap_or_default(),
+        vendor_id: vendor_id.unwrap_or_default(),
+        password: password.unwrap_or_default(),
+        active: checked(&active),
+    };
+    let hotline = hotline()?;
+    match optional_id(&id)? {
+        None => saved(
+            hotline
+                .create_user(&staff.user, &input, &staff.origin)
+                .await,
+        ),
+        Some(id) => saved(
+            hotline
+                .update_user(&staff.user, id, &input, &staff.origin)
+                .await,
+        ),
+    }
+}
+
+#[server(prefix = "/api/fn", endpoint = "unlock_user")]
+pub async fn unlock_user(id: i64) -> Result<Saved, ServerFnError> {
+    let staff = staff()?;
+    saved(hotline()?.unlock_user(&staff.user, id, &staff.origin).await)
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_roles")]
+pub async fn admin_roles(
+) -> Result<Vec<(hotline_domain::Role, Vec<hotline_domain::Permission>)>, ServerFnError> {
+    let staff = staff()?;
+    hotline()?.role_permissions(&staff.user).await.map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "save_role")]
+pub async fn save_role(
+    role: String,
+    permissions: Option<Vec<String>>,
+) -> Result<Saved, ServerFnError> {
+    let staff = staff()?;
+    saved(
+        hotline()?
+            .set_role_permissions(
+                &staff.user,
+                &role,
+                &permissions.unwrap_or_default(),
+                &staff.origin,
+            )
+            .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_departments")]
+pub async fn admin_departments() -> Result<Vec<hotline_domain::Department>, ServerFnError> {
+    let staff = staff()?;
+    hotline()?.departments(&staff.user).await.map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "save_department")]
+pub async fn save_department(
+    id: Option<String>,
+    code: Option<String>,
+    name: Option<String>,
+    phone: Option<String>,
+    active: Option<String>,
+) -> Result<Saved, ServerFnError> {
+    let staff = staff()?;
+    let input = hotline_domain::DepartmentInput {
+        code: code.unwrap_or_default(),
+        name: name.unwrap_or_default(),
+        phone: phone.unwrap_or_default(),
+        active: checked(&active),
+    };
+    let id = optional_id(&id)?;
+    saved(
+        hotline()?
+            .save_department(&staff.user, id, &input, &staff.origin)
+            .await,
+    )
+}
+
+/// The code tables: the whole service catalogue, the dispositions, the districts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodesData {
+    pub categories: Vec<hotline_domain::CodeEntry>,
+    pub dispositions: Vec<hotline_domain::CodeEntry>,
+    pub districts: Vec<hotline_domain::Region>,
+}
+
+#[server(prefix = "/api/fn", endpoint = "admin_codes")]
+pub async fn admin_codes() -> Result<CodesData, ServerFnError> {
+    let staff = staff()?;
+    let hotline = hotline()?;
+    let (categories, dispositions) = hotline.code_tables(&staff.user).await.map_err(fail)?;
+    let districts = hotline.form_options().await.map_err(fail)?.districts;
+    Ok(CodesData {
+        categories,
+        dispositions,
+        districts,
+    })
+}
+
+#[server(prefix = "/api/fn", endpoint = "save_category")]
+pub async fn save_category(
+    code: Option<String>,
+    parent_code: Option<String>,
+    name_zh: Option<String>,
+    name_en: Option<String>,
+    active: Option<String>,
+) -> Result<Saved, ServerFnError> {
+    let staff = staff()?;
+    let entry = hotline_domain::CodeEntry {
+        code: code.unwrap_or_default(),
+        parent_code: parent_code.filter(|p| !p.trim().is_empty()),
+        level: 0,
+        name_zh: name_zh.unwrap_or_default(),
+        name_en: name_en.unwrap_or_default(),
+        active: checked(&active),
+    };
+    saved(
+        hotline()?
+            .save_category(&staff.user, &entry, &staff.origin)
+            .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "save_disposition")]
+pub async fn save_disposition(
+    code: Option<String>,
+    name_zh: Option<String>,
+    name_en: Option<String>,
+    active: Option<String>,
+) -> Result<Saved, ServerFnError> {
+    let staff = staff()?;
+    let entry = hotline_domain::CodeEntry {
+        code: code.unwrap_or_default(),
+        parent_code: None,
+        level: 1,
+        name_zh: name_zh.unwrap_or_default(),
+        name_en: name_en.unwrap_or_default(),
+        active: checked(&active),
+    };
+    saved(
+        hotline()?
+            .save_disposition(&staff.user, &entry, &staff.origin)
+            .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "rename_region")]
+pub async fn rename_region(
+    code: Option<String>,
+    name: Option<String>,
+) -> Result<Saved, ServerFnError> {
+    let staff = staff()?;
+    saved(
+        hotline()?
+            .rename_region(
+                &staff.user,
+                &code.unwrap_or_default(),
+                &name.unwrap_or_default(),
+                &staff.origin,
+            )
+            .await,
+    )
+}

@@ -1,0 +1,110 @@
+//! Cases: the agents' new requests, case lists and counters, one case, its steps, the
+//! numbers behind masks, notices; and the elderly registry.
+
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::support::{fail, form, hotline, staff};
+use super::FormOutcome;
+
+/// The answer to a case step: the case as it now stands, what to fix, or why the step is
+/// not possible now.
+pub type ActOutcome = FormOutcome<Box<hotline_domain::CaseDetail>>;
+
+#[server(prefix = "/api/fn", endpoint = "new_requests")]
+pub async fn new_requests() -> Result<Vec<hotline_domain::RequestSummary>, ServerFnError> {
+    let staff = staff()?;
+    hotline()?.new_requests(&staff.user).await.map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "list_cases", input = leptos::server_fn::codec::Json)]
+pub async fn list_cases(
+    query: hotline_domain::CaseQuery,
+) -> Result<Vec<hotline_domain::CaseListItem>, ServerFnError> {
+    let staff = staff()?;
+    hotline()?
+        .cases_for(&staff.user, &query)
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "case_counts")]
+pub async fn case_counts() -> Result<hotline_domain::CaseCounts, ServerFnError> {
+    let staff = staff()?;
+    hotline()?.case_counts(&staff.user).await.map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "case_action", input = leptos::server_fn::codec::Json)]
+pub async fn case_action(
+    tracking_number: String,
+    action: hotline_domain::CaseAction,
+) -> Result<ActOutcome, ServerFnError> {
+    let staff = staff()?;
+    let result = hotline()?
+        .act(&staff.user, &tracking_number, &action, &staff.origin)
+        .await;
+    form(result.map(Box::new))
+}
+
+#[server(prefix = "/api/fn", endpoint = "dispatch_targets")]
+pub async fn dispatch_targets() -> Result<hotline_domain::DispatchTargets, ServerFnError> {
+    let staff = staff()?;
+    hotline()?.dispatch_targets(&staff.user).await.map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "my_notifications")]
+pub async fn my_notifications() -> Result<Vec<hotline_domain::Notification>, ServerFnError> {
+    let staff = staff()?;
+    hotline()?
+        .notifications_for(&staff.user)
+        .await
+        .map_err(fail)
+}
+
+/// One case in the caller's scope (`None` when missing or out of scope).
+#[server(prefix = "/api/fn", endpoint = "get_case")]
+pub async fn get_case(
+    tracking_number: String,
+) -> Result<Option<hotline_domain::CaseDetail>, ServerFnError> {
+    let staff = staff()?;
+    match hotline()?.case_for(&staff.user, &tracking_number).await {
+        Ok(detail) => Ok(Some(detail)),
+        Err(hotline_core::ServiceError::NotFound) => Ok(None),
+        Err(e) => Err(fail(e)),
+    }
+}
+
+/// The full phone number of a case; the look is audited.
+#[server(prefix = "/api/fn", endpoint = "reveal_phone")]
+pub async fn reveal_phone(tracking_number: String) -> Result<String, ServerFnError> {
+    let staff = staff()?;
+    hotline()?
+        .reveal_case_phone(&staff.user, &tracking_number, &staff.origin)
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "list_elderly")]
+pub async fn list_elderly(
+    district: Option<String>,
+) -> Result<Vec<hotline_domain::ElderlySummary>, ServerFnError> {
+    let staff = staff()?;
+    hotline()?
+        .elderly_for(&staff.user, district.as_deref())
+        .await
+        .map_err(fail)
+}
+
+/// One elderly record (`None` when missing); the look is audited.
+#[server(prefix = "/api/fn", endpoint = "get_elderly")]
+pub async fn get_elderly(id: i64) -> Result<Option<hotline_domain::ElderlyDetail>, ServerFnError> {
+    let staff = staff()?;
+    match hotline()?
+        .elderly_record(&staff.user, id, &staff.origin)
+        .await
+    {
+        Ok(detail) => Ok(Some(detail)),
+        Err(hotline_core::ServiceError::NotFound) => Ok(None),
+        Err(e) => Err(fail(e)),
+    }
+}

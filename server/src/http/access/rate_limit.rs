@@ -1,0 +1,125 @@
+//! Per-address rate limits on the public endpoints: fixed windows in memory.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use super::Limit;
+
+/// Parses `N/SECONDS` (e.g. `20/600`: twenty requests per ten minutes).
+pub fn parse_limit(raw: &str) -> Result<(u32, Duration), String> {
+    let (n, secs) = raw
+        .split_once('/')
+        .ok_or_else(|| format!("expected N/SECONDS, got {raw:?}"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad count in {raw:?}"))?;
+    let secs: u64 = secs
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad seconds in {raw:?}"))?;
+    if n == 0 || secs == 0 {
+        return Err(format!("{raw:?}: both numbers must be positive"));
+    }
+    Ok((n, Duration::from_secs(secs)))
+}
+
+/// Fixed-window counters per (budget, address), in memory. Each server instance counts on
+/// its own, so behind a balancer of k instances an address gets at most k times the budget.
+/// IPv6 clients are counted per /64 (one household or host usually holds a whole /64).
+#[derive(Debug, Default)]
+pub struct RateLimiter {
+    state: Mutex<LimiterState>,
+}
+
+#[derive(Debug, Default)]
+struct LimiterState {
+    /// (budget, address) → (window start, requests, window length).
+    windows: HashMap<(Limit, IpAddr), (Instant, u32, Duration)>,
+    last_sweep: Option<Instant>,
+}
+
+/// The key an address is counted under: itself for IPv4, its /64 for IPv6.
+fn bucket(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            IpAddr::V6(std::net::Ipv6Addr::from(segments))
+        }
+    }
+}
+
+impl RateLimiter {
+    /// `Ok` if the request fits the budget, else how long until it would.
+    pub fn check(
+        &self,
+        limit: Limit,
+        ip: IpAddr,
+        (max, window): (u32, Duration),
+    ) -> Result<(), Duration> {
+        let now = Instant::now();
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        // Expired windows are swept at most every ten seconds, each by its own length.
+        if state
+            .last_sweep
+            .is_none_or(|t| now.duration_since(t) > Duration::from_secs(10))
+        {
+            state
+                .windows
+                .retain(|_, (start, _, len)| now.duration_since(*start) < *len);
+            state.last_sweep = Some(now);
+        }
+        let entry = state
+            .windows
+            .entry((limit, bucket(ip)))
+            .or_insert((now, 0, window));
+        if now.duration_since(entry.0) >= window {
+            *entry = (now, 0, window);
+        }
+        if entry.1 >= max {
+            return Err(window.saturating_sub(now.duration_since(entry.0)));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_refuses_past_its_budget_and_says_how_long_to_wait() {
+        let limiter = RateLimiter::default();
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        let budget = (3, Duration::from_secs(60));
+        for _ in 0..3 {
+            assert!(limiter.check(Limit::SignIn, ip, budget).is_ok());
+        }
+        let wait = limiter.check(Limit::SignIn, ip, budget).unwrap_err();
+        assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(50));
+        // One IPv6 /64 is one client.
+        let a: IpAddr = "2001:db8::1".parse().unwrap();
+        let b: IpAddr = "2001:db8::ffff:2".parse().unwrap();
+        for _ in 0..3 {
+            assert!(limiter.check(Limit::SignIn, a, budget).is_ok());
+        }
+        assert!(limiter.check(Limit::SignIn, b, budget).is_err());
+        // Another address and another budget are counted apart.
+        assert!(limiter
+            .check(Limit::SignIn, "192.0.2.2".parse().unwrap(), budget)
+            .is_ok());
+        assert!(limiter.check(Limit::Filing, ip, budget).is_ok());
+    }
+
+    #[test]
+    fn limits_parse_as_count_per_seconds() {
+        assert_eq!(parse_limit("20/600"), Ok((20, Duration::from_secs(600))));
+        assert!(parse_limit("0/60").is_err());
+        assert!(parse_limit("20").is_err());
+    }
+}
