@@ -18,15 +18,15 @@ use crate::api::{
     case_action, case_counts, dispatch_targets, get_case, list_cases, load_form_options,
     ActOutcome, LinkCase, RevealPhone, UnlinkCase,
 };
-use crate::i18n::use_lang;
+use crate::i18n::{tr, use_lang};
 use crate::pages::common::{local_time, LoadError};
 use crate::pages::desk::{CaseCalls, CaseLinks};
 
 fn title_for(user: Option<&StaffUser>, lang: Lang) -> &'static str {
     match user.map(|u| u.role) {
-        Some(hotline_domain::Role::Department) => lang.pick("本部门工单", "Department cases"),
-        Some(hotline_domain::Role::Vendor) => lang.pick("我的订单", "Our orders"),
-        _ => lang.pick("案件查询", "Cases"),
+        Some(hotline_domain::Role::Department) => tr!(lang, common.department_cases),
+        Some(hotline_domain::Role::Vendor) => tr!(lang, common.our_orders),
+        _ => tr!(lang, common.cases),
     }
 }
 
@@ -74,28 +74,28 @@ pub fn CasesPage() -> impl IntoView {
                 })}
             </Suspense>
             <form method="get" action="/cases" class="filters" data-testid="case-filters">
-                <label for="c-q">{lang.pick("搜索", "Search")}</label>
+                <label for="c-q">{tr!(lang, cases.search)}</label>
                 <input id="c-q" name="q" type="search" value=move || get("q").unwrap_or_default()
-                    placeholder=lang.pick("流水号、内容、姓名、电话、地址", "Number, text, name, phone, address") />
-                <label for="c-status">{lang.pick("状态", "Status")}</label>
+                    placeholder=tr!(lang, cases.number_text_name_phone) />
+                <label for="c-status">{tr!(lang, common.status)}</label>
                 <select id="c-status" name="status">
-                    <option value="">{lang.pick("全部", "All")}</option>
+                    <option value="">{tr!(lang, common.all)}</option>
                     {CaseStatus::ALL.iter().map(|s| {
                         let code = s.as_code();
                         view! { <option value=code selected=move || is("status", code)>{s.label(lang)}</option> }
                     }).collect_view()}
                 </select>
-                <label for="c-type">{lang.pick("类型", "Type")}</label>
+                <label for="c-type">{tr!(lang, cases.type_label)}</label>
                 <select id="c-type" name="case_type">
-                    <option value="">{lang.pick("全部", "All")}</option>
+                    <option value="">{tr!(lang, common.all)}</option>
                     {CaseType::ALL.iter().map(|t| {
                         let code = t.as_code();
                         view! { <option value=code selected=move || is("case_type", code)>{format!("{code} {}", t.label(lang))}</option> }
                     }).collect_view()}
                 </select>
-                <label for="c-light">{lang.pick("红绿灯", "Light")}</label>
+                <label for="c-light">{tr!(lang, cases.light)}</label>
                 <select id="c-light" name="light">
-                    <option value="">{lang.pick("全部", "All")}</option>
+                    <option value="">{tr!(lang, common.all)}</option>
                     {Light::ALL.iter().map(|l| {
                         let code = l.as_code();
                         view! { <option value=code selected=move || is("light", code)>{l.label(lang)}</option> }
@@ -103,29 +103,29 @@ pub fn CasesPage() -> impl IntoView {
                 </select>
                 <input type="hidden" name="queue" value=move || get("queue").unwrap_or_default() />
                 <input type="hidden" name="overdue" value=move || get("overdue").unwrap_or_default() />
-                <button type="submit" class="button secondary">{lang.pick("筛选", "Filter")}</button>
-                <a href="/cases" class="button small secondary">{lang.pick("清除", "Clear")}</a>
+                <button type="submit" class="button secondary">{tr!(lang, common.filter)}</button>
+                <a href="/cases" class="button small secondary">{tr!(lang, cases.clear)}</a>
             </form>
-            <Suspense fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
+            <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match cases.await {
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
                         Ok(list) if list.is_empty() => view! {
-                            <p class="empty" data-testid="cases-empty">{lang.pick("没有案件。", "No cases.")}</p>
+                            <p class="empty" data-testid="cases-empty">{tr!(lang, cases.no_cases)}</p>
                         }.into_any(),
                         Ok(list) => view! {
-                            <p class="muted">{format!("{} {}", list.len(), lang.pick("件", "cases"))}</p>
+                            <p class="muted">{tr!(lang, cases.count, count = list.len())}</p>
                             <div class="table-scroll">
                             <table class="cases">
                                 <thead><tr>
-                                    <th scope="col">{lang.pick("流水号", "Number")}</th>
-                                    <th scope="col">{lang.pick("状态", "Status")}</th>
-                                    <th scope="col">{lang.pick("灯", "Light")}</th>
-                                    <th scope="col">{lang.pick("类别", "Category")}</th>
-                                    <th scope="col">{lang.pick("内容", "Content")}</th>
-                                    <th scope="col">{lang.pick("来电人", "Caller")}</th>
-                                    <th scope="col">{lang.pick("承办", "Assigned to")}</th>
-                                    <th scope="col">{lang.pick("受理时间", "Filed")}</th>
+                                    <th scope="col">{tr!(lang, common.number)}</th>
+                                    <th scope="col">{tr!(lang, common.status)}</th>
+                                    <th scope="col">{tr!(lang, cases.light_short)}</th>
+                                    <th scope="col">{tr!(lang, common.category)}</th>
+                                    <th scope="col">{tr!(lang, common.content)}</th>
+                                    <th scope="col">{tr!(lang, common.caller)}</th>
+                                    <th scope="col">{tr!(lang, cases.assigned_to)}</th>
+                                    <th scope="col">{tr!(lang, cases.filed)}</th>
                                 </tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|c| {
@@ -141,7 +141,7 @@ pub fn CasesPage() -> impl IntoView {
                                                 <td>{lang.pick(&c.category_zh, &c.category_en).to_string()}</td>
                                                 <td class="content">{c.content.chars().take(60).collect::<String>()}</td>
                                                 <td class="nowrap">
-                                                    {c.contact_name.clone().unwrap_or_else(|| lang.pick("匿名", "Anonymous").to_string())}
+                                                    {c.contact_name.clone().unwrap_or_else(|| tr!(lang, cases.anonymous).to_string())}
                                                     <br /><span class="mono muted" data-testid="masked-phone">{c.phone.clone()}</span>
                                                 </td>
                                                 <td>{c.assigned_to.join("、")}</td>
@@ -177,17 +177,17 @@ fn CountsBar(counts: CaseCounts) -> impl IntoView {
     let queue = |q: Queue| format!("/cases?queue={}", q.as_code());
     view! {
         <div class="counts" data-testid="case-counts">
-            <div class="chips" role="group" aria-label=lang.pick("红绿灯", "Lights")>
+            <div class="chips" role="group" aria-label=tr!(lang, cases.lights)>
                 {chip(light(Light::Green), Light::Green.label(lang), counts.green, "light-green", "count-green")}
                 {chip(light(Light::Yellow), Light::Yellow.label(lang), counts.yellow, "light-yellow", "count-yellow")}
                 {chip(light(Light::Red), Light::Red.label(lang), counts.red, "light-red", "count-red")}
             </div>
-            <div class="chips" role="group" aria-label=lang.pick("超时", "Overdue")>
+            <div class="chips" role="group" aria-label=tr!(lang, common.overdue)>
                 {chip(overdue(Overdue::Confirmation), Overdue::Confirmation.label(lang), counts.overdue_confirmation, "warn", "count-overdue-confirmation")}
                 {chip(overdue(Overdue::Completion), Overdue::Completion.label(lang), counts.overdue_completion, "warn", "count-overdue-completion")}
                 {chip(overdue(Overdue::Callback), Overdue::Callback.label(lang), counts.overdue_callback, "warn", "count-overdue-callback")}
             </div>
-            <div class="chips" role="group" aria-label=lang.pick("待处理", "Queues")>
+            <div class="chips" role="group" aria-label=tr!(lang, cases.queues)>
                 {chip(queue(Queue::Todo), Queue::Todo.label(lang), counts.todo, "queue", "count-todo")}
                 {chip(queue(Queue::Returns), Queue::Returns.label(lang), counts.returns, "queue", "count-returns")}
                 {chip(queue(Queue::Extensions), Queue::Extensions.label(lang), counts.extensions, "queue", "count-extensions")}
@@ -247,16 +247,16 @@ pub fn CasePage() -> impl IntoView {
     });
 
     view! {
-        <Title text=lang.pick("案件详情", "Case") />
+        <Title text=tr!(lang, cases.case) />
         <section class="panel wide">
-            <p><a href="/cases">{lang.pick("← 返回列表", "← Back to the list")}</a></p>
-            <Suspense fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
+            <p><a href="/cases">{tr!(lang, cases.back_to_the_list)}</a></p>
+            <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match case.await {
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
                         Ok(None) => view! {
-                            <h1>{lang.pick("没有这个案件", "No such case")}</h1>
-                            <p>{lang.pick("案件不存在，或不在您的权限范围内。", "The case does not exist or is outside what you may see.")}</p>
+                            <h1>{tr!(lang, cases.no_such_case)}</h1>
+                            <p>{tr!(lang, cases.the_case_does_not)}</p>
                         }.into_any(),
                         Ok(Some(d)) => {
                             let number = d.item.tracking_number.to_string();
@@ -264,7 +264,7 @@ pub fn CasePage() -> impl IntoView {
                             let detail = d.clone();
                             view! {
                                 <h1>
-                                    {lang.pick("案件 ", "Case ")}<span class="mono">{number.clone()}</span>" "
+                                    {tr!(lang, cases.case_heading)}<span class="mono">{number.clone()}</span>" "
                                     <LightBadge light=d.item.light />
                                 </h1>
                                 {(!d.overdue.is_empty()).then(|| view! {
@@ -275,14 +275,14 @@ pub fn CasePage() -> impl IntoView {
                                 <div class="case-layout">
                                 <div>
                                 {view! { <dl class="facts">
-                                    <dt>{lang.pick("状态", "Status")}</dt><dd data-testid="case-status">{d.item.status.label(lang)}</dd>
-                                    <dt>{lang.pick("类型", "Type")}</dt><dd data-testid="case-type">{d.item.case_type.map(|t| t.label(lang)).unwrap_or("—")}</dd>
-                                    <dt>{lang.pick("渠道", "Channel")}</dt><dd>{d.item.channel.label(lang)}</dd>
-                                    <dt>{lang.pick("类别", "Category")}</dt><dd>{lang.pick(&d.item.category_zh, &d.item.category_en).to_string()}</dd>
-                                    <dt>{lang.pick("内容", "Content")}</dt><dd class="content">{d.item.content.clone()}</dd>
-                                    <dt>{lang.pick("来电人", "Caller")}</dt>
-                                    <dd>{d.item.contact_name.clone().unwrap_or_else(|| lang.pick("匿名", "Anonymous").to_string())}</dd>
-                                    <dt>{lang.pick("电话", "Phone")}</dt>
+                                    <dt>{tr!(lang, common.status)}</dt><dd data-testid="case-status">{d.item.status.label(lang)}</dd>
+                                    <dt>{tr!(lang, cases.type_label)}</dt><dd data-testid="case-type">{d.item.case_type.map(|t| t.label(lang)).unwrap_or("—")}</dd>
+                                    <dt>{tr!(lang, cases.channel)}</dt><dd>{d.item.channel.label(lang)}</dd>
+                                    <dt>{tr!(lang, common.category)}</dt><dd>{lang.pick(&d.item.category_zh, &d.item.category_en).to_string()}</dd>
+                                    <dt>{tr!(lang, common.content)}</dt><dd class="content">{d.item.content.clone()}</dd>
+                                    <dt>{tr!(lang, common.caller)}</dt>
+                                    <dd>{d.item.contact_name.clone().unwrap_or_else(|| tr!(lang, cases.anonymous).to_string())}</dd>
+                                    <dt>{tr!(lang, common.phone)}</dt>
                                     <dd>
                                         <span class="mono" data-testid="case-phone">
                                             {move || match reveal.value().get() {
@@ -295,43 +295,43 @@ pub fn CasePage() -> impl IntoView {
                                             <ActionForm action=reveal attr:class="inline">
                                                 <input type="hidden" name="tracking_number" value=number />
                                                 <button type="submit" class="button small secondary" data-testid="reveal-phone">
-                                                    {lang.pick("显示完整号码（记入审计）", "Show full number (audited)")}
+                                                    {tr!(lang, cases.show_full_number_audited)}
                                                 </button>
                                             </ActionForm>
                                         }})}
                                     </dd>
-                                    <dt>{lang.pick("地点", "Place")}</dt>
+                                    <dt>{tr!(lang, cases.place)}</dt>
                                     <dd>{[d.item.district_name.clone(), d.address.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ")}</dd>
-                                    <dt>{lang.pick("承办", "Assigned to")}</dt><dd data-testid="case-assigned">{d.item.assigned_to.join("、")}</dd>
+                                    <dt>{tr!(lang, cases.assigned_to)}</dt><dd data-testid="case-assigned">{d.item.assigned_to.join("、")}</dd>
                                     {d.item.dispatched_at.map(|t| view! {
-                                        <dt>{lang.pick("派单时间", "Dispatched")}</dt><dd>{local_time(t)}</dd>
+                                        <dt>{tr!(lang, cases.dispatched)}</dt><dd>{local_time(t)}</dd>
                                     })}
                                     {d.callback_due_at.filter(|_| matches!(d.item.status, CaseStatus::FedBack | CaseStatus::Handled)).map(|t| view! {
-                                        <dt>{lang.pick("回访时限", "Call back by")}</dt><dd>{local_time(t)}</dd>
+                                        <dt>{tr!(lang, cases.call_back_by)}</dt><dd>{local_time(t)}</dd>
                                     })}
                                     {d.satisfaction.map(|s| view! {
-                                        <dt>{lang.pick("满意度", "Satisfaction")}</dt><dd data-testid="case-satisfaction">{s.label(lang)}</dd>
+                                        <dt>{tr!(lang, cases.satisfaction)}</dt><dd data-testid="case-satisfaction">{s.label(lang)}</dd>
                                     })}
                                 </dl> }.into_any()}
                                 {(matches!(d.item.status, CaseStatus::Handled | CaseStatus::FedBack | CaseStatus::CalledBack | CaseStatus::Archived)
                                     && crate::use_current_user().get_untracked().is_some_and(|u| u.can(hotline_domain::Permission::Intake)))
                                     .then(|| view! {
                                         <p><a class="button secondary small" href=format!("/knowledge/write?case={}", d.item.tracking_number)
-                                            data-testid="case-to-article">{lang.pick("写成知识", "Turn into an article")}</a></p>
+                                            data-testid="case-to-article">{tr!(lang, cases.turn_into_an_article)}</a></p>
                                     })}
                                 <Parts detail=d.clone() />
                                 {crate::use_current_user().get_untracked().is_some_and(|u| u.can(hotline_domain::Permission::Intake)).then(|| view! {
                                     <CaseLinks number=number.clone() links=d.links.clone() link unlink />
                                     <CaseCalls calls=d.calls.clone() />
                                 })}
-                                <h2>{lang.pick("办理记录", "History")}</h2>
+                                <h2>{tr!(lang, cases.history)}</h2>
                                 {view! { <ol class="timeline" data-testid="timeline">
                                     {d.events.iter().map(|e| {
                                         let step = ActionKind::from_code(&e.kind).map(|k| k.label(lang)).unwrap_or_else(|| {
                                             match e.kind.as_str() {
-                                                "submitted" => lang.pick("提交", "Filed"),
-                                                "link" => lang.pick("关联案件", "Linked"),
-                                                "unlink" => lang.pick("取消关联", "Unlinked"),
+                                                "submitted" => tr!(lang, cases.filed_step),
+                                                "link" => tr!(lang, cases.linked),
+                                                "unlink" => tr!(lang, cases.unlinked),
                                                 _ => "",
                                             }
                                         });
@@ -363,15 +363,15 @@ pub fn CasePage() -> impl IntoView {
 fn Parts(detail: CaseDetail) -> impl IntoView {
     let lang = use_lang();
     (!detail.assignments.is_empty()).then(|| view! {
-        <h2>{lang.pick("承办单位", "Handling units")}</h2>
+        <h2>{tr!(lang, cases.handling_units)}</h2>
         <div class="table-scroll">
         <table class="parts" data-testid="parts">
             <thead><tr>
-                <th scope="col">{lang.pick("单位", "Unit")}</th>
-                <th scope="col">{lang.pick("状态", "State")}</th>
-                <th scope="col">{lang.pick("确认时限", "Confirm by")}</th>
-                <th scope="col">{lang.pick("办结时限", "Due")}</th>
-                <th scope="col">{lang.pick("说明", "Notes")}</th>
+                <th scope="col">{tr!(lang, cases.unit)}</th>
+                <th scope="col">{tr!(lang, common.state)}</th>
+                <th scope="col">{tr!(lang, cases.confirm_by)}</th>
+                <th scope="col">{tr!(lang, cases.due)}</th>
+                <th scope="col">{tr!(lang, cases.notes)}</th>
             </tr></thead>
             <tbody>
                 {detail.assignments.iter().map(|a| {
@@ -379,27 +379,27 @@ fn Parts(detail: CaseDetail) -> impl IntoView {
                     let mut notes = Vec::new();
                     if let Some(r) = &p.return_reason {
                         let verdict = match p.return_justified {
-                            Some(true) => lang.pick("（退单成立）", " (return accepted)"),
-                            Some(false) => lang.pick("（错误退单，已退回重办）", " (wrong return, sent back)"),
-                            None => lang.pick("（待审核）", " (awaiting review)"),
+                            Some(true) => tr!(lang, cases.return_accepted),
+                            Some(false) => tr!(lang, cases.wrong_return_sent_back),
+                            None => tr!(lang, cases.awaiting_review),
                         };
-                        notes.push(format!("{}{r}{verdict}", lang.pick("退单：", "Returned: ")));
+                        notes.push(tr!(lang, cases.note_returned, reason = r, verdict));
                     }
                     if let Some(e) = &p.extension {
                         let decision = match e.approved {
-                            Some(true) => lang.pick("已批准", "approved"),
-                            Some(false) => lang.pick("未批准", "not approved"),
-                            None => lang.pick("待审批", "awaiting decision"),
+                            Some(true) => tr!(lang, cases.approved),
+                            Some(false) => tr!(lang, cases.not_approved),
+                            None => tr!(lang, cases.awaiting_decision),
                         };
-                        notes.push(format!("{}{} {}：{}（{decision}）", lang.pick("延期 ", "Extension "), e.days, lang.pick("天", "days"), e.reason));
+                        notes.push(tr!(lang, cases.note_extension, days = e.days, reason = &e.reason, decision));
                     }
                     if let Some(f) = &p.feedback {
-                        notes.push(format!("{}{f}", lang.pick("反馈：", "Feedback: ")));
+                        notes.push(tr!(lang, cases.note_feedback, feedback = f));
                     }
                     view! {
                         <tr class:closed=p.closed data-testid="part-row">
                             <td>{a.name.clone()}</td>
-                            <td>{if p.closed { lang.pick("已结束", "Closed") } else { p.status.label(lang) }}</td>
+                            <td>{if p.closed { tr!(lang, cases.closed) } else { p.status.label(lang) }}</td>
                             <td class="nowrap">{local_time(p.confirm_due_at)}</td>
                             <td class="nowrap">{local_time(p.due_at)}</td>
                             <td>{notes.into_iter().map(|n| view! { <p>{n}</p> }).collect_view()}</td>
@@ -463,7 +463,7 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
             let e = a.part.extension.as_ref()?;
             Some((
                 a.part.id?,
-                format!("{}：+{} {}", a.name, e.days, lang.pick("天", "days")),
+                tr!(lang, cases.extension_choice, unit = &a.name, days = e.days),
             ))
         })
         .collect();
@@ -492,8 +492,8 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
     };
 
     view! {
-        <aside class="steps" data-testid="steps" aria-label=lang.pick("办理", "Steps")>
-            <h2>{lang.pick("办理", "Steps")}</h2>
+        <aside class="steps" data-testid="steps" aria-label=tr!(lang, cases.steps)>
+            <h2>{tr!(lang, cases.steps)}</h2>
             <p class="alert" role="alert" hidden=move || refused.with(Option::is_none) data-testid="step-refused">
                 {move || refused.get()}
             </p>
@@ -517,15 +517,15 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     send(CaseAction::Classify { case_type: t, category_code: category.get(), remind_at: remind });
                 }>
                     <h3>{ActionKind::Classify.label(lang)}</h3>
-                    <label for="s-type">{lang.pick("案件类型", "Case type")}</label>
+                    <label for="s-type">{tr!(lang, common.case_type)}</label>
                     <select id="s-type" on:change=move |ev| case_type.set(event_target_value(&ev)) prop:value=move || case_type.get()>
-                        <option value="">{lang.pick("请选择", "Choose")}</option>
+                        <option value="">{tr!(lang, common.choose)}</option>
                         {CaseType::ALL.iter().map(|t| view! {
                             <option value=t.as_code()>{format!("{} {}", t.as_code(), t.label(lang))}</option>
                         }).collect_view()}
                     </select>
                     <p class="field-error" role="alert">{err("case_type")}</p>
-                    <label for="s-category">{lang.pick("服务类别", "Category")}</label>
+                    <label for="s-category">{tr!(lang, cases.category)}</label>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             let cats = options.await.map(|o| o.categories).unwrap_or_default();
@@ -539,7 +539,7 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                         })}
                     </Suspense>
                     <p class="field-error" role="alert">{err("category_code")}</p>
-                    <label for="s-remind">{lang.pick("提醒时间（待办事务）", "Remind at (pending matters)")}</label>
+                    <label for="s-remind">{tr!(lang, cases.remind_at_pending_matters)}</label>
                     <input id="s-remind" type="datetime-local" on:input=move |ev| remind_at.set(event_target_value(&ev)) />
                     <p class="field-error" role="alert">{err("remind_at")}</p>
                     <button type="submit" class="button" data-testid="step-classify">{ActionKind::Classify.label(lang)}</button>
@@ -562,7 +562,7 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                             let t = targets.await.unwrap_or_default();
                             view! {
                                 <fieldset>
-                                    <legend>{lang.pick("联动部门", "Departments")}</legend>
+                                    <legend>{tr!(lang, common.departments)}</legend>
                                     <div class="checklist">
                                     {t.departments.into_iter().map(|(id, name)| {
                                         let value = format!("d:{id}");
@@ -580,22 +580,22 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                                     }).collect_view()}
                                     </div>
                                 </fieldset>
-                                <label for="s-vendor">{lang.pick("或派给加盟企业", "Or a vendor")}</label>
+                                <label for="s-vendor">{tr!(lang, cases.or_a_vendor)}</label>
                                 <select id="s-vendor" on:change=move |ev| {
                                     let v = event_target_value(&ev);
                                     chosen.update(|c| { c.retain(|x| !x.starts_with("v:")); if !v.is_empty() { c.push(v); } });
                                 }>
-                                    <option value="">{lang.pick("（不派企业）", "(none)")}</option>
+                                    <option value="">{tr!(lang, cases.none)}</option>
                                     {t.vendors.into_iter().map(|(id, name)| view! { <option value=format!("v:{id}")>{name}</option> }).collect_view()}
                                 </select>
                             }
                         })}
                     </Suspense>
                     <p class="field-error" role="alert">{err("to")}</p>
-                    <label for="s-days">{lang.pick("办理天数（默认 7 天）", "Days to handle (default 7)")}</label>
+                    <label for="s-days">{tr!(lang, cases.days_to_handle_default)}</label>
                     <input id="s-days" type="number" min="1" max="60" inputmode="numeric" on:input=move |ev| days.set(event_target_value(&ev)) />
                     <p class="field-error" role="alert">{err("days")}</p>
-                    <label for="s-dnote">{lang.pick("派单说明", "Note")}</label>
+                    <label for="s-dnote">{tr!(lang, cases.note)}</label>
                     <textarea id="s-dnote" rows="2" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                     <button type="submit" class="button" data-testid="step-dispatch">{ActionKind::Dispatch.label(lang)}</button>
                 </form>
@@ -617,15 +617,15 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                         }>
                             <h3>{kind.label(lang)}</h3>
                             <label for=id.clone()>{match kind {
-                                ActionKind::Answer => lang.pick("答复内容", "Reply"),
-                                ActionKind::Return => lang.pick("退单理由", "Reason"),
-                                ActionKind::Supplement => lang.pick("补充内容", "Supplement"),
-                                _ => lang.pick("办理结果", "Result"),
+                                ActionKind::Answer => tr!(lang, cases.reply),
+                                ActionKind::Return => tr!(lang, cases.reason),
+                                ActionKind::Supplement => tr!(lang, cases.supplement),
+                                _ => tr!(lang, cases.result),
                             }}</label>
                             <textarea id=id rows="3" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                             <p class="field-error" role="alert">{err(field)}</p>
                             {(kind == ActionKind::Feedback).then(|| view! {
-                                <label for="s-disposition">{lang.pick("办理结果分类", "Disposition")}</label>
+                                <label for="s-disposition">{tr!(lang, cases.disposition)}</label>
                                 <Suspense fallback=|| ()>
                                     {move || Suspend::new(async move {
                                         let t = targets.await.unwrap_or_default();
@@ -648,10 +648,10 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     send(CaseAction::RequestExtension { days: days.get().trim().parse().unwrap_or(0), reason: text.get() });
                 }>
                     <h3>{ActionKind::RequestExtension.label(lang)}</h3>
-                    <label for="s-xdays">{lang.pick("延长天数", "Extra days")}</label>
+                    <label for="s-xdays">{tr!(lang, cases.extra_days)}</label>
                     <input id="s-xdays" type="number" min="1" max="30" on:input=move |ev| days.set(event_target_value(&ev)) />
                     <p class="field-error" role="alert">{err("days")}</p>
-                    <label for="s-xreason">{lang.pick("理由", "Reason")}</label>
+                    <label for="s-xreason">{tr!(lang, cases.reason_short)}</label>
                     <textarea id="s-xreason" rows="2" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                     <p class="field-error" role="alert">{err("reason")}</p>
                     <button type="submit" class="button secondary" data-testid="step-request_extension">{ActionKind::RequestExtension.label(lang)}</button>
@@ -666,10 +666,10 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                             <p>{name}</p>
                             <button type="button" class="button" data-testid="step-return-justified"
                                 on:click=move |_| s1(CaseAction::ReviewReturn { assignment_id: id, justified: true, note: String::new() })>
-                                {lang.pick("退单成立，重新派单", "Accept; re-dispatch")}</button>" "
+                                {tr!(lang, cases.accept_re_dispatch)}</button>" "
                             <button type="button" class="button secondary" data-testid="step-return-wrong"
                                 on:click=move |_| s2(CaseAction::ReviewReturn { assignment_id: id, justified: false, note: String::new() })>
-                                {lang.pick("错误退单，退回原单位", "Wrong return; send back")}</button>
+                                {tr!(lang, cases.wrong_return_send_back)}</button>
                         }
                     }).collect_view()}
                 </div>
@@ -683,10 +683,10 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                             <p>{label}</p>
                             <button type="button" class="button" data-testid="step-extension-approve"
                                 on:click=move |_| s1(CaseAction::DecideExtension { assignment_id: id, approve: true, note: String::new() })>
-                                {lang.pick("批准", "Approve")}</button>" "
+                                {tr!(lang, cases.approve)}</button>" "
                             <button type="button" class="button secondary" data-testid="step-extension-reject"
                                 on:click=move |_| s2(CaseAction::DecideExtension { assignment_id: id, approve: false, note: String::new() })>
-                                {lang.pick("不批准", "Reject")}</button>
+                                {tr!(lang, cases.reject)}</button>
                         }
                     }).collect_view()}
                 </div>
@@ -700,7 +700,7 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                 }>
                     <h3>{ActionKind::Callback.label(lang)}</h3>
                     <fieldset>
-                        <legend>{lang.pick("满意度", "Satisfaction")}</legend>
+                        <legend>{tr!(lang, cases.satisfaction)}</legend>
                         {Satisfaction::ALL.iter().map(|s| {
                             let code = s.as_code();
                             view! {
@@ -713,7 +713,7 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                             }
                         }).collect_view()}
                     </fieldset>
-                    <label for="s-cnote">{lang.pick("回访记录", "Notes")}</label>
+                    <label for="s-cnote">{tr!(lang, cases.callback_notes)}</label>
                     <textarea id="s-cnote" rows="2" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                     <button type="submit" class="button" data-testid="step-callback">{ActionKind::Callback.label(lang)}</button>
                 </form>
@@ -726,7 +726,7 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     send(CaseAction::Recommend { vendors: picked.get(), note: text.get() });
                 }>
                     <h3>{ActionKind::Recommend.label(lang)}</h3>
-                    <label for="s-recommend">{lang.pick("推荐的企业（可多选）", "Vendors to name (several)")}</label>
+                    <label for="s-recommend">{tr!(lang, cases.vendors_to_name_several)}</label>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             let t = targets.await.unwrap_or_default();
@@ -746,13 +746,13 @@ fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                         })}
                     </Suspense>
                     <p class="field-error" role="alert">{err("vendors")}</p>
-                    <label for="s-rnote">{lang.pick("说明", "Note")}</label>
+                    <label for="s-rnote">{tr!(lang, common.note)}</label>
                     <textarea id="s-rnote" rows="2" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                     <button type="submit" class="button" data-testid="step-recommend">{ActionKind::Recommend.label(lang)}</button>
                 </form>
             }})}
             <p class="status-line" role="status" aria-live="polite">
-                {move || act.pending().get().then(|| lang.pick("提交中…", "Saving…"))}
+                {move || act.pending().get().then(|| tr!(lang, cases.saving))}
             </p>
         </aside>
     }.into_any()
