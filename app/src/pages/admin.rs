@@ -192,7 +192,7 @@ fn UserForm(
                 <FieldMessage id="e-role" message=role_error />
             </div>
             <div class="field">
-                <label for="a-department_id">{tr!(lang, admin.department_department_staff)}</label>
+                <label for="a-department_id">{tr!(lang, admin.department_for_staff)}</label>
                 <select id="a-department_id" name="department_id" aria-describedby="e-department_id">
                     <option value="">"—"</option>
                     {departments.into_iter().map(|d| view! {
@@ -202,7 +202,7 @@ fn UserForm(
                 <FieldMessage id="e-department_id" message=dept_error />
             </div>
             <div class="field">
-                <label for="a-vendor_id">{tr!(lang, admin.vendor_vendor_accounts)}</label>
+                <label for="a-vendor_id">{tr!(lang, admin.vendor_for_accounts)}</label>
                 <select id="a-vendor_id" name="vendor_id" aria-describedby="e-vendor_id">
                     <option value="">"—"</option>
                     {vendors.into_iter().map(|(id, name)| view! {
@@ -211,8 +211,8 @@ fn UserForm(
                 </select>
                 <FieldMessage id="e-vendor_id" message=vendor_error />
             </div>
-            <Field label=if e.is_some() { tr!(lang, admin.new_password_empty_keeps) }
-                else { tr!(lang, admin.password_12_characters) }
+            <Field label=if e.is_some() { tr!(lang, admin.new_password) }
+                else { tr!(lang, admin.password) }
                 name="password" kind="password" errors=errors />
             <div class="field checkbox">
                 <input id="a-active" name="active" type="checkbox" checked=e.as_ref().map(|u| u.active).unwrap_or(true) />
@@ -243,7 +243,7 @@ pub fn RolesPage() -> impl IntoView {
         <section class="panel wide">
             <AdminNav />
             <h1>{tr!(lang, admin.role_permissions)}</h1>
-            <p class="lead">{tr!(lang, admin.tick_what_each_role)}</p>
+            <p class="lead">{tr!(lang, admin.roles_intro)}</p>
             <FieldMessage id="e-permissions" message=perm_error />
             <SaveStatus status=status />
             <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
@@ -394,7 +394,7 @@ pub fn CodesPage() -> impl IntoView {
                                     <h2>{tr!(lang, admin.dispositions)}</h2>
                                     <CodeTable entries=codes.dispositions.clone() lang=lang />
                                     <ActionForm action=save_disposition attr:class="grid-form" attr:data-testid="disposition-form">
-                                        <Field label=tr!(lang, admin.code_a_new_code) name="code" errors=disp_errors />
+                                        <Field label=tr!(lang, admin.code_adds) name="code" errors=disp_errors />
                                         <Field label=tr!(lang, admin.chinese_name) name="name_zh" errors=disp_errors />
                                         <Field label=tr!(lang, admin.english_name) name="name_en" errors=disp_errors />
                                         <div class="field checkbox">
@@ -418,8 +418,8 @@ pub fn CodesPage() -> impl IntoView {
                                     </form>
                                     <CodeTable entries=subtree lang=lang />
                                     <ActionForm action=save_category attr:class="grid-form" attr:data-testid="category-form">
-                                        <Field label=tr!(lang, admin.code_parent_code_two) name="code" errors=cat_errors />
-                                        <Field label=tr!(lang, admin.parent_code_when_adding) name="parent_code" errors=cat_errors />
+                                        <Field label=tr!(lang, admin.code_with_parent) name="code" errors=cat_errors />
+                                        <Field label=tr!(lang, admin.parent_code) name="parent_code" errors=cat_errors />
                                         <Field label=tr!(lang, admin.chinese_name) name="name_zh" errors=cat_errors />
                                         <Field label=tr!(lang, admin.english_name) name="name_en" errors=cat_errors />
                                         <div class="field checkbox">
@@ -522,7 +522,7 @@ pub fn AuditPage() -> impl IntoView {
         <section class="panel wide">
             <AdminNav />
             <h1>{tr!(lang, common.audit_log)}</h1>
-            <p class="lead">{tr!(lang, admin.every_change_and_every)}</p>
+            <p class="lead">{tr!(lang, admin.audit_intro)}</p>
             <form method="get" action="/admin/audit" class="filters wrap" data-testid="audit-filters">
                 <label>{tr!(lang, admin.person)}" "<input name="actor" value=get("actor") placeholder="user:admin" /></label>
                 <label>{tr!(lang, admin.object_type)}" "<input name="object_type" value=get("object_type") placeholder="case" /></label>
@@ -542,7 +542,7 @@ pub fn AuditPage() -> impl IntoView {
                             <p class="alert" role="alert">{errors.messages(lang).into_iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("；")}</p>
                         }.into_any(),
                         Ok(AuditOutcome::Entries(list)) => view! {
-                            <p class="muted">{format!("{} {}", list.len(), tr!(lang, admin.entries_at_most_500))}</p>
+                            <p class="muted">{format!("{} {}", list.len(), tr!(lang, admin.entries_shown))}</p>
                             <div class="table-scroll">
                             <table class="audit" data-testid="audit-table">
                                 <thead><tr>

@@ -384,7 +384,7 @@ fn IntakeForm(card: CallerCard) -> impl IntoView {
                 </div>
                 {withheld.then(|| view! {
                     <div class="field">
-                        <label for="i-phone">{tr!(lang, agent.callback_number_number_withheld)}</label>
+                        <label for="i-phone">{tr!(lang, agent.callback_number_withheld)}</label>
                         <input id="i-phone" name="phone" type="tel" aria-describedby="e-phone" />
                         <FieldMessage id="e-phone" message=message("phone") />
                     </div>
@@ -414,7 +414,7 @@ fn IntakeForm(card: CallerCard) -> impl IntoView {
             </div>
             {(!card.history.is_empty()).then(|| view! {
                 <div class="field">
-                    <label for="i-link_to">{tr!(lang, agent.link_to_an_earlier)}</label>
+                    <label for="i-link_to">{tr!(lang, agent.link_earlier)}</label>
                     <select id="i-link_to" name="link_to" aria-describedby="e-link_to" data-testid="intake-link">
                         <option value="">{tr!(lang, agent.no_link)}</option>
                         {card.history.iter().map(|c| view! {
@@ -427,7 +427,7 @@ fn IntakeForm(card: CallerCard) -> impl IntoView {
                 </div>
             })}
             <div class="field">
-                <label for="i-reply">{tr!(lang, agent.reply_a_consultation_with)}</label>
+                <label for="i-reply">{tr!(lang, agent.reply_closes)}</label>
                 <textarea id="i-reply" name="reply" rows="2" aria-describedby="e-reply"></textarea>
                 <FieldMessage id="e-reply" message=message("reply") />
             </div>
@@ -512,7 +512,7 @@ fn MissedCalls(reloads: RwSignal<u32>) -> impl IntoView {
                 let board = lead.then(|| view! { <AgentBoard agents=states missed=calls.clone() reassign /> });
                 let own = (!calls.is_empty()).then(|| view! {
                     <section class="missed" data-testid="missed-calls">
-                        <h2>{tr!(lang, agent.missed_calls_to_call)}" "<strong>{calls.len()}</strong></h2>
+                        <h2>{tr!(lang, agent.missed_calls)}" "<strong>{calls.len()}</strong></h2>
                         <ul>
                             {calls.into_iter().map(|c| {
                                 let id = c.call_id.clone();

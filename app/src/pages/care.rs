@@ -92,7 +92,7 @@ pub fn ElderlyRecordPage() -> impl IntoView {
     view! {
         <Title text=tr!(lang, common.elderly_record) />
         <section class="panel wide">
-            <p><a href="/care/elderly">{tr!(lang, care.back_to_the_registry)}</a></p>
+            <p><a href="/care/elderly">{tr!(lang, care.back)}</a></p>
             <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match record.await {
@@ -102,7 +102,7 @@ pub fn ElderlyRecordPage() -> impl IntoView {
                             <h1>{d.summary.name.clone()}</h1>
                             {(d.health_shown || d.id_revealed).then(|| view! {
                                 <p class="notice" data-testid="audited-view">
-                                    {tr!(lang, care.this_look_at_sensitive)}
+                                    {tr!(lang, care.audited_notice)}
                                 </p>
                             })}
                             <dl class="facts">

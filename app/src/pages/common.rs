@@ -40,7 +40,7 @@ pub fn SaveStatus(status: Signal<Option<Result<bool, String>>>) -> impl IntoView
         <p class="status-line" role="status" aria-live="polite" data-testid="save-status">
             {move || match status.get() {
                 Some(Ok(true)) => tr!(lang, common.saved).to_string(),
-                Some(Ok(false)) => tr!(lang, common.please_correct_the_fields).to_string(),
+                Some(Ok(false)) => tr!(lang, common.correct_marked_fields).to_string(),
                 Some(Err(e)) => tr!(lang, common.not_saved_because, error = e),
                 None => String::new(),
             }}

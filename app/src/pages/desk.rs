@@ -42,7 +42,7 @@ pub fn CaseLinks(
         <section class="links" data-testid="case-links">
             <h2>{tr!(lang, desk.linked_cases)}</h2>
             {if links.is_empty() {
-                view! { <p class="muted">{tr!(lang, desk.none_yet_link_repeated)}</p> }.into_any()
+                view! { <p class="muted">{tr!(lang, desk.no_links)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="link-list">
@@ -84,7 +84,7 @@ pub fn CaseLinks(
                     <button type="submit" class="button secondary" data-testid="link-submit">{tr!(lang, desk.link)}</button>
                 </div>
                 <p class="status-line" role="status">{move || match status.get() {
-                    Some(Ok(false)) => tr!(lang, common.please_correct_the_fields).to_string(),
+                    Some(Ok(false)) => tr!(lang, common.correct_marked_fields).to_string(),
                     Some(Err(e)) => e,
                     _ => String::new(),
                 }}</p>
@@ -222,7 +222,7 @@ pub fn HandoverPage() -> impl IntoView {
                             view! {
                                 {has_waiting.then(|| view! {
                                     <section class="handover-waiting" data-testid="handover-waiting">
-                                        <h2>{tr!(lang, desk.waiting_for_you_to)}</h2>
+                                        <h2>{tr!(lang, desk.waiting_for_you)}</h2>
                                         {waiting.into_iter().map(|h| view! {
                                             <HandoverView handover=h.clone() />
                                             <ActionForm action=acknowledge attr:class="ack-form">
@@ -241,18 +241,18 @@ pub fn HandoverPage() -> impl IntoView {
                                     </section>
                                 })}
                                 <section data-testid="handover-draft">
-                                    <h2>{tr!(lang, desk.this_shift_so_far)}</h2>
+                                    <h2>{tr!(lang, desk.shift_so_far)}</h2>
                                     <ReportView report=d.draft.clone() open=!has_waiting />
                                     <ActionForm action=hand_over attr:class="handover-form">
                                         <div class="field">
-                                            <label for="h-note">{tr!(lang, desk.handover_note_what_the)}</label>
+                                            <label for="h-note">{tr!(lang, desk.handover_note)}</label>
                                             <textarea id="h-note" name="note" rows="3" maxlength="2000" aria-describedby="e-note" data-testid="handover-note"></textarea>
                                             <FieldMessage id="e-note" message=message("note") />
                                         </div>
                                         <button type="submit" class="button primary" data-testid="handover-submit">{tr!(lang, desk.hand_over)}</button>
                                         <p class="status-line" role="status" data-testid="handover-status">{move || match status.get() {
-                                            Some(Ok(true)) => tr!(lang, desk.handed_over_waiting_for).to_string(),
-                                            Some(Ok(false)) => tr!(lang, desk.please_write_the_handover).to_string(),
+                                            Some(Ok(true)) => tr!(lang, desk.handed_over_waiting).to_string(),
+                                            Some(Ok(false)) => tr!(lang, desk.handover_note_required).to_string(),
                                             Some(Err(e)) => e,
                                             None => String::new(),
                                         }}</p>
@@ -347,7 +347,7 @@ fn ReportView(
             {figure(tr!(lang, desk.missed_calls), report.open_missed_calls, "fig-missed")}
         </div>
         {if report.items.is_empty() {
-            view! { <p data-testid="handover-clear">{tr!(lang, desk.nothing_for_the_next)}</p> }.into_any()
+            view! { <p data-testid="handover-clear">{tr!(lang, desk.nothing_to_follow_up)}</p> }.into_any()
         } else {
             let total = report.items.len() as i64 + report.more;
             view! {

@@ -84,10 +84,10 @@ pub fn KnowledgeSearch(
                     asked.set(text.get_untracked());
                 }
             }>
-            <label for=if embedded { "kb-q-side" } else { "kb-q" } class="visually-hidden">{tr!(lang, knowledge.search_the_knowledge_base)}</label>
+            <label for=if embedded { "kb-q-side" } else { "kb-q" } class="visually-hidden">{tr!(lang, knowledge.search_label)}</label>
             <input id=if embedded { "kb-q-side" } else { "kb-q" } name="q" type="search" maxlength=hotline_domain::knowledge::QUERY_MAX
                 autocomplete="off" autofocus=autofocus data-testid="kb-search"
-                placeholder=tr!(lang, knowledge.words_pinyin_or_initials)
+                placeholder=tr!(lang, knowledge.search_hint)
                 prop:value=move || text.get() on:input=on_input />
         </form>
         <Transition fallback=|| ()>
@@ -251,7 +251,7 @@ pub fn ArticlePage() -> impl IntoView {
     });
     view! {
         <section class="panel">
-            <p><a href="/knowledge">{tr!(lang, knowledge.back_to_search)}</a></p>
+            <p><a href="/knowledge">{tr!(lang, knowledge.back)}</a></p>
             <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match article.await {
@@ -352,7 +352,7 @@ pub fn WritePage() -> impl IntoView {
                                         <FieldMessage id="e-category_id" message=category_error />
                                     </div>
                                     <Field label=tr!(lang, knowledge.title) name="title" errors=errors value=ed.input.title.clone() />
-                                    <Field label=tr!(lang, knowledge.keywords_other_words_people)
+                                    <Field label=tr!(lang, knowledge.keywords_hint)
                                         name="keywords" errors=errors value=ed.input.keywords.clone() />
                                     <div class="field wide">
                                         <label for="a-body">{tr!(lang, knowledge.text)}</label>
@@ -362,7 +362,7 @@ pub fn WritePage() -> impl IntoView {
                                     </div>
                                     <div class="field checkbox">
                                         <input id="a-public" name="public" type="checkbox" checked=ed.input.public />
-                                        <label for="a-public">{tr!(lang, knowledge.public_citizens_service_guide)}</label>
+                                        <label for="a-public">{tr!(lang, knowledge.public_guide)}</label>
                                     </div>
                                     {ed.input.source_case.clone().map(|n| view! {
                                         <p class="muted wide">{tr!(lang, knowledge.from_case)}{n}</p>
@@ -377,7 +377,7 @@ pub fn WritePage() -> impl IntoView {
                             })
                         }
                         Ok(None) => Either::Right(Either::Left(view! {
-                            <h1>{tr!(lang, knowledge.no_such_article_or)}</h1>
+                            <h1>{tr!(lang, knowledge.no_article_or_case)}</h1>
                         })),
                         Err(e) => Either::Right(Either::Right(view! { <LoadError error=e /> })),
                     }

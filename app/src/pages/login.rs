@@ -18,10 +18,10 @@ pub fn LoginPage() -> impl IntoView {
         <section class="panel narrow">
             <h1>{tr!(lang, common.staff_sign_in)}</h1>
             <p class="lead">
-                {tr!(lang, login.for_agents_shift_leads)}
+                {tr!(lang, login.intro)}
             </p>
             <p class="alert" role="alert" data-testid="login-failed" hidden=move || !failed()>
-                {tr!(lang, login.sign_in_failed_wrong)}
+                {tr!(lang, login.failed)}
             </p>
             <form method="post" action="/auth/login" class="stack" data-testid="login-form">
                 <input type="hidden" name="next" value=next />

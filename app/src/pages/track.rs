@@ -25,11 +25,11 @@ pub fn TrackPage() -> impl IntoView {
     let phone_error = Signal::derive(field_error(errors, lang, "phone"));
 
     view! {
-        <Title text=tr!(lang, track.track_a_request) />
+        <Title text=tr!(lang, track.title) />
         <section class="panel narrow">
-            <h1>{tr!(lang, track.track_a_request)}</h1>
+            <h1>{tr!(lang, track.title)}</h1>
             <p class="lead">
-                {tr!(lang, track.enter_the_tracking_number)}
+                {tr!(lang, track.intro)}
             </p>
             <ActionForm action=action attr:class="stack" attr:data-testid="track-form">
                 <div class="field">
@@ -70,11 +70,11 @@ pub fn TrackPage() -> impl IntoView {
                     }.into_any(),
                     Some(Ok(TrackOutcome::NoMatch)) => view! {
                         <p class="alert" data-testid="track-nomatch">
-                            {tr!(lang, track.no_request_matches_this)}
+                            {tr!(lang, track.no_match)}
                         </p>
                     }.into_any(),
                     Some(Err(_)) => view! {
-                        <p class="alert">{tr!(lang, track.tracking_is_unavailable_try)}</p>
+                        <p class="alert">{tr!(lang, track.unavailable)}</p>
                     }.into_any(),
                     _ => ().into_any(),
                 }}

@@ -42,7 +42,7 @@ pub fn CasesPage() -> impl IntoView {
             <form method="get" action="/cases" class="filters" data-testid="case-filters">
                 <label for="c-q">{tr!(lang, cases.search)}</label>
                 <input id="c-q" name="q" type="search" value=move || get("q").unwrap_or_default()
-                    placeholder=tr!(lang, cases.number_text_name_phone) />
+                    placeholder=tr!(lang, cases.search_hint) />
                 <label for="c-status">{tr!(lang, common.status)}</label>
                 <select id="c-status" name="status">
                     <option value="">{tr!(lang, common.all)}</option>

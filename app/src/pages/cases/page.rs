@@ -68,14 +68,14 @@ pub fn CasePage() -> impl IntoView {
     view! {
         <Title text=tr!(lang, cases.case) />
         <section class="panel wide">
-            <p><a href="/cases">{tr!(lang, cases.back_to_the_list)}</a></p>
+            <p><a href="/cases">{tr!(lang, cases.back)}</a></p>
             <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match case.await {
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
                         Ok(None) => view! {
                             <h1>{tr!(lang, cases.no_such_case)}</h1>
-                            <p>{tr!(lang, cases.the_case_does_not)}</p>
+                            <p>{tr!(lang, cases.not_visible)}</p>
                         }.into_any(),
                         Ok(Some(d)) => {
                             let number = d.item.tracking_number.to_string();
@@ -114,7 +114,7 @@ pub fn CasePage() -> impl IntoView {
                                             <ActionForm action=reveal attr:class="inline">
                                                 <input type="hidden" name="tracking_number" value=number />
                                                 <button type="submit" class="button small secondary" data-testid="reveal-phone">
-                                                    {tr!(lang, cases.show_full_number_audited)}
+                                                    {tr!(lang, cases.show_full_number)}
                                                 </button>
                                             </ActionForm>
                                         }})}

@@ -134,7 +134,7 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                         })}
                     </Suspense>
                     <p class="field-error" role="alert">{err("category_code")}</p>
-                    <label for="s-remind">{tr!(lang, cases.remind_at_pending_matters)}</label>
+                    <label for="s-remind">{tr!(lang, cases.remind_at)}</label>
                     <input id="s-remind" type="datetime-local" on:input=move |ev| remind_at.set(event_target_value(&ev)) />
                     <p class="field-error" role="alert">{err("remind_at")}</p>
                     <button type="submit" class="button" data-testid="step-classify">{ActionKind::Classify.label(lang)}</button>
@@ -187,7 +187,7 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                         })}
                     </Suspense>
                     <p class="field-error" role="alert">{err("to")}</p>
-                    <label for="s-days">{tr!(lang, cases.days_to_handle_default)}</label>
+                    <label for="s-days">{tr!(lang, cases.days_to_handle)}</label>
                     <input id="s-days" type="number" min="1" max="60" inputmode="numeric" on:input=move |ev| days.set(event_target_value(&ev)) />
                     <p class="field-error" role="alert">{err("days")}</p>
                     <label for="s-dnote">{tr!(lang, cases.note)}</label>
@@ -321,7 +321,7 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     send(CaseAction::Recommend { vendors: picked.get(), note: text.get() });
                 }>
                     <h3>{ActionKind::Recommend.label(lang)}</h3>
-                    <label for="s-recommend">{tr!(lang, cases.vendors_to_name_several)}</label>
+                    <label for="s-recommend">{tr!(lang, cases.vendors_to_name)}</label>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             let t = targets.await.unwrap_or_default();
