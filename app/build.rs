@@ -1,4 +1,4 @@
-//! Compiles the UI texts (`locales/{zh,en}.json`) into the `i18n::i18n` module: a key missing
+//! Compiles the UI texts (`locales/{zh,en}.json`) into the `i18n::generated::i18n` module: a key missing
 //! from a locale, or a key a component names that no file has, is a build error.
 
 use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};

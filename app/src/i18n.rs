@@ -1,5 +1,5 @@
 //! UI texts. They live in `app/locales/{zh,en}.json` (keys grouped by page or concept),
-//! compiled in by `leptos_i18n` (`build.rs` generates the inner `i18n` module): a key a
+//! compiled in by `leptos_i18n` (`build.rs` generates the `generated::i18n` module): a key a
 //! component names that the files lack is a compile error, and `server/tests/locales.rs`
 //! checks both files have the same keys. Components write `tr!(lang, portal.form_title)`.
 //!
@@ -10,9 +10,15 @@
 use hotline_domain::Lang;
 use leptos::prelude::*;
 
-include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+/// What `build.rs` generates from the locale files (its module is called `i18n` too).
+/// Public, and not linted: it is generated code, and we use only `Locale` and the keys.
+#[doc(hidden)]
+#[allow(clippy::all)]
+pub mod generated {
+    include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+}
 
-pub use self::i18n::Locale;
+pub use generated::i18n::Locale;
 
 /// The generated locale for a language.
 pub fn locale(lang: Lang) -> Locale {
