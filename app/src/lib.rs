@@ -15,7 +15,7 @@ use leptos_router::{
 
 use hotline_domain::{Lang, Permission, Role, StaffUser};
 
-use crate::i18n::{request_lang, texts, use_lang, use_texts};
+use crate::i18n::{request_lang, tr, use_lang};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -73,7 +73,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = request_lang();
     provide_context(lang);
-    let t = texts(lang);
     // Who is signed in decides the navigation; loaded once per page load (signing in and
     // out are full page loads).
     let user = Resource::new(|| (), |_| api::current_user());
@@ -91,10 +90,10 @@ pub fn App() -> impl IntoView {
         <Html attr:lang=lang.code() />
         <Stylesheet id="leptos" href="/pkg/hotline.css" />
         <Title formatter=move |page: String| {
-            if page.is_empty() { t.site_name.to_string() } else { format!("{page} · {}", t.site_name) }
+            if page.is_empty() { tr!(lang, site.name).to_string() } else { format!("{page} · {}", tr!(lang, site.name)) }
         } />
         <Router>
-            <a class="skip-link" href="#main">{t.skip_to_content}</a>
+            <a class="skip-link" href="#main">{tr!(lang, site.skip_to_content)}</a>
             <Header />
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
@@ -133,7 +132,6 @@ pub fn use_current_user() -> Signal<Option<StaffUser>> {
 
 #[component]
 fn Header() -> impl IntoView {
-    let t = use_texts();
     let lang = use_lang();
     let user = expect_context::<CurrentUserResource>().0;
     view! {
@@ -141,8 +139,8 @@ fn Header() -> impl IntoView {
             <div class="brand">
                 <span class="brand-number" aria-hidden="true">"12345"</span>
                 <div>
-                    <div class="brand-name">{t.site_name}</div>
-                    <div class="brand-tagline">{t.site_tagline}</div>
+                    <div class="brand-name">{tr!(lang, site.name)}</div>
+                    <div class="brand-tagline">{tr!(lang, site.tagline)}</div>
                 </div>
             </div>
             <nav aria-label="main" data-testid="main-nav">
@@ -152,8 +150,8 @@ fn Header() -> impl IntoView {
                         view! { <NavLinks user lang /> }
                     })}
                 </Suspense>
-                <a href=t.switch_language_href rel="external nofollow" data-testid="switch-language">
-                    {t.switch_language}
+                <a href=tr!(lang, site.switch_language_href) rel="external nofollow" data-testid="switch-language">
+                    {tr!(lang, site.switch_language)}
                 </a>
             </nav>
         </header>
@@ -164,46 +162,45 @@ fn Header() -> impl IntoView {
 /// roles whose permissions reach it (the server refuses the rest anyway).
 #[component]
 fn NavLinks(user: Option<StaffUser>, lang: Lang) -> impl IntoView {
-    let t = use_texts();
     let Some(user) = user else {
         return view! {
-            <A href="/" attr:data-testid="nav-portal">{t.nav_portal}</A>
-            <A href="/track" attr:data-testid="nav-track">{lang.pick("查询进度", "Track")}</A>
-            <A href="/knowledge" attr:data-testid="nav-guide">{lang.pick("办事指南", "Service guide")}</A>
-            <a href="/login" rel="external" data-testid="nav-login">{lang.pick("工作人员登录", "Staff sign-in")}</a>
+            <A href="/" attr:data-testid="nav-portal">{tr!(lang, nav.portal)}</A>
+            <A href="/track" attr:data-testid="nav-track">{tr!(lang, nav.track)}</A>
+            <A href="/knowledge" attr:data-testid="nav-guide">{tr!(lang, common.service_guide)}</A>
+            <a href="/login" rel="external" data-testid="nav-login">{tr!(lang, common.staff_sign_in)}</a>
         }
         .into_any();
     };
     let cases_label = match user.role {
-        Role::Department => lang.pick("本部门工单", "Department cases"),
-        Role::Vendor => lang.pick("我的订单", "Our orders"),
-        _ => lang.pick("案件查询", "Cases"),
+        Role::Department => tr!(lang, common.department_cases),
+        Role::Vendor => tr!(lang, common.our_orders),
+        _ => tr!(lang, common.cases),
     };
     view! {
         {user.can(Permission::Intake).then(|| view! {
-            <A href="/agent/requests" attr:data-testid="nav-agent">{t.nav_agent}</A>
+            <A href="/agent/requests" attr:data-testid="nav-agent">{tr!(lang, nav.agent)}</A>
         })}
         {user.can(Permission::Intake).then(|| view! {
-            <A href="/knowledge" attr:data-testid="nav-knowledge">{lang.pick("知识库", "Knowledge")}</A>
+            <A href="/knowledge" attr:data-testid="nav-knowledge">{tr!(lang, nav.knowledge)}</A>
         })}
         {user.sees_cases().then(|| view! {
             <A href="/cases" attr:data-testid="nav-cases">{cases_label}</A>
         })}
         {user.can(Permission::Approve).then(|| view! {
-            <A href="/handover" attr:data-testid="nav-handover">{lang.pick("交接班", "Handover")}</A>
+            <A href="/handover" attr:data-testid="nav-handover">{tr!(lang, nav.handover)}</A>
         })}
         {user.can(Permission::ElderlyRegistry).then(|| view! {
-            <A href="/care/elderly" attr:data-testid="nav-elderly">{lang.pick("老年人档案", "Elderly")}</A>
+            <A href="/care/elderly" attr:data-testid="nav-elderly">{tr!(lang, nav.elderly)}</A>
         })}
         {user.can(Permission::Administer).then(|| view! {
-            <A href="/admin/users" attr:data-testid="nav-admin">{lang.pick("系统管理", "Administration")}</A>
+            <A href="/admin/users" attr:data-testid="nav-admin">{tr!(lang, common.administration)}</A>
         })}
         {user.can(Permission::AuditLog).then(|| view! {
-            <A href="/admin/audit" attr:data-testid="nav-audit">{lang.pick("审计日志", "Audit log")}</A>
+            <A href="/admin/audit" attr:data-testid="nav-audit">{tr!(lang, common.audit_log)}</A>
         })}
         <span class="who" data-testid="signed-in-as">{user.display_name.clone()}" · "{user.role.label(lang)}</span>
         <form method="post" action="/auth/logout" class="inline">
-            <button type="submit" class="link-button" data-testid="sign-out">{lang.pick("退出", "Sign out")}</button>
+            <button type="submit" class="link-button" data-testid="sign-out">{tr!(lang, nav.sign_out)}</button>
         </form>
     }
     .into_any()
@@ -215,11 +212,11 @@ fn NotFound() -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
-    let t = use_texts();
+    let lang = use_lang();
     view! {
-        <Title text=t.not_found />
+        <Title text=tr!(lang, site.not_found) />
         <section class="panel">
-            <h1>{t.not_found}</h1>
+            <h1>{tr!(lang, site.not_found)}</h1>
         </section>
     }
 }

@@ -11,7 +11,7 @@ use crate::api::{
     admin_codes, admin_departments, admin_roles, admin_users, search_audit, AuditOutcome,
     RenameRegion, SaveCategory, SaveDepartment, SaveDisposition, SaveRole, SaveUser, UnlockUser,
 };
-use crate::i18n::use_lang;
+use crate::i18n::{tr, use_lang};
 use crate::pages::common::{
     field_error, local_time, track_saved, FieldMessage, LoadError, SaveStatus,
 };
@@ -50,13 +50,13 @@ pub(crate) fn Field(
 fn AdminNav() -> impl IntoView {
     let lang = use_lang();
     view! {
-        <nav class="subnav" aria-label=lang.pick("系统管理", "Administration")>
-            <a href="/admin/users">{lang.pick("用户", "Users")}</a>
-            <a href="/admin/roles">{lang.pick("角色权限", "Roles")}</a>
-            <a href="/admin/departments">{lang.pick("联动部门", "Departments")}</a>
-            <a href="/admin/codes">{lang.pick("代码表", "Code tables")}</a>
-            <a href="/admin/audit">{lang.pick("审计日志", "Audit log")}</a>
-            <a href="/admin/sms">{lang.pick("短信发件箱", "SMS outbox")}</a>
+        <nav class="subnav" aria-label=tr!(lang, common.administration)>
+            <a href="/admin/users">{tr!(lang, admin.users)}</a>
+            <a href="/admin/roles">{tr!(lang, admin.roles)}</a>
+            <a href="/admin/departments">{tr!(lang, common.departments)}</a>
+            <a href="/admin/codes">{tr!(lang, admin.code_tables)}</a>
+            <a href="/admin/audit">{tr!(lang, common.audit_log)}</a>
+            <a href="/admin/sms">{tr!(lang, admin.sms_outbox)}</a>
         </nav>
     }
 }
@@ -77,11 +77,11 @@ pub fn UsersPage() -> impl IntoView {
     let status = track_saved(move || save.value().get(), errors);
 
     view! {
-        <Title text=lang.pick("用户管理", "Users") />
+        <Title text=tr!(lang, admin.user_management) />
         <section class="panel wide">
             <AdminNav />
-            <h1>{lang.pick("用户管理", "Users")}</h1>
-            <Suspense fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
+            <h1>{tr!(lang, admin.user_management)}</h1>
+            <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || {
                     let editing_id = edit();
                     Suspend::new(async move {
@@ -113,12 +113,12 @@ fn UserTable(
         <div class="table-scroll">
         <table data-testid="users-table">
             <thead><tr>
-                <th scope="col">{lang.pick("用户名", "User name")}</th>
-                <th scope="col">{lang.pick("姓名", "Name")}</th>
-                <th scope="col">{lang.pick("角色", "Role")}</th>
-                <th scope="col">{lang.pick("所属", "Belongs to")}</th>
-                <th scope="col">{lang.pick("状态", "State")}</th>
-                <th scope="col">{lang.pick("最近登录", "Last sign-in")}</th>
+                <th scope="col">{tr!(lang, common.user_name)}</th>
+                <th scope="col">{tr!(lang, common.name)}</th>
+                <th scope="col">{tr!(lang, admin.role)}</th>
+                <th scope="col">{tr!(lang, admin.belongs_to)}</th>
+                <th scope="col">{tr!(lang, common.state)}</th>
+                <th scope="col">{tr!(lang, admin.last_sign_in)}</th>
                 <th scope="col"></th>
             </tr></thead>
             <tbody>
@@ -132,17 +132,17 @@ fn UserTable(
                             <td>{u.role.label(lang)}</td>
                             <td>{u.department_name.clone().or(u.vendor_name.clone()).unwrap_or_default()}</td>
                             <td>
-                                {if !u.active { lang.pick("已停用", "Inactive") }
-                                 else if locked { lang.pick("已锁定", "Locked") }
-                                 else { lang.pick("正常", "Active") }}
+                                {if !u.active { tr!(lang, admin.inactive) }
+                                 else if locked { tr!(lang, admin.locked) }
+                                 else { tr!(lang, admin.active) }}
                             </td>
                             <td class="nowrap">{u.last_sign_in_at.map(local_time).unwrap_or_default()}</td>
                             <td class="nowrap">
-                                <a href=format!("/admin/users?edit={id}")>{lang.pick("编辑", "Edit")}</a>
+                                <a href=format!("/admin/users?edit={id}")>{tr!(lang, common.edit)}</a>
                                 {locked.then(|| view! {
                                     <ActionForm action=unlock attr:class="inline">
                                         <input type="hidden" name="id" value=id.to_string() />
-                                        <button type="submit" class="button small secondary">{lang.pick("解锁", "Unlock")}</button>
+                                        <button type="submit" class="button small secondary">{tr!(lang, admin.unlock)}</button>
                                     </ActionForm>
                                 })}
                             </td>
@@ -174,17 +174,17 @@ fn UserForm(
     let vendor_error = Signal::derive(field_error(errors, lang, "vendor_id"));
     let active_error = Signal::derive(field_error(errors, lang, "active"));
     view! {
-        <h2>{if e.is_some() { lang.pick("编辑用户", "Edit user") } else { lang.pick("新建用户", "New user") }}</h2>
+        <h2>{if e.is_some() { tr!(lang, admin.edit_user) } else { tr!(lang, admin.new_user) }}</h2>
         <ActionForm action=save attr:class="grid-form" attr:data-testid="user-form">
             <input type="hidden" name="id" value=e.as_ref().map(|u| u.id.to_string()).unwrap_or_default() />
-            <Field label=lang.pick("用户名", "User name") name="username" errors=errors
+            <Field label=tr!(lang, common.user_name) name="username" errors=errors
                 value=e.as_ref().map(|u| u.username.clone()).unwrap_or_default() readonly=e.is_some() />
-            <Field label=lang.pick("姓名", "Display name") name="display_name" errors=errors
+            <Field label=tr!(lang, admin.display_name) name="display_name" errors=errors
                 value=e.as_ref().map(|u| u.display_name.clone()).unwrap_or_default() />
             <div class="field">
-                <label for="a-role">{lang.pick("角色", "Role")}</label>
+                <label for="a-role">{tr!(lang, admin.role)}</label>
                 <select id="a-role" name="role" aria-describedby="e-role">
-                    <option value="">{lang.pick("请选择", "Choose")}</option>
+                    <option value="">{tr!(lang, common.choose)}</option>
                     {Role::ALL.iter().map(|r| view! {
                         <option value=r.as_code() selected=role == Some(*r)>{r.label(lang)}</option>
                     }).collect_view()}
@@ -192,7 +192,7 @@ fn UserForm(
                 <FieldMessage id="e-role" message=role_error />
             </div>
             <div class="field">
-                <label for="a-department_id">{lang.pick("联动部门（部门人员）", "Department (department staff)")}</label>
+                <label for="a-department_id">{tr!(lang, admin.department_for_staff)}</label>
                 <select id="a-department_id" name="department_id" aria-describedby="e-department_id">
                     <option value="">"—"</option>
                     {departments.into_iter().map(|d| view! {
@@ -202,7 +202,7 @@ fn UserForm(
                 <FieldMessage id="e-department_id" message=dept_error />
             </div>
             <div class="field">
-                <label for="a-vendor_id">{lang.pick("加盟企业（企业账户）", "Vendor (vendor accounts)")}</label>
+                <label for="a-vendor_id">{tr!(lang, admin.vendor_for_accounts)}</label>
                 <select id="a-vendor_id" name="vendor_id" aria-describedby="e-vendor_id">
                     <option value="">"—"</option>
                     {vendors.into_iter().map(|(id, name)| view! {
@@ -211,17 +211,17 @@ fn UserForm(
                 </select>
                 <FieldMessage id="e-vendor_id" message=vendor_error />
             </div>
-            <Field label=if e.is_some() { lang.pick("新密码（不改请留空，至少 12 位）", "New password (empty keeps it; 12+ characters)") }
-                else { lang.pick("密码（至少 12 位）", "Password (12+ characters)") }
+            <Field label=if e.is_some() { tr!(lang, admin.new_password) }
+                else { tr!(lang, admin.password) }
                 name="password" kind="password" errors=errors />
             <div class="field checkbox">
                 <input id="a-active" name="active" type="checkbox" checked=e.as_ref().map(|u| u.active).unwrap_or(true) />
-                <label for="a-active">{lang.pick("启用", "Active")}</label>
+                <label for="a-active">{tr!(lang, admin.enabled)}</label>
                 <FieldMessage id="e-active" message=active_error />
             </div>
             <div class="actions">
-                <button type="submit" class="button">{lang.pick("保存", "Save")}</button>
-                {e.is_some().then(|| view! { <a href="/admin/users">{lang.pick("取消", "Cancel")}</a> })}
+                <button type="submit" class="button">{tr!(lang, common.save)}</button>
+                {e.is_some().then(|| view! { <a href="/admin/users">{tr!(lang, common.cancel)}</a> })}
             </div>
         </ActionForm>
         <SaveStatus status=status />
@@ -239,17 +239,14 @@ pub fn RolesPage() -> impl IntoView {
     let status = track_saved(move || save.value().get(), errors);
     let perm_error = Signal::derive(field_error(errors, lang, "permissions"));
     view! {
-        <Title text=lang.pick("角色权限", "Roles") />
+        <Title text=tr!(lang, admin.roles) />
         <section class="panel wide">
             <AdminNav />
-            <h1>{lang.pick("角色权限", "Role permissions")}</h1>
-            <p class="lead">{lang.pick(
-                "勾选每个角色可以使用的功能。修改立即对已登录用户生效。",
-                "Tick what each role may do. Changes apply at once, also to people signed in.",
-            )}</p>
+            <h1>{tr!(lang, admin.role_permissions)}</h1>
+            <p class="lead">{tr!(lang, admin.roles_intro)}</p>
             <FieldMessage id="e-permissions" message=perm_error />
             <SaveStatus status=status />
-            <Suspense fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
+            <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match roles.await {
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
@@ -270,7 +267,7 @@ pub fn RolesPage() -> impl IntoView {
                                             }
                                         }).collect_view()}
                                     </div>
-                                    <button type="submit" class="button small">{lang.pick("保存", "Save")}</button>
+                                    <button type="submit" class="button small">{tr!(lang, common.save)}</button>
                                 </fieldset>
                             </ActionForm>
                         }).collect_view().into_any(),
@@ -292,11 +289,11 @@ pub fn DepartmentsPage() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::new());
     let status = track_saved(move || save.value().get(), errors);
     view! {
-        <Title text=lang.pick("联动部门", "Departments") />
+        <Title text=tr!(lang, common.departments) />
         <section class="panel wide">
             <AdminNav />
-            <h1>{lang.pick("联动部门", "Departments")}</h1>
-            <Suspense fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
+            <h1>{tr!(lang, common.departments)}</h1>
+            <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || {
                     let editing_id = edit();
                     Suspend::new(async move {
@@ -308,10 +305,10 @@ pub fn DepartmentsPage() -> impl IntoView {
                                 view! {
                                     <table data-testid="departments-table">
                                         <thead><tr>
-                                            <th scope="col">{lang.pick("代码", "Code")}</th>
-                                            <th scope="col">{lang.pick("名称", "Name")}</th>
-                                            <th scope="col">{lang.pick("电话", "Phone")}</th>
-                                            <th scope="col">{lang.pick("状态", "State")}</th>
+                                            <th scope="col">{tr!(lang, admin.code)}</th>
+                                            <th scope="col">{tr!(lang, admin.name)}</th>
+                                            <th scope="col">{tr!(lang, common.phone)}</th>
+                                            <th scope="col">{tr!(lang, common.state)}</th>
                                             <th scope="col"></th>
                                         </tr></thead>
                                         <tbody>
@@ -320,26 +317,26 @@ pub fn DepartmentsPage() -> impl IntoView {
                                                     <td class="mono">{d.code.clone()}</td>
                                                     <td>{d.name.clone()}</td>
                                                     <td class="mono">{d.phone.clone().unwrap_or_default()}</td>
-                                                    <td>{if d.active { lang.pick("启用", "Active") } else { lang.pick("停用", "Inactive") }}</td>
-                                                    <td><a href=format!("/admin/departments?edit={}", d.id)>{lang.pick("编辑", "Edit")}</a></td>
+                                                    <td>{if d.active { tr!(lang, admin.enabled) } else { tr!(lang, admin.disabled) }}</td>
+                                                    <td><a href=format!("/admin/departments?edit={}", d.id)>{tr!(lang, common.edit)}</a></td>
                                                 </tr>
                                             }).collect_view()}
                                         </tbody>
                                     </table>
-                                    <h2>{if e.is_some() { lang.pick("编辑部门", "Edit department") } else { lang.pick("新建部门", "New department") }}</h2>
+                                    <h2>{if e.is_some() { tr!(lang, admin.edit_department) } else { tr!(lang, admin.new_department) }}</h2>
                                     <ActionForm action=save attr:class="grid-form" attr:data-testid="department-form">
                                         <input type="hidden" name="id" value=e.as_ref().map(|d| d.id.to_string()).unwrap_or_default() />
-                                        <Field label=lang.pick("代码", "Code") name="code" errors=errors
+                                        <Field label=tr!(lang, admin.code) name="code" errors=errors
                                             value=e.as_ref().map(|d| d.code.clone()).unwrap_or_default() />
-                                        <Field label=lang.pick("名称", "Name") name="name" errors=errors
+                                        <Field label=tr!(lang, admin.name) name="name" errors=errors
                                             value=e.as_ref().map(|d| d.name.clone()).unwrap_or_default() />
-                                        <Field label=lang.pick("电话", "Phone") name="phone" kind="tel" errors=errors
+                                        <Field label=tr!(lang, common.phone) name="phone" kind="tel" errors=errors
                                             value=e.as_ref().and_then(|d| d.phone.clone()).unwrap_or_default() />
                                         <div class="field checkbox">
                                             <input id="d-active" name="active" type="checkbox" checked=e.as_ref().map(|d| d.active).unwrap_or(true) />
-                                            <label for="d-active">{lang.pick("启用", "Active")}</label>
+                                            <label for="d-active">{tr!(lang, admin.enabled)}</label>
                                         </div>
-                                        <div class="actions"><button type="submit" class="button">{lang.pick("保存", "Save")}</button></div>
+                                        <div class="actions"><button type="submit" class="button">{tr!(lang, common.save)}</button></div>
                                     </ActionForm>
                                 }.into_any()
                             }
@@ -380,11 +377,11 @@ pub fn CodesPage() -> impl IntoView {
     let region_status = track_saved(move || rename.value().get(), region_errors);
 
     view! {
-        <Title text=lang.pick("代码表", "Code tables") />
+        <Title text=tr!(lang, admin.code_tables) />
         <section class="panel wide">
             <AdminNav />
-            <h1>{lang.pick("代码表", "Code tables")}</h1>
-            <Suspense fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
+            <h1>{tr!(lang, admin.code_tables)}</h1>
+            <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || {
                     let major = major();
                     Suspend::new(async move {
@@ -394,57 +391,57 @@ pub fn CodesPage() -> impl IntoView {
                                 let majors: Vec<CodeEntry> = codes.categories.iter().filter(|c| c.level == 1).cloned().collect();
                                 let subtree: Vec<CodeEntry> = codes.categories.iter().filter(|c| c.code.starts_with(&major)).cloned().collect();
                                 view! {
-                                    <h2>{lang.pick("办理结果", "Dispositions")}</h2>
+                                    <h2>{tr!(lang, admin.dispositions)}</h2>
                                     <CodeTable entries=codes.dispositions.clone() lang=lang />
                                     <ActionForm action=save_disposition attr:class="grid-form" attr:data-testid="disposition-form">
-                                        <Field label=lang.pick("代码（新代码即新增）", "Code (a new code adds one)") name="code" errors=disp_errors />
-                                        <Field label=lang.pick("中文名称", "Chinese name") name="name_zh" errors=disp_errors />
-                                        <Field label=lang.pick("英文名称", "English name") name="name_en" errors=disp_errors />
+                                        <Field label=tr!(lang, admin.code_adds) name="code" errors=disp_errors />
+                                        <Field label=tr!(lang, admin.chinese_name) name="name_zh" errors=disp_errors />
+                                        <Field label=tr!(lang, admin.english_name) name="name_en" errors=disp_errors />
                                         <div class="field checkbox">
                                             <input id="dp-active" name="active" type="checkbox" checked=true />
-                                            <label for="dp-active">{lang.pick("启用", "Active")}</label>
+                                            <label for="dp-active">{tr!(lang, admin.enabled)}</label>
                                         </div>
-                                        <div class="actions"><button type="submit" class="button">{lang.pick("保存", "Save")}</button></div>
+                                        <div class="actions"><button type="submit" class="button">{tr!(lang, common.save)}</button></div>
                                     </ActionForm>
                                     <SaveStatus status=disp_status />
 
-                                    <h2>{lang.pick("服务类别", "Service catalogue")}</h2>
+                                    <h2>{tr!(lang, admin.service_catalogue)}</h2>
                                     <form method="get" action="/admin/codes" class="filters">
-                                        <label for="c-major">{lang.pick("大类", "Major category")}</label>
+                                        <label for="c-major">{tr!(lang, admin.major_category)}</label>
                                         <select id="c-major" name="major">
                                             {majors.into_iter().map(|m| {
                                                 let selected = m.code == major;
                                                 view! { <option value=m.code.clone() selected=selected>{format!("{} {}", m.code, lang.pick(&m.name_zh, &m.name_en))}</option> }
                                             }).collect_view()}
                                         </select>
-                                        <button type="submit" class="button secondary">{lang.pick("显示", "Show")}</button>
+                                        <button type="submit" class="button secondary">{tr!(lang, admin.show)}</button>
                                     </form>
                                     <CodeTable entries=subtree lang=lang />
                                     <ActionForm action=save_category attr:class="grid-form" attr:data-testid="category-form">
-                                        <Field label=lang.pick("代码（上级代码加两位数字）", "Code (parent code + two digits)") name="code" errors=cat_errors />
-                                        <Field label=lang.pick("上级代码（新增时填写）", "Parent code (when adding)") name="parent_code" errors=cat_errors />
-                                        <Field label=lang.pick("中文名称", "Chinese name") name="name_zh" errors=cat_errors />
-                                        <Field label=lang.pick("英文名称", "English name") name="name_en" errors=cat_errors />
+                                        <Field label=tr!(lang, admin.code_with_parent) name="code" errors=cat_errors />
+                                        <Field label=tr!(lang, admin.parent_code) name="parent_code" errors=cat_errors />
+                                        <Field label=tr!(lang, admin.chinese_name) name="name_zh" errors=cat_errors />
+                                        <Field label=tr!(lang, admin.english_name) name="name_en" errors=cat_errors />
                                         <div class="field checkbox">
                                             <input id="cp-active" name="active" type="checkbox" checked=true />
-                                            <label for="cp-active">{lang.pick("启用", "Active")}</label>
+                                            <label for="cp-active">{tr!(lang, admin.enabled)}</label>
                                         </div>
-                                        <div class="actions"><button type="submit" class="button">{lang.pick("保存", "Save")}</button></div>
+                                        <div class="actions"><button type="submit" class="button">{tr!(lang, common.save)}</button></div>
                                     </ActionForm>
                                     <SaveStatus status=cat_status />
 
-                                    <h2>{lang.pick("行政区划", "Regions")}</h2>
+                                    <h2>{tr!(lang, admin.regions)}</h2>
                                     <ActionForm action=rename attr:class="grid-form" attr:data-testid="region-form">
                                         <div class="field">
-                                            <label for="r-code">{lang.pick("区县", "District")}</label>
+                                            <label for="r-code">{tr!(lang, common.district)}</label>
                                             <select id="r-code" name="code">
                                                 {codes.districts.into_iter().map(|d| view! {
                                                     <option value=d.code.clone()>{format!("{} {}", d.code, d.name)}</option>
                                                 }).collect_view()}
                                             </select>
                                         </div>
-                                        <Field label=lang.pick("新名称", "New name") name="name" errors=region_errors />
-                                        <div class="actions"><button type="submit" class="button">{lang.pick("改名", "Rename")}</button></div>
+                                        <Field label=tr!(lang, admin.new_name) name="name" errors=region_errors />
+                                        <div class="actions"><button type="submit" class="button">{tr!(lang, common.rename)}</button></div>
                                     </ActionForm>
                                     <SaveStatus status=region_status />
                                 }.into_any()
@@ -463,10 +460,10 @@ fn CodeTable(entries: Vec<CodeEntry>, lang: Lang) -> impl IntoView {
         <div class="table-scroll short">
         <table>
             <thead><tr>
-                <th scope="col">{lang.pick("代码", "Code")}</th>
-                <th scope="col">{lang.pick("中文名称", "Chinese")}</th>
-                <th scope="col">{lang.pick("英文名称", "English")}</th>
-                <th scope="col">{lang.pick("状态", "State")}</th>
+                <th scope="col">{tr!(lang, admin.code)}</th>
+                <th scope="col">{tr!(lang, admin.chinese)}</th>
+                <th scope="col">{tr!(lang, admin.english)}</th>
+                <th scope="col">{tr!(lang, common.state)}</th>
             </tr></thead>
             <tbody>
                 {entries.into_iter().map(|c| view! {
@@ -474,7 +471,7 @@ fn CodeTable(entries: Vec<CodeEntry>, lang: Lang) -> impl IntoView {
                         <td class="mono">{c.code.clone()}</td>
                         <td>{c.name_zh.clone()}</td>
                         <td>{c.name_en.clone()}</td>
-                        <td>{if c.active { lang.pick("启用", "Active") } else { lang.pick("停用", "Inactive") }}</td>
+                        <td>{if c.active { tr!(lang, admin.enabled) } else { tr!(lang, admin.disabled) }}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -521,26 +518,23 @@ pub fn AuditPage() -> impl IntoView {
         )
     };
     view! {
-        <Title text=lang.pick("审计日志", "Audit log") />
+        <Title text=tr!(lang, common.audit_log) />
         <section class="panel wide">
             <AdminNav />
-            <h1>{lang.pick("审计日志", "Audit log")}</h1>
-            <p class="lead">{lang.pick(
-                "每一次修改与每一次查看敏感信息都记录在此，记录不可修改或删除。时间为北京时间。",
-                "Every change and every look at sensitive data, as recorded; entries cannot be edited or deleted. Times are China time.",
-            )}</p>
+            <h1>{tr!(lang, common.audit_log)}</h1>
+            <p class="lead">{tr!(lang, admin.audit_intro)}</p>
             <form method="get" action="/admin/audit" class="filters wrap" data-testid="audit-filters">
-                <label>{lang.pick("操作人", "Person")}" "<input name="actor" value=get("actor") placeholder="user:admin" /></label>
-                <label>{lang.pick("对象类型", "Object type")}" "<input name="object_type" value=get("object_type") placeholder="case" /></label>
-                <label>{lang.pick("对象编号", "Object id")}" "<input name="object_id" value=get("object_id") /></label>
-                <label>{lang.pick("起", "From")}" "<input name="from" type="date" value=get("from") /></label>
-                <label>{lang.pick("止", "Until")}" "<input name="until" type="date" value=get("until") /></label>
-                <button type="submit" class="button secondary">{lang.pick("查询", "Search")}</button>
+                <label>{tr!(lang, admin.person)}" "<input name="actor" value=get("actor") placeholder="user:admin" /></label>
+                <label>{tr!(lang, admin.object_type)}" "<input name="object_type" value=get("object_type") placeholder="case" /></label>
+                <label>{tr!(lang, admin.object_id)}" "<input name="object_id" value=get("object_id") /></label>
+                <label>{tr!(lang, admin.from)}" "<input name="from" type="date" value=get("from") /></label>
+                <label>{tr!(lang, admin.until)}" "<input name="until" type="date" value=get("until") /></label>
+                <button type="submit" class="button secondary">{tr!(lang, admin.search)}</button>
                 <a class="button secondary" href=csv_href rel="external" download="audit-log.csv" data-testid="audit-csv">
-                    {lang.pick("导出 CSV", "Export CSV")}
+                    {tr!(lang, admin.export_csv)}
                 </a>
             </form>
-            <Suspense fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
+            <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match entries.await {
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
@@ -548,17 +542,17 @@ pub fn AuditPage() -> impl IntoView {
                             <p class="alert" role="alert">{errors.messages(lang).into_iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("；")}</p>
                         }.into_any(),
                         Ok(AuditOutcome::Entries(list)) => view! {
-                            <p class="muted">{format!("{} {}", list.len(), lang.pick("条（最多显示 500 条）", "entries (at most 500 shown)"))}</p>
+                            <p class="muted">{format!("{} {}", list.len(), tr!(lang, admin.entries_shown))}</p>
                             <div class="table-scroll">
                             <table class="audit" data-testid="audit-table">
                                 <thead><tr>
-                                    <th scope="col">{lang.pick("时间", "Time")}</th>
-                                    <th scope="col">{lang.pick("操作人", "Person")}</th>
-                                    <th scope="col">{lang.pick("地址", "Address")}</th>
-                                    <th scope="col">{lang.pick("操作", "Action")}</th>
-                                    <th scope="col">{lang.pick("对象", "Object")}</th>
-                                    <th scope="col">{lang.pick("修改前", "Before")}</th>
-                                    <th scope="col">{lang.pick("修改后", "After")}</th>
+                                    <th scope="col">{tr!(lang, common.time)}</th>
+                                    <th scope="col">{tr!(lang, admin.person)}</th>
+                                    <th scope="col">{tr!(lang, common.address)}</th>
+                                    <th scope="col">{tr!(lang, admin.action)}</th>
+                                    <th scope="col">{tr!(lang, admin.object)}</th>
+                                    <th scope="col">{tr!(lang, admin.before)}</th>
+                                    <th scope="col">{tr!(lang, admin.after)}</th>
                                 </tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|e| view! {
@@ -604,24 +598,24 @@ pub fn SmsPage() -> impl IntoView {
     let lang = use_lang();
     let messages = Resource::new(|| (), |_| crate::api::sms_outbox());
     view! {
-        <Title text=lang.pick("短信发件箱", "SMS outbox") />
+        <Title text=tr!(lang, admin.sms_outbox) />
         <section class="panel wide">
             <AdminNav />
-            <h1>{lang.pick("短信发件箱", "SMS outbox")}</h1>
-            <Suspense fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
+            <h1>{tr!(lang, admin.sms_outbox)}</h1>
+            <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match messages.await {
                         Err(e) => view! { <crate::pages::common::LoadError error=e /> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="empty">{lang.pick("没有短信。", "No messages.")}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="empty">{tr!(lang, admin.no_messages)}</p> }.into_any(),
                         Ok(list) => view! {
                             <div class="table-scroll">
                             <table class="cases" data-testid="sms-table">
                                 <thead><tr>
-                                    <th scope="col">{lang.pick("时间", "Written")}</th>
-                                    <th scope="col">{lang.pick("收信人", "To")}</th>
-                                    <th scope="col">{lang.pick("内容", "Text")}</th>
-                                    <th scope="col">{lang.pick("用途", "Purpose")}</th>
-                                    <th scope="col">{lang.pick("状态", "State")}</th>
+                                    <th scope="col">{tr!(lang, admin.written)}</th>
+                                    <th scope="col">{tr!(lang, admin.to)}</th>
+                                    <th scope="col">{tr!(lang, admin.text)}</th>
+                                    <th scope="col">{tr!(lang, admin.purpose)}</th>
+                                    <th scope="col">{tr!(lang, common.state)}</th>
                                 </tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|m| view! {

@@ -9,7 +9,7 @@ use crate::api::{
     agent_board, caller_card, load_form_options, missed_call_done, my_missed_calls, my_status,
     new_requests, set_my_status, ReassignMissedCall, RegisterCall, RegisterOutcome,
 };
-use crate::i18n::{use_lang, use_texts};
+use crate::i18n::{tr, use_lang};
 use crate::live::{self, LiveState};
 use crate::pages::common::local_time;
 use crate::pages::common::{field_error, FieldMessage};
@@ -18,7 +18,7 @@ use crate::pages::knowledge::KnowledgeSearch;
 
 #[component]
 pub fn NewRequestsPage() -> impl IntoView {
-    let t = use_texts();
+    let lang = use_lang();
     let reloads = RwSignal::new(0_u32);
     let initial = Resource::new(move || reloads.get(), |_| new_requests());
     let pushed = RwSignal::new(Vec::<RequestSummary>::new());
@@ -108,25 +108,25 @@ pub fn NewRequestsPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=t.agent_title />
+        <Title text=tr!(lang, agent.title) />
         <section class="panel desk">
             <div class="desk-head">
                 <div>
-                    <h1>{t.agent_title}</h1>
-                    <p class="muted">{t.agent_intro}</p>
+                    <h1>{tr!(lang, agent.title)}</h1>
+                    <p class="muted">{tr!(lang, agent.intro)}</p>
                 </div>
                 <div class="desk-controls">
                     <AgentStatusPicker />
                     <span class="live" data-testid="live-status" data-state=move || state.get().code() role="status">
                         {move || match state.get() {
-                            LiveState::Connecting => t.live_connecting,
-                            LiveState::Open => t.live_open,
-                            LiveState::Reconnecting | LiveState::Closed => t.live_reconnecting,
+                            LiveState::Connecting => tr!(lang, agent.live_connecting),
+                            LiveState::Open => tr!(lang, agent.live_open),
+                            LiveState::Reconnecting | LiveState::Closed => tr!(lang, agent.live_reconnecting),
                         }}
                     </span>
                     <button type="button" class="button secondary" aria-pressed=move || sound.get().to_string()
                         on:click=toggle_sound data-testid="sound-toggle">
-                        {move || if sound.get() { t.sound_on } else { t.sound_off }}
+                        {move || if sound.get() { tr!(lang, agent.sound_on) } else { tr!(lang, agent.sound_off) }}
                     </button>
                 </div>
             </div>
@@ -140,11 +140,11 @@ pub fn NewRequestsPage() -> impl IntoView {
                 })}
             </Transition>
             <MissedCalls reloads=missed_reloads />
-            <Transition fallback=move || view! { <p>{t.loading}</p> }>
+            <Transition fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match initial.await {
                         Ok(loaded) => view! { <RequestTable loaded pushed /> }.into_any(),
-                        Err(_) => view! { <p class="alert" role="alert">{t.service_unavailable}</p> }.into_any(),
+                        Err(_) => view! { <p class="alert" role="alert">{tr!(lang, portal.service_unavailable)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -157,7 +157,7 @@ fn RequestTable(
     loaded: Vec<RequestSummary>,
     pushed: RwSignal<Vec<RequestSummary>>,
 ) -> impl IntoView {
-    let t = use_texts();
+    let lang = use_lang();
     let rows = move || {
         let mut rows: Vec<(bool, RequestSummary)> =
             pushed.get().into_iter().map(|r| (true, r)).collect();
@@ -186,19 +186,19 @@ fn RequestTable(
 
     view! {
         <p class="counter">
-            {t.waiting_count} " " <strong data-testid="waiting-count">{count}</strong>
+            {tr!(lang, agent.waiting_count)} " " <strong data-testid="waiting-count">{count}</strong>
         </p>
-        <p class="muted" hidden=move || !empty()>{t.no_new_requests}</p>
+        <p class="muted" hidden=move || !empty()>{tr!(lang, agent.no_new_requests)}</p>
         <div class="table-wrap">
             <table class="requests" data-testid="request-list">
                 <thead>
                     <tr>
-                        <th scope="col">{t.col_time}</th>
-                        <th scope="col">{t.col_number}</th>
-                        <th scope="col">{t.col_category}</th>
-                        <th scope="col">{t.col_content}</th>
-                        <th scope="col">{t.col_caller}</th>
-                        <th scope="col">{t.col_place}</th>
+                        <th scope="col">{tr!(lang, agent.col_time)}</th>
+                        <th scope="col">{tr!(lang, agent.col_number)}</th>
+                        <th scope="col">{tr!(lang, agent.col_category)}</th>
+                        <th scope="col">{tr!(lang, agent.col_content)}</th>
+                        <th scope="col">{tr!(lang, agent.col_caller)}</th>
+                        <th scope="col">{tr!(lang, agent.col_place)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -213,7 +213,6 @@ fn RequestTable(
 
 #[component]
 fn RequestRow(fresh: bool, request: RequestSummary) -> impl IntoView {
-    let t = use_texts();
     let lang = use_lang();
     let local = request
         .created_at
@@ -224,7 +223,7 @@ fn RequestRow(fresh: bool, request: RequestSummary) -> impl IntoView {
     let caller = request
         .contact_name
         .clone()
-        .unwrap_or_else(|| t.anonymous_caller.to_string());
+        .unwrap_or_else(|| tr!(lang, agent.anonymous_caller).to_string());
     let place = [request.district_name.clone(), request.address.clone()]
         .into_iter()
         .flatten()
@@ -258,44 +257,44 @@ fn CallerCardView(card: CallerCard, ringing: RwSignal<Option<String>>) -> impl I
         <section class="caller-card" class:warn=warn data-testid="caller-card" aria-live="assertive">
             <div class="caller-head">
                 <h2>
-                    {lang.pick("来电 ", "Incoming call ")}
+                    {tr!(lang, agent.incoming_call)}
                     <span class="mono" data-testid="caller-phone">
-                        {card.phone.clone().unwrap_or_else(|| lang.pick("号码未显示", "Number withheld").to_string())}
+                        {card.phone.clone().unwrap_or_else(|| tr!(lang, agent.number_withheld).to_string())}
                     </span>
                     " "{card.name.clone().unwrap_or_default()}
                 </h2>
                 <button type="button" class="button secondary small" on:click=move |_| ringing.set(None)
-                    data-testid="caller-card-close">{lang.pick("关闭", "Close")}</button>
+                    data-testid="caller-card-close">{tr!(lang, agent.close)}</button>
             </div>
             <p class="badges" data-testid="caller-badges">
                 {card.badges.iter().map(|b| view! {
                     <span class=format!("badge badge-{}", b.as_code()) data-badge=b.as_code()>{b.label(lang)}</span>
                 }).collect_view()}
                 {card.elderly_id.map(|id| view! {
-                    <a href=format!("/care/elderly/{id}")>{lang.pick("老年人档案", "Elderly record")}</a>
+                    <a href=format!("/care/elderly/{id}")>{tr!(lang, common.elderly_record)}</a>
                 })}
             </p>
             {card.note.clone().map(|n| view! { <p class="caller-note">{n}</p> })}
             <div class="call-desk">
                 <IntakeForm card=card.clone() />
-                <aside class="intake-kb" aria-label=lang.pick("知识库", "Knowledge base")>
-                    <h3>{lang.pick("知识库", "Knowledge base")}</h3>
+                <aside class="intake-kb" aria-label=tr!(lang, common.knowledge_base)>
+                    <h3>{tr!(lang, common.knowledge_base)}</h3>
                     <KnowledgeSearch embedded=true />
                 </aside>
             </div>
-            <p class="muted">{lang.pick("来电时间 ", "Rang at ")}{local_time(card.rang_at)}</p>
-            <h3>{lang.pick("来电历史", "Caller history")}" ("{card.history.len()}")"</h3>
+            <p class="muted">{tr!(lang, agent.rang_at)}{local_time(card.rang_at)}</p>
+            <h3>{tr!(lang, agent.caller_history)}" ("{card.history.len()}")"</h3>
             {if card.history.is_empty() {
-                view! { <p class="muted">{lang.pick("没有历史案件", "No earlier cases")}</p> }.into_any()
+                view! { <p class="muted">{tr!(lang, agent.no_earlier_cases)}</p> }.into_any()
             } else {
                 view! {
                     <table class="requests" data-testid="caller-history">
                         <thead><tr>
-                            <th scope="col">{lang.pick("时间", "Time")}</th>
-                            <th scope="col">{lang.pick("流水号", "Number")}</th>
-                            <th scope="col">{lang.pick("类别", "Category")}</th>
-                            <th scope="col">{lang.pick("状态", "Status")}</th>
-                            <th scope="col">{lang.pick("内容", "Content")}</th>
+                            <th scope="col">{tr!(lang, common.time)}</th>
+                            <th scope="col">{tr!(lang, common.number)}</th>
+                            <th scope="col">{tr!(lang, common.category)}</th>
+                            <th scope="col">{tr!(lang, common.status)}</th>
+                            <th scope="col">{tr!(lang, common.content)}</th>
                         </tr></thead>
                         <tbody>
                             {card.history.iter().map(|c| view! {
@@ -341,9 +340,9 @@ fn IntakeForm(card: CallerCard) -> impl IntoView {
             <input type="hidden" name="call_id" value=card.call_id.clone() />
             <div class="field-row">
                 <div class="field">
-                    <label for="i-case_type">{lang.pick("案件类型", "Case type")}</label>
+                    <label for="i-case_type">{tr!(lang, common.case_type)}</label>
                     <select id="i-case_type" name="case_type" aria-describedby="e-case_type">
-                        <option value="">{lang.pick("请选择", "Choose")}</option>
+                        <option value="">{tr!(lang, common.choose)}</option>
                         {CaseType::ALL.iter().map(|t| view! {
                             <option value=t.as_code()>{format!("{} {}", t.as_code(), t.label(lang))}</option>
                         }).collect_view()}
@@ -351,13 +350,13 @@ fn IntakeForm(card: CallerCard) -> impl IntoView {
                     <FieldMessage id="e-case_type" message=message("case_type") />
                 </div>
                 <div class="field grow">
-                    <label for="i-category">{lang.pick("诉求类别", "Category")}</label>
+                    <label for="i-category">{tr!(lang, agent.category)}</label>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             let groups = options.await.map(|o| super::portal::category_groups(&o.categories)).unwrap_or_default();
                             view! {
                                 <select id="i-category" name="category" aria-describedby="e-category">
-                                    <option value="">{lang.pick("请选择", "Choose")}</option>
+                                    <option value="">{tr!(lang, common.choose)}</option>
                                     {groups.into_iter().map(|(major, minors)| view! {
                                         <optgroup label=major.name(lang).to_string()>
                                             {minors.into_iter().map(|c| view! {
@@ -373,25 +372,25 @@ fn IntakeForm(card: CallerCard) -> impl IntoView {
                 </div>
             </div>
             <div class="field">
-                <label for="i-content">{lang.pick("来电内容", "What the caller says")}</label>
+                <label for="i-content">{tr!(lang, agent.what_the_caller_says)}</label>
                 <textarea id="i-content" name="content" rows="3" autofocus aria-describedby="e-content"></textarea>
                 <FieldMessage id="e-content" message=message("content") />
             </div>
             <div class="field-row">
                 <div class="field">
-                    <label for="i-contact_name">{lang.pick("来电人", "Caller")}</label>
+                    <label for="i-contact_name">{tr!(lang, common.caller)}</label>
                     <input id="i-contact_name" name="contact_name" value=card.name.clone().unwrap_or_default() aria-describedby="e-contact_name" />
                     <FieldMessage id="e-contact_name" message=message("contact_name") />
                 </div>
                 {withheld.then(|| view! {
                     <div class="field">
-                        <label for="i-phone">{lang.pick("回访电话（来电未显示号码）", "Callback number (number withheld)")}</label>
+                        <label for="i-phone">{tr!(lang, agent.callback_number_withheld)}</label>
                         <input id="i-phone" name="phone" type="tel" aria-describedby="e-phone" />
                         <FieldMessage id="e-phone" message=message("phone") />
                     </div>
                 })}
                 <div class="field">
-                    <label for="i-district">{lang.pick("区县", "District")}</label>
+                    <label for="i-district">{tr!(lang, common.district)}</label>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             let districts = options.await.map(|o| o.districts).unwrap_or_default();
@@ -408,16 +407,16 @@ fn IntakeForm(card: CallerCard) -> impl IntoView {
                     <FieldMessage id="e-district" message=message("district") />
                 </div>
                 <div class="field grow">
-                    <label for="i-address">{lang.pick("地址", "Address")}</label>
+                    <label for="i-address">{tr!(lang, common.address)}</label>
                     <input id="i-address" name="address" aria-describedby="e-address" />
                     <FieldMessage id="e-address" message=message("address") />
                 </div>
             </div>
             {(!card.history.is_empty()).then(|| view! {
                 <div class="field">
-                    <label for="i-link_to">{lang.pick("关联历史案件（同一事项的重复来电）", "Link to an earlier case (a repeated call about it)")}</label>
+                    <label for="i-link_to">{tr!(lang, agent.link_earlier)}</label>
                     <select id="i-link_to" name="link_to" aria-describedby="e-link_to" data-testid="intake-link">
-                        <option value="">{lang.pick("不关联", "No link")}</option>
+                        <option value="">{tr!(lang, agent.no_link)}</option>
                         {card.history.iter().map(|c| view! {
                             <option value=c.tracking_number.to_string()>
                                 {format!("{} {} {}", c.tracking_number, c.status.label(lang), c.content.chars().take(24).collect::<String>())}
@@ -428,13 +427,13 @@ fn IntakeForm(card: CallerCard) -> impl IntoView {
                 </div>
             })}
             <div class="field">
-                <label for="i-reply">{lang.pick("答复（普通咨询填写后当场办结）", "Reply (a consultation with a reply is closed at once)")}</label>
+                <label for="i-reply">{tr!(lang, agent.reply_closes)}</label>
                 <textarea id="i-reply" name="reply" rows="2" aria-describedby="e-reply"></textarea>
                 <FieldMessage id="e-reply" message=message("reply") />
             </div>
             <p class="alert" role="alert" hidden=move || failed.with(Option::is_none)>{move || failed.get()}</p>
             <div class="actions">
-                <button type="submit" class="button primary" data-testid="intake-submit">{lang.pick("登记", "Register")}</button>
+                <button type="submit" class="button primary" data-testid="intake-submit">{tr!(lang, agent.register)}</button>
             </div>
         </ActionForm>
     }
@@ -451,7 +450,7 @@ fn AgentStatusPicker() -> impl IntoView {
     });
     view! {
         <label class="status-picker">
-            <span>{lang.pick("状态", "Status")}</span>
+            <span>{tr!(lang, common.status)}</span>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let now = current.await.ok().flatten();
@@ -459,7 +458,7 @@ fn AgentStatusPicker() -> impl IntoView {
                         <select data-testid="agent-status" on:change=move |ev| {
                             set.dispatch(event_target_value(&ev));
                         }>
-                            <option value="" disabled selected=now.is_none()>{lang.pick("请选择", "Choose")}</option>
+                            <option value="" disabled selected=now.is_none()>{tr!(lang, common.choose)}</option>
                             {AgentStatus::ALL.iter().map(|s| view! {
                                 <option value=s.as_code() selected=now == Some(*s)>{s.label(lang)}</option>
                             }).collect_view()}
@@ -513,18 +512,18 @@ fn MissedCalls(reloads: RwSignal<u32>) -> impl IntoView {
                 let board = lead.then(|| view! { <AgentBoard agents=states missed=calls.clone() reassign /> });
                 let own = (!calls.is_empty()).then(|| view! {
                     <section class="missed" data-testid="missed-calls">
-                        <h2>{lang.pick("未接来电（待回拨）", "Missed calls to call back")}" "<strong>{calls.len()}</strong></h2>
+                        <h2>{tr!(lang, agent.missed_calls)}" "<strong>{calls.len()}</strong></h2>
                         <ul>
                             {calls.into_iter().map(|c| {
                                 let id = c.call_id.clone();
                                 view! {
                                     <li data-testid="missed-call">
                                         <span class="nowrap">{local_time(c.started_at)}</span>" "
-                                        <span class="mono">{c.phone.clone().unwrap_or_else(|| lang.pick("号码未显示", "Number withheld").to_string())}</span>" "
+                                        <span class="mono">{c.phone.clone().unwrap_or_else(|| tr!(lang, agent.number_withheld).to_string())}</span>" "
                                         <span class="muted">{c.assigned_to.clone().unwrap_or_default()}</span>" "
                                         <button type="button" class="button secondary small" data-testid="missed-done"
                                             on:click=move |_| { done.dispatch(id.clone()); }>
-                                            {lang.pick("已回拨", "Called back")}
+                                            {tr!(lang, agent.called_back)}
                                         </button>
                                     </li>
                                 }

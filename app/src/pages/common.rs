@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use hotline_domain::{FieldErrors, Lang};
 use leptos::prelude::*;
 
+use crate::i18n::tr;
+
 /// A UTC instant as China local time, `2026-11-23 10:15`.
 pub fn local_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
@@ -37,9 +39,9 @@ pub fn SaveStatus(status: Signal<Option<Result<bool, String>>>) -> impl IntoView
     view! {
         <p class="status-line" role="status" aria-live="polite" data-testid="save-status">
             {move || match status.get() {
-                Some(Ok(true)) => lang.pick("已保存", "Saved").to_string(),
-                Some(Ok(false)) => lang.pick("请修改标红的项目", "Please correct the fields marked").to_string(),
-                Some(Err(e)) => format!("{}: {e}", lang.pick("保存失败", "Not saved")),
+                Some(Ok(true)) => tr!(lang, common.saved).to_string(),
+                Some(Ok(false)) => tr!(lang, common.correct_marked_fields).to_string(),
+                Some(Err(e)) => tr!(lang, common.not_saved_because, error = e),
                 None => String::new(),
             }}
         </p>
@@ -70,7 +72,7 @@ pub fn LoadError(error: ServerFnError) -> impl IntoView {
     let lang = crate::i18n::use_lang();
     view! {
         <p class="alert" role="alert">
-            {lang.pick("无法加载：", "Could not load: ")}{error.to_string()}
+            {tr!(lang, common.could_not_load)}{error.to_string()}
         </p>
     }
 }

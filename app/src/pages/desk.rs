@@ -12,7 +12,7 @@ use leptos_meta::Title;
 use crate::api::{
     handover_desk, AcknowledgeHandover, HandOver, LinkCase, ReassignMissedCall, UnlinkCase,
 };
-use crate::i18n::use_lang;
+use crate::i18n::{tr, use_lang};
 use crate::pages::common::{field_error, local_time, track_saved, FieldMessage, LoadError};
 
 /// The cases linked with this one, and a form to link another (W8).
@@ -40,9 +40,9 @@ pub fn CaseLinks(
     let this = number.clone();
     view! {
         <section class="links" data-testid="case-links">
-            <h2>{lang.pick("关联案件", "Linked cases")}</h2>
+            <h2>{tr!(lang, desk.linked_cases)}</h2>
             {if links.is_empty() {
-                view! { <p class="muted">{lang.pick("暂无关联案件。同一事项的重复来电可在此关联。", "None yet. Link repeated calls about the same matter here.")}</p> }.into_any()
+                view! { <p class="muted">{tr!(lang, desk.no_links)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="link-list">
@@ -59,7 +59,7 @@ pub fn CaseLinks(
                                     <ActionForm action=unlink attr:class="inline">
                                         <input type="hidden" name="tracking_number" value=this />
                                         <input type="hidden" name="other" value=other />
-                                        <button type="submit" class="button small secondary" data-testid="unlink">{lang.pick("取消关联", "Unlink")}</button>
+                                        <button type="submit" class="button small secondary" data-testid="unlink">{tr!(lang, desk.unlink)}</button>
                                     </ActionForm>
                                 </li>
                             }
@@ -70,21 +70,21 @@ pub fn CaseLinks(
             <ActionForm action=link attr:class="grid-form link-form" attr:data-testid="link-form">
                 <input type="hidden" name="tracking_number" value=number />
                 <div class="field">
-                    <label for="l-other">{lang.pick("关联的案件流水号", "Tracking number to link")}</label>
+                    <label for="l-other">{tr!(lang, desk.tracking_number_to_link)}</label>
                     <input id="l-other" name="other" inputmode="numeric" maxlength="14" class="mono" node_ref=other_input
                         aria-describedby="e-other" data-testid="link-other" />
                     <FieldMessage id="e-other" message=message("other") />
                 </div>
                 <div class="field grow">
-                    <label for="l-note">{lang.pick("说明（可选）", "Note (optional)")}</label>
+                    <label for="l-note">{tr!(lang, desk.note_optional)}</label>
                     <input id="l-note" name="note" maxlength="200" aria-describedby="e-link-note" node_ref=note_input />
                     <FieldMessage id="e-link-note" message=message("note") />
                 </div>
                 <div class="field">
-                    <button type="submit" class="button secondary" data-testid="link-submit">{lang.pick("关联", "Link")}</button>
+                    <button type="submit" class="button secondary" data-testid="link-submit">{tr!(lang, desk.link)}</button>
                 </div>
                 <p class="status-line" role="status">{move || match status.get() {
-                    Some(Ok(false)) => lang.pick("请修改标红的项目", "Please correct the fields marked").to_string(),
+                    Some(Ok(false)) => tr!(lang, common.correct_marked_fields).to_string(),
                     Some(Err(e)) => e,
                     _ => String::new(),
                 }}</p>
@@ -100,7 +100,7 @@ pub fn CaseCalls(calls: Vec<CaseCall>) -> impl IntoView {
     (!calls.is_empty()).then(|| {
         view! {
             <section data-testid="case-calls">
-                <h2>{lang.pick("来电记录", "Calls")}</h2>
+                <h2>{tr!(lang, desk.calls)}</h2>
                 <ul class="call-list">
                     {calls.into_iter().map(|c| {
                         let talk = c.talk_seconds().map(|s| format!("{}:{:02}", s / 60, s % 60));
@@ -108,14 +108,14 @@ pub fn CaseCalls(calls: Vec<CaseCall>) -> impl IntoView {
                             <li data-testid="case-call">
                                 <span class="nowrap">{local_time(c.started_at)}</span>" "
                                 <span class="muted">{c.agent.clone().unwrap_or_default()}</span>" "
-                                {talk.map(|t| view! { <span>{lang.pick("通话 ", "Talk ")}{t}</span> " " })}
+                                {talk.map(|t| view! { <span>{tr!(lang, desk.talk)}{t}</span> " " })}
                                 {match c.recording_url.clone() {
                                     Some(url) => view! {
                                         <a href=url target="_blank" rel="noopener noreferrer" data-testid="recording">
-                                            {lang.pick("收听录音", "Play recording")}
+                                            {tr!(lang, desk.play_recording)}
                                         </a>
                                     }.into_any(),
-                                    None => view! { <span class="muted">{lang.pick("录音未到", "No recording yet")}</span> }.into_any(),
+                                    None => view! { <span class="muted">{tr!(lang, desk.no_recording_yet)}</span> }.into_any(),
                                 }}
                             </li>
                         }
@@ -138,9 +138,9 @@ pub fn AgentBoard(
     let names: Vec<String> = agents.iter().map(|a| a.username.clone()).collect();
     view! {
         <section class="board" data-testid="agent-board">
-            <h2>{lang.pick("坐席状态", "Agents")}</h2>
+            <h2>{tr!(lang, desk.agents)}</h2>
             {if agents.is_empty() {
-                view! { <p class="muted">{lang.pick("还没有坐席设置状态。", "No agent has set a status yet.")}</p> }.into_any()
+                view! { <p class="muted">{tr!(lang, desk.no_agent_has_set)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="agent-states">
@@ -149,7 +149,7 @@ pub fn AgentBoard(
                                 <span class=format!("dot {}", if a.online { a.status.as_code() } else { "offline" })></span>
                                 <strong>{a.username.clone()}</strong>" "
                                 {a.status.label(lang)}" "
-                                {(!a.online).then(|| view! { <span class="tag">{lang.pick("离线", "Offline")}</span> })}
+                                {(!a.online).then(|| view! { <span class="tag">{tr!(lang, desk.offline)}</span> })}
                                 <span class="muted nowrap">{local_time(a.updated_at)}</span>
                             </li>
                         }).collect_view()}
@@ -157,7 +157,7 @@ pub fn AgentBoard(
                 }.into_any()
             }}
             {(!missed.is_empty()).then(|| view! {
-                <h3>{lang.pick("改派未接来电", "Reassign missed calls")}</h3>
+                <h3>{tr!(lang, desk.reassign_missed_calls)}</h3>
                 <ul class="reassign">
                     {missed.into_iter().map(|c| {
                         let names = names.clone();
@@ -168,7 +168,7 @@ pub fn AgentBoard(
                                     <span class="nowrap">{local_time(c.started_at)}</span>" "
                                     <span class="mono">{c.phone.clone().unwrap_or_default()}</span>" "
                                     <label>
-                                        <span class="visually-hidden">{lang.pick("改派给", "Give to")}</span>
+                                        <span class="visually-hidden">{tr!(lang, desk.give_to)}</span>
                                         <select name="agent" data-testid="reassign-agent">
                                             {names.into_iter().map(|n| {
                                                 let selected = c.assigned_to.as_deref() == Some(n.as_str());
@@ -177,7 +177,7 @@ pub fn AgentBoard(
                                         </select>
                                     </label>" "
                                     <button type="submit" class="button secondary small" data-testid="reassign-submit">
-                                        {lang.pick("改派", "Reassign")}
+                                        {tr!(lang, desk.reassign)}
                                     </button>
                                 </ActionForm>
                             </li>
@@ -207,10 +207,10 @@ pub fn HandoverPage() -> impl IntoView {
     let message = move |field: &'static str| Signal::derive(field_error(errors, lang, field));
 
     view! {
-        <Title text=lang.pick("交接班", "Shift handover") />
+        <Title text=tr!(lang, desk.shift_handover) />
         <section class="panel wide">
-            <h1>{lang.pick("交接班", "Shift handover")}</h1>
-            <Suspense fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
+            <h1>{tr!(lang, desk.shift_handover)}</h1>
+            <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match desk.await {
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
@@ -222,16 +222,16 @@ pub fn HandoverPage() -> impl IntoView {
                             view! {
                                 {has_waiting.then(|| view! {
                                     <section class="handover-waiting" data-testid="handover-waiting">
-                                        <h2>{lang.pick("待您确认的交接", "Waiting for you to take over")}</h2>
+                                        <h2>{tr!(lang, desk.waiting_for_you)}</h2>
                                         {waiting.into_iter().map(|h| view! {
                                             <HandoverView handover=h.clone() />
                                             <ActionForm action=acknowledge attr:class="ack-form">
                                                 <input type="hidden" name="id" value=h.id.to_string() />
                                                 <div class="field">
-                                                    <label for=format!("ack-{}", h.id)>{lang.pick("接班备注（可选）", "Note (optional)")}</label>
+                                                    <label for=format!("ack-{}", h.id)>{tr!(lang, desk.takeover_note)}</label>
                                                     <input id=format!("ack-{}", h.id) name="note" maxlength="2000" />
                                                 </div>
-                                                <button type="submit" class="button primary" data-testid="handover-ack">{lang.pick("确认接班", "Take over")}</button>
+                                                <button type="submit" class="button primary" data-testid="handover-ack">{tr!(lang, desk.take_over)}</button>
                                             </ActionForm>
                                         }).collect_view()}
                                         <p class="status-line" role="status">{move || match ack_status.get() {
@@ -241,37 +241,37 @@ pub fn HandoverPage() -> impl IntoView {
                                     </section>
                                 })}
                                 <section data-testid="handover-draft">
-                                    <h2>{lang.pick("本班情况", "This shift so far")}</h2>
+                                    <h2>{tr!(lang, desk.shift_so_far)}</h2>
                                     <ReportView report=d.draft.clone() open=!has_waiting />
                                     <ActionForm action=hand_over attr:class="handover-form">
                                         <div class="field">
-                                            <label for="h-note">{lang.pick("交接说明（需下一班注意的事项）", "Handover note (what the next lead must know)")}</label>
+                                            <label for="h-note">{tr!(lang, desk.handover_note)}</label>
                                             <textarea id="h-note" name="note" rows="3" maxlength="2000" aria-describedby="e-note" data-testid="handover-note"></textarea>
                                             <FieldMessage id="e-note" message=message("note") />
                                         </div>
-                                        <button type="submit" class="button primary" data-testid="handover-submit">{lang.pick("提交交接", "Hand over")}</button>
+                                        <button type="submit" class="button primary" data-testid="handover-submit">{tr!(lang, desk.hand_over)}</button>
                                         <p class="status-line" role="status" data-testid="handover-status">{move || match status.get() {
-                                            Some(Ok(true)) => lang.pick("已交接，等待下一班确认", "Handed over; waiting for the next lead").to_string(),
-                                            Some(Ok(false)) => lang.pick("请填写交接说明", "Please write the handover note").to_string(),
+                                            Some(Ok(true)) => tr!(lang, desk.handed_over_waiting).to_string(),
+                                            Some(Ok(false)) => tr!(lang, desk.handover_note_required).to_string(),
                                             Some(Err(e)) => e,
                                             None => String::new(),
                                         }}</p>
                                     </ActionForm>
                                 </section>
                                 <section data-testid="handover-history">
-                                    <h2>{lang.pick("交接记录", "Handovers")}</h2>
+                                    <h2>{tr!(lang, desk.handovers)}</h2>
                                     {if d.history.is_empty() {
-                                        view! { <p class="muted">{lang.pick("还没有交接记录。", "No handovers yet.")}</p> }.into_any()
+                                        view! { <p class="muted">{tr!(lang, desk.no_handovers_yet)}</p> }.into_any()
                                     } else {
                                         view! {
                                             <div class="table-scroll">
                                             <table>
                                                 <thead><tr>
-                                                    <th scope="col">{lang.pick("交班", "Handed over")}</th>
-                                                    <th scope="col">{lang.pick("交班人", "By")}</th>
-                                                    <th scope="col">{lang.pick("待办", "Open items")}</th>
-                                                    <th scope="col">{lang.pick("说明", "Note")}</th>
-                                                    <th scope="col">{lang.pick("接班", "Taken over")}</th>
+                                                    <th scope="col">{tr!(lang, desk.handed_over)}</th>
+                                                    <th scope="col">{tr!(lang, desk.by)}</th>
+                                                    <th scope="col">{tr!(lang, desk.open_items)}</th>
+                                                    <th scope="col">{tr!(lang, common.note)}</th>
+                                                    <th scope="col">{tr!(lang, desk.taken_over)}</th>
                                                 </tr></thead>
                                                 <tbody>
                                                     {d.history.iter().map(|h| view! {
@@ -283,7 +283,7 @@ pub fn HandoverPage() -> impl IntoView {
                                                             <td data-testid="handover-ack-cell">{match (&h.ack_name, h.acknowledged_at) {
                                                                 (Some(name), Some(at)) => format!("{name} {}{}", local_time(at),
                                                                     h.ack_note.as_deref().map(|n| format!("：{n}")).unwrap_or_default()),
-                                                                _ => lang.pick("待确认", "Waiting").to_string(),
+                                                                _ => tr!(lang, desk.waiting).to_string(),
                                                             }}</td>
                                                         </tr>
                                                     }).collect_view()}
@@ -310,7 +310,7 @@ fn HandoverView(handover: Handover) -> impl IntoView {
         <article class="handover" data-testid="handover">
             <p>
                 <strong>{handover.created_by_name.clone()}</strong>" "
-                {lang.pick("交班于 ", "handed over at ")}{local_time(handover.created_at)}
+                {tr!(lang, desk.handed_over_at)}{local_time(handover.created_at)}
             </p>
             <blockquote data-testid="handover-note-text">{handover.note.clone()}</blockquote>
             <ReportView report=handover.report.clone() open=true />
@@ -335,31 +335,31 @@ fn ReportView(
             {report.shift_start.map(local_time)}" – "{report.shift_end.map(local_time)}
         </p>
         <div class="figures">
-            {figure(lang.pick("本班受理", "Received"), report.received, "fig-received")}
-            {figure(lang.pick("本班归档", "Archived"), report.closed, "fig-closed")}
-            {figure(lang.pick("待受理", "Awaiting intake"), report.waiting, "fig-waiting")}
-            {figure(lang.pick("在办红灯", "Red, in hand"), report.red_open, "fig-red")}
-            {figure(lang.pick("在办黄灯", "Yellow, in hand"), report.yellow_open, "fig-yellow")}
-            {figure(lang.pick("超时", "Overdue"), c.overdue_confirmation + c.overdue_completion + c.overdue_callback, "fig-overdue")}
-            {figure(lang.pick("退单待审", "Returns"), c.returns, "fig-returns")}
-            {figure(lang.pick("延期待批", "Extensions"), c.extensions, "fig-extensions")}
-            {figure(lang.pick("待回访", "Callbacks"), c.callbacks, "fig-callbacks")}
-            {figure(lang.pick("未接待回拨", "Missed calls"), report.open_missed_calls, "fig-missed")}
+            {figure(tr!(lang, desk.received), report.received, "fig-received")}
+            {figure(tr!(lang, desk.archived), report.closed, "fig-closed")}
+            {figure(tr!(lang, desk.awaiting_intake), report.waiting, "fig-waiting")}
+            {figure(tr!(lang, desk.red_in_hand), report.red_open, "fig-red")}
+            {figure(tr!(lang, desk.yellow_in_hand), report.yellow_open, "fig-yellow")}
+            {figure(tr!(lang, common.overdue), c.overdue_confirmation + c.overdue_completion + c.overdue_callback, "fig-overdue")}
+            {figure(tr!(lang, desk.returns), c.returns, "fig-returns")}
+            {figure(tr!(lang, desk.extensions), c.extensions, "fig-extensions")}
+            {figure(tr!(lang, desk.callbacks), c.callbacks, "fig-callbacks")}
+            {figure(tr!(lang, desk.missed_calls), report.open_missed_calls, "fig-missed")}
         </div>
         {if report.items.is_empty() {
-            view! { <p data-testid="handover-clear">{lang.pick("没有需要下一班跟进的事项。", "Nothing for the next shift to follow up.")}</p> }.into_any()
+            view! { <p data-testid="handover-clear">{tr!(lang, desk.nothing_to_follow_up)}</p> }.into_any()
         } else {
             let total = report.items.len() as i64 + report.more;
             view! {
                 <details class="handover-details" open=open>
-                <summary>{lang.pick("需跟进事项 ", "Items to follow up: ")}<strong>{total}</strong></summary>
+                <summary>{tr!(lang, desk.items_to_follow_up)}<strong>{total}</strong></summary>
                 <div class="table-scroll">
                 <table class="handover-items" data-testid="handover-items">
                     <thead><tr>
-                        <th scope="col">{lang.pick("事项", "Item")}</th>
-                        <th scope="col">{lang.pick("原因", "Why")}</th>
-                        <th scope="col">{lang.pick("内容", "Content")}</th>
-                        <th scope="col">{lang.pick("时间", "Time")}</th>
+                        <th scope="col">{tr!(lang, desk.item)}</th>
+                        <th scope="col">{tr!(lang, desk.why)}</th>
+                        <th scope="col">{tr!(lang, common.content)}</th>
+                        <th scope="col">{tr!(lang, common.time)}</th>
                     </tr></thead>
                     <tbody>
                         {report.items.into_iter().map(|i| view! { <ItemRow item=i /> }).collect_view()}
@@ -367,7 +367,7 @@ fn ReportView(
                 </table>
                 </div>
                 {(report.more > 0).then(|| view! {
-                    <p class="muted">{format!("{} {}", lang.pick("另有未列出的事项：", "More items not listed:"), report.more)}</p>
+                    <p class="muted">{tr!(lang, desk.more_items, count = report.more)}</p>
                 })}
                 </details>
             }.into_any()
@@ -388,7 +388,7 @@ fn ItemRow(item: HandoverItem) -> impl IntoView {
         <tr data-testid="handover-item">
             <td class="nowrap">{match (&item.tracking_number, &item.call_id) {
                 (Some(n), _) => view! { <a class="mono" href=format!("/cases/{n}")>{n.clone()}</a> }.into_any(),
-                (None, Some(_)) => view! { <span>{lang.pick("未接来电", "Missed call")}</span> }.into_any(),
+                (None, Some(_)) => view! { <span>{tr!(lang, desk.missed_call)}</span> }.into_any(),
                 _ => ().into_any(),
             }}</td>
             <td>{reasons}</td>

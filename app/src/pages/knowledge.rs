@@ -12,7 +12,7 @@ use crate::api::{
     kb_article, kb_categories, kb_editor, kb_search, ArticleSaved, DeleteKbCategory, SaveArticle,
     SaveKbCategory,
 };
-use crate::i18n::use_lang;
+use crate::i18n::{tr, use_lang};
 use crate::pages::admin::Field;
 use crate::pages::common::{field_error, local_time, track_saved, FieldMessage, LoadError};
 use crate::use_current_user;
@@ -84,10 +84,10 @@ pub fn KnowledgeSearch(
                     asked.set(text.get_untracked());
                 }
             }>
-            <label for=if embedded { "kb-q-side" } else { "kb-q" } class="visually-hidden">{lang.pick("搜索知识库", "Search the knowledge base")}</label>
+            <label for=if embedded { "kb-q-side" } else { "kb-q" } class="visually-hidden">{tr!(lang, knowledge.search_label)}</label>
             <input id=if embedded { "kb-q-side" } else { "kb-q" } name="q" type="search" maxlength=hotline_domain::knowledge::QUERY_MAX
                 autocomplete="off" autofocus=autofocus data-testid="kb-search"
-                placeholder=lang.pick("输入关键词、拼音或首字母，如 社保 / shebao / sb", "Words, pinyin or initials: 社保 / shebao / sb")
+                placeholder=tr!(lang, knowledge.search_hint)
                 prop:value=move || text.get() on:input=on_input />
         </form>
         <Transition fallback=|| ()>
@@ -95,7 +95,7 @@ pub fn KnowledgeSearch(
                 match hits.await {
                     Ok((q, list)) if list.is_empty() => Either::Left(Either::Left(
                         (!q.trim().is_empty()).then(|| view! {
-                            <p class="muted" data-testid="kb-empty">{lang.pick("没有找到相关知识", "Nothing found")}</p>
+                            <p class="muted" data-testid="kb-empty">{tr!(lang, knowledge.nothing_found)}</p>
                         }),
                     )),
                     Ok((_, list)) => Either::Left(Either::Right(view! { <HitList hits=list new_tab=embedded /> })),
@@ -116,7 +116,7 @@ fn HitList(hits: Vec<SearchHit>, new_tab: bool) -> impl IntoView {
                     <a href=format!("/knowledge/{}", h.id) class="kb-hit-title"
                         target=new_tab.then_some("_blank")><Marked segments=h.title /></a>
                     <span class="tag">{h.category_name}</span>
-                    {(!h.public).then(|| view! { <span class="tag internal">{lang.pick("内部", "Staff only")}</span> })}
+                    {(!h.public).then(|| view! { <span class="tag internal">{tr!(lang, knowledge.staff_only)}</span> })}
                     <p class="kb-excerpt"><Marked segments=h.excerpt /></p>
                 </li>
             }).collect_view()}
@@ -132,9 +132,9 @@ pub fn KnowledgePage() -> impl IntoView {
     let initial = query.with_untracked(|q| q.get("q").unwrap_or_default());
     let title = move || {
         if user.get().is_some() {
-            lang.pick("知识库", "Knowledge base")
+            tr!(lang, common.knowledge_base)
         } else {
-            lang.pick("办事指南", "Service guide")
+            tr!(lang, common.service_guide)
         }
     };
     view! {
@@ -143,7 +143,7 @@ pub fn KnowledgePage() -> impl IntoView {
             <div class="desk-head">
                 <h1>{title}</h1>
                 {move || user.get().filter(|u| u.can(Permission::Intake)).map(|_| view! {
-                    <a class="button" href="/knowledge/write" data-testid="kb-new">{lang.pick("新建知识", "New article")}</a>
+                    <a class="button" href="/knowledge/write" data-testid="kb-new">{tr!(lang, knowledge.new_article)}</a>
                 })}
             </div>
             <KnowledgeSearch initial autofocus=true />
@@ -190,7 +190,7 @@ fn Categories() -> impl IntoView {
     };
     view! {
         <section class="panel" data-testid="kb-categories">
-            <h2>{lang.pick("知识分类", "Categories")}</h2>
+            <h2>{tr!(lang, knowledge.categories)}</h2>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match list.await {
@@ -198,7 +198,7 @@ fn Categories() -> impl IntoView {
                         Ok(categories) => view! {
                             <ul class="kb-categories">
                                 {categories.into_iter().map(|c| {
-                                    let label = format!("{}{}", lang.pick("分类名称：", "Category name: "), c.name);
+                                    let label = tr!(lang, knowledge.category_name_label, name = &c.name);
                                     view! {
                                         <li data-testid="kb-category">
                                             <ActionForm action=save attr:class="inline">
@@ -207,15 +207,15 @@ fn Categories() -> impl IntoView {
                                                     aria-label=label data-testid="kb-category-name" />
                                                 " "
                                                 <button type="submit" class="button small secondary" data-testid="kb-category-rename">
-                                                    {lang.pick("改名", "Rename")}
+                                                    {tr!(lang, common.rename)}
                                                 </button>
                                             </ActionForm>
-                                            " "<span class="muted">{format!("{} {}", c.articles, lang.pick("篇", "articles"))}</span>" "
+                                            " "<span class="muted">{tr!(lang, knowledge.article_count, count = c.articles)}</span>" "
                                             {(c.articles == 0).then(|| view! {
                                                 <ActionForm action=delete attr:class="inline">
                                                     <input type="hidden" name="id" value=c.id.to_string() />
                                                     <button type="submit" class="button small secondary" data-testid="kb-category-delete">
-                                                        {lang.pick("删除", "Remove")}
+                                                        {tr!(lang, knowledge.remove)}
                                                     </button>
                                                 </ActionForm>
                                             })}
@@ -228,9 +228,9 @@ fn Categories() -> impl IntoView {
                 })}
             </Transition>
             <ActionForm action=save attr:class="inline" attr:data-testid="kb-category-form">
-                <label for="kc-name">{lang.pick("新分类", "New category")}</label>" "
+                <label for="kc-name">{tr!(lang, knowledge.new_category)}</label>" "
                 <input id="kc-name" name="name" maxlength="30" node_ref=new_name data-testid="kb-category-new" />" "
-                <button type="submit" class="button small secondary" data-testid="kb-category-add">{lang.pick("添加", "Add")}</button>
+                <button type="submit" class="button small secondary" data-testid="kb-category-add">{tr!(lang, knowledge.add)}</button>
             </ActionForm>
             <p class="field-error" role="status" data-testid="kb-category-status">{problem}</p>
         </section>
@@ -251,8 +251,8 @@ pub fn ArticlePage() -> impl IntoView {
     });
     view! {
         <section class="panel">
-            <p><a href="/knowledge">{lang.pick("← 返回搜索", "← Back to search")}</a></p>
-            <Suspense fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
+            <p><a href="/knowledge">{tr!(lang, knowledge.back)}</a></p>
+            <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match article.await {
                         Ok(Some(a)) => {
@@ -263,28 +263,28 @@ pub fn ArticlePage() -> impl IntoView {
                                     <h1 data-testid="kb-title">{a.title.clone()}</h1>
                                     <p class="muted">
                                         <span class="tag">{a.category_name.clone()}</span>
-                                        {if a.public { lang.pick("公开", "Public") } else { lang.pick("仅内部", "Staff only") }}
-                                        " · "{lang.pick("更新于 ", "Updated ")}{local_time(a.updated_at)}
+                                        {if a.public { tr!(lang, knowledge.public) } else { tr!(lang, knowledge.staff_only_long) }}
+                                        " · "{tr!(lang, knowledge.updated)}{local_time(a.updated_at)}
                                         {editor.then(|| format!(" · {}", a.updated_by))}
                                     </p>
                                     {(!a.keywords.is_empty()).then(|| view! {
-                                        <p class="muted">{lang.pick("关键词：", "Keywords: ")}{a.keywords.clone()}</p>
+                                        <p class="muted">{tr!(lang, knowledge.keywords)}{a.keywords.clone()}</p>
                                     })}
                                     <div class="kb-body" data-testid="kb-body">{a.body.clone()}</div>
                                     {a.source_case.clone().filter(|_| editor).map(|n| view! {
-                                        <p class="muted">{lang.pick("来源工单：", "From case: ")}
+                                        <p class="muted">{tr!(lang, knowledge.from_case)}
                                             <a href=format!("/cases/{n}")>{n.clone()}</a></p>
                                     })}
                                     {editor.then(|| view! {
                                         <p><a class="button secondary" href=format!("/knowledge/write?id={}", a.id)
-                                            data-testid="kb-edit">{lang.pick("编辑", "Edit")}</a></p>
+                                            data-testid="kb-edit">{tr!(lang, common.edit)}</a></p>
                                     })}
                                 </article>
                             })
                         }
                         Ok(None) => Either::Right(Either::Left(view! {
-                            <Title text=lang.pick("未找到", "Not found") />
-                            <h1>{lang.pick("未找到该知识", "No such article")}</h1>
+                            <Title text=tr!(lang, knowledge.not_found) />
+                            <h1>{tr!(lang, knowledge.no_such_article)}</h1>
                         })),
                         Err(e) => Either::Right(Either::Right(view! { <LoadError error=e /> })),
                     }
@@ -322,12 +322,12 @@ pub fn WritePage() -> impl IntoView {
         save.value()
             .get()
             .and_then(|r| r.err())
-            .map(|e| format!("{}: {e}", lang.pick("保存失败", "Not saved")))
+            .map(|e| tr!(lang, common.not_saved_because, error = e))
     };
     view! {
-        <Title text=lang.pick("编辑知识", "Edit article") />
+        <Title text=tr!(lang, knowledge.edit_article) />
         <section class="panel">
-            <Suspense fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
+            <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match editor.await {
                         Ok(Some(ed)) => {
@@ -336,14 +336,14 @@ pub fn WritePage() -> impl IntoView {
                             let case_error = Signal::derive(field_error(errors, lang, "source_case"));
                             let chosen = ed.input.category_id.clone();
                             Either::Left(view! {
-                                <h1>{if ed.id.is_some() { lang.pick("编辑知识", "Edit article") } else { lang.pick("新建知识", "New article") }}</h1>
+                                <h1>{if ed.id.is_some() { tr!(lang, knowledge.edit_article) } else { tr!(lang, knowledge.new_article) }}</h1>
                                 <ActionForm action=save attr:class="grid-form kb-form" attr:data-testid="kb-form">
                                     <input type="hidden" name="id" value=ed.id.map(|i| i.to_string()).unwrap_or_default() />
                                     <input type="hidden" name="source_case" value=ed.input.source_case.clone().unwrap_or_default() />
                                     <div class="field">
-                                        <label for="a-category_id">{lang.pick("分类", "Category")}</label>
+                                        <label for="a-category_id">{tr!(lang, knowledge.category)}</label>
                                         <select id="a-category_id" name="category_id" aria-describedby="e-category_id">
-                                            <option value="">{lang.pick("请选择", "Choose")}</option>
+                                            <option value="">{tr!(lang, common.choose)}</option>
                                             {ed.categories.into_iter().map(|c| {
                                                 let selected = c.id.to_string() == chosen;
                                                 view! { <option value=c.id.to_string() selected=selected>{c.name}</option> }
@@ -351,33 +351,33 @@ pub fn WritePage() -> impl IntoView {
                                         </select>
                                         <FieldMessage id="e-category_id" message=category_error />
                                     </div>
-                                    <Field label=lang.pick("标题", "Title") name="title" errors=errors value=ed.input.title.clone() />
-                                    <Field label=lang.pick("关键词（别称、俗称，用空格分开）", "Keywords (other words people use, space separated)")
+                                    <Field label=tr!(lang, knowledge.title) name="title" errors=errors value=ed.input.title.clone() />
+                                    <Field label=tr!(lang, knowledge.keywords_hint)
                                         name="keywords" errors=errors value=ed.input.keywords.clone() />
                                     <div class="field wide">
-                                        <label for="a-body">{lang.pick("正文", "Text")}</label>
+                                        <label for="a-body">{tr!(lang, knowledge.text)}</label>
                                         <textarea id="a-body" name="body" rows="12" aria-describedby="e-body"
                                             aria-invalid=move || body_error.with(Option::is_some).to_string()>{ed.input.body.clone()}</textarea>
                                         <FieldMessage id="e-body" message=body_error />
                                     </div>
                                     <div class="field checkbox">
                                         <input id="a-public" name="public" type="checkbox" checked=ed.input.public />
-                                        <label for="a-public">{lang.pick("向市民公开（办事指南）", "Public (citizens' service guide)")}</label>
+                                        <label for="a-public">{tr!(lang, knowledge.public_guide)}</label>
                                     </div>
                                     {ed.input.source_case.clone().map(|n| view! {
-                                        <p class="muted wide">{lang.pick("来源工单：", "From case: ")}{n}</p>
+                                        <p class="muted wide">{tr!(lang, knowledge.from_case)}{n}</p>
                                     })}
                                     <FieldMessage id="e-source_case" message=case_error />
                                     <div class="actions">
-                                        <button type="submit" class="button" data-testid="kb-save">{lang.pick("保存", "Save")}</button>
-                                        <a href="/knowledge">{lang.pick("取消", "Cancel")}</a>
+                                        <button type="submit" class="button" data-testid="kb-save">{tr!(lang, common.save)}</button>
+                                        <a href="/knowledge">{tr!(lang, common.cancel)}</a>
                                     </div>
                                 </ActionForm>
                                 <p class="alert" role="alert" hidden=move || failed().is_none()>{failed}</p>
                             })
                         }
                         Ok(None) => Either::Right(Either::Left(view! {
-                            <h1>{lang.pick("未找到该知识或工单", "No such article or case")}</h1>
+                            <h1>{tr!(lang, knowledge.no_article_or_case)}</h1>
                         })),
                         Err(e) => Either::Right(Either::Right(view! { <LoadError error=e /> })),
                     }

@@ -8,23 +8,23 @@ use leptos_meta::Title;
 use leptos::server_fn::ServerFn;
 
 use crate::api::{load_form_options, FileOutcome, FileRequest};
-use crate::i18n::{use_lang, use_texts};
+use crate::i18n::{tr, use_lang};
 
 #[component]
 pub fn RequestPage() -> impl IntoView {
-    let t = use_texts();
+    let lang = use_lang();
     let options = Resource::new(|| (), |_| load_form_options());
 
     view! {
-        <Title text=t.form_title />
+        <Title text=tr!(lang, portal.form_title) />
         <section class="panel portal">
-            <h1>{t.form_title}</h1>
-            <p class="lead">{t.form_intro}</p>
-            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            <h1>{tr!(lang, portal.form_title)}</h1>
+            <p class="lead">{tr!(lang, portal.form_intro)}</p>
+            <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match options.await {
                         Ok(options) => view! { <RequestForm options /> }.into_any(),
-                        Err(_) => view! { <p class="alert" role="alert">{t.service_unavailable}</p> }.into_any(),
+                        Err(_) => view! { <p class="alert" role="alert">{tr!(lang, portal.service_unavailable)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -49,7 +49,6 @@ fn read_form(form: &web_sys::HtmlFormElement) -> Option<NewRequestInput> {
 
 #[component]
 fn RequestForm(options: FormOptions) -> impl IntoView {
-    let t = use_texts();
     let lang = use_lang();
     let action = ServerAction::<FileRequest>::new();
     let errors = RwSignal::new(FieldErrors::new());
@@ -119,13 +118,13 @@ fn RequestForm(options: FormOptions) -> impl IntoView {
             {move || filed.with(|f| f.as_ref().map(|f| {
                 let number = f.tracking_number.to_string();
                 view! {
-                    <h2>{t.filed_title}</h2>
-                    <p class="filed-label">{t.filed_number_label}</p>
+                    <h2>{tr!(lang, portal.filed_title)}</h2>
+                    <p class="filed-label">{tr!(lang, portal.filed_number_label)}</p>
                     <p class="tracking-number" data-testid="tracking-number">{number}</p>
-                    <p>{t.filed_note}</p>
+                    <p>{tr!(lang, portal.filed_note)}</p>
                 }
             }))}
-            <button type="button" class="button secondary" on:click=reset>{t.file_another}</button>
+            <button type="button" class="button secondary" on:click=reset>{tr!(lang, portal.file_another)}</button>
         </div>
             <form
                 node_ref=form_ref
@@ -138,15 +137,15 @@ fn RequestForm(options: FormOptions) -> impl IntoView {
                 hidden=move || filed.with(Option::is_some)
             >
                 <p class="alert" role="alert" hidden=move || errors.with(FieldErrors::is_empty) data-testid="form-errors">
-                    {t.form_has_errors}
+                    {tr!(lang, portal.form_has_errors)}
                 </p>
-                <p class="alert" role="alert" hidden=move || !failed.get()>{t.service_unavailable}</p>
+                <p class="alert" role="alert" hidden=move || !failed.get()>{tr!(lang, portal.service_unavailable)}</p>
 
                 <div class="field">
-                    <label for="f-category">{t.field_category}<span class="required" aria-hidden="true">"*"</span></label>
+                    <label for="f-category">{tr!(lang, portal.field_category)}<span class="required" aria-hidden="true">"*"</span></label>
                     <select id="f-category" name="category" required
                         aria-invalid=invalid("category") aria-describedby="e-category">
-                        <option value="">{t.choose_category}</option>
+                        <option value="">{tr!(lang, portal.choose_category)}</option>
                         {categories.into_iter().map(|(major, minors)| view! {
                             <optgroup label=major.name(lang).to_string()>
                                 {minors.into_iter().map(|c| view! {
@@ -159,8 +158,8 @@ fn RequestForm(options: FormOptions) -> impl IntoView {
                 </div>
 
                 <div class="field">
-                    <label for="f-content">{t.field_content}<span class="required" aria-hidden="true">"*"</span></label>
-                    <p class="hint" id="h-content">{t.content_hint}</p>
+                    <label for="f-content">{tr!(lang, portal.field_content)}<span class="required" aria-hidden="true">"*"</span></label>
+                    <p class="hint" id="h-content">{tr!(lang, portal.content_hint)}</p>
                     <textarea id="f-content" name="content" rows="6" required
                         aria-invalid=invalid("content") aria-describedby="h-content e-content"></textarea>
                     <FieldError id="e-content" field="content" message=error_of("content") />
@@ -168,10 +167,10 @@ fn RequestForm(options: FormOptions) -> impl IntoView {
 
                 <div class="field-row">
                     <div class="field">
-                        <label for="f-district">{t.field_district}</label>
+                        <label for="f-district">{tr!(lang, portal.field_district)}</label>
                         <select id="f-district" name="district"
                             aria-invalid=invalid("district") aria-describedby="e-district">
-                            <option value="">{t.choose_district}</option>
+                            <option value="">{tr!(lang, portal.choose_district)}</option>
                             {districts.into_iter().map(|d| view! {
                                 <option value=d.code.clone()>{d.name.clone()}</option>
                             }).collect_view()}
@@ -179,38 +178,38 @@ fn RequestForm(options: FormOptions) -> impl IntoView {
                         <FieldError id="e-district" field="district" message=error_of("district") />
                     </div>
                     <div class="field grow">
-                        <label for="f-address">{t.field_address}</label>
+                        <label for="f-address">{tr!(lang, portal.field_address)}</label>
                         <input id="f-address" name="address" type="text" autocomplete="street-address"
                             aria-invalid=invalid("address") aria-describedby="h-address e-address" />
-                        <p class="hint" id="h-address">{t.address_hint}</p>
+                        <p class="hint" id="h-address">{tr!(lang, portal.address_hint)}</p>
                         <FieldError id="e-address" field="address" message=error_of("address") />
                     </div>
                 </div>
 
                 <div class="field-row">
                     <div class="field">
-                        <label for="f-contact_name">{t.field_contact_name}</label>
+                        <label for="f-contact_name">{tr!(lang, portal.field_contact_name)}</label>
                         <input id="f-contact_name" name="contact_name" type="text" autocomplete="name"
                             aria-invalid=invalid("contact_name") aria-describedby="e-contact_name" />
                         <FieldError id="e-contact_name" field="contact_name" message=error_of("contact_name") />
                     </div>
                     <div class="field">
-                        <label for="f-phone">{t.field_phone}<span class="required" aria-hidden="true">"*"</span></label>
+                        <label for="f-phone">{tr!(lang, portal.field_phone)}<span class="required" aria-hidden="true">"*"</span></label>
                         <input id="f-phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" required
                             aria-invalid=invalid("phone") aria-describedby="h-phone e-phone" />
-                        <p class="hint" id="h-phone">{t.phone_hint}</p>
+                        <p class="hint" id="h-phone">{tr!(lang, portal.phone_hint)}</p>
                         <FieldError id="e-phone" field="phone" message=error_of("phone") />
                     </div>
                 </div>
 
                 <div class="field checkbox">
                     <input id="f-anonymous" name="anonymous" type="checkbox" aria-describedby="h-anonymous" />
-                    <label for="f-anonymous">{t.field_anonymous}</label>
-                    <p class="hint" id="h-anonymous">{t.anonymous_hint}</p>
+                    <label for="f-anonymous">{tr!(lang, portal.field_anonymous)}</label>
+                    <p class="hint" id="h-anonymous">{tr!(lang, portal.anonymous_hint)}</p>
                 </div>
 
                 <button type="submit" class="button primary" disabled=move || pending.get() data-testid="submit">
-                    {move || if pending.get() { t.submitting } else { t.submit }}
+                    {move || if pending.get() { tr!(lang, portal.submitting) } else { tr!(lang, portal.submit) }}
                 </button>
             </form>
     }

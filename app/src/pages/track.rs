@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::{TrackOutcome, TrackRequest};
-use crate::i18n::use_lang;
+use crate::i18n::{tr, use_lang};
 use crate::pages::common::{field_error, local_time, FieldMessage};
 
 #[component]
@@ -25,37 +25,34 @@ pub fn TrackPage() -> impl IntoView {
     let phone_error = Signal::derive(field_error(errors, lang, "phone"));
 
     view! {
-        <Title text=lang.pick("查询办理进度", "Track a request") />
+        <Title text=tr!(lang, track.title) />
         <section class="panel narrow">
-            <h1>{lang.pick("查询办理进度", "Track a request")}</h1>
+            <h1>{tr!(lang, track.title)}</h1>
             <p class="lead">
-                {lang.pick(
-                    "请输入受理时获得的流水号和求助时留下的电话号码。",
-                    "Enter the tracking number you were given and the phone number you filed with.",
-                )}
+                {tr!(lang, track.intro)}
             </p>
             <ActionForm action=action attr:class="stack" attr:data-testid="track-form">
                 <div class="field">
-                    <label for="t-number">{lang.pick("流水号", "Tracking number")}</label>
+                    <label for="t-number">{tr!(lang, track.tracking_number)}</label>
                     <input id="t-number" name="tracking_number" inputmode="numeric" autocomplete="off"
                         aria-describedby="e-tracking_number"
                         aria-invalid=move || number_error.with(Option::is_some).to_string() />
                     <FieldMessage id="e-tracking_number" message=number_error />
                 </div>
                 <div class="field">
-                    <label for="t-phone">{lang.pick("电话号码", "Phone number")}</label>
+                    <label for="t-phone">{tr!(lang, track.phone_number)}</label>
                     <input id="t-phone" name="phone" type="tel" autocomplete="tel"
                         aria-describedby="e-phone"
                         aria-invalid=move || phone_error.with(Option::is_some).to_string() />
                     <FieldMessage id="e-phone" message=phone_error />
                 </div>
-                <button type="submit" class="button">{lang.pick("查询", "Track")}</button>
+                <button type="submit" class="button">{tr!(lang, track.track)}</button>
             </ActionForm>
             <div role="status" aria-live="polite" data-testid="track-result">
                 {move || match action.value().get() {
                     Some(Ok(TrackOutcome::Found(found))) => view! {
                         <div class="tracked">
-                            <h2>{lang.pick("办理进度", "Progress")}</h2>
+                            <h2>{tr!(lang, track.progress)}</h2>
                             <p>
                                 <span class="mono">{found.tracking_number.to_string()}</span>" · "
                                 {lang.pick(&found.category_zh, &found.category_en).to_string()}" · "
@@ -73,14 +70,11 @@ pub fn TrackPage() -> impl IntoView {
                     }.into_any(),
                     Some(Ok(TrackOutcome::NoMatch)) => view! {
                         <p class="alert" data-testid="track-nomatch">
-                            {lang.pick(
-                                "没有找到与该流水号和电话号码相符的求助。",
-                                "No request matches this tracking number and phone number.",
-                            )}
+                            {tr!(lang, track.no_match)}
                         </p>
                     }.into_any(),
                     Some(Err(_)) => view! {
-                        <p class="alert">{lang.pick("查询暂时不可用，请稍后再试。", "Tracking is unavailable; try again later.")}</p>
+                        <p class="alert">{tr!(lang, track.unavailable)}</p>
                     }.into_any(),
                     _ => ().into_any(),
                 }}

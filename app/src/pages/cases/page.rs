@@ -1,0 +1,232 @@
+//! One case: its facts, history, handling units, calls, links and the steps it allows.
+
+use hotline_domain::flow::ActionKind;
+use hotline_domain::{CaseAction, CaseDetail, CaseStatus, FieldErrors};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::steps::{StepState, Steps};
+use super::LightBadge;
+use crate::api::{
+    case_action, dispatch_targets, get_case, load_form_options, ActOutcome, LinkCase, RevealPhone,
+    UnlinkCase,
+};
+use crate::i18n::{tr, use_lang};
+use crate::pages::common::{local_time, LoadError};
+use crate::pages::desk::{CaseCalls, CaseLinks};
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let number = move || params.with(|p| p.get("tracking_number").unwrap_or_default());
+    let link = ServerAction::<LinkCase>::new();
+    let unlink = ServerAction::<UnlinkCase>::new();
+    let case = Resource::new(
+        move || (number(), link.version().get(), unlink.version().get()),
+        |(number, _, _)| get_case(number),
+    );
+    let reveal = ServerAction::<RevealPhone>::new();
+    // The step machinery lives here, outside the suspended part, so it outlives reloads.
+    let state = StepState {
+        act: Action::new(move |(number, action): &(String, CaseAction)| {
+            let (number, action) = (number.clone(), action.clone());
+            async move { case_action(number, action).await }
+        }),
+        errors: RwSignal::new(FieldErrors::new()),
+        refused: RwSignal::new(None),
+        // Only those who dispatch may list the targets (others would get a 403).
+        targets: Resource::new(
+            move || {
+                crate::use_current_user()
+                    .get()
+                    .is_some_and(|u| u.can(hotline_domain::Permission::Dispatch))
+            },
+            |dispatches| async move {
+                if dispatches {
+                    dispatch_targets().await
+                } else {
+                    Ok(Default::default())
+                }
+            },
+        ),
+        options: Resource::new(|| (), |_| load_form_options()),
+    };
+    Effect::new(move |_| match state.act.value().get() {
+        Some(Ok(ActOutcome::Done(_))) => {
+            state.errors.set(FieldErrors::new());
+            state.refused.set(None);
+            case.refetch();
+        }
+        Some(Ok(ActOutcome::Invalid(e))) => state.errors.set(e),
+        Some(Ok(ActOutcome::Refused(m))) => state.refused.set(Some(m)),
+        Some(Err(e)) => state.refused.set(Some(e.to_string())),
+        None => {}
+    });
+
+    view! {
+        <Title text=tr!(lang, cases.case) />
+        <section class="panel wide">
+            <p><a href="/cases">{tr!(lang, cases.back)}</a></p>
+            <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match case.await {
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
+                        Ok(None) => view! {
+                            <h1>{tr!(lang, cases.no_such_case)}</h1>
+                            <p>{tr!(lang, cases.not_visible)}</p>
+                        }.into_any(),
+                        Ok(Some(d)) => {
+                            let number = d.item.tracking_number.to_string();
+                            let masked = d.item.phone.clone();
+                            let detail = d.clone();
+                            view! {
+                                <h1>
+                                    {tr!(lang, cases.case_heading)}<span class="mono">{number.clone()}</span>" "
+                                    <LightBadge light=d.item.light />
+                                </h1>
+                                {(!d.overdue.is_empty()).then(|| view! {
+                                    <p class="overdue" data-testid="overdue">
+                                        {d.overdue.iter().map(|o| o.label(lang)).collect::<Vec<_>>().join(" · ")}
+                                    </p>
+                                })}
+                                <div class="case-layout">
+                                <div>
+                                {view! { <dl class="facts">
+                                    <dt>{tr!(lang, common.status)}</dt><dd data-testid="case-status">{d.item.status.label(lang)}</dd>
+                                    <dt>{tr!(lang, cases.type_label)}</dt><dd data-testid="case-type">{d.item.case_type.map(|t| t.label(lang)).unwrap_or("—")}</dd>
+                                    <dt>{tr!(lang, cases.channel)}</dt><dd>{d.item.channel.label(lang)}</dd>
+                                    <dt>{tr!(lang, common.category)}</dt><dd>{lang.pick(&d.item.category_zh, &d.item.category_en).to_string()}</dd>
+                                    <dt>{tr!(lang, common.content)}</dt><dd class="content">{d.item.content.clone()}</dd>
+                                    <dt>{tr!(lang, common.caller)}</dt>
+                                    <dd>{d.item.contact_name.clone().unwrap_or_else(|| tr!(lang, cases.anonymous).to_string())}</dd>
+                                    <dt>{tr!(lang, common.phone)}</dt>
+                                    <dd>
+                                        <span class="mono" data-testid="case-phone">
+                                            {move || match reveal.value().get() {
+                                                Some(Ok(full)) => full,
+                                                _ => masked.clone(),
+                                            }}
+                                        </span>
+                                        {d.can_reveal_phone.then(|| { let number = number.clone(); view! {
+                                            " "
+                                            <ActionForm action=reveal attr:class="inline">
+                                                <input type="hidden" name="tracking_number" value=number />
+                                                <button type="submit" class="button small secondary" data-testid="reveal-phone">
+                                                    {tr!(lang, cases.show_full_number)}
+                                                </button>
+                                            </ActionForm>
+                                        }})}
+                                    </dd>
+                                    <dt>{tr!(lang, cases.place)}</dt>
+                                    <dd>{[d.item.district_name.clone(), d.address.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ")}</dd>
+                                    <dt>{tr!(lang, cases.assigned_to)}</dt><dd data-testid="case-assigned">{d.item.assigned_to.join("、")}</dd>
+                                    {d.item.dispatched_at.map(|t| view! {
+                                        <dt>{tr!(lang, cases.dispatched)}</dt><dd>{local_time(t)}</dd>
+                                    })}
+                                    {d.callback_due_at.filter(|_| matches!(d.item.status, CaseStatus::FedBack | CaseStatus::Handled)).map(|t| view! {
+                                        <dt>{tr!(lang, cases.call_back_by)}</dt><dd>{local_time(t)}</dd>
+                                    })}
+                                    {d.satisfaction.map(|s| view! {
+                                        <dt>{tr!(lang, cases.satisfaction)}</dt><dd data-testid="case-satisfaction">{s.label(lang)}</dd>
+                                    })}
+                                </dl> }.into_any()}
+                                {(matches!(d.item.status, CaseStatus::Handled | CaseStatus::FedBack | CaseStatus::CalledBack | CaseStatus::Archived)
+                                    && crate::use_current_user().get_untracked().is_some_and(|u| u.can(hotline_domain::Permission::Intake)))
+                                    .then(|| view! {
+                                        <p><a class="button secondary small" href=format!("/knowledge/write?case={}", d.item.tracking_number)
+                                            data-testid="case-to-article">{tr!(lang, cases.turn_into_an_article)}</a></p>
+                                    })}
+                                <Parts detail=d.clone() />
+                                {crate::use_current_user().get_untracked().is_some_and(|u| u.can(hotline_domain::Permission::Intake)).then(|| view! {
+                                    <CaseLinks number=number.clone() links=d.links.clone() link unlink />
+                                    <CaseCalls calls=d.calls.clone() />
+                                })}
+                                <h2>{tr!(lang, cases.history)}</h2>
+                                {view! { <ol class="timeline" data-testid="timeline">
+                                    {d.events.iter().map(|e| {
+                                        let step = ActionKind::from_code(&e.kind).map(|k| k.label(lang)).unwrap_or_else(|| {
+                                            match e.kind.as_str() {
+                                                "submitted" => tr!(lang, cases.filed_step),
+                                                "link" => tr!(lang, cases.linked),
+                                                "unlink" => tr!(lang, cases.unlinked),
+                                                _ => "",
+                                            }
+                                        });
+                                        view! {
+                                            <li>
+                                                <time datetime=e.at.to_rfc3339()>{local_time(e.at)}</time>" "
+                                                <strong>{step}</strong>" "
+                                                {e.to_status.filter(|to| Some(*to) != e.from_status).map(|s| view! { <span>{"→ "}{s.label(lang)}</span> " " })}
+                                                <span class="muted">{e.actor.clone()}</span>
+                                                {e.note.clone().map(|n| view! { <p>{n}</p> })}
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ol> }.into_any()}
+                                </div>
+                                <Steps detail=detail state=state />
+                                </div>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The departments and vendors the case went to, the closed ones as history.
+#[component]
+fn Parts(detail: CaseDetail) -> impl IntoView {
+    let lang = use_lang();
+    (!detail.assignments.is_empty()).then(|| view! {
+        <h2>{tr!(lang, cases.handling_units)}</h2>
+        <div class="table-scroll">
+        <table class="parts" data-testid="parts">
+            <thead><tr>
+                <th scope="col">{tr!(lang, cases.unit)}</th>
+                <th scope="col">{tr!(lang, common.state)}</th>
+                <th scope="col">{tr!(lang, cases.confirm_by)}</th>
+                <th scope="col">{tr!(lang, cases.due)}</th>
+                <th scope="col">{tr!(lang, cases.notes)}</th>
+            </tr></thead>
+            <tbody>
+                {detail.assignments.iter().map(|a| {
+                    let p = &a.part;
+                    let mut notes = Vec::new();
+                    if let Some(r) = &p.return_reason {
+                        let verdict = match p.return_justified {
+                            Some(true) => tr!(lang, cases.return_accepted),
+                            Some(false) => tr!(lang, cases.wrong_return_sent_back),
+                            None => tr!(lang, cases.awaiting_review),
+                        };
+                        notes.push(tr!(lang, cases.note_returned, reason = r, verdict));
+                    }
+                    if let Some(e) = &p.extension {
+                        let decision = match e.approved {
+                            Some(true) => tr!(lang, cases.approved),
+                            Some(false) => tr!(lang, cases.not_approved),
+                            None => tr!(lang, cases.awaiting_decision),
+                        };
+                        notes.push(tr!(lang, cases.note_extension, days = e.days, reason = &e.reason, decision));
+                    }
+                    if let Some(f) = &p.feedback {
+                        notes.push(tr!(lang, cases.note_feedback, feedback = f));
+                    }
+                    view! {
+                        <tr class:closed=p.closed data-testid="part-row">
+                            <td>{a.name.clone()}</td>
+                            <td>{if p.closed { tr!(lang, cases.closed) } else { p.status.label(lang) }}</td>
+                            <td class="nowrap">{local_time(p.confirm_due_at)}</td>
+                            <td class="nowrap">{local_time(p.due_at)}</td>
+                            <td>{notes.into_iter().map(|n| view! { <p>{n}</p> }).collect_view()}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        </div>
+    })
+}

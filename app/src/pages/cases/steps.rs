@@ -1,0 +1,354 @@
+//! The steps the state machine allows this reader now, each a small keyboard-friendly form.
+
+use hotline_domain::flow::{ActionKind, Assignee};
+use hotline_domain::{CaseAction, CaseDetail, CaseType, FieldErrors, Satisfaction};
+use leptos::prelude::*;
+
+use crate::api::ActOutcome;
+use crate::i18n::{tr, use_lang};
+
+pub(super) type StepResult = Result<ActOutcome, ServerFnError>;
+
+/// What the step forms share with the page: the action that sends a step, its errors, and
+/// the choices the forms offer.
+#[derive(Clone, Copy)]
+pub(super) struct StepState {
+    pub(super) act: Action<(String, CaseAction), StepResult>,
+    pub(super) errors: RwSignal<FieldErrors>,
+    pub(super) refused: RwSignal<Option<String>>,
+    pub(super) targets: Resource<Result<hotline_domain::DispatchTargets, ServerFnError>>,
+    pub(super) options: Resource<Result<hotline_domain::FormOptions, ServerFnError>>,
+}
+
+/// The steps this reader may take now, each as its own small form.
+#[component]
+pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
+    let lang = use_lang();
+    let number = detail.item.tracking_number.to_string();
+    let StepState {
+        act,
+        errors,
+        refused,
+        targets,
+        options,
+    } = state;
+    let number = StoredValue::new(number);
+    let send = move |action: CaseAction| {
+        act.dispatch((number.get_value(), action));
+    };
+    let err =
+        move |field: &'static str| move || errors.with(|e| e.get(field).map(|p| p.message(lang)));
+    let actions = detail.actions.clone();
+    if actions.is_empty() {
+        return view! { <aside class="steps" data-testid="steps"></aside> }.into_any();
+    }
+    let has = |k: ActionKind| actions.contains(&k);
+
+    let pending_returns: Vec<(i64, String)> = detail
+        .assignments
+        .iter()
+        .filter(|a| a.part.return_pending())
+        .filter_map(|a| a.part.id.map(|id| (id, a.name.clone())))
+        .collect();
+    let pending_extensions: Vec<(i64, String)> = detail
+        .assignments
+        .iter()
+        .filter(|a| a.part.extension_pending())
+        .filter_map(|a| {
+            let e = a.part.extension.as_ref()?;
+            Some((
+                a.part.id?,
+                tr!(lang, cases.extension_choice, unit = &a.name, days = e.days),
+            ))
+        })
+        .collect();
+    // One signal per input; each form reads the ones it needs.
+    let text = RwSignal::new(String::new());
+    let case_type = RwSignal::new(
+        detail
+            .item
+            .case_type
+            .map(|t| t.as_code().to_string())
+            .unwrap_or_default(),
+    );
+    let category = RwSignal::new(detail.category_code.clone());
+    let remind_at = RwSignal::new(String::new());
+    let chosen = RwSignal::new(Vec::<String>::new());
+    let days = RwSignal::new(String::new());
+    let disposition = RwSignal::new("01".to_string());
+    let satisfaction = RwSignal::new("satisfied".to_string());
+    let simple = move |kind: ActionKind, testid: &'static str, action: CaseAction| {
+        has(kind).then(|| {
+            view! {
+                <button type="button" class="button" data-testid=testid
+                    on:click=move |_| send(action.clone())>{kind.label(lang)}</button>
+            }
+        })
+    };
+
+    view! {
+        <aside class="steps" data-testid="steps" aria-label=tr!(lang, cases.steps)>
+            <h2>{tr!(lang, cases.steps)}</h2>
+            <p class="alert" role="alert" hidden=move || refused.with(Option::is_none) data-testid="step-refused">
+                {move || refused.get()}
+            </p>
+            <div class="step-buttons">
+                {simple(ActionKind::Accept, "step-accept", CaseAction::Accept)}
+                {simple(ActionKind::Confirm, "step-confirm", CaseAction::Confirm)}
+                {simple(ActionKind::Archive, "step-archive", CaseAction::Archive)}
+            </div>
+            {has(ActionKind::Classify).then(|| {
+                view! {
+                <form class="step" data-testid="form-classify" on:submit=move |ev| {
+                    ev.prevent_default();
+                    let Some(t) = CaseType::from_code(&case_type.get()) else {
+                        let mut e = FieldErrors::new();
+                        e.add("case_type", hotline_domain::Problem::Required);
+                        errors.set(e);
+                        return;
+                    };
+                    let remind = chrono::NaiveDateTime::parse_from_str(&remind_at.get(), "%Y-%m-%dT%H:%M").ok()
+                        .map(|t| (t - chrono::Duration::hours(8)).and_utc());
+                    send(CaseAction::Classify { case_type: t, category_code: category.get(), remind_at: remind });
+                }>
+                    <h3>{ActionKind::Classify.label(lang)}</h3>
+                    <label for="s-type">{tr!(lang, common.case_type)}</label>
+                    <select id="s-type" on:change=move |ev| case_type.set(event_target_value(&ev)) prop:value=move || case_type.get()>
+                        <option value="">{tr!(lang, common.choose)}</option>
+                        {CaseType::ALL.iter().map(|t| view! {
+                            <option value=t.as_code()>{format!("{} {}", t.as_code(), t.label(lang))}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error" role="alert">{err("case_type")}</p>
+                    <label for="s-category">{tr!(lang, cases.category)}</label>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let cats = options.await.map(|o| o.categories).unwrap_or_default();
+                            view! {
+                                <select id="s-category" on:change=move |ev| category.set(event_target_value(&ev)) prop:value=move || category.get()>
+                                    {cats.into_iter().filter(|c| c.level == 2).map(|c| view! {
+                                        <option value=c.code.clone()>{format!("{} {}", c.code, lang.pick(&c.name_zh, &c.name_en))}</option>
+                                    }).collect_view()}
+                                </select>
+                            }
+                        })}
+                    </Suspense>
+                    <p class="field-error" role="alert">{err("category_code")}</p>
+                    <label for="s-remind">{tr!(lang, cases.remind_at)}</label>
+                    <input id="s-remind" type="datetime-local" on:input=move |ev| remind_at.set(event_target_value(&ev)) />
+                    <p class="field-error" role="alert">{err("remind_at")}</p>
+                    <button type="submit" class="button" data-testid="step-classify">{ActionKind::Classify.label(lang)}</button>
+                </form>
+            }})}
+            {has(ActionKind::Dispatch).then(|| {
+                view! {
+                <form class="step" data-testid="form-dispatch" on:submit=move |ev| {
+                    ev.prevent_default();
+                    let to = chosen.get().iter().filter_map(|v| {
+                        let (kind, id) = v.split_once(':')?;
+                        let id = id.parse().ok()?;
+                        Some(if kind == "v" { Assignee::Vendor(id) } else { Assignee::Department(id) })
+                    }).collect();
+                    send(CaseAction::Dispatch { to, note: text.get(), days: days.get().trim().parse().ok() });
+                }>
+                    <h3>{ActionKind::Dispatch.label(lang)}</h3>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let t = targets.await.unwrap_or_default();
+                            view! {
+                                <fieldset>
+                                    <legend>{tr!(lang, common.departments)}</legend>
+                                    <div class="checklist">
+                                    {t.departments.into_iter().map(|(id, name)| {
+                                        let value = format!("d:{id}");
+                                        let v2 = value.clone();
+                                        view! {
+                                            <label class="check">
+                                                <input type="checkbox" value=value.clone() data-testid="dispatch-department"
+                                                    on:change=move |ev| {
+                                                        let on = event_target_checked(&ev);
+                                                        chosen.update(|c| { c.retain(|x| x != &v2); if on { c.push(v2.clone()); } });
+                                                    } />
+                                                {name}
+                                            </label>
+                                        }
+                                    }).collect_view()}
+                                    </div>
+                                </fieldset>
+                                <label for="s-vendor">{tr!(lang, cases.or_a_vendor)}</label>
+                                <select id="s-vendor" on:change=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    chosen.update(|c| { c.retain(|x| !x.starts_with("v:")); if !v.is_empty() { c.push(v); } });
+                                }>
+                                    <option value="">{tr!(lang, cases.none)}</option>
+                                    {t.vendors.into_iter().map(|(id, name)| view! { <option value=format!("v:{id}")>{name}</option> }).collect_view()}
+                                </select>
+                            }
+                        })}
+                    </Suspense>
+                    <p class="field-error" role="alert">{err("to")}</p>
+                    <label for="s-days">{tr!(lang, cases.days_to_handle)}</label>
+                    <input id="s-days" type="number" min="1" max="60" inputmode="numeric" on:input=move |ev| days.set(event_target_value(&ev)) />
+                    <p class="field-error" role="alert">{err("days")}</p>
+                    <label for="s-dnote">{tr!(lang, cases.note)}</label>
+                    <textarea id="s-dnote" rows="2" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    <button type="submit" class="button" data-testid="step-dispatch">{ActionKind::Dispatch.label(lang)}</button>
+                </form>
+            }})}
+            {[(ActionKind::Answer, "reply"), (ActionKind::HandleInCentre, "result"), (ActionKind::Feedback, "result"), (ActionKind::Return, "reason"), (ActionKind::Supplement, "text")]
+                .into_iter().filter(|(k, _)| has(*k)).map(|(kind, field)| {
+                    let id = format!("s-{}", kind.as_code());
+                    view! {
+                        <form class="step" data-testid=format!("form-{}", kind.as_code()) on:submit=move |ev| {
+                            ev.prevent_default();
+                            let t = text.get();
+                            send(match kind {
+                                ActionKind::Answer => CaseAction::Answer { reply: t },
+                                ActionKind::HandleInCentre => CaseAction::HandleInCentre { result: t },
+                                ActionKind::Feedback => CaseAction::Feedback { result: t, disposition_code: Some(disposition.get()) },
+                                ActionKind::Return => CaseAction::Return { reason: t },
+                                _ => CaseAction::Supplement { text: t },
+                            });
+                        }>
+                            <h3>{kind.label(lang)}</h3>
+                            <label for=id.clone()>{match kind {
+                                ActionKind::Answer => tr!(lang, cases.reply),
+                                ActionKind::Return => tr!(lang, cases.reason),
+                                ActionKind::Supplement => tr!(lang, cases.supplement),
+                                _ => tr!(lang, cases.result),
+                            }}</label>
+                            <textarea id=id rows="3" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                            <p class="field-error" role="alert">{err(field)}</p>
+                            {(kind == ActionKind::Feedback).then(|| view! {
+                                <label for="s-disposition">{tr!(lang, cases.disposition)}</label>
+                                <Suspense fallback=|| ()>
+                                    {move || Suspend::new(async move {
+                                        let t = targets.await.unwrap_or_default();
+                                        view! {
+                                            <select id="s-disposition" on:change=move |ev| disposition.set(event_target_value(&ev)) prop:value=move || disposition.get()>
+                                                {t.dispositions.into_iter().map(|(code, name)| view! { <option value=code.clone()>{name}</option> }).collect_view()}
+                                            </select>
+                                        }
+                                    })}
+                                </Suspense>
+                            })}
+                            <button type="submit" class="button" data-testid=format!("step-{}", kind.as_code())>{kind.label(lang)}</button>
+                        </form>
+                    }
+                }).collect_view()}
+            {has(ActionKind::RequestExtension).then(|| {
+                view! {
+                <form class="step" data-testid="form-request_extension" on:submit=move |ev| {
+                    ev.prevent_default();
+                    send(CaseAction::RequestExtension { days: days.get().trim().parse().unwrap_or(0), reason: text.get() });
+                }>
+                    <h3>{ActionKind::RequestExtension.label(lang)}</h3>
+                    <label for="s-xdays">{tr!(lang, cases.extra_days)}</label>
+                    <input id="s-xdays" type="number" min="1" max="30" on:input=move |ev| days.set(event_target_value(&ev)) />
+                    <p class="field-error" role="alert">{err("days")}</p>
+                    <label for="s-xreason">{tr!(lang, cases.reason_short)}</label>
+                    <textarea id="s-xreason" rows="2" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    <p class="field-error" role="alert">{err("reason")}</p>
+                    <button type="submit" class="button secondary" data-testid="step-request_extension">{ActionKind::RequestExtension.label(lang)}</button>
+                </form>
+            }})}
+            {has(ActionKind::ReviewReturn).then(|| view! {
+                <div class="step" data-testid="form-review_return">
+                    <h3>{ActionKind::ReviewReturn.label(lang)}</h3>
+                    {pending_returns.into_iter().map(|(id, name)| {
+                        let (s1, s2) = (send, send);
+                        view! {
+                            <p>{name}</p>
+                            <button type="button" class="button" data-testid="step-return-justified"
+                                on:click=move |_| s1(CaseAction::ReviewReturn { assignment_id: id, justified: true, note: String::new() })>
+                                {tr!(lang, cases.accept_re_dispatch)}</button>" "
+                            <button type="button" class="button secondary" data-testid="step-return-wrong"
+                                on:click=move |_| s2(CaseAction::ReviewReturn { assignment_id: id, justified: false, note: String::new() })>
+                                {tr!(lang, cases.wrong_return_send_back)}</button>
+                        }
+                    }).collect_view()}
+                </div>
+            })}
+            {has(ActionKind::DecideExtension).then(|| view! {
+                <div class="step" data-testid="form-decide_extension">
+                    <h3>{ActionKind::DecideExtension.label(lang)}</h3>
+                    {pending_extensions.into_iter().map(|(id, label)| {
+                        let (s1, s2) = (send, send);
+                        view! {
+                            <p>{label}</p>
+                            <button type="button" class="button" data-testid="step-extension-approve"
+                                on:click=move |_| s1(CaseAction::DecideExtension { assignment_id: id, approve: true, note: String::new() })>
+                                {tr!(lang, cases.approve)}</button>" "
+                            <button type="button" class="button secondary" data-testid="step-extension-reject"
+                                on:click=move |_| s2(CaseAction::DecideExtension { assignment_id: id, approve: false, note: String::new() })>
+                                {tr!(lang, cases.reject)}</button>
+                        }
+                    }).collect_view()}
+                </div>
+            })}
+            {has(ActionKind::Callback).then(|| {
+                view! {
+                <form class="step" data-testid="form-callback" on:submit=move |ev| {
+                    ev.prevent_default();
+                    let s = Satisfaction::from_code(&satisfaction.get()).unwrap_or(Satisfaction::Unconfirmed);
+                    send(CaseAction::Callback { satisfaction: s, note: text.get() });
+                }>
+                    <h3>{ActionKind::Callback.label(lang)}</h3>
+                    <fieldset>
+                        <legend>{tr!(lang, cases.satisfaction)}</legend>
+                        {Satisfaction::ALL.iter().map(|s| {
+                            let code = s.as_code();
+                            view! {
+                                <label class="check">
+                                    <input type="radio" name="satisfaction" value=code data-testid=format!("satisfaction-{code}")
+                                        checked=move || satisfaction.get() == code
+                                        on:change=move |_| satisfaction.set(code.to_string()) />
+                                    {s.label(lang)}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <label for="s-cnote">{tr!(lang, cases.callback_notes)}</label>
+                    <textarea id="s-cnote" rows="2" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    <button type="submit" class="button" data-testid="step-callback">{ActionKind::Callback.label(lang)}</button>
+                </form>
+            }})}
+            {has(ActionKind::Recommend).then(|| {
+                let picked = RwSignal::new(Vec::<i64>::new());
+                view! {
+                <form class="step" data-testid="form-recommend" on:submit=move |ev| {
+                    ev.prevent_default();
+                    send(CaseAction::Recommend { vendors: picked.get(), note: text.get() });
+                }>
+                    <h3>{ActionKind::Recommend.label(lang)}</h3>
+                    <label for="s-recommend">{tr!(lang, cases.vendors_to_name)}</label>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let t = targets.await.unwrap_or_default();
+                            view! {
+                                <select id="s-recommend" multiple size="6" on:change=move |ev| {
+                                    use wasm_bindgen::JsCast;
+                                    let Some(select) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) else { return };
+                                    let options = select.selected_options();
+                                    let ids = (0..options.length()).filter_map(|i| options.item(i))
+                                        .filter_map(|o| o.get_attribute("value"))
+                                        .filter_map(|v| v.parse().ok()).collect();
+                                    picked.set(ids);
+                                }>
+                                    {t.vendors.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                                </select>
+                            }
+                        })}
+                    </Suspense>
+                    <p class="field-error" role="alert">{err("vendors")}</p>
+                    <label for="s-rnote">{tr!(lang, common.note)}</label>
+                    <textarea id="s-rnote" rows="2" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    <button type="submit" class="button" data-testid="step-recommend">{ActionKind::Recommend.label(lang)}</button>
+                </form>
+            }})}
+            <p class="status-line" role="status" aria-live="polite">
+                {move || act.pending().get().then(|| tr!(lang, cases.saving))}
+            </p>
+        </aside>
+    }.into_any()
+}
