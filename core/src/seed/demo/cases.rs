@@ -1,0 +1,454 @@
+//! Past cases played through the state machine, and web requests still waiting.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use hotline_domain::flow::{Targets, TypeRules};
+use hotline_domain::{
+    Assignee, CaseAction, CaseFlow, CaseStatus, CaseType, Category, Channel, Role, Satisfaction,
+    StaffUser, TrackingNumber,
+};
+
+use super::text::{CENTRE_RESULTS, FEEDBACK, REPLIES, REQUESTS, RETURN_REASONS, ROADS};
+use super::timeline::{demo_assignee_user, demo_staff, Player};
+use super::{DemoCase, Generator, DEPARTMENTS};
+use crate::clock::china_offset;
+use crate::store::NewCaseEvent;
+
+impl Generator<'_> {
+    /// A request text and a category whose name fits it. Texts whose words match no
+    /// category are drawn again, so a complaint about unpaid wages is never filed under
+    /// appliance repair.
+    pub(super) fn request_text(&mut self) -> (String, String) {
+        let mut tries = 0;
+        let (text, category) = loop {
+            let (words, text) = *self.rng.pick(REQUESTS);
+            let matching: Vec<&Category> = self
+                .minors
+                .iter()
+                .copied()
+                .filter(|c| words.iter().any(|w| c.name_zh.contains(w)))
+                .collect();
+            tries += 1;
+            if !matching.is_empty() {
+                break (text, self.rng.pick(&matching).code.clone());
+            }
+            if tries > 20 {
+                break (text, self.rng.pick(&self.minors).code.clone());
+            }
+        };
+        let road = self.rng.pick(ROADS);
+        (category, text.replace("{road}", road))
+    }
+
+    pub(super) fn case_type_for(&mut self, category_code: &str) -> CaseType {
+        let name = self
+            .minors
+            .iter()
+            .find(|c| c.code == category_code)
+            .map(|c| c.name_zh.as_str())
+            .unwrap_or_default();
+        if ["保洁", "搬家", "开锁", "疏通", "维修", "保姆", "月嫂"]
+            .iter()
+            .any(|w| name.contains(w))
+        {
+            CaseType::Household
+        } else if name.contains("表扬") {
+            CaseType::Praise
+        } else if name.contains("养老") {
+            CaseType::HomeCare
+        } else {
+            *self.rng.pick(&[
+                CaseType::Consultation,
+                CaseType::Consultation,
+                CaseType::Complaint,
+                CaseType::PublicAffairs,
+                CaseType::SimpleMatter,
+            ])
+        }
+    }
+
+    pub(super) fn past_cases(&mut self, n: usize) -> Vec<DemoCase> {
+        (0..n)
+            .map(|_| {
+                let at = self.days_ago(60);
+                self.played_case(at)
+            })
+            .collect()
+    }
+
+    pub(super) fn waiting_requests(&mut self, n: usize) -> Vec<DemoCase> {
+        let today = self.now.with_timezone(&china_offset()).date_naive();
+        let start = china_offset()
+            .from_local_datetime(&today.and_hms_opt(0, 0, 0).expect("midnight"))
+            .single()
+            .expect("fixed offset")
+            .with_timezone(&Utc);
+        let minutes = (self.now - start).num_minutes().max(1);
+        (0..n)
+            .map(|_| {
+                let at = start + Duration::minutes(self.rng.range(0, minutes - 1));
+                let mut case = self.new_case(at);
+                case.channel = Channel::Web;
+                case.events[0].actor = "citizen:web".into();
+                case
+            })
+            .collect()
+    }
+
+    /// A case as filed at `at`, before anyone took a step.
+    pub(super) fn new_case(&mut self, at: DateTime<Utc>) -> DemoCase {
+        let (category_code, content) = self.request_text();
+        let (district, street, village) = self.place();
+        let position = self.point_in(district);
+        let anonymous = self.rng.chance(0.08);
+        let (name, female) = self.person();
+        let contact_name = (!anonymous).then(|| {
+            let surname: String = name.chars().take(1).collect();
+            format!("{surname}{}", if female { "女士" } else { "先生" })
+        });
+        let channel = *self.rng.pick(&[
+            Channel::Phone,
+            Channel::Phone,
+            Channel::Phone,
+            Channel::Web,
+            Channel::Sms,
+            Channel::WeChat,
+        ]);
+        DemoCase {
+            tracking_number: TrackingNumber::new(at.with_timezone(&china_offset()).date_naive(), 0),
+            channel,
+            flow: CaseFlow::new(&category_code, CaseStatus::Submitted, at),
+            content,
+            contact_name,
+            phone: self.mobile(),
+            anonymous,
+            district_code: Some(district.code.clone()),
+            address: Some(self.address(street, village)),
+            lon: Some(position.lon),
+            lat: Some(position.lat),
+            created_at: at,
+            updated_at: at,
+            events: vec![NewCaseEvent {
+                at,
+                actor: format!("citizen:{}", channel.as_code()),
+                kind: "submitted".into(),
+                from: None,
+                to: Some(CaseStatus::Submitted),
+                note: None,
+            }],
+            reminders: Vec::new(),
+            refused: Vec::new(),
+        }
+    }
+
+    /// A case filed at `at` and taken, step by step through the real state machine, as far
+    /// as it would have got by now: older cases are archived, recent ones are still with a
+    /// department or waiting for a callback, some took long enough to show yellow or red.
+    pub(super) fn played_case(&mut self, at: DateTime<Utc>) -> DemoCase {
+        let case = self.new_case(at);
+        let case_type = self.case_type_for(&case.flow.category_code);
+        let category_code = case.flow.category_code.clone();
+        let agent = demo_staff(
+            &format!("agent{}", 1001 + self.rng.below(27)),
+            Role::Agent,
+            None,
+            None,
+        );
+        let lead = demo_staff("lead", Role::ShiftLead, None, None);
+        let mut p = Player::new(case, self.now);
+        let first = if p.case.channel == Channel::Phone {
+            (0, 3)
+        } else {
+            (2, 180)
+        };
+        p.step(self.minutes(first), &agent, CaseAction::Accept);
+        let remind_at = (case_type == CaseType::Pending)
+            .then(|| p.t + Duration::minutes(self.rng.range(60, 60 * 72)));
+        p.step(
+            self.minutes((1, 6)),
+            &agent,
+            CaseAction::Classify {
+                case_type,
+                category_code,
+                remind_at,
+            },
+        );
+        let rules = TypeRules::of(case_type);
+        let satisfaction = *self.rng.pick(&[
+            Satisfaction::Satisfied,
+            Satisfaction::Satisfied,
+            Satisfaction::Satisfied,
+            Satisfaction::Satisfied,
+            Satisfaction::Satisfied,
+            Satisfaction::Satisfied,
+            Satisfaction::Satisfied,
+            Satisfaction::Unconfirmed,
+            Satisfaction::Dissatisfied,
+        ]);
+        if rules.answer_at_once && self.rng.chance(0.7) {
+            let reply = self.rng.pick(REPLIES).to_string();
+            p.step(self.minutes((2, 12)), &agent, CaseAction::Answer { reply });
+        } else if rules.recommend && self.rng.chance(0.5) {
+            let offering = self.vendors_offering(&p.case.flow.category_code, 3);
+            if !offering.is_empty() {
+                p.step(
+                    self.minutes((3, 15)),
+                    &agent,
+                    CaseAction::Recommend {
+                        vendors: offering,
+                        note: "已告知来电人企业电话".into(),
+                    },
+                );
+                self.callback_and_archive(&mut p, &agent, Satisfaction::Satisfied);
+            }
+        } else if rules.centre_handles && (rules.targets == Targets::None || self.rng.chance(0.6)) {
+            if case_type != CaseType::Pending || self.rng.chance(0.8) {
+                let result = self.rng.pick(CENTRE_RESULTS).to_string();
+                p.step(
+                    self.minutes((10, 60 * 20)),
+                    &agent,
+                    CaseAction::HandleInCentre { result },
+                );
+                self.callback_and_archive(&mut p, &agent, Satisfaction::Satisfied);
+            }
+        } else if rules.targets == Targets::Departments
+            || (rules.targets == Targets::OneVendor && !self.vendor_services.is_empty())
+        {
+            let first = self.assignee_for(&p.case.flow.category_code, rules.targets);
+            let mut to = vec![first];
+            if rules.targets == Targets::Departments && self.rng.chance(0.1) {
+                let second = self.assignee_for("2001", Targets::Departments);
+                if second != first {
+                    to.push(second);
+                }
+            }
+            self.handle_round(&mut p, &agent, &lead, to, rules.targets);
+            if satisfaction == Satisfaction::Dissatisfied {
+                p.step(
+                    self.minutes((60, 60 * 30)),
+                    &agent,
+                    CaseAction::Callback {
+                        satisfaction,
+                        note: "来电人表示问题未解决".into(),
+                    },
+                );
+                let again = vec![p
+                    .case
+                    .flow
+                    .assignments
+                    .last()
+                    .map(|a| a.assignee)
+                    .unwrap_or(first)];
+                self.handle_round(&mut p, &agent, &lead, again, rules.targets);
+                self.callback_and_archive(&mut p, &agent, Satisfaction::Satisfied);
+            } else {
+                self.callback_and_archive(&mut p, &agent, satisfaction);
+            }
+        }
+        p.finish()
+    }
+
+    pub(super) fn minutes(&mut self, (lo, hi): (i64, i64)) -> Duration {
+        Duration::minutes(self.rng.range(lo, hi))
+    }
+
+    /// Dispatch to `to`; each confirms, some return or ask for more days, then feed back.
+    pub(super) fn handle_round(
+        &mut self,
+        p: &mut Player,
+        agent: &StaffUser,
+        lead: &StaffUser,
+        mut to: Vec<Assignee>,
+        targets: Targets,
+    ) {
+        let days = (self.rng.chance(0.2)).then(|| self.rng.range(3, 15) as u32);
+        p.step(
+            self.minutes((2, 40)),
+            agent,
+            CaseAction::Dispatch {
+                to: to.clone(),
+                note: String::new(),
+                days,
+            },
+        );
+        // A wrong department now and then: it returns the case, the lead agrees, and the
+        // case goes to another one.
+        if targets == Targets::Departments && to.len() == 1 && self.rng.chance(0.08) {
+            let wrong = demo_assignee_user(to[0]);
+            p.step(self.minutes((5, 25)), &wrong, CaseAction::Confirm);
+            p.step(
+                self.minutes((20, 600)),
+                &wrong,
+                CaseAction::Return {
+                    reason: self.rng.pick(RETURN_REASONS).to_string(),
+                },
+            );
+            let Some(id) = p.last_part_id() else {
+                p.stopped = true;
+                return;
+            };
+            p.step(
+                self.minutes((10, 240)),
+                lead,
+                CaseAction::ReviewReturn {
+                    assignment_id: id,
+                    justified: true,
+                    note: String::new(),
+                },
+            );
+            let other = loop {
+                let candidate = Assignee::Department(1 + self.rng.below(DEPARTMENTS.len()) as i64);
+                if candidate != to[0] {
+                    break candidate;
+                }
+            };
+            to = vec![other];
+            p.step(
+                self.minutes((5, 60)),
+                lead,
+                CaseAction::Dispatch {
+                    to: to.clone(),
+                    note: String::new(),
+                    days: None,
+                },
+            );
+        }
+        // Recently dispatched cases: some departments have not got to them yet (the inbox
+        // and the overdue-confirmation counter have something to show).
+        if p.t > self.now - Duration::days(2) && self.rng.chance(0.3) {
+            p.stopped = true;
+            return;
+        }
+        for assignee in &to {
+            let user = demo_assignee_user(*assignee);
+            // Most confirm well within the half hour; a few are late.
+            let delay = if self.rng.chance(0.85) {
+                (2, 28)
+            } else {
+                (31, 240)
+            };
+            p.step(self.minutes(delay), &user, CaseAction::Confirm);
+        }
+        for assignee in &to {
+            let user = demo_assignee_user(*assignee);
+            if self.rng.chance(0.1) {
+                p.step(
+                    self.minutes((60 * 20, 60 * 96)),
+                    &user,
+                    CaseAction::RequestExtension {
+                        days: self.rng.range(3, 10) as u32,
+                        reason: "需协调多个部门现场处置".into(),
+                    },
+                );
+                let Some(id) = p.part_id_of(*assignee) else {
+                    p.stopped = true;
+                    return;
+                };
+                let approve = self.rng.chance(0.8);
+                p.step(
+                    self.minutes((30, 600)),
+                    lead,
+                    CaseAction::DecideExtension {
+                        assignment_id: id,
+                        approve,
+                        note: String::new(),
+                    },
+                );
+            }
+            // Handling time: mostly within five days, some past five, a few past seven.
+            let hours = match self.rng.below(20) {
+                0 => (24 * 7, 24 * 10),
+                1 | 2 => (24 * 5, 24 * 7),
+                _ => (2, 24 * 4),
+            };
+            let result = self.rng.pick(FEEDBACK).to_string();
+            p.step(
+                self.minutes((hours.0 * 60, hours.1 * 60)),
+                &user,
+                CaseAction::Feedback {
+                    result,
+                    disposition_code: Some(
+                        self.rng.pick(&["01", "01", "01", "02", "03"]).to_string(),
+                    ),
+                },
+            );
+        }
+    }
+
+    pub(super) fn callback_and_archive(
+        &mut self,
+        p: &mut Player,
+        agent: &StaffUser,
+        satisfaction: Satisfaction,
+    ) {
+        p.step(
+            self.minutes((60, 60 * 30)),
+            agent,
+            CaseAction::Callback {
+                satisfaction,
+                note: String::new(),
+            },
+        );
+        p.step(self.minutes((5, 60 * 12)), agent, CaseAction::Archive);
+    }
+
+    /// Up to `n` vendors offering a service, by synthetic id.
+    pub(super) fn vendors_offering(&mut self, category_code: &str, n: usize) -> Vec<i64> {
+        let offering: Vec<i64> = (0..self.vendor_services.len())
+            .filter(|i| self.vendor_services[*i].iter().any(|c| c == category_code))
+            .map(|i| i as i64 + 1)
+            .collect();
+        let mut picked = Vec::new();
+        for _ in 0..n {
+            if offering.is_empty() {
+                break;
+            }
+            let v = *self.rng.pick(&offering);
+            if !picked.contains(&v) {
+                picked.push(v);
+            }
+        }
+        picked
+    }
+
+    /// Household and home-care work goes to a vendor offering it; everything else to the
+    /// department that handles its major category. Synthetic ids (see [`demo_department`]).
+    pub(super) fn assignee_for(&mut self, category_code: &str, targets: Targets) -> Assignee {
+        if targets == Targets::OneVendor && !self.vendor_services.is_empty() {
+            let offering = self.vendors_offering(category_code, 1);
+            return Assignee::Vendor(
+                offering
+                    .first()
+                    .copied()
+                    .unwrap_or_else(|| 1 + self.rng.below(self.vendor_services.len()) as i64),
+            );
+        }
+        let major = &category_code[..2];
+        let handling: Vec<usize> = DEPARTMENTS
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, _, _, majors))| majors.contains(&major))
+            .map(|(i, _)| i)
+            .collect();
+        let index = if handling.is_empty() {
+            DEPARTMENTS.len() - 1 - self.rng.below(2)
+        } else {
+            *self.rng.pick(&handling)
+        };
+        Assignee::Department(index as i64 + 1)
+    }
+}
+
+/// Gives cases their tracking numbers in filing order, one sequence per local day, as the
+/// live system would have.
+pub(super) fn number_cases(cases: &mut [DemoCase]) {
+    cases.sort_by_key(|c| c.created_at);
+    let mut per_day: BTreeMap<NaiveDate, u32> = BTreeMap::new();
+    for case in cases {
+        let date = case.created_at.with_timezone(&china_offset()).date_naive();
+        let seq = per_day.entry(date).or_default();
+        *seq += 1;
+        case.tracking_number = TrackingNumber::new(date, *seq);
+    }
+}
