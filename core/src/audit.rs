@@ -207,11 +207,7 @@ fn parse_instant(
     match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
         Ok(date) => {
             let date = if end_of_day { date.succ_opt()? } else { date };
-            let china = chrono::FixedOffset::east_opt(8 * 3600)?;
-            date.and_hms_opt(0, 0, 0)?
-                .and_local_timezone(china)
-                .single()
-                .map(|at| at.with_timezone(&Utc))
+            Some(hotline_domain::time::from_china(date.and_hms_opt(0, 0, 0)?))
         }
         Err(_) => {
             errors.add(field, Problem::BadDate);

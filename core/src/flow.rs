@@ -14,7 +14,6 @@ use hotline_domain::{
 };
 
 use crate::audit::{NewAuditEntry, Origin};
-use crate::clock::china_offset;
 use crate::scope::{case_scope, in_scope};
 use crate::store::{NewNotification, NewSms, StepWrite, StoredCase};
 use crate::{Event, Hotline, ServiceError};
@@ -26,7 +25,9 @@ const WRITE_ATTEMPTS: usize = 3;
 
 /// An instant as China local time in `format` (for SMS texts).
 pub(crate) fn local(at: DateTime<Utc>, format: &str) -> String {
-    at.with_timezone(&china_offset()).format(format).to_string()
+    hotline_domain::time::to_china(at)
+        .format(format)
+        .to_string()
 }
 
 impl Hotline {
