@@ -3,7 +3,8 @@
 
 use std::sync::Mutex;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+pub use hotline_domain::time::china_offset;
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
@@ -11,7 +12,7 @@ pub trait Clock: Send + Sync {
 
 /// The city's calendar date at an instant (China Standard Time, UTC+8, no daylight saving).
 pub fn local_date_of(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&china_offset()).date_naive()
+    hotline_domain::time::china_date(at)
 }
 
 /// An instant as both backends store it: PostgreSQL keeps microseconds, so SQLite is
@@ -19,10 +20,6 @@ pub fn local_date_of(at: DateTime<Utc>) -> NaiveDate {
 pub fn storable(at: DateTime<Utc>) -> DateTime<Utc> {
     use chrono::SubsecRound;
     at.trunc_subsecs(6)
-}
-
-pub fn china_offset() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
 pub struct SystemClock;

@@ -8,7 +8,7 @@ use hotline_domain::{
 };
 
 use crate::audit::{NewAuditEntry, Origin};
-use crate::staff::case_scope;
+use crate::scope::{case_filter, case_scope};
 use crate::store::{CaseScope, LinkChange, NewHandover};
 use crate::{Hotline, ServiceError};
 
@@ -175,7 +175,7 @@ impl Hotline {
         let scope = case_scope(user).ok_or(ServiceError::Forbidden)?;
         let clock = self.filter_clock();
         let count = |q: CaseQuery| async move {
-            let filter = crate::flow::case_filter(&q)?;
+            let filter = case_filter(&q)?;
             Ok::<i64, ServiceError>(self.store.count_cases(scope, &filter, clock).await?)
         };
         let (mut red_open, mut yellow_open) = (0_i64, 0_i64);

@@ -1,7 +1,7 @@
 //! Errors of the service layer. The HTTP layer maps them to status codes; the UI shows
 //! `Invalid` next to the fields.
 
-use hotline_domain::FieldErrors;
+use hotline_domain::{FieldErrors, Problem};
 
 use crate::StoreError;
 
@@ -26,6 +26,15 @@ pub enum ServiceError {
     Conflict,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl ServiceError {
+    /// One field refused for one reason.
+    pub fn field(field: &str, problem: Problem) -> ServiceError {
+        let mut errors = FieldErrors::new();
+        errors.add(field, problem);
+        ServiceError::Invalid(errors)
+    }
 }
 
 impl From<hotline_domain::FlowError> for ServiceError {

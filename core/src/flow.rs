@@ -1,6 +1,7 @@
 //! The case life cycle as a service (SPEC W3–W7, N1): applying actions through the state
-//! machine in `hotline_domain::flow`, the messages that follow from each step, the list
-//! filters and counters, and the reminder worker.
+//! machine in `hotline_domain::flow`, the messages that follow from each step, and where a
+//! case may be sent. Reading cases is `cases.rs`, row scope and list filters `scope.rs`,
+//! the reminder worker `reminders.rs`.
 //!
 //! A step is written in one transaction with its history event, reminders, SMS and in-app
 //! notices and audit entry, guarded by the case's version: two people acting on the same
@@ -9,16 +10,12 @@
 use chrono::{DateTime, Utc};
 use hotline_domain::flow::{apply, Notice, Recipient, Step};
 use hotline_domain::{
-    Assignee, CaseAction, CaseCounts, CaseDetail, CaseFilter, CaseFlow, CaseQuery, CaseStatus,
-    CaseType, FieldErrors, Light, Overdue, Problem, Queue, ReminderKind, StaffUser, TrackingNumber,
+    Assignee, CaseAction, CaseDetail, CaseStatus, Problem, StaffUser, TrackingNumber,
 };
 
 use crate::audit::{NewAuditEntry, Origin};
-use crate::clock::china_offset;
-use crate::staff::case_scope;
-use crate::store::{
-    CaseScope, DueReminder, FilterClock, NewNotification, NewSms, StepWrite, StoredCase,
-};
+use crate::scope::{case_scope, in_scope};
+use crate::store::{NewNotification, NewSms, StepWrite, StoredCase};
 use crate::{Event, Hotline, ServiceError};
 
 /// Sender signature of every SMS (短信签名).
@@ -26,93 +23,14 @@ pub const SMS_SIGNATURE: &str = "【咸阳12345】";
 /// How many times a step is retried when someone else changed the case meanwhile.
 const WRITE_ATTEMPTS: usize = 3;
 
-fn field_error(field: &str, problem: Problem) -> ServiceError {
-    let mut errors = FieldErrors::new();
-    errors.add(field, problem);
-    ServiceError::Invalid(errors)
-}
-
-fn local(at: DateTime<Utc>, format: &str) -> String {
-    at.with_timezone(&china_offset()).format(format).to_string()
-}
-
-/// Whether a case is in a reader's rows (any part, closed ones included, as in the lists).
-fn in_scope(scope: CaseScope, flow: &CaseFlow) -> bool {
-    match scope {
-        CaseScope::All => true,
-        CaseScope::Department(id) => flow
-            .assignments
-            .iter()
-            .any(|a| a.assignee == Assignee::Department(id)),
-        CaseScope::Vendor(id) => flow
-            .assignments
-            .iter()
-            .any(|a| a.assignee == Assignee::Vendor(id)),
-    }
-}
-
-/// Parses the list query: unknown codes are refused by field.
-pub fn case_filter(query: &CaseQuery) -> Result<CaseFilter, ServiceError> {
-    fn pick<T>(
-        errors: &mut FieldErrors,
-        field: &str,
-        raw: &Option<String>,
-        parse: fn(&str) -> Option<T>,
-    ) -> Option<T> {
-        let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
-        let value = parse(raw);
-        if value.is_none() {
-            errors.add(field, Problem::Unknown);
-        }
-        value
-    }
-    let mut errors = FieldErrors::new();
-    let filter = CaseFilter {
-        status: pick(&mut errors, "status", &query.status, CaseStatus::from_code),
-        case_type: pick(
-            &mut errors,
-            "case_type",
-            &query.case_type,
-            CaseType::from_code,
-        ),
-        light: pick(&mut errors, "light", &query.light, Light::from_code),
-        overdue: pick(&mut errors, "overdue", &query.overdue, Overdue::from_code),
-        queue: pick(&mut errors, "queue", &query.queue, Queue::from_code),
-        text: query
-            .q
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-            .map(|q| q.chars().take(100).collect()),
-        phone: None,
-    };
-    if let Some(q) = &filter.text {
-        if q.chars().any(char::is_control) {
-            errors.add("q", Problem::BadCharacters);
-        }
-    }
-    errors.into_result(|| filter).map_err(ServiceError::Invalid)
+/// An instant as China local time in `format` (for SMS texts).
+pub(crate) fn local(at: DateTime<Utc>, format: &str) -> String {
+    hotline_domain::time::to_china(at)
+        .format(format)
+        .to_string()
 }
 
 impl Hotline {
-    pub(crate) fn filter_clock(&self) -> FilterClock {
-        FilterClock {
-            now: self.now(),
-            yellow_micros: self
-                .flow
-                .yellow_after()
-                .num_microseconds()
-                .unwrap_or(i64::MAX),
-            red_micros: self.flow.red_after().num_microseconds().unwrap_or(i64::MAX),
-        }
-    }
-
-    /// Counts by light, overdue kind and queue over the reader's cases.
-    pub async fn case_counts(&self, user: &StaffUser) -> Result<CaseCounts, ServiceError> {
-        let scope = case_scope(user).ok_or(ServiceError::Forbidden)?;
-        Ok(self.store.case_counts(scope, self.filter_clock()).await?)
-    }
-
     /// Applies `action` to a case on behalf of `user`, writes the step with its messages,
     /// reminders and audit entry, and returns the case as the user now sees it.
     pub async fn act(
@@ -194,14 +112,14 @@ impl Hotline {
             CaseAction::Classify { category_code, .. } => {
                 let code = category_code.trim();
                 if !code.is_empty() && self.store.category(code).await?.is_none() {
-                    return Err(field_error("category_code", Problem::Unknown));
+                    return Err(ServiceError::field("category_code", Problem::Unknown));
                 }
             }
             CaseAction::Dispatch { to, .. } => {
                 for assignee in to.iter().take(hotline_domain::flow::MAX_TARGETS) {
                     let contact = self.store.assignee_contact(*assignee).await?;
                     if !contact.is_some_and(|c| c.active) {
-                        return Err(field_error("to", Problem::Unknown));
+                        return Err(ServiceError::field("to", Problem::Unknown));
                     }
                 }
             }
@@ -209,7 +127,7 @@ impl Hotline {
                 for id in vendors.iter().take(hotline_domain::flow::MAX_TARGETS) {
                     let contact = self.store.assignee_contact(Assignee::Vendor(*id)).await?;
                     if !contact.is_some_and(|c| c.active) {
-                        return Err(field_error("vendors", Problem::Unknown));
+                        return Err(ServiceError::field("vendors", Problem::Unknown));
                     }
                 }
             }
@@ -224,7 +142,7 @@ impl Hotline {
                     .iter()
                     .any(|d| d.active && d.code == code.trim());
                 if !known {
-                    return Err(field_error("disposition_code", Problem::Unknown));
+                    return Err(ServiceError::field("disposition_code", Problem::Unknown));
                 }
             }
             _ => {}
@@ -320,7 +238,7 @@ impl Hotline {
         Ok((sms, notes))
     }
 
-    async fn to_assignee(
+    pub(crate) async fn to_assignee(
         &self,
         assignee: Assignee,
         kind: &str,
@@ -353,130 +271,6 @@ impl Hotline {
             });
         }
         Ok(())
-    }
-
-    /// One pass of the reminder worker: every reminder whose time has come is checked
-    /// against the case as it is now, then closed (answered), moved (the deadline moved)
-    /// or sent and scheduled again. Returns how many were sent.
-    pub async fn process_reminders(&self) -> Result<usize, ServiceError> {
-        let now = self.now();
-        let mut sent = 0;
-        for r in self.store.due_reminders(now, 500).await? {
-            match self.process_reminder(&r, now).await {
-                Ok(true) => sent += 1,
-                Ok(false) => {}
-                Err(e) => tracing::warn!(reminder = r.id, error = %e, "reminder failed"),
-            }
-        }
-        Ok(sent)
-    }
-
-    async fn process_reminder(
-        &self,
-        r: &DueReminder,
-        now: DateTime<Utc>,
-    ) -> Result<bool, ServiceError> {
-        let Some(case) = self.store.stored_case_by_id(r.case_id).await? else {
-            self.store.close_reminder(r.id, now).await?;
-            return Ok(false);
-        };
-        let index = r
-            .assignment_id
-            .and_then(|id| case.flow.assignments.iter().position(|a| a.id == Some(id)));
-        match case.flow.reminder_due(r.kind, index) {
-            None => {
-                self.store.close_reminder(r.id, now).await?;
-                Ok(false)
-            }
-            Some(due) if due >= now => {
-                self.store.move_reminder(r, due).await?;
-                Ok(false)
-            }
-            Some(_) => {
-                let number = &case.tracking_number;
-                let round = r.attempts + 1;
-                let mut sms = Vec::new();
-                let mut notes = Vec::new();
-                let assignee = index.map(|i| case.flow.assignments[i].assignee);
-                match (r.kind, assignee) {
-                    (ReminderKind::Confirm, Some(a)) => {
-                        let text = format!(
-                            "{SMS_SIGNATURE}督办（第{round}次）：派单{number}已超过确认时限，请立即确认。"
-                        );
-                        self.to_assignee(a, "reminder_confirm", &text, &mut sms, &mut notes)
-                            .await?;
-                    }
-                    (ReminderKind::Feedback, Some(a)) => {
-                        let due = case.flow.assignments[index.expect("assignee")].due_at;
-                        let text = format!(
-                            "{SMS_SIGNATURE}督办（第{round}次）：案件{number}已超过办结时限（{}），请尽快办结反馈。",
-                            local(due, "%m月%d日 %H:%M")
-                        );
-                        self.to_assignee(a, "reminder_feedback", &text, &mut sms, &mut notes)
-                            .await?;
-                    }
-                    (ReminderKind::Callback, _) => notes.push(NewNotification {
-                        department_id: None,
-                        vendor_id: None,
-                        kind: "reminder_callback".into(),
-                        message: format!("案件{number}已超过回访时限，请回访（第{round}次提醒）"),
-                    }),
-                    (ReminderKind::Pending, _) => notes.push(NewNotification {
-                        department_id: None,
-                        vendor_id: None,
-                        kind: "reminder_pending".into(),
-                        message: format!("待办事务{number}已到提醒时间"),
-                    }),
-                    (_, None) => {
-                        self.store.close_reminder(r.id, now).await?;
-                        return Ok(false);
-                    }
-                }
-                let next = now + chrono::Duration::minutes(self.flow.reminder_repeat_minutes);
-                let fired = self.store.fire_reminder(r, next, now, &sms, &notes).await?;
-                if fired {
-                    tracing::info!(case = %number, kind = r.kind.as_code(), round, "reminder sent");
-                    for n in &notes {
-                        self.events.publish(Event::notice(n, Some(number))).await;
-                    }
-                }
-                Ok(fired)
-            }
-        }
-    }
-}
-
-impl Hotline {
-    /// The in-app notices addressed to the reader: their department's, their vendor's, or
-    /// the centre's for centre staff.
-    pub async fn notifications_for(
-        &self,
-        user: &StaffUser,
-    ) -> Result<Vec<hotline_domain::Notification>, ServiceError> {
-        use crate::store::NoticeTarget;
-        use hotline_domain::Permission;
-        let target =
-            if let (true, Some(id)) = (user.can(Permission::CasesDepartment), user.department_id) {
-                NoticeTarget::Department(id)
-            } else if let (true, Some(id)) = (user.can(Permission::OrdersOwn), user.vendor_id) {
-                NoticeTarget::Vendor(id)
-            } else if user.can(Permission::Intake) {
-                NoticeTarget::Centre
-            } else {
-                return Err(ServiceError::Forbidden);
-            };
-        Ok(self.store.notifications(target, 100).await?)
-    }
-
-    /// The SMS outbox, newest first (administrators).
-    pub async fn sms_outbox(
-        &self,
-        user: &StaffUser,
-    ) -> Result<Vec<hotline_domain::SmsMessage>, ServiceError> {
-        if !user.can(hotline_domain::Permission::Administer) {
-            return Err(ServiceError::Forbidden);
-        }
-        Ok(self.store.sms_outbox(300).await?)
     }
 
     /// Where cases may be sent: active departments and vendors, by id and name.

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 use hotline_domain::knowledge::{segments, ValidArticle, QUERY_MAX};
 use hotline_domain::{
-    Article, ArticleInput, FieldErrors, KbCategory, Permission, Problem, SearchHit, StaffUser,
+    Article, ArticleInput, KbCategory, Permission, Problem, SearchHit, StaffUser,
 };
 use pinyin::ToPinyin;
 
@@ -318,12 +318,6 @@ fn excerpt(body: &str, query: &str, width: usize) -> Vec<hotline_domain::Segment
     out
 }
 
-fn invalid(field: &str, problem: Problem) -> ServiceError {
-    let mut errors = FieldErrors::new();
-    errors.add(field, problem);
-    ServiceError::Invalid(errors)
-}
-
 impl Hotline {
     /// Type-ahead search. Citizens (no user) see public articles only.
     pub async fn kb_search(
@@ -425,7 +419,9 @@ impl Hotline {
         let saved = match self.store.kb_save_category(id, &name, &audit).await {
             Ok(Some(saved)) => saved,
             Ok(None) => return Err(ServiceError::NotFound),
-            Err(StoreError::Conflict(_)) => return Err(invalid("name", Problem::Taken)),
+            Err(StoreError::Conflict(_)) => {
+                return Err(ServiceError::field("name", Problem::Taken))
+            }
             Err(e) => return Err(e.into()),
         };
         self.store
@@ -467,7 +463,7 @@ impl Hotline {
         match self.store.kb_delete_category(id, &audit).await? {
             CategoryRemoval::Removed => Ok(()),
             CategoryRemoval::Missing => Err(ServiceError::NotFound),
-            CategoryRemoval::InUse(_) => Err(invalid("id", Problem::InUse)),
+            CategoryRemoval::InUse(_) => Err(ServiceError::field("id", Problem::InUse)),
         }
     }
 
@@ -490,7 +486,7 @@ impl Hotline {
             .iter()
             .any(|c| c.id == article.category_id)
         {
-            return Err(invalid("category_id", Problem::Unknown));
+            return Err(ServiceError::field("category_id", Problem::Unknown));
         }
         if let Some(number) = &article.source_case {
             let known = hotline_domain::TrackingNumber::parse(number);
@@ -499,7 +495,7 @@ impl Hotline {
                 None => false,
             };
             if !exists {
-                return Err(invalid("source_case", Problem::Unknown));
+                return Err(ServiceError::field("source_case", Problem::Unknown));
             }
         }
         let before = match id {

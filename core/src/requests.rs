@@ -1,10 +1,12 @@
-//! Online help requests (SPEC P1, P5): filing one, and the agents' list of new ones.
+//! Online help requests (SPEC P1, P2, P5): filing one, the agents' list of new ones, and a
+//! citizen tracking their own.
 
 use hotline_domain::{
-    CaseStatus, Channel, FieldErrors, FiledRequest, FormOptions, NewRequestInput, Problem,
-    RequestSummary,
+    CaseStatus, Channel, FieldErrors, FiledRequest, FormOptions, NewRequestInput, PhoneNumber,
+    Problem, RequestSummary, TrackedRequest, TrackedStep, TrackingNumber, TrackingQuery,
 };
 
+use crate::store::CaseScope;
 use crate::{Event, Hotline, Origin, ServiceError};
 
 /// How many new requests the agents' list shows at most.
@@ -90,5 +92,57 @@ impl Hotline {
             categories,
             districts,
         })
+    }
+
+    /// A citizen's look at their own request (SPEC P2): the tracking number and the phone it
+    /// was filed with must both match; any mismatch is `None`, the same as no such request.
+    pub async fn track_request(
+        &self,
+        query: &TrackingQuery,
+    ) -> Result<Option<TrackedRequest>, ServiceError> {
+        let mut errors = FieldErrors::new();
+        let number = if query.tracking_number.trim().is_empty() {
+            errors.add("tracking_number", Problem::Required);
+            None
+        } else {
+            let n = TrackingNumber::parse(&query.tracking_number);
+            if n.is_none() {
+                errors.add("tracking_number", Problem::BadTrackingNumber);
+            }
+            n
+        };
+        let phone = match PhoneNumber::parse(&query.phone) {
+            Ok(p) => Some(p),
+            Err(problem) => {
+                errors.add("phone", problem);
+                None
+            }
+        };
+        let (Some(number), Some(phone)) = (number, phone) else {
+            return Err(errors.into());
+        };
+        let Some(detail) = self.store.case_detail(CaseScope::All, &number).await? else {
+            return Ok(None);
+        };
+        let same_phone = PhoneNumber::parse(&detail.item.phone)
+            .map(|stored| stored.as_str() == phone.as_str())
+            .unwrap_or(false);
+        if !same_phone {
+            return Ok(None);
+        }
+        let timeline = detail
+            .events
+            .iter()
+            .filter(|e| e.to_status != e.from_status)
+            .filter_map(|e| e.to_status.map(|status| TrackedStep { at: e.at, status }))
+            .collect();
+        Ok(Some(TrackedRequest {
+            tracking_number: detail.item.tracking_number,
+            status: detail.item.status,
+            category_zh: detail.item.category_zh,
+            category_en: detail.item.category_en,
+            created_at: detail.item.created_at,
+            timeline,
+        }))
     }
 }

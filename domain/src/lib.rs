@@ -43,6 +43,7 @@ pub mod knowledge;
 pub mod phone;
 pub mod region;
 pub mod request;
+pub mod time;
 pub mod views;
 
 pub use account::{

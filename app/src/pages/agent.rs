@@ -214,9 +214,7 @@ fn RequestTable(
 #[component]
 fn RequestRow(fresh: bool, request: RequestSummary) -> impl IntoView {
     let lang = use_lang();
-    let local = request
-        .created_at
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"));
+    let local = hotline_domain::time::to_china(request.created_at);
     let category = lang
         .pick(&request.category_zh, &request.category_en)
         .to_string();

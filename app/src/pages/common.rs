@@ -8,7 +8,7 @@ use crate::i18n::tr;
 
 /// A UTC instant as China local time, `2026-11-23 10:15`.
 pub fn local_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+    hotline_domain::time::to_china(at)
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }

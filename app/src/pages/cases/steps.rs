@@ -108,7 +108,7 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                         return;
                     };
                     let remind = chrono::NaiveDateTime::parse_from_str(&remind_at.get(), "%Y-%m-%dT%H:%M").ok()
-                        .map(|t| (t - chrono::Duration::hours(8)).and_utc());
+                        .map(hotline_domain::time::from_china);
                     send(CaseAction::Classify { case_type: t, category_code: category.get(), remind_at: remind });
                 }>
                     <h3>{ActionKind::Classify.label(lang)}</h3>

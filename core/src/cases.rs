@@ -1,0 +1,126 @@
+//! Reading cases (SPEC W7, X1–X3): the lists and counters of a reader's cases, one case as
+//! its reader sees it, and the audited look at a caller's full phone number. Changing a
+//! case is `flow.rs`; who sees which case is `scope.rs`.
+
+use hotline_domain::{
+    mask_phone, CaseCounts, CaseDetail, CaseListItem, CaseQuery, Permission, StaffUser,
+    TrackingNumber,
+};
+
+use crate::audit::Origin;
+use crate::scope::{case_filter, case_scope, may_reveal, require};
+use crate::store::FilterClock;
+use crate::{Hotline, ServiceError};
+
+pub const CASE_LIST_LIMIT: u32 = 200;
+
+impl Hotline {
+    /// The instant and light thresholds a list filter compares against.
+    pub(crate) fn filter_clock(&self) -> FilterClock {
+        FilterClock {
+            now: self.now(),
+            yellow_micros: self
+                .flow
+                .yellow_after()
+                .num_microseconds()
+                .unwrap_or(i64::MAX),
+            red_micros: self.flow.red_after().num_microseconds().unwrap_or(i64::MAX),
+        }
+    }
+
+    /// Cases the user may see (whole centre, their department's, or their orders), newest
+    /// first, with phone numbers masked.
+    pub async fn cases_for(
+        &self,
+        user: &StaffUser,
+        query: &CaseQuery,
+    ) -> Result<Vec<CaseListItem>, ServiceError> {
+        let scope = case_scope(user).ok_or(ServiceError::Forbidden)?;
+        let filter = case_filter(query)?;
+        let limit = query
+            .limit
+            .unwrap_or(CASE_LIST_LIMIT)
+            .clamp(1, CASE_LIST_LIMIT);
+        let clock = self.filter_clock();
+        let mut list = self.store.cases(scope, &filter, clock, limit).await?;
+        self.present_list(&mut list, clock.now);
+        Ok(list)
+    }
+
+    /// Counts by light, overdue kind and queue over the reader's cases.
+    pub async fn case_counts(&self, user: &StaffUser) -> Result<CaseCounts, ServiceError> {
+        let scope = case_scope(user).ok_or(ServiceError::Forbidden)?;
+        Ok(self.store.case_counts(scope, self.filter_clock()).await?)
+    }
+
+    /// What every case list shows: phones masked, lights as of `now`.
+    pub(crate) fn present_list(
+        &self,
+        list: &mut [CaseListItem],
+        now: chrono::DateTime<chrono::Utc>,
+    ) {
+        for item in list {
+            item.phone = mask_phone(&item.phone);
+            item.light = item
+                .dispatched_at
+                .map(|start| self.flow.light_for(item.handled_at.unwrap_or(now) - start));
+        }
+    }
+
+    /// One case, if the user may see it (`NotFound` otherwise: a case outside someone's
+    /// scope does not exist for them). The phone number is masked.
+    pub async fn case_for(
+        &self,
+        user: &StaffUser,
+        tracking_number: &str,
+    ) -> Result<CaseDetail, ServiceError> {
+        let scope = case_scope(user).ok_or(ServiceError::Forbidden)?;
+        let number = TrackingNumber::parse(tracking_number).ok_or(ServiceError::NotFound)?;
+        let mut detail = self
+            .store
+            .case_detail(scope, &number)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        detail.can_reveal_phone = may_reveal(user, &detail);
+        detail.item.phone = mask_phone(&detail.item.phone);
+        if let Some(stored) = self.store.stored_case(&number).await? {
+            let now = self.now();
+            detail.item.light = stored.flow.light(now, &self.flow);
+            detail.overdue = stored.flow.overdue(now);
+            detail.actions = stored.flow.available_actions(user, now);
+        }
+        self.add_desk_details(user, &mut detail).await?;
+        Ok(detail)
+    }
+
+    /// The full phone number of a case the user may see; the look is audited first.
+    pub async fn reveal_case_phone(
+        &self,
+        user: &StaffUser,
+        tracking_number: &str,
+        origin: &Origin,
+    ) -> Result<String, ServiceError> {
+        require(user, Permission::ContactReveal)?;
+        let scope = case_scope(user).ok_or(ServiceError::Forbidden)?;
+        let number = TrackingNumber::parse(tracking_number).ok_or(ServiceError::NotFound)?;
+        let detail = self
+            .store
+            .case_detail(scope, &number)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !may_reveal(user, &detail) {
+            return Err(ServiceError::Forbidden);
+        }
+        self.store
+            .append_audit(&self.audit_entry(
+                origin,
+                "view_phone",
+                "case",
+                number.as_str(),
+                None,
+                None,
+            ))
+            .await?;
+        Ok(detail.item.phone)
+    }
+}

@@ -1,0 +1,101 @@
+//! The reminder worker (SPEC W6): reminders stored with each step fire when due, are
+//! judged against the case as it is then, and repeat until what they chase is done.
+
+use chrono::{DateTime, Utc};
+use hotline_domain::ReminderKind;
+
+use crate::flow::{local, SMS_SIGNATURE};
+use crate::store::{DueReminder, NewNotification};
+use crate::{Event, Hotline, ServiceError};
+
+impl Hotline {
+    /// One pass of the reminder worker: every reminder whose time has come is checked
+    /// against the case as it is now, then closed (answered), moved (the deadline moved)
+    /// or sent and scheduled again. Returns how many were sent.
+    pub async fn process_reminders(&self) -> Result<usize, ServiceError> {
+        let now = self.now();
+        let mut sent = 0;
+        for r in self.store.due_reminders(now, 500).await? {
+            match self.process_reminder(&r, now).await {
+                Ok(true) => sent += 1,
+                Ok(false) => {}
+                Err(e) => tracing::warn!(reminder = r.id, error = %e, "reminder failed"),
+            }
+        }
+        Ok(sent)
+    }
+
+    async fn process_reminder(
+        &self,
+        r: &DueReminder,
+        now: DateTime<Utc>,
+    ) -> Result<bool, ServiceError> {
+        let Some(case) = self.store.stored_case_by_id(r.case_id).await? else {
+            self.store.close_reminder(r.id, now).await?;
+            return Ok(false);
+        };
+        let index = r
+            .assignment_id
+            .and_then(|id| case.flow.assignments.iter().position(|a| a.id == Some(id)));
+        match case.flow.reminder_due(r.kind, index) {
+            None => {
+                self.store.close_reminder(r.id, now).await?;
+                Ok(false)
+            }
+            Some(due) if due >= now => {
+                self.store.move_reminder(r, due).await?;
+                Ok(false)
+            }
+            Some(_) => {
+                let number = &case.tracking_number;
+                let round = r.attempts + 1;
+                let mut sms = Vec::new();
+                let mut notes = Vec::new();
+                let assignee = index.map(|i| case.flow.assignments[i].assignee);
+                match (r.kind, assignee) {
+                    (ReminderKind::Confirm, Some(a)) => {
+                        let text = format!(
+                            "{SMS_SIGNATURE}督办（第{round}次）：派单{number}已超过确认时限，请立即确认。"
+                        );
+                        self.to_assignee(a, "reminder_confirm", &text, &mut sms, &mut notes)
+                            .await?;
+                    }
+                    (ReminderKind::Feedback, Some(a)) => {
+                        let due = case.flow.assignments[index.expect("assignee")].due_at;
+                        let text = format!(
+                            "{SMS_SIGNATURE}督办（第{round}次）：案件{number}已超过办结时限（{}），请尽快办结反馈。",
+                            local(due, "%m月%d日 %H:%M")
+                        );
+                        self.to_assignee(a, "reminder_feedback", &text, &mut sms, &mut notes)
+                            .await?;
+                    }
+                    (ReminderKind::Callback, _) => notes.push(NewNotification {
+                        department_id: None,
+                        vendor_id: None,
+                        kind: "reminder_callback".into(),
+                        message: format!("案件{number}已超过回访时限，请回访（第{round}次提醒）"),
+                    }),
+                    (ReminderKind::Pending, _) => notes.push(NewNotification {
+                        department_id: None,
+                        vendor_id: None,
+                        kind: "reminder_pending".into(),
+                        message: format!("待办事务{number}已到提醒时间"),
+                    }),
+                    (_, None) => {
+                        self.store.close_reminder(r.id, now).await?;
+                        return Ok(false);
+                    }
+                }
+                let next = now + chrono::Duration::minutes(self.flow.reminder_repeat_minutes);
+                let fired = self.store.fire_reminder(r, next, now, &sms, &notes).await?;
+                if fired {
+                    tracing::info!(case = %number, kind = r.kind.as_code(), round, "reminder sent");
+                    for n in &notes {
+                        self.events.publish(Event::notice(n, Some(number))).await;
+                    }
+                }
+                Ok(fired)
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! Who may see which rows, in one place (SPEC X1–X3): the permission check every service
+//! makes, the case scope a user reads (whole centre, their department's, or their orders),
+//! the same scope checked against a case in memory, the case list query parsed into a
+//! filter, and the notice box a user reads.
+//!
+//! The HTTP layer refuses a route early by its declared rule; these checks are the ones
+//! that hold whichever door a call comes in by. A case outside someone's scope is *not
+//! found* for them, not forbidden.
+
+use hotline_domain::{
+    Assignee, CaseDetail, CaseFilter, CaseFlow, CaseQuery, CaseStatus, CaseType, FieldErrors,
+    Light, Overdue, Permission, Problem, Queue, StaffUser,
+};
+
+use crate::store::{CaseScope, NoticeTarget};
+use crate::ServiceError;
+
+/// `Forbidden` unless the user holds `permission`.
+pub(crate) fn require(user: &StaffUser, permission: Permission) -> Result<(), ServiceError> {
+    if user.can(permission) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden)
+    }
+}
+
+/// The cases a user may see, or `None` if no case list is theirs.
+pub fn case_scope(user: &StaffUser) -> Option<CaseScope> {
+    if user.can(Permission::CasesAll) {
+        Some(CaseScope::All)
+    } else if let (true, Some(id)) = (user.can(Permission::CasesDepartment), user.department_id) {
+        Some(CaseScope::Department(id))
+    } else if let (true, Some(id)) = (user.can(Permission::OrdersOwn), user.vendor_id) {
+        Some(CaseScope::Vendor(id))
+    } else {
+        None
+    }
+}
+
+/// Whether a case is in a reader's rows (any part, closed ones included, as in the lists):
+/// the in-memory twin of the `EXISTS` on `case_assignments` the store adds for a scope.
+pub fn in_scope(scope: CaseScope, flow: &CaseFlow) -> bool {
+    match scope {
+        CaseScope::All => true,
+        CaseScope::Department(id) => flow
+            .assignments
+            .iter()
+            .any(|a| a.assignee == Assignee::Department(id)),
+        CaseScope::Vendor(id) => flow
+            .assignments
+            .iter()
+            .any(|a| a.assignee == Assignee::Vendor(id)),
+    }
+}
+
+/// Whether the user may see the full phone number of a case in their scope. An anonymous
+/// caller's number stays with the centre.
+pub(crate) fn may_reveal(user: &StaffUser, detail: &CaseDetail) -> bool {
+    user.can(Permission::ContactReveal) && (user.can(Permission::CasesAll) || !detail.anonymous)
+}
+
+/// The in-app notices a user reads: their department's, their vendor's, or the centre's for
+/// centre staff; `None` if none are theirs.
+pub(crate) fn notice_target(user: &StaffUser) -> Option<NoticeTarget> {
+    if let (true, Some(id)) = (user.can(Permission::CasesDepartment), user.department_id) {
+        Some(NoticeTarget::Department(id))
+    } else if let (true, Some(id)) = (user.can(Permission::OrdersOwn), user.vendor_id) {
+        Some(NoticeTarget::Vendor(id))
+    } else if user.can(Permission::Intake) {
+        Some(NoticeTarget::Centre)
+    } else {
+        None
+    }
+}
+
+/// Parses the list query: unknown codes are refused by field.
+pub fn case_filter(query: &CaseQuery) -> Result<CaseFilter, ServiceError> {
+    fn pick<T>(
+        errors: &mut FieldErrors,
+        field: &str,
+        raw: &Option<String>,
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+        let value = parse(raw);
+        if value.is_none() {
+            errors.add(field, Problem::Unknown);
+        }
+        value
+    }
+    let mut errors = FieldErrors::new();
+    let filter = CaseFilter {
+        status: pick(&mut errors, "status", &query.status, CaseStatus::from_code),
+        case_type: pick(
+            &mut errors,
+            "case_type",
+            &query.case_type,
+            CaseType::from_code,
+        ),
+        light: pick(&mut errors, "light", &query.light, Light::from_code),
+        overdue: pick(&mut errors, "overdue", &query.overdue, Overdue::from_code),
+        queue: pick(&mut errors, "queue", &query.queue, Queue::from_code),
+        text: query
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(|q| q.chars().take(100).collect()),
+        phone: None,
+    };
+    if let Some(q) = &filter.text {
+        if q.chars().any(char::is_control) {
+            errors.add("q", Problem::BadCharacters);
+        }
+    }
+    errors.into_result(|| filter).map_err(ServiceError::Invalid)
+}
