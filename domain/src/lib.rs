@@ -38,7 +38,9 @@ pub mod catalogue;
 pub mod desk;
 pub mod error;
 pub mod flow;
+pub mod geo;
 pub mod i18n;
+pub mod id_number;
 pub mod knowledge;
 pub mod phone;
 pub mod region;
@@ -65,7 +67,9 @@ pub use flow::{
     ActionKind, Assignee, Assignment, AssignmentStatus, CaseAction, CaseFlow, FlowError,
     FlowPolicy, Light, Overdue, Queue, ReminderKind, Satisfaction,
 };
+pub use geo::{CoordinateError, Coordinates};
 pub use i18n::Lang;
+pub use id_number::{IdNumber, IdNumberError};
 pub use knowledge::{Article, ArticleInput, KbCategory, KbCategoryInput, SearchHit, Segment};
 pub use phone::PhoneNumber;
 pub use region::Region;
