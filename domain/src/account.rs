@@ -9,55 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::{FieldErrors, Lang, Problem};
 
-macro_rules! labelled_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "&'static str")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn from_code(code: &str) -> Option<$name> {
-                match code { $($code => Some($name::$variant),)+ _ => None }
-            }
-
-            pub fn label(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $(($name::$variant, Lang::Zh) => $zh, ($name::$variant, Lang::En) => $en,)+
-                }
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = String;
-            fn try_from(code: String) -> Result<$name, String> {
-                $name::from_code(&code).ok_or_else(|| format!("unknown {}: {code}", stringify!($name)))
-            }
-        }
-
-        impl From<$name> for &'static str {
-            fn from(value: $name) -> &'static str {
-                value.as_code()
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_code())
-            }
-        }
-    };
-}
-
-labelled_enum! {
+coded_enum! {
     /// The staff roles of SPEC.md. Citizens have no account.
-    Role {
+    by_code Role {
         Agent = "agent", "接线员", "Agent";
         ShiftLead = "shift_lead", "带班组长/值班长", "Shift lead";
         Department = "department", "联动部门", "Department staff";
@@ -67,10 +21,10 @@ labelled_enum! {
     }
 }
 
-labelled_enum! {
+coded_enum! {
     /// One function of the platform that only some people may use. Routes, server functions
     /// and services all check these, never roles directly.
-    Permission {
+    by_code Permission {
         Intake = "intake", "受理来电与网上求助", "Take calls and web requests";
         CasesAll = "cases.all", "查看全部案件", "See every case";
         CasesDepartment = "cases.department", "查看本部门案件", "See the department's cases";

@@ -14,7 +14,7 @@ coded_enum! {
         Web = "web", "网上求助", "Web";
         Sms = "sms", "短信", "SMS";
         WeChat = "wechat", "微信", "WeChat";
-        OneKey = "onekey", "一键通", "One-key";
+        OneKey = "one_key", "一键通", "One-key";
     }
 }
 

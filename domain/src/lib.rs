@@ -2,13 +2,19 @@
 //! for the browser. A form in the browser and the server refuse the same mistake with the
 //! same message because both call the functions in this crate.
 
-/// An enum with a stable code (stored and sent as JSON in snake case) and a label in
-/// each language. Defined before the modules so every one of them can use it.
+/// An enum with a stable code (what storage and URLs hold), a label in each language, the
+/// list of all values, `as_code`/`from_code` and `Display` (the code). Defined before the
+/// modules so every one of them can use it.
+///
+/// JSON: by default a value is serialized as its variant name in snake case (which for most
+/// enums is also the code, but not for e.g. `CaseType`, whose codes are `A`–`J`). Written
+/// `by_code Name { … }`, the enum is serialized as its code and an unknown code is refused
+/// with `unknown Name: …` (roles and permissions).
 macro_rules! coded_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
+    (@enum [$($serde:tt)*] $(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde($($serde)*)]
         pub enum $name { $($variant),+ }
 
         impl $name {
@@ -28,6 +34,31 @@ macro_rules! coded_enum {
                 }
             }
         }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_code())
+            }
+        }
+    };
+    ($(#[$meta:meta])* by_code $name:ident { $($body:tt)+ }) => {
+        coded_enum!(@enum [try_from = "String", into = "&'static str"] $(#[$meta])* $name { $($body)+ });
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(code: String) -> Result<$name, String> {
+                $name::from_code(&code).ok_or_else(|| format!("unknown {}: {code}", stringify!($name)))
+            }
+        }
+
+        impl From<$name> for &'static str {
+            fn from(value: $name) -> &'static str {
+                value.as_code()
+            }
+        }
+    };
+    ($(#[$meta:meta])* $name:ident { $($body:tt)+ }) => {
+        coded_enum!(@enum [rename_all = "snake_case"] $(#[$meta])* $name { $($body)+ });
     };
 }
 
@@ -38,7 +69,9 @@ pub mod catalogue;
 pub mod desk;
 pub mod error;
 pub mod flow;
+pub mod geo;
 pub mod i18n;
+pub mod id_number;
 pub mod knowledge;
 pub mod phone;
 pub mod region;
@@ -65,7 +98,9 @@ pub use flow::{
     ActionKind, Assignee, Assignment, AssignmentStatus, CaseAction, CaseFlow, FlowError,
     FlowPolicy, Light, Overdue, Queue, ReminderKind, Satisfaction,
 };
+pub use geo::{CoordinateError, Coordinates};
 pub use i18n::Lang;
+pub use id_number::{IdNumber, IdNumberError};
 pub use knowledge::{Article, ArticleInput, KbCategory, KbCategoryInput, SearchHit, Segment};
 pub use phone::PhoneNumber;
 pub use region::Region;

@@ -1,0 +1,420 @@
+//! The transitions (SPEC W3–W8): [`apply`] checks that the action is legal, then hands it
+//! to that action's function (grouped below: intake, dispatch, the assignee's part, the
+//! centre's decisions, the end of a case), which changes a draft of the next state and notes what
+//! follows (history note, notices, reminders) or refuses values by field.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::reminders::{mark_handled, schedule};
+use super::rules::Targets;
+use super::{
+    Assignee, Assignment, AssignmentStatus, CaseAction, CaseFlow, Extension, FlowError, FlowPolicy,
+    Notice, Recipient, ReminderDraft, ReminderKind, Satisfaction, Step, TypeRules,
+    MAX_EXTENSION_DAYS, MAX_HANDLING_DAYS, MAX_TARGETS, REASON_MAX, REPLY_MAX,
+};
+use crate::request::text_field;
+use crate::{CaseStatus, CaseType, FieldErrors, Problem, StaffUser};
+
+/// Applies `action` by `user` at `now`; the only way a case changes.
+pub fn apply(
+    flow: &CaseFlow,
+    user: &StaffUser,
+    action: &CaseAction,
+    now: DateTime<Utc>,
+    policy: &FlowPolicy,
+) -> Result<Step, FlowError> {
+    let kind = action.kind();
+    flow.check(user, kind, now)?;
+    let mut d = Draft {
+        flow,
+        now,
+        policy,
+        actor: user.actor(),
+        mine: flow.open_assignment_of(user),
+        next: flow.clone(),
+        errors: FieldErrors::new(),
+        note: None,
+        notices: Vec::new(),
+        reminders: Vec::new(),
+        category_code: None,
+    };
+    match action {
+        CaseAction::Accept => accept(&mut d),
+        CaseAction::Classify {
+            case_type,
+            category_code,
+            remind_at,
+        } => classify(&mut d, *case_type, category_code, *remind_at),
+        CaseAction::Answer { reply } => answer(&mut d, reply),
+        CaseAction::Recommend { vendors, note } => recommend(&mut d, vendors, note),
+        CaseAction::HandleInCentre { result } => handle_in_centre(&mut d, result),
+        CaseAction::Dispatch { to, note, days } => dispatch(&mut d, to, note, *days),
+        CaseAction::Confirm => confirm(&mut d),
+        CaseAction::Return { reason } => return_part(&mut d, reason),
+        CaseAction::RequestExtension { days, reason } => request_extension(&mut d, *days, reason),
+        CaseAction::Feedback {
+            result,
+            disposition_code,
+        } => feedback(&mut d, result, disposition_code.as_deref()),
+        CaseAction::ReviewReturn {
+            assignment_id,
+            justified,
+            note,
+        } => review_return(&mut d, *assignment_id, *justified, note),
+        CaseAction::DecideExtension {
+            assignment_id,
+            approve,
+            note,
+        } => decide_extension(&mut d, *assignment_id, *approve, note),
+        CaseAction::Callback { satisfaction, note } => callback(&mut d, *satisfaction, note),
+        CaseAction::Archive => d.next.status = CaseStatus::Archived,
+        CaseAction::Supplement { text } => d.note = d.text("text", text, REPLY_MAX, true),
+    }
+    d.finish(kind)
+}
+
+/// The next state while an action is being applied, and what follows from it.
+struct Draft<'a> {
+    flow: &'a CaseFlow,
+    now: DateTime<Utc>,
+    policy: &'a FlowPolicy,
+    actor: String,
+    /// The acting department's or vendor's open part, if any.
+    mine: Option<usize>,
+    next: CaseFlow,
+    errors: FieldErrors,
+    note: Option<String>,
+    notices: Vec<(Recipient, Notice)>,
+    reminders: Vec<ReminderDraft>,
+    category_code: Option<String>,
+}
+
+impl Draft<'_> {
+    /// Refuses by field if any value was wrong; otherwise completes the step. Every part
+    /// fed back (by the last feedback, or by the review of the last return): the round is
+    /// handled and the callback is due.
+    fn finish(mut self, kind: super::ActionKind) -> Result<Step, FlowError> {
+        if !self.errors.is_empty() {
+            return Err(FlowError::Invalid(self.errors));
+        }
+        if self.next.status == CaseStatus::FedBack && self.flow.status != CaseStatus::FedBack {
+            mark_handled(&mut self.next, self.now, self.policy, &mut self.reminders);
+            self.notices.push((Recipient::Citizen, Notice::Completed));
+        }
+        Ok(Step {
+            kind,
+            from: self.flow.status,
+            to: self.next.status,
+            flow: self.next,
+            note: self.note,
+            notices: self.notices,
+            reminders: self.reminders,
+            category_code: self.category_code,
+        })
+    }
+
+    fn text(&mut self, field: &str, value: &str, max: usize, required: bool) -> Option<String> {
+        text_field(&mut self.errors, field, value, max, required)
+    }
+
+    /// The acting assignee's part (the legality check made sure there is one).
+    fn my_part(&mut self) -> &mut Assignment {
+        &mut self.next.assignments[self.mine.expect("checked")]
+    }
+
+    /// Handled by the centre itself (recommendation, alarm desk, pending matter).
+    fn handled_in_centre(&mut self) {
+        self.next.status = CaseStatus::Handled;
+        mark_handled(&mut self.next, self.now, self.policy, &mut self.reminders);
+    }
+}
+
+// ---- the centre takes a case in, and the ways it closes one itself ------------------------
+
+fn accept(d: &mut Draft) {
+    d.next.status = CaseStatus::Accepted;
+    d.notices.push((Recipient::Citizen, Notice::Accepted));
+}
+
+fn classify(d: &mut Draft, case_type: CaseType, code: &str, remind_at: Option<DateTime<Utc>>) {
+    let code = code.trim();
+    if code.is_empty() {
+        d.errors.add("category_code", Problem::Required);
+    } else if code.len() > 16 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        d.errors.add("category_code", Problem::Unknown);
+    }
+    if case_type == CaseType::Pending {
+        match remind_at {
+            None => d.errors.add("remind_at", Problem::Required),
+            Some(at) if at <= d.now => d.errors.add("remind_at", Problem::BadDate),
+            Some(_) => {}
+        }
+    } else if remind_at.is_some() {
+        d.errors.add("remind_at", Problem::NotForRole);
+    }
+    d.next.case_type = Some(case_type);
+    d.next.category_code = code.to_string();
+    d.next.remind_at = remind_at;
+    d.next.status = CaseStatus::Classified;
+    d.category_code = Some(code.to_string());
+    d.note = Some(format!("{} {}", case_type.as_code(), code));
+    if let (CaseType::Pending, Some(at)) = (case_type, remind_at) {
+        d.reminders.push(ReminderDraft {
+            kind: ReminderKind::Pending,
+            assignment: None,
+            at,
+        });
+    }
+}
+
+fn answer(d: &mut Draft, reply: &str) {
+    d.note = d.text("reply", reply, REPLY_MAX, true);
+    d.next.handled_at = Some(d.now);
+    d.next.status = CaseStatus::Archived;
+    d.notices.push((Recipient::Citizen, Notice::Completed));
+}
+
+fn recommend(d: &mut Draft, vendors: &[i64], note: &str) {
+    if vendors.is_empty() {
+        d.errors.add("vendors", Problem::Required);
+    } else if vendors.len() > MAX_TARGETS {
+        d.errors
+            .add("vendors", Problem::TooLong { max: MAX_TARGETS });
+    }
+    let text = d.text("note", note, REASON_MAX, false);
+    let list: Vec<String> = vendors.iter().map(|v| format!("vendor:{v}")).collect();
+    d.note = Some(match text {
+        Some(t) => format!("{} {t}", list.join(",")),
+        None => list.join(","),
+    });
+    d.handled_in_centre();
+}
+
+fn handle_in_centre(d: &mut Draft, result: &str) {
+    d.note = d.text("result", result, REPLY_MAX, true);
+    d.handled_in_centre();
+    d.notices.push((Recipient::Citizen, Notice::Completed));
+}
+
+// ---- dispatch ------------------------------------------------------------------------------
+
+/// Sends the case to departments or a vendor: a new round with fresh deadlines.
+fn dispatch(d: &mut Draft, to: &[Assignee], note: &str, days: Option<u32>) {
+    let rules = TypeRules::of(d.flow.case_type.expect("checked"));
+    let mut seen = std::collections::HashSet::new();
+    if to.is_empty() {
+        d.errors.add("to", Problem::Required);
+    } else if to.len() > MAX_TARGETS {
+        d.errors.add("to", Problem::TooLong { max: MAX_TARGETS });
+    } else if to.iter().any(|a| !seen.insert(*a)) {
+        d.errors.add("to", Problem::Taken);
+    } else {
+        let fits = match rules.targets {
+            Targets::Departments => to.iter().all(|a| matches!(a, Assignee::Department(_))),
+            Targets::OneVendor => to.len() == 1 && matches!(to[0], Assignee::Vendor(_)),
+            Targets::None => false,
+        };
+        if !fits {
+            d.errors.add("to", Problem::NotForRole);
+        }
+    }
+    let days = days.map(i64::from).unwrap_or(d.policy.handling_days);
+    if !(1..=i64::from(MAX_HANDLING_DAYS)).contains(&days) {
+        d.errors.add("days", Problem::Unknown);
+    }
+    d.note = d.text("note", note, REASON_MAX, false);
+    // A re-dispatch starts a new round: the reviewed returns stay as history.
+    for a in &mut d.next.assignments {
+        a.closed = true;
+    }
+    for assignee in to {
+        let index = d.next.assignments.len();
+        let assignment = Assignment {
+            id: None,
+            assignee: *assignee,
+            status: AssignmentStatus::Dispatched,
+            assigned_at: d.now,
+            assigned_by: d.actor.clone(),
+            confirm_due_at: d.now + Duration::minutes(d.policy.confirm_minutes),
+            due_at: d.now + Duration::days(days),
+            confirmed_at: None,
+            returned_at: None,
+            return_reason: None,
+            return_justified: None,
+            extension: None,
+            fed_back_at: None,
+            feedback: None,
+            disposition_code: None,
+            closed: false,
+        };
+        schedule(&mut d.reminders, index, &assignment);
+        d.next.assignments.push(assignment);
+        d.notices
+            .push((Recipient::Assignee(*assignee), Notice::Dispatched));
+    }
+    d.notices.push((Recipient::Citizen, Notice::Dispatched));
+    d.next.dispatched_at = Some(d.now);
+    d.next.handled_at = None;
+    d.next.callback_due_at = None;
+    d.next.status = CaseStatus::Dispatched;
+}
+
+// ---- a department or vendor works its part ------------------------------------------------
+
+fn confirm(d: &mut Draft) {
+    let now = d.now;
+    let a = d.my_part();
+    a.status = AssignmentStatus::Confirmed;
+    a.confirmed_at = Some(now);
+    d.next.status = derived_status(&d.next);
+}
+
+fn return_part(d: &mut Draft, reason: &str) {
+    let now = d.now;
+    d.note = d.text("reason", reason, REASON_MAX, true);
+    let note = d.note.clone();
+    let a = d.my_part();
+    a.status = AssignmentStatus::Returned;
+    a.returned_at = Some(now);
+    a.return_reason = note;
+    d.next.status = derived_status(&d.next);
+}
+
+/// The case's state does not change while the request waits.
+fn request_extension(d: &mut Draft, days: u32, reason: &str) {
+    if days == 0 || days > MAX_EXTENSION_DAYS {
+        d.errors.add("days", Problem::Unknown);
+    }
+    let reason = d.text("reason", reason, REASON_MAX, true);
+    d.note = reason.as_ref().map(|r| format!("+{days} {r}"));
+    let now = d.now;
+    d.my_part().extension = Some(Extension {
+        days,
+        reason: reason.unwrap_or_default(),
+        requested_at: now,
+        approved: None,
+        decided_at: None,
+    });
+}
+
+fn feedback(d: &mut Draft, result: &str, disposition_code: Option<&str>) {
+    let now = d.now;
+    d.note = d.text("result", result, REPLY_MAX, true);
+    let disposition = disposition_code
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string);
+    if disposition.as_ref().is_some_and(|c| c.len() > 16) {
+        d.errors.add("disposition_code", Problem::Unknown);
+    }
+    let note = d.note.clone();
+    let a = d.my_part();
+    a.status = AssignmentStatus::FedBack;
+    a.fed_back_at = Some(now);
+    a.feedback = note;
+    a.disposition_code = disposition;
+    // An undecided extension is moot once the work is done.
+    if let Some(e) = a.extension.as_mut().filter(|e| e.approved.is_none()) {
+        e.approved = Some(false);
+        e.decided_at = Some(now);
+    }
+    d.next.status = derived_status(&d.next);
+}
+
+// ---- the centre decides what an assignee asked for -----------------------------------------
+
+fn review_return(d: &mut Draft, assignment_id: i64, justified: bool, note: &str) {
+    d.note = d.text("note", note, REASON_MAX, false);
+    let Some(index) = find_open(&d.next, assignment_id, Assignment::return_pending) else {
+        d.errors.add("assignment_id", Problem::Unknown);
+        return;
+    };
+    let confirm_due_at = d.now + Duration::minutes(d.policy.confirm_minutes);
+    let a = &mut d.next.assignments[index];
+    a.return_justified = Some(justified);
+    if justified {
+        // Not theirs: their part ends; the centre re-dispatches.
+        a.closed = true;
+    } else {
+        // A wrong return: back to them, with a fresh half hour to confirm.
+        a.status = AssignmentStatus::Dispatched;
+        a.confirm_due_at = confirm_due_at;
+        let reinstated = a.clone();
+        schedule(&mut d.reminders, index, &reinstated);
+        d.notices
+            .push((Recipient::Assignee(reinstated.assignee), Notice::Dispatched));
+    }
+    d.next.status = derived_status(&d.next);
+}
+
+fn decide_extension(d: &mut Draft, assignment_id: i64, approve: bool, note: &str) {
+    d.note = d.text("note", note, REASON_MAX, false);
+    let Some(index) = find_open(&d.next, assignment_id, Assignment::extension_pending) else {
+        d.errors.add("assignment_id", Problem::Unknown);
+        return;
+    };
+    let now = d.now;
+    let a = &mut d.next.assignments[index];
+    let extension = a.extension.as_mut().expect("pending");
+    extension.approved = Some(approve);
+    extension.decided_at = Some(now);
+    if approve {
+        a.due_at += Duration::days(i64::from(extension.days));
+    }
+}
+
+// ---- the end of a case ---------------------------------------------------------------------
+
+/// The callback: satisfied (or unconfirmed) closes the round; dissatisfied reopens the case.
+fn callback(d: &mut Draft, satisfaction: Satisfaction, note: &str) {
+    d.note = d.text("note", note, REASON_MAX, false);
+    d.next.satisfaction = Some(satisfaction);
+    if satisfaction == Satisfaction::Dissatisfied {
+        // Reopened: this round is history; the centre classifies and dispatches again.
+        for a in &mut d.next.assignments {
+            a.closed = true;
+        }
+        d.next.dispatched_at = None;
+        d.next.handled_at = None;
+        d.next.callback_due_at = None;
+        d.next.status = CaseStatus::Classified;
+    } else {
+        d.next.status = CaseStatus::CalledBack;
+    }
+}
+
+/// The case's state from its open parts: returned when none is left working, fed back when
+/// every remaining part has fed back, confirmed when all have confirmed.
+fn derived_status(flow: &CaseFlow) -> CaseStatus {
+    let open: Vec<&Assignment> = flow.assignments.iter().filter(|a| a.is_open()).collect();
+    let live: Vec<&&Assignment> = open
+        .iter()
+        .filter(|a| a.status != AssignmentStatus::Returned)
+        .collect();
+    if live.is_empty() {
+        return CaseStatus::Returned;
+    }
+    if live.iter().all(|a| a.status == AssignmentStatus::FedBack) {
+        if open.iter().any(|a| a.return_pending()) {
+            // Everyone else is done; the return still waits for the centre.
+            return CaseStatus::Dispatched;
+        }
+        return CaseStatus::FedBack;
+    }
+    if live.iter().all(|a| {
+        matches!(
+            a.status,
+            AssignmentStatus::Confirmed | AssignmentStatus::FedBack
+        )
+    }) {
+        CaseStatus::Confirmed
+    } else {
+        CaseStatus::Dispatched
+    }
+}
+
+fn find_open(flow: &CaseFlow, id: i64, pick: fn(&Assignment) -> bool) -> Option<usize> {
+    flow.assignments
+        .iter()
+        .position(|a| a.id == Some(id) && pick(a))
+}

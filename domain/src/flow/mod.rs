@@ -1,0 +1,517 @@
+//! The case life cycle (SPEC W2–W7) as one explicit state machine.
+//!
+//! Every change to a case is a [`CaseAction`] applied by [`apply`] to the case's current
+//! [`CaseFlow`]: the function either returns the next state with what follows from it (the
+//! history event, the SMS notices, the reminders to schedule) or refuses with a
+//! [`FlowError`] that says why. Nothing else in the platform decides what may happen to a
+//! case; storage only writes what `apply` returned, and the demo data is produced by
+//! playing actions through it.
+//!
+//! The flow (W3): accept → classify → dispatch → the department confirms (within 30
+//! minutes) → handles and feeds back → the centre calls back → archive. Per type (W2):
+//! a consultation may be answered at once and closed; a household service is either
+//! recommended (several vendors named to the caller) or dispatched to one vendor; one-key
+//! alarms, praise/complaints and pending matters may be handled by the centre itself.
+//! Departments may return a case (W4) or ask for more days (W5); a dissatisfied callback
+//! reopens the case.
+//!
+//! Layout: this module holds the vocabulary (states, parts, actions, errors, what a step
+//! produces); `rules` what is legal when and per case type; `apply` the transitions, a
+//! dispatcher over one small function per action; `deadline` the time limits, lights and
+//! overdue kinds; `reminders` when each reminder fires.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{CaseStatus, CaseType, FieldErrors, Lang, Permission, StaffUser};
+
+mod apply;
+mod deadline;
+mod reminders;
+mod rules;
+
+pub use apply::apply;
+pub use deadline::FlowPolicy;
+pub use rules::{Targets, TypeRules};
+
+coded_enum! {
+    /// Where one department's or vendor's part of a case stands.
+    AssignmentStatus {
+        Dispatched = "dispatched", "待确认", "Awaiting confirmation";
+        Confirmed = "confirmed", "办理中", "Being handled";
+        Returned = "returned", "已退单", "Returned";
+        FedBack = "fed_back", "已反馈", "Feedback given";
+    }
+}
+
+coded_enum! {
+    /// The citizen's answer at the callback (回访).
+    Satisfaction {
+        Satisfied = "satisfied", "满意", "Satisfied";
+        Dissatisfied = "dissatisfied", "不满意", "Dissatisfied";
+        Unconfirmed = "unconfirmed", "无法确认", "Could not confirm";
+    }
+}
+
+coded_enum! {
+    /// Traffic light of a dispatched case (W7).
+    Light {
+        Green = "green", "绿灯", "Green";
+        Yellow = "yellow", "黄灯", "Yellow";
+        Red = "red", "红灯", "Red";
+    }
+}
+
+coded_enum! {
+    /// The three overdue counters of W7.
+    Overdue {
+        Confirmation = "confirmation", "超时确认", "Confirmation overdue";
+        Completion = "completion", "超时办结", "Completion overdue";
+        Callback = "callback", "超时回访", "Callback overdue";
+    }
+}
+
+coded_enum! {
+    /// The work queues of the centre and of a department's inbox.
+    Queue {
+        Returns = "returns", "退单待审", "Returns to review";
+        Extensions = "extensions", "延期待批", "Extensions to decide";
+        Callbacks = "callbacks", "待回访", "Callbacks due";
+        Todo = "todo", "待办理", "To handle";
+    }
+}
+
+coded_enum! {
+    /// What a stored reminder chases (W6).
+    ReminderKind {
+        Confirm = "confirm", "催确认", "Confirm the case";
+        Feedback = "feedback", "催办结", "Give feedback";
+        Callback = "callback", "催回访", "Call the citizen back";
+        Pending = "pending", "待办提醒", "Pending matter due";
+    }
+}
+
+/// Who a case (or part of it) was sent to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Assignee {
+    Department(i64),
+    Vendor(i64),
+}
+
+/// A department's request for more days (W5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    pub days: u32,
+    pub reason: String,
+    pub requested_at: DateTime<Utc>,
+    /// `None` while the centre has not decided.
+    pub approved: Option<bool>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// One department's or vendor's part of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// Storage id; `None` until stored.
+    pub id: Option<i64>,
+    pub assignee: Assignee,
+    pub status: AssignmentStatus,
+    pub assigned_at: DateTime<Utc>,
+    pub assigned_by: String,
+    pub confirm_due_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub returned_at: Option<DateTime<Utc>>,
+    pub return_reason: Option<String>,
+    /// The centre's review of a return: `Some(true)` the case was not theirs,
+    /// `Some(false)` a wrong return (the department must handle it after all).
+    pub return_justified: Option<bool>,
+    pub extension: Option<Extension>,
+    pub fed_back_at: Option<DateTime<Utc>>,
+    pub feedback: Option<String>,
+    pub disposition_code: Option<String>,
+    /// History only: a reviewed return or a part of a round that a dissatisfied callback
+    /// reopened. Closed parts take no more actions.
+    pub closed: bool,
+}
+
+impl Assignment {
+    pub fn is_open(&self) -> bool {
+        !self.closed
+    }
+
+    /// Returned and not yet reviewed by the centre.
+    pub fn return_pending(&self) -> bool {
+        !self.closed && self.status == AssignmentStatus::Returned
+    }
+
+    pub fn extension_pending(&self) -> bool {
+        !self.closed
+            && self
+                .extension
+                .as_ref()
+                .is_some_and(|e| e.approved.is_none())
+    }
+
+    /// Still working on it (not returned, not fed back).
+    pub fn working(&self) -> bool {
+        !self.closed
+            && matches!(
+                self.status,
+                AssignmentStatus::Dispatched | AssignmentStatus::Confirmed
+            )
+    }
+}
+
+/// What the state machine knows of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFlow {
+    pub case_type: Option<CaseType>,
+    pub category_code: String,
+    pub status: CaseStatus,
+    pub created_at: DateTime<Utc>,
+    /// When the current round was dispatched (the traffic light counts from here).
+    pub dispatched_at: Option<DateTime<Utc>>,
+    /// When the current round was handled (all feedback in, or handled by the centre).
+    pub handled_at: Option<DateTime<Utc>>,
+    pub callback_due_at: Option<DateTime<Utc>>,
+    pub satisfaction: Option<Satisfaction>,
+    /// For pending matters (J): when to remind the agent.
+    pub remind_at: Option<DateTime<Utc>>,
+    pub assignments: Vec<Assignment>,
+}
+
+impl CaseFlow {
+    /// A case as filed on the web (waiting for an agent) or registered by an agent on a
+    /// call (already accepted).
+    pub fn new(category_code: &str, status: CaseStatus, at: DateTime<Utc>) -> CaseFlow {
+        CaseFlow {
+            case_type: None,
+            category_code: category_code.to_string(),
+            status,
+            created_at: at,
+            dispatched_at: None,
+            handled_at: None,
+            callback_due_at: None,
+            satisfaction: None,
+            remind_at: None,
+            assignments: Vec::new(),
+        }
+    }
+
+    pub(super) fn open_assignment_of(&self, user: &StaffUser) -> Option<usize> {
+        self.assignments
+            .iter()
+            .position(|a| a.is_open() && holds(user, a.assignee))
+    }
+
+    /// The actions `user` may take on this case now (for the buttons a page shows; `apply`
+    /// checks again).
+    pub fn available_actions(&self, user: &StaffUser, now: DateTime<Utc>) -> Vec<ActionKind> {
+        ActionKind::ALL
+            .iter()
+            .copied()
+            .filter(|kind| self.check(user, *kind, now).is_ok())
+            .collect()
+    }
+}
+
+/// Supplements (补填, W8) open seven days after a case was filed.
+pub const SUPPLEMENT_AFTER_DAYS: i64 = 7;
+pub const REPLY_MAX: usize = 2000;
+pub const REASON_MAX: usize = 500;
+pub const MAX_EXTENSION_DAYS: u32 = 30;
+pub const MAX_HANDLING_DAYS: u32 = 60;
+pub const MAX_TARGETS: usize = 10;
+
+pub(super) fn holds(user: &StaffUser, assignee: Assignee) -> bool {
+    match assignee {
+        Assignee::Department(id) => {
+            user.can(Permission::CasesDepartment) && user.department_id == Some(id)
+        }
+        Assignee::Vendor(id) => user.can(Permission::OrdersOwn) && user.vendor_id == Some(id),
+    }
+}
+
+/// Who performs an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Performer {
+    /// Centre staff holding this permission.
+    Centre(Permission),
+    /// The department or vendor holding an open part of the case.
+    Assignee,
+}
+
+coded_enum! {
+    /// The kinds of [`CaseAction`]; their codes are the history events' kinds.
+    ActionKind {
+        Accept = "accept", "受理", "Accept";
+        Classify = "classify", "分理", "Classify";
+        Answer = "answer", "当即答复并结案", "Answer and close";
+        Recommend = "recommend", "推荐企业", "Recommend vendors";
+        HandleInCentre = "handle", "中心办结", "Handle in the centre";
+        Dispatch = "dispatch", "派单", "Dispatch";
+        Confirm = "confirm", "确认接单", "Confirm";
+        Return = "return", "退单", "Return";
+        RequestExtension = "request_extension", "申请延期", "Request an extension";
+        Feedback = "feedback", "办结反馈", "Give feedback";
+        ReviewReturn = "review_return", "退单审核", "Review a return";
+        DecideExtension = "decide_extension", "延期审批", "Decide an extension";
+        Callback = "callback", "回访", "Call back";
+        Archive = "archive", "归档", "Archive";
+        Supplement = "supplement", "补填", "Supplement";
+    }
+}
+
+impl ActionKind {
+    pub fn performer(self) -> Performer {
+        use ActionKind as K;
+        match self {
+            K::Accept
+            | K::Classify
+            | K::Answer
+            | K::Recommend
+            | K::HandleInCentre
+            | K::Callback
+            | K::Archive
+            | K::Supplement => Performer::Centre(Permission::Intake),
+            K::Dispatch => Performer::Centre(Permission::Dispatch),
+            K::ReviewReturn | K::DecideExtension => Performer::Centre(Permission::Approve),
+            K::Confirm | K::Return | K::RequestExtension | K::Feedback => Performer::Assignee,
+        }
+    }
+}
+
+/// A change someone asks for. Text fields are checked by [`apply`] (trimmed, length,
+/// control characters) and refused by field name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum CaseAction {
+    Accept,
+    Classify {
+        case_type: CaseType,
+        category_code: String,
+        /// Pending matters (J) only: when to remind.
+        #[serde(default)]
+        remind_at: Option<DateTime<Utc>>,
+    },
+    Answer {
+        reply: String,
+    },
+    Recommend {
+        vendors: Vec<i64>,
+        note: String,
+    },
+    #[serde(rename = "handle")]
+    HandleInCentre {
+        result: String,
+    },
+    Dispatch {
+        to: Vec<Assignee>,
+        #[serde(default)]
+        note: String,
+        /// Handling days; the policy's default when absent.
+        #[serde(default)]
+        days: Option<u32>,
+    },
+    Confirm,
+    Return {
+        reason: String,
+    },
+    RequestExtension {
+        days: u32,
+        reason: String,
+    },
+    Feedback {
+        result: String,
+        #[serde(default)]
+        disposition_code: Option<String>,
+    },
+    ReviewReturn {
+        assignment_id: i64,
+        justified: bool,
+        #[serde(default)]
+        note: String,
+    },
+    DecideExtension {
+        assignment_id: i64,
+        approve: bool,
+        #[serde(default)]
+        note: String,
+    },
+    Callback {
+        satisfaction: Satisfaction,
+        #[serde(default)]
+        note: String,
+    },
+    Archive,
+    Supplement {
+        text: String,
+    },
+}
+
+impl CaseAction {
+    pub fn kind(&self) -> ActionKind {
+        use ActionKind as K;
+        match self {
+            CaseAction::Accept => K::Accept,
+            CaseAction::Classify { .. } => K::Classify,
+            CaseAction::Answer { .. } => K::Answer,
+            CaseAction::Recommend { .. } => K::Recommend,
+            CaseAction::HandleInCentre { .. } => K::HandleInCentre,
+            CaseAction::Dispatch { .. } => K::Dispatch,
+            CaseAction::Confirm => K::Confirm,
+            CaseAction::Return { .. } => K::Return,
+            CaseAction::RequestExtension { .. } => K::RequestExtension,
+            CaseAction::Feedback { .. } => K::Feedback,
+            CaseAction::ReviewReturn { .. } => K::ReviewReturn,
+            CaseAction::DecideExtension { .. } => K::DecideExtension,
+            CaseAction::Callback { .. } => K::Callback,
+            CaseAction::Archive => K::Archive,
+            CaseAction::Supplement { .. } => K::Supplement,
+        }
+    }
+}
+
+/// Why an action cannot be taken now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "status", rename_all = "snake_case")]
+pub enum Refusal {
+    /// Not in this state of the case.
+    WrongStatus,
+    /// The case has no type yet.
+    NotClassified,
+    /// Not part of this case type's flow.
+    NotForType,
+    /// The department's own part is not in a state that allows it.
+    AssignmentState(AssignmentStatus),
+    /// A return waits for the centre's review first.
+    ReturnNotReviewed,
+    /// An earlier extension request is still undecided.
+    ExtensionPending,
+    /// Nothing of that kind is waiting for a decision.
+    NothingToDecide,
+    /// Supplements open seven days after filing.
+    TooEarlyToSupplement,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum FlowError {
+    /// The user may not take this action on this case.
+    #[error("not allowed")]
+    Forbidden,
+    /// The action is not legal in the case's state.
+    #[error("{action:?} is not possible while the case is {status:?}: {reason:?}")]
+    Illegal {
+        action: ActionKind,
+        status: CaseStatus,
+        reason: Refusal,
+    },
+    /// A value the action carries is wrong (by field).
+    #[error("{0}")]
+    Invalid(FieldErrors),
+}
+
+impl FlowError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            FlowError::Forbidden => match lang {
+                Lang::Zh => "无权进行此操作".into(),
+                Lang::En => "You may not do this".into(),
+            },
+            FlowError::Invalid(errors) => errors
+                .0
+                .iter()
+                .map(|(f, p)| format!("{f}: {}", p.message(lang)))
+                .collect::<Vec<_>>()
+                .join("; "),
+            FlowError::Illegal {
+                action,
+                status,
+                reason,
+            } => {
+                let why = match (reason, lang) {
+                    (Refusal::WrongStatus, Lang::Zh) => String::new(),
+                    (Refusal::WrongStatus, Lang::En) => String::new(),
+                    (Refusal::NotClassified, Lang::Zh) => "（请先分理）".into(),
+                    (Refusal::NotClassified, Lang::En) => " (classify it first)".into(),
+                    (Refusal::NotForType, Lang::Zh) => "（该案件类型不适用）".into(),
+                    (Refusal::NotForType, Lang::En) => " (not for this case type)".into(),
+                    (Refusal::AssignmentState(s), Lang::Zh) => {
+                        format!("（本单位办理状态为「{}」）", s.label(lang))
+                    }
+                    (Refusal::AssignmentState(s), Lang::En) => {
+                        format!(" (your part is {})", s.label(lang))
+                    }
+                    (Refusal::ReturnNotReviewed, Lang::Zh) => "（请先审核退单）".into(),
+                    (Refusal::ReturnNotReviewed, Lang::En) => " (review the return first)".into(),
+                    (Refusal::ExtensionPending, Lang::Zh) => "（已有延期申请待审批）".into(),
+                    (Refusal::ExtensionPending, Lang::En) => {
+                        " (an extension request is waiting for a decision)".into()
+                    }
+                    (Refusal::NothingToDecide, Lang::Zh) => "（没有待审批的申请）".into(),
+                    (Refusal::NothingToDecide, Lang::En) => " (nothing is waiting)".into(),
+                    (Refusal::TooEarlyToSupplement, Lang::Zh) => {
+                        format!("（补填在受理 {SUPPLEMENT_AFTER_DAYS} 天后开放）")
+                    }
+                    (Refusal::TooEarlyToSupplement, Lang::En) => {
+                        format!(" (supplements open {SUPPLEMENT_AFTER_DAYS} days after filing)")
+                    }
+                };
+                match lang {
+                    Lang::Zh => format!(
+                        "案件处于「{}」状态，不能「{}」{why}",
+                        status.label(lang),
+                        action.label(lang)
+                    ),
+                    Lang::En => format!(
+                        "Cannot {} a case that is {}{why}",
+                        action.label(lang).to_lowercase(),
+                        status.label(lang).to_lowercase()
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// Who an SMS notice goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Recipient {
+    Citizen,
+    Assignee(Assignee),
+}
+
+/// A message that follows from a step (SPEC N1: acceptance, dispatch and completion to the
+/// citizen; dispatch to departments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Notice {
+    Accepted,
+    Dispatched,
+    Completed,
+}
+
+/// A reminder to store: it fires at `at`, and re-reads the case each time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderDraft {
+    pub kind: ReminderKind,
+    /// Index into [`CaseFlow::assignments`] for confirm and feedback reminders.
+    pub assignment: Option<usize>,
+    pub at: DateTime<Utc>,
+}
+
+/// What applying an action produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub flow: CaseFlow,
+    pub kind: ActionKind,
+    pub from: CaseStatus,
+    pub to: CaseStatus,
+    /// The history event's note (reply, reason, result...).
+    pub note: Option<String>,
+    pub notices: Vec<(Recipient, Notice)>,
+    pub reminders: Vec<ReminderDraft>,
+    /// Set by `Classify`: the new category.
+    pub category_code: Option<String>,
+}
