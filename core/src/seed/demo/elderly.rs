@@ -65,18 +65,6 @@ pub fn id_number(area: &str, birth: NaiveDate, sequence: u32, female: bool) -> S
         birth.day(),
         order % 1000
     );
-    let check = id_check_digit(&body);
+    let check = hotline_domain::IdNumber::check_digit(&body);
     format!("{body}{check}")
-}
-
-/// The ISO 7064 MOD 11-2 check character of the first 17 digits of an ID number.
-pub fn id_check_digit(body: &str) -> char {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const CHECK: &[u8; 11] = b"10X98765432";
-    let sum: u32 = body
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b.wrapping_sub(b'0')) * w)
-        .sum();
-    CHECK[(sum % 11) as usize] as char
 }

@@ -19,7 +19,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use hotline_domain::flow::ReminderDraft;
 use hotline_domain::{Assignee, CaseFlow, Category, Channel, TrackingNumber};
 
-pub use elderly::{id_check_digit, id_number};
+pub use elderly::id_number;
 pub use users::{DemoUser, DEMO_PASSWORD};
 
 use super::{DistrictShape, SeedError};
@@ -311,6 +311,7 @@ mod tests {
     use super::*;
     use crate::seed::Point;
     use hotline_domain::FlowPolicy;
+    use hotline_domain::IdNumber;
 
     fn now() -> DateTime<Utc> {
         "2026-11-23T03:00:00Z".parse().unwrap()
@@ -401,10 +402,11 @@ mod tests {
     #[test]
     fn the_id_check_digit_follows_gb_11643() {
         // The standard's worked example: 11010519491231002X.
-        assert_eq!(id_check_digit("11010519491231002"), 'X');
+        assert_eq!(IdNumber::check_digit("11010519491231002"), 'X');
         let birth = NaiveDate::from_ymd_opt(1949, 12, 31).unwrap();
         let id = id_number("110105", birth, 0, true);
-        assert_eq!(id_check_digit(&id[..17]), id.chars().last().unwrap());
+        assert_eq!(IdNumber::check_digit(&id[..17]), id.chars().last().unwrap());
+        assert!(IdNumber::parse(&id).is_ok(), "{id} is a valid ID number");
     }
 
     #[test]
