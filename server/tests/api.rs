@@ -330,7 +330,7 @@ async fn the_form_server_function_refuses_what_the_api_refuses(db: TestDatabase)
         .await
         .unwrap();
     let outcome: Value = response.json().await.unwrap();
-    let number = outcome["Filed"]["tracking_number"]
+    let number = outcome["Done"]["tracking_number"]
         .as_str()
         .expect("filed")
         .to_string();

@@ -4,25 +4,17 @@
 // A server function's arguments are its form's fields.
 #![allow(clippy::too_many_arguments)]
 
-use hotline_domain::FieldErrors;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use super::support::{answer, checked, fail, hotline, optional_id, saved, staff};
-use super::Saved;
+use super::support::{checked, fail, form, hotline, optional_id, saved, staff};
+use super::{AuditOutcome, Saved};
 
 #[server(prefix = "/api/fn", endpoint = "sms_outbox")]
 pub async fn sms_outbox() -> Result<Vec<hotline_domain::SmsMessage>, ServerFnError> {
     let staff = staff()?;
     hotline()?.sms_outbox(&staff.user).await.map_err(fail)
-}
-
-/// An audit search: the entries, or which filter field is wrong.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum AuditOutcome {
-    Entries(Vec<hotline_domain::AuditEntry>),
-    Invalid(FieldErrors),
 }
 
 #[server(prefix = "/api/fn", endpoint = "search_audit")]
@@ -46,7 +38,7 @@ pub async fn search_audit(
         Ok(filter) => hotline()?.audit_search(&staff.user, &filter).await,
         Err(errors) => Err(hotline_core::ServiceError::Invalid(errors)),
     };
-    answer(result, AuditOutcome::Entries, AuditOutcome::Invalid)
+    form(result)
 }
 
 /// What the users page needs: the users, and the departments and vendors to link them to.

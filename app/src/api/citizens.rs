@@ -4,19 +4,13 @@
 // A server function's arguments are its form's fields.
 #![allow(clippy::too_many_arguments)]
 
-use hotline_domain::{FieldErrors, FiledRequest, FormOptions};
+use hotline_domain::FormOptions;
+
+use super::{FileOutcome, TrackOutcome};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use super::support::{answer, checked, fail, hotline, staff, visitor};
-
-/// The answer to a filing: the tracking number, or what to fix.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum FileOutcome {
-    Filed(FiledRequest),
-    Invalid(FieldErrors),
-}
+use super::support::{checked, fail, form, hotline, staff, visitor};
 
 #[server(prefix = "/api/fn", endpoint = "form_options")]
 pub async fn load_form_options() -> Result<FormOptions, ServerFnError> {
@@ -44,25 +38,12 @@ pub async fn file_request(
         anonymous: checked(&anonymous),
     };
     let origin = visitor().citizen(Channel::Web);
-    answer(
-        hotline()?.file_request(&input, Channel::Web, &origin).await,
-        FileOutcome::Filed,
-        FileOutcome::Invalid,
-    )
+    form(hotline()?.file_request(&input, Channel::Web, &origin).await)
 }
 
 #[server(prefix = "/api/fn", endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<hotline_domain::StaffUser>, ServerFnError> {
     Ok(staff().ok().map(|staff| staff.user))
-}
-
-/// The outcome of a citizen's tracking lookup.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum TrackOutcome {
-    Found(hotline_domain::TrackedRequest),
-    /// No request with this number and phone (the two cases are not told apart).
-    NoMatch,
-    Invalid(FieldErrors),
 }
 
 #[server(prefix = "/api/fn", endpoint = "track_request")]
@@ -74,9 +55,5 @@ pub async fn track_request(
         tracking_number: tracking_number.unwrap_or_default(),
         phone: phone.unwrap_or_default(),
     };
-    answer(
-        hotline()?.track_request(&query).await,
-        |found| found.map_or(TrackOutcome::NoMatch, TrackOutcome::Found),
-        TrackOutcome::Invalid,
-    )
+    form(hotline()?.track_request(&query).await)
 }

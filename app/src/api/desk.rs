@@ -4,13 +4,14 @@
 // A server function's arguments are its form's fields.
 #![allow(clippy::too_many_arguments)]
 
-use hotline_domain::FieldErrors;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use super::support::{answer, fail, hotline, saved, staff};
-use super::Saved;
+use super::support::{fail, form, hotline, saved, staff};
+use super::{RegisterOutcome, Saved};
+#[cfg(feature = "ssr")]
+use crate::i18n::tr;
 
 /// The caller card of a call ringing for this agent (SPEC A1).
 #[server(prefix = "/api/fn", endpoint = "caller_card")]
@@ -20,13 +21,6 @@ pub async fn caller_card(call_id: String) -> Result<hotline_domain::CallerCard, 
         .caller_card(&staff.user, &call_id)
         .await
         .map_err(fail)
-}
-
-/// The answer to registering a call: the new case's number, or what to fix.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum RegisterOutcome {
-    Registered(String),
-    Invalid(FieldErrors),
 }
 
 /// Registers the ringing call as a case (SPEC A2); a consultation with a reply is closed.
@@ -55,12 +49,11 @@ pub async fn register_call(
         reply: reply.unwrap_or_default(),
         link_to: link_to.unwrap_or_default(),
     };
-    answer(
+    form(
         hotline()?
             .register_call(&staff.user, &call_id, &intake, &staff.origin)
-            .await,
-        |number| RegisterOutcome::Registered(number.to_string()),
-        RegisterOutcome::Invalid,
+            .await
+            .map(|number| number.to_string()),
     )
 }
 
@@ -196,10 +189,9 @@ pub async fn acknowledge_handover(id: i64, note: Option<String>) -> Result<Saved
         .acknowledge_handover(&staff.user, id, &note, &staff.origin)
         .await
     {
-        Err(hotline_core::ServiceError::Conflict) => Err(ServerFnError::new(staff.lang.pick(
-            "该交接已由他人确认",
-            "Someone has acknowledged this handover already",
-        ))),
+        Err(hotline_core::ServiceError::Conflict) => Ok(Saved::Refused(
+            tr!(staff.lang, desk.handover_already_acknowledged).into(),
+        )),
         other => saved(other),
     }
 }

@@ -4,13 +4,12 @@
 // A server function's arguments are its form's fields.
 #![allow(clippy::too_many_arguments)]
 
-use hotline_domain::FieldErrors;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use super::support::{answer, checked, fail, hotline, optional_id, saved, staff, visitor};
-use super::Saved;
+use super::support::{checked, fail, form, hotline, optional_id, saved, staff, visitor};
+use super::{ArticleSaved, Saved};
 
 /// Type-ahead search of the knowledge base: citizens see public articles, staff all.
 #[server(prefix = "/api/fn", endpoint = "kb_search")]
@@ -112,13 +111,6 @@ pub async fn kb_editor(
     }))
 }
 
-/// The answer to saving an article: its id, or what to fix.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum ArticleSaved {
-    Saved(i64),
-    Invalid(FieldErrors),
-}
-
 #[server(prefix = "/api/fn", endpoint = "save_article")]
 pub async fn save_article(
     id: Option<String>,
@@ -139,11 +131,9 @@ pub async fn save_article(
         public: checked(&public),
         source_case: source_case.filter(|s| !s.trim().is_empty()),
     };
-    answer(
+    form(
         hotline()?
             .save_article(&staff.user, id, &input, &staff.origin)
             .await,
-        ArticleSaved::Saved,
-        ArticleSaved::Invalid,
     )
 }

@@ -34,12 +34,16 @@ pub enum FormOutcome<T> {
     Refused(String),
 }
 
-/// The answer to a save: done, or what to fix (shown next to the fields).
-///
-/// Pages match on `Saved::Done`; it becomes `FormOutcome<()>` when they match on
-/// `Done(())` (and the other answer types below likewise).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Saved {
-    Done,
-    Invalid(FieldErrors),
-}
+/// The answer to a save.
+pub type Saved = FormOutcome<()>;
+/// The answer to a citizen's filing: the tracking number.
+pub type FileOutcome = FormOutcome<hotline_domain::FiledRequest>;
+/// The answer to a citizen's tracking lookup: `Done(None)` when no request has this number
+/// and phone (the two cases are not told apart).
+pub type TrackOutcome = FormOutcome<Option<hotline_domain::TrackedRequest>>;
+/// The answer to registering a call: the new case's number.
+pub type RegisterOutcome = FormOutcome<String>;
+/// The answer to saving an article: its id.
+pub type ArticleSaved = FormOutcome<i64>;
+/// An audit search: the entries (`Invalid` names the wrong filter field).
+pub type AuditOutcome = FormOutcome<Vec<hotline_domain::AuditEntry>>;

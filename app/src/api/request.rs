@@ -19,6 +19,8 @@ use hotline_domain::{Channel, FieldErrors, FlowError, Lang, Problem, StaffUser};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::i18n::tr;
+
 /// The reader's language for API answers, from `Accept-Language` (Chinese by default).
 pub fn reader_lang(headers: &HeaderMap) -> Lang {
     headers
@@ -219,34 +221,16 @@ impl ApiError {
     /// The one mapping to words: error code, message and field messages in `lang`.
     pub fn body(&self, lang: Lang) -> ProblemBody {
         let (error, message) = match self {
-            ApiError::Invalid(_) => (
-                "invalid",
-                lang.pick("提交的内容有误", "Some fields are invalid")
-                    .into(),
-            ),
+            ApiError::Invalid(_) => ("invalid", tr!(lang, errors.invalid).into()),
             ApiError::BadBody(_, detail) => ("bad_request", detail.clone()),
-            ApiError::NotFound => ("not_found", lang.pick("未找到", "Not found").into()),
-            ApiError::Unauthenticated => (
-                "unauthenticated",
-                lang.pick("请先登录", "Sign in first").into(),
-            ),
-            ApiError::Forbidden => (
-                "forbidden",
-                lang.pick("无权访问", "Not allowed for your role").into(),
-            ),
-            ApiError::Conflict => (
-                "conflict",
-                lang.pick(
-                    "刚被他人修改或处理，请刷新后重试",
-                    "This was just changed by someone else; reload and try again",
-                )
-                .into(),
-            ),
+            ApiError::NotFound => ("not_found", tr!(lang, errors.not_found).into()),
+            ApiError::Unauthenticated => {
+                ("unauthenticated", tr!(lang, errors.unauthenticated).into())
+            }
+            ApiError::Forbidden => ("forbidden", tr!(lang, errors.forbidden).into()),
+            ApiError::Conflict => ("conflict", tr!(lang, errors.conflict).into()),
             ApiError::Refused(e) => ("conflict", e.message(lang)),
-            ApiError::Internal(_) => (
-                "internal",
-                lang.pick("服务器内部错误", "Internal error").into(),
-            ),
+            ApiError::Internal(_) => ("internal", tr!(lang, errors.internal).into()),
         };
         let fields = match self {
             ApiError::Invalid(fields) => fields.messages(lang),

@@ -2,7 +2,6 @@
 //! service's answer becomes the server function's answer.
 
 use hotline_core::{Hotline, ServiceError};
-use hotline_domain::FieldErrors;
 use leptos::prelude::*;
 
 use super::request::{ApiError, Staff, Visitor};
@@ -55,23 +54,9 @@ pub fn form<T>(result: Result<T, ServiceError>) -> Result<FormOutcome<T>, Server
     }
 }
 
-/// [`form`] for the answer types pages still match on by their own variant names
-/// (`Saved`, `FileOutcome`…): a refusal becomes the server function's error.
-pub fn answer<T, A>(
-    result: Result<T, ServiceError>,
-    done: impl FnOnce(T) -> A,
-    invalid: impl FnOnce(FieldErrors) -> A,
-) -> Result<A, ServerFnError> {
-    match form(result)? {
-        FormOutcome::Done(value) => Ok(done(value)),
-        FormOutcome::Invalid(errors) => Ok(invalid(errors)),
-        FormOutcome::Refused(message) => Err(ServerFnError::new(message)),
-    }
-}
-
-/// Saved, or what to fix.
+/// Saved, or what to fix, or why not.
 pub fn saved<T>(result: Result<T, ServiceError>) -> Result<Saved, ServerFnError> {
-    answer(result, |_| Saved::Done, Saved::Invalid)
+    form(result.map(|_| ()))
 }
 
 /// The id of a record a form edits: none for a new one; one that is no number is not found.

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{
-    admin_codes, admin_departments, admin_roles, admin_users, search_audit, AuditOutcome,
+    admin_codes, admin_departments, admin_roles, admin_users, search_audit, FormOutcome,
     RenameRegion, SaveCategory, SaveDepartment, SaveDisposition, SaveRole, SaveUser, UnlockUser,
 };
 use crate::i18n::{tr, use_lang};
@@ -538,10 +538,13 @@ pub fn AuditPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match entries.await {
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
-                        Ok(AuditOutcome::Invalid(errors)) => view! {
+                        Ok(FormOutcome::Invalid(errors)) => view! {
                             <p class="alert" role="alert">{errors.messages(lang).into_iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("；")}</p>
                         }.into_any(),
-                        Ok(AuditOutcome::Entries(list)) => view! {
+                        Ok(FormOutcome::Refused(message)) => view! {
+                            <p class="alert" role="alert">{message}</p>
+                        }.into_any(),
+                        Ok(FormOutcome::Done(list)) => view! {
                             <p class="muted">{format!("{} {}", list.len(), tr!(lang, admin.entries_shown))}</p>
                             <div class="table-scroll">
                             <table class="audit" data-testid="audit-table">

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use crate::api::{
     agent_board, caller_card, load_form_options, missed_call_done, my_missed_calls, my_status,
-    new_requests, set_my_status, ReassignMissedCall, RegisterCall, RegisterOutcome,
+    new_requests, set_my_status, FormOutcome, ReassignMissedCall, RegisterCall,
 };
 use crate::i18n::{tr, use_lang};
 use crate::live::{self, LiveState};
@@ -322,11 +322,12 @@ fn IntakeForm(card: CallerCard) -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::new());
     let failed = RwSignal::new(None::<String>);
     Effect::new(move |_| match register.value().get() {
-        Some(Ok(RegisterOutcome::Registered(n))) => {
+        Some(Ok(FormOutcome::Done(n))) => {
             errors.set(FieldErrors::new());
             leptos_router::hooks::use_navigate()(&format!("/cases/{n}"), Default::default());
         }
-        Some(Ok(RegisterOutcome::Invalid(e))) => errors.set(e),
+        Some(Ok(FormOutcome::Invalid(e))) => errors.set(e),
+        Some(Ok(FormOutcome::Refused(m))) => failed.set(Some(m)),
         Some(Err(e)) => failed.set(Some(e.to_string())),
         None => {}
     });

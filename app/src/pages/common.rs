@@ -1,5 +1,6 @@
 //! Small pieces shared by the back-office pages.
 
+use crate::api::FormOutcome;
 use chrono::{DateTime, Utc};
 use hotline_domain::{FieldErrors, Lang};
 use leptos::prelude::*;
@@ -54,13 +55,14 @@ pub fn track_saved(
     errors: RwSignal<FieldErrors>,
 ) -> Signal<Option<Result<bool, String>>> {
     Effect::new(move |_| match &value() {
-        Some(Ok(crate::api::Saved::Done)) => errors.set(FieldErrors::new()),
-        Some(Ok(crate::api::Saved::Invalid(e))) => errors.set(e.clone()),
-        _ => {}
+        Some(Ok(FormOutcome::Invalid(e))) => errors.set(e.clone()),
+        Some(_) => errors.set(FieldErrors::new()),
+        None => {}
     });
     Signal::derive(move || match &value() {
-        Some(Ok(crate::api::Saved::Done)) => Some(Ok(true)),
-        Some(Ok(crate::api::Saved::Invalid(_))) => Some(Ok(false)),
+        Some(Ok(FormOutcome::Done(()))) => Some(Ok(true)),
+        Some(Ok(FormOutcome::Invalid(_))) => Some(Ok(false)),
+        Some(Ok(FormOutcome::Refused(m))) => Some(Err(m.clone())),
         Some(Err(e)) => Some(Err(e.to_string())),
         None => None,
     })

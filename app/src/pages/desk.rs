@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::{
-    handover_desk, AcknowledgeHandover, HandOver, LinkCase, ReassignMissedCall, UnlinkCase,
+    handover_desk, AcknowledgeHandover, FormOutcome, HandOver, LinkCase, ReassignMissedCall,
+    UnlinkCase,
 };
 use crate::i18n::{tr, use_lang};
 use crate::pages::common::{field_error, local_time, track_saved, FieldMessage, LoadError};
@@ -30,7 +31,7 @@ pub fn CaseLinks(
     let other_input = NodeRef::<leptos::html::Input>::new();
     let note_input = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
-        if matches!(link.value().get(), Some(Ok(crate::api::Saved::Done))) {
+        if matches!(link.value().get(), Some(Ok(FormOutcome::Done(())))) {
             for input in [other_input.get(), note_input.get()].into_iter().flatten() {
                 input.set_value("");
             }

@@ -9,7 +9,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::api::{
-    kb_article, kb_categories, kb_editor, kb_search, ArticleSaved, DeleteKbCategory, SaveArticle,
+    kb_article, kb_categories, kb_editor, kb_search, DeleteKbCategory, FormOutcome, SaveArticle,
     SaveKbCategory,
 };
 use crate::i18n::{tr, use_lang};
@@ -170,7 +170,7 @@ fn Categories() -> impl IntoView {
     // Once added, the "new category" field is empty again for the next one.
     let new_name = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
-        if matches!(save.value().get(), Some(Ok(crate::api::Saved::Done))) {
+        if matches!(save.value().get(), Some(Ok(FormOutcome::Done(())))) {
             if let Some(input) = new_name.get() {
                 input.set_value("");
             }
@@ -311,17 +311,21 @@ pub fn WritePage() -> impl IntoView {
     let save = ServerAction::<SaveArticle>::new();
     let errors = RwSignal::new(FieldErrors::new());
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(ArticleSaved::Saved(id))) => {
+        Some(Ok(FormOutcome::Done(id))) => {
             errors.set(FieldErrors::new());
             use_navigate()(&format!("/knowledge/{id}"), Default::default());
         }
-        Some(Ok(ArticleSaved::Invalid(e))) => errors.set(e),
+        Some(Ok(FormOutcome::Invalid(e))) => errors.set(e),
         _ => {}
     });
     let failed = move || {
         save.value()
             .get()
-            .and_then(|r| r.err())
+            .and_then(|r| match r {
+                Ok(FormOutcome::Refused(m)) => Some(m),
+                Err(e) => Some(e.to_string()),
+                Ok(_) => None,
+            })
             .map(|e| tr!(lang, common.not_saved_because, error = e))
     };
     view! {

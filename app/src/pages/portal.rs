@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use leptos::server_fn::ServerFn;
 
-use crate::api::{load_form_options, FileOutcome, FileRequest};
+use crate::api::{load_form_options, FileRequest, FormOutcome};
 use crate::i18n::{tr, use_lang};
 
 #[component]
@@ -58,16 +58,16 @@ fn RequestForm(options: FormOptions) -> impl IntoView {
 
     // The server has the last word: its field errors replace the browser's.
     Effect::new(move |_| match action.value().get() {
-        Some(Ok(FileOutcome::Filed(request))) => {
+        Some(Ok(FormOutcome::Done(request))) => {
             errors.set(FieldErrors::new());
             failed.set(false);
             filed.set(Some(request));
         }
-        Some(Ok(FileOutcome::Invalid(problems))) => {
+        Some(Ok(FormOutcome::Invalid(problems))) => {
             failed.set(false);
             errors.set(problems);
         }
-        Some(Err(_)) => failed.set(true),
+        Some(Err(_) | Ok(FormOutcome::Refused(_))) => failed.set(true),
         None => {}
     });
 

@@ -5,7 +5,7 @@ use hotline_domain::FieldErrors;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::{TrackOutcome, TrackRequest};
+use crate::api::{FormOutcome, TrackRequest};
 use crate::i18n::{tr, use_lang};
 use crate::pages::common::{field_error, local_time, FieldMessage};
 
@@ -16,7 +16,7 @@ pub fn TrackPage() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::new());
     Effect::new(move |_| {
         let e = match action.value().get() {
-            Some(Ok(TrackOutcome::Invalid(e))) => e,
+            Some(Ok(FormOutcome::Invalid(e))) => e,
             _ => FieldErrors::new(),
         };
         errors.set(e);
@@ -50,7 +50,7 @@ pub fn TrackPage() -> impl IntoView {
             </ActionForm>
             <div role="status" aria-live="polite" data-testid="track-result">
                 {move || match action.value().get() {
-                    Some(Ok(TrackOutcome::Found(found))) => view! {
+                    Some(Ok(FormOutcome::Done(Some(found)))) => view! {
                         <div class="tracked">
                             <h2>{tr!(lang, track.progress)}</h2>
                             <p>
@@ -68,12 +68,12 @@ pub fn TrackPage() -> impl IntoView {
                             </ol>
                         </div>
                     }.into_any(),
-                    Some(Ok(TrackOutcome::NoMatch)) => view! {
+                    Some(Ok(FormOutcome::Done(None))) => view! {
                         <p class="alert" data-testid="track-nomatch">
                             {tr!(lang, track.no_match)}
                         </p>
                     }.into_any(),
-                    Some(Err(_)) => view! {
+                    Some(Err(_) | Ok(FormOutcome::Refused(_))) => view! {
                         <p class="alert">{tr!(lang, track.unavailable)}</p>
                     }.into_any(),
                     _ => ().into_any(),
