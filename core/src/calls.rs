@@ -143,7 +143,7 @@ impl Hotline {
             .store
             .cases(CaseScope::All, &filter, clock, HISTORY_MAX)
             .await?;
-        self.present_list(&mut history, clock.now);
+        self.present_list(&mut history);
         if card.name.is_none() {
             card.name = history.iter().find_map(|c| c.contact_name.clone());
         }

@@ -17,15 +17,7 @@ pub const CASE_LIST_LIMIT: u32 = 200;
 impl Hotline {
     /// The instant and light thresholds a list filter compares against.
     pub(crate) fn filter_clock(&self) -> FilterClock {
-        FilterClock {
-            now: self.now(),
-            yellow_micros: self
-                .flow
-                .yellow_after()
-                .num_microseconds()
-                .unwrap_or(i64::MAX),
-            red_micros: self.flow.red_after().num_microseconds().unwrap_or(i64::MAX),
-        }
+        FilterClock { now: self.now() }
     }
 
     /// Cases the user may see (whole centre, their department's, or their orders), newest
@@ -43,7 +35,7 @@ impl Hotline {
             .clamp(1, CASE_LIST_LIMIT);
         let clock = self.filter_clock();
         let mut list = self.store.cases(scope, &filter, clock, limit).await?;
-        self.present_list(&mut list, clock.now);
+        self.present_list(&mut list);
         Ok(list)
     }
 
@@ -53,17 +45,10 @@ impl Hotline {
         Ok(self.store.case_counts(scope, self.filter_clock()).await?)
     }
 
-    /// What every case list shows: phones masked, lights as of `now`.
-    pub(crate) fn present_list(
-        &self,
-        list: &mut [CaseListItem],
-        now: chrono::DateTime<chrono::Utc>,
-    ) {
+    /// What every case list shows: phones masked (the store gives each item its light).
+    pub(crate) fn present_list(&self, list: &mut [CaseListItem]) {
         for item in list {
             item.phone = mask_phone(&item.phone);
-            item.light = item
-                .dispatched_at
-                .map(|start| self.flow.light_for(item.handled_at.unwrap_or(now) - start));
         }
     }
 

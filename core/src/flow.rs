@@ -306,4 +306,30 @@ impl Hotline {
             dispositions,
         })
     }
+
+    /// Stores every unarchived case's light times again if the light thresholds changed
+    /// since they were last worked out (or never were: a database from before they were
+    /// stored). Run at start; returns how many cases it wrote.
+    pub async fn refresh_lights(&self) -> Result<usize, crate::store::StoreError> {
+        const SETTING: &str = "light_policy";
+        let current = format!(
+            "yellow_after_hours={} red_after_hours={}",
+            self.flow.yellow_after_hours, self.flow.red_after_hours
+        );
+        if self.store.setting(SETTING).await?.as_deref() == Some(current.as_str()) {
+            return Ok(0);
+        }
+        let ids = self.store.unarchived_case_ids().await?;
+        for &id in &ids {
+            if let Some(case) = self.store.stored_case_by_id(id).await? {
+                let lights = case.flow.lights(&self.flow);
+                self.store.write_lights(&case, &lights).await?;
+            }
+        }
+        self.store
+            .put_setting(SETTING, &current, self.now())
+            .await?;
+        tracing::info!(cases = ids.len(), policy = %current, "light times worked out again");
+        Ok(ids.len())
+    }
 }

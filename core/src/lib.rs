@@ -105,6 +105,7 @@ impl Hotline {
             self.audit_system_write(table, "seed", serde_json::json!({ "rows": written }))
                 .await?;
         }
+        self.refresh_lights().await?;
         Ok(())
     }
 
@@ -153,7 +154,7 @@ impl Hotline {
                     .map_err(|e| seed::SeedError::Hash(e.to_string()))?
                     .map_err(|e| seed::SeedError::Hash(e.to_string()))?;
         }
-        seed::demo::load(self.store.as_ref(), &demo).await?;
+        seed::demo::load(self.store.as_ref(), &demo, &self.flow).await?;
         if self.store.kb_count().await? == 0 {
             self.load_demo_articles().await?;
         }

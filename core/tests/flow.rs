@@ -12,7 +12,7 @@ use hotline_core::{FixedClock, Hotline, Origin, ServiceError};
 use hotline_domain::flow::Refusal;
 use hotline_domain::{
     ActionKind, Assignee, CaseAction, CaseDetail, CaseQuery, CaseStatus, CaseType, Channel,
-    DepartmentInput, FlowError, Light, NewRequestInput, Role, Satisfaction, StaffUser,
+    DepartmentInput, FlowError, FlowPolicy, Light, NewRequestInput, Role, Satisfaction, StaffUser,
     TrackingNumber,
 };
 
@@ -575,44 +575,55 @@ async fn lights_and_overdue_counters_switch_at_their_boundaries(db: TestDatabase
                 Light::Red => counts.red,
             };
             assert_eq!(counted as usize, list.len(), "list and counter agree");
+            if let Some(item) = list.first() {
+                assert_eq!(item.light, Some(light), "the list item shows its light");
+            }
             list.len()
         }
     };
-    for (offset, expected) in [
-        (Duration::days(5), Light::Green),
-        (Duration::days(5) + tick, Light::Yellow),
-        (Duration::days(7), Light::Yellow),
-        (Duration::days(7) + tick, Light::Red),
-    ] {
-        c.clock.set(start + offset);
-        for light in [Light::Green, Light::Yellow, Light::Red] {
-            assert_eq!(
-                count(light).await,
-                usize::from(light == expected),
-                "{light:?} at {offset}"
-            );
+    let expect = |offset: Duration, expected: Option<Light>| {
+        let (c, n) = (&c, &n);
+        async move {
+            c.clock.set(start + offset);
+            for light in [Light::Green, Light::Yellow, Light::Red] {
+                assert_eq!(
+                    count(light).await,
+                    usize::from(Some(light) == expected),
+                    "{light:?} at {offset}"
+                );
+            }
+            let case = c.h.case_for(&c.lead, n).await.unwrap();
+            assert_eq!(case.item.light, expected, "the case page at {offset}");
         }
-        let case = c.h.case_for(&c.lead, &n).await.unwrap();
-        assert_eq!(case.item.light, Some(expected));
-    }
-    // Overdue confirmation just past the half hour.
-    c.clock.set(start + Duration::minutes(30));
+    };
+    // Unconfirmed: yellow after 5/7 of the half hour, red (and overdue) after it.
+    let yellow = Duration::microseconds(30 * 60 * 1_000_000 * 5 / 7);
+    expect(yellow, Some(Light::Green)).await;
+    expect(yellow + tick, Some(Light::Yellow)).await;
+    expect(Duration::minutes(30), Some(Light::Yellow)).await;
     assert_eq!(
         c.h.case_counts(&c.lead).await.unwrap().overdue_confirmation,
         0
     );
-    c.clock.set(start + Duration::minutes(30) + tick);
+    expect(Duration::minutes(30) + tick, Some(Light::Red)).await;
     let counts = c.h.case_counts(&c.lead).await.unwrap();
     assert_eq!(
         (counts.overdue_confirmation, counts.overdue_completion),
         (1, 0)
     );
-    // Handled after six days: the light stays yellow; callback overdue a day later.
+    // Still unconfirmed after three days: red, not green.
+    expect(Duration::days(3), Some(Light::Red)).await;
+    // Confirmed: the handling limit, from the dispatch: 5 and 7 days.
     c.ok(&c.dept(c.d1), &n, CaseAction::Confirm).await;
-    c.clock.set(start + Duration::days(6));
+    expect(Duration::days(5), Some(Light::Green)).await;
+    expect(Duration::days(5) + tick, Some(Light::Yellow)).await;
+    expect(Duration::days(7), Some(Light::Yellow)).await;
+    expect(Duration::days(7) + tick, Some(Light::Red)).await;
+    // Handled a day late: the callback limit runs from the handling; overdue a day later.
+    c.clock.set(start + Duration::days(8));
     c.ok(&c.dept(c.d1), &n, feedback()).await;
-    c.clock.set(start + Duration::days(30));
-    assert_eq!(count(Light::Yellow).await, 1);
+    expect(Duration::days(8) + Duration::hours(1), Some(Light::Green)).await;
+    expect(Duration::days(9) + tick, Some(Light::Red)).await;
     let counts = c.h.case_counts(&c.lead).await.unwrap();
     assert_eq!(
         (
@@ -634,6 +645,17 @@ async fn lights_and_overdue_counters_switch_at_their_boundaries(db: TestDatabase
         .await
         .unwrap();
     assert_eq!(overdue.len(), 1);
+    // Called back: nothing runs, so no light and no counter (not "red 1" for a done case).
+    c.ok(
+        &c.agent,
+        &n,
+        CaseAction::Callback {
+            satisfaction: Satisfaction::Satisfied,
+            note: String::new(),
+        },
+    )
+    .await;
+    expect(Duration::days(30), None).await;
     // Filters by unknown codes are refused by field.
     let bad =
         c.h.cases_for(
@@ -645,6 +667,118 @@ async fn lights_and_overdue_counters_switch_at_their_boundaries(db: TestDatabase
         )
         .await;
     assert!(matches!(bad, Err(ServiceError::Invalid(ref f)) if f.get("light").is_some()));
+    c.h.store.close().await;
+}
+
+async fn new_light_thresholds_are_applied_to_stored_cases_at_start(db: TestDatabase) {
+    let c = centre(&db).await;
+    let n = c.dispatched(vec![Assignee::Department(c.d1)]).await;
+    c.ok(&c.dept(c.d1), &n, CaseAction::Confirm).await;
+    let start = c.h.now();
+    c.clock.set(start + Duration::days(4));
+    let light = |h: &Hotline| {
+        let (h, lead, n) = (h.clone(), c.lead.clone(), n.clone());
+        async move { h.case_for(&lead, &n).await.unwrap().item.light }
+    };
+    let counted_yellow = |h: &Hotline| {
+        let (h, lead) = (h.clone(), c.lead.clone());
+        async move { h.case_counts(&lead).await.unwrap().yellow }
+    };
+    assert_eq!(light(&c.h).await, Some(Light::Green));
+    assert_eq!(counted_yellow(&c.h).await, 0);
+    // The centre restarts with yellow after half of a limit: the stored light times are
+    // worked out again, once.
+    let half = c.h.clone().with_flow_policy(FlowPolicy {
+        yellow_after_hours: 1,
+        red_after_hours: 2,
+        ..FlowPolicy::default()
+    });
+    half.prepare().await.unwrap();
+    assert_eq!(light(&half).await, Some(Light::Yellow));
+    assert_eq!(counted_yellow(&half).await, 1);
+    assert_eq!(
+        half.refresh_lights().await.unwrap(),
+        0,
+        "unchanged: nothing to do"
+    );
+    c.h.store.close().await;
+}
+
+async fn a_departments_counters_go_by_its_own_parts(db: TestDatabase) {
+    let c = centre(&db).await;
+    let (d1, d2) = (c.dept(c.d1), c.dept(c.d2));
+    let both = vec![Assignee::Department(c.d1), Assignee::Department(c.d2)];
+    let n = c.dispatched(both.clone()).await;
+    c.ok(&d1, &n, CaseAction::Confirm).await;
+    let start = c.h.now();
+    c.clock.set(start + Duration::days(3));
+    // D2 has not confirmed for three days: the case is red for the centre and for D2; D1,
+    // confirmed and two days from yellow, sees it green.
+    let lead = c.h.case_counts(&c.lead).await.unwrap();
+    assert_eq!((lead.green, lead.red, lead.overdue_confirmation), (0, 1, 1));
+    let mine = c.h.case_counts(&d1).await.unwrap();
+    assert_eq!((mine.green, mine.red, mine.overdue_confirmation), (1, 0, 0));
+    let theirs = c.h.case_counts(&d2).await.unwrap();
+    assert_eq!(
+        (theirs.green, theirs.red, theirs.overdue_confirmation),
+        (0, 1, 1)
+    );
+    let red_for_d1 =
+        c.h.cases_for(
+            &d1,
+            &CaseQuery {
+                light: Some("red".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(red_for_d1.is_empty(), "the list agrees with the counter");
+
+    // D1 returns its part and the centre accepts it; then D2 returns too. D1's return is
+    // done with: D2's pending return is not D1's to count.
+    let m = c.dispatched(both).await;
+    c.ok(
+        &d1,
+        &m,
+        CaseAction::Return {
+            reason: "不属于本单位职责".into(),
+        },
+    )
+    .await;
+    let part = |case: &CaseDetail, department: i64| {
+        case.assignments
+            .iter()
+            .find(|a| a.part.assignee == Assignee::Department(department) && !a.part.closed)
+            .and_then(|a| a.part.id)
+            .unwrap()
+    };
+    let case = c.h.case_for(&c.lead, &m).await.unwrap();
+    c.ok(
+        &c.lead,
+        &m,
+        CaseAction::ReviewReturn {
+            assignment_id: part(&case, c.d1),
+            justified: true,
+            note: String::new(),
+        },
+    )
+    .await;
+    c.ok(
+        &d2,
+        &m,
+        CaseAction::Return {
+            reason: "需市级部门牵头".into(),
+        },
+    )
+    .await;
+    assert_eq!(c.h.case_counts(&c.lead).await.unwrap().returns, 1);
+    assert_eq!(c.h.case_counts(&d2).await.unwrap().returns, 1);
+    let mine = c.h.case_counts(&d1).await.unwrap();
+    // Its to-do list holds the first case only.
+    assert_eq!((mine.returns, mine.todo), (0, 1), "{mine:?}");
+    // The callback is the centre's limit, never a department's.
+    assert_eq!((mine.callbacks, mine.overdue_callback), (0, 0));
     c.h.store.close().await;
 }
 
@@ -867,6 +1001,8 @@ hotline_core::on_both_backends!(
     refused_steps_change_nothing,
     returns_extensions_and_reopening,
     lights_and_overdue_counters_switch_at_their_boundaries,
+    new_light_thresholds_are_applied_to_stored_cases_at_start,
+    a_departments_counters_go_by_its_own_parts,
     reminders_survive_a_restart_and_go_out_once,
     the_sms_worker_hands_messages_to_the_provider,
     simultaneous_steps_on_one_case_do_not_both_win,

@@ -95,8 +95,8 @@ pub use desk::{
 };
 pub use error::{FieldErrors, Problem};
 pub use flow::{
-    ActionKind, Assignee, Assignment, AssignmentStatus, CaseAction, CaseFlow, FlowError,
-    FlowPolicy, Light, Overdue, Queue, ReminderKind, Satisfaction,
+    ActionKind, Assignee, Assignment, AssignmentStatus, CaseAction, CaseFlow, CaseLights,
+    FlowError, FlowPolicy, Light, LightTimes, Overdue, Queue, ReminderKind, Satisfaction,
 };
 pub use geo::{CoordinateError, Coordinates};
 pub use i18n::Lang;

@@ -104,6 +104,33 @@ pub struct CaseFilter {
     pub phone: Option<String>,
 }
 
+impl From<Light> for CaseFilter {
+    fn from(light: Light) -> CaseFilter {
+        CaseFilter {
+            light: Some(light),
+            ..CaseFilter::default()
+        }
+    }
+}
+
+impl From<Overdue> for CaseFilter {
+    fn from(overdue: Overdue) -> CaseFilter {
+        CaseFilter {
+            overdue: Some(overdue),
+            ..CaseFilter::default()
+        }
+    }
+}
+
+impl From<Queue> for CaseFilter {
+    fn from(queue: Queue) -> CaseFilter {
+        CaseFilter {
+            queue: Some(queue),
+            ..CaseFilter::default()
+        }
+    }
+}
+
 /// How many cases a reader's lists hold per light, overdue kind and queue (W7).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseCounts {

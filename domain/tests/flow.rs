@@ -470,7 +470,12 @@ fn a_dissatisfied_callback_reopens_the_case() {
     );
     assert_eq!(s.to, CaseStatus::Classified);
     assert!(s.flow.assignments.iter().all(|a| a.closed));
-    assert_eq!(s.flow.light(t0(), &FlowPolicy::default()), None);
+    // The citizen's wait counts from the first dispatch: reopening does not reset it.
+    assert_eq!(
+        s.flow
+            .light(t0() + Duration::days(8), &FlowPolicy::default()),
+        Some(Light::Red)
+    );
     assert_eq!(
         refuse(&s.flow, &dept(1), feedback(), t0()),
         FlowError::Forbidden
@@ -591,32 +596,40 @@ fn supplements_open_seven_days_after_filing() {
 }
 
 #[test]
-fn lights_switch_just_past_five_and_seven_days() {
+fn the_handling_light_switches_just_past_five_and_seven_days_from_the_first_dispatch() {
     let policy = FlowPolicy::default();
+    let tick = Duration::microseconds(1);
     let f = classified(CaseType::Complaint);
     let f = step(&f, &agent(), dispatch(vec![D1]), t0()).flow;
-    let tick = Duration::microseconds(1);
+    let f = step(
+        &f,
+        &dept(1),
+        CaseAction::Confirm,
+        t0() + Duration::minutes(5),
+    )
+    .flow;
     let at = |d: Duration| f.light(t0() + d, &policy).unwrap();
     assert_eq!(at(Duration::days(3)), Light::Green);
     assert_eq!(at(Duration::days(5)), Light::Green);
     assert_eq!(at(Duration::days(5) + tick), Light::Yellow);
     assert_eq!(at(Duration::days(7)), Light::Yellow);
     assert_eq!(at(Duration::days(7) + tick), Light::Red);
-    // Handled after six days: yellow for good.
-    let g = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
-    let g = step(&g, &dept(1), feedback(), t0() + Duration::days(6)).flow;
     assert_eq!(
-        g.light(t0() + Duration::days(30), &policy),
-        Some(Light::Yellow)
+        f.light_times(&policy).unwrap().red_at,
+        t0() + Duration::days(7)
     );
-    // Thresholds are settings.
-    let tight = FlowPolicy {
+    // Thresholds are settings: yellow after 1 of 2 hours is after half of any limit.
+    let half = FlowPolicy {
         yellow_after_hours: 1,
         red_after_hours: 2,
         ..FlowPolicy::default()
     };
     assert_eq!(
-        f.light(t0() + Duration::minutes(90), &tight),
+        f.light(t0() + Duration::hours(84), &half),
+        Some(Light::Green)
+    );
+    assert_eq!(
+        f.light(t0() + Duration::hours(84) + tick, &half),
         Some(Light::Yellow)
     );
     assert!(FlowPolicy {
@@ -628,6 +641,196 @@ fn lights_switch_just_past_five_and_seven_days() {
     .is_err());
     // Not dispatched: no light.
     assert_eq!(classified(CaseType::Complaint).light(t0(), &policy), None);
+}
+
+#[test]
+fn the_light_follows_each_parts_own_limit_and_its_extensions() {
+    let policy = FlowPolicy::default();
+    let tick = Duration::microseconds(1);
+    let dispatch_for = |days| CaseAction::Dispatch {
+        to: vec![D1],
+        note: String::new(),
+        days: Some(days),
+    };
+    let confirmed = |days| {
+        let f = step(
+            &classified(CaseType::Complaint),
+            &agent(),
+            dispatch_for(days),
+            t0(),
+        )
+        .flow;
+        step(&f, &dept(1), CaseAction::Confirm, t0()).flow
+    };
+    // A one-day limit four days late is red; a thirty-day one on day 7 is green.
+    assert_eq!(
+        confirmed(1).light(t0() + Duration::days(4), &policy),
+        Some(Light::Red)
+    );
+    assert_eq!(
+        confirmed(1).light(t0() + Duration::days(1), &policy),
+        Some(Light::Yellow)
+    );
+    assert_eq!(
+        confirmed(30).light(t0() + Duration::days(7), &policy),
+        Some(Light::Green)
+    );
+    assert_eq!(
+        confirmed(30).light(t0() + Duration::days(30) + tick, &policy),
+        Some(Light::Red)
+    );
+    // Three more days approved: red after ten.
+    let f = confirmed(7);
+    let f = step(
+        &f,
+        &dept(1),
+        CaseAction::RequestExtension {
+            days: 3,
+            reason: "需要协调".into(),
+        },
+        t0() + Duration::days(1),
+    )
+    .flow;
+    let id = f.assignments[0].id.unwrap();
+    let f = step(
+        &f,
+        &lead(),
+        CaseAction::DecideExtension {
+            assignment_id: id,
+            approve: true,
+            note: String::new(),
+        },
+        t0() + Duration::days(1),
+    )
+    .flow;
+    assert_eq!(
+        f.light(t0() + Duration::days(8), &policy),
+        Some(Light::Yellow)
+    );
+    assert_eq!(
+        f.light(t0() + Duration::days(10), &policy),
+        Some(Light::Yellow)
+    );
+    assert_eq!(
+        f.light(t0() + Duration::days(10) + tick, &policy),
+        Some(Light::Red)
+    );
+}
+
+#[test]
+fn an_unconfirmed_part_turns_the_light_red_after_half_an_hour() {
+    let policy = FlowPolicy::default();
+    let tick = Duration::microseconds(1);
+    let f = step(
+        &classified(CaseType::Complaint),
+        &agent(),
+        dispatch(vec![D1]),
+        t0(),
+    )
+    .flow;
+    // 5/7 of 30 minutes.
+    let yellow = t0() + Duration::microseconds(30 * 60 * 1_000_000 * 5 / 7);
+    assert_eq!(f.light(yellow, &policy), Some(Light::Green));
+    assert_eq!(f.light(yellow + tick, &policy), Some(Light::Yellow));
+    assert_eq!(
+        f.light(t0() + Duration::minutes(30), &policy),
+        Some(Light::Yellow)
+    );
+    assert_eq!(
+        f.light(t0() + Duration::minutes(30) + tick, &policy),
+        Some(Light::Red)
+    );
+    // Still unconfirmed three days on: red, not green.
+    assert_eq!(f.light(t0() + Duration::days(3), &policy), Some(Light::Red));
+    // Confirmed: only the handling limit runs.
+    let f = step(
+        &f,
+        &dept(1),
+        CaseAction::Confirm,
+        t0() + Duration::minutes(20),
+    )
+    .flow;
+    assert_eq!(
+        f.light(t0() + Duration::days(3), &policy),
+        Some(Light::Green)
+    );
+}
+
+#[test]
+fn a_redispatch_does_not_start_the_light_green_again() {
+    let policy = FlowPolicy::default();
+    let day = Duration::days(1);
+    let f = step(
+        &classified(CaseType::Complaint),
+        &agent(),
+        dispatch(vec![D1]),
+        t0(),
+    )
+    .flow;
+    let f = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
+    let f = step(
+        &f,
+        &dept(1),
+        CaseAction::Return {
+            reason: "不属于本单位职责".into(),
+        },
+        t0() + day * 4,
+    )
+    .flow;
+    // Returned and waiting for the review: the citizen's wait goes on.
+    assert_eq!(f.light(t0() + day * 6, &policy), Some(Light::Yellow));
+    let id = f.assignments[0].id.unwrap();
+    let f = step(
+        &f,
+        &lead(),
+        CaseAction::ReviewReturn {
+            assignment_id: id,
+            justified: true,
+            note: String::new(),
+        },
+        t0() + day * 6,
+    )
+    .flow;
+    let f = step(&f, &lead(), dispatch(vec![D2]), t0() + day * 6).flow;
+    let f = step(&f, &dept(2), CaseAction::Confirm, t0() + day * 6).flow;
+    assert_eq!(f.first_dispatched_at(), Some(t0()));
+    assert_eq!(f.light(t0() + day * 8, &policy), Some(Light::Red));
+}
+
+#[test]
+fn once_handled_the_callback_limit_runs_and_a_closed_case_has_no_light() {
+    let policy = FlowPolicy::default();
+    let f = step(
+        &classified(CaseType::Complaint),
+        &agent(),
+        dispatch(vec![D1]),
+        t0(),
+    )
+    .flow;
+    let f = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
+    let handled = t0() + Duration::days(6);
+    let f = step(&f, &dept(1), feedback(), handled).flow;
+    let due = f.callback_due_at.expect("a callback is due");
+    assert_eq!(f.light_times(&policy).unwrap().red_at, due);
+    assert_eq!(
+        f.light(handled + Duration::hours(1), &policy),
+        Some(Light::Green)
+    );
+    assert_eq!(
+        f.light(due + Duration::microseconds(1), &policy),
+        Some(Light::Red)
+    );
+    let f = step(
+        &f,
+        &agent(),
+        CaseAction::Callback {
+            satisfaction: Satisfaction::Satisfied,
+            note: String::new(),
+        },
+        handled + Duration::hours(2),
+    )
+    .flow;
+    assert_eq!(f.light(handled + Duration::days(30), &policy), None);
 }
 
 #[test]
@@ -695,4 +898,36 @@ fn actions_read_as_tagged_json() {
         serde_json::from_str(r#"{"action":"callback","satisfaction":"dissatisfied"}"#).unwrap();
     assert_eq!(a.kind(), ActionKind::Callback);
     assert!(serde_json::from_str::<CaseAction>(r#"{"action":"delete"}"#).is_err());
+}
+
+#[test]
+fn each_part_has_its_own_light_and_the_case_the_worst() {
+    let policy = FlowPolicy::default();
+    let f = step(
+        &classified(CaseType::Complaint),
+        &agent(),
+        dispatch(vec![D1, D2]),
+        t0(),
+    )
+    .flow;
+    let f = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
+    let later = t0() + Duration::days(3);
+    let lights = f.lights(&policy);
+    let part = |i: usize| lights.parts[i].map(|t| t.at(later));
+    assert_eq!(
+        part(0),
+        Some(Light::Green),
+        "D1 confirmed, two days from yellow"
+    );
+    assert_eq!(
+        part(1),
+        Some(Light::Red),
+        "D2 has not confirmed for three days"
+    );
+    assert_eq!(lights.case.map(|t| t.at(later)), Some(Light::Red));
+    // D1 feeds back: its part has no light any more; the case goes by D2's.
+    let f = step(&f, &dept(1), feedback(), t0() + Duration::days(1)).flow;
+    let lights = f.lights(&policy);
+    assert_eq!(lights.parts[0], None);
+    assert_eq!(lights.case, lights.parts[1]);
 }

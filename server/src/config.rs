@@ -169,7 +169,8 @@ pub struct Config {
     )]
     pub handling_days: u32,
 
-    /// Hours from dispatch after which an unhandled case shows yellow.
+    /// With `red_after_hours`: a limit's light turns yellow once this share of it has
+    /// passed (120 of 168 hours: 5 days into a 7-day limit).
     #[arg(
         long,
         env = "HOTLINE_YELLOW_AFTER_HOURS",
@@ -178,7 +179,7 @@ pub struct Config {
     )]
     pub yellow_after_hours: u32,
 
-    /// Hours from dispatch after which an unhandled case shows red.
+    /// See `yellow_after_hours`; a limit's light is red once the limit has passed.
     #[arg(
         long,
         env = "HOTLINE_RED_AFTER_HOURS",

@@ -261,7 +261,8 @@ async fn a_lead_hands_the_shift_to_the_next(db: TestDatabase) {
         "the demo has cases in hand past the red limit"
     );
     assert_eq!(red.len() as i64, draft["red_open"].as_i64().unwrap());
-    // Handled cases keep their light but are nobody's open item any more.
+    // Done cases have no running limit, so no light: nobody's open item any more. A red
+    // case is one still in hand: with a department, or awaiting its callback.
     for item in items {
         let status = item["status"].as_str().unwrap_or("missed call");
         assert!(!matches!(status, "archived" | "called_back"), "{item}");
@@ -270,7 +271,7 @@ async fn a_lead_hands_the_shift_to_the_next(db: TestDatabase) {
         assert!(
             matches!(
                 item["status"].as_str().unwrap(),
-                "dispatched" | "confirmed" | "returned"
+                "dispatched" | "confirmed" | "returned" | "fed_back" | "handled" | "classified"
             ),
             "{item}"
         );

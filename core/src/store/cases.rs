@@ -23,21 +23,10 @@ pub enum CaseScope {
     Vendor(i64),
 }
 
-/// Instants the list filters compare with (the light thresholds turned into cut-offs).
+/// The instant the list filters compare with (lights, overdue limits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FilterClock {
     pub now: DateTime<Utc>,
-    pub yellow_micros: i64,
-    pub red_micros: i64,
-}
-
-impl FilterClock {
-    pub fn yellow_cutoff(&self) -> DateTime<Utc> {
-        self.now - chrono::Duration::microseconds(self.yellow_micros)
-    }
-    pub fn red_cutoff(&self) -> DateTime<Utc> {
-        self.now - chrono::Duration::microseconds(self.red_micros)
-    }
 }
 
 /// Bumps a named counter and returns the new value, inside the caller's transaction.
@@ -119,7 +108,7 @@ pub(super) const CASE_SELECT: &str = "SELECT c.id, c.tracking_number, c.channel,
      c.status, sc.name_zh AS category_zh, sc.name_en AS category_en, c.content, c.contact_name, \
      c.phone, r.name AS district_name, c.address, c.anonymous, c.created_at, c.updated_at, \
      c.dispatched_at, c.handled_at, c.category_code, c.satisfaction, c.callback_due_at, \
-     c.remind_at FROM cases c JOIN service_categories sc ON sc.code = c.category_code \
+     c.remind_at, c.light_yellow_at, c.light_red_at FROM cases c JOIN service_categories sc ON sc.code = c.category_code \
      LEFT JOIN regions r ON r.code = c.district_code WHERE 1 = 1";
 
 #[derive(sqlx::FromRow)]
@@ -145,10 +134,17 @@ pub(super) struct CaseRow {
     pub satisfaction: Option<String>,
     pub callback_due_at: Option<DateTime<Utc>>,
     pub remind_at: Option<DateTime<Utc>>,
+    light_yellow_at: Option<DateTime<Utc>>,
+    light_red_at: Option<DateTime<Utc>>,
 }
 
 impl CaseRow {
-    pub(super) fn into_item(self, assigned_to: Vec<String>) -> Result<CaseListItem, StoreError> {
+    /// The list item, with its light at `now` if given.
+    pub(super) fn into_item(
+        self,
+        assigned_to: Vec<String>,
+        now: Option<DateTime<Utc>>,
+    ) -> Result<CaseListItem, StoreError> {
         use hotline_domain::{CaseType, Channel};
         let corrupt = |what: &str, value: &str| {
             StoreError::Corrupt(format!("case {}: {what} {value:?}", self.tracking_number))
@@ -175,7 +171,12 @@ impl CaseRow {
             updated_at: self.updated_at,
             dispatched_at: self.dispatched_at,
             handled_at: self.handled_at,
-            light: None,
+            light: match (now, self.light_yellow_at, self.light_red_at) {
+                (Some(now), Some(yellow_at), Some(red_at)) => {
+                    Some(hotline_domain::LightTimes { yellow_at, red_at }.at(now))
+                }
+                _ => None,
+            },
         })
     }
 }
@@ -203,11 +204,14 @@ impl From<EventRow> for hotline_domain::CaseEventView {
     }
 }
 
-/// The condition of each list filter, appended to a query over `cases c` (`WHERE TRUE …`).
+/// The condition of each list filter, appended to a query over `cases c` (`WHERE 1 = 1 …`).
+/// For a department or vendor (`scope`), the lights, overdue kinds and queues go by its own
+/// open parts of a case, not by other assignees' parts or the centre's callback.
 pub(super) fn push_case_filter<'a, DB>(
     query: &mut sqlx::QueryBuilder<'a, DB>,
     filter: &CaseFilter,
     clock: FilterClock,
+    scope: CaseScope,
 ) where
     DB: sqlx::Database,
     for<'n> &'n str: Bind<'n, DB>,
@@ -222,13 +226,13 @@ pub(super) fn push_case_filter<'a, DB>(
         query.push(" AND c.case_type = ").push_bind(t.as_code());
     }
     if let Some(light) = filter.light {
-        push_light(query, light, clock);
+        push_light(query, light, clock, scope);
     }
     if let Some(kind) = filter.overdue {
-        push_overdue(query, kind, clock);
+        push_overdue(query, kind, clock, scope);
     }
     if let Some(queue) = filter.queue {
-        push_queue(query, queue);
+        push_queue(query, queue, scope);
     }
     if let Some(phone) = &filter.phone {
         query.push(" AND c.phone = ").push_bind(phone.clone());
@@ -255,46 +259,84 @@ pub(super) fn push_case_filter<'a, DB>(
     }
 }
 
-/// Generic over the two backends through `QueryBuilder`'s bounds.
+/// `EXISTS` over the case's open parts (`a`) of the reader (any assignee's for the centre),
+/// meeting the condition `condition` pushes.
+fn push_open_part<'a, DB>(
+    query: &mut sqlx::QueryBuilder<'a, DB>,
+    scope: CaseScope,
+    condition: impl FnOnce(&mut sqlx::QueryBuilder<'a, DB>),
+) where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    query.push(
+        " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND NOT a.closed",
+    );
+    push_own_parts(query, scope);
+    query.push(" AND ");
+    condition(query);
+    query.push(")");
+}
+
+/// ` AND a.department_id = …` (or the vendor) for a scoped reader.
+fn push_own_parts<'a, DB>(query: &mut sqlx::QueryBuilder<'a, DB>, scope: CaseScope)
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    match scope {
+        CaseScope::All => {}
+        CaseScope::Department(id) => {
+            query.push(" AND a.department_id = ").push_bind(id);
+        }
+        CaseScope::Vendor(id) => {
+            query.push(" AND a.vendor_id = ").push_bind(id);
+        }
+    }
+}
+
+/// The light of each case (and part) is stored as the instants it turns yellow and red
+/// (NULL: no limit runs); "more than" the limit is red, so a light changes just after its
+/// instant. The centre goes by the case's light, a department or vendor by the worst of
+/// its own open parts'.
 pub(super) fn push_light<'a, DB>(
     query: &mut sqlx::QueryBuilder<'a, DB>,
     light: hotline_domain::Light,
     clock: FilterClock,
+    scope: CaseScope,
 ) where
     DB: sqlx::Database,
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
     use hotline_domain::Light;
-    query.push(" AND c.dispatched_at IS NOT NULL AND ((c.handling_micros IS NOT NULL AND ");
+    let instant = |query: &mut sqlx::QueryBuilder<'a, DB>, column: &str| {
+        if scope == CaseScope::All {
+            query.push(format!("c.{column}"));
+        } else {
+            query.push(format!(
+                "(SELECT MIN(a.{column}) FROM case_assignments a WHERE a.case_id = c.id \
+                 AND NOT a.closed"
+            ));
+            push_own_parts(query, scope);
+            query.push(")");
+        }
+    };
+    query.push(" AND ");
     match light {
         Light::Red => {
-            query
-                .push("c.handling_micros > ")
-                .push_bind(clock.red_micros)
-                .push(") OR (c.handling_micros IS NULL AND c.dispatched_at < ")
-                .push_bind(clock.red_cutoff())
-                .push("))");
+            instant(query, "light_red_at");
+            query.push(" < ").push_bind(clock.now);
         }
         Light::Yellow => {
-            query
-                .push("c.handling_micros > ")
-                .push_bind(clock.yellow_micros)
-                .push(" AND c.handling_micros <= ")
-                .push_bind(clock.red_micros)
-                .push(") OR (c.handling_micros IS NULL AND c.dispatched_at < ")
-                .push_bind(clock.yellow_cutoff())
-                .push(" AND c.dispatched_at >= ")
-                .push_bind(clock.red_cutoff())
-                .push("))");
+            instant(query, "light_yellow_at");
+            query.push(" < ").push_bind(clock.now).push(" AND ");
+            instant(query, "light_red_at");
+            query.push(" >= ").push_bind(clock.now);
         }
         Light::Green => {
-            query
-                .push("c.handling_micros <= ")
-                .push_bind(clock.yellow_micros)
-                .push(") OR (c.handling_micros IS NULL AND c.dispatched_at >= ")
-                .push_bind(clock.yellow_cutoff())
-                .push("))");
+            instant(query, "light_yellow_at");
+            query.push(" >= ").push_bind(clock.now);
         }
     }
 }
@@ -303,31 +345,27 @@ pub(super) fn push_overdue<'a, DB>(
     query: &mut sqlx::QueryBuilder<'a, DB>,
     kind: hotline_domain::Overdue,
     clock: FilterClock,
+    scope: CaseScope,
 ) where
     DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
     use hotline_domain::Overdue;
     match kind {
-        Overdue::Confirmation => {
-            query
-                .push(
-                    " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id \
-                     AND a.status = 'dispatched' AND NOT a.closed AND a.confirm_due_at < ",
-                )
-                .push_bind(clock.now)
-                .push(")");
-        }
-        Overdue::Completion => {
-            query
-                .push(
-                    " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id \
-                     AND a.status IN ('dispatched', 'confirmed') AND NOT a.closed AND a.due_at < ",
-                )
-                .push_bind(clock.now)
-                .push(")");
-        }
+        Overdue::Confirmation => push_open_part(query, scope, |q| {
+            q.push("a.status = 'dispatched' AND a.confirm_due_at < ")
+                .push_bind(clock.now);
+        }),
+        Overdue::Completion => push_open_part(query, scope, |q| {
+            q.push("a.status IN ('dispatched', 'confirmed') AND a.due_at < ")
+                .push_bind(clock.now);
+        }),
         Overdue::Callback => {
+            // The centre's own limit: no department's or vendor's.
+            if scope != CaseScope::All {
+                query.push(" AND 1 = 0");
+            }
             query
                 .push(" AND c.status IN ('fed_back', 'handled') AND c.callback_due_at < ")
                 .push_bind(clock.now);
@@ -335,34 +373,31 @@ pub(super) fn push_overdue<'a, DB>(
     }
 }
 
-pub(super) fn push_queue<DB: sqlx::Database>(
-    query: &mut sqlx::QueryBuilder<'_, DB>,
+pub(super) fn push_queue<'a, DB>(
+    query: &mut sqlx::QueryBuilder<'a, DB>,
     queue: hotline_domain::Queue,
-) {
+    scope: CaseScope,
+) where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
     use hotline_domain::Queue;
     match queue {
-        Queue::Returns => {
-            query.push(
-                " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id \
-                     AND a.status = 'returned' AND NOT a.closed)",
-            );
-        }
-        Queue::Extensions => {
-            query.push(
-                " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id \
-                     AND a.extension_days IS NOT NULL AND a.extension_approved IS NULL \
-                     AND NOT a.closed)",
-            );
-        }
+        Queue::Returns => push_open_part(query, scope, |q| {
+            q.push("a.status = 'returned'");
+        }),
+        Queue::Extensions => push_open_part(query, scope, |q| {
+            q.push("a.extension_days IS NOT NULL AND a.extension_approved IS NULL");
+        }),
         Queue::Callbacks => {
+            if scope != CaseScope::All {
+                query.push(" AND 1 = 0");
+            }
             query.push(" AND c.status IN ('fed_back', 'handled')");
         }
-        Queue::Todo => {
-            query.push(
-                " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id \
-                     AND a.status IN ('dispatched', 'confirmed') AND NOT a.closed)",
-            );
-        }
+        Queue::Todo => push_open_part(query, scope, |q| {
+            q.push("a.status IN ('dispatched', 'confirmed')");
+        }),
     }
 }
 
@@ -468,27 +503,17 @@ where
 
     /// Restricts to the reader's rows; with the `todo` queue, to the cases where the
     /// reader's own part is still being worked on.
-    pub(super) fn push_scope_for(
-        query: &mut sqlx::QueryBuilder<'_, DB>,
-        scope: crate::store::CaseScope,
-        queue: Option<hotline_domain::Queue>,
-    ) {
-        let column = match scope {
-            crate::store::CaseScope::All => return,
-            crate::store::CaseScope::Department(_) => "department_id",
-            crate::store::CaseScope::Vendor(_) => "vendor_id",
-        };
-        let id = match scope {
-            crate::store::CaseScope::Department(id) | crate::store::CaseScope::Vendor(id) => id,
-            crate::store::CaseScope::All => unreachable!(),
+    /// The cases a department or vendor sees: those with a part of theirs (open or not).
+    pub(super) fn push_scope(query: &mut sqlx::QueryBuilder<'_, DB>, scope: CaseScope) {
+        let (column, id) = match scope {
+            CaseScope::All => return,
+            CaseScope::Department(id) => ("department_id", id),
+            CaseScope::Vendor(id) => ("vendor_id", id),
         };
         query.push(format!(
             " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.{column} = "
         ));
         query.push_bind(id);
-        if queue == Some(hotline_domain::Queue::Todo) {
-            query.push(" AND a.status IN ('dispatched', 'confirmed') AND NOT a.closed");
-        }
         query.push(")");
     }
 }
@@ -635,8 +660,8 @@ where
         limit: u32,
     ) -> Result<Vec<hotline_domain::CaseListItem>, StoreError> {
         let mut query = sqlx::QueryBuilder::<DB>::new(CASE_SELECT);
-        push_case_filter(&mut query, filter, clock);
-        Self::push_scope_for(&mut query, scope, filter.queue);
+        push_case_filter(&mut query, filter, clock, scope);
+        Self::push_scope(&mut query, scope);
         query
             .push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
             .push_bind(i64::from(limit.clamp(1, 1000)));
@@ -646,7 +671,7 @@ where
         rows.into_iter()
             .map(|r| {
                 let assigned = names.remove(&r.id).unwrap_or_default();
-                r.into_item(assigned)
+                r.into_item(assigned, Some(clock.now))
             })
             .collect()
     }
@@ -660,7 +685,7 @@ where
         query
             .push(" AND c.tracking_number = ")
             .push_bind(tracking_number.as_str());
-        Self::push_scope_for(&mut query, scope, None);
+        Self::push_scope(&mut query, scope);
         let row: Option<CaseRow> = DB::fetch_optional(query, &self.pool).await?;
         let Some(row) = row else { return Ok(None) };
         let parts = {
@@ -700,7 +725,7 @@ where
         let address = row.address.clone();
         let anonymous = row.anonymous;
         Ok(Some(hotline_domain::CaseDetail {
-            item: row.into_item(assigned)?,
+            item: row.into_item(assigned, None)?,
             address,
             anonymous,
             can_reveal_phone: false,
@@ -724,62 +749,44 @@ where
     ) -> Result<hotline_domain::CaseCounts, StoreError> {
         use hotline_domain::{CaseFilter, Light, Overdue, Queue};
         let filters: [CaseFilter; 10] = [
-            CaseFilter {
-                light: Some(Light::Green),
-                ..Default::default()
-            },
-            CaseFilter {
-                light: Some(Light::Yellow),
-                ..Default::default()
-            },
-            CaseFilter {
-                light: Some(Light::Red),
-                ..Default::default()
-            },
-            CaseFilter {
-                overdue: Some(Overdue::Confirmation),
-                ..Default::default()
-            },
-            CaseFilter {
-                overdue: Some(Overdue::Completion),
-                ..Default::default()
-            },
-            CaseFilter {
-                overdue: Some(Overdue::Callback),
-                ..Default::default()
-            },
-            CaseFilter {
-                queue: Some(Queue::Returns),
-                ..Default::default()
-            },
-            CaseFilter {
-                queue: Some(Queue::Extensions),
-                ..Default::default()
-            },
-            CaseFilter {
-                queue: Some(Queue::Callbacks),
-                ..Default::default()
-            },
-            CaseFilter {
-                queue: Some(Queue::Todo),
-                ..Default::default()
-            },
+            Light::Green.into(),
+            Light::Yellow.into(),
+            Light::Red.into(),
+            Overdue::Confirmation.into(),
+            Overdue::Completion.into(),
+            Overdue::Callback.into(),
+            Queue::Returns.into(),
+            Queue::Extensions.into(),
+            Queue::Callbacks.into(),
+            Queue::Todo.into(),
         ];
-        let mut n = [0i64; 10];
+        // One pass over the reader's cases: each counter is a sum of its filter's condition.
+        let mut query = sqlx::QueryBuilder::<DB>::new("SELECT ");
         for (i, filter) in filters.iter().enumerate() {
-            n[i] = self.count_cases(scope, filter, clock).await?;
+            if i > 0 {
+                query.push(", ");
+            }
+            query.push("COALESCE(SUM(CASE WHEN 1 = 1");
+            push_case_filter(&mut query, filter, clock, scope);
+            query.push(" THEN 1 ELSE 0 END), 0)");
         }
+        query.push(" FROM cases c WHERE 1 = 1");
+        Self::push_scope(&mut query, scope);
+        type Sums = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+        let n: Sums = DB::fetch_optional(query, &self.pool)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("case counts: no row".into()))?;
         Ok(hotline_domain::CaseCounts {
-            green: n[0],
-            yellow: n[1],
-            red: n[2],
-            overdue_confirmation: n[3],
-            overdue_completion: n[4],
-            overdue_callback: n[5],
-            returns: n[6],
-            extensions: n[7],
-            callbacks: n[8],
-            todo: n[9],
+            green: n.0,
+            yellow: n.1,
+            red: n.2,
+            overdue_confirmation: n.3,
+            overdue_completion: n.4,
+            overdue_callback: n.5,
+            returns: n.6,
+            extensions: n.7,
+            callbacks: n.8,
+            todo: n.9,
         })
     }
 
@@ -790,8 +797,8 @@ where
         clock: crate::store::FilterClock,
     ) -> Result<i64, StoreError> {
         let mut query = sqlx::QueryBuilder::<DB>::new("SELECT COUNT(*) FROM cases c WHERE 1 = 1");
-        push_case_filter(&mut query, filter, clock);
-        Self::push_scope_for(&mut query, scope, filter.queue);
+        push_case_filter(&mut query, filter, clock, scope);
+        Self::push_scope(&mut query, scope);
         Ok(DB::fetch_scalar(query, &self.pool).await?)
     }
 

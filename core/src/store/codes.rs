@@ -109,6 +109,14 @@ impl From<CodeRow> for CodeEntry {
 
 #[async_trait]
 pub trait CodeStore: Send + Sync {
+    /// A setting the platform keeps about itself.
+    async fn setting(&self, name: &str) -> Result<Option<String>, StoreError>;
+    async fn put_setting(
+        &self,
+        name: &str,
+        value: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Inserts or updates regions (parents before children). Returns rows written.
     async fn load_regions(&self, regions: &[RegionSeed]) -> Result<u64, StoreError>;
     /// Inserts or updates service categories (parents before children). Returns rows written.
@@ -164,6 +172,32 @@ where
     Option<DateTime<Utc>>: Value<DB>,
     NaiveDate: Value<DB>,
 {
+    async fn setting(&self, name: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.0))
+    }
+
+    async fn put_setting(
+        &self,
+        name: &str,
+        value: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO settings (name, value, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        )
+        .bind(name)
+        .bind(value)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn load_regions(&self, regions: &[crate::store::RegionSeed]) -> Result<u64, StoreError> {
         let mut tx = self.pool.begin().await?;
         let mut written = 0;

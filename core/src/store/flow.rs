@@ -286,6 +286,15 @@ pub trait FlowStore: Send + Sync {
         tracking_number: &TrackingNumber,
     ) -> Result<Option<StoredCase>, StoreError>;
     async fn stored_case_by_id(&self, id: i64) -> Result<Option<StoredCase>, StoreError>;
+    /// The cases a light may run on (every one not archived), by id.
+    async fn unarchived_case_ids(&self) -> Result<Vec<i64>, StoreError>;
+    /// Stores when a case's lights turn yellow and red, the case's and each part's (`None`:
+    /// no light), unless the case has changed since it was read (its step wrote them then).
+    async fn write_lights(
+        &self,
+        case: &StoredCase,
+        lights: &hotline_domain::CaseLights,
+    ) -> Result<(), StoreError>;
     /// Writes a step if the case is still at `case.version` (then returns the storage ids of
     /// its parts, in order); `None` if someone else changed the case meanwhile.
     async fn write_step(&self, write: &StepWrite<'_>) -> Result<Option<Vec<i64>>, StoreError>;
@@ -457,37 +466,69 @@ where
         Ok(())
     }
 
-    /// Writes a case's flow columns (no version check; the caller holds the row).
+    /// Writes a case's flow columns and its light times; with `version`, only if the case
+    /// is still at it (returns the rows written: 0 if someone else moved it meanwhile).
     pub(super) async fn write_flow_columns(
         conn: &mut DB::Connection,
         case_id: i64,
         flow: &hotline_domain::CaseFlow,
+        lights: Option<hotline_domain::LightTimes>,
         at: DateTime<Utc>,
+        version: Option<i64>,
     ) -> Result<u64, StoreError> {
         let handling = match (flow.dispatched_at, flow.handled_at) {
             (Some(d), Some(h)) => (h - d).num_microseconds(),
             _ => None,
         };
-        Ok(sqlx::query(
+        let sql = format!(
             "UPDATE cases SET status = $1, case_type = $2, category_code = $3, \
              dispatched_at = $4, handled_at = $5, handling_micros = $6, \
              callback_due_at = $7, satisfaction = $8, remind_at = $9, \
-             updated_at = $10, version = version + 1 WHERE id = $11",
-        )
-        .bind(flow.status.as_code())
-        .bind(flow.case_type.map(|t| t.as_code()))
-        .bind(&flow.category_code)
-        .bind(flow.dispatched_at)
-        .bind(flow.handled_at)
-        .bind(handling)
-        .bind(flow.callback_due_at)
-        .bind(flow.satisfaction.map(|s| s.as_code()))
-        .bind(flow.remind_at)
-        .bind(at)
-        .bind(case_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected())
+             light_yellow_at = $10, light_red_at = $11, \
+             updated_at = $12, version = version + 1 WHERE id = $13{}",
+            if version.is_some() {
+                " AND version = $14"
+            } else {
+                ""
+            }
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(flow.status.as_code())
+            .bind(flow.case_type.map(|t| t.as_code()))
+            .bind(&flow.category_code)
+            .bind(flow.dispatched_at)
+            .bind(flow.handled_at)
+            .bind(handling)
+            .bind(flow.callback_due_at)
+            .bind(flow.satisfaction.map(|s| s.as_code()))
+            .bind(flow.remind_at)
+            .bind(lights.map(|l| l.yellow_at))
+            .bind(lights.map(|l| l.red_at))
+            .bind(at)
+            .bind(case_id);
+        if let Some(version) = version {
+            query = query.bind(version);
+        }
+        Ok(query.execute(&mut *conn).await?.rows_affected())
+    }
+
+    /// Stores each part's light times (`parts` in the order of `ids`).
+    pub(super) async fn write_part_lights(
+        conn: &mut DB::Connection,
+        ids: &[i64],
+        parts: &[Option<hotline_domain::LightTimes>],
+    ) -> Result<(), StoreError> {
+        for (id, lights) in ids.iter().zip(parts) {
+            sqlx::query(
+                "UPDATE case_assignments SET light_yellow_at = $1, light_red_at = $2 WHERE id = $3",
+            )
+            .bind(lights.map(|l| l.yellow_at))
+            .bind(lights.map(|l| l.red_at))
+            .bind(*id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
     }
 
     /// Writes every part of `flow` that differs from `before` (new ones inserted);
@@ -613,42 +654,61 @@ where
         self.load_stored("id", "", id).await
     }
 
+    async fn unarchived_case_ids(&self) -> Result<Vec<i64>, StoreError> {
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT id FROM cases WHERE status <> 'archived' ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    async fn write_lights(
+        &self,
+        case: &crate::store::StoredCase,
+        lights: &hotline_domain::CaseLights,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE cases SET light_yellow_at = $1, light_red_at = $2 \
+             WHERE id = $3 AND version = $4",
+        )
+        .bind(lights.case.map(|l| l.yellow_at))
+        .bind(lights.case.map(|l| l.red_at))
+        .bind(case.id)
+        .bind(case.version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 1 {
+            let ids: Vec<i64> = case.flow.assignments.iter().filter_map(|a| a.id).collect();
+            Self::write_part_lights(&mut *tx, &ids, &lights.parts).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn write_step(
         &self,
         w: &crate::store::StepWrite<'_>,
     ) -> Result<Option<Vec<i64>>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let handling = match (w.step.flow.dispatched_at, w.step.flow.handled_at) {
-            (Some(d), Some(h)) => (h - d).num_microseconds(),
-            _ => None,
-        };
         let flow = &w.step.flow;
-        let updated = sqlx::query(
-            "UPDATE cases SET status = $1, case_type = $2, category_code = $3, \
-             dispatched_at = $4, handled_at = $5, handling_micros = $6, \
-             callback_due_at = $7, satisfaction = $8, remind_at = $9, \
-             updated_at = $10, version = version + 1 WHERE id = $11 AND version = $12",
+        let lights = &w.step.lights;
+        let updated = Self::write_flow_columns(
+            &mut *tx,
+            w.case.id,
+            flow,
+            lights.case,
+            w.at,
+            Some(w.case.version),
         )
-        .bind(flow.status.as_code())
-        .bind(flow.case_type.map(|t| t.as_code()))
-        .bind(&flow.category_code)
-        .bind(flow.dispatched_at)
-        .bind(flow.handled_at)
-        .bind(handling)
-        .bind(flow.callback_due_at)
-        .bind(flow.satisfaction.map(|s| s.as_code()))
-        .bind(flow.remind_at)
-        .bind(w.at)
-        .bind(w.case.id)
-        .bind(w.case.version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .await?;
         if updated == 0 {
             tx.rollback().await?;
             return Ok(None);
         }
         let ids = Self::write_parts(&mut *tx, w.case.id, &w.case.flow.assignments, flow).await?;
+        Self::write_part_lights(&mut *tx, &ids, &lights.parts).await?;
         sqlx::query(crate::store::cases::INSERT_CASE_EVENT)
             .bind(w.case.id)
             .bind(w.at)

@@ -33,6 +33,8 @@ pub struct NewCase<'a> {
     pub events: &'a [NewCaseEvent],
     /// Reminders still chasing something, by part index.
     pub reminders: &'a [ReminderDraft],
+    /// When its lights turn yellow and red (`CaseFlow::lights`).
+    pub lights: &'a hotline_domain::CaseLights,
 }
 
 /// One entry of a case's history.
@@ -223,8 +225,17 @@ where
                 .await?;
         }
         let conn = &mut *self.tx;
-        SqlStore::<DB>::write_flow_columns(&mut *conn, case_id, c.flow, c.updated_at).await?;
+        SqlStore::<DB>::write_flow_columns(
+            &mut *conn,
+            case_id,
+            c.flow,
+            c.lights.case,
+            c.updated_at,
+            None,
+        )
+        .await?;
         let ids = SqlStore::<DB>::write_parts(&mut *conn, case_id, &[], c.flow).await?;
+        SqlStore::<DB>::write_part_lights(&mut *conn, &ids, &c.lights.parts).await?;
         SqlStore::<DB>::insert_reminders(&mut *conn, case_id, &ids, c.reminders, c.updated_at)
             .await?;
         Ok(())

@@ -102,6 +102,7 @@ impl Draft<'_> {
             self.notices.push((Recipient::Citizen, Notice::Completed));
         }
         Ok(Step {
+            lights: self.next.lights(self.policy),
             kind,
             from: self.flow.status,
             to: self.next.status,

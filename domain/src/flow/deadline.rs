@@ -1,10 +1,19 @@
 //! Time limits (SPEC W3, W6, W7): the configurable policy, the traffic light of a
 //! dispatched case and the three overdue kinds.
+//!
+//! The light (W7) is the worst of the limits running on a case: the confirmation of each
+//! part still to be confirmed (from its dispatch), the handling of each part still being
+//! worked on (counted from the case's first dispatch, so a re-dispatch or a reopened round
+//! does not start it green again, and as long as the part's own limit with its approved
+//! extensions), and the callback once the case is handled. A limit is green until the
+//! policy's share of it has passed (5 of 7 days: `yellow_after_hours` of
+//! `red_after_hours`), yellow until it has passed, red after. A case with no running limit
+//! (not dispatched yet, or done) has no light.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{AssignmentStatus, CaseFlow, Light, Overdue};
+use super::{Assignment, AssignmentStatus, CaseFlow, Light, Overdue};
 use crate::CaseStatus;
 
 /// Time limits and light thresholds (W3, W6, W7); configurable, defaults from SPEC.
@@ -38,23 +47,27 @@ impl Default for FlowPolicy {
 }
 
 impl FlowPolicy {
-    pub fn yellow_after(&self) -> Duration {
-        Duration::hours(self.yellow_after_hours)
+    /// When a limit running from `start` to `due` turns yellow: after the same share of it
+    /// as `yellow_after_hours` is of `red_after_hours` (exactly 5 days of a 7-day limit).
+    pub fn yellow_point(&self, start: DateTime<Utc>, due: DateTime<Utc>) -> DateTime<Utc> {
+        let span = (due - start).num_microseconds().unwrap_or(i64::MAX);
+        let share = i128::from(span) * i128::from(self.yellow_after_hours)
+            / i128::from(self.red_after_hours.max(1));
+        start + Duration::microseconds(i64::try_from(share).unwrap_or(i64::MAX))
     }
 
-    pub fn red_after(&self) -> Duration {
-        Duration::hours(self.red_after_hours)
-    }
-
-    /// "More than 7 days" is red; exactly 7 days is not yet.
-    pub fn light_for(&self, elapsed: Duration) -> Light {
-        if elapsed > self.red_after() {
-            Light::Red
-        } else if elapsed > self.yellow_after() {
-            Light::Yellow
-        } else {
-            Light::Green
-        }
+    /// The light times of the worst of some limits, each (start, due).
+    fn worst(&self, limits: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Option<LightTimes> {
+        limits
+            .into_iter()
+            .map(|(start, due)| LightTimes {
+                yellow_at: self.yellow_point(start, due),
+                red_at: due,
+            })
+            .reduce(|a, b| LightTimes {
+                yellow_at: a.yellow_at.min(b.yellow_at),
+                red_at: a.red_at.min(b.red_at),
+            })
     }
 
     /// Refuses settings that cannot work (non-positive limits, yellow after red).
@@ -79,13 +92,125 @@ impl FlowPolicy {
     }
 }
 
+/// When a case's light turns yellow and red if nothing happens to it (the earliest of its
+/// running limits'); stored with the case so lists filter and count by light in SQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LightTimes {
+    pub yellow_at: DateTime<Utc>,
+    pub red_at: DateTime<Utc>,
+}
+
+/// The light times of a case and of each of its parts (in `CaseFlow::assignments` order).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CaseLights {
+    pub case: Option<LightTimes>,
+    pub parts: Vec<Option<LightTimes>>,
+}
+
+impl LightTimes {
+    /// Red once `red_at` has passed, yellow once `yellow_at` has: "more than 7 days" is
+    /// red, exactly 7 days is not yet.
+    pub fn at(&self, now: DateTime<Utc>) -> Light {
+        if now > self.red_at {
+            Light::Red
+        } else if now > self.yellow_at {
+            Light::Yellow
+        } else {
+            Light::Green
+        }
+    }
+}
+
 impl CaseFlow {
-    /// The traffic light (W7), counted from the dispatch of the current round to its
-    /// handling, or to `now` while unhandled.
+    /// The first dispatch of the case, over every round.
+    pub fn first_dispatched_at(&self) -> Option<DateTime<Utc>> {
+        self.assignments.iter().map(|a| a.assigned_at).min()
+    }
+
+    /// Whether the case is in hand and unhandled, so its handling limit runs.
+    fn handling_runs(&self) -> bool {
+        self.handled_at.is_none()
+            && matches!(
+                self.status,
+                CaseStatus::Accepted
+                    | CaseStatus::Classified
+                    | CaseStatus::Dispatched
+                    | CaseStatus::Confirmed
+                    | CaseStatus::Returned
+            )
+    }
+
+    /// The limits running on one part, each as (start, due): its confirmation while it is
+    /// to be confirmed (from its own dispatch), its handling while it is worked on (from
+    /// the case's first dispatch, as long as its own limit with approved extensions).
+    fn part_limits(&self, a: &Assignment) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let mut limits = Vec::new();
+        if a.is_open() && a.status == AssignmentStatus::Dispatched {
+            limits.push((a.assigned_at, a.confirm_due_at));
+        }
+        if let (true, true, Some(first)) = (
+            a.working(),
+            self.handling_runs(),
+            self.first_dispatched_at(),
+        ) {
+            limits.push((first, first + (a.due_at - a.assigned_at)));
+        }
+        limits
+    }
+
+    /// The limits running on the case as a whole: its parts', and
+    /// - while no part is worked on but the case is in hand (returned, or reopened and not
+    ///   dispatched again), the citizen's wait from the first dispatch against the longest
+    ///   limit the case has had;
+    /// - once handled, the callback until the centre has called back.
+    fn case_limits(&self) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let mut limits: Vec<_> = self
+            .assignments
+            .iter()
+            .flat_map(|a| self.part_limits(a))
+            .collect();
+        let working = self.assignments.iter().any(Assignment::working);
+        if let (false, true, Some(first)) =
+            (working, self.handling_runs(), self.first_dispatched_at())
+        {
+            if let Some(span) = self
+                .assignments
+                .iter()
+                .map(|a| a.due_at - a.assigned_at)
+                .max()
+            {
+                limits.push((first, first + span));
+            }
+        }
+        if let (CaseStatus::FedBack | CaseStatus::Handled, Some(from), Some(due)) =
+            (self.status, self.handled_at, self.callback_due_at)
+        {
+            limits.push((from, due));
+        }
+        limits
+    }
+
+    /// When the light turns yellow and red (W7); `None` while no limit runs.
+    pub fn light_times(&self, policy: &FlowPolicy) -> Option<LightTimes> {
+        policy.worst(self.case_limits())
+    }
+
+    /// The light times of the case and of each part (in `assignments` order): a
+    /// department's or vendor's lists go by its own parts' lights.
+    pub fn lights(&self, policy: &FlowPolicy) -> CaseLights {
+        CaseLights {
+            case: self.light_times(policy),
+            parts: self
+                .assignments
+                .iter()
+                .map(|a| policy.worst(self.part_limits(a)))
+                .collect(),
+        }
+    }
+
+    /// The traffic light (W7) at `now`: the worst of the running limits.
     pub fn light(&self, now: DateTime<Utc>, policy: &FlowPolicy) -> Option<Light> {
-        let start = self.dispatched_at?;
-        let end = self.handled_at.unwrap_or(now);
-        Some(policy.light_for(end - start))
+        self.light_times(policy).map(|t| t.at(now))
     }
 
     /// Which of the three overdue kinds apply now.

@@ -31,7 +31,7 @@ mod reminders;
 mod rules;
 
 pub use apply::apply;
-pub use deadline::FlowPolicy;
+pub use deadline::{CaseLights, FlowPolicy, LightTimes};
 pub use rules::{Targets, TypeRules};
 
 coded_enum! {
@@ -505,6 +505,8 @@ pub struct ReminderDraft {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
     pub flow: CaseFlow,
+    /// When the next state's lights turn yellow and red (stored with the case and parts).
+    pub lights: CaseLights,
     pub kind: ActionKind,
     pub from: CaseStatus,
     pub to: CaseStatus,

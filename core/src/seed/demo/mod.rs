@@ -216,7 +216,11 @@ pub fn generate(seed: u64, now: DateTime<Utc>, size: DemoSize) -> Result<DemoDat
 /// Writes the demo data set through the store's bulk load, in one transaction. The
 /// generator numbers departments and vendors itself (see [`demo_department`]); the parts
 /// and users are stored with the ids the rows were given.
-pub async fn load(store: &dyn Store, demo: &DemoData) -> Result<(), StoreError> {
+pub async fn load(
+    store: &dyn Store,
+    demo: &DemoData,
+    policy: &hotline_domain::FlowPolicy,
+) -> Result<(), StoreError> {
     let now = demo
         .cases
         .iter()
@@ -280,6 +284,7 @@ pub async fn load(store: &dyn Store, demo: &DemoData) -> Result<(), StoreError> 
             updated_at: c.updated_at,
             events: &c.events,
             reminders: &c.reminders,
+            lights: &flow.lights(policy),
         })
         .await?;
     }
