@@ -8,7 +8,7 @@ use hotline_domain::{
 };
 
 use crate::audit::Origin;
-use crate::scope::{case_filter, case_scope, may_reveal, require};
+use crate::scope::{case_filter, case_scope, light_for, may_reveal, require};
 use crate::store::FilterClock;
 use crate::{Hotline, ServiceError};
 
@@ -70,7 +70,7 @@ impl Hotline {
         detail.item.phone = mask_phone(&detail.item.phone);
         if let Some(stored) = self.store.stored_case(&number).await? {
             let now = self.now();
-            detail.item.light = stored.flow.light(now, &self.flow);
+            detail.item.light = light_for(scope, &stored.flow, &self.flow, now);
             detail.overdue = stored.flow.overdue(now);
             detail.actions = stored.flow.available_actions(user, now);
         }

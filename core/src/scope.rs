@@ -53,6 +53,37 @@ pub fn in_scope(scope: CaseScope, flow: &CaseFlow) -> bool {
     }
 }
 
+/// A case's light as a reader sees it (the twin of the store's light columns for a scope):
+/// the case's for the centre, the worst of the reader's own open parts' for a department or
+/// vendor.
+pub fn light_for(
+    scope: CaseScope,
+    flow: &CaseFlow,
+    policy: &hotline_domain::FlowPolicy,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<hotline_domain::Light> {
+    let lights = flow.lights(policy);
+    let own = |a: &hotline_domain::Assignment| match scope {
+        CaseScope::All => true,
+        CaseScope::Department(id) => a.assignee == Assignee::Department(id),
+        CaseScope::Vendor(id) => a.assignee == Assignee::Vendor(id),
+    };
+    let times = if scope == CaseScope::All {
+        lights.case
+    } else {
+        flow.assignments
+            .iter()
+            .zip(&lights.parts)
+            .filter(|(a, _)| a.is_open() && own(a))
+            .filter_map(|(_, t)| *t)
+            .reduce(|a, b| hotline_domain::LightTimes {
+                yellow_at: a.yellow_at.min(b.yellow_at),
+                red_at: a.red_at.min(b.red_at),
+            })
+    };
+    times.map(|t| t.at(now))
+}
+
 /// Whether the user may see the full phone number of a case in their scope. An anonymous
 /// caller's number stays with the centre.
 pub(crate) fn may_reveal(user: &StaffUser, detail: &CaseDetail) -> bool {

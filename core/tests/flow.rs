@@ -734,6 +734,29 @@ async fn a_departments_counters_go_by_its_own_parts(db: TestDatabase) {
         .await
         .unwrap();
     assert!(red_for_d1.is_empty(), "the list agrees with the counter");
+    let green_for_d1 =
+        c.h.cases_for(
+            &d1,
+            &CaseQuery {
+                light: Some("green".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(green_for_d1.len(), 1);
+    assert_eq!(
+        green_for_d1[0].light,
+        Some(Light::Green),
+        "the row shows D1's light"
+    );
+    let page = |who: &StaffUser| {
+        let (h, who, n) = (c.h.clone(), who.clone(), n.clone());
+        async move { h.case_for(&who, &n).await.unwrap().item.light }
+    };
+    assert_eq!(page(&d1).await, Some(Light::Green));
+    assert_eq!(page(&d2).await, Some(Light::Red));
+    assert_eq!(page(&c.lead).await, Some(Light::Red));
 
     // D1 returns its part and the centre accepts it; then D2 returns too. D1's return is
     // done with: D2's pending return is not D1's to count.

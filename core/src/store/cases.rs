@@ -104,12 +104,55 @@ pub(super) fn summaries(rows: Vec<SummaryRow>) -> Result<Vec<RequestSummary>, St
     rows.into_iter().map(RequestSummary::try_from).collect()
 }
 
-pub(super) const CASE_SELECT: &str = "SELECT c.id, c.tracking_number, c.channel, c.case_type, \
-     c.status, sc.name_zh AS category_zh, sc.name_en AS category_en, c.content, c.contact_name, \
-     c.phone, r.name AS district_name, c.address, c.anonymous, c.created_at, c.updated_at, \
-     c.dispatched_at, c.handled_at, c.category_code, c.satisfaction, c.callback_due_at, \
-     c.remind_at, c.light_yellow_at, c.light_red_at FROM cases c JOIN service_categories sc ON sc.code = c.category_code \
-     LEFT JOIN regions r ON r.code = c.district_code WHERE 1 = 1";
+/// `SELECT` of [`CaseRow`]s over `cases c` (`… WHERE 1 = 1`): the light columns are the
+/// case's for the centre, the worst of its own open parts' for a department or vendor.
+pub(super) fn case_select<'a, DB>(scope: CaseScope) -> sqlx::QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut query = sqlx::QueryBuilder::<DB>::new(
+        "SELECT c.id, c.tracking_number, c.channel, c.case_type, \
+         c.status, sc.name_zh AS category_zh, sc.name_en AS category_en, c.content, \
+         c.contact_name, c.phone, r.name AS district_name, c.address, c.anonymous, \
+         c.created_at, c.updated_at, c.dispatched_at, c.handled_at, c.category_code, \
+         c.satisfaction, c.callback_due_at, c.remind_at, ",
+    );
+    for (i, column) in ["light_yellow_at", "light_red_at"].into_iter().enumerate() {
+        if i > 0 {
+            query.push(", ");
+        }
+        push_light_instant(&mut query, scope, column);
+        query.push(format!(" AS {column}"));
+    }
+    query.push(
+        " FROM cases c JOIN service_categories sc ON sc.code = c.category_code \
+         LEFT JOIN regions r ON r.code = c.district_code WHERE 1 = 1",
+    );
+    query
+}
+
+/// A light instant of a case as its reader sees it: the case's own column for the centre,
+/// the earliest of the reader's open parts' for a department or vendor.
+fn push_light_instant<'a, DB>(
+    query: &mut sqlx::QueryBuilder<'a, DB>,
+    scope: CaseScope,
+    column: &str,
+) where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    if scope == CaseScope::All {
+        query.push(format!("c.{column}"));
+    } else {
+        query.push(format!(
+            "(SELECT MIN(a.{column}) FROM case_assignments a WHERE a.case_id = c.id \
+             AND NOT a.closed"
+        ));
+        push_own_parts(query, scope);
+        query.push(")");
+    }
+}
 
 #[derive(sqlx::FromRow)]
 pub(super) struct CaseRow {
@@ -311,16 +354,7 @@ pub(super) fn push_light<'a, DB>(
 {
     use hotline_domain::Light;
     let instant = |query: &mut sqlx::QueryBuilder<'a, DB>, column: &str| {
-        if scope == CaseScope::All {
-            query.push(format!("c.{column}"));
-        } else {
-            query.push(format!(
-                "(SELECT MIN(a.{column}) FROM case_assignments a WHERE a.case_id = c.id \
-                 AND NOT a.closed"
-            ));
-            push_own_parts(query, scope);
-            query.push(")");
-        }
+        push_light_instant(query, scope, column);
     };
     query.push(" AND ");
     match light {
@@ -659,7 +693,7 @@ where
         clock: crate::store::FilterClock,
         limit: u32,
     ) -> Result<Vec<hotline_domain::CaseListItem>, StoreError> {
-        let mut query = sqlx::QueryBuilder::<DB>::new(CASE_SELECT);
+        let mut query = case_select::<DB>(scope);
         push_case_filter(&mut query, filter, clock, scope);
         Self::push_scope(&mut query, scope);
         query
@@ -681,7 +715,7 @@ where
         scope: crate::store::CaseScope,
         tracking_number: &hotline_domain::TrackingNumber,
     ) -> Result<Option<hotline_domain::CaseDetail>, StoreError> {
-        let mut query = sqlx::QueryBuilder::<DB>::new(CASE_SELECT);
+        let mut query = case_select::<DB>(scope);
         query
             .push(" AND c.tracking_number = ")
             .push_bind(tracking_number.as_str());

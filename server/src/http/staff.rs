@@ -112,9 +112,9 @@ pub async fn sign_in(
                 problem(
                     StatusCode::UNAUTHORIZED,
                     "sign_in_failed",
-                    visitor.lang.pick(
-                        "用户名或密码错误，或账户因多次失败已被暂时锁定",
-                        "Wrong user name or password, or the account is locked for a while after repeated failures",
+                    hotline_app::i18n::text(
+                        visitor.lang,
+                        hotline_app::i18n::keys::errors::sign_in_failed,
                     ),
                 )
             } else {
