@@ -527,8 +527,25 @@ async fn returns_extensions_and_reopening(db: TestDatabase) {
     assert_eq!(case.assignments[1].part.due_at, due + Duration::days(4));
     assert_eq!(c.h.case_counts(&c.lead).await.unwrap().extensions, 0);
 
+    // A second request, then the feedback: the request is withdrawn (stored so), not
+    // refused, and leaves the centre's queue.
+    c.ok(
+        &dept2,
+        &n,
+        CaseAction::RequestExtension {
+            days: 2,
+            reason: "等待配件".into(),
+        },
+    )
+    .await;
+    assert_eq!(c.h.case_counts(&c.lead).await.unwrap().extensions, 1);
+    let case = c.ok(&dept2, &n, feedback()).await;
+    let e = case.assignments[1].part.extension.clone().unwrap();
+    assert_eq!((e.days, e.approved), (2, None));
+    assert_eq!(e.withdrawn_at, Some(c.h.now()));
+    assert_eq!(c.h.case_counts(&c.lead).await.unwrap().extensions, 0);
+
     // A dissatisfied callback reopens the case for another round.
-    c.ok(&dept2, &n, feedback()).await;
     let case = c
         .ok(
             &c.agent,

@@ -414,6 +414,64 @@ fn extensions_move_the_deadline_only_when_approved() {
 }
 
 #[test]
+fn an_extension_is_asked_for_in_time_and_withdrawn_when_moot() {
+    let f = classified(CaseType::Complaint);
+    let f = step(&f, &agent(), dispatch(vec![D1]), t0()).flow;
+    let f = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
+    let ask = CaseAction::RequestExtension {
+        days: 3,
+        reason: "需要协调多个部门".into(),
+    };
+    // Up to the deadline itself; after it, only the centre can give more days.
+    let due = f.assignments[0].due_at;
+    step(&f, &dept(1), ask.clone(), due);
+    assert_eq!(
+        illegal(refuse(
+            &f,
+            &dept(1),
+            ask.clone(),
+            due + Duration::microseconds(1)
+        )),
+        Refusal::DeadlinePassed
+    );
+    // Returned while the request waits: withdrawn, not left open for the centre.
+    let asked = step(&f, &dept(1), ask.clone(), t0() + Duration::days(1)).flow;
+    let returned = step(
+        &asked,
+        &dept(1),
+        CaseAction::Return {
+            reason: "不属于本单位职责".into(),
+        },
+        t0() + Duration::days(2),
+    )
+    .flow;
+    let e = returned.assignments[0].extension.as_ref().unwrap();
+    assert_eq!(
+        (e.approved, e.withdrawn_at),
+        (None, Some(t0() + Duration::days(2)))
+    );
+    assert!(!returned.assignments[0].extension_pending());
+    assert_eq!(
+        illegal(refuse(
+            &returned,
+            &lead(),
+            CaseAction::DecideExtension {
+                assignment_id: returned.assignments[0].id.unwrap(),
+                approve: true,
+                note: String::new(),
+            },
+            t0() + Duration::days(2),
+        )),
+        Refusal::NothingToDecide
+    );
+    // Fed back while it waits: withdrawn too, not recorded as refused.
+    let done = step(&asked, &dept(1), feedback(), t0() + Duration::days(2)).flow;
+    let e = done.assignments[0].extension.as_ref().unwrap();
+    assert_eq!((e.approved, e.decided_at), (None, None));
+    assert_eq!(e.withdrawn_at, Some(t0() + Duration::days(2)));
+}
+
+#[test]
 fn several_departments_each_confirm_and_feed_back() {
     let f = classified(CaseType::PublicAffairs);
     let f = step(&f, &agent(), dispatch(vec![D1, D2]), t0()).flow;

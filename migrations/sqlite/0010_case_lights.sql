@@ -11,6 +11,11 @@ CREATE INDEX cases_light_yellow ON cases(light_yellow_at) WHERE light_yellow_at 
 ALTER TABLE case_assignments ADD COLUMN light_yellow_at TEXT;
 ALTER TABLE case_assignments ADD COLUMN light_red_at TEXT;
 
+-- An extension request made moot by a return or the feedback is withdrawn, not refused
+-- (W5). Requests left undecided by a feedback before this were recorded as refused with
+-- the feedback's time; they stay so.
+ALTER TABLE case_assignments ADD COLUMN extension_withdrawn_at TEXT;
+
 -- Settings the platform keeps about itself (name → value).
 CREATE TABLE settings (
     name TEXT PRIMARY KEY,

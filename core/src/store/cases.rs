@@ -421,7 +421,10 @@ pub(super) fn push_queue<'a, DB>(
             q.push("a.status = 'returned'");
         }),
         Queue::Extensions => push_open_part(query, scope, |q| {
-            q.push("a.extension_days IS NOT NULL AND a.extension_approved IS NULL");
+            q.push(
+                "a.extension_days IS NOT NULL AND a.extension_approved IS NULL \
+                 AND a.extension_withdrawn_at IS NULL",
+            );
         }),
         Queue::Callbacks => {
             if scope != CaseScope::All {

@@ -129,6 +129,7 @@ pub(super) struct AssignmentRow {
     extension_requested_at: Option<DateTime<Utc>>,
     extension_approved: Option<bool>,
     extension_decided_at: Option<DateTime<Utc>>,
+    extension_withdrawn_at: Option<DateTime<Utc>>,
     fed_back_at: Option<DateTime<Utc>>,
     feedback: Option<String>,
     disposition_code: Option<String>,
@@ -138,8 +139,9 @@ pub(super) struct AssignmentRow {
 pub(super) const ASSIGNMENT_SELECT: &str = "SELECT id, department_id, vendor_id, status, \
      assigned_at, assigned_by, confirm_due_at, due_at, confirmed_at, returned_at, \
      return_reason, return_justified, extension_days, extension_reason, \
-     extension_requested_at, extension_approved, extension_decided_at, fed_back_at, feedback, \
-     disposition_code, closed FROM case_assignments";
+     extension_requested_at, extension_approved, extension_decided_at, \
+     extension_withdrawn_at, fed_back_at, feedback, disposition_code, closed \
+     FROM case_assignments";
 
 impl AssignmentRow {
     pub(super) fn into_assignment(self) -> Result<Assignment, StoreError> {
@@ -157,6 +159,7 @@ impl AssignmentRow {
                 requested_at,
                 approved: self.extension_approved,
                 decided_at: self.extension_decided_at,
+                withdrawn_at: self.extension_withdrawn_at,
             }),
             _ => None,
         };
@@ -441,7 +444,8 @@ where
              return_justified = $7, extension_days = $8, extension_reason = $9, \
              extension_requested_at = $10, extension_approved = $11, \
              extension_decided_at = $12, fed_back_at = $13, feedback = $14, \
-             disposition_code = $15, closed = $16 WHERE id = $17 AND case_id = $18",
+             disposition_code = $15, closed = $16, extension_withdrawn_at = $17 \
+             WHERE id = $18 AND case_id = $19",
         )
         .bind(a.status.as_code())
         .bind(a.confirm_due_at)
@@ -459,6 +463,7 @@ where
         .bind(&a.feedback)
         .bind(&a.disposition_code)
         .bind(a.closed)
+        .bind(e.and_then(|e| e.withdrawn_at))
         .bind(id)
         .bind(case_id)
         .execute(&mut *conn)

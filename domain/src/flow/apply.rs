@@ -278,6 +278,7 @@ fn return_part(d: &mut Draft, reason: &str) {
     a.status = AssignmentStatus::Returned;
     a.returned_at = Some(now);
     a.return_reason = note;
+    withdraw_pending_extension(a, now);
     d.next.status = derived_status(&d.next);
 }
 
@@ -295,6 +296,7 @@ fn request_extension(d: &mut Draft, days: u32, reason: &str) {
         requested_at: now,
         approved: None,
         decided_at: None,
+        withdrawn_at: None,
     });
 }
 
@@ -314,12 +316,15 @@ fn feedback(d: &mut Draft, result: &str, disposition_code: Option<&str>) {
     a.fed_back_at = Some(now);
     a.feedback = note;
     a.disposition_code = disposition;
-    // An undecided extension is moot once the work is done.
-    if let Some(e) = a.extension.as_mut().filter(|e| e.approved.is_none()) {
-        e.approved = Some(false);
-        e.decided_at = Some(now);
-    }
+    withdraw_pending_extension(a, now);
     d.next.status = derived_status(&d.next);
+}
+
+/// An undecided extension is moot once the part is returned or done: withdrawn, not refused.
+fn withdraw_pending_extension(a: &mut Assignment, now: DateTime<Utc>) {
+    if let Some(e) = a.extension.as_mut().filter(|e| e.pending()) {
+        e.withdrawn_at = Some(now);
+    }
 }
 
 // ---- the centre decides what an assignee asked for -----------------------------------------

@@ -108,6 +108,17 @@ pub struct Extension {
     /// `None` while the centre has not decided.
     pub approved: Option<bool>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// Set when the request became moot before a decision: the part was returned, or fed
+    /// back. A withdrawn request is neither approved nor refused.
+    #[serde(default)]
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+impl Extension {
+    /// Waiting for the centre's decision.
+    pub fn pending(&self) -> bool {
+        self.approved.is_none() && self.withdrawn_at.is_none()
+    }
 }
 
 /// One department's or vendor's part of a case.
@@ -147,11 +158,7 @@ impl Assignment {
     }
 
     pub fn extension_pending(&self) -> bool {
-        !self.closed
-            && self
-                .extension
-                .as_ref()
-                .is_some_and(|e| e.approved.is_none())
+        !self.closed && self.extension.as_ref().is_some_and(Extension::pending)
     }
 
     /// Still working on it (not returned, not fed back).
@@ -390,6 +397,8 @@ pub enum Refusal {
     ReturnNotReviewed,
     /// An earlier extension request is still undecided.
     ExtensionPending,
+    /// The part's deadline has passed: only the centre may give more days now.
+    DeadlinePassed,
     /// Nothing of that kind is waiting for a decision.
     NothingToDecide,
     /// Supplements open seven days after filing.
@@ -449,6 +458,12 @@ impl FlowError {
                     (Refusal::ExtensionPending, Lang::Zh) => "（已有延期申请待审批）".into(),
                     (Refusal::ExtensionPending, Lang::En) => {
                         " (an extension request is waiting for a decision)".into()
+                    }
+                    (Refusal::DeadlinePassed, Lang::Zh) => {
+                        "（办理期限已过，只能由中心延期）".into()
+                    }
+                    (Refusal::DeadlinePassed, Lang::En) => {
+                        " (the deadline has passed: only the centre can extend it now)".into()
                     }
                     (Refusal::NothingToDecide, Lang::Zh) => "（没有待审批的申请）".into(),
                     (Refusal::NothingToDecide, Lang::En) => " (nothing is waiting)".into(),

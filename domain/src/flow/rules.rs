@@ -143,6 +143,10 @@ impl CaseFlow {
                 if a.status != AssignmentStatus::Confirmed {
                     return Err(illegal(Refusal::AssignmentState(a.status)));
                 }
+                // "More than" the limit is late, as for the light.
+                if now > a.due_at {
+                    return Err(illegal(Refusal::DeadlinePassed));
+                }
                 (!a.extension_pending())
                     .then_some(())
                     .ok_or(illegal(Refusal::ExtensionPending))

@@ -205,10 +205,11 @@ fn Parts(detail: CaseDetail) -> impl IntoView {
                         notes.push(tr!(lang, cases.note_returned, reason = r, verdict));
                     }
                     if let Some(e) = &p.extension {
-                        let decision = match e.approved {
-                            Some(true) => tr!(lang, cases.approved),
-                            Some(false) => tr!(lang, cases.not_approved),
-                            None => tr!(lang, cases.awaiting_decision),
+                        let decision = match (e.approved, e.withdrawn_at) {
+                            (Some(true), _) => tr!(lang, cases.approved),
+                            (Some(false), _) => tr!(lang, cases.not_approved),
+                            (None, Some(_)) => tr!(lang, cases.withdrawn),
+                            (None, None) => tr!(lang, cases.awaiting_decision),
                         };
                         notes.push(tr!(lang, cases.note_extension, days = e.days, reason = &e.reason, decision));
                     }
