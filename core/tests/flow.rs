@@ -822,6 +822,52 @@ async fn a_departments_counters_go_by_its_own_parts(db: TestDatabase) {
     c.h.store.close().await;
 }
 
+async fn a_part_has_one_open_reminder_of_each_kind(db: TestDatabase) {
+    let c = centre(&db).await;
+    let n = c.dispatched(vec![Assignee::Department(c.d1)]).await;
+    let dept = c.dept(c.d1);
+    c.ok(&dept, &n, CaseAction::Confirm).await;
+    let case = c
+        .ok(
+            &dept,
+            &n,
+            CaseAction::Return {
+                reason: "不属于本单位职责".into(),
+            },
+        )
+        .await;
+    // The centre finds the return wrong: the part goes back with fresh reminders, which
+    // supersede the ones scheduled at the dispatch.
+    c.ok(
+        &c.lead,
+        &n,
+        CaseAction::ReviewReturn {
+            assignment_id: case.assignments[0].part.id.unwrap(),
+            justified: false,
+            note: "属于贵单位职责范围".into(),
+        },
+    )
+    .await;
+    let open =
+        c.h.store
+            .due_reminders(c.h.now() + Duration::days(60), 100)
+            .await
+            .unwrap();
+    let mut kinds: Vec<_> = open.iter().map(|r| (r.assignment_id, r.kind)).collect();
+    kinds.sort_by_key(|(a, k)| (*a, k.as_code()));
+    let before = kinds.len();
+    kinds.dedup();
+    assert_eq!(
+        before,
+        kinds.len(),
+        "one open reminder per part and kind: {open:?}"
+    );
+    // Past the half hour the department hears once, not twice.
+    c.clock.set(c.h.now() + Duration::minutes(31));
+    assert_eq!(c.h.process_reminders().await.unwrap(), 1);
+    c.h.store.close().await;
+}
+
 async fn reminders_survive_a_restart_and_go_out_once(db: TestDatabase) {
     let c = centre(&db).await;
     let n = c.dispatched(vec![Assignee::Department(c.d1)]).await;
@@ -1044,6 +1090,7 @@ hotline_core::on_both_backends!(
     new_light_thresholds_are_applied_to_stored_cases_at_start,
     a_departments_counters_go_by_its_own_parts,
     reminders_survive_a_restart_and_go_out_once,
+    a_part_has_one_open_reminder_of_each_kind,
     the_sms_worker_hands_messages_to_the_provider,
     simultaneous_steps_on_one_case_do_not_both_win,
     the_demo_cases_follow_the_rules_in_storage,

@@ -567,12 +567,24 @@ where
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         for r in reminders {
+            let assignment = r.assignment.and_then(|i| ids.get(i).copied());
+            // One open reminder per part and kind: a new one supersedes the old.
+            sqlx::query(
+                "UPDATE reminders SET done_at = $1 WHERE case_id = $2 AND kind = $3 \
+                 AND COALESCE(assignment_id, 0) = $4 AND done_at IS NULL",
+            )
+            .bind(at)
+            .bind(case_id)
+            .bind(r.kind.as_code())
+            .bind(assignment.unwrap_or(0))
+            .execute(&mut *conn)
+            .await?;
             sqlx::query(
                 "INSERT INTO reminders (case_id, assignment_id, kind, next_at, \
                  attempts, created_at) VALUES ($1, $2, $3, $4, 0, $5)",
             )
             .bind(case_id)
-            .bind(r.assignment.and_then(|i| ids.get(i).copied()))
+            .bind(assignment)
             .bind(r.kind.as_code())
             .bind(r.at)
             .bind(at)
