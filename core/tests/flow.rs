@@ -263,7 +263,7 @@ async fn a_complaint_goes_the_whole_way_with_every_step_stored(db: TestDatabase)
         )
         .await;
     assert_eq!(case.satisfaction, Some(Satisfaction::Satisfied));
-    let case = c.ok(&c.agent, &n, CaseAction::Archive).await;
+    // Satisfied: archived at once.
     assert_eq!(case.item.status, CaseStatus::Archived);
     assert!(case.actions.is_empty());
 
@@ -283,8 +283,7 @@ async fn a_complaint_goes_the_whole_way_with_every_step_stored(db: TestDatabase)
             "dispatch",
             "confirm",
             "feedback",
-            "callback",
-            "archive"
+            "callback"
         ]
     );
     assert_eq!(steps[4].1, "user:dept1");
@@ -304,7 +303,7 @@ async fn a_complaint_goes_the_whole_way_with_every_step_stored(db: TestDatabase)
         .unwrap();
     let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
     assert!(
-        actions.contains(&"case_dispatch") && actions.contains(&"case_archive"),
+        actions.contains(&"case_dispatch") && actions.contains(&"case_callback"),
         "{actions:?}"
     );
     assert!(audit
@@ -868,6 +867,42 @@ async fn a_part_has_one_open_reminder_of_each_kind(db: TestDatabase) {
     c.h.store.close().await;
 }
 
+async fn an_unanswered_callback_is_recorded_and_tried_again(db: TestDatabase) {
+    let c = centre(&db).await;
+    let n = c.dispatched(vec![Assignee::Department(c.d1)]).await;
+    let dept = c.dept(c.d1);
+    c.ok(&dept, &n, CaseAction::Confirm).await;
+    c.ok(&dept, &n, feedback()).await;
+    let no_answer = || CaseAction::Callback {
+        satisfaction: Satisfaction::Unconfirmed,
+        note: "无人接听".into(),
+    };
+    c.clock.set(c.h.now() + Duration::hours(1));
+    let case = c.ok(&c.agent, &n, no_answer()).await;
+    assert_eq!(case.item.status, CaseStatus::FedBack);
+    assert_eq!(case.satisfaction, None);
+    assert_eq!(case.callback_due_at, Some(c.h.now() + Duration::hours(4)));
+    assert_eq!(
+        case.events.last().unwrap().note.as_deref(),
+        Some("未接通（第1次）无人接听")
+    );
+    let stored =
+        c.h.store
+            .stored_case(&TrackingNumber::parse(&n).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(stored.flow.callback_attempts, 1);
+    // Still the centre's callback to make; not overdue before the next call is due.
+    let counts = c.h.case_counts(&c.lead).await.unwrap();
+    assert_eq!((counts.callbacks, counts.overdue_callback), (1, 0));
+    c.ok(&c.agent, &n, no_answer()).await;
+    let case = c.ok(&c.agent, &n, no_answer()).await;
+    assert_eq!(case.item.status, CaseStatus::CalledBack);
+    assert_eq!(case.satisfaction, Some(Satisfaction::Unconfirmed));
+    c.h.store.close().await;
+}
+
 async fn reminders_survive_a_restart_and_go_out_once(db: TestDatabase) {
     let c = centre(&db).await;
     let n = c.dispatched(vec![Assignee::Department(c.d1)]).await;
@@ -1091,6 +1126,7 @@ hotline_core::on_both_backends!(
     a_departments_counters_go_by_its_own_parts,
     reminders_survive_a_restart_and_go_out_once,
     a_part_has_one_open_reminder_of_each_kind,
+    an_unanswered_callback_is_recorded_and_tried_again,
     the_sms_worker_hands_messages_to_the_provider,
     simultaneous_steps_on_one_case_do_not_both_win,
     the_demo_cases_follow_the_rules_in_storage,

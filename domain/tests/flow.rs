@@ -139,6 +139,7 @@ fn a_complaint_goes_the_whole_way() {
     assert_eq!(s.flow.handled_at, Some(t0() + h * 3));
     assert_eq!(s.flow.callback_due_at, Some(t0() + h * 27));
     assert_eq!(s.reminders[0].kind, ReminderKind::Callback);
+    let fed_back = s.flow.clone();
     let s = step(
         &s.flow,
         &agent(),
@@ -148,10 +149,22 @@ fn a_complaint_goes_the_whole_way() {
         },
         t0() + h * 4,
     );
-    assert_eq!(s.to, CaseStatus::CalledBack);
-    let s = step(&s.flow, &agent(), CaseAction::Archive, t0() + h * 5);
+    // Satisfied: archived at once, as the seed's flow has it.
     assert_eq!(s.to, CaseStatus::Archived);
     assert!(s.flow.available_actions(&lead(), t0() + h * 5).is_empty());
+    // A centre that archives by hand: called back, then archived.
+    let by_hand = FlowPolicy {
+        archive_when_satisfied: false,
+        ..FlowPolicy::default()
+    };
+    let satisfied = CaseAction::Callback {
+        satisfaction: Satisfaction::Satisfied,
+        note: String::new(),
+    };
+    let called = apply(&fed_back, &agent(), &satisfied, t0() + h * 4, &by_hand).unwrap();
+    assert_eq!(called.to, CaseStatus::CalledBack);
+    let s = step(&called.flow, &agent(), CaseAction::Archive, t0() + h * 5);
+    assert_eq!(s.to, CaseStatus::Archived);
 }
 
 #[test]
@@ -540,17 +553,57 @@ fn a_dissatisfied_callback_reopens_the_case() {
     );
     let s = step(&s.flow, &agent(), dispatch(vec![D1]), t0());
     assert_eq!(s.to, CaseStatus::Dispatched);
-    // "Could not confirm" closes like "satisfied".
-    let s = step(
+}
+
+#[test]
+fn a_callback_that_does_not_reach_the_citizen_is_tried_again() {
+    let h = Duration::hours(1);
+    let f = step(
+        &classified(CaseType::Complaint),
+        &agent(),
+        dispatch(vec![D1]),
+        t0(),
+    )
+    .flow;
+    let f = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
+    let mut f = step(&f, &dept(1), feedback(), t0()).flow;
+    let no_answer = CaseAction::Callback {
+        satisfaction: Satisfaction::Unconfirmed,
+        note: String::new(),
+    };
+    // Two calls that do not get through: recorded, and the next is due four hours later.
+    for attempt in 1..=2 {
+        let at = t0() + h * attempt;
+        let s = step(&f, &agent(), no_answer.clone(), at);
+        assert_eq!(s.to, CaseStatus::FedBack, "attempt {attempt}");
+        assert_eq!(s.flow.callback_attempts, attempt as u32);
+        assert_eq!(s.flow.callback_due_at, Some(at + h * 4));
+        assert_eq!(s.flow.satisfaction, None);
+        assert_eq!(
+            s.note.as_deref(),
+            Some(format!("未接通（第{attempt}次）").as_str())
+        );
+        f = s.flow;
+    }
+    // The third closes the callback as "could not confirm".
+    let s = step(&f, &agent(), no_answer, t0() + h * 3);
+    assert_eq!(s.to, CaseStatus::CalledBack);
+    assert_eq!(s.flow.satisfaction, Some(Satisfaction::Unconfirmed));
+    // A new round starts counting again.
+    let reopened = step(
         &f,
         &agent(),
         CaseAction::Callback {
-            satisfaction: Satisfaction::Unconfirmed,
-            note: String::new(),
+            satisfaction: Satisfaction::Dissatisfied,
+            note: "问题没有解决".into(),
         },
-        t0(),
-    );
-    assert_eq!(s.to, CaseStatus::CalledBack);
+        t0() + h * 3,
+    )
+    .flow;
+    let again = step(&reopened, &agent(), dispatch(vec![D1]), t0() + h * 4).flow;
+    let again = step(&again, &dept(1), CaseAction::Confirm, t0() + h * 4).flow;
+    let again = step(&again, &dept(1), feedback(), t0() + h * 5).flow;
+    assert_eq!(again.callback_attempts, 0);
 }
 
 #[test]

@@ -2,7 +2,7 @@
 // a call rings (the telephone system's signed webhook) and pops the caller card on the
 // agent's desk; the agent registers it with the keyboard-first form (knowledge search
 // beside it) and dispatches it; the department, in its own browser,
-// finds it in its inbox, confirms it and feeds back; the agent calls back and archives.
+// finds it in its inbox, confirms it and feeds back; the agent calls back (satisfied: archived).
 // Screenshots of each screen go to end2end/screenshots/.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -88,18 +88,16 @@ test('a complaint goes from a popped call to archive across the centre and a dep
   await dept.click('[data-testid="step-feedback"]');
   await statusIs(dept, '已反馈');
 
-  // Back at the centre: the callback, then the archive.
+  // Back at the centre: the callback; satisfied, the case is archived at once.
   await visit(agent, server.base, `/cases/${n}`);
   await statusIs(agent, '已反馈');
   await agent.check('[data-testid="satisfaction-satisfied"]');
   await agent.fill('#s-cnote', '来电人确认已收到工资');
   await agent.click('[data-testid="step-callback"]');
-  await statusIs(agent, '已回访');
-  assert.equal(await agent.textContent('[data-testid="case-satisfaction"]'), '满意');
-  await agent.click('[data-testid="step-archive"]');
   await statusIs(agent, '已归档');
+  assert.equal(await agent.textContent('[data-testid="case-satisfaction"]'), '满意');
   const steps = await agent.$$eval('[data-testid="timeline"] li strong', (els) => els.map((e) => e.textContent));
-  assert.deepEqual(steps, ['提交', '受理', '分理', '派单', '确认接单', '办结反馈', '回访', '归档']);
+  assert.deepEqual(steps, ['提交', '受理', '分理', '派单', '确认接单', '办结反馈', '回访']);
   await shot(agent, 'case-archived.png');
 
   // The handled case becomes a knowledge article: the draft holds its question and answer.

@@ -205,6 +205,35 @@ pub struct Config {
         global = true
     )]
     pub reminder_repeat_minutes: u32,
+
+    /// Calls back that do not reach the citizen before the callback closes as "could not
+    /// confirm".
+    #[arg(
+        long,
+        env = "HOTLINE_CALLBACK_ATTEMPTS",
+        default_value_t = 3,
+        global = true
+    )]
+    pub callback_attempts: u32,
+
+    /// Hours until the next call back after one that did not reach the citizen.
+    #[arg(
+        long,
+        env = "HOTLINE_CALLBACK_RETRY_HOURS",
+        default_value_t = 4,
+        global = true
+    )]
+    pub callback_retry_hours: u32,
+
+    /// Whether a satisfied callback archives the case at once (`false`: a separate step).
+    #[arg(
+        long,
+        env = "HOTLINE_ARCHIVE_WHEN_SATISFIED",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub archive_when_satisfied: bool,
 }
 
 impl Config {
@@ -226,6 +255,9 @@ impl Config {
             red_after_hours: self.red_after_hours.into(),
             callback_hours: self.callback_hours.into(),
             reminder_repeat_minutes: self.reminder_repeat_minutes.into(),
+            callback_attempts: self.callback_attempts.into(),
+            callback_retry_hours: self.callback_retry_hours.into(),
+            archive_when_satisfied: self.archive_when_satisfied,
         };
         policy
             .validate()

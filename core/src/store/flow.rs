@@ -101,14 +101,15 @@ pub(super) struct FlowRow {
     dispatched_at: Option<DateTime<Utc>>,
     handled_at: Option<DateTime<Utc>>,
     callback_due_at: Option<DateTime<Utc>>,
+    callback_attempts: i32,
     satisfaction: Option<String>,
     remind_at: Option<DateTime<Utc>>,
 }
 
 pub(super) const FLOW_SELECT: &str = "SELECT c.id, c.version, c.tracking_number, c.phone, \
      s.name_zh AS category_zh, c.case_type, c.category_code, c.status, c.created_at, \
-     c.dispatched_at, c.handled_at, c.callback_due_at, c.satisfaction, c.remind_at \
-     FROM cases c JOIN service_categories s ON s.code = c.category_code";
+     c.dispatched_at, c.handled_at, c.callback_due_at, c.callback_attempts, c.satisfaction, \
+     c.remind_at FROM cases c JOIN service_categories s ON s.code = c.category_code";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct AssignmentRow {
@@ -206,6 +207,8 @@ impl FlowRow {
                 dispatched_at: self.dispatched_at,
                 handled_at: self.handled_at,
                 callback_due_at: self.callback_due_at,
+                callback_attempts: u32::try_from(self.callback_attempts)
+                    .map_err(|_| corrupt("callback attempts"))?,
                 satisfaction: match &self.satisfaction {
                     None => None,
                     Some(s) => {
@@ -489,10 +492,10 @@ where
             "UPDATE cases SET status = $1, case_type = $2, category_code = $3, \
              dispatched_at = $4, handled_at = $5, handling_micros = $6, \
              callback_due_at = $7, satisfaction = $8, remind_at = $9, \
-             light_yellow_at = $10, light_red_at = $11, \
-             updated_at = $12, version = version + 1 WHERE id = $13{}",
+             light_yellow_at = $10, light_red_at = $11, callback_attempts = $12, \
+             updated_at = $13, version = version + 1 WHERE id = $14{}",
             if version.is_some() {
-                " AND version = $14"
+                " AND version = $15"
             } else {
                 ""
             }
@@ -509,6 +512,7 @@ where
             .bind(flow.remind_at)
             .bind(lights.map(|l| l.yellow_at))
             .bind(lights.map(|l| l.red_at))
+            .bind(i32::try_from(flow.callback_attempts).unwrap_or(i32::MAX))
             .bind(at)
             .bind(case_id);
         if let Some(version) = version {

@@ -371,9 +371,26 @@ fn decide_extension(d: &mut Draft, assignment_id: i64, approve: bool, note: &str
 
 // ---- the end of a case ---------------------------------------------------------------------
 
-/// The callback: satisfied (or unconfirmed) closes the round; dissatisfied reopens the case.
+/// The callback: satisfied closes the round (and archives, if the policy says so);
+/// dissatisfied reopens the case; a call that does not reach the citizen is recorded and
+/// the next one falls due, until the policy's number of calls closes it as "could not
+/// confirm".
 fn callback(d: &mut Draft, satisfaction: Satisfaction, note: &str) {
     d.note = d.text("note", note, REASON_MAX, false);
+    if satisfaction == Satisfaction::Unconfirmed {
+        d.next.callback_attempts += 1;
+        let attempt = d.next.callback_attempts;
+        let written = d.note.take().unwrap_or_default();
+        d.note = Some(
+            format!("未接通（第{attempt}次）{written}")
+                .trim_end()
+                .to_string(),
+        );
+        if i64::from(attempt) < d.policy.callback_attempts {
+            d.next.callback_due_at = Some(d.now + Duration::hours(d.policy.callback_retry_hours));
+            return;
+        }
+    }
     d.next.satisfaction = Some(satisfaction);
     if satisfaction == Satisfaction::Dissatisfied {
         // Reopened: this round is history; the centre classifies and dispatches again.
@@ -384,6 +401,8 @@ fn callback(d: &mut Draft, satisfaction: Satisfaction, note: &str) {
         d.next.handled_at = None;
         d.next.callback_due_at = None;
         d.next.status = CaseStatus::Classified;
+    } else if satisfaction == Satisfaction::Satisfied && d.policy.archive_when_satisfied {
+        d.next.status = CaseStatus::Archived;
     } else {
         d.next.status = CaseStatus::CalledBack;
     }

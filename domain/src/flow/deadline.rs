@@ -31,6 +31,14 @@ pub struct FlowPolicy {
     pub callback_hours: i64,
     /// Unanswered reminders repeat at this interval.
     pub reminder_repeat_minutes: i64,
+    /// Calls that do not reach the citizen before the callback closes as "could not
+    /// confirm".
+    pub callback_attempts: i64,
+    /// After a call that did not reach the citizen, the next is due within this.
+    pub callback_retry_hours: i64,
+    /// A satisfied callback archives the case at once (the seed's flow); otherwise it
+    /// waits for the archive step.
+    pub archive_when_satisfied: bool,
 }
 
 impl Default for FlowPolicy {
@@ -42,6 +50,9 @@ impl Default for FlowPolicy {
             red_after_hours: 7 * 24,
             callback_hours: 24,
             reminder_repeat_minutes: 60,
+            callback_attempts: 3,
+            callback_retry_hours: 4,
+            archive_when_satisfied: true,
         }
     }
 }
@@ -79,6 +90,8 @@ impl FlowPolicy {
             ("red_after_hours", self.red_after_hours),
             ("callback_hours", self.callback_hours),
             ("reminder_repeat_minutes", self.reminder_repeat_minutes),
+            ("callback_attempts", self.callback_attempts),
+            ("callback_retry_hours", self.callback_retry_hours),
         ];
         for (name, value) in positive {
             if value <= 0 {

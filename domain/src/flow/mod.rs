@@ -183,6 +183,9 @@ pub struct CaseFlow {
     /// When the current round was handled (all feedback in, or handled by the centre).
     pub handled_at: Option<DateTime<Utc>>,
     pub callback_due_at: Option<DateTime<Utc>>,
+    /// Calls back this round that did not reach the citizen (W3).
+    #[serde(default)]
+    pub callback_attempts: u32,
     pub satisfaction: Option<Satisfaction>,
     /// For pending matters (J): when to remind the agent.
     pub remind_at: Option<DateTime<Utc>>,
@@ -201,6 +204,7 @@ impl CaseFlow {
             dispatched_at: None,
             handled_at: None,
             callback_due_at: None,
+            callback_attempts: 0,
             satisfaction: None,
             remind_at: None,
             assignments: Vec::new(),

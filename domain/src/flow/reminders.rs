@@ -49,6 +49,7 @@ pub(super) fn mark_handled(
     reminders: &mut Vec<ReminderDraft>,
 ) {
     next.handled_at = Some(now);
+    next.callback_attempts = 0;
     let due = now + Duration::hours(policy.callback_hours);
     next.callback_due_at = Some(due);
     reminders.push(ReminderDraft {

@@ -303,7 +303,11 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                                     <input type="radio" name="satisfaction" value=code data-testid=format!("satisfaction-{code}")
                                         checked=move || satisfaction.get() == code
                                         on:change=move |_| satisfaction.set(code.to_string()) />
-                                    {s.label(lang)}
+                                    {if *s == Satisfaction::Unconfirmed {
+                                        tr!(lang, cases.callback_no_answer)
+                                    } else {
+                                        s.label(lang)
+                                    }}
                                 </label>
                             }
                         }).collect_view()}

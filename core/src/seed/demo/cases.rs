@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use hotline_domain::flow::{Targets, TypeRules};
 use hotline_domain::{
-    Assignee, CaseAction, CaseFlow, CaseStatus, CaseType, Category, Channel, Role, Satisfaction,
-    StaffUser, TrackingNumber,
+    Assignee, CaseAction, CaseFlow, CaseStatus, CaseType, Category, Channel, FlowPolicy, Role,
+    Satisfaction, StaffUser, TrackingNumber,
 };
 
 use super::text::{CENTRE_RESULTS, FEEDBACK, REPLIES, REQUESTS, RETURN_REASONS, ROADS};
@@ -357,9 +357,13 @@ impl Generator<'_> {
                 );
             }
             // Handling time: mostly within five days, some past five, a few past seven.
-            let hours = match self.rng.below(20) {
-                0 => (24 * 7, 24 * 10),
-                1 | 2 => (24 * 5, 24 * 7),
+            // Of the last ten days' cases more are still with the department, so the
+            // lists show work in hand under every light.
+            let slow = p.t > self.now - Duration::days(10) && self.rng.chance(0.35);
+            let hours = match (slow, self.rng.below(20)) {
+                (true, _) => (24 * 3, 24 * 9),
+                (false, 0) => (24 * 7, 24 * 10),
+                (false, 1 | 2) => (24 * 5, 24 * 7),
                 _ => (2, 24 * 4),
             };
             let result = self.rng.pick(FEEDBACK).to_string();
@@ -382,15 +386,23 @@ impl Generator<'_> {
         agent: &StaffUser,
         satisfaction: Satisfaction,
     ) {
-        p.step(
-            self.minutes((60, 60 * 30)),
-            agent,
-            CaseAction::Callback {
-                satisfaction,
-                note: String::new(),
-            },
-        );
-        p.step(self.minutes((5, 60 * 12)), agent, CaseAction::Archive);
+        let call = |satisfaction| CaseAction::Callback {
+            satisfaction,
+            note: String::new(),
+        };
+        if satisfaction == Satisfaction::Unconfirmed {
+            // Nobody answers: tried again a few hours later each time, until the last
+            // attempt closes the callback; then the case is archived by hand.
+            let attempts = FlowPolicy::default().callback_attempts;
+            p.step(self.minutes((60, 60 * 20)), agent, call(satisfaction));
+            for _ in 1..attempts {
+                p.step(self.minutes((60, 60 * 4)), agent, call(satisfaction));
+            }
+            p.step(self.minutes((5, 60 * 12)), agent, CaseAction::Archive);
+        } else {
+            // Satisfied: archived with the callback.
+            p.step(self.minutes((60, 60 * 30)), agent, call(satisfaction));
+        }
     }
 
     /// Up to `n` vendors offering a service, by synthetic id.
