@@ -91,6 +91,7 @@ test('a complaint goes from a popped call to archive across the centre and a dep
   // Back at the centre: the callback; satisfied, the case is archived at once.
   await visit(agent, server.base, `/cases/${n}`);
   await statusIs(agent, '已反馈');
+  await shot(agent, 'case-callback-form.png');
   await agent.check('[data-testid="satisfaction-satisfied"]');
   await agent.fill('#s-cnote', '来电人确认已收到工资');
   await agent.click('[data-testid="step-callback"]');
