@@ -903,6 +903,56 @@ async fn an_unanswered_callback_is_recorded_and_tried_again(db: TestDatabase) {
     c.h.store.close().await;
 }
 
+async fn after_the_deadline_only_the_centre_extends_it(db: TestDatabase) {
+    let c = centre(&db).await;
+    let n = c.dispatched(vec![Assignee::Department(c.d1)]).await;
+    let dept = c.dept(c.d1);
+    let case = c.ok(&dept, &n, CaseAction::Confirm).await;
+    let part = case.assignments[0].part.clone();
+    c.clock.set(part.due_at + Duration::hours(1));
+    assert_eq!(
+        c.h.case_counts(&c.lead).await.unwrap().overdue_completion,
+        1
+    );
+    match c
+        .act(
+            &dept,
+            &n,
+            CaseAction::RequestExtension {
+                days: 2,
+                reason: "等待配件".into(),
+            },
+        )
+        .await
+    {
+        Err(ServiceError::Flow(FlowError::Illegal { reason, .. })) => {
+            assert_eq!(reason, Refusal::DeadlinePassed)
+        }
+        other => panic!("{other:?}"),
+    }
+    let case = c
+        .ok(
+            &c.lead,
+            &n,
+            CaseAction::GrantExtension {
+                assignment_id: part.id.unwrap(),
+                days: 2,
+                reason: "配件缺货，中心同意延期".into(),
+            },
+        )
+        .await;
+    assert_eq!(
+        case.assignments[0].part.due_at,
+        part.due_at + Duration::days(2)
+    );
+    assert_eq!(
+        c.h.case_counts(&c.lead).await.unwrap().overdue_completion,
+        0
+    );
+    assert_eq!(case.events.last().unwrap().kind, "grant_extension");
+    c.h.store.close().await;
+}
+
 async fn reminders_survive_a_restart_and_go_out_once(db: TestDatabase) {
     let c = centre(&db).await;
     let n = c.dispatched(vec![Assignee::Department(c.d1)]).await;
@@ -1127,6 +1177,7 @@ hotline_core::on_both_backends!(
     reminders_survive_a_restart_and_go_out_once,
     a_part_has_one_open_reminder_of_each_kind,
     an_unanswered_callback_is_recorded_and_tried_again,
+    after_the_deadline_only_the_centre_extends_it,
     the_sms_worker_hands_messages_to_the_provider,
     simultaneous_steps_on_one_case_do_not_both_win,
     the_demo_cases_follow_the_rules_in_storage,

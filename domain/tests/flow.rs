@@ -485,6 +485,53 @@ fn an_extension_is_asked_for_in_time_and_withdrawn_when_moot() {
 }
 
 #[test]
+fn after_the_deadline_the_centre_extends_it() {
+    let f = classified(CaseType::Complaint);
+    let f = step(&f, &agent(), dispatch(vec![D1]), t0()).flow;
+    let f = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
+    let late = f.assignments[0].due_at + Duration::hours(2);
+    let id = f.assignments[0].id.unwrap();
+    let grant = |days: u32, reason: &str| CaseAction::GrantExtension {
+        assignment_id: id,
+        days,
+        reason: reason.into(),
+    };
+    // Only the centre's approvers.
+    assert_eq!(
+        refuse(&f, &dept(1), grant(3, "现场施工"), late),
+        FlowError::Forbidden
+    );
+    assert_eq!(
+        refuse(&f, &agent(), grant(3, "现场施工"), late),
+        FlowError::Forbidden
+    );
+    // Days and a reason are required.
+    match refuse(&f, &lead(), grant(0, " "), late) {
+        FlowError::Invalid(e) => {
+            assert!(
+                e.get("days").is_some() && e.get("reason").is_some(),
+                "{e:?}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    let s = step(&f, &lead(), grant(3, "需等待管网施工"), late);
+    let part = &s.flow.assignments[0];
+    assert_eq!(part.due_at, f.assignments[0].due_at + Duration::days(3));
+    let e = part.extension.as_ref().unwrap();
+    assert_eq!(
+        (e.days, e.approved, e.decided_at),
+        (3, Some(true), Some(late))
+    );
+    assert_eq!(s.note.as_deref(), Some("+3 需等待管网施工"));
+    // The light follows the 10-day limit: 7 days 2 hours in is green again, not red.
+    assert_eq!(
+        s.flow.light(late, &FlowPolicy::default()),
+        Some(Light::Green)
+    );
+}
+
+#[test]
 fn several_departments_each_confirm_and_feed_back() {
     let f = classified(CaseType::PublicAffairs);
     let f = step(&f, &agent(), dispatch(vec![D1, D2]), t0()).flow;

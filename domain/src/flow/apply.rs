@@ -66,6 +66,11 @@ pub fn apply(
             approve,
             note,
         } => decide_extension(&mut d, *assignment_id, *approve, note),
+        CaseAction::GrantExtension {
+            assignment_id,
+            days,
+            reason,
+        } => grant_extension(&mut d, *assignment_id, *days, reason),
         CaseAction::Callback { satisfaction, note } => callback(&mut d, *satisfaction, note),
         CaseAction::Archive => d.next.status = CaseStatus::Archived,
         CaseAction::Supplement { text } => d.note = d.text("text", text, REPLY_MAX, true),
@@ -367,6 +372,31 @@ fn decide_extension(d: &mut Draft, assignment_id: i64, approve: bool, note: &str
     if approve {
         a.due_at += Duration::days(i64::from(extension.days));
     }
+}
+
+fn grant_extension(d: &mut Draft, assignment_id: i64, days: u32, reason: &str) {
+    if days == 0 || days > MAX_EXTENSION_DAYS {
+        d.errors.add("days", Problem::Unknown);
+    }
+    let reason = d.text("reason", reason, REASON_MAX, true);
+    d.note = reason.as_ref().map(|r| format!("+{days} {r}"));
+    let Some(index) = find_open(&d.next, assignment_id, |a| {
+        a.working() && !a.extension_pending()
+    }) else {
+        d.errors.add("assignment_id", Problem::Unknown);
+        return;
+    };
+    let now = d.now;
+    let a = &mut d.next.assignments[index];
+    a.extension = Some(Extension {
+        days,
+        reason: reason.unwrap_or_default(),
+        requested_at: now,
+        approved: Some(true),
+        decided_at: Some(now),
+        withdrawn_at: None,
+    });
+    a.due_at += Duration::days(i64::from(days));
 }
 
 // ---- the end of a case ---------------------------------------------------------------------

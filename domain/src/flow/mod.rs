@@ -269,6 +269,7 @@ coded_enum! {
         Feedback = "feedback", "办结反馈", "Give feedback";
         ReviewReturn = "review_return", "退单审核", "Review a return";
         DecideExtension = "decide_extension", "延期审批", "Decide an extension";
+        GrantExtension = "grant_extension", "中心延期", "Extend a deadline";
         Callback = "callback", "回访", "Call back";
         Archive = "archive", "归档", "Archive";
         Supplement = "supplement", "补填", "Supplement";
@@ -288,7 +289,9 @@ impl ActionKind {
             | K::Archive
             | K::Supplement => Performer::Centre(Permission::Intake),
             K::Dispatch => Performer::Centre(Permission::Dispatch),
-            K::ReviewReturn | K::DecideExtension => Performer::Centre(Permission::Approve),
+            K::ReviewReturn | K::DecideExtension | K::GrantExtension => {
+                Performer::Centre(Permission::Approve)
+            }
             K::Confirm | K::Return | K::RequestExtension | K::Feedback => Performer::Assignee,
         }
     }
@@ -351,6 +354,13 @@ pub enum CaseAction {
         #[serde(default)]
         note: String,
     },
+    /// The centre gives a part more days itself: the way once its deadline has passed, when
+    /// the department may no longer ask.
+    GrantExtension {
+        assignment_id: i64,
+        days: u32,
+        reason: String,
+    },
     Callback {
         satisfaction: Satisfaction,
         #[serde(default)]
@@ -378,6 +388,7 @@ impl CaseAction {
             CaseAction::Feedback { .. } => K::Feedback,
             CaseAction::ReviewReturn { .. } => K::ReviewReturn,
             CaseAction::DecideExtension { .. } => K::DecideExtension,
+            CaseAction::GrantExtension { .. } => K::GrantExtension,
             CaseAction::Callback { .. } => K::Callback,
             CaseAction::Archive => K::Archive,
             CaseAction::Supplement { .. } => K::Supplement,

@@ -163,6 +163,12 @@ impl CaseFlow {
                 .any(Assignment::return_pending)
                 .then_some(())
                 .ok_or(illegal(Refusal::NothingToDecide)),
+            K::GrantExtension => self
+                .assignments
+                .iter()
+                .any(|a| a.working() && !a.extension_pending())
+                .then_some(())
+                .ok_or(illegal(Refusal::NothingToDecide)),
             K::DecideExtension => self
                 .assignments
                 .iter()

@@ -62,6 +62,19 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
             ))
         })
         .collect();
+    // Parts the centre may give more days itself (working, nothing pending).
+    let extendable: Vec<(i64, String)> = detail
+        .assignments
+        .iter()
+        .filter(|a| a.part.working() && !a.part.extension_pending())
+        .filter_map(|a| a.part.id.map(|id| (id, a.name.clone())))
+        .collect();
+    let grant_part = RwSignal::new(
+        extendable
+            .first()
+            .map(|(id, _)| id.to_string())
+            .unwrap_or_default(),
+    );
     // One signal per input; each form reads the ones it needs.
     let text = RwSignal::new(String::new());
     let case_type = RwSignal::new(
@@ -286,6 +299,33 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     }).collect_view()}
                 </div>
             })}
+            {has(ActionKind::GrantExtension).then(|| {
+                view! {
+                <form class="step" data-testid="form-grant_extension" on:submit=move |ev| {
+                    ev.prevent_default();
+                    send(CaseAction::GrantExtension {
+                        assignment_id: grant_part.get().parse().unwrap_or(0),
+                        days: days.get().trim().parse().unwrap_or(0),
+                        reason: text.get(),
+                    });
+                }>
+                    <h3>{ActionKind::GrantExtension.label(lang)}</h3>
+                    <label for="s-gpart">{tr!(lang, cases.unit)}</label>
+                    <select id="s-gpart" on:change=move |ev| grant_part.set(event_target_value(&ev))>
+                        {extendable.into_iter().map(|(id, name)| view! {
+                            <option value=id.to_string()>{name}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error" role="alert">{err("assignment_id")}</p>
+                    <label for="s-gdays">{tr!(lang, cases.extra_days)}</label>
+                    <input id="s-gdays" type="number" min="1" max="30" on:input=move |ev| days.set(event_target_value(&ev)) />
+                    <p class="field-error" role="alert">{err("days")}</p>
+                    <label for="s-greason">{tr!(lang, cases.reason_short)}</label>
+                    <textarea id="s-greason" rows="2" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    <p class="field-error" role="alert">{err("reason")}</p>
+                    <button type="submit" class="button secondary" data-testid="step-grant_extension">{ActionKind::GrantExtension.label(lang)}</button>
+                </form>
+            }})}
             {has(ActionKind::Callback).then(|| {
                 view! {
                 <form class="step" data-testid="form-callback" on:submit=move |ev| {
