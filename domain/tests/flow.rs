@@ -83,6 +83,17 @@ fn dispatch(to: Vec<Assignee>) -> CaseAction {
     }
 }
 
+/// A complaint dispatched at `t0` to `to`.
+fn dispatched_to(to: Vec<Assignee>) -> CaseFlow {
+    step(
+        &classified(CaseType::Complaint),
+        &agent(),
+        dispatch(to),
+        t0(),
+    )
+    .flow
+}
+
 fn feedback() -> CaseAction {
     CaseAction::Feedback {
         result: "已处理".into(),
@@ -605,13 +616,7 @@ fn a_dissatisfied_callback_reopens_the_case() {
 #[test]
 fn a_callback_that_does_not_reach_the_citizen_is_tried_again() {
     let h = Duration::hours(1);
-    let f = step(
-        &classified(CaseType::Complaint),
-        &agent(),
-        dispatch(vec![D1]),
-        t0(),
-    )
-    .flow;
+    let f = dispatched_to(vec![D1]);
     let f = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
     let mut f = step(&f, &dept(1), feedback(), t0()).flow;
     let no_answer = CaseAction::Callback {
@@ -879,13 +884,7 @@ fn the_light_follows_each_parts_own_limit_and_its_extensions() {
 fn an_unconfirmed_part_turns_the_light_red_after_half_an_hour() {
     let policy = FlowPolicy::default();
     let tick = Duration::microseconds(1);
-    let f = step(
-        &classified(CaseType::Complaint),
-        &agent(),
-        dispatch(vec![D1]),
-        t0(),
-    )
-    .flow;
+    let f = dispatched_to(vec![D1]);
     // 5/7 of 30 minutes.
     let yellow = t0() + Duration::microseconds(30 * 60 * 1_000_000 * 5 / 7);
     assert_eq!(f.light(yellow, &policy), Some(Light::Green));
@@ -918,13 +917,7 @@ fn an_unconfirmed_part_turns_the_light_red_after_half_an_hour() {
 fn a_redispatch_does_not_start_the_light_green_again() {
     let policy = FlowPolicy::default();
     let day = Duration::days(1);
-    let f = step(
-        &classified(CaseType::Complaint),
-        &agent(),
-        dispatch(vec![D1]),
-        t0(),
-    )
-    .flow;
+    let f = dispatched_to(vec![D1]);
     let f = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
     let f = step(
         &f,
@@ -958,13 +951,7 @@ fn a_redispatch_does_not_start_the_light_green_again() {
 #[test]
 fn once_handled_the_callback_limit_runs_and_a_closed_case_has_no_light() {
     let policy = FlowPolicy::default();
-    let f = step(
-        &classified(CaseType::Complaint),
-        &agent(),
-        dispatch(vec![D1]),
-        t0(),
-    )
-    .flow;
+    let f = dispatched_to(vec![D1]);
     let f = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
     let handled = t0() + Duration::days(6);
     let f = step(&f, &dept(1), feedback(), handled).flow;
@@ -1061,13 +1048,7 @@ fn actions_read_as_tagged_json() {
 #[test]
 fn each_part_has_its_own_light_and_the_case_the_worst() {
     let policy = FlowPolicy::default();
-    let f = step(
-        &classified(CaseType::Complaint),
-        &agent(),
-        dispatch(vec![D1, D2]),
-        t0(),
-    )
-    .flow;
+    let f = dispatched_to(vec![D1, D2]);
     let f = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
     let later = t0() + Duration::days(3);
     let lights = f.lights(&policy);
