@@ -92,6 +92,9 @@ test('a complaint goes from a popped call to archive across the centre and a dep
   await visit(agent, server.base, `/cases/${n}`);
   await statusIs(agent, '已反馈');
   await shot(agent, 'case-callback-form.png');
+  await agent.setViewportSize({ width: 360, height: 800 });
+  await shot(agent, 'case-callback-form-phone.png');
+  await agent.setViewportSize({ width: 1280, height: 800 });
   await agent.check('[data-testid="satisfaction-satisfied"]');
   await agent.fill('#s-cnote', '来电人确认已收到工资');
   await agent.click('[data-testid="step-callback"]');
@@ -140,6 +143,8 @@ test('an illegal step is refused on the page with the reason', async () => {
   assert.equal(await page.$('[data-testid="step-confirm"]'), null);
   assert.equal(await page.$('[data-testid="step-archive"]'), null);
   await shot(page, 'case-lead-view.png');
+  await page.setViewportSize({ width: 360, height: 800 });
+  await shot(page, 'case-lead-view-phone.png');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

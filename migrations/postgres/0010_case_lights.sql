@@ -8,6 +8,9 @@ ALTER TABLE cases ADD COLUMN light_yellow_at TIMESTAMPTZ;
 ALTER TABLE cases ADD COLUMN light_red_at TIMESTAMPTZ;
 CREATE INDEX cases_light_red ON cases(light_red_at) WHERE light_red_at IS NOT NULL;
 CREATE INDEX cases_light_yellow ON cases(light_yellow_at) WHERE light_yellow_at IS NOT NULL;
+-- The handling time from the round's dispatch, the old light's only input, is no longer
+-- read: the light instants above replace it.
+ALTER TABLE cases DROP COLUMN handling_micros;
 ALTER TABLE case_assignments ADD COLUMN light_yellow_at TIMESTAMPTZ;
 ALTER TABLE case_assignments ADD COLUMN light_red_at TIMESTAMPTZ;
 

@@ -353,23 +353,20 @@ pub(super) fn push_light<'a, DB>(
     DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
     use hotline_domain::Light;
-    let instant = |query: &mut sqlx::QueryBuilder<'a, DB>, column: &str| {
-        push_light_instant(query, scope, column);
-    };
     query.push(" AND ");
     match light {
         Light::Red => {
-            instant(query, "light_red_at");
+            push_light_instant(query, scope, "light_red_at");
             query.push(" < ").push_bind(clock.now);
         }
         Light::Yellow => {
-            instant(query, "light_yellow_at");
+            push_light_instant(query, scope, "light_yellow_at");
             query.push(" < ").push_bind(clock.now).push(" AND ");
-            instant(query, "light_red_at");
+            push_light_instant(query, scope, "light_red_at");
             query.push(" >= ").push_bind(clock.now);
         }
         Light::Green => {
-            instant(query, "light_yellow_at");
+            push_light_instant(query, scope, "light_yellow_at");
             query.push(" >= ").push_bind(clock.now);
         }
     }

@@ -474,51 +474,40 @@ where
         Ok(())
     }
 
-    /// Writes a case's flow columns and its light times; with `version`, only if the case
-    /// is still at it (returns the rows written: 0 if someone else moved it meanwhile).
+    /// Writes a case's flow columns and its light times if the case is still at `version`
+    /// (returns the rows written: 0 if someone else moved it meanwhile).
     pub(super) async fn write_flow_columns(
         conn: &mut DB::Connection,
         case_id: i64,
         flow: &hotline_domain::CaseFlow,
         lights: Option<hotline_domain::LightTimes>,
         at: DateTime<Utc>,
-        version: Option<i64>,
+        version: i64,
     ) -> Result<u64, StoreError> {
-        let handling = match (flow.dispatched_at, flow.handled_at) {
-            (Some(d), Some(h)) => (h - d).num_microseconds(),
-            _ => None,
-        };
-        let sql = format!(
+        Ok(sqlx::query(
             "UPDATE cases SET status = $1, case_type = $2, category_code = $3, \
-             dispatched_at = $4, handled_at = $5, handling_micros = $6, \
-             callback_due_at = $7, satisfaction = $8, remind_at = $9, \
-             light_yellow_at = $10, light_red_at = $11, callback_attempts = $12, \
-             updated_at = $13, version = version + 1 WHERE id = $14{}",
-            if version.is_some() {
-                " AND version = $15"
-            } else {
-                ""
-            }
-        );
-        let mut query = sqlx::query(&sql)
-            .bind(flow.status.as_code())
-            .bind(flow.case_type.map(|t| t.as_code()))
-            .bind(&flow.category_code)
-            .bind(flow.dispatched_at)
-            .bind(flow.handled_at)
-            .bind(handling)
-            .bind(flow.callback_due_at)
-            .bind(flow.satisfaction.map(|s| s.as_code()))
-            .bind(flow.remind_at)
-            .bind(lights.map(|l| l.yellow_at))
-            .bind(lights.map(|l| l.red_at))
-            .bind(i32::try_from(flow.callback_attempts).unwrap_or(i32::MAX))
-            .bind(at)
-            .bind(case_id);
-        if let Some(version) = version {
-            query = query.bind(version);
-        }
-        Ok(query.execute(&mut *conn).await?.rows_affected())
+             dispatched_at = $4, handled_at = $5, callback_due_at = $6, satisfaction = $7, \
+             remind_at = $8, light_yellow_at = $9, light_red_at = $10, \
+             callback_attempts = $11, updated_at = $12, version = version + 1 \
+             WHERE id = $13 AND version = $14",
+        )
+        .bind(flow.status.as_code())
+        .bind(flow.case_type.map(|t| t.as_code()))
+        .bind(&flow.category_code)
+        .bind(flow.dispatched_at)
+        .bind(flow.handled_at)
+        .bind(flow.callback_due_at)
+        .bind(flow.satisfaction.map(|s| s.as_code()))
+        .bind(flow.remind_at)
+        .bind(lights.map(|l| l.yellow_at))
+        .bind(lights.map(|l| l.red_at))
+        .bind(i32::try_from(flow.callback_attempts).unwrap_or(i32::MAX))
+        .bind(at)
+        .bind(case_id)
+        .bind(version)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
     }
 
     /// Stores each part's light times (`parts` in the order of `ids`).
@@ -715,15 +704,9 @@ where
         let mut tx = self.pool.begin().await?;
         let flow = &w.step.flow;
         let lights = &w.step.lights;
-        let updated = Self::write_flow_columns(
-            &mut *tx,
-            w.case.id,
-            flow,
-            lights.case,
-            w.at,
-            Some(w.case.version),
-        )
-        .await?;
+        let updated =
+            Self::write_flow_columns(&mut *tx, w.case.id, flow, lights.case, w.at, w.case.version)
+                .await?;
         if updated == 0 {
             tx.rollback().await?;
             return Ok(None);

@@ -231,7 +231,8 @@ where
             c.flow,
             c.lights.case,
             c.updated_at,
-            None,
+            // A case just inserted is at the column's default version.
+            0,
         )
         .await?;
         let ids = SqlStore::<DB>::write_parts(&mut *conn, case_id, &[], c.flow).await?;
