@@ -40,16 +40,16 @@ pub fn case_scope(user: &StaffUser) -> Option<CaseScope> {
 /// Whether a case is in a reader's rows (any part, closed ones included, as in the lists):
 /// the in-memory twin of the `EXISTS` on `case_assignments` the store adds for a scope.
 pub fn in_scope(scope: CaseScope, flow: &CaseFlow) -> bool {
+    scope == CaseScope::All || flow.assignments.iter().any(|a| own_part(scope, a.assignee))
+}
+
+/// Whether a part is the reader's own: a department's or vendor's; every part is the
+/// centre's.
+fn own_part(scope: CaseScope, assignee: Assignee) -> bool {
     match scope {
         CaseScope::All => true,
-        CaseScope::Department(id) => flow
-            .assignments
-            .iter()
-            .any(|a| a.assignee == Assignee::Department(id)),
-        CaseScope::Vendor(id) => flow
-            .assignments
-            .iter()
-            .any(|a| a.assignee == Assignee::Vendor(id)),
+        CaseScope::Department(id) => assignee == Assignee::Department(id),
+        CaseScope::Vendor(id) => assignee == Assignee::Vendor(id),
     }
 }
 
@@ -63,23 +63,15 @@ pub fn light_for(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<hotline_domain::Light> {
     let lights = flow.lights(policy);
-    let own = |a: &hotline_domain::Assignment| match scope {
-        CaseScope::All => true,
-        CaseScope::Department(id) => a.assignee == Assignee::Department(id),
-        CaseScope::Vendor(id) => a.assignee == Assignee::Vendor(id),
-    };
     let times = if scope == CaseScope::All {
         lights.case
     } else {
         flow.assignments
             .iter()
             .zip(&lights.parts)
-            .filter(|(a, _)| a.is_open() && own(a))
+            .filter(|(a, _)| a.is_open() && own_part(scope, a.assignee))
             .filter_map(|(_, t)| *t)
-            .reduce(|a, b| hotline_domain::LightTimes {
-                yellow_at: a.yellow_at.min(b.yellow_at),
-                red_at: a.red_at.min(b.red_at),
-            })
+            .reduce(hotline_domain::LightTimes::worse)
     };
     times.map(|t| t.at(now))
 }

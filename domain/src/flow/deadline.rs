@@ -75,10 +75,7 @@ impl FlowPolicy {
                 yellow_at: self.yellow_point(start, due),
                 red_at: due,
             })
-            .reduce(|a, b| LightTimes {
-                yellow_at: a.yellow_at.min(b.yellow_at),
-                red_at: a.red_at.min(b.red_at),
-            })
+            .reduce(LightTimes::worse)
     }
 
     /// Refuses settings that cannot work (non-positive limits, yellow after red).
@@ -121,6 +118,15 @@ pub struct CaseLights {
 }
 
 impl LightTimes {
+    /// The light of two limits together: yellow at the first one's yellow, red at the
+    /// first one's red.
+    pub fn worse(self, other: LightTimes) -> LightTimes {
+        LightTimes {
+            yellow_at: self.yellow_at.min(other.yellow_at),
+            red_at: self.red_at.min(other.red_at),
+        }
+    }
+
     /// Red once `red_at` has passed, yellow once `yellow_at` has: "more than 7 days" is
     /// red, exactly 7 days is not yet.
     pub fn at(&self, now: DateTime<Utc>) -> Light {
