@@ -113,6 +113,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/roles") view=pages::admin::RolesPage />
                     <Route path=path!("/admin/departments") view=pages::admin::DepartmentsPage />
                     <Route path=path!("/admin/codes") view=pages::admin::CodesPage />
+                    <Route path=path!("/admin/calendar") view=pages::calendar::CalendarPage />
                     <Route path=path!("/admin/audit") view=pages::admin::AuditPage />
                     <Route path=path!("/admin/sms") view=pages::admin::SmsPage />
                 </Routes>

@@ -8,7 +8,7 @@
 //! case at once cannot both win; the second sees the new state and is judged against it.
 
 use chrono::{DateTime, Utc};
-use hotline_domain::flow::{apply, Notice, Recipient, Step};
+use hotline_domain::flow::{apply, FlowContext, Notice, Recipient, Step};
 use hotline_domain::{
     Assignee, CaseAction, CaseDetail, CaseStatus, Problem, StaffUser, TrackingNumber,
 };
@@ -43,6 +43,11 @@ impl Hotline {
         let scope = case_scope(user).ok_or(ServiceError::Forbidden)?;
         let number = TrackingNumber::parse(tracking_number).ok_or(ServiceError::NotFound)?;
         self.check_references(action).await?;
+        let calendar = self.work_calendar().await?;
+        let context = FlowContext {
+            policy: &self.flow,
+            calendar: &calendar,
+        };
         for _ in 0..WRITE_ATTEMPTS {
             let case = self
                 .store
@@ -51,7 +56,7 @@ impl Hotline {
                 .filter(|c| in_scope(scope, &c.flow))
                 .ok_or(ServiceError::NotFound)?;
             let now = self.now();
-            let step = apply(&case.flow, user, action, now, &self.flow)?;
+            let step = apply(&case.flow, user, action, now, context)?;
             let (sms, notifications) = self.messages_for(&case, &step).await?;
             let audit = NewAuditEntry {
                 at: now,
@@ -304,6 +309,7 @@ impl Hotline {
             departments,
             vendors,
             dispositions,
+            default_limit: self.flow.handling,
         })
     }
 

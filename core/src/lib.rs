@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod calls;
 pub mod cases;
 pub mod clock;
@@ -104,6 +105,9 @@ impl Hotline {
         for (table, written) in seed::load_code_tables(self.store.as_ref(), self.now()).await? {
             self.audit_system_write(table, "seed", serde_json::json!({ "rows": written }))
                 .await?;
+        }
+        if let Some(days) = self.load_official_calendar().await? {
+            tracing::info!(days, "official holiday schedule of 2026 loaded");
         }
         self.refresh_lights().await?;
         Ok(())

@@ -5,15 +5,16 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
+use hotline_core::audit::AuditFilter;
 use hotline_core::sms::{OutboxOnly, SmsProvider};
 use hotline_core::store::NoticeTarget;
 use hotline_core::testing::{staff, TestDatabase};
 use hotline_core::{FixedClock, Hotline, Origin, ServiceError};
 use hotline_domain::flow::Refusal;
 use hotline_domain::{
-    ActionKind, Assignee, CaseAction, CaseDetail, CaseQuery, CaseStatus, CaseType, Channel,
-    DepartmentInput, FlowError, FlowPolicy, Light, NewRequestInput, Role, Satisfaction, StaffUser,
-    TrackingNumber,
+    ActionKind, Assignee, CalendarDay, CaseAction, CaseDetail, CaseQuery, CaseStatus, CaseType,
+    Channel, DayKind, DepartmentInput, FlowError, FlowPolicy, Light, Limit, NewRequestInput, Role,
+    Satisfaction, StaffUser, TrackingNumber,
 };
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
@@ -139,7 +140,7 @@ fn dispatch(to: Vec<Assignee>) -> CaseAction {
     CaseAction::Dispatch {
         to,
         note: "请按时办结".into(),
-        days: None,
+        limit: None,
     }
 }
 
@@ -1167,7 +1168,144 @@ async fn the_demo_cases_follow_the_rules_in_storage(db: TestDatabase) {
     h.store.close().await;
 }
 
+async fn working_day_limits_follow_the_calendar_administrators_keep(db: TestDatabase) {
+    let c = centre(&db).await;
+    let admin = staff(Role::Admin, None, None);
+    let origin = Centre::origin(&admin);
+    // A new database has the official 2026 schedule, and says 2027 is missing.
+    let year = c.h.calendar_year(&admin, 2026).await.unwrap();
+    assert_eq!(year.days.len(), 39);
+    assert!(!year.empty && year.next_year_empty);
+    assert!(year
+        .days
+        .iter()
+        .any(|d| d.date.to_string() == "2026-02-14" && d.kind == DayKind::Workday));
+    assert!(matches!(
+        c.h.calendar_year(&c.agent, 2026).await,
+        Err(ServiceError::Forbidden)
+    ));
+    let h = c.h.clone().with_flow_policy(FlowPolicy {
+        handling: Limit::working_days(4),
+        ..FlowPolicy::default()
+    });
+    let act = |user: &StaffUser, n: &str, action: CaseAction| {
+        let (h, user, n) = (h.clone(), user.clone(), n.to_string());
+        async move {
+            h.act(&user, &n, &action, &Centre::origin(&user))
+                .await
+                .unwrap_or_else(|e| panic!("{action:?}: {e:?}"))
+        }
+    };
+    let d1 = Assignee::Department(c.d1);
+    // Monday 23 Nov 2026, 11:00 in Xianyang: Tuesday to Friday are the 4 working days.
+    let before = c.classified(CaseType::Complaint).await;
+    let case = act(&c.agent, &before, dispatch(vec![d1])).await;
+    let part = &case.assignments[0].part;
+    assert_eq!(part.due_at, at("2026-11-28T00:00:00+08:00"));
+    assert_eq!(part.handling, Some(Limit::working_days(4)));
+    // The centre learns of a local holiday on Wednesday and a make-up Saturday.
+    let day = |date: &str, kind, name: &str| CalendarDay {
+        date: date.parse().unwrap(),
+        kind,
+        name: name.into(),
+    };
+    c.h.put_calendar_day(
+        &admin,
+        &day("2026-11-25", DayKind::Holiday, "测试放假"),
+        &origin,
+    )
+    .await
+    .unwrap();
+    c.h.put_calendar_day(
+        &admin,
+        &day("2026-11-28", DayKind::Workday, "测试调休"),
+        &origin,
+    )
+    .await
+    .unwrap();
+    // A make-up day on a weekday is refused by field, nothing written.
+    match c
+        .h
+        .put_calendar_day(&admin, &day("2026-11-26", DayKind::Workday, "错"), &origin)
+        .await
+    {
+        Err(ServiceError::Invalid(fields)) => assert!(fields.get("date").is_some()),
+        other => panic!("{other:?}"),
+    }
+    // Dispatched now: Tuesday, Thursday, Friday and the make-up Saturday.
+    let after = c.classified(CaseType::Complaint).await;
+    let case = act(&c.agent, &after, dispatch(vec![d1])).await;
+    let part = case.assignments[0].part.clone();
+    assert_eq!(part.due_at, at("2026-11-29T00:00:00+08:00"));
+    // A deadline is fixed when it is set: the earlier case keeps the date its department
+    // was sent.
+    let earlier = c.h.case_for(&c.lead, &before).await.unwrap();
+    assert_eq!(
+        earlier.assignments[0].part.due_at,
+        at("2026-11-28T00:00:00+08:00")
+    );
+    // An extension of a working-day limit counts working days from the day it ended on:
+    // Sunday is off, Monday 30 Nov is the one more day.
+    let dept = c.dept(c.d1);
+    act(&dept, &after, CaseAction::Confirm).await;
+    let asked = act(
+        &dept,
+        &after,
+        CaseAction::RequestExtension {
+            days: 1,
+            reason: "需协调供水企业".into(),
+        },
+    )
+    .await;
+    let id = asked.assignments[0].part.id.unwrap();
+    let case = act(
+        &c.lead,
+        &after,
+        CaseAction::DecideExtension {
+            assignment_id: id,
+            approve: true,
+            note: String::new(),
+        },
+    )
+    .await;
+    let due = case.assignments[0].part.due_at;
+    assert_eq!(due, at("2026-12-01T00:00:00+08:00"));
+    // The light turns red just after that, not at the calendar-day limit.
+    c.clock.set(due);
+    let light_at = |n: String| {
+        let h = h.clone();
+        let lead = c.lead.clone();
+        async move { h.case_for(&lead, &n).await.unwrap().item.light }
+    };
+    assert_eq!(light_at(after.clone()).await, Some(Light::Yellow));
+    c.clock.set(due + Duration::seconds(1));
+    assert_eq!(light_at(after.clone()).await, Some(Light::Red));
+    // Removing a date makes it an ordinary day again; removing it twice finds nothing.
+    let wednesday = "2026-11-25".parse().unwrap();
+    c.h.remove_calendar_day(&admin, wednesday, &origin)
+        .await
+        .unwrap();
+    assert!(matches!(
+        c.h.remove_calendar_day(&admin, wednesday, &origin).await,
+        Err(ServiceError::NotFound)
+    ));
+    // Every change is audited with before and after.
+    let entries =
+        c.h.audit_entries(&AuditFilter {
+            object_type: Some("calendar".into()),
+            limit: 10,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<_> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["delete", "create", "create", "load"]);
+    assert!(entries[0].before.as_deref().unwrap().contains("测试放假"));
+    c.h.store.close().await;
+}
+
 hotline_core::on_both_backends!(
+    working_day_limits_follow_the_calendar_administrators_keep,
     a_complaint_goes_the_whole_way_with_every_step_stored,
     refused_steps_change_nothing,
     returns_extensions_and_reopening,

@@ -46,6 +46,10 @@ pub enum Problem {
     SameCase,
     /// Still used by other records (a category that still has articles).
     InUse,
+    /// A number outside what is allowed.
+    OutOfRange { min: i64, max: i64 },
+    /// A make-up working day (调休上班) is a Saturday or Sunday; a weekday already is one.
+    NotAWeekend,
 }
 
 impl Problem {
@@ -95,6 +99,12 @@ impl Problem {
             (Problem::SameCase, Lang::En) => "A case cannot be linked to itself".into(),
             (Problem::InUse, Lang::Zh) => "仍在使用中，不能删除".into(),
             (Problem::InUse, Lang::En) => "Still in use; it cannot be removed".into(),
+            (Problem::OutOfRange { min, max }, Lang::Zh) => format!("应在 {min} 到 {max} 之间"),
+            (Problem::OutOfRange { min, max }, Lang::En) => format!("Between {min} and {max}"),
+            (Problem::NotAWeekend, Lang::Zh) => "调休上班日应为周六或周日".into(),
+            (Problem::NotAWeekend, Lang::En) => {
+                "A make-up working day falls on a Saturday or Sunday".into()
+            }
             (Problem::BadTrackingNumber, Lang::En) => {
                 "A tracking number has 14 digits, e.g. 20261123000042".into()
             }

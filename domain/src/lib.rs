@@ -63,6 +63,7 @@ macro_rules! coded_enum {
 }
 
 pub mod account;
+pub mod calendar;
 pub mod calls;
 pub mod case;
 pub mod catalogue;
@@ -83,6 +84,7 @@ pub use account::{
     mask_id_number, mask_phone, Department, DepartmentInput, Permission, Role, StaffUser,
     UserInput, UserRecord, ValidUser,
 };
+pub use calendar::{CalendarDay, DayKind, Limit, LimitUnit, WorkCalendar};
 pub use calls::{
     AgentState, AgentStatus, Badge, CallEvent, CallEventInput, CallEventKind, CallerCard,
     MissedCall,

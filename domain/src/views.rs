@@ -257,9 +257,22 @@ pub struct CodeEntry {
 
 /// What the dispatch and feedback forms offer: active departments and vendors by id and
 /// name, and the dispositions by code and name.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DispatchTargets {
     pub departments: Vec<(i64, String)>,
     pub vendors: Vec<(i64, String)>,
     pub dispositions: Vec<(String, String)>,
+    /// The handling limit a dispatch gets unless the dispatcher gives another.
+    pub default_limit: crate::Limit,
+}
+
+impl Default for DispatchTargets {
+    fn default() -> Self {
+        DispatchTargets {
+            departments: Vec::new(),
+            vendors: Vec::new(),
+            dispositions: Vec::new(),
+            default_limit: crate::FlowPolicy::default().handling,
+        }
+    }
 }

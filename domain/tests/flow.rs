@@ -2,10 +2,11 @@
 //! ones, deadlines, lights and reminders, without storage.
 
 use chrono::{DateTime, Duration, Utc};
-use hotline_domain::flow::{apply, Refusal, Step, Targets, TypeRules};
+use hotline_domain::flow::{apply, FlowContext, Refusal, Step, Targets, TypeRules};
 use hotline_domain::{
     ActionKind, Assignee, AssignmentStatus, CaseAction, CaseFlow, CaseStatus, CaseType, FlowError,
-    FlowPolicy, Lang, Light, Overdue, Permission, ReminderKind, Role, Satisfaction, StaffUser,
+    FlowPolicy, Lang, Light, Limit, Overdue, Permission, ReminderKind, Role, Satisfaction,
+    StaffUser, WorkCalendar,
 };
 
 fn t0() -> DateTime<Utc> {
@@ -42,9 +43,19 @@ fn vendor(id: i64) -> StaffUser {
 const D1: Assignee = Assignee::Department(1);
 const D2: Assignee = Assignee::Department(2);
 
+/// The rules with no holiday entered: working days are Monday to Friday.
+fn context(policy: &FlowPolicy) -> FlowContext<'_> {
+    static PLAIN: std::sync::LazyLock<WorkCalendar> =
+        std::sync::LazyLock::new(WorkCalendar::default);
+    FlowContext {
+        policy,
+        calendar: &PLAIN,
+    }
+}
+
 /// Applies and stamps ids on new assignments, as storage would.
 fn step(flow: &CaseFlow, who: &StaffUser, action: CaseAction, at: DateTime<Utc>) -> Step {
-    let mut s = apply(flow, who, &action, at, &FlowPolicy::default())
+    let mut s = apply(flow, who, &action, at, context(&FlowPolicy::default()))
         .unwrap_or_else(|e| panic!("{action:?} by {}: {e:?}", who.username));
     for (i, a) in s.flow.assignments.iter_mut().enumerate() {
         a.id.get_or_insert(100 + i as i64);
@@ -53,7 +64,7 @@ fn step(flow: &CaseFlow, who: &StaffUser, action: CaseAction, at: DateTime<Utc>)
 }
 
 fn refuse(flow: &CaseFlow, who: &StaffUser, action: CaseAction, at: DateTime<Utc>) -> FlowError {
-    match apply(flow, who, &action, at, &FlowPolicy::default()) {
+    match apply(flow, who, &action, at, context(&FlowPolicy::default())) {
         Ok(s) => panic!("{action:?} should be refused, went to {:?}", s.to),
         Err(e) => e,
     }
@@ -79,7 +90,7 @@ fn dispatch(to: Vec<Assignee>) -> CaseAction {
     CaseAction::Dispatch {
         to,
         note: String::new(),
-        days: None,
+        limit: None,
     }
 }
 
@@ -172,7 +183,14 @@ fn a_complaint_goes_the_whole_way() {
         satisfaction: Satisfaction::Satisfied,
         note: String::new(),
     };
-    let called = apply(&fed_back, &agent(), &satisfied, t0() + h * 4, &by_hand).unwrap();
+    let called = apply(
+        &fed_back,
+        &agent(),
+        &satisfied,
+        t0() + h * 4,
+        context(&by_hand),
+    )
+    .unwrap();
     assert_eq!(called.to, CaseStatus::CalledBack);
     let s = step(&called.flow, &agent(), CaseAction::Archive, t0() + h * 5);
     assert_eq!(s.to, CaseStatus::Archived);
@@ -719,14 +737,14 @@ fn values_are_checked_by_field() {
         CaseAction::Dispatch {
             to: vec![D1, D1],
             note: String::new(),
-            days: Some(0),
+            limit: Some(Limit::days(0)),
         },
         t0(),
     );
     let FlowError::Invalid(fields) = e else {
         panic!()
     };
-    assert!(fields.get("to").is_some() && fields.get("days").is_some());
+    assert!(fields.get("to").is_some() && fields.get("limit").is_some());
     let e = refuse(&f, &agent(), dispatch(vec![]), t0());
     assert!(matches!(e, FlowError::Invalid(ref f) if f.get("to").is_some()));
     let e = refuse(
@@ -813,7 +831,7 @@ fn the_light_follows_each_parts_own_limit_and_its_extensions() {
     let dispatch_for = |days| CaseAction::Dispatch {
         to: vec![D1],
         note: String::new(),
-        days: Some(days),
+        limit: Some(Limit::days(days)),
     };
     let confirmed = |days| {
         let f = step(
@@ -1028,7 +1046,7 @@ fn actions_offered_match_what_apply_accepts() {
 #[test]
 fn actions_read_as_tagged_json() {
     let a: CaseAction = serde_json::from_str(
-        r#"{"action":"dispatch","to":[{"kind":"department","id":3}],"days":5}"#,
+        r#"{"action":"dispatch","to":[{"kind":"department","id":3}],"limit":{"amount":5,"unit":"working_days"}}"#,
     )
     .unwrap();
     assert_eq!(
@@ -1036,7 +1054,7 @@ fn actions_read_as_tagged_json() {
         CaseAction::Dispatch {
             to: vec![Assignee::Department(3)],
             note: String::new(),
-            days: Some(5)
+            limit: Some(Limit::working_days(5))
         }
     );
     let a: CaseAction =
@@ -1069,4 +1087,114 @@ fn each_part_has_its_own_light_and_the_case_the_worst() {
     let lights = f.lights(&policy);
     assert_eq!(lights.parts[0], None);
     assert_eq!(lights.case, lights.parts[1]);
+}
+
+#[test]
+fn working_day_limits_run_on_the_holiday_calendar() {
+    let calendar = WorkCalendar::new(&hotline_domain::calendar::official_days_2026());
+    let policy = FlowPolicy {
+        handling: Limit::working_days(3),
+        ..FlowPolicy::default()
+    };
+    let rules = FlowContext {
+        policy: &policy,
+        calendar: &calendar,
+    };
+    let at = |text: &str| DateTime::parse_from_rfc3339(text).unwrap().to_utc();
+    let run = |f: &CaseFlow, who: &StaffUser, action: CaseAction, when: DateTime<Utc>| {
+        let mut s = apply(f, who, &action, when, rules).unwrap();
+        for (i, a) in s.flow.assignments.iter_mut().enumerate() {
+            a.id.get_or_insert(100 + i as i64);
+        }
+        s
+    };
+    // Dispatched on Friday 13 Feb 2026 at 10:00, the eve of the Spring Festival: Saturday
+    // 14th is a make-up working day (1), 15–23 are the holiday, 24th and 25th count (2, 3).
+    let friday = at("2026-02-13T10:00:00+08:00");
+    let f = run(
+        &classified(CaseType::Complaint),
+        &agent(),
+        dispatch(vec![D1]),
+        friday,
+    );
+    let part = &f.flow.assignments[0];
+    assert_eq!(part.handling, Some(Limit::working_days(3)));
+    assert_eq!(part.confirm_due_at, at("2026-02-13T10:30:00+08:00"));
+    assert_eq!(part.due_at, at("2026-02-26T00:00:00+08:00"));
+    let f = run(
+        &f.flow,
+        &dept(1),
+        CaseAction::Confirm,
+        friday + Duration::minutes(5),
+    );
+    // The light is red only after the end of the 25th, not at 3 calendar days.
+    assert_eq!(
+        f.flow.light(at("2026-02-25T23:59:00+08:00"), &policy),
+        Some(Light::Yellow)
+    );
+    assert_eq!(
+        f.flow.light(at("2026-02-26T00:00:01+08:00"), &policy),
+        Some(Light::Red)
+    );
+    // Two more working days, asked for in time, count on from the deadline: 26th, 27th.
+    let asked = run(
+        &f.flow,
+        &dept(1),
+        CaseAction::RequestExtension {
+            days: 2,
+            reason: "节后需现场核实".into(),
+        },
+        at("2026-02-24T09:00:00+08:00"),
+    );
+    let id = asked.flow.assignments[0].id.unwrap();
+    let approved = run(
+        &asked.flow,
+        &lead(),
+        CaseAction::DecideExtension {
+            assignment_id: id,
+            approve: true,
+            note: String::new(),
+        },
+        at("2026-02-24T10:00:00+08:00"),
+    );
+    assert_eq!(
+        approved.flow.assignments[0].due_at,
+        at("2026-02-28T00:00:00+08:00")
+    );
+    // A dispatcher may give calendar days or hours instead of the default.
+    let urgent = run(
+        &classified(CaseType::Complaint),
+        &agent(),
+        CaseAction::Dispatch {
+            to: vec![D1],
+            note: String::new(),
+            limit: Some(Limit::hours(24)),
+        },
+        friday,
+    );
+    assert_eq!(
+        urgent.flow.assignments[0].due_at,
+        friday + Duration::hours(24)
+    );
+    // A limit in hours is extended in calendar days.
+    assert_eq!(
+        urgent.flow.assignments[0].extension_unit(),
+        hotline_domain::LimitUnit::Days
+    );
+    let e = apply(
+        &classified(CaseType::Complaint),
+        &agent(),
+        &CaseAction::Dispatch {
+            to: vec![D1],
+            note: String::new(),
+            limit: Some(Limit::working_days(61)),
+        },
+        friday,
+        rules,
+    )
+    .unwrap_err();
+    let FlowError::Invalid(fields) = e else {
+        panic!("{e:?}")
+    };
+    assert!(fields.get("limit").is_some());
 }

@@ -151,23 +151,25 @@ pub struct Config {
     )]
     pub telephony_secret: Option<String>,
 
-    /// Minutes a department has to confirm a dispatched case (半小时确认).
+    /// A department confirms a dispatched case within this (半小时确认): `<amount> <unit>`,
+    /// the unit one of minutes, hours, days, working_days.
     #[arg(
         long,
-        env = "HOTLINE_CONFIRM_MINUTES",
-        default_value_t = 30,
+        env = "HOTLINE_CONFIRM_LIMIT",
+        default_value = "30 minutes",
         global = true
     )]
-    pub confirm_minutes: u32,
+    pub confirm_limit: hotline_domain::Limit,
 
-    /// Days a department has to handle a case unless the dispatcher sets others.
+    /// A department handles a case within this unless the dispatcher sets another
+    /// (`15 working_days`: counted on the holiday calendar).
     #[arg(
         long,
-        env = "HOTLINE_HANDLING_DAYS",
-        default_value_t = 7,
+        env = "HOTLINE_HANDLING_LIMIT",
+        default_value = "7 days",
         global = true
     )]
-    pub handling_days: u32,
+    pub handling_limit: hotline_domain::Limit,
 
     /// With `red_after_hours`: a limit's light turns yellow once this share of it has
     /// passed (120 of 168 hours: 5 days into a 7-day limit).
@@ -188,14 +190,14 @@ pub struct Config {
     )]
     pub red_after_hours: u32,
 
-    /// Hours after handling within which the centre calls the citizen back.
+    /// The centre calls the citizen back within this after the handling.
     #[arg(
         long,
-        env = "HOTLINE_CALLBACK_HOURS",
-        default_value_t = 24,
+        env = "HOTLINE_CALLBACK_LIMIT",
+        default_value = "24 hours",
         global = true
     )]
-    pub callback_hours: u32,
+    pub callback_limit: hotline_domain::Limit,
 
     /// Minutes between repeated reminders of the same overdue item.
     #[arg(
@@ -216,14 +218,14 @@ pub struct Config {
     )]
     pub callback_attempts: u32,
 
-    /// Hours until the next call back after one that did not reach the citizen.
+    /// The next call back is due this long after one that did not reach the citizen.
     #[arg(
         long,
-        env = "HOTLINE_CALLBACK_RETRY_HOURS",
-        default_value_t = 4,
+        env = "HOTLINE_CALLBACK_RETRY_LIMIT",
+        default_value = "4 hours",
         global = true
     )]
-    pub callback_retry_hours: u32,
+    pub callback_retry_limit: hotline_domain::Limit,
 
     /// Whether a satisfied callback archives the case at once (`false`: a separate step).
     #[arg(
@@ -249,14 +251,14 @@ impl Config {
     /// The case time limits; refused at start-up if they cannot work.
     pub fn flow_policy(&self) -> anyhow::Result<hotline_domain::FlowPolicy> {
         let policy = hotline_domain::FlowPolicy {
-            confirm_minutes: self.confirm_minutes.into(),
-            handling_days: self.handling_days.into(),
+            confirm: self.confirm_limit,
+            handling: self.handling_limit,
             yellow_after_hours: self.yellow_after_hours.into(),
             red_after_hours: self.red_after_hours.into(),
-            callback_hours: self.callback_hours.into(),
+            callback: self.callback_limit,
             reminder_repeat_minutes: self.reminder_repeat_minutes.into(),
             callback_attempts: self.callback_attempts.into(),
-            callback_retry_hours: self.callback_retry_hours.into(),
+            callback_retry: self.callback_retry_limit,
             archive_when_satisfied: self.archive_when_satisfied,
         };
         policy

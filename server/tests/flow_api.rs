@@ -124,10 +124,15 @@ async fn a_complaint_over_http(db: TestDatabase) {
         &agent,
         &server,
         &n,
-        json!({"action": "dispatch", "to": [{"kind": "department", "id": department}], "days": 3}),
+        json!({"action": "dispatch", "to": [{"kind": "department", "id": department}],
+               "limit": {"amount": 3, "unit": "working_days"}}),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["assignments"][0]["part"]["handling"],
+        json!({"amount": 3, "unit": "working_days"})
+    );
     assert_eq!(body["item"]["status"], "dispatched");
     assert_eq!(body["item"]["light"], "green");
 

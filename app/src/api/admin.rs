@@ -241,3 +241,62 @@ pub async fn rename_region(
             .await,
     )
 }
+
+/// A year of the working calendar; this year when none is asked for.
+#[server(prefix = "/api/fn", endpoint = "admin_calendar")]
+pub async fn admin_calendar(
+    year: Option<i32>,
+) -> Result<hotline_domain::calendar::CalendarYear, ServerFnError> {
+    let staff = staff()?;
+    let hotline = hotline()?;
+    let year = year.unwrap_or_else(|| hotline.current_year());
+    hotline.calendar_year(&staff.user, year).await.map_err(fail)
+}
+
+/// Enters or changes one date of the calendar (a form: `date` YYYY-MM-DD, `kind`
+/// holiday/workday, `name`).
+#[server(prefix = "/api/fn", endpoint = "save_calendar_day")]
+pub async fn save_calendar_day(
+    date: Option<String>,
+    kind: Option<String>,
+    name: Option<String>,
+) -> Result<Saved, ServerFnError> {
+    use hotline_core::ServiceError;
+    use hotline_domain::{CalendarDay, DayKind, Problem};
+    let staff = staff()?;
+    let date = date.unwrap_or_default();
+    let Ok(date) = date.trim().parse() else {
+        return saved::<()>(Err(ServiceError::field("date", Problem::BadDate)));
+    };
+    let Some(kind) = DayKind::from_code(kind.as_deref().unwrap_or_default().trim()) else {
+        return saved::<()>(Err(ServiceError::field("kind", Problem::Unknown)));
+    };
+    let day = CalendarDay {
+        date,
+        kind,
+        name: name.unwrap_or_default(),
+    };
+    saved(
+        hotline()?
+            .put_calendar_day(&staff.user, &day, &staff.origin)
+            .await,
+    )
+}
+
+/// Removes one date's entry.
+#[server(prefix = "/api/fn", endpoint = "remove_calendar_day")]
+pub async fn remove_calendar_day(date: Option<String>) -> Result<Saved, ServerFnError> {
+    use hotline_core::ServiceError;
+    let staff = staff()?;
+    let Ok(date) = date.unwrap_or_default().trim().parse() else {
+        return saved::<()>(Err(ServiceError::field(
+            "date",
+            hotline_domain::Problem::BadDate,
+        )));
+    };
+    saved(
+        hotline()?
+            .remove_calendar_day(&staff.user, date, &staff.origin)
+            .await,
+    )
+}

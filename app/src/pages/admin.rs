@@ -47,7 +47,7 @@ pub(crate) fn Field(
 }
 
 #[component]
-fn AdminNav() -> impl IntoView {
+pub(crate) fn AdminNav() -> impl IntoView {
     let lang = use_lang();
     view! {
         <nav class="subnav" aria-label=tr!(lang, common.administration)>
@@ -55,6 +55,7 @@ fn AdminNav() -> impl IntoView {
             <a href="/admin/roles">{tr!(lang, admin.roles)}</a>
             <a href="/admin/departments">{tr!(lang, common.departments)}</a>
             <a href="/admin/codes">{tr!(lang, admin.code_tables)}</a>
+            <a href="/admin/calendar">{tr!(lang, admin.calendar)}</a>
             <a href="/admin/audit">{tr!(lang, common.audit_log)}</a>
             <a href="/admin/sms">{tr!(lang, admin.sms_outbox)}</a>
         </nav>

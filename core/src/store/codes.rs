@@ -1,7 +1,7 @@
 //! Storage of the code tables: regions, service categories and dispositions, as loaded
 //! from the shipped files and as administrators edit them.
 
-use hotline_domain::{Category, CodeEntry, Region};
+use hotline_domain::{CalendarDay, Category, CodeEntry, DayKind, Region};
 
 use crate::audit::NewAuditEntry;
 
@@ -147,7 +147,40 @@ pub trait CodeStore: Send + Sync {
         name: &str,
         audit: &NewAuditEntry,
     ) -> Result<(), StoreError>;
+    /// The working calendar's entries from `from` to `until` (both included), by date.
+    async fn calendar_days(
+        &self,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<CalendarDay>, StoreError>;
+    /// Enters or changes one date of the calendar.
+    async fn put_calendar_day(
+        &self,
+        day: &CalendarDay,
+        at: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError>;
+    /// Removes one date (it becomes an ordinary day again); false if it had no entry.
+    async fn remove_calendar_day(
+        &self,
+        date: NaiveDate,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError>;
+    /// Loads a published schedule once, with the setting that says so, in one transaction:
+    /// dates already entered are kept. Returns the dates written, or `None` if the setting
+    /// was already there.
+    async fn load_calendar_once(
+        &self,
+        setting: &str,
+        days: &[CalendarDay],
+        at: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> Result<Option<u64>, StoreError>;
 }
+
+const PUT_CALENDAR_DAY: &str = "INSERT INTO calendar_days (day, kind, name, updated_at) \
+     VALUES ($1, $2, $3, $4) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, \
+     name = excluded.name, updated_at = excluded.updated_at";
 
 #[async_trait]
 impl<DB> CodeStore for SqlStore<DB>
@@ -172,6 +205,109 @@ where
     Option<DateTime<Utc>>: Value<DB>,
     NaiveDate: Value<DB>,
 {
+    async fn calendar_days(
+        &self,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<CalendarDay>, StoreError> {
+        let rows: Vec<(NaiveDate, String, String)> = sqlx::query_as(
+            "SELECT day, kind, name FROM calendar_days WHERE day >= $1 AND day <= $2 \
+             ORDER BY day",
+        )
+        .bind(from)
+        .bind(until)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(date, kind, name)| {
+                Ok(CalendarDay {
+                    date,
+                    kind: DayKind::from_code(&kind)
+                        .ok_or_else(|| StoreError::Corrupt(format!("calendar day kind {kind}")))?,
+                    name,
+                })
+            })
+            .collect()
+    }
+
+    async fn put_calendar_day(
+        &self,
+        day: &CalendarDay,
+        at: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(PUT_CALENDAR_DAY)
+            .bind(day.date)
+            .bind(day.kind.as_code())
+            .bind(&day.name)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        Self::insert_audit(&mut *tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn remove_calendar_day(
+        &self,
+        date: NaiveDate,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let removed = sqlx::query("DELETE FROM calendar_days WHERE day = $1")
+            .bind(date)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        if removed {
+            Self::insert_audit(&mut *tx, audit).await?;
+        }
+        tx.commit().await?;
+        Ok(removed)
+    }
+
+    async fn load_calendar_once(
+        &self,
+        setting: &str,
+        days: &[CalendarDay],
+        at: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> Result<Option<u64>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let marked = sqlx::query(
+            "INSERT INTO settings (name, value, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(setting)
+        .bind("loaded")
+        .bind(at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if marked == 0 {
+            return Ok(None);
+        }
+        let mut written = 0;
+        for day in days {
+            written += sqlx::query(
+                "INSERT INTO calendar_days (day, kind, name, updated_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (day) DO NOTHING",
+            )
+            .bind(day.date)
+            .bind(day.kind.as_code())
+            .bind(&day.name)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        Self::insert_audit(&mut *tx, audit).await?;
+        tx.commit().await?;
+        Ok(Some(written))
+    }
+
     async fn setting(&self, name: &str) -> Result<Option<String>, StoreError> {
         let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE name = $1")
             .bind(name)

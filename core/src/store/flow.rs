@@ -135,14 +135,16 @@ pub(super) struct AssignmentRow {
     feedback: Option<String>,
     disposition_code: Option<String>,
     closed: bool,
+    handling_amount: Option<i32>,
+    handling_unit: Option<String>,
 }
 
 pub(super) const ASSIGNMENT_SELECT: &str = "SELECT id, department_id, vendor_id, status, \
      assigned_at, assigned_by, confirm_due_at, due_at, confirmed_at, returned_at, \
      return_reason, return_justified, extension_days, extension_reason, \
      extension_requested_at, extension_approved, extension_decided_at, \
-     extension_withdrawn_at, fed_back_at, feedback, disposition_code, closed \
-     FROM case_assignments";
+     extension_withdrawn_at, fed_back_at, feedback, disposition_code, closed, \
+     handling_amount, handling_unit FROM case_assignments";
 
 impl AssignmentRow {
     pub(super) fn into_assignment(self) -> Result<Assignment, StoreError> {
@@ -164,6 +166,14 @@ impl AssignmentRow {
             }),
             _ => None,
         };
+        let handling = match (self.handling_amount, self.handling_unit.as_deref()) {
+            (Some(amount), Some(unit)) => Some(hotline_domain::Limit::new(
+                u32::try_from(amount).map_err(|_| corrupt("handling amount"))?,
+                hotline_domain::LimitUnit::from_code(unit)
+                    .ok_or_else(|| corrupt("handling unit"))?,
+            )),
+            _ => None,
+        };
         Ok(Assignment {
             id: Some(self.id),
             assignee,
@@ -172,6 +182,7 @@ impl AssignmentRow {
             assigned_by: self.assigned_by,
             confirm_due_at: self.confirm_due_at.unwrap_or(self.assigned_at),
             due_at: self.due_at.unwrap_or(self.assigned_at),
+            handling,
             confirmed_at: self.confirmed_at,
             returned_at: self.returned_at,
             return_reason: self.return_reason,
@@ -417,8 +428,8 @@ where
         };
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO case_assignments (case_id, department_id, vendor_id, \
-             assigned_at, assigned_by, status, confirm_due_at, due_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+             assigned_at, assigned_by, status, confirm_due_at, due_at, handling_amount, \
+             handling_unit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(case_id)
         .bind(department)
@@ -428,6 +439,11 @@ where
         .bind(a.status.as_code())
         .bind(a.confirm_due_at)
         .bind(a.due_at)
+        .bind(
+            a.handling
+                .map(|l| i32::try_from(l.amount).unwrap_or(i32::MAX)),
+        )
+        .bind(a.handling.map(|l| l.unit.as_code()))
         .fetch_one(&mut *conn)
         .await?;
         Self::update_part(conn, case_id, id, a).await?;

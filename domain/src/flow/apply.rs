@@ -3,17 +3,17 @@
 //! centre's decisions, the end of a case), which changes a draft of the next state and notes what
 //! follows (history note, notices, reminders) or refuses values by field.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 use super::reminders::{mark_handled, schedule};
 use super::rules::Targets;
 use super::{
-    Assignee, Assignment, AssignmentStatus, CaseAction, CaseFlow, Extension, FlowError, FlowPolicy,
-    Notice, Recipient, ReminderDraft, ReminderKind, Satisfaction, Step, TypeRules,
+    Assignee, Assignment, AssignmentStatus, CaseAction, CaseFlow, Extension, FlowContext,
+    FlowError, Notice, Recipient, ReminderDraft, ReminderKind, Satisfaction, Step, TypeRules,
     MAX_EXTENSION_DAYS, MAX_HANDLING_DAYS, MAX_TARGETS, REASON_MAX, REPLY_MAX,
 };
 use crate::request::text_field;
-use crate::{CaseStatus, CaseType, FieldErrors, Problem, StaffUser};
+use crate::{CaseStatus, CaseType, FieldErrors, Limit, LimitUnit, Problem, StaffUser};
 
 /// Applies `action` by `user` at `now`; the only way a case changes.
 pub fn apply(
@@ -21,14 +21,14 @@ pub fn apply(
     user: &StaffUser,
     action: &CaseAction,
     now: DateTime<Utc>,
-    policy: &FlowPolicy,
+    context: FlowContext,
 ) -> Result<Step, FlowError> {
     let kind = action.kind();
     flow.check(user, kind, now)?;
     let mut d = Draft {
         flow,
         now,
-        policy,
+        context,
         actor: user.actor(),
         mine: flow.open_assignment_of(user),
         next: flow.clone(),
@@ -48,7 +48,7 @@ pub fn apply(
         CaseAction::Answer { reply } => answer(&mut d, reply),
         CaseAction::Recommend { vendors, note } => recommend(&mut d, vendors, note),
         CaseAction::HandleInCentre { result } => handle_in_centre(&mut d, result),
-        CaseAction::Dispatch { to, note, days } => dispatch(&mut d, to, note, *days),
+        CaseAction::Dispatch { to, note, limit } => dispatch(&mut d, to, note, *limit),
         CaseAction::Confirm => confirm(&mut d),
         CaseAction::Return { reason } => return_part(&mut d, reason),
         CaseAction::RequestExtension { days, reason } => request_extension(&mut d, *days, reason),
@@ -82,7 +82,7 @@ pub fn apply(
 struct Draft<'a> {
     flow: &'a CaseFlow,
     now: DateTime<Utc>,
-    policy: &'a FlowPolicy,
+    context: FlowContext<'a>,
     actor: String,
     /// The acting department's or vendor's open part, if any.
     mine: Option<usize>,
@@ -103,11 +103,11 @@ impl Draft<'_> {
             return Err(FlowError::Invalid(self.errors));
         }
         if self.next.status == CaseStatus::FedBack && self.flow.status != CaseStatus::FedBack {
-            mark_handled(&mut self.next, self.now, self.policy, &mut self.reminders);
+            mark_handled(&mut self.next, self.now, self.context, &mut self.reminders);
             self.notices.push((Recipient::Citizen, Notice::Completed));
         }
         Ok(Step {
-            lights: self.next.lights(self.policy),
+            lights: self.next.lights(self.context.policy),
             kind,
             from: self.flow.status,
             to: self.next.status,
@@ -131,7 +131,12 @@ impl Draft<'_> {
     /// Handled by the centre itself (recommendation, alarm desk, pending matter).
     fn handled_in_centre(&mut self) {
         self.next.status = CaseStatus::Handled;
-        mark_handled(&mut self.next, self.now, self.policy, &mut self.reminders);
+        mark_handled(&mut self.next, self.now, self.context, &mut self.reminders);
+    }
+
+    /// When a limit starting now ends, on the city's calendar.
+    fn due(&self, limit: Limit) -> DateTime<Utc> {
+        self.context.calendar.due(self.now, limit)
     }
 }
 
@@ -205,7 +210,7 @@ fn handle_in_centre(d: &mut Draft, result: &str) {
 // ---- dispatch ------------------------------------------------------------------------------
 
 /// Sends the case to departments or a vendor: a new round with fresh deadlines.
-fn dispatch(d: &mut Draft, to: &[Assignee], note: &str, days: Option<u32>) {
+fn dispatch(d: &mut Draft, to: &[Assignee], note: &str, limit: Option<Limit>) {
     let rules = TypeRules::of(d.flow.case_type.expect("checked"));
     let mut seen = std::collections::HashSet::new();
     if to.is_empty() {
@@ -224,10 +229,23 @@ fn dispatch(d: &mut Draft, to: &[Assignee], note: &str, days: Option<u32>) {
             d.errors.add("to", Problem::NotForRole);
         }
     }
-    let days = days.map(i64::from).unwrap_or(d.policy.handling_days);
-    if !(1..=i64::from(MAX_HANDLING_DAYS)).contains(&days) {
-        d.errors.add("days", Problem::Unknown);
+    let limit = limit.unwrap_or(d.context.policy.handling);
+    let max = match limit.unit {
+        LimitUnit::Minutes => MAX_HANDLING_DAYS * 24 * 60,
+        LimitUnit::Hours => MAX_HANDLING_DAYS * 24,
+        LimitUnit::Days | LimitUnit::WorkingDays => MAX_HANDLING_DAYS,
+    };
+    if limit.amount == 0 || limit.amount > max {
+        d.errors.add(
+            "limit",
+            Problem::OutOfRange {
+                min: 1,
+                max: max.into(),
+            },
+        );
     }
+    let confirm_due_at = d.due(d.context.policy.confirm);
+    let due_at = d.due(limit);
     d.note = d.text("note", note, REASON_MAX, false);
     // A re-dispatch starts a new round: the reviewed returns stay as history.
     for a in &mut d.next.assignments {
@@ -241,8 +259,9 @@ fn dispatch(d: &mut Draft, to: &[Assignee], note: &str, days: Option<u32>) {
             status: AssignmentStatus::Dispatched,
             assigned_at: d.now,
             assigned_by: d.actor.clone(),
-            confirm_due_at: d.now + Duration::minutes(d.policy.confirm_minutes),
-            due_at: d.now + Duration::days(days),
+            confirm_due_at,
+            due_at,
+            handling: Some(limit),
             confirmed_at: None,
             returned_at: None,
             return_reason: None,
@@ -340,7 +359,7 @@ fn review_return(d: &mut Draft, assignment_id: i64, justified: bool, note: &str)
         d.errors.add("assignment_id", Problem::Unknown);
         return;
     };
-    let confirm_due_at = d.now + Duration::minutes(d.policy.confirm_minutes);
+    let confirm_due_at = d.due(d.context.policy.confirm);
     let a = &mut d.next.assignments[index];
     a.return_justified = Some(justified);
     if justified {
@@ -365,12 +384,15 @@ fn decide_extension(d: &mut Draft, assignment_id: i64, approve: bool, note: &str
         return;
     };
     let now = d.now;
+    let calendar = d.context.calendar;
     let a = &mut d.next.assignments[index];
+    let unit = a.extension_unit();
     let extension = a.extension.as_mut().expect("pending");
     extension.approved = Some(approve);
     extension.decided_at = Some(now);
     if approve {
-        a.due_at += Duration::days(i64::from(extension.days));
+        let extra = Limit::new(extension.days, unit);
+        a.due_at = calendar.due(a.due_at, extra);
     }
 }
 
@@ -387,6 +409,7 @@ fn grant_extension(d: &mut Draft, assignment_id: i64, days: u32, reason: &str) {
         return;
     };
     let now = d.now;
+    let calendar = d.context.calendar;
     let a = &mut d.next.assignments[index];
     a.extension = Some(Extension {
         days,
@@ -396,7 +419,7 @@ fn grant_extension(d: &mut Draft, assignment_id: i64, days: u32, reason: &str) {
         decided_at: Some(now),
         withdrawn_at: None,
     });
-    a.due_at += Duration::days(i64::from(days));
+    a.due_at = calendar.due(a.due_at, Limit::new(days, a.extension_unit()));
 }
 
 // ---- the end of a case ---------------------------------------------------------------------
@@ -416,8 +439,8 @@ fn callback(d: &mut Draft, satisfaction: Satisfaction, note: &str) {
                 .trim_end()
                 .to_string(),
         );
-        if i64::from(attempt) < d.policy.callback_attempts {
-            d.next.callback_due_at = Some(d.now + Duration::hours(d.policy.callback_retry_hours));
+        if i64::from(attempt) < d.context.policy.callback_attempts {
+            d.next.callback_due_at = Some(d.due(d.context.policy.callback_retry));
             return;
         }
     }
@@ -431,7 +454,7 @@ fn callback(d: &mut Draft, satisfaction: Satisfaction, note: &str) {
         d.next.handled_at = None;
         d.next.callback_due_at = None;
         d.next.status = CaseStatus::Classified;
-    } else if satisfaction == Satisfaction::Satisfied && d.policy.archive_when_satisfied {
+    } else if satisfaction == Satisfaction::Satisfied && d.context.policy.archive_when_satisfied {
         d.next.status = CaseStatus::Archived;
     } else {
         d.next.status = CaseStatus::CalledBack;

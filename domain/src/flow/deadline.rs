@@ -14,28 +14,29 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Assignment, AssignmentStatus, CaseFlow, Light, Overdue};
-use crate::CaseStatus;
+use crate::{CaseStatus, Limit};
 
 /// Time limits and light thresholds (W3, W6, W7); configurable, defaults from SPEC.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlowPolicy {
-    /// A department confirms a dispatched case within this many minutes (半小时确认).
-    pub confirm_minutes: i64,
-    /// Days a department has to handle a case unless the dispatcher sets others.
-    pub handling_days: i64,
-    /// Yellow once handling takes longer than this many hours from dispatch.
+    /// A department confirms a dispatched case within this (半小时确认).
+    pub confirm: Limit,
+    /// A department handles a case within this unless the dispatcher sets another.
+    pub handling: Limit,
+    /// Yellow once this share of a limit has passed: `yellow_after_hours` of
+    /// `red_after_hours` (5 of 7 days).
     pub yellow_after_hours: i64,
     /// Red once handling takes longer than this many hours from dispatch.
     pub red_after_hours: i64,
-    /// The centre calls back within this many hours of the handling.
-    pub callback_hours: i64,
+    /// The centre calls back within this of the handling.
+    pub callback: Limit,
     /// Unanswered reminders repeat at this interval.
     pub reminder_repeat_minutes: i64,
     /// Calls that do not reach the citizen before the callback closes as "could not
     /// confirm".
     pub callback_attempts: i64,
     /// After a call that did not reach the citizen, the next is due within this.
-    pub callback_retry_hours: i64,
+    pub callback_retry: Limit,
     /// A satisfied callback archives the case at once (the seed's flow); otherwise it
     /// waits for the archive step.
     pub archive_when_satisfied: bool,
@@ -44,14 +45,14 @@ pub struct FlowPolicy {
 impl Default for FlowPolicy {
     fn default() -> Self {
         FlowPolicy {
-            confirm_minutes: 30,
-            handling_days: 7,
+            confirm: Limit::minutes(30),
+            handling: Limit::days(7),
             yellow_after_hours: 5 * 24,
             red_after_hours: 7 * 24,
-            callback_hours: 24,
+            callback: Limit::hours(24),
             reminder_repeat_minutes: 60,
             callback_attempts: 3,
-            callback_retry_hours: 4,
+            callback_retry: Limit::hours(4),
             archive_when_satisfied: true,
         }
     }
@@ -80,15 +81,26 @@ impl FlowPolicy {
 
     /// Refuses settings that cannot work (non-positive limits, yellow after red).
     pub fn validate(&self) -> Result<(), String> {
+        let limits = [
+            ("confirm", self.confirm),
+            ("handling", self.handling),
+            ("callback", self.callback),
+            ("callback_retry", self.callback_retry),
+        ];
+        for (name, limit) in limits {
+            let max = limit.unit.max_amount();
+            if limit.amount == 0 || limit.amount > max {
+                return Err(format!(
+                    "{name} must be 1 to {max} {} (got {limit})",
+                    limit.unit
+                ));
+            }
+        }
         let positive = [
-            ("confirm_minutes", self.confirm_minutes),
-            ("handling_days", self.handling_days),
             ("yellow_after_hours", self.yellow_after_hours),
             ("red_after_hours", self.red_after_hours),
-            ("callback_hours", self.callback_hours),
             ("reminder_repeat_minutes", self.reminder_repeat_minutes),
             ("callback_attempts", self.callback_attempts),
-            ("callback_retry_hours", self.callback_retry_hours),
         ];
         for (name, value) in positive {
             if value <= 0 {

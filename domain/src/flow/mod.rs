@@ -23,7 +23,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{CaseStatus, CaseType, FieldErrors, Lang, Permission, StaffUser};
+use crate::{
+    CaseStatus, CaseType, FieldErrors, Lang, Limit, LimitUnit, Permission, StaffUser, WorkCalendar,
+};
 
 mod apply;
 mod deadline;
@@ -31,6 +33,14 @@ mod reminders;
 mod rules;
 
 pub use apply::apply;
+
+/// What the state machine needs besides the case: the configured limits and the city's
+/// working calendar (every deadline is counted on it).
+#[derive(Debug, Clone, Copy)]
+pub struct FlowContext<'a> {
+    pub policy: &'a FlowPolicy,
+    pub calendar: &'a WorkCalendar,
+}
 pub use deadline::{CaseLights, FlowPolicy, LightTimes};
 pub use rules::{Targets, TypeRules};
 
@@ -132,6 +142,10 @@ pub struct Assignment {
     pub assigned_by: String,
     pub confirm_due_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
+    /// The handling limit the part was given ("15个工作日"); `None` on parts stored before
+    /// limits had units.
+    #[serde(default)]
+    pub handling: Option<Limit>,
     pub confirmed_at: Option<DateTime<Utc>>,
     pub returned_at: Option<DateTime<Utc>>,
     pub return_reason: Option<String>,
@@ -159,6 +173,18 @@ impl Assignment {
 
     pub fn extension_pending(&self) -> bool {
         !self.closed && self.extension.as_ref().is_some_and(Extension::pending)
+    }
+
+    /// What extra days are counted in: working days when the part's limit is, else
+    /// calendar days.
+    pub fn extension_unit(&self) -> LimitUnit {
+        match self.handling {
+            Some(Limit {
+                unit: LimitUnit::WorkingDays,
+                ..
+            }) => LimitUnit::WorkingDays,
+            _ => LimitUnit::Days,
+        }
     }
 
     /// Still working on it (not returned, not fed back).
@@ -325,9 +351,9 @@ pub enum CaseAction {
         to: Vec<Assignee>,
         #[serde(default)]
         note: String,
-        /// Handling days; the policy's default when absent.
+        /// The handling limit; the policy's default when absent.
         #[serde(default)]
-        days: Option<u32>,
+        limit: Option<Limit>,
     },
     Confirm,
     Return {

@@ -1,9 +1,9 @@
 //! When reminders fire (SPEC W6): the drafts a step schedules, and the due time a stored
 //! reminder reads from the case each time it comes up.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
-use super::{Assignment, AssignmentStatus, CaseFlow, FlowPolicy, ReminderDraft, ReminderKind};
+use super::{Assignment, AssignmentStatus, CaseFlow, FlowContext, ReminderDraft, ReminderKind};
 use crate::{CaseStatus, CaseType};
 
 impl CaseFlow {
@@ -45,12 +45,12 @@ impl CaseFlow {
 pub(super) fn mark_handled(
     next: &mut CaseFlow,
     now: DateTime<Utc>,
-    policy: &FlowPolicy,
+    context: FlowContext,
     reminders: &mut Vec<ReminderDraft>,
 ) {
     next.handled_at = Some(now);
     next.callback_attempts = 0;
-    let due = now + Duration::hours(policy.callback_hours);
+    let due = context.calendar.due(now, context.policy.callback);
     next.callback_due_at = Some(due);
     reminders.push(ReminderDraft {
         kind: ReminderKind::Callback,

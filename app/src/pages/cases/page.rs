@@ -211,7 +211,8 @@ fn Parts(detail: CaseDetail) -> impl IntoView {
                             (None, Some(_)) => tr!(lang, cases.withdrawn),
                             (None, None) => tr!(lang, cases.awaiting_decision),
                         };
-                        notes.push(tr!(lang, cases.note_extension, days = e.days, reason = &e.reason, decision));
+                        let extra = hotline_domain::Limit::new(e.days, p.extension_unit()).label(lang);
+                        notes.push(tr!(lang, cases.note_extension, extra, reason = &e.reason, decision));
                     }
                     if let Some(f) = &p.feedback {
                         notes.push(tr!(lang, cases.note_feedback, feedback = f));
@@ -221,7 +222,10 @@ fn Parts(detail: CaseDetail) -> impl IntoView {
                             <td>{a.name.clone()}</td>
                             <td>{if p.closed { tr!(lang, cases.closed) } else { p.status.label(lang) }}</td>
                             <td class="nowrap">{local_time(p.confirm_due_at)}</td>
-                            <td class="nowrap">{local_time(p.due_at)}</td>
+                            <td class="nowrap">
+                                {local_time(p.due_at)}
+                                {p.handling.map(|l| view! { <br /><small class="muted">{tr!(lang, cases.given_limit, limit = l.label(lang))}</small> })}
+                            </td>
                             <td>{notes.into_iter().map(|n| view! { <p>{n}</p> }).collect_view()}</td>
                         </tr>
                     }

@@ -1,7 +1,9 @@
 //! The steps the state machine allows this reader now, each a small keyboard-friendly form.
 
 use hotline_domain::flow::{ActionKind, Assignee};
-use hotline_domain::{CaseAction, CaseDetail, CaseType, FieldErrors, Satisfaction};
+use hotline_domain::{
+    CaseAction, CaseDetail, CaseType, FieldErrors, Limit, LimitUnit, Satisfaction,
+};
 use leptos::prelude::*;
 
 use crate::api::ActOutcome;
@@ -58,7 +60,12 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
             let e = a.part.extension.as_ref()?;
             Some((
                 a.part.id?,
-                tr!(lang, cases.extension_choice, unit = &a.name, days = e.days),
+                tr!(
+                    lang,
+                    cases.extension_choice,
+                    unit = &a.name,
+                    extra = Limit::new(e.days, a.part.extension_unit()).label(lang)
+                ),
             ))
         })
         .collect();
@@ -88,6 +95,7 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
     let remind_at = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<String>::new());
     let days = RwSignal::new(String::new());
+    let limit_unit = RwSignal::new(String::new());
     let disposition = RwSignal::new("01".to_string());
     let satisfaction = RwSignal::new("satisfied".to_string());
     let simple = move |kind: ActionKind, testid: &'static str, action: CaseAction| {
@@ -162,7 +170,12 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                         let id = id.parse().ok()?;
                         Some(if kind == "v" { Assignee::Vendor(id) } else { Assignee::Department(id) })
                     }).collect();
-                    send(CaseAction::Dispatch { to, note: text.get(), days: days.get().trim().parse().ok() });
+                    // An empty amount takes the default limit; a unit alone changes nothing.
+                    let limit = days.get().trim().parse().ok().map(|amount| {
+                        let unit = LimitUnit::from_code(&limit_unit.get()).unwrap_or(LimitUnit::Days);
+                        Limit::new(amount, unit)
+                    });
+                    send(CaseAction::Dispatch { to, note: text.get(), limit });
                 }>
                     <h3>{ActionKind::Dispatch.label(lang)}</h3>
                     <Suspense fallback=|| ()>
@@ -200,9 +213,29 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                         })}
                     </Suspense>
                     <p class="field-error" role="alert">{err("to")}</p>
-                    <label for="s-days">{tr!(lang, cases.days_to_handle)}</label>
-                    <input id="s-days" type="number" min="1" max="60" inputmode="numeric" on:input=move |ev| days.set(event_target_value(&ev)) />
-                    <p class="field-error" role="alert">{err("days")}</p>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let default = targets.await.map(|t| t.default_limit).unwrap_or(Limit::days(7));
+                            if limit_unit.get_untracked().is_empty() {
+                                limit_unit.set(default.unit.as_code().to_string());
+                            }
+                            view! {
+                                <div class="limit-input">
+                                    <label for="s-days">{tr!(lang, cases.days_to_handle, default = default.label(lang))}</label>
+                                    <input id="s-days" type="number" min="1" max="1440" inputmode="numeric"
+                                        placeholder=default.amount.to_string()
+                                        on:input=move |ev| days.set(event_target_value(&ev)) />
+                                    <label for="s-unit">{tr!(lang, cases.limit_unit)}</label>
+                                    <select id="s-unit" prop:value=move || limit_unit.get() on:change=move |ev| limit_unit.set(event_target_value(&ev))>
+                                        {[LimitUnit::WorkingDays, LimitUnit::Days, LimitUnit::Hours].into_iter().map(|u| view! {
+                                            <option value=u.as_code()>{u.label(lang)}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                            }
+                        })}
+                    </Suspense>
+                    <p class="field-error" role="alert">{err("limit")}</p>
                     <label for="s-dnote">{tr!(lang, cases.note)}</label>
                     <textarea id="s-dnote" rows="2" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                     <button type="submit" class="button" data-testid="step-dispatch">{ActionKind::Dispatch.label(lang)}</button>

@@ -262,14 +262,16 @@ impl Generator<'_> {
         mut to: Vec<Assignee>,
         targets: Targets,
     ) {
-        let days = (self.rng.chance(0.2)).then(|| self.rng.range(3, 15) as u32);
+        // Most take the default limit; some a dispatcher's own, in working days.
+        let limit = (self.rng.chance(0.2))
+            .then(|| hotline_domain::Limit::working_days(self.rng.range(3, 15) as u32));
         p.step(
             self.minutes((2, 40)),
             agent,
             CaseAction::Dispatch {
                 to: to.clone(),
                 note: String::new(),
-                days,
+                limit,
             },
         );
         // A wrong department now and then: it returns the case, the lead agrees, and the
@@ -310,7 +312,7 @@ impl Generator<'_> {
                 CaseAction::Dispatch {
                     to: to.clone(),
                     note: String::new(),
-                    days: None,
+                    limit: None,
                 },
             );
         }

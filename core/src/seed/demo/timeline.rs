@@ -2,7 +2,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 use hotline_domain::flow::apply;
-use hotline_domain::{Assignee, CaseAction, FlowPolicy, Role, StaffUser};
+use hotline_domain::{Assignee, CaseAction, FlowPolicy, Role, StaffUser, WorkCalendar};
+
+/// The demo is played on the calendar a new database is given.
+static OFFICIAL: std::sync::LazyLock<WorkCalendar> =
+    std::sync::LazyLock::new(|| WorkCalendar::new(&hotline_domain::calendar::official_days_2026()));
 
 use super::{demo_department, DemoCase};
 use crate::store::NewCaseEvent;
@@ -66,7 +70,12 @@ impl Player {
             self.stopped = true;
             return;
         }
-        let step = match apply(&self.case.flow, who, &action, at, &FlowPolicy::default()) {
+        let policy = FlowPolicy::default();
+        let context = hotline_domain::flow::FlowContext {
+            policy: &policy,
+            calendar: &OFFICIAL,
+        };
+        let step = match apply(&self.case.flow, who, &action, at, context) {
             Ok(step) => step,
             Err(e) => {
                 // A demo script that breaks the rules is a bug in this file; the test

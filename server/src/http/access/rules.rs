@@ -99,6 +99,7 @@ const PAGES: &[Rule] = &[
     rule("GET", "/admin/roles", perm(Permission::Administer)),
     rule("GET", "/admin/departments", perm(Permission::Administer)),
     rule("GET", "/admin/codes", perm(Permission::Administer)),
+    rule("GET", "/admin/calendar", perm(Permission::Administer)),
     rule("GET", "/admin/audit", perm(Permission::AuditLog)),
     rule("GET", "/admin/sms", perm(Permission::Administer)),
     rule("GET", "/knowledge", Public),
@@ -193,6 +194,21 @@ const SERVER_FUNCTIONS: &[Rule] = &[
         perm(Permission::Administer),
     ),
     rule("POST", "/api/fn/admin_codes", perm(Permission::Administer)),
+    rule(
+        "POST",
+        "/api/fn/admin_calendar",
+        perm(Permission::Administer),
+    ),
+    rule(
+        "POST",
+        "/api/fn/save_calendar_day",
+        perm(Permission::Administer),
+    ),
+    rule(
+        "POST",
+        "/api/fn/remove_calendar_day",
+        perm(Permission::Administer),
+    ),
     rule(
         "POST",
         "/api/fn/save_category",
