@@ -303,6 +303,8 @@ pub struct CallIntake {
     pub reply: String,
     /// An earlier case about the same matter (W8), e.g. from the caller's history.
     pub link_to: String,
+    /// `normal` or `urgent` (W9); empty: as the category says.
+    pub priority: String,
 }
 
 impl Hotline {
@@ -341,6 +343,16 @@ impl Hotline {
                     errors.add("case_type", Problem::Unknown);
                 }
                 t
+            }
+        };
+        let priority = match intake.priority.trim() {
+            "" => None,
+            code => {
+                let p = hotline_domain::Priority::from_code(code);
+                if p.is_none() {
+                    errors.add("priority", Problem::Unknown);
+                }
+                p
             }
         };
         let reply = intake.reply.trim();
@@ -393,6 +405,7 @@ impl Hotline {
                 case_type: case_type.expect("checked"),
                 category_code: intake.category.trim().to_string(),
                 remind_at: None,
+                priority,
             },
             origin,
         )

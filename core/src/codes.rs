@@ -158,5 +158,6 @@ fn validate_code_names(input: &CodeEntry) -> Result<CodeEntry, ServiceError> {
         name_zh: name_zh.unwrap_or_default(),
         name_en: name_en.unwrap_or_default(),
         active: input.active,
+        urgent: input.urgent,
     })?)
 }

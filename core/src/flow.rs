@@ -44,9 +44,11 @@ impl Hotline {
         let number = TrackingNumber::parse(tracking_number).ok_or(ServiceError::NotFound)?;
         self.check_references(action).await?;
         let calendar = self.work_calendar().await?;
+        let urgent_categories = self.store.urgent_categories().await?;
         let context = FlowContext {
             policy: &self.flow,
             calendar: &calendar,
+            urgent_categories: &urgent_categories,
         };
         for _ in 0..WRITE_ATTEMPTS {
             let case = self

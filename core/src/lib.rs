@@ -44,6 +44,8 @@ pub struct Hotline {
     pub policy: auth::SecurityPolicy,
     /// Case time limits, light thresholds and reminder repetition.
     pub flow: hotline_domain::FlowPolicy,
+    /// The shift lead's duty phone: escalated reminders are also sent there by SMS.
+    pub duty_phone: Option<String>,
 }
 
 impl Hotline {
@@ -54,7 +56,13 @@ impl Hotline {
             clock,
             policy: auth::SecurityPolicy::default(),
             flow: hotline_domain::FlowPolicy::default(),
+            duty_phone: None,
         }
+    }
+
+    pub fn with_duty_phone(mut self, phone: Option<String>) -> Hotline {
+        self.duty_phone = phone;
+        self
     }
 
     pub fn with_flow_policy(mut self, flow: hotline_domain::FlowPolicy) -> Hotline {

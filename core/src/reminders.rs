@@ -86,7 +86,40 @@ impl Hotline {
                         return Ok(false);
                     }
                 }
-                let next = now + chrono::Duration::minutes(self.flow.reminder_repeat_minutes);
+                let priority = case.flow.priority;
+                // Nobody answered: the shift lead hears of it at the policy's round (the
+                // first for an urgent case), in-app (with sound) and by SMS to the duty
+                // phone; after the last round the reminder stops, the lead has it.
+                let round = i64::from(round);
+                if round == self.flow.escalate_at_round(priority) {
+                    let urgent = match priority {
+                        hotline_domain::Priority::Urgent => "紧急件",
+                        hotline_domain::Priority::Normal => "案件",
+                    };
+                    let text = format!(
+                        "{SMS_SIGNATURE}升级督办：{urgent}{number}{}已督办{round}次仍未处理，请值班长跟进。",
+                        r.kind.label(hotline_domain::Lang::Zh)
+                    );
+                    notes.push(NewNotification {
+                        department_id: None,
+                        vendor_id: None,
+                        kind: "escalation".into(),
+                        message: text.clone(),
+                    });
+                    if let Some(phone) = &self.duty_phone {
+                        sms.push(crate::store::NewSms {
+                            to_phone: phone.clone(),
+                            recipient: "duty_lead".into(),
+                            body: text,
+                            purpose: "escalation".into(),
+                        });
+                    }
+                }
+                let next = if round >= self.flow.reminder_max_rounds {
+                    None
+                } else {
+                    Some(now + self.flow.reminder_repeat_for(priority))
+                };
                 let fired = self.store.fire_reminder(r, next, now, &sms, &notes).await?;
                 if fired {
                     tracing::info!(case = %number, kind = r.kind.as_code(), round, "reminder sent");

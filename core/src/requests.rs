@@ -41,6 +41,14 @@ impl Hotline {
         // One reading of the clock: the tracking number's date and `created_at` must agree,
         // also at midnight.
         let now = self.now();
+        // A gas leak filed on the web is urgent from the start (W9): first in the agents'
+        // queue.
+        let urgent = self.store.urgent_categories().await?;
+        let priority = if hotline_domain::urgent_by_default(&request.category, &urgent) {
+            hotline_domain::Priority::Urgent
+        } else {
+            hotline_domain::Priority::Normal
+        };
         let summary = self
             .store
             .insert_request(
@@ -48,6 +56,7 @@ impl Hotline {
                 channel,
                 crate::clock::local_date_of(now),
                 now,
+                priority,
                 origin,
             )
             .await?;

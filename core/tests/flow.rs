@@ -13,8 +13,8 @@ use hotline_core::{FixedClock, Hotline, Origin, ServiceError};
 use hotline_domain::flow::Refusal;
 use hotline_domain::{
     ActionKind, Assignee, CalendarDay, CaseAction, CaseDetail, CaseQuery, CaseStatus, CaseType,
-    Channel, DayKind, DepartmentInput, FlowError, FlowPolicy, Light, Limit, NewRequestInput, Role,
-    Satisfaction, StaffUser, TrackingNumber,
+    Channel, DayKind, DepartmentInput, FlowError, FlowPolicy, Light, Limit, NewRequestInput,
+    Priority, Role, Satisfaction, StaffUser, TrackingNumber,
 };
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
@@ -103,6 +103,7 @@ impl Centre {
                 case_type,
                 category_code: category,
                 remind_at: None,
+                priority: None,
             },
         )
         .await;
@@ -203,6 +204,7 @@ async fn a_complaint_goes_the_whole_way_with_every_step_stored(db: TestDatabase)
             case_type: CaseType::Complaint,
             category_code: category.clone(),
             remind_at: None,
+            priority: None,
         },
     )
     .await;
@@ -391,6 +393,7 @@ async fn refused_steps_change_nothing(db: TestDatabase) {
                 case_type: CaseType::Complaint,
                 category_code: "9999".into(),
                 remind_at: None,
+                priority: None,
             },
         )
         .await;
@@ -1087,6 +1090,7 @@ async fn the_sms_worker_hands_messages_to_the_provider(db: TestDatabase) {
             case_type: CaseType::Complaint,
             category_code: c.category().await,
             remind_at: None,
+            priority: None,
         },
     )
     .await;
@@ -1304,7 +1308,164 @@ async fn working_day_limits_follow_the_calendar_administrators_keep(db: TestData
     c.h.store.close().await;
 }
 
+async fn urgent_cases_come_first_move_faster_and_reach_the_lead(db: TestDatabase) {
+    let c = centre(&db).await;
+    let h = c.h.clone().with_duty_phone(Some("13900001111".into()));
+    let origin = Origin::citizen(Channel::Web, Some("203.0.113.7".into()));
+    let file = |category: &str| {
+        let (h, origin) = (h.clone(), origin.clone());
+        let input = NewRequestInput {
+            category: category.into(),
+            content: "单元门口闻到很浓的煤气味".into(),
+            contact_name: "李先生".into(),
+            phone: "13812345678".into(),
+            district: "610402".into(),
+            address: "渭阳西路 8 号".into(),
+            anonymous: false,
+        };
+        async move {
+            h.file_request(&input, Channel::Web, &origin)
+                .await
+                .unwrap()
+                .tracking_number
+                .to_string()
+        }
+    };
+    // A gas leak filed on the web is urgent by its category and heads the agents' queue,
+    // ahead of an ordinary request filed after it.
+    let leak = file("080301").await;
+    c.advance(Duration::minutes(1));
+    let lamp = file("080303").await;
+    let queue = h.new_requests(&c.agent).await.unwrap();
+    let order: Vec<_> = queue
+        .iter()
+        .map(|r| (r.tracking_number.to_string(), r.priority))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (leak.clone(), Priority::Urgent),
+            (lamp.clone(), Priority::Normal)
+        ]
+    );
+    // Classified without a word it stays urgent; dispatched, the department has ten
+    // minutes to confirm and a day to handle.
+    let act = |user: &StaffUser, n: &str, action: CaseAction| {
+        let (h, user, n) = (h.clone(), user.clone(), n.to_string());
+        async move {
+            h.act(&user, &n, &action, &Centre::origin(&user))
+                .await
+                .unwrap_or_else(|e| panic!("{action:?}: {e:?}"))
+        }
+    };
+    for n in [&leak, &lamp] {
+        act(&c.agent, n, CaseAction::Accept).await;
+        act(
+            &c.agent,
+            n,
+            CaseAction::Classify {
+                case_type: CaseType::PublicAffairs,
+                category_code: if n == &leak { "080301" } else { "080303" }.into(),
+                remind_at: None,
+                priority: None,
+            },
+        )
+        .await;
+    }
+    let start = h.now();
+    let case = act(&c.agent, &leak, dispatch(vec![Assignee::Department(c.d1)])).await;
+    assert_eq!(case.item.priority, Priority::Urgent);
+    let part = &case.assignments[0].part;
+    assert_eq!(part.confirm_due_at, start + Duration::minutes(10));
+    assert_eq!(part.due_at, start + Duration::hours(24));
+    act(&c.agent, &lamp, dispatch(vec![Assignee::Department(c.d1)])).await;
+    // Every list shows the urgent case in hand first, though it is older.
+    let list = h.cases_for(&c.lead, &CaseQuery::default()).await.unwrap();
+    assert_eq!(list[0].tracking_number.to_string(), leak);
+    assert_eq!(list[0].priority, Priority::Urgent);
+    let department = h
+        .cases_for(&c.dept(c.d1), &CaseQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(department[0].tracking_number.to_string(), leak);
+    // Eleven minutes on, unconfirmed: the department is reminded, and at this first round
+    // of an urgent case the shift lead hears of it in-app and on the duty phone.
+    c.clock.set(start + Duration::minutes(11));
+    assert_eq!(h.process_reminders().await.unwrap(), 1);
+    let escalations = |h: &Hotline| {
+        let h = h.clone();
+        async move {
+            h.store
+                .sms_outbox(100)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|m| m.purpose == "escalation")
+                .collect::<Vec<_>>()
+        }
+    };
+    let sent = escalations(&h).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].to_phone, "13900001111");
+    assert!(
+        sent[0].body.contains(&leak) && sent[0].body.contains("紧急件"),
+        "{}",
+        sent[0].body
+    );
+    let notices = h.notifications_for(&c.lead).await.unwrap();
+    assert!(notices.iter().any(|n| n.kind == "escalation"));
+    // The next round comes 15 minutes later, not an hour; the lead is not told twice.
+    c.clock.set(start + Duration::minutes(25));
+    assert_eq!(h.process_reminders().await.unwrap(), 0);
+    c.clock.set(start + Duration::minutes(27));
+    assert_eq!(h.process_reminders().await.unwrap(), 1);
+    assert_eq!(escalations(&h).await.len(), 1);
+    // The ordinary case is escalated only at its third round (1, 2, 3 hours after its
+    // confirmation deadline), and reminders stop after the last round.
+    let ordinary = c.h.clone().with_flow_policy(FlowPolicy {
+        reminder_max_rounds: 4,
+        ..FlowPolicy::default()
+    });
+    let lamp_due = start + Duration::minutes(30);
+    let mut rounds = 0;
+    for minutes in [1, 62, 123, 184, 245, 306] {
+        c.clock.set(lamp_due + Duration::minutes(minutes));
+        let sent = ordinary.process_reminders().await.unwrap();
+        rounds += sent;
+    }
+    let lamp_sms: Vec<_> = h
+        .store
+        .sms_outbox(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.body.contains(&lamp))
+        .collect();
+    let lamp_escalations = lamp_sms
+        .iter()
+        .filter(|m| m.purpose == "escalation")
+        .count();
+    assert_eq!(lamp_escalations, 0, "no duty phone on this instance");
+    let lamp_notices = h
+        .notifications_for(&c.lead)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.kind == "escalation" && n.message.contains(&lamp))
+        .count();
+    assert_eq!(lamp_notices, 1);
+    // Urgent reminders were sent meanwhile too, but the lamp's stopped at round 4.
+    let lamp_rounds = lamp_sms
+        .iter()
+        .filter(|m| m.purpose == "reminder_confirm")
+        .count();
+    assert_eq!(lamp_rounds, 4);
+    assert!(rounds >= 4);
+    c.h.store.close().await;
+}
+
 hotline_core::on_both_backends!(
+    urgent_cases_come_first_move_faster_and_reach_the_lead,
     working_day_limits_follow_the_calendar_administrators_keep,
     a_complaint_goes_the_whole_way_with_every_step_stored,
     refused_steps_change_nothing,

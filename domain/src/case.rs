@@ -51,6 +51,30 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// How fast a case must move (W9): urgent cases (紧急件) have their own short limits,
+    /// are reminded and escalated sooner, and come first in every list.
+    Priority {
+        Normal = "normal", "普通", "Normal";
+        Urgent = "urgent", "紧急", "Urgent";
+    }
+}
+
+impl Default for Priority {
+    fn default() -> Self {
+        Priority::Normal
+    }
+}
+
+/// Whether a category is urgent by default: it, or a category it belongs to, is in
+/// `urgent` (codes grow by two digits per level, so a parent's code is a prefix).
+pub fn urgent_by_default(code: &str, urgent: &std::collections::BTreeSet<String>) -> bool {
+    (2..=code.len()).step_by(2).any(|end| {
+        code.get(..end)
+            .is_some_and(|prefix| urgent.contains(prefix))
+    })
+}
+
 /// The tracking number (事务流水号) a citizen is given: `YYYYMMDD` + a six-digit daily
 /// sequence, e.g. `20261123000042`. Digits only so it can be read out on the phone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

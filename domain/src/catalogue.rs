@@ -12,6 +12,9 @@ pub struct Category {
     pub level: u8,
     pub name_zh: String,
     pub name_en: String,
+    /// Its cases are urgent unless the agent says otherwise (W9).
+    #[serde(default)]
+    pub urgent: bool,
 }
 
 impl Category {

@@ -89,7 +89,7 @@ pub use calls::{
     AgentState, AgentStatus, Badge, CallEvent, CallEventInput, CallEventKind, CallerCard,
     MissedCall,
 };
-pub use case::{CaseStatus, CaseType, Channel, TrackingNumber};
+pub use case::{urgent_by_default, CaseStatus, CaseType, Channel, Priority, TrackingNumber};
 pub use catalogue::Category;
 pub use desk::{
     CaseCall, Handover, HandoverItem, HandoverNote, HandoverReason, HandoverReport, LinkInput,

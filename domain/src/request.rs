@@ -171,6 +171,9 @@ pub struct RequestSummary {
     pub district_name: Option<String>,
     pub address: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// Urgent requests (a gas leak) come first in the agents' queue (W9).
+    #[serde(default)]
+    pub priority: crate::Priority,
 }
 
 #[cfg(test)]

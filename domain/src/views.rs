@@ -30,6 +30,9 @@ pub struct CaseListItem {
     pub handled_at: Option<DateTime<Utc>>,
     /// Traffic light of a dispatched case (W7).
     pub light: Option<Light>,
+    /// Urgent cases are marked and listed first (W9).
+    #[serde(default)]
+    pub priority: crate::Priority,
 }
 
 /// One department's or vendor's part of a case, with its name.
@@ -253,6 +256,9 @@ pub struct CodeEntry {
     pub name_zh: String,
     pub name_en: String,
     pub active: bool,
+    /// Categories only: its cases are urgent by default (W9).
+    #[serde(default)]
+    pub urgent: bool,
 }
 
 /// What the dispatch and feedback forms offer: active departments and vendors by id and

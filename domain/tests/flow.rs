@@ -1,12 +1,14 @@
 //! The case state machine (SPEC W2–W7): every legal step, a representative set of refused
 //! ones, deadlines, lights and reminders, without storage.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Duration, Utc};
 use hotline_domain::flow::{apply, FlowContext, Refusal, Step, Targets, TypeRules};
 use hotline_domain::{
     ActionKind, Assignee, AssignmentStatus, CaseAction, CaseFlow, CaseStatus, CaseType, FlowError,
-    FlowPolicy, Lang, Light, Limit, Overdue, Permission, ReminderKind, Role, Satisfaction,
-    StaffUser, WorkCalendar,
+    FlowPolicy, Lang, Light, Limit, Overdue, Permission, Priority, ReminderKind, Role,
+    Satisfaction, StaffUser, WorkCalendar,
 };
 
 fn t0() -> DateTime<Utc> {
@@ -47,9 +49,12 @@ const D2: Assignee = Assignee::Department(2);
 fn context(policy: &FlowPolicy) -> FlowContext<'_> {
     static PLAIN: std::sync::LazyLock<WorkCalendar> =
         std::sync::LazyLock::new(WorkCalendar::default);
+    static URGENT: std::sync::LazyLock<BTreeSet<String>> =
+        std::sync::LazyLock::new(|| BTreeSet::from(["080301".to_string(), "0811".to_string()]));
     FlowContext {
         policy,
         calendar: &PLAIN,
+        urgent_categories: &URGENT,
     }
 }
 
@@ -80,6 +85,7 @@ fn classified(case_type: CaseType) -> CaseFlow {
             case_type,
             category_code: "0101".into(),
             remind_at: None,
+            priority: None,
         },
         t0(),
     )
@@ -136,6 +142,7 @@ fn a_complaint_goes_the_whole_way() {
             case_type: CaseType::Complaint,
             category_code: "1203".into(),
             remind_at: None,
+            priority: None,
         },
         t0(),
     );
@@ -301,6 +308,7 @@ fn a_pending_matter_needs_a_future_reminder_time() {
         case_type: CaseType::Pending,
         category_code: "0101".into(),
         remind_at,
+        priority: None,
     };
     let e = refuse(&f, &agent(), classify(None), t0());
     assert!(matches!(e, FlowError::Invalid(ref f) if f.get("remind_at").is_some()));
@@ -754,6 +762,7 @@ fn values_are_checked_by_field() {
             case_type: CaseType::Complaint,
             category_code: "01;drop".into(),
             remind_at: None,
+            priority: None,
         },
         t0(),
     );
@@ -1096,9 +1105,11 @@ fn working_day_limits_run_on_the_holiday_calendar() {
         handling: Limit::working_days(3),
         ..FlowPolicy::default()
     };
+    let none = BTreeSet::new();
     let rules = FlowContext {
         policy: &policy,
         calendar: &calendar,
+        urgent_categories: &none,
     };
     let at = |text: &str| DateTime::parse_from_rfc3339(text).unwrap().to_utc();
     let run = |f: &CaseFlow, who: &StaffUser, action: CaseAction, when: DateTime<Utc>| {
@@ -1197,4 +1208,97 @@ fn working_day_limits_run_on_the_holiday_calendar() {
         panic!("{e:?}")
     };
     assert!(fields.get("limit").is_some());
+}
+
+#[test]
+fn urgent_cases_get_short_limits_from_their_category_or_the_agent() {
+    let accepted = step(
+        &CaseFlow::new("0803", CaseStatus::Submitted, t0()),
+        &agent(),
+        CaseAction::Accept,
+        t0(),
+    )
+    .flow;
+    let classify = |code: &str, priority| CaseAction::Classify {
+        case_type: CaseType::PublicAffairs,
+        category_code: code.into(),
+        remind_at: None,
+        priority,
+    };
+    // A gas leak is urgent by its category (a child of an urgent code counts too); the
+    // history says so.
+    let leak = step(&accepted, &agent(), classify("080301", None), t0());
+    assert_eq!(leak.flow.priority, Priority::Urgent);
+    assert_eq!(leak.note.as_deref(), Some("H 080301 urgent"));
+    let flood = step(&accepted, &agent(), classify("081101", None), t0()).flow;
+    assert_eq!(flood.priority, Priority::Urgent);
+    // The agent may say otherwise either way.
+    let bill = step(&accepted, &agent(), classify("080303", None), t0()).flow;
+    assert_eq!(bill.priority, Priority::Normal);
+    let marked = step(
+        &accepted,
+        &agent(),
+        classify("080303", Some(Priority::Urgent)),
+        t0(),
+    );
+    assert_eq!(marked.flow.priority, Priority::Urgent);
+    let calmed = step(
+        &accepted,
+        &agent(),
+        classify("080301", Some(Priority::Normal)),
+        t0(),
+    );
+    assert_eq!(calmed.flow.priority, Priority::Normal);
+    // Re-classified without a word, an urgent case stays urgent.
+    let again = step(&marked.flow, &agent(), classify("080303", None), t0()).flow;
+    assert_eq!(again.priority, Priority::Urgent);
+    // Dispatched: 10 minutes to confirm, 24 hours to handle, unless the dispatcher says.
+    let policy = FlowPolicy::default();
+    let sent = step(&leak.flow, &agent(), dispatch(vec![D1]), t0()).flow;
+    let part = &sent.assignments[0];
+    assert_eq!(part.confirm_due_at, t0() + Duration::minutes(10));
+    assert_eq!(part.due_at, t0() + Duration::hours(24));
+    assert_eq!(part.handling, Some(Limit::hours(24)));
+    assert_eq!(
+        sent.light(t0() + Duration::minutes(10) + Duration::seconds(1), &policy),
+        Some(Light::Red)
+    );
+    // A wrong return sent back gets the urgent ten minutes again.
+    let confirmed = step(
+        &sent,
+        &dept(1),
+        CaseAction::Confirm,
+        t0() + Duration::minutes(5),
+    )
+    .flow;
+    let returned = step(
+        &confirmed,
+        &dept(1),
+        CaseAction::Return {
+            reason: "非本单位职责".into(),
+        },
+        t0() + Duration::minutes(20),
+    )
+    .flow;
+    let back = step(
+        &returned,
+        &lead(),
+        CaseAction::ReviewReturn {
+            assignment_id: returned.assignments[0].id.unwrap(),
+            justified: false,
+            note: String::new(),
+        },
+        t0() + Duration::minutes(30),
+    )
+    .flow;
+    assert_eq!(
+        back.assignments[0].confirm_due_at,
+        t0() + Duration::minutes(40)
+    );
+    assert_eq!(
+        policy.reminder_repeat_for(Priority::Urgent),
+        Duration::minutes(15)
+    );
+    assert_eq!(policy.escalate_at_round(Priority::Urgent), 1);
+    assert_eq!(policy.escalate_at_round(Priority::Normal), 3);
 }

@@ -227,6 +227,64 @@ pub struct Config {
     )]
     pub callback_retry_limit: hotline_domain::Limit,
 
+    /// An urgent case's part (紧急件, W9) is confirmed within this.
+    #[arg(
+        long,
+        env = "HOTLINE_URGENT_CONFIRM_LIMIT",
+        default_value = "10 minutes",
+        global = true
+    )]
+    pub urgent_confirm_limit: hotline_domain::Limit,
+
+    /// An urgent case's part is handled within this unless the dispatcher sets another.
+    #[arg(
+        long,
+        env = "HOTLINE_URGENT_HANDLING_LIMIT",
+        default_value = "24 hours",
+        global = true
+    )]
+    pub urgent_handling_limit: hotline_domain::Limit,
+
+    /// Minutes between repeated reminders of an urgent case.
+    #[arg(
+        long,
+        env = "HOTLINE_URGENT_REMINDER_REPEAT_MINUTES",
+        default_value_t = 15,
+        global = true
+    )]
+    pub urgent_reminder_repeat_minutes: u32,
+
+    /// The reminder round at which the shift lead is told (in-app and on the duty phone).
+    #[arg(
+        long,
+        env = "HOTLINE_ESCALATE_AFTER",
+        default_value_t = 3,
+        global = true
+    )]
+    pub escalate_after: u32,
+
+    /// The same for urgent cases.
+    #[arg(
+        long,
+        env = "HOTLINE_URGENT_ESCALATE_AFTER",
+        default_value_t = 1,
+        global = true
+    )]
+    pub urgent_escalate_after: u32,
+
+    /// A reminder stops after this many rounds (the lead has had it since escalation).
+    #[arg(
+        long,
+        env = "HOTLINE_REMINDER_MAX_ROUNDS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub reminder_max_rounds: u32,
+
+    /// The shift lead's duty phone: escalations are also sent there by SMS.
+    #[arg(long, env = "HOTLINE_DUTY_PHONE", global = true)]
+    pub duty_phone: Option<String>,
+
     /// Whether a satisfied callback archives the case at once (`false`: a separate step).
     #[arg(
         long,
@@ -260,11 +318,27 @@ impl Config {
             callback_attempts: self.callback_attempts.into(),
             callback_retry: self.callback_retry_limit,
             archive_when_satisfied: self.archive_when_satisfied,
+            urgent_confirm: self.urgent_confirm_limit,
+            urgent_handling: self.urgent_handling_limit,
+            urgent_reminder_repeat_minutes: self.urgent_reminder_repeat_minutes.into(),
+            escalate_after: self.escalate_after.into(),
+            urgent_escalate_after: self.urgent_escalate_after.into(),
+            reminder_max_rounds: self.reminder_max_rounds.into(),
         };
         policy
             .validate()
             .map_err(|e| anyhow::anyhow!("case time limits: {e}"))?;
         Ok(policy)
+    }
+
+    /// The duty phone, checked: a number that cannot take an SMS is refused at start-up.
+    pub fn duty_phone(&self) -> anyhow::Result<Option<String>> {
+        match self.duty_phone.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(raw) => hotline_domain::PhoneNumber::parse(raw)
+                .map(|p| Some(p.as_str().to_string()))
+                .map_err(|_| anyhow::anyhow!("HOTLINE_DUTY_PHONE: not a phone number: {raw}")),
+        }
     }
 
     pub fn web(&self) -> crate::http::access::WebConfig {

@@ -40,7 +40,8 @@ pub async fn open(config: &Config) -> anyhow::Result<Hotline> {
     let hotline = hotline_core::open(&url, Arc::new(SystemClock))
         .await?
         .with_policy(config.security_policy())
-        .with_flow_policy(config.flow_policy()?);
+        .with_flow_policy(config.flow_policy()?)
+        .with_duty_phone(config.duty_phone()?);
     tracing::info!(backend = ?hotline.store.backend(), "database opened");
     Ok(hotline)
 }

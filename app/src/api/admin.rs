@@ -184,6 +184,7 @@ pub async fn save_category(
     name_zh: Option<String>,
     name_en: Option<String>,
     active: Option<String>,
+    urgent: Option<String>,
 ) -> Result<Saved, ServerFnError> {
     let staff = staff()?;
     let entry = hotline_domain::CodeEntry {
@@ -193,6 +194,7 @@ pub async fn save_category(
         name_zh: name_zh.unwrap_or_default(),
         name_en: name_en.unwrap_or_default(),
         active: checked(&active),
+        urgent: checked(&urgent),
     };
     saved(
         hotline()?
@@ -216,6 +218,7 @@ pub async fn save_disposition(
         name_zh: name_zh.unwrap_or_default(),
         name_en: name_en.unwrap_or_default(),
         active: checked(&active),
+        urgent: false,
     };
     saved(
         hotline()?

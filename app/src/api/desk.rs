@@ -36,6 +36,7 @@ pub async fn register_call(
     address: Option<String>,
     reply: Option<String>,
     link_to: Option<String>,
+    priority: Option<String>,
 ) -> Result<RegisterOutcome, ServerFnError> {
     let staff = staff()?;
     let intake = hotline_core::calls::CallIntake {
@@ -48,6 +49,7 @@ pub async fn register_call(
         address: address.unwrap_or_default(),
         reply: reply.unwrap_or_default(),
         link_to: link_to.unwrap_or_default(),
+        priority: priority.unwrap_or_default(),
     };
     form(
         hotline()?

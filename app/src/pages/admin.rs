@@ -427,6 +427,10 @@ pub fn CodesPage() -> impl IntoView {
                                             <input id="cp-active" name="active" type="checkbox" checked=true />
                                             <label for="cp-active">{tr!(lang, admin.enabled)}</label>
                                         </div>
+                                        <div class="field checkbox">
+                                            <input id="cp-urgent" name="urgent" type="checkbox" />
+                                            <label for="cp-urgent">{tr!(lang, admin.urgent_by_default)}</label>
+                                        </div>
                                         <div class="actions"><button type="submit" class="button">{tr!(lang, common.save)}</button></div>
                                     </ActionForm>
                                     <SaveStatus status=cat_status />
@@ -472,7 +476,10 @@ fn CodeTable(entries: Vec<CodeEntry>, lang: Lang) -> impl IntoView {
                         <td class="mono">{c.code.clone()}</td>
                         <td>{c.name_zh.clone()}</td>
                         <td>{c.name_en.clone()}</td>
-                        <td>{if c.active { tr!(lang, admin.enabled) } else { tr!(lang, admin.disabled) }}</td>
+                        <td>
+                            {if c.active { tr!(lang, admin.enabled) } else { tr!(lang, admin.disabled) }}
+                            {c.urgent.then(|| view! { " " <span class="badge urgent">{hotline_domain::Priority::Urgent.label(lang)}</span> })}
+                        </td>
                     </tr>
                 }).collect_view()}
             </tbody>

@@ -173,6 +173,8 @@ fn RequestTable(
                 .map(|r| (false, r))
                 .collect::<Vec<_>>(),
         );
+        // Urgent requests first (W9), each group newest first as it came.
+        rows.sort_by_key(|(_, r)| r.priority != hotline_domain::Priority::Urgent);
         rows
     };
     let count = {
@@ -233,7 +235,10 @@ fn RequestRow(fresh: bool, request: RequestSummary) -> impl IntoView {
                 <time datetime=request.created_at.to_rfc3339()>{local.format("%m-%d %H:%M").to_string()}</time>
             </td>
             <td class="mono">{request.tracking_number.to_string()}</td>
-            <td class="category">{category}</td>
+            <td class="category">
+                <crate::pages::common::UrgentMark priority=request.priority />
+                {category}
+            </td>
             <td class="content">{request.content.clone()}</td>
             <td class="nowrap">{caller}<br /><span class="mono muted">{request.phone.clone()}</span></td>
             <td>{place}</td>
@@ -352,14 +357,14 @@ fn IntakeForm(card: CallerCard) -> impl IntoView {
                     <label for="i-category">{tr!(lang, agent.category)}</label>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
-                            let groups = options.await.map(|o| super::portal::category_groups(&o.categories)).unwrap_or_default();
+                            let groups = options.await.map(|o| super::portal::staff_category_groups(&o.categories, lang)).unwrap_or_default();
                             view! {
                                 <select id="i-category" name="category" aria-describedby="e-category">
                                     <option value="">{tr!(lang, common.choose)}</option>
                                     {groups.into_iter().map(|(major, minors)| view! {
-                                        <optgroup label=major.name(lang).to_string()>
-                                            {minors.into_iter().map(|c| view! {
-                                                <option value=c.code.clone()>{c.name(lang).to_string()}</option>
+                                        <optgroup label=major>
+                                            {minors.into_iter().map(|(code, label)| view! {
+                                                <option value=code>{label}</option>
                                             }).collect_view()}
                                         </optgroup>
                                     }).collect_view()}
@@ -425,6 +430,15 @@ fn IntakeForm(card: CallerCard) -> impl IntoView {
                     <FieldMessage id="e-link_to" message=message("link_to") />
                 </div>
             })}
+            <div class="field">
+                <label for="i-priority">{tr!(lang, cases.priority)}</label>
+                <select id="i-priority" name="priority" aria-describedby="e-priority" data-testid="intake-priority">
+                    <option value="">{tr!(lang, cases.priority_by_category)}</option>
+                    <option value="normal">{hotline_domain::Priority::Normal.label(lang)}</option>
+                    <option value="urgent">{hotline_domain::Priority::Urgent.label(lang)}</option>
+                </select>
+                <FieldMessage id="e-priority" message=message("priority") />
+            </div>
             <div class="field">
                 <label for="i-reply">{tr!(lang, agent.reply_closes)}</label>
                 <textarea id="i-reply" name="reply" rows="2" aria-describedby="e-reply"></textarea>

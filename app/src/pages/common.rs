@@ -78,3 +78,15 @@ pub fn LoadError(error: ServerFnError) -> impl IntoView {
         </p>
     }
 }
+
+/// The mark of an urgent case (紧急件) in lists and on the case page; nothing for a normal one.
+#[component]
+pub(crate) fn UrgentMark(priority: hotline_domain::Priority) -> impl IntoView {
+    let lang = crate::i18n::use_lang();
+    (priority == hotline_domain::Priority::Urgent).then(|| {
+        view! {
+            <span class="badge urgent" data-testid="urgent-mark">{hotline_domain::Priority::Urgent.label(lang)}</span>
+            " "
+        }
+    })
+}

@@ -244,6 +244,34 @@ pub(crate) fn category_groups(categories: &[Category]) -> Vec<(Category, Vec<Cat
         .collect()
 }
 
+/// The catalogue as agents pick from it: each major category with its minor categories
+/// and their sub-categories (a gas leak, not only "gas"), urgent ones marked.
+pub(crate) fn staff_category_groups(
+    categories: &[Category],
+    lang: hotline_domain::Lang,
+) -> Vec<(String, Vec<(String, String)>)> {
+    categories
+        .iter()
+        .filter(|c| c.level == 1)
+        .map(|major| {
+            let options = categories
+                .iter()
+                .filter(|c| (2..=3).contains(&c.level) && c.code.starts_with(&major.code))
+                .map(|c| {
+                    let indent = if c.level == 3 { "\u{3000}· " } else { "" };
+                    let urgent = if c.urgent {
+                        format!("（{}）", hotline_domain::Priority::Urgent.label(lang))
+                    } else {
+                        String::new()
+                    };
+                    (c.code.clone(), format!("{indent}{}{urgent}", c.name(lang)))
+                })
+                .collect();
+            (major.name(lang).to_string(), options)
+        })
+        .collect()
+}
+
 /// Moves keyboard focus to the first field marked invalid, so keyboard and screen-reader
 /// users land on what to fix.
 fn focus_first_error() {

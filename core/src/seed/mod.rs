@@ -67,6 +67,19 @@ fn parent(raw: &str) -> Option<String> {
 
 /// The service catalogue as shipped (`data/catalogue/service_catalogue.csv`).
 pub fn catalogue() -> Result<Vec<Category>, SeedError> {
+    let mut categories = catalogue_rows()?;
+    for c in &mut categories {
+        c.urgent = URGENT_CATEGORIES.contains(&c.code.as_str());
+    }
+    Ok(categories)
+}
+
+/// Categories whose cases are urgent unless the agent says otherwise (W9): gas leaks,
+/// damaged power lines, missing manhole covers, floods. Administrators change the marks on
+/// the code-table page; migration 0014 sets the same ones in a database from before.
+pub const URGENT_CATEGORIES: &[&str] = &["080301", "080204", "080602", "0811"];
+
+fn catalogue_rows() -> Result<Vec<Category>, SeedError> {
     const FILE: &str = "data/catalogue/service_catalogue.csv";
     records(FILE, CATALOGUE_CSV)?
         .into_iter()
@@ -77,6 +90,7 @@ pub fn catalogue() -> Result<Vec<Category>, SeedError> {
                 level: level(FILE, line, rec.get(2).unwrap_or_default())?,
                 name_zh: rec.get(3).unwrap_or_default().trim().to_string(),
                 name_en: rec.get(4).unwrap_or_default().trim().to_string(),
+                urgent: false,
             };
             if !Category::is_well_formed_code(&category.code)
                 || category.code.len() != usize::from(category.level) * 2
@@ -161,6 +175,7 @@ pub async fn load_code_tables(
                 name_zh: name_zh.to_string(),
                 name_en: name_en.to_string(),
                 active: true,
+                urgent: false,
             };
             store
                 .save_disposition(

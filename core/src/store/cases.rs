@@ -36,21 +36,28 @@ pub(super) const NEXT_COUNTER: &str = "INSERT INTO counters (name, value) VALUES
 pub(super) const INSERT_CASE: &str =
     "INSERT INTO cases (tracking_number, channel, case_type, status, \
      category_code, content, contact_name, phone, anonymous, district_code, address, lon, lat, \
-     created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id";
+     created_at, updated_at, priority) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id";
 
 pub(super) const INSERT_CASE_EVENT: &str = "INSERT INTO case_events (case_id, at, actor, kind, \
      from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 const SUMMARY_SELECT: &str = "SELECT c.tracking_number, c.channel, c.status, c.category_code, \
      sc.name_zh AS category_zh, sc.name_en AS category_en, c.content, c.contact_name, c.phone, \
-     r.name AS district_name, c.address, c.created_at \
+     r.name AS district_name, c.address, c.created_at, c.priority \
      FROM cases c \
      JOIN service_categories sc ON sc.code = c.category_code \
      LEFT JOIN regions r ON r.code = c.district_code";
 
+/// Urgent cases still in hand before the rest (W9); the same SQL on both backends.
+const URGENT_FIRST: &str = "CASE WHEN c.priority = 'urgent' \
+     AND c.status NOT IN ('called_back', 'archived') THEN 0 ELSE 1 END";
+
 pub(super) fn summaries_by_status() -> String {
-    format!("{SUMMARY_SELECT} WHERE c.status = $1 ORDER BY c.created_at DESC, c.id DESC LIMIT $2")
+    format!(
+        "{SUMMARY_SELECT} WHERE c.status = $1 \
+         ORDER BY {URGENT_FIRST}, c.created_at DESC, c.id DESC LIMIT $2"
+    )
 }
 
 pub(super) fn summary_by_tracking_number() -> String {
@@ -71,6 +78,7 @@ pub(super) struct SummaryRow {
     district_name: Option<String>,
     address: Option<String>,
     created_at: DateTime<Utc>,
+    priority: String,
 }
 
 impl TryFrom<SummaryRow> for RequestSummary {
@@ -96,6 +104,8 @@ impl TryFrom<SummaryRow> for RequestSummary {
             district_name: row.district_name,
             address: row.address,
             created_at: row.created_at,
+            priority: hotline_domain::Priority::from_code(&row.priority)
+                .ok_or_else(|| corrupt("priority", &row.priority))?,
         })
     }
 }
@@ -116,7 +126,7 @@ where
          c.status, sc.name_zh AS category_zh, sc.name_en AS category_en, c.content, \
          c.contact_name, c.phone, r.name AS district_name, c.address, c.anonymous, \
          c.created_at, c.updated_at, c.dispatched_at, c.handled_at, c.category_code, \
-         c.satisfaction, c.callback_due_at, c.remind_at, ",
+         c.satisfaction, c.callback_due_at, c.remind_at, c.priority, ",
     );
     for (i, column) in ["light_yellow_at", "light_red_at"].into_iter().enumerate() {
         if i > 0 {
@@ -179,6 +189,7 @@ pub(super) struct CaseRow {
     pub remind_at: Option<DateTime<Utc>>,
     light_yellow_at: Option<DateTime<Utc>>,
     light_red_at: Option<DateTime<Utc>>,
+    priority: String,
 }
 
 impl CaseRow {
@@ -220,6 +231,8 @@ impl CaseRow {
                 }
                 _ => None,
             },
+            priority: hotline_domain::Priority::from_code(&self.priority)
+                .ok_or_else(|| corrupt("priority", &self.priority))?,
         })
     }
 }
@@ -446,9 +459,10 @@ pub trait CaseStore: Send + Sync {
         channel: Channel,
         local_date: NaiveDate,
         at: DateTime<Utc>,
+        priority: hotline_domain::Priority,
         origin: &Origin,
     ) -> Result<RequestSummary, StoreError>;
-    /// Cases in one state, newest first.
+    /// Cases in one state, urgent first, then newest first.
     async fn requests_by_status(
         &self,
         status: CaseStatus,
@@ -581,6 +595,7 @@ where
         channel: hotline_domain::Channel,
         local_date: chrono::NaiveDate,
         at: DateTime<Utc>,
+        priority: hotline_domain::Priority,
         origin: &crate::audit::Origin,
     ) -> Result<hotline_domain::RequestSummary, StoreError> {
         let status = hotline_domain::CaseStatus::Submitted;
@@ -614,6 +629,7 @@ where
             .bind(None::<f64>)
             .bind(at)
             .bind(at)
+            .bind(priority.as_code())
             .fetch_one(&mut *tx)
             .await?;
         sqlx::query(crate::store::cases::INSERT_CASE_EVENT)
@@ -697,7 +713,9 @@ where
         push_case_filter(&mut query, filter, clock, scope);
         Self::push_scope(&mut query, scope);
         query
-            .push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
+            .push(format!(
+                " ORDER BY {URGENT_FIRST}, c.created_at DESC, c.id DESC LIMIT "
+            ))
             .push_bind(i64::from(limit.clamp(1, 1000)));
         let rows: Vec<CaseRow> = DB::fetch_all(query, &self.pool).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();

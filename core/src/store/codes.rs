@@ -27,10 +27,10 @@ pub(super) const UPSERT_REGION: &str =
      name = excluded.name, lon = excluded.lon, lat = excluded.lat";
 
 pub(super) const UPSERT_CATEGORY: &str =
-    "INSERT INTO service_categories (code, parent_code, level, name_zh, name_en) \
-     VALUES ($1, $2, $3, $4, $5) \
+    "INSERT INTO service_categories (code, parent_code, level, name_zh, name_en, urgent) \
+     VALUES ($1, $2, $3, $4, $5, $6) \
      ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code, level = excluded.level, \
-     name_zh = excluded.name_zh, name_en = excluded.name_en";
+     name_zh = excluded.name_zh, name_en = excluded.name_en, urgent = excluded.urgent";
 
 pub(super) const DISTRICTS: &str =
     "SELECT code, parent_code, level, name FROM regions WHERE level = 2 ORDER BY code";
@@ -38,10 +38,10 @@ pub(super) const DISTRICTS: &str =
 pub(super) const REGION: &str =
     "SELECT code, parent_code, level, name FROM regions WHERE code = $1";
 
-pub(super) const CATEGORIES: &str = "SELECT code, parent_code, level, name_zh, name_en \
+pub(super) const CATEGORIES: &str = "SELECT code, parent_code, level, name_zh, name_en, urgent \
      FROM service_categories WHERE active = $1 ORDER BY code";
 
-pub(super) const CATEGORY: &str = "SELECT code, parent_code, level, name_zh, name_en \
+pub(super) const CATEGORY: &str = "SELECT code, parent_code, level, name_zh, name_en, urgent \
      FROM service_categories WHERE code = $1 AND active = $2";
 
 #[derive(sqlx::FromRow)]
@@ -70,6 +70,7 @@ pub(super) struct CategoryRow {
     level: i32,
     name_zh: String,
     name_en: String,
+    urgent: bool,
 }
 
 impl From<CategoryRow> for Category {
@@ -80,6 +81,7 @@ impl From<CategoryRow> for Category {
             level: row.level as u8,
             name_zh: row.name_zh,
             name_en: row.name_en,
+            urgent: row.urgent,
         }
     }
 }
@@ -92,6 +94,7 @@ pub(super) struct CodeRow {
     name_zh: String,
     name_en: String,
     active: bool,
+    urgent: bool,
 }
 
 impl From<CodeRow> for CodeEntry {
@@ -103,6 +106,7 @@ impl From<CodeRow> for CodeEntry {
             name_zh: r.name_zh,
             name_en: r.name_en,
             active: r.active,
+            urgent: r.urgent,
         }
     }
 }
@@ -127,6 +131,8 @@ pub trait CodeStore: Send + Sync {
     /// Every active category, by code (so parents come before their children).
     async fn categories(&self) -> Result<Vec<Category>, StoreError>;
     async fn category(&self, code: &str) -> Result<Option<Category>, StoreError>;
+    /// The codes of the categories whose cases are urgent by default (W9).
+    async fn urgent_categories(&self) -> Result<std::collections::BTreeSet<String>, StoreError>;
     /// Every category, active or not, for the code-table page.
     async fn all_categories(&self) -> Result<Vec<CodeEntry>, StoreError>;
     async fn save_category(
@@ -308,6 +314,15 @@ where
         Ok(Some(written))
     }
 
+    async fn urgent_categories(&self) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT code FROM service_categories WHERE urgent = $1")
+                .bind(true)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
     async fn setting(&self, name: &str) -> Result<Option<String>, StoreError> {
         let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE name = $1")
             .bind(name)
@@ -367,6 +382,7 @@ where
                 .bind(c.level as i32)
                 .bind(&c.name_zh)
                 .bind(&c.name_en)
+                .bind(c.urgent)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -407,7 +423,7 @@ where
 
     async fn all_categories(&self) -> Result<Vec<hotline_domain::CodeEntry>, StoreError> {
         let rows: Vec<CodeRow> = sqlx::query_as(
-            "SELECT code, parent_code, level, name_zh, name_en, active \
+            "SELECT code, parent_code, level, name_zh, name_en, active, urgent \
              FROM service_categories ORDER BY code",
         )
         .fetch_all(&self.pool)
@@ -423,9 +439,9 @@ where
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO service_categories (code, parent_code, level, name_zh, name_en, \
-             active) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO UPDATE SET \
-             name_zh = excluded.name_zh, name_en = excluded.name_en, \
-             active = excluded.active",
+             active, urgent) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO UPDATE \
+             SET name_zh = excluded.name_zh, name_en = excluded.name_en, \
+             active = excluded.active, urgent = excluded.urgent",
         )
         .bind(&e.code)
         .bind(&e.parent_code)
@@ -433,6 +449,7 @@ where
         .bind(&e.name_zh)
         .bind(&e.name_en)
         .bind(e.active)
+        .bind(e.urgent)
         .execute(&mut *tx)
         .await?;
         Self::insert_audit(&mut *tx, audit).await?;
@@ -455,6 +472,7 @@ where
                     name_zh,
                     name_en,
                     active,
+                    urgent: false,
                 },
             )
             .collect())
@@ -476,6 +494,7 @@ where
         .bind(&e.name_zh)
         .bind(&e.name_en)
         .bind(e.active)
+        .bind(e.urgent)
         .execute(&mut *tx)
         .await?;
         Self::insert_audit(&mut *tx, audit).await?;

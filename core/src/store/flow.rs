@@ -104,12 +104,13 @@ pub(super) struct FlowRow {
     callback_attempts: i32,
     satisfaction: Option<String>,
     remind_at: Option<DateTime<Utc>>,
+    priority: String,
 }
 
 pub(super) const FLOW_SELECT: &str = "SELECT c.id, c.version, c.tracking_number, c.phone, \
      s.name_zh AS category_zh, c.case_type, c.category_code, c.status, c.created_at, \
      c.dispatched_at, c.handled_at, c.callback_due_at, c.callback_attempts, c.satisfaction, \
-     c.remind_at FROM cases c JOIN service_categories s ON s.code = c.category_code";
+     c.remind_at, c.priority FROM cases c JOIN service_categories s ON s.code = c.category_code";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct AssignmentRow {
@@ -214,6 +215,8 @@ impl FlowRow {
                 },
                 category_code: self.category_code,
                 status: CaseStatus::from_code(&self.status).ok_or_else(|| corrupt("status"))?,
+                priority: hotline_domain::Priority::from_code(&self.priority)
+                    .ok_or_else(|| corrupt("priority"))?,
                 created_at: self.created_at,
                 dispatched_at: self.dispatched_at,
                 handled_at: self.handled_at,
@@ -322,12 +325,13 @@ pub trait FlowStore: Send + Sync {
         now: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<DueReminder>, StoreError>;
-    /// Records a sent reminder with its messages, moving it to `next_at`, if nobody else
+    /// Records a sent reminder with its messages, moving it to `next_at` (closing it when
+    /// `None`: the last round), if nobody else
     /// has fired it meanwhile (else writes nothing: `false`).
     async fn fire_reminder(
         &self,
         reminder: &DueReminder,
-        next_at: DateTime<Utc>,
+        next_at: Option<DateTime<Utc>>,
         at: DateTime<Utc>,
         sms: &[NewSms],
         notifications: &[NewNotification],
@@ -504,8 +508,8 @@ where
             "UPDATE cases SET status = $1, case_type = $2, category_code = $3, \
              dispatched_at = $4, handled_at = $5, callback_due_at = $6, satisfaction = $7, \
              remind_at = $8, light_yellow_at = $9, light_red_at = $10, \
-             callback_attempts = $11, updated_at = $12, version = version + 1 \
-             WHERE id = $13 AND version = $14",
+             callback_attempts = $11, updated_at = $12, priority = $13, \
+             version = version + 1 WHERE id = $14 AND version = $15",
         )
         .bind(flow.status.as_code())
         .bind(flow.case_type.map(|t| t.as_code()))
@@ -519,6 +523,7 @@ where
         .bind(lights.map(|l| l.red_at))
         .bind(i32::try_from(flow.callback_attempts).unwrap_or(i32::MAX))
         .bind(at)
+        .bind(flow.priority.as_code())
         .bind(case_id)
         .bind(version)
         .execute(&mut *conn)
@@ -765,17 +770,25 @@ where
     async fn fire_reminder(
         &self,
         r: &crate::store::DueReminder,
-        next_at: DateTime<Utc>,
+        next_at: Option<DateTime<Utc>>,
         at: DateTime<Utc>,
         sms: &[crate::store::NewSms],
         notifications: &[crate::store::NewNotification],
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let claimed = sqlx::query(
-            "UPDATE reminders SET next_at = $1, attempts = attempts + 1, \
-             last_sent_at = $2 WHERE id = $3 AND next_at = $4 AND done_at IS NULL",
-        )
-        .bind(next_at)
+        // The last round closes the reminder: it never repeats for ever.
+        let claimed = match next_at {
+            Some(next_at) => sqlx::query(
+                "UPDATE reminders SET next_at = $1, attempts = attempts + 1, \
+                 last_sent_at = $2 WHERE id = $3 AND next_at = $4 AND done_at IS NULL",
+            )
+            .bind(next_at),
+            None => sqlx::query(
+                "UPDATE reminders SET done_at = $1, attempts = attempts + 1, \
+                 last_sent_at = $2 WHERE id = $3 AND next_at = $4 AND done_at IS NULL",
+            )
+            .bind(at),
+        }
         .bind(at)
         .bind(r.id)
         .bind(r.next_at)

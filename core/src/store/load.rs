@@ -210,6 +210,7 @@ where
             .bind(c.lat)
             .bind(c.created_at)
             .bind(c.updated_at)
+            .bind(c.flow.priority.as_code())
             .fetch_one(&mut *self.tx)
             .await?;
         for e in c.events {

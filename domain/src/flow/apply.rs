@@ -13,7 +13,10 @@ use super::{
     MAX_EXTENSION_DAYS, MAX_HANDLING_DAYS, MAX_TARGETS, REASON_MAX, REPLY_MAX,
 };
 use crate::request::text_field;
-use crate::{CaseStatus, CaseType, FieldErrors, Limit, LimitUnit, Problem, StaffUser};
+use crate::{
+    urgent_by_default, CaseStatus, CaseType, FieldErrors, Limit, LimitUnit, Priority, Problem,
+    StaffUser,
+};
 
 /// Applies `action` by `user` at `now`; the only way a case changes.
 pub fn apply(
@@ -44,7 +47,8 @@ pub fn apply(
             case_type,
             category_code,
             remind_at,
-        } => classify(&mut d, *case_type, category_code, *remind_at),
+            priority,
+        } => classify(&mut d, *case_type, category_code, *remind_at, *priority),
         CaseAction::Answer { reply } => answer(&mut d, reply),
         CaseAction::Recommend { vendors, note } => recommend(&mut d, vendors, note),
         CaseAction::HandleInCentre { result } => handle_in_centre(&mut d, result),
@@ -147,8 +151,19 @@ fn accept(d: &mut Draft) {
     d.notices.push((Recipient::Citizen, Notice::Accepted));
 }
 
-fn classify(d: &mut Draft, case_type: CaseType, code: &str, remind_at: Option<DateTime<Utc>>) {
+fn classify(
+    d: &mut Draft,
+    case_type: CaseType,
+    code: &str,
+    remind_at: Option<DateTime<Utc>>,
+    priority: Option<Priority>,
+) {
     let code = code.trim();
+    d.next.priority = priority.unwrap_or(if urgent_by_default(code, d.context.urgent_categories) {
+        Priority::Urgent
+    } else {
+        d.flow.priority
+    });
     if code.is_empty() {
         d.errors.add("category_code", Problem::Required);
     } else if code.len() > 16 || !code.bytes().all(|b| b.is_ascii_digit()) {
@@ -168,7 +183,10 @@ fn classify(d: &mut Draft, case_type: CaseType, code: &str, remind_at: Option<Da
     d.next.remind_at = remind_at;
     d.next.status = CaseStatus::Classified;
     d.category_code = Some(code.to_string());
-    d.note = Some(format!("{} {}", case_type.as_code(), code));
+    d.note = Some(match d.next.priority {
+        Priority::Urgent => format!("{} {} {}", case_type.as_code(), code, Priority::Urgent),
+        Priority::Normal => format!("{} {}", case_type.as_code(), code),
+    });
     if let (CaseType::Pending, Some(at)) = (case_type, remind_at) {
         d.reminders.push(ReminderDraft {
             kind: ReminderKind::Pending,
@@ -229,7 +247,8 @@ fn dispatch(d: &mut Draft, to: &[Assignee], note: &str, limit: Option<Limit>) {
             d.errors.add("to", Problem::NotForRole);
         }
     }
-    let limit = limit.unwrap_or(d.context.policy.handling);
+    let urgency = d.flow.priority;
+    let limit = limit.unwrap_or(d.context.policy.handling_for(urgency));
     let max = match limit.unit {
         LimitUnit::Minutes => MAX_HANDLING_DAYS * 24 * 60,
         LimitUnit::Hours => MAX_HANDLING_DAYS * 24,
@@ -244,7 +263,7 @@ fn dispatch(d: &mut Draft, to: &[Assignee], note: &str, limit: Option<Limit>) {
             },
         );
     }
-    let confirm_due_at = d.due(d.context.policy.confirm);
+    let confirm_due_at = d.due(d.context.policy.confirm_for(urgency));
     let due_at = d.due(limit);
     d.note = d.text("note", note, REASON_MAX, false);
     // A re-dispatch starts a new round: the reviewed returns stay as history.
@@ -359,7 +378,7 @@ fn review_return(d: &mut Draft, assignment_id: i64, justified: bool, note: &str)
         d.errors.add("assignment_id", Problem::Unknown);
         return;
     };
-    let confirm_due_at = d.due(d.context.policy.confirm);
+    let confirm_due_at = d.due(d.context.policy.confirm_for(d.flow.priority));
     let a = &mut d.next.assignments[index];
     a.return_justified = Some(justified);
     if justified {

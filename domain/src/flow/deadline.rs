@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Assignment, AssignmentStatus, CaseFlow, Light, Overdue};
-use crate::{CaseStatus, Limit};
+use crate::{CaseStatus, Limit, Priority};
 
 /// Time limits and light thresholds (W3, W6, W7); configurable, defaults from SPEC.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +40,18 @@ pub struct FlowPolicy {
     /// A satisfied callback archives the case at once (the seed's flow); otherwise it
     /// waits for the archive step.
     pub archive_when_satisfied: bool,
+    /// An urgent case's part is confirmed within this (W9).
+    pub urgent_confirm: Limit,
+    /// An urgent case's part is handled within this unless the dispatcher sets another.
+    pub urgent_handling: Limit,
+    /// Reminders of an urgent case repeat at this interval.
+    pub urgent_reminder_repeat_minutes: i64,
+    /// The shift lead hears of a reminder nobody answered after this many rounds...
+    pub escalate_after: i64,
+    /// ...and of an urgent case's after this many.
+    pub urgent_escalate_after: i64,
+    /// A reminder stops repeating after this many rounds (the lead has it by then).
+    pub reminder_max_rounds: i64,
 }
 
 impl Default for FlowPolicy {
@@ -54,11 +66,46 @@ impl Default for FlowPolicy {
             callback_attempts: 3,
             callback_retry: Limit::hours(4),
             archive_when_satisfied: true,
+            urgent_confirm: Limit::minutes(10),
+            urgent_handling: Limit::hours(24),
+            urgent_reminder_repeat_minutes: 15,
+            escalate_after: 3,
+            urgent_escalate_after: 1,
+            reminder_max_rounds: 24,
         }
     }
 }
 
 impl FlowPolicy {
+    pub fn confirm_for(&self, priority: Priority) -> Limit {
+        match priority {
+            Priority::Normal => self.confirm,
+            Priority::Urgent => self.urgent_confirm,
+        }
+    }
+
+    pub fn handling_for(&self, priority: Priority) -> Limit {
+        match priority {
+            Priority::Normal => self.handling,
+            Priority::Urgent => self.urgent_handling,
+        }
+    }
+
+    pub fn reminder_repeat_for(&self, priority: Priority) -> Duration {
+        Duration::minutes(match priority {
+            Priority::Normal => self.reminder_repeat_minutes,
+            Priority::Urgent => self.urgent_reminder_repeat_minutes,
+        })
+    }
+
+    /// The round of a reminder at which the lead is told.
+    pub fn escalate_at_round(&self, priority: Priority) -> i64 {
+        match priority {
+            Priority::Normal => self.escalate_after,
+            Priority::Urgent => self.urgent_escalate_after,
+        }
+    }
+
     /// When a limit running from `start` to `due` turns yellow: after the same share of it
     /// as `yellow_after_hours` is of `red_after_hours` (exactly 5 days of a 7-day limit).
     pub fn yellow_point(&self, start: DateTime<Utc>, due: DateTime<Utc>) -> DateTime<Utc> {
@@ -84,6 +131,8 @@ impl FlowPolicy {
         let limits = [
             ("confirm", self.confirm),
             ("handling", self.handling),
+            ("urgent_confirm", self.urgent_confirm),
+            ("urgent_handling", self.urgent_handling),
             ("callback", self.callback),
             ("callback_retry", self.callback_retry),
         ];
@@ -100,7 +149,14 @@ impl FlowPolicy {
             ("yellow_after_hours", self.yellow_after_hours),
             ("red_after_hours", self.red_after_hours),
             ("reminder_repeat_minutes", self.reminder_repeat_minutes),
+            (
+                "urgent_reminder_repeat_minutes",
+                self.urgent_reminder_repeat_minutes,
+            ),
             ("callback_attempts", self.callback_attempts),
+            ("escalate_after", self.escalate_after),
+            ("urgent_escalate_after", self.urgent_escalate_after),
+            ("reminder_max_rounds", self.reminder_max_rounds),
         ];
         for (name, value) in positive {
             if value <= 0 {
@@ -109,6 +165,11 @@ impl FlowPolicy {
         }
         if self.yellow_after_hours >= self.red_after_hours {
             return Err("yellow_after_hours must be less than red_after_hours".into());
+        }
+        if self.escalate_after > self.reminder_max_rounds
+            || self.urgent_escalate_after > self.reminder_max_rounds
+        {
+            return Err("reminders must escalate before reminder_max_rounds".into());
         }
         Ok(())
     }

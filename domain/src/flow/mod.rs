@@ -24,7 +24,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    CaseStatus, CaseType, FieldErrors, Lang, Limit, LimitUnit, Permission, StaffUser, WorkCalendar,
+    CaseStatus, CaseType, FieldErrors, Lang, Limit, LimitUnit, Permission, Priority, StaffUser,
+    WorkCalendar,
 };
 
 mod apply;
@@ -40,6 +41,9 @@ pub use apply::apply;
 pub struct FlowContext<'a> {
     pub policy: &'a FlowPolicy,
     pub calendar: &'a WorkCalendar,
+    /// Categories whose cases are urgent unless the agent says otherwise (gas leaks, live
+    /// wires...; an administrator's setting), by code.
+    pub urgent_categories: &'a std::collections::BTreeSet<String>,
 }
 pub use deadline::{CaseLights, FlowPolicy, LightTimes};
 pub use rules::{Targets, TypeRules};
@@ -203,6 +207,9 @@ pub struct CaseFlow {
     pub case_type: Option<CaseType>,
     pub category_code: String,
     pub status: CaseStatus,
+    /// Normal or urgent (W9): set at intake or classification.
+    #[serde(default)]
+    pub priority: Priority,
     pub created_at: DateTime<Utc>,
     /// When the current round was dispatched (the traffic light counts from here).
     pub dispatched_at: Option<DateTime<Utc>>,
@@ -226,6 +233,7 @@ impl CaseFlow {
             case_type: None,
             category_code: category_code.to_string(),
             status,
+            priority: Priority::Normal,
             created_at: at,
             dispatched_at: None,
             handled_at: None,
@@ -335,6 +343,10 @@ pub enum CaseAction {
         /// Pending matters (J) only: when to remind.
         #[serde(default)]
         remind_at: Option<DateTime<Utc>>,
+        /// Normal or urgent; when absent, urgent if the category is urgent by default,
+        /// else as it was.
+        #[serde(default)]
+        priority: Option<Priority>,
     },
     Answer {
         reply: String,

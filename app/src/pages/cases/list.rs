@@ -97,14 +97,17 @@ pub fn CasesPage() -> impl IntoView {
                                     {list.into_iter().map(|c| {
                                         let number = c.tracking_number.to_string();
                                         view! {
-                                            <tr data-testid="case-row">
+                                            <tr data-testid="case-row" class:urgent=c.priority == hotline_domain::Priority::Urgent>
                                                 <td class="mono"><a href=format!("/cases/{number}")>{number.clone()}</a></td>
                                                 <td>
                                                     {c.case_type.map(|t| view! { <span class="type-code" title=t.label(lang)>{t.as_code()}</span> " " })}
                                                     {c.status.label(lang)}
                                                 </td>
                                                 <td><LightBadge light=c.light /></td>
-                                                <td>{lang.pick(&c.category_zh, &c.category_en).to_string()}</td>
+                                                <td>
+                                                    <crate::pages::common::UrgentMark priority=c.priority />
+                                                    {lang.pick(&c.category_zh, &c.category_en).to_string()}
+                                                </td>
                                                 <td class="content">{c.content.chars().take(60).collect::<String>()}</td>
                                                 <td class="nowrap">
                                                     {c.contact_name.clone().unwrap_or_else(|| tr!(lang, cases.anonymous).to_string())}

@@ -84,7 +84,8 @@ pub fn CasePage() -> impl IntoView {
                             view! {
                                 <h1>
                                     {tr!(lang, cases.case_heading)}<span class="mono">{number.clone()}</span>" "
-                                    <LightBadge light=d.item.light />
+                                    <LightBadge light=d.item.light />" "
+                                    <crate::pages::common::UrgentMark priority=d.item.priority />
                                 </h1>
                                 {(!d.overdue.is_empty()).then(|| view! {
                                     <p class="overdue" data-testid="overdue">

@@ -2,7 +2,7 @@
 
 use hotline_domain::flow::{ActionKind, Assignee};
 use hotline_domain::{
-    CaseAction, CaseDetail, CaseType, FieldErrors, Limit, LimitUnit, Satisfaction,
+    CaseAction, CaseDetail, CaseType, FieldErrors, Limit, LimitUnit, Priority, Satisfaction,
 };
 use leptos::prelude::*;
 
@@ -93,6 +93,11 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
     );
     let category = RwSignal::new(detail.category_code.clone());
     let remind_at = RwSignal::new(String::new());
+    // An urgent case stays urgent unless the agent says otherwise; else the category decides.
+    let priority = RwSignal::new(match detail.item.priority {
+        Priority::Urgent => "urgent".to_string(),
+        Priority::Normal => String::new(),
+    });
     let chosen = RwSignal::new(Vec::<String>::new());
     let days = RwSignal::new(String::new());
     let limit_unit = RwSignal::new(String::new());
@@ -130,7 +135,8 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     };
                     let remind = chrono::NaiveDateTime::parse_from_str(&remind_at.get(), "%Y-%m-%dT%H:%M").ok()
                         .map(hotline_domain::time::from_china);
-                    send(CaseAction::Classify { case_type: t, category_code: category.get(), remind_at: remind });
+                    let priority = Priority::from_code(&priority.get());
+                    send(CaseAction::Classify { case_type: t, category_code: category.get(), remind_at: remind, priority });
                 }>
                     <h3>{ActionKind::Classify.label(lang)}</h3>
                     <label for="s-type">{tr!(lang, common.case_type)}</label>
@@ -144,17 +150,30 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     <label for="s-category">{tr!(lang, cases.category)}</label>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
-                            let cats = options.await.map(|o| o.categories).unwrap_or_default();
+                            let groups = options.await
+                                .map(|o| crate::pages::portal::staff_category_groups(&o.categories, lang))
+                                .unwrap_or_default();
                             view! {
                                 <select id="s-category" on:change=move |ev| category.set(event_target_value(&ev)) prop:value=move || category.get()>
-                                    {cats.into_iter().filter(|c| c.level == 2).map(|c| view! {
-                                        <option value=c.code.clone()>{format!("{} {}", c.code, lang.pick(&c.name_zh, &c.name_en))}</option>
+                                    {groups.into_iter().map(|(major, options)| view! {
+                                        <optgroup label=major>
+                                            {options.into_iter().map(|(code, label)| view! {
+                                                <option value=code.clone()>{format!("{code} {label}")}</option>
+                                            }).collect_view()}
+                                        </optgroup>
                                     }).collect_view()}
                                 </select>
                             }
                         })}
                     </Suspense>
                     <p class="field-error" role="alert">{err("category_code")}</p>
+                    <label for="s-priority">{tr!(lang, cases.priority)}</label>
+                    <select id="s-priority" data-testid="classify-priority" prop:value=move || priority.get()
+                        on:change=move |ev| priority.set(event_target_value(&ev))>
+                        <option value="">{tr!(lang, cases.priority_by_category)}</option>
+                        <option value="normal">{Priority::Normal.label(lang)}</option>
+                        <option value="urgent">{Priority::Urgent.label(lang)}</option>
+                    </select>
                     <label for="s-remind">{tr!(lang, cases.remind_at)}</label>
                     <input id="s-remind" type="datetime-local" on:input=move |ev| remind_at.set(event_target_value(&ev)) />
                     <p class="field-error" role="alert">{err("remind_at")}</p>

@@ -70,9 +70,18 @@ impl Generator<'_> {
 
     pub(super) fn past_cases(&mut self, n: usize) -> Vec<DemoCase> {
         (0..n)
-            .map(|_| {
-                let at = self.days_ago(60);
-                self.played_case(at)
+            .map(|i| {
+                // One case in eight is filed 8 to 11 days ago and kept slow: with the
+                // department still, past its limit.
+                self.keep_slow = i % 8 == 7;
+                let at = if self.keep_slow {
+                    self.now - Duration::days(8) - self.minutes((0, 3 * 24 * 60))
+                } else {
+                    self.days_ago(60)
+                };
+                let case = self.played_case(at);
+                self.keep_slow = false;
+                case
             })
             .collect()
     }
@@ -172,6 +181,12 @@ impl Generator<'_> {
                 case_type,
                 category_code,
                 remind_at,
+                // Now and then the agent hears it is urgent (a burst pipe flooding a
+                // stairwell); urgent categories are urgent by themselves. Chosen by the
+                // filing minute, not the random stream, so the rest of the demo stays as it
+                // was.
+                priority: (at.timestamp() / 60 % 29 == 0)
+                    .then_some(hotline_domain::Priority::Urgent),
             },
         );
         let rules = TypeRules::of(case_type);
@@ -334,9 +349,19 @@ impl Generator<'_> {
         }
         for assignee in &to {
             let user = demo_assignee_user(*assignee);
-            if self.rng.chance(0.1) {
+            // More days are asked for before the deadline (after it only the centre gives
+            // them): an urgent part's day is too short for it.
+            let room = p
+                .case
+                .flow
+                .assignments
+                .iter()
+                .rev()
+                .find(|a| a.is_open() && a.assignee == *assignee)
+                .map_or(0, |a| (a.due_at - p.t).num_minutes() - 10);
+            if room > 60 * 24 && self.rng.chance(0.1) {
                 p.step(
-                    self.minutes((60 * 20, 60 * 96)),
+                    self.minutes((60 * 20, room.min(60 * 96))),
                     &user,
                     CaseAction::RequestExtension {
                         days: self.rng.range(3, 10) as u32,
@@ -363,6 +388,7 @@ impl Generator<'_> {
             // lists show work in hand under every light.
             let slow = p.t > self.now - Duration::days(10) && self.rng.chance(0.35);
             let hours = match (slow, self.rng.below(20)) {
+                _ if self.keep_slow => (24 * 12, 24 * 14),
                 (true, _) => (24 * 3, 24 * 9),
                 (false, 0) => (24 * 7, 24 * 10),
                 (false, 1 | 2) => (24 * 5, 24 * 7),

@@ -142,6 +142,9 @@ pub struct Generator<'a> {
     id_sequences: BTreeMap<(String, NaiveDate), u32>,
     /// The categories each generated vendor offers, by vendor index.
     vendor_services: Vec<Vec<String>>,
+    /// The case being played is one of those kept slow on purpose, so every demo (however
+    /// small, whatever the day) has work in hand past its limit.
+    keep_slow: bool,
 }
 
 impl<'a> Generator<'a> {
@@ -166,6 +169,7 @@ impl<'a> Generator<'a> {
             now,
             id_sequences: BTreeMap::new(),
             vendor_services: Vec::new(),
+            keep_slow: false,
         }
     }
 

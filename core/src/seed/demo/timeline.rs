@@ -4,6 +4,15 @@ use chrono::{DateTime, Duration, Utc};
 use hotline_domain::flow::apply;
 use hotline_domain::{Assignee, CaseAction, FlowPolicy, Role, StaffUser, WorkCalendar};
 
+/// The categories a new database marks urgent.
+static URGENT: std::sync::LazyLock<std::collections::BTreeSet<String>> =
+    std::sync::LazyLock::new(|| {
+        crate::seed::URGENT_CATEGORIES
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
+    });
+
 /// The demo is played on the calendar a new database is given.
 static OFFICIAL: std::sync::LazyLock<WorkCalendar> =
     std::sync::LazyLock::new(|| WorkCalendar::new(&hotline_domain::calendar::official_days_2026()));
@@ -74,6 +83,7 @@ impl Player {
         let context = hotline_domain::flow::FlowContext {
             policy: &policy,
             calendar: &OFFICIAL,
+            urgent_categories: &URGENT,
         };
         let step = match apply(&self.case.flow, who, &action, at, context) {
             Ok(step) => step,
