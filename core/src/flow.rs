@@ -116,7 +116,8 @@ impl Hotline {
     /// state machine sees them; a wrong one is refused by field, nothing is written.
     async fn check_references(&self, action: &CaseAction) -> Result<(), ServiceError> {
         match action {
-            CaseAction::Classify { category_code, .. } => {
+            CaseAction::Classify { category_code, .. }
+            | CaseAction::Reclassify { category_code, .. } => {
                 let code = category_code.trim();
                 if !code.is_empty() && self.store.category(code).await?.is_none() {
                     return Err(ServiceError::field("category_code", Problem::Unknown));
@@ -128,6 +129,12 @@ impl Hotline {
                     if !contact.is_some_and(|c| c.active) {
                         return Err(ServiceError::field("to", Problem::Unknown));
                     }
+                }
+            }
+            CaseAction::Reassign { to, .. } | CaseAction::AddAssignee { to, .. } => {
+                let contact = self.store.assignee_contact(*to).await?;
+                if !contact.is_some_and(|c| c.active) {
+                    return Err(ServiceError::field("to", Problem::Unknown));
                 }
             }
             CaseAction::Recommend { vendors, .. } => {

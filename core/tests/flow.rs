@@ -1464,7 +1464,156 @@ async fn urgent_cases_come_first_move_faster_and_reach_the_lead(db: TestDatabase
     c.h.store.close().await;
 }
 
+async fn the_lead_reassigns_adds_and_withdraws_parts(db: TestDatabase) {
+    let c = centre(&db).await;
+    let admin = staff(Role::Admin, None, None);
+    let d3 =
+        c.h.save_department(
+            &admin,
+            None,
+            &DepartmentInput {
+                code: "D03".into(),
+                name: "渭城区人民政府".into(),
+                phone: "029-33215678".into(),
+                active: true,
+            },
+            &Origin::system(),
+        )
+        .await
+        .unwrap();
+    let n = c.dispatched(vec![Assignee::Department(c.d1)]).await;
+    let todo = |user: StaffUser| {
+        let h = c.h.clone();
+        async move {
+            h.cases_for(
+                &user,
+                &CaseQuery {
+                    queue: Some("todo".into()),
+                    ..CaseQuery::default()
+                },
+            )
+            .await
+            .unwrap()
+            .len()
+        }
+    };
+    assert_eq!(todo(c.dept(c.d1)).await, 1);
+    // The agent may not; the lead may, with a reason, to an active department only.
+    let part = c.h.case_for(&c.lead, &n).await.unwrap().assignments[0]
+        .part
+        .id
+        .unwrap();
+    let reassign = |to: i64, reason: &str| CaseAction::Reassign {
+        assignment_id: part,
+        to: Assignee::Department(to),
+        limit: None,
+        reason: reason.into(),
+    };
+    assert!(matches!(
+        c.act(&c.agent, &n, reassign(d3, "改派")).await,
+        Err(ServiceError::Forbidden | ServiceError::Flow(FlowError::Forbidden))
+    ));
+    match c.act(&c.lead, &n, reassign(9_999, "改派")).await {
+        Err(ServiceError::Invalid(f)) => assert!(f.get("to").is_some()),
+        other => panic!("{other:?}"),
+    }
+    match c.act(&c.lead, &n, reassign(d3, " ")).await {
+        Err(ServiceError::Invalid(f)) => assert!(f.get("reason").is_some()),
+        other => panic!("{other:?}"),
+    }
+    c.advance(Duration::minutes(5));
+    let case = c.ok(&c.lead, &n, reassign(d3, "属渭城区辖区")).await;
+    // Stored: the old part closed with when and why, the new one with its own deadlines.
+    let old = &case.assignments[0].part;
+    assert!(old.closed);
+    assert_eq!(old.close_reason.as_deref(), Some("属渭城区辖区"));
+    assert_eq!(old.closed_at, Some(c.h.now()));
+    let new = &case.assignments[1].part;
+    assert_eq!(new.assignee, Assignee::Department(d3));
+    assert_eq!(new.confirm_due_at, c.h.now() + Duration::minutes(30));
+    assert_eq!(case.events.last().unwrap().kind, "reassign");
+    assert_eq!(
+        case.events.last().unwrap().note.as_deref(),
+        Some("属渭城区辖区")
+    );
+    // The work moved: out of the first department's queue, into the new one's, which
+    // was told by SMS.
+    assert_eq!(todo(c.dept(c.d1)).await, 0);
+    assert_eq!(todo(c.dept(d3)).await, 1);
+    let sms = c.h.store.sms_outbox(5).await.unwrap();
+    assert!(sms
+        .iter()
+        .any(|m| m.to_phone == "029-33215678" && m.body.contains(&n)));
+    // A second department added, then withdrawn when it stays silent; the first feeds back.
+    c.ok(
+        &c.lead,
+        &n,
+        CaseAction::AddAssignee {
+            to: Assignee::Department(c.d2),
+            limit: None,
+            reason: "涉及秦都区".into(),
+        },
+    )
+    .await;
+    let dept3 = c.dept(d3);
+    c.ok(&dept3, &n, CaseAction::Confirm).await;
+    c.ok(&dept3, &n, feedback()).await;
+    let silent = c.h.case_for(&c.lead, &n).await.unwrap().assignments[2]
+        .part
+        .id
+        .unwrap();
+    let case = c
+        .ok(
+            &c.lead,
+            &n,
+            CaseAction::ClosePart {
+                assignment_id: silent,
+                reason: "多次督办无回应".into(),
+            },
+        )
+        .await;
+    assert_eq!(case.item.status, CaseStatus::FedBack);
+    assert!(case.callback_due_at.is_some());
+    let stored =
+        c.h.store
+            .stored_case(&TrackingNumber::parse(&n).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(
+        stored.flow.assignments[2].close_reason.as_deref(),
+        Some("多次督办无回应")
+    );
+    // The re-classification of a case in flight is the lead's too, recorded with why.
+    let m = c.dispatched(vec![Assignee::Department(c.d1)]).await;
+    let case = c
+        .ok(
+            &c.lead,
+            &m,
+            CaseAction::Reclassify {
+                case_type: CaseType::PublicAffairs,
+                category_code: "080301".into(),
+                priority: None,
+                reason: "实为燃气泄漏".into(),
+            },
+        )
+        .await;
+    assert_eq!(case.item.case_type, Some(CaseType::PublicAffairs));
+    assert_eq!(case.item.priority, Priority::Urgent);
+    assert_eq!(case.category_code, "080301");
+    assert!(case
+        .events
+        .last()
+        .unwrap()
+        .note
+        .as_deref()
+        .unwrap()
+        .ends_with("实为燃气泄漏"));
+    c.h.store.close().await;
+}
+
 hotline_core::on_both_backends!(
+    the_lead_reassigns_adds_and_withdraws_parts,
     urgent_cases_come_first_move_faster_and_reach_the_lead,
     working_day_limits_follow_the_calendar_administrators_keep,
     a_complaint_goes_the_whole_way_with_every_step_stored,

@@ -60,6 +60,8 @@ coded_enum! {
     }
 }
 
+// The enum comes from `coded_enum!`, which cannot mark a `#[default]` variant.
+#[allow(clippy::derivable_impls)]
 impl Default for Priority {
     fn default() -> Self {
         Priority::Normal

@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
-use hotline_domain::flow::{apply, FlowContext, Refusal, Step, Targets, TypeRules};
+use hotline_domain::flow::{
+    apply, FlowContext, Notice, Recipient, Refusal, Step, Targets, TypeRules,
+};
 use hotline_domain::{
     ActionKind, Assignee, AssignmentStatus, CaseAction, CaseFlow, CaseStatus, CaseType, FlowError,
     FlowPolicy, Lang, Light, Limit, Overdue, Permission, Priority, ReminderKind, Role,
@@ -1301,4 +1303,171 @@ fn urgent_cases_get_short_limits_from_their_category_or_the_agent() {
     );
     assert_eq!(policy.escalate_at_round(Priority::Urgent), 1);
     assert_eq!(policy.escalate_at_round(Priority::Normal), 3);
+}
+
+#[test]
+fn the_lead_corrects_a_case_in_flight() {
+    let tick = Duration::minutes(1);
+    let f = dispatched_to(vec![D1, D2]);
+    // Only the lead (the Approve right), and only while the case is with departments.
+    for kind in [
+        ActionKind::Reclassify,
+        ActionKind::Reassign,
+        ActionKind::AddAssignee,
+        ActionKind::ClosePart,
+    ] {
+        assert!(
+            f.available_actions(&lead(), t0()).contains(&kind),
+            "{kind:?}"
+        );
+        assert!(
+            !f.available_actions(&agent(), t0()).contains(&kind),
+            "{kind:?}"
+        );
+    }
+    let e = refuse(
+        &classified(CaseType::Complaint),
+        &lead(),
+        CaseAction::ClosePart {
+            assignment_id: 100,
+            reason: "无".into(),
+        },
+        t0(),
+    );
+    assert!(matches!(
+        e,
+        FlowError::Illegal {
+            reason: Refusal::WrongStatus,
+            ..
+        }
+    ));
+    // Re-classified: a misfiled complaint is public affairs about gas; the parts stay, the
+    // history says what it was and why.
+    let s = step(
+        &f,
+        &lead(),
+        CaseAction::Reclassify {
+            case_type: CaseType::PublicAffairs,
+            category_code: "080301".into(),
+            priority: None,
+            reason: "实为燃气泄漏".into(),
+        },
+        t0() + tick,
+    );
+    assert_eq!(s.to, CaseStatus::Dispatched);
+    assert_eq!(s.flow.case_type, Some(CaseType::PublicAffairs));
+    assert_eq!(s.flow.priority, Priority::Urgent);
+    assert_eq!(s.category_code.as_deref(), Some("080301"));
+    assert_eq!(
+        s.note.as_deref(),
+        Some("G 0101 → H 080301 urgent：实为燃气泄漏")
+    );
+    assert_eq!(s.flow.assignments, f.assignments);
+    // A household service goes to one vendor: not with two departments holding it.
+    let e = refuse(
+        &f,
+        &lead(),
+        CaseAction::Reclassify {
+            case_type: CaseType::Household,
+            category_code: "0101".into(),
+            priority: None,
+            reason: "家政".into(),
+        },
+        t0() + tick,
+    );
+    assert!(matches!(e, FlowError::Invalid(ref x) if x.get("case_type").is_some()));
+    // Reassigned: D1's part ends with the reason, D3 gets a fresh one with its own half
+    // hour; D2 is untouched.
+    let d1_part = f.assignments[0].id.unwrap();
+    let s = step(
+        &f,
+        &lead(),
+        CaseAction::Reassign {
+            assignment_id: d1_part,
+            to: Assignee::Department(3),
+            limit: None,
+            reason: "辖区调整，转秦都区".into(),
+        },
+        t0() + tick * 10,
+    );
+    let parts = &s.flow.assignments;
+    assert_eq!(parts.len(), 3);
+    assert!(parts[0].closed && parts[0].close_reason.as_deref() == Some("辖区调整，转秦都区"));
+    assert_eq!(parts[0].closed_at, Some(t0() + tick * 10));
+    assert!(!parts[1].closed);
+    assert_eq!(parts[2].assignee, Assignee::Department(3));
+    assert_eq!(parts[2].confirm_due_at, t0() + tick * 40);
+    assert!(s.notices.contains(&(
+        Recipient::Assignee(Assignee::Department(3)),
+        Notice::Dispatched
+    )));
+    // Not to a department that already holds a part.
+    let e = refuse(
+        &f,
+        &lead(),
+        CaseAction::Reassign {
+            assignment_id: d1_part,
+            to: D2,
+            limit: None,
+            reason: "改派".into(),
+        },
+        t0() + tick,
+    );
+    assert!(matches!(e, FlowError::Invalid(ref x) if x.get("to").is_some()));
+    // A department added.
+    let added = step(
+        &s.flow,
+        &lead(),
+        CaseAction::AddAssignee {
+            to: Assignee::Department(4),
+            limit: Some(Limit::working_days(3)),
+            reason: "涉及市场监管".into(),
+        },
+        t0() + tick * 11,
+    );
+    assert_eq!(added.flow.assignments.len(), 4);
+    assert_eq!(
+        added.flow.assignments[3].handling,
+        Some(Limit::working_days(3))
+    );
+    // The others feed back; D4 stays silent; the lead withdraws its part: the case is
+    // handled and the callback falls due.
+    let mut flow = added.flow;
+    for (who, at) in [(dept(2), 20), (dept(3), 21)] {
+        flow = step(&flow, &who, CaseAction::Confirm, t0() + tick * at).flow;
+        flow = step(&flow, &who, feedback(), t0() + tick * (at + 30)).flow;
+    }
+    assert_eq!(flow.status, CaseStatus::Dispatched);
+    let d4_part = flow.assignments[3].id.unwrap();
+    let closed = step(
+        &flow,
+        &lead(),
+        CaseAction::ClosePart {
+            assignment_id: d4_part,
+            reason: "多次催办无回应，由中心协调".into(),
+        },
+        t0() + tick * 100,
+    );
+    assert_eq!(closed.to, CaseStatus::FedBack);
+    assert!(closed.flow.callback_due_at.is_some());
+    assert!(closed
+        .reminders
+        .iter()
+        .any(|r| r.kind == ReminderKind::Callback));
+    // Withdrawing the only part leaves the case to be dispatched again.
+    let single = dispatched_to(vec![D1]);
+    let alone = step(
+        &single,
+        &lead(),
+        CaseAction::ClosePart {
+            assignment_id: single.assignments[0].id.unwrap(),
+            reason: "派错".into(),
+        },
+        t0() + tick,
+    );
+    assert_eq!(alone.to, CaseStatus::Returned);
+    assert!(alone
+        .flow
+        .available_actions(&agent(), t0() + tick)
+        .contains(&ActionKind::Dispatch));
 }

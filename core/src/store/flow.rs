@@ -138,6 +138,8 @@ pub(super) struct AssignmentRow {
     closed: bool,
     handling_amount: Option<i32>,
     handling_unit: Option<String>,
+    closed_at: Option<DateTime<Utc>>,
+    close_reason: Option<String>,
 }
 
 pub(super) const ASSIGNMENT_SELECT: &str = "SELECT id, department_id, vendor_id, status, \
@@ -145,7 +147,7 @@ pub(super) const ASSIGNMENT_SELECT: &str = "SELECT id, department_id, vendor_id,
      return_reason, return_justified, extension_days, extension_reason, \
      extension_requested_at, extension_approved, extension_decided_at, \
      extension_withdrawn_at, fed_back_at, feedback, disposition_code, closed, \
-     handling_amount, handling_unit FROM case_assignments";
+     handling_amount, handling_unit, closed_at, close_reason FROM case_assignments";
 
 impl AssignmentRow {
     pub(super) fn into_assignment(self) -> Result<Assignment, StoreError> {
@@ -193,6 +195,8 @@ impl AssignmentRow {
             feedback: self.feedback,
             disposition_code: self.disposition_code,
             closed: self.closed,
+            close_reason: self.close_reason,
+            closed_at: self.closed_at,
         })
     }
 }
@@ -467,8 +471,8 @@ where
              return_justified = $7, extension_days = $8, extension_reason = $9, \
              extension_requested_at = $10, extension_approved = $11, \
              extension_decided_at = $12, fed_back_at = $13, feedback = $14, \
-             disposition_code = $15, closed = $16, extension_withdrawn_at = $17 \
-             WHERE id = $18 AND case_id = $19",
+             disposition_code = $15, closed = $16, extension_withdrawn_at = $17, \
+             closed_at = $18, close_reason = $19 WHERE id = $20 AND case_id = $21",
         )
         .bind(a.status.as_code())
         .bind(a.confirm_due_at)
@@ -487,6 +491,8 @@ where
         .bind(&a.disposition_code)
         .bind(a.closed)
         .bind(e.and_then(|e| e.withdrawn_at))
+        .bind(a.closed_at)
+        .bind(&a.close_reason)
         .bind(id)
         .bind(case_id)
         .execute(&mut *conn)

@@ -78,6 +78,23 @@ pub fn apply(
         CaseAction::Callback { satisfaction, note } => callback(&mut d, *satisfaction, note),
         CaseAction::Archive => d.next.status = CaseStatus::Archived,
         CaseAction::Supplement { text } => d.note = d.text("text", text, REPLY_MAX, true),
+        CaseAction::Reclassify {
+            case_type,
+            category_code,
+            priority,
+            reason,
+        } => reclassify(&mut d, *case_type, category_code, *priority, reason),
+        CaseAction::Reassign {
+            assignment_id,
+            to,
+            limit,
+            reason,
+        } => reassign(&mut d, *assignment_id, *to, *limit, reason),
+        CaseAction::AddAssignee { to, limit, reason } => add_assignee(&mut d, *to, *limit, reason),
+        CaseAction::ClosePart {
+            assignment_id,
+            reason,
+        } => close_part(&mut d, *assignment_id, reason),
     }
     d.finish(kind)
 }
@@ -227,6 +244,15 @@ fn handle_in_centre(d: &mut Draft, result: &str) {
 
 // ---- dispatch ------------------------------------------------------------------------------
 
+/// Whether `to` may hold parts of a case of this type (departments, or one vendor).
+fn fits(targets: Targets, to: &[Assignee]) -> bool {
+    match targets {
+        Targets::Departments => to.iter().all(|a| matches!(a, Assignee::Department(_))),
+        Targets::OneVendor => to.len() == 1 && matches!(to[0], Assignee::Vendor(_)),
+        Targets::None => false,
+    }
+}
+
 /// Sends the case to departments or a vendor: a new round with fresh deadlines.
 fn dispatch(d: &mut Draft, to: &[Assignee], note: &str, limit: Option<Limit>) {
     let rules = TypeRules::of(d.flow.case_type.expect("checked"));
@@ -237,49 +263,53 @@ fn dispatch(d: &mut Draft, to: &[Assignee], note: &str, limit: Option<Limit>) {
         d.errors.add("to", Problem::TooLong { max: MAX_TARGETS });
     } else if to.iter().any(|a| !seen.insert(*a)) {
         d.errors.add("to", Problem::Taken);
-    } else {
-        let fits = match rules.targets {
-            Targets::Departments => to.iter().all(|a| matches!(a, Assignee::Department(_))),
-            Targets::OneVendor => to.len() == 1 && matches!(to[0], Assignee::Vendor(_)),
-            Targets::None => false,
-        };
-        if !fits {
-            d.errors.add("to", Problem::NotForRole);
-        }
+    } else if !fits(rules.targets, to) {
+        d.errors.add("to", Problem::NotForRole);
     }
-    let urgency = d.flow.priority;
-    let limit = limit.unwrap_or(d.context.policy.handling_for(urgency));
-    let max = match limit.unit {
-        LimitUnit::Minutes => MAX_HANDLING_DAYS * 24 * 60,
-        LimitUnit::Hours => MAX_HANDLING_DAYS * 24,
-        LimitUnit::Days | LimitUnit::WorkingDays => MAX_HANDLING_DAYS,
-    };
-    if limit.amount == 0 || limit.amount > max {
-        d.errors.add(
-            "limit",
-            Problem::OutOfRange {
-                min: 1,
-                max: max.into(),
-            },
-        );
-    }
-    let confirm_due_at = d.due(d.context.policy.confirm_for(urgency));
-    let due_at = d.due(limit);
     d.note = d.text("note", note, REASON_MAX, false);
     // A re-dispatch starts a new round: the reviewed returns stay as history.
     for a in &mut d.next.assignments {
         a.closed = true;
     }
     for assignee in to {
-        let index = d.next.assignments.len();
+        d.add_part(*assignee, limit);
+    }
+    d.notices.push((Recipient::Citizen, Notice::Dispatched));
+    d.next.dispatched_at = Some(d.now);
+    d.next.handled_at = None;
+    d.next.callback_due_at = None;
+    d.next.status = CaseStatus::Dispatched;
+}
+
+impl Draft<'_> {
+    /// A new part for `assignee` from now: the confirmation and handling limits of the
+    /// case's priority (or the dispatcher's own handling limit), its reminders, its notice.
+    fn add_part(&mut self, assignee: Assignee, limit: Option<Limit>) {
+        let urgency = self.next.priority;
+        let limit = limit.unwrap_or(self.context.policy.handling_for(urgency));
+        let max = match limit.unit {
+            LimitUnit::Minutes => MAX_HANDLING_DAYS * 24 * 60,
+            LimitUnit::Hours => MAX_HANDLING_DAYS * 24,
+            LimitUnit::Days | LimitUnit::WorkingDays => MAX_HANDLING_DAYS,
+        };
+        if limit.amount == 0 || limit.amount > max {
+            self.errors.add(
+                "limit",
+                Problem::OutOfRange {
+                    min: 1,
+                    max: max.into(),
+                },
+            );
+        }
+        let index = self.next.assignments.len();
         let assignment = Assignment {
             id: None,
-            assignee: *assignee,
+            assignee,
             status: AssignmentStatus::Dispatched,
-            assigned_at: d.now,
-            assigned_by: d.actor.clone(),
-            confirm_due_at,
-            due_at,
+            assigned_at: self.now,
+            assigned_by: self.actor.clone(),
+            confirm_due_at: self.due(self.context.policy.confirm_for(urgency)),
+            due_at: self.due(limit),
             handling: Some(limit),
             confirmed_at: None,
             returned_at: None,
@@ -290,17 +320,123 @@ fn dispatch(d: &mut Draft, to: &[Assignee], note: &str, limit: Option<Limit>) {
             feedback: None,
             disposition_code: None,
             closed: false,
+            close_reason: None,
+            closed_at: None,
         };
-        schedule(&mut d.reminders, index, &assignment);
-        d.next.assignments.push(assignment);
-        d.notices
-            .push((Recipient::Assignee(*assignee), Notice::Dispatched));
+        schedule(&mut self.reminders, index, &assignment);
+        self.next.assignments.push(assignment);
+        self.notices
+            .push((Recipient::Assignee(assignee), Notice::Dispatched));
     }
-    d.notices.push((Recipient::Citizen, Notice::Dispatched));
-    d.next.dispatched_at = Some(d.now);
-    d.next.handled_at = None;
-    d.next.callback_due_at = None;
-    d.next.status = CaseStatus::Dispatched;
+}
+
+// ---- the lead corrects a case in flight ------------------------------------------------------
+
+/// Type, category and priority change; the parts stay, so the new type must take the same
+/// kind of assignee.
+fn reclassify(
+    d: &mut Draft,
+    case_type: CaseType,
+    code: &str,
+    priority: Option<Priority>,
+    reason: &str,
+) {
+    let reason = d.text("reason", reason, REASON_MAX, true);
+    let holders: Vec<Assignee> = d
+        .flow
+        .assignments
+        .iter()
+        .filter(|a| a.is_open())
+        .map(|a| a.assignee)
+        .collect();
+    let targets = TypeRules::of(case_type).targets;
+    if !holders.is_empty() && !fits(targets, &holders) {
+        d.errors.add("case_type", Problem::NotForRole);
+    }
+    let before = (d.flow.case_type, d.flow.category_code.clone());
+    let status = d.flow.status;
+    classify(d, case_type, code, None, priority);
+    d.next.status = status;
+    let was = before
+        .0
+        .map(|t| format!("{} {}", t.as_code(), before.1))
+        .unwrap_or(before.1);
+    let now = d.note.take().unwrap_or_default();
+    d.note = reason.map(|r| format!("{was} → {now}：{r}"));
+}
+
+/// The part found by id among the open parts `pick` accepts; a wrong id is refused by
+/// field.
+fn lead_part(d: &mut Draft, id: i64, pick: fn(&Assignment) -> bool) -> Option<usize> {
+    let found = find_open(&d.next, id, pick);
+    if found.is_none() {
+        d.errors.add("assignment_id", Problem::Unknown);
+    }
+    found
+}
+
+/// Ends a part with the lead's reason (history keeps it).
+fn end_part(d: &mut Draft, index: usize, reason: Option<String>) {
+    let now = d.now;
+    let a = &mut d.next.assignments[index];
+    a.closed = true;
+    a.close_reason = reason;
+    a.closed_at = Some(now);
+    withdraw_pending_extension(a, now);
+}
+
+fn reassign(d: &mut Draft, id: i64, to: Assignee, limit: Option<Limit>, reason: &str) {
+    let reason = d.text("reason", reason, REASON_MAX, true);
+    let Some(index) = lead_part(d, id, |a| a.working() || a.return_pending()) else {
+        return;
+    };
+    let targets = TypeRules::of(d.flow.case_type.expect("checked")).targets;
+    let others_hold = d
+        .next
+        .assignments
+        .iter()
+        .any(|a| a.is_open() && a.assignee == to);
+    if others_hold {
+        d.errors.add("to", Problem::Taken);
+    } else if !fits(targets, &[to]) {
+        d.errors.add("to", Problem::NotForRole);
+    }
+    end_part(d, index, reason.clone());
+    d.add_part(to, limit.or(d.flow.assignments[index].handling));
+    d.note = reason;
+    d.next.status = derived_status(&d.next);
+}
+
+fn add_assignee(d: &mut Draft, to: Assignee, limit: Option<Limit>, reason: &str) {
+    d.note = d.text("reason", reason, REASON_MAX, true);
+    if d.next
+        .assignments
+        .iter()
+        .any(|a| a.is_open() && a.assignee == to)
+    {
+        d.errors.add("to", Problem::Taken);
+    } else if !matches!(to, Assignee::Department(_)) {
+        d.errors.add("to", Problem::NotForRole);
+    } else if d.next.assignments.iter().filter(|a| a.is_open()).count() >= MAX_TARGETS {
+        d.errors.add("to", Problem::TooLong { max: MAX_TARGETS });
+    }
+    d.add_part(to, limit);
+    if d.next.dispatched_at.is_none() {
+        d.next.dispatched_at = Some(d.now);
+    }
+    d.next.status = derived_status(&d.next);
+}
+
+/// A silent or unneeded part ends; when the others have all fed back, the case is handled
+/// (and the callback falls due); when none is left, it waits for a new dispatch.
+fn close_part(d: &mut Draft, id: i64, reason: &str) {
+    let reason = d.text("reason", reason, REASON_MAX, true);
+    let Some(index) = lead_part(d, id, Assignment::working) else {
+        return;
+    };
+    end_part(d, index, reason.clone());
+    d.note = reason;
+    d.next.status = derived_status(&d.next);
 }
 
 // ---- a department or vendor works its part ------------------------------------------------

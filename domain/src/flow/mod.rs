@@ -163,6 +163,11 @@ pub struct Assignment {
     /// History only: a reviewed return or a part of a round that a dissatisfied callback
     /// reopened. Closed parts take no more actions.
     pub closed: bool,
+    /// Why the lead ended the part (withdrawn or reassigned), and when.
+    #[serde(default)]
+    pub close_reason: Option<String>,
+    #[serde(default)]
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 impl Assignment {
@@ -307,6 +312,10 @@ coded_enum! {
         Callback = "callback", "回访", "Call back";
         Archive = "archive", "归档", "Archive";
         Supplement = "supplement", "补填", "Supplement";
+        Reclassify = "reclassify", "改分类", "Re-classify";
+        Reassign = "reassign", "改派", "Reassign a part";
+        AddAssignee = "add_assignee", "增派", "Add a department";
+        ClosePart = "close_part", "撤回承办", "Withdraw a part";
     }
 }
 
@@ -323,9 +332,13 @@ impl ActionKind {
             | K::Archive
             | K::Supplement => Performer::Centre(Permission::Intake),
             K::Dispatch => Performer::Centre(Permission::Dispatch),
-            K::ReviewReturn | K::DecideExtension | K::GrantExtension => {
-                Performer::Centre(Permission::Approve)
-            }
+            K::ReviewReturn
+            | K::DecideExtension
+            | K::GrantExtension
+            | K::Reclassify
+            | K::Reassign
+            | K::AddAssignee
+            | K::ClosePart => Performer::Centre(Permission::Approve),
             K::Confirm | K::Return | K::RequestExtension | K::Feedback => Performer::Assignee,
         }
     }
@@ -408,6 +421,36 @@ pub enum CaseAction {
     Supplement {
         text: String,
     },
+    /// The lead corrects a misfiled case in flight: type, category, priority; the parts
+    /// stay with whoever holds them.
+    Reclassify {
+        case_type: CaseType,
+        category_code: String,
+        #[serde(default)]
+        priority: Option<Priority>,
+        reason: String,
+    },
+    /// The lead takes a part from one department (or vendor) and gives it to another,
+    /// with fresh deadlines.
+    Reassign {
+        assignment_id: i64,
+        to: Assignee,
+        #[serde(default)]
+        limit: Option<Limit>,
+        reason: String,
+    },
+    /// The lead adds a department to a case in flight.
+    AddAssignee {
+        to: Assignee,
+        #[serde(default)]
+        limit: Option<Limit>,
+        reason: String,
+    },
+    /// The lead ends a part that is not needed, or whose department stays silent.
+    ClosePart {
+        assignment_id: i64,
+        reason: String,
+    },
 }
 
 impl CaseAction {
@@ -430,6 +473,10 @@ impl CaseAction {
             CaseAction::Callback { .. } => K::Callback,
             CaseAction::Archive => K::Archive,
             CaseAction::Supplement { .. } => K::Supplement,
+            CaseAction::Reclassify { .. } => K::Reclassify,
+            CaseAction::Reassign { .. } => K::Reassign,
+            CaseAction::AddAssignee { .. } => K::AddAssignee,
+            CaseAction::ClosePart { .. } => K::ClosePart,
         }
     }
 }

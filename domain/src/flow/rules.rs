@@ -181,6 +181,29 @@ impl CaseFlow {
             K::Archive => (self.status == S::CalledBack)
                 .then_some(())
                 .ok_or(illegal(Refusal::WrongStatus)),
+            K::Reclassify | K::Reassign | K::AddAssignee | K::ClosePart => {
+                if !matches!(self.status, S::Dispatched | S::Confirmed | S::Returned) {
+                    return Err(illegal(Refusal::WrongStatus));
+                }
+                let rules = rules.ok_or(illegal(Refusal::NotClassified))?;
+                let parts = self.assignments.iter();
+                match kind {
+                    K::Reassign => parts
+                        .clone()
+                        .any(|a| a.working() || a.return_pending())
+                        .then_some(())
+                        .ok_or(illegal(Refusal::NothingToDecide)),
+                    K::ClosePart => parts
+                        .clone()
+                        .any(Assignment::working)
+                        .then_some(())
+                        .ok_or(illegal(Refusal::NothingToDecide)),
+                    K::AddAssignee => (rules.targets == Targets::Departments)
+                        .then_some(())
+                        .ok_or(illegal(Refusal::NotForType)),
+                    _ => Ok(()),
+                }
+            }
             K::Supplement => {
                 if self.status == S::Submitted {
                     return Err(illegal(Refusal::WrongStatus));

@@ -5,6 +5,7 @@
 //! The case page offers exactly the steps the state machine allows this reader now (the
 //! server computes them); each step is a small keyboard-friendly form.
 
+mod lead;
 mod list;
 mod page;
 mod steps;

@@ -215,6 +215,9 @@ fn Parts(detail: CaseDetail) -> impl IntoView {
                         let extra = hotline_domain::Limit::new(e.days, p.extension_unit()).label(lang);
                         notes.push(tr!(lang, cases.note_extension, extra, reason = &e.reason, decision));
                     }
+                    if let Some(r) = &p.close_reason {
+                        notes.push(tr!(lang, cases.note_closed, reason = r));
+                    }
                     if let Some(f) = &p.feedback {
                         notes.push(tr!(lang, cases.note_feedback, feedback = f));
                     }

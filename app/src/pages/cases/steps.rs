@@ -26,6 +26,7 @@ pub(super) struct StepState {
 #[component]
 pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
     let lang = use_lang();
+    let lead_detail = detail.clone();
     let number = detail.item.tracking_number.to_string();
     let StepState {
         act,
@@ -445,6 +446,7 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
             <p class="status-line" role="status" aria-live="polite">
                 {move || act.pending().get().then(|| tr!(lang, cases.saving))}
             </p>
+            <super::lead::LeadSteps detail=lead_detail state=state />
         </aside>
     }.into_any()
 }
