@@ -130,6 +130,91 @@ test('a complaint goes from a popped call to archive across the centre and a dep
   }
 });
 
+test('an urgent call, misfiled and returned, is re-classified and reassigned by the lead', async () => {
+  const agent = await openPage(browser);
+  await signIn(agent, server.base, 'agent');
+  await agent.waitForSelector('[data-testid="live-status"][data-state="open"]');
+  const rang = await postCallEvent(server.base, {
+    event_id: 'urgent-ring-1', kind: 'ringing', call_id: 'urgent-call-1', caller: '13700002222',
+    agent: 'agent', at: new Date().toISOString(),
+  });
+  assert.equal(rang.status, 200);
+  await agent.waitForSelector('[data-testid="intake-form"]');
+  await agent.waitForSelector('body[data-hydrated="true"]');
+  // The caller complains of unpaid wages and, by the way, of gas in the stairwell: the
+  // agent files it under wages but marks it urgent.
+  await agent.keyboard.type('物业公司拖欠保洁工资，另外楼道燃气管道有明显漏气味道。');
+  await agent.selectOption('#i-case_type', 'G');
+  await agent.selectOption('#i-category', '0601');
+  await agent.selectOption('#i-priority', 'urgent');
+  await agent.fill('#i-contact_name', '钱女士');
+  await agent.selectOption('#i-district', '610402');
+  await agent.fill('#i-address', '文汇路 6 号院 2 单元');
+  await Promise.all([
+    agent.waitForURL(/\/cases\/\d{14}$/),
+    agent.click('[data-testid="intake-submit"]'),
+  ]);
+  const n = agent.url().split('/').pop();
+  await agent.waitForSelector('body[data-hydrated="true"]');
+  await statusIs(agent, '已分理');
+  await agent.waitForSelector('h1 [data-testid="urgent-mark"]');
+  await agent.check('label:has-text("咸阳市人力资源和社会保障局") input');
+  await agent.click('[data-testid="step-dispatch"]');
+  await statusIs(agent, '已派单');
+  // Urgent: ten minutes to confirm, a day to handle.
+  const limit = await agent.textContent('[data-testid="part-row"]');
+  assert.match(limit, /24小时/);
+  // Urgent and in hand: first in the centre's list, marked.
+  await visit(agent, server.base, '/cases');
+  await agent.waitForSelector('[data-testid="case-row"]');
+  const firstRow = await agent.$eval('[data-testid="case-row"]', (tr) => tr.textContent);
+  assert.match(firstRow, new RegExp(n));
+  assert.match(firstRow, /紧急/);
+  await shot(agent, 'cases-list-urgent-first.png');
+
+  // The department returns the gas part of it: not theirs.
+  const dept = await openPage(browser);
+  await signIn(dept, server.base, 'dept');
+  await visit(dept, server.base, `/cases/${n}`);
+  await statusIs(dept, '已派单');
+  await dept.fill('#s-return', '燃气泄漏不属于人社部门职责，请转燃气主管部门。');
+  await dept.click('[data-testid="step-return"]');
+  await statusIs(dept, '退单待审');
+
+  // The lead re-classifies the misfiled case and reassigns the returned part.
+  const lead = await openPage(browser);
+  await signIn(lead, server.base, 'lead');
+  await visit(lead, server.base, `/cases/${n}`);
+  await statusIs(lead, '退单待审');
+  await lead.click('[data-testid="lead-steps"] summary');
+  await lead.selectOption('#l-type', 'H');
+  await lead.selectOption('#l-category', '080301');
+  await lead.fill('#l-rreason', '来电主要反映燃气泄漏，原分类有误');
+  await shot(lead, 'case-lead-corrections.png');
+  await lead.click('[data-testid="step-reclassify"]');
+  await lead.waitForFunction(() => document.querySelector('[data-testid="case-type"]')?.textContent === '公共事务');
+  await lead.click('[data-testid="lead-steps"] summary');
+  await lead.selectOption('#l-to', { label: '咸阳市住房和城乡建设局' });
+  await lead.fill('#l-reason', '燃气管道由住建部门监管');
+  await lead.click('[data-testid="step-reassign"]');
+  await statusIs(lead, '已派单');
+  assert.match(await lead.textContent('[data-testid="case-assigned"]'), /住房和城乡建设局/);
+  const parts = await lead.$$eval('[data-testid="part-row"]', (trs) => trs.map((tr) => tr.textContent));
+  assert.equal(parts.length, 2);
+  assert.match(parts[0], /已撤回：燃气管道由住建部门监管/);
+  const steps = await lead.$$eval('[data-testid="timeline"] li strong', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(steps.slice(-4), ['派单', '退单', '改分类', '改派']);
+  await lead.waitForSelector('h1 [data-testid="urgent-mark"]');
+  await shot(lead, 'case-reassigned.png');
+  await lead.setViewportSize({ width: 360, height: 800 });
+  await shot(lead, 'case-reassigned-phone.png');
+
+  for (const page of [agent, dept, lead]) {
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});
+
 test('an illegal step is refused on the page with the reason', async () => {
   const page = await openPage(browser);
   await signIn(page, server.base, 'lead');

@@ -126,6 +126,28 @@ test('the coordinator opens a health record and the administrator finds that loo
   await shot(admin, 'admin-roles.png');
   await visit(admin, server.base, '/admin/codes');
   await shot(admin, 'admin-codes.png');
+  // The working calendar: the official 2026 schedule, and a reminder that 2027 is missing.
+  await visit(admin, server.base, '/admin/calendar?year=2026');
+  await admin.waitForSelector('[data-testid="calendar-table"]');
+  assert.match(await admin.textContent('[data-testid="calendar-summary"]'), /放假 33 天，调休上班 6 天/);
+  await admin.waitForSelector('[data-testid="calendar-next-missing"]');
+  await admin.waitForSelector('body[data-hydrated="true"]');
+  await shot(admin, 'admin-calendar.png');
+  // A make-up working day on a weekday is refused by field; New Year's Day 2027 is entered.
+  await admin.fill('#a-date', '2027-01-04');
+  await admin.selectOption('#c-kind', 'workday');
+  await admin.fill('#a-name', '元旦');
+  await admin.click('[data-testid="calendar-save"]');
+  await admin.waitForSelector('#e-date:has-text("周六或周日")');
+  await admin.selectOption('#c-kind', 'holiday');
+  await admin.fill('#a-date', '2027-01-01');
+  await admin.click('[data-testid="calendar-save"]');
+  await admin.waitForSelector('[data-testid="save-status"]:has-text("已保存")');
+  await visit(admin, server.base, '/admin/calendar?year=2027');
+  await admin.waitForSelector('[data-testid="calendar-row"]');
+  assert.equal((await admin.$$('[data-testid="calendar-row"]')).length, 1);
+  await admin.setViewportSize({ width: 360, height: 800 });
+  await shot(admin, 'admin-calendar-phone.png');
   assert.deepEqual(admin.errors, []);
   await admin.context().close();
 });
