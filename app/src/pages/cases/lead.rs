@@ -184,39 +184,8 @@ pub(super) fn LeadSteps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     });
                 }>
                     <h3>{ActionKind::Reclassify.label(lang)}</h3>
-                    <label for="l-type">{tr!(lang, common.case_type)}</label>
-                    <select id="l-type" prop:value=move || case_type.get() on:change=move |ev| case_type.set(event_target_value(&ev))>
-                        {CaseType::ALL.iter().map(|t| view! {
-                            <option value=t.as_code()>{format!("{} {}", t.as_code(), t.label(lang))}</option>
-                        }).collect_view()}
-                    </select>
-                    <p class="field-error" role="alert">{err("case_type")}</p>
-                    <label for="l-category">{tr!(lang, cases.category)}</label>
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            let groups = options.await
-                                .map(|o| crate::pages::portal::staff_category_groups(&o.categories, lang))
-                                .unwrap_or_default();
-                            view! {
-                                <select id="l-category" prop:value=move || category.get() on:change=move |ev| category.set(event_target_value(&ev))>
-                                    {groups.into_iter().map(|(major, options)| view! {
-                                        <optgroup label=major>
-                                            {options.into_iter().map(|(code, label)| view! {
-                                                <option value=code.clone()>{format!("{code} {label}")}</option>
-                                            }).collect_view()}
-                                        </optgroup>
-                                    }).collect_view()}
-                                </select>
-                            }
-                        })}
-                    </Suspense>
-                    <p class="field-error" role="alert">{err("category_code")}</p>
-                    <label for="l-priority">{tr!(lang, cases.priority)}</label>
-                    <select id="l-priority" on:change=move |ev| priority.set(event_target_value(&ev))>
-                        <option value="">{tr!(lang, cases.priority_by_category)}</option>
-                        <option value="normal">{Priority::Normal.label(lang)}</option>
-                        <option value="urgent">{Priority::Urgent.label(lang)}</option>
-                    </select>
+                    <super::steps::ClassifyFields prefix="l" case_type=case_type category=category
+                        priority=priority options=options errors=errors />
                     {reason_field("l-rreason")}
                     <button type="submit" class="button secondary" data-testid="step-reclassify">{ActionKind::Reclassify.label(lang)}</button>
                 </form>

@@ -140,41 +140,8 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     send(CaseAction::Classify { case_type: t, category_code: category.get(), remind_at: remind, priority });
                 }>
                     <h3>{ActionKind::Classify.label(lang)}</h3>
-                    <label for="s-type">{tr!(lang, common.case_type)}</label>
-                    <select id="s-type" on:change=move |ev| case_type.set(event_target_value(&ev)) prop:value=move || case_type.get()>
-                        <option value="">{tr!(lang, common.choose)}</option>
-                        {CaseType::ALL.iter().map(|t| view! {
-                            <option value=t.as_code()>{format!("{} {}", t.as_code(), t.label(lang))}</option>
-                        }).collect_view()}
-                    </select>
-                    <p class="field-error" role="alert">{err("case_type")}</p>
-                    <label for="s-category">{tr!(lang, cases.category)}</label>
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            let groups = options.await
-                                .map(|o| crate::pages::portal::staff_category_groups(&o.categories, lang))
-                                .unwrap_or_default();
-                            view! {
-                                <select id="s-category" on:change=move |ev| category.set(event_target_value(&ev)) prop:value=move || category.get()>
-                                    {groups.into_iter().map(|(major, options)| view! {
-                                        <optgroup label=major>
-                                            {options.into_iter().map(|(code, label)| view! {
-                                                <option value=code.clone()>{format!("{code} {label}")}</option>
-                                            }).collect_view()}
-                                        </optgroup>
-                                    }).collect_view()}
-                                </select>
-                            }
-                        })}
-                    </Suspense>
-                    <p class="field-error" role="alert">{err("category_code")}</p>
-                    <label for="s-priority">{tr!(lang, cases.priority)}</label>
-                    <select id="s-priority" data-testid="classify-priority" prop:value=move || priority.get()
-                        on:change=move |ev| priority.set(event_target_value(&ev))>
-                        <option value="">{tr!(lang, cases.priority_by_category)}</option>
-                        <option value="normal">{Priority::Normal.label(lang)}</option>
-                        <option value="urgent">{Priority::Urgent.label(lang)}</option>
-                    </select>
+                    <ClassifyFields prefix="s" case_type=case_type category=category priority=priority
+                        options=options errors=errors />
                     <label for="s-remind">{tr!(lang, cases.remind_at)}</label>
                     <input id="s-remind" type="datetime-local" on:input=move |ev| remind_at.set(event_target_value(&ev)) />
                     <p class="field-error" role="alert">{err("remind_at")}</p>
@@ -449,4 +416,57 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
             <super::lead::LeadSteps detail=lead_detail state=state />
         </aside>
     }.into_any()
+}
+
+/// The type, category and priority of a classification, shared by the agent's classify
+/// form and the lead's re-classification; ids are `{prefix}-type`, `-category`, `-priority`.
+#[component]
+pub(super) fn ClassifyFields(
+    prefix: &'static str,
+    case_type: RwSignal<String>,
+    category: RwSignal<String>,
+    priority: RwSignal<String>,
+    options: Resource<Result<hotline_domain::FormOptions, ServerFnError>>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let err =
+        move |field: &'static str| move || errors.with(|e| e.get(field).map(|p| p.message(lang)));
+    let id = move |what: &str| format!("{prefix}-{what}");
+    view! {
+        <label for=id("type")>{tr!(lang, common.case_type)}</label>
+        <select id=id("type") on:change=move |ev| case_type.set(event_target_value(&ev)) prop:value=move || case_type.get()>
+            <option value="">{tr!(lang, common.choose)}</option>
+            {CaseType::ALL.iter().map(|t| view! {
+                <option value=t.as_code()>{format!("{} {}", t.as_code(), t.label(lang))}</option>
+            }).collect_view()}
+        </select>
+        <p class="field-error" role="alert">{err("case_type")}</p>
+        <label for=id("category")>{tr!(lang, cases.category)}</label>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let groups = options.await
+                    .map(|o| crate::pages::portal::staff_category_groups(&o.categories, lang))
+                    .unwrap_or_default();
+                view! {
+                    <select id=id("category") on:change=move |ev| category.set(event_target_value(&ev)) prop:value=move || category.get()>
+                        {groups.into_iter().map(|(major, options)| view! {
+                            <optgroup label=major>
+                                {options.into_iter().map(|(code, label)| view! {
+                                    <option value=code.clone()>{format!("{code} {label}")}</option>
+                                }).collect_view()}
+                            </optgroup>
+                        }).collect_view()}
+                    </select>
+                }
+            })}
+        </Suspense>
+        <p class="field-error" role="alert">{err("category_code")}</p>
+        <label for=id("priority")>{tr!(lang, cases.priority)}</label>
+        <select id=id("priority") prop:value=move || priority.get() on:change=move |ev| priority.set(event_target_value(&ev))>
+            <option value="">{tr!(lang, cases.priority_by_category)}</option>
+            <option value="normal">{Priority::Normal.label(lang)}</option>
+            <option value="urgent">{Priority::Urgent.label(lang)}</option>
+        </select>
+    }
 }
