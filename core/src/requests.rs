@@ -103,6 +103,26 @@ impl Hotline {
         })
     }
 
+    /// The choices of the staff's forms (intake, classification): the catalogue down to its
+    /// sub-categories (燃气泄漏, not only 燃气), which the public form does not need.
+    pub async fn staff_form_options(
+        &self,
+        user: &hotline_domain::StaffUser,
+    ) -> Result<FormOptions, ServiceError> {
+        crate::scope::case_scope(user).ok_or(ServiceError::Forbidden)?;
+        let categories = self
+            .store
+            .categories()
+            .await?
+            .into_iter()
+            .filter(|c| c.level <= 3)
+            .collect();
+        Ok(FormOptions {
+            categories,
+            districts: self.store.districts().await?,
+        })
+    }
+
     /// A citizen's look at their own request (SPEC P2): the tracking number and the phone it
     /// was filed with must both match; any mismatch is `None`, the same as no such request.
     pub async fn track_request(

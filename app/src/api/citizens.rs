@@ -12,6 +12,16 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use super::support::{checked, fail, form, hotline, staff, visitor};
 
+/// The staff forms' choices: the catalogue with its sub-categories.
+#[server(prefix = "/api/fn", endpoint = "staff_form_options")]
+pub async fn load_staff_form_options() -> Result<FormOptions, ServerFnError> {
+    let staff = super::support::staff()?;
+    hotline()?
+        .staff_form_options(&staff.user)
+        .await
+        .map_err(fail)
+}
+
 #[server(prefix = "/api/fn", endpoint = "form_options")]
 pub async fn load_form_options() -> Result<FormOptions, ServerFnError> {
     hotline()?.form_options().await.map_err(fail)

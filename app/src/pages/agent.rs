@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::{
-    agent_board, caller_card, load_form_options, missed_call_done, my_missed_calls, my_status,
-    new_requests, set_my_status, FormOutcome, ReassignMissedCall, RegisterCall,
+    agent_board, caller_card, load_staff_form_options, missed_call_done, my_missed_calls,
+    my_status, new_requests, set_my_status, FormOutcome, ReassignMissedCall, RegisterCall,
 };
 use crate::i18n::{tr, use_lang};
 use crate::live::{self, LiveState};
@@ -336,7 +336,7 @@ fn IntakeForm(card: CallerCard) -> impl IntoView {
         Some(Err(e)) => failed.set(Some(e.to_string())),
         None => {}
     });
-    let options = Resource::new(|| (), |_| load_form_options());
+    let options = Resource::new(|| (), |_| load_staff_form_options());
     let message = move |field: &'static str| Signal::derive(field_error(errors, lang, field));
     let withheld = card.phone.is_none();
     view! {

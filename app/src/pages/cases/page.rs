@@ -9,8 +9,8 @@ use leptos_router::hooks::use_params_map;
 use super::steps::{StepState, Steps};
 use super::LightBadge;
 use crate::api::{
-    case_action, dispatch_targets, get_case, load_form_options, ActOutcome, LinkCase, RevealPhone,
-    UnlinkCase,
+    case_action, dispatch_targets, get_case, load_staff_form_options, ActOutcome, LinkCase,
+    RevealPhone, UnlinkCase,
 };
 use crate::i18n::{tr, use_lang};
 use crate::pages::common::{local_time, LoadError};
@@ -51,7 +51,7 @@ pub fn CasePage() -> impl IntoView {
                 }
             },
         ),
-        options: Resource::new(|| (), |_| load_form_options()),
+        options: Resource::new(|| (), |_| load_staff_form_options()),
     };
     Effect::new(move |_| match state.act.value().get() {
         Some(Ok(ActOutcome::Done(_))) => {
