@@ -186,14 +186,15 @@ test('an urgent call, misfiled and returned, is re-classified and reassigned by 
   await signIn(lead, server.base, 'lead');
   await visit(lead, server.base, `/cases/${n}`);
   await statusIs(lead, '退单待审');
-  await lead.click('[data-testid="lead-steps"] summary');
+  const openCorrections = () => lead.$eval('[data-testid="lead-steps"]', (d) => { d.open = true; });
+  await openCorrections();
   await lead.selectOption('#l-type', 'H');
   await lead.selectOption('#l-category', '080301');
   await lead.fill('#l-rreason', '来电主要反映燃气泄漏，原分类有误');
   await shot(lead, 'case-lead-corrections.png');
   await lead.click('[data-testid="step-reclassify"]');
   await lead.waitForFunction(() => document.querySelector('[data-testid="case-type"]')?.textContent === '公共事务');
-  await lead.click('[data-testid="lead-steps"] summary');
+  await openCorrections();
   await lead.selectOption('#l-to', { label: '咸阳市住房和城乡建设局' });
   await lead.fill('#l-reason', '燃气管道由住建部门监管');
   await lead.click('[data-testid="step-reassign"]');
