@@ -113,9 +113,9 @@ fn Year(c: CalendarYear, lang: Lang, remove: ServerAction<RemoveCalendarDay>) ->
                                 <td>{d.kind.label(lang)}</td>
                                 <td>{d.name.clone()}</td>
                                 <td>
-                                    <ActionForm action=remove attr:class="inline-form">
+                                    <ActionForm action=remove attr:class="inline">
                                         <input type="hidden" name="date" value=date.clone() />
-                                        <button type="submit" class="link-button" aria-label=tr!(lang, admin.remove_day, date = &date)>
+                                        <button type="submit" class="button secondary small" aria-label=tr!(lang, admin.remove_day, date = &date)>
                                             {tr!(lang, knowledge.remove)}
                                         </button>
                                     </ActionForm>

@@ -15,6 +15,9 @@ use super::{DemoCase, Generator, DEPARTMENTS};
 use crate::clock::china_offset;
 use crate::store::NewCaseEvent;
 
+/// What in a caller's words makes the agent mark the case urgent (W9).
+const URGENT_WORDS: &[&str] = &["燃气味", "泄漏", "漏气", "电线", "井盖", "积水倒灌"];
+
 impl Generator<'_> {
     /// A request text and a category whose name fits it. Texts whose words match no
     /// category are drawn again, so a complaint about unpaid wages is never filed under
@@ -71,9 +74,9 @@ impl Generator<'_> {
     pub(super) fn past_cases(&mut self, n: usize) -> Vec<DemoCase> {
         (0..n)
             .map(|i| {
-                // One case in eight is filed 8 to 11 days ago and kept slow: with the
-                // department still, past its limit.
-                self.keep_slow = i % 8 == 7;
+                // Ten of the cases are filed 8 to 11 days ago and kept slow: with the
+                // department still, past its limit, however small the demo.
+                self.keep_slow = i % 8 == 7 && i < 80;
                 let at = if self.keep_slow {
                     self.now - Duration::days(8) - self.minutes((0, 3 * 24 * 60))
                 } else {
@@ -174,6 +177,7 @@ impl Generator<'_> {
         p.step(self.minutes(first), &agent, CaseAction::Accept);
         let remind_at = (case_type == CaseType::Pending)
             .then(|| p.t + Duration::minutes(self.rng.range(60, 60 * 72)));
+        let urgent = URGENT_WORDS.iter().any(|w| p.case.content.contains(w));
         p.step(
             self.minutes((1, 6)),
             &agent,
@@ -181,12 +185,9 @@ impl Generator<'_> {
                 case_type,
                 category_code,
                 remind_at,
-                // Now and then the agent hears it is urgent (a burst pipe flooding a
-                // stairwell); urgent categories are urgent by themselves. Chosen by the
-                // filing minute, not the random stream, so the rest of the demo stays as it
-                // was.
-                priority: (at.timestamp() / 60 % 29 == 0)
-                    .then_some(hotline_domain::Priority::Urgent),
+                // The agent hears danger in the call (a gas smell in the stairwell) and
+                // marks it urgent; urgent categories are urgent by themselves.
+                priority: urgent.then_some(hotline_domain::Priority::Urgent),
             },
         );
         let rules = TypeRules::of(case_type);
