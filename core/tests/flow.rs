@@ -12,9 +12,9 @@ use hotline_core::testing::{staff, TestDatabase};
 use hotline_core::{FixedClock, Hotline, Origin, ServiceError};
 use hotline_domain::flow::Refusal;
 use hotline_domain::{
-    ActionKind, Assignee, CalendarDay, CaseAction, CaseDetail, CaseQuery, CaseStatus, CaseType,
-    Channel, DayKind, DepartmentInput, FlowError, FlowPolicy, Light, Limit, NewRequestInput,
-    Priority, Role, Satisfaction, StaffUser, TrackingNumber,
+    ActionKind, Assignee, AssignmentStatus, CalendarDay, CaseAction, CaseDetail, CaseQuery,
+    CaseStatus, CaseType, Channel, DayKind, DepartmentInput, FlowError, FlowPolicy, Light, Limit,
+    NewRequestInput, Priority, Role, Satisfaction, StaffUser, TrackingNumber,
 };
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
@@ -1612,7 +1612,38 @@ async fn the_lead_reassigns_adds_and_withdraws_parts(db: TestDatabase) {
     c.h.store.close().await;
 }
 
+async fn type_paths_a_back_office_queue_and_a_short_alarm_follow_up(db: TestDatabase) {
+    let c = centre(&db).await;
+    // D: dispatched to the back office, worked on at once; nothing chases a confirmation.
+    let n = c.classified(CaseType::SimpleMatter).await;
+    let case = c
+        .ok(&c.agent, &n, dispatch(vec![Assignee::Department(c.d1)]))
+        .await;
+    assert_eq!(case.item.status, CaseStatus::Confirmed);
+    assert_eq!(case.assignments[0].part.status, AssignmentStatus::Confirmed);
+    c.clock.set(c.h.now() + Duration::hours(1));
+    assert_eq!(c.h.process_reminders().await.unwrap(), 0);
+    assert_eq!(
+        c.h.case_counts(&c.lead).await.unwrap().overdue_confirmation,
+        0
+    );
+    // C: an alarm handled on the desk is followed up within two hours.
+    let alarm = c.classified(CaseType::OneKeyAlarm).await;
+    let case = c
+        .ok(
+            &c.agent,
+            &alarm,
+            CaseAction::HandleInCentre {
+                result: "已联系家属上门，老人安全".into(),
+            },
+        )
+        .await;
+    assert_eq!(case.callback_due_at, Some(c.h.now() + Duration::hours(2)));
+    c.h.store.close().await;
+}
+
 hotline_core::on_both_backends!(
+    type_paths_a_back_office_queue_and_a_short_alarm_follow_up,
     the_lead_reassigns_adds_and_withdraws_parts,
     urgent_cases_come_first_move_faster_and_reach_the_lead,
     working_day_limits_follow_the_calendar_administrators_keep,

@@ -1471,3 +1471,46 @@ fn the_lead_corrects_a_case_in_flight() {
         .available_actions(&agent(), t0() + tick)
         .contains(&ActionKind::Dispatch));
 }
+
+#[test]
+fn a_simple_matter_goes_to_work_at_once_and_an_alarm_is_followed_up_within_two_hours() {
+    // D: the back office works on it at once; no half hour to confirm, no confirm
+    // reminder, no confirmation light.
+    let f = step(
+        &classified(CaseType::SimpleMatter),
+        &agent(),
+        dispatch(vec![D1]),
+        t0(),
+    );
+    assert_eq!(f.to, CaseStatus::Confirmed);
+    let part = &f.flow.assignments[0];
+    assert_eq!(part.status, AssignmentStatus::Confirmed);
+    assert_eq!(part.confirmed_at, Some(t0()));
+    assert!(f.reminders.iter().all(|r| r.kind != ReminderKind::Confirm));
+    assert_eq!(
+        f.flow
+            .light(t0() + Duration::hours(1), &FlowPolicy::default()),
+        Some(Light::Green)
+    );
+    assert!(!f
+        .flow
+        .available_actions(&dept(1), t0())
+        .contains(&ActionKind::Confirm));
+    let done = step(&f.flow, &dept(1), feedback(), t0() + Duration::hours(3));
+    assert_eq!(done.to, CaseStatus::FedBack);
+    // C: a one-key alarm handled on the desk is followed up within 2 hours, not 24.
+    let alarm = step(
+        &classified(CaseType::OneKeyAlarm),
+        &agent(),
+        CaseAction::HandleInCentre {
+            result: "已联系家属上门查看，老人无碍".into(),
+        },
+        t0(),
+    );
+    assert_eq!(alarm.flow.callback_due_at, Some(t0() + Duration::hours(2)));
+    // Anything else: the general 24 hours.
+    assert_eq!(
+        done.flow.callback_due_at,
+        Some(t0() + Duration::hours(3) + Duration::hours(24))
+    );
+}

@@ -254,6 +254,16 @@ pub struct Config {
     )]
     pub urgent_reminder_repeat_minutes: u32,
 
+    /// A one-key alarm (C) is followed up within this of its handling, instead of the
+    /// general callback.
+    #[arg(
+        long,
+        env = "HOTLINE_ONE_KEY_FOLLOW_UP_LIMIT",
+        default_value = "2 hours",
+        global = true
+    )]
+    pub one_key_follow_up_limit: hotline_domain::Limit,
+
     /// The reminder round at which the shift lead is told (in-app and on the duty phone).
     #[arg(
         long,
@@ -321,6 +331,7 @@ impl Config {
             urgent_confirm: self.urgent_confirm_limit,
             urgent_handling: self.urgent_handling_limit,
             urgent_reminder_repeat_minutes: self.urgent_reminder_repeat_minutes.into(),
+            one_key_follow_up: self.one_key_follow_up_limit,
             escalate_after: self.escalate_after.into(),
             urgent_escalate_after: self.urgent_escalate_after.into(),
             reminder_max_rounds: self.reminder_max_rounds.into(),

@@ -278,7 +278,7 @@ fn dispatch(d: &mut Draft, to: &[Assignee], note: &str, limit: Option<Limit>) {
     d.next.dispatched_at = Some(d.now);
     d.next.handled_at = None;
     d.next.callback_due_at = None;
-    d.next.status = CaseStatus::Dispatched;
+    d.next.status = derived_status(&d.next);
 }
 
 impl Draft<'_> {
@@ -302,16 +302,21 @@ impl Draft<'_> {
             );
         }
         let index = self.next.assignments.len();
+        let confirm = needs_confirmation(&self.next);
         let assignment = Assignment {
             id: None,
             assignee,
-            status: AssignmentStatus::Dispatched,
+            status: if confirm {
+                AssignmentStatus::Dispatched
+            } else {
+                AssignmentStatus::Confirmed
+            },
             assigned_at: self.now,
             assigned_by: self.actor.clone(),
             confirm_due_at: self.due(self.context.policy.confirm_for(urgency)),
             due_at: self.due(limit),
             handling: Some(limit),
-            confirmed_at: None,
+            confirmed_at: (!confirm).then_some(self.now),
             returned_at: None,
             return_reason: None,
             return_justified: None,
@@ -515,14 +520,20 @@ fn review_return(d: &mut Draft, assignment_id: i64, justified: bool, note: &str)
         return;
     };
     let confirm_due_at = d.due(d.context.policy.confirm_for(d.flow.priority));
+    let confirm = needs_confirmation(&d.next);
     let a = &mut d.next.assignments[index];
     a.return_justified = Some(justified);
     if justified {
         // Not theirs: their part ends; the centre re-dispatches.
         a.closed = true;
     } else {
-        // A wrong return: back to them, with a fresh half hour to confirm.
-        a.status = AssignmentStatus::Dispatched;
+        // A wrong return: back to them, with a fresh half hour to confirm (a back office
+        // works on it again at once).
+        a.status = if confirm {
+            AssignmentStatus::Dispatched
+        } else {
+            AssignmentStatus::Confirmed
+        };
         a.confirm_due_at = confirm_due_at;
         let reinstated = a.clone();
         schedule(&mut d.reminders, index, &reinstated);
@@ -614,6 +625,12 @@ fn callback(d: &mut Draft, satisfaction: Satisfaction, note: &str) {
     } else {
         d.next.status = CaseStatus::CalledBack;
     }
+}
+
+/// Whether a part of this case must first be confirmed: not a simple matter's (D), which
+/// the centre's back office (执行部) works on at once as a team queue.
+fn needs_confirmation(flow: &CaseFlow) -> bool {
+    flow.case_type.is_none_or(|t| TypeRules::of(t).confirm)
 }
 
 /// The case's state from its open parts: returned when none is left working, fed back when

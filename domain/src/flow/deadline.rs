@@ -46,6 +46,9 @@ pub struct FlowPolicy {
     pub urgent_handling: Limit,
     /// Reminders of an urgent case repeat at this interval.
     pub urgent_reminder_repeat_minutes: i64,
+    /// The follow-up of a one-key alarm (C) is due within this of its handling, instead
+    /// of the general callback.
+    pub one_key_follow_up: Limit,
     /// The shift lead hears of a reminder nobody answered after this many rounds...
     pub escalate_after: i64,
     /// ...and of an urgent case's after this many.
@@ -69,6 +72,7 @@ impl Default for FlowPolicy {
             urgent_confirm: Limit::minutes(10),
             urgent_handling: Limit::hours(24),
             urgent_reminder_repeat_minutes: 15,
+            one_key_follow_up: Limit::hours(2),
             escalate_after: 3,
             urgent_escalate_after: 1,
             reminder_max_rounds: 24,
@@ -88,6 +92,14 @@ impl FlowPolicy {
         match priority {
             Priority::Normal => self.handling,
             Priority::Urgent => self.urgent_handling,
+        }
+    }
+
+    /// The callback of a handled case: a one-key alarm's follow-up is short.
+    pub fn callback_for(&self, case_type: Option<crate::CaseType>) -> Limit {
+        match case_type {
+            Some(crate::CaseType::OneKeyAlarm) => self.one_key_follow_up,
+            _ => self.callback,
         }
     }
 
@@ -135,6 +147,7 @@ impl FlowPolicy {
             ("urgent_handling", self.urgent_handling),
             ("callback", self.callback),
             ("callback_retry", self.callback_retry),
+            ("one_key_follow_up", self.one_key_follow_up),
         ];
         for (name, limit) in limits {
             let max = limit.unit.max_amount();

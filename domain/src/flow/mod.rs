@@ -275,7 +275,8 @@ pub const MAX_EXTENSION_DAYS: u32 = 30;
 pub const MAX_HANDLING_DAYS: u32 = 60;
 pub const MAX_TARGETS: usize = 10;
 
-pub(super) fn holds(user: &StaffUser, assignee: Assignee) -> bool {
+/// Whether `user` acts for `assignee` (its department's staff, or its vendor).
+pub fn holds(user: &StaffUser, assignee: Assignee) -> bool {
     match assignee {
         Assignee::Department(id) => {
             user.can(Permission::CasesDepartment) && user.department_id == Some(id)

@@ -50,7 +50,9 @@ pub(super) fn mark_handled(
 ) {
     next.handled_at = Some(now);
     next.callback_attempts = 0;
-    let due = context.calendar.due(now, context.policy.callback);
+    let due = context
+        .calendar
+        .due(now, context.policy.callback_for(next.case_type));
     next.callback_due_at = Some(due);
     reminders.push(ReminderDraft {
         kind: ReminderKind::Callback,
@@ -61,11 +63,13 @@ pub(super) fn mark_handled(
 
 /// The confirm and feedback reminders of a (re)dispatched part.
 pub(super) fn schedule(reminders: &mut Vec<ReminderDraft>, index: usize, a: &Assignment) {
-    reminders.push(ReminderDraft {
-        kind: ReminderKind::Confirm,
-        assignment: Some(index),
-        at: a.confirm_due_at,
-    });
+    if a.status == AssignmentStatus::Dispatched {
+        reminders.push(ReminderDraft {
+            kind: ReminderKind::Confirm,
+            assignment: Some(index),
+            at: a.confirm_due_at,
+        });
+    }
     reminders.push(ReminderDraft {
         kind: ReminderKind::Feedback,
         assignment: Some(index),

@@ -27,6 +27,9 @@ pub struct TypeRules {
     pub recommend: bool,
     pub centre_handles: bool,
     pub targets: Targets,
+    /// Whether a part must first be confirmed (半小时确认). A simple matter (D) goes to the
+    /// centre's own back office (执行部) as a team queue: it is worked on at once.
+    pub confirm: bool,
 }
 
 impl TypeRules {
@@ -37,6 +40,7 @@ impl TypeRules {
             recommend,
             centre_handles,
             targets,
+            confirm: case_type != T::SimpleMatter,
         };
         match case_type {
             // Answered from the knowledge base, or handed to a department and called back.

@@ -294,7 +294,8 @@ impl Generator<'_> {
         // case goes to another one.
         if targets == Targets::Departments && to.len() == 1 && self.rng.chance(0.08) {
             let wrong = demo_assignee_user(to[0]);
-            p.step(self.minutes((5, 25)), &wrong, CaseAction::Confirm);
+            let delay = self.minutes((5, 25));
+            p.confirm(delay, &wrong);
             p.step(
                 self.minutes((20, 600)),
                 &wrong,
@@ -346,7 +347,8 @@ impl Generator<'_> {
             } else {
                 (31, 240)
             };
-            p.step(self.minutes(delay), &user, CaseAction::Confirm);
+            let delay = self.minutes(delay);
+            p.confirm(delay, &user);
         }
         for assignee in &to {
             let user = demo_assignee_user(*assignee);

@@ -70,6 +70,19 @@ impl Player {
         }
     }
 
+    /// The assignee confirms its part, unless it needs none (a simple matter's back office
+    /// works on it at once).
+    pub(super) fn confirm(&mut self, delay: Duration, who: &StaffUser) {
+        let waiting = self.case.flow.assignments.iter().any(|a| {
+            a.is_open()
+                && a.status == hotline_domain::AssignmentStatus::Dispatched
+                && hotline_domain::flow::holds(who, a.assignee)
+        });
+        if waiting {
+            self.step(delay, who, CaseAction::Confirm);
+        }
+    }
+
     pub(super) fn step(&mut self, delay: Duration, who: &StaffUser, action: CaseAction) {
         if self.stopped {
             return;
