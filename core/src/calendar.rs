@@ -79,7 +79,6 @@ impl Hotline {
         let next = self.store.calendar_days(next_from, next_until).await?;
         Ok(CalendarYear {
             year,
-            empty: days.is_empty(),
             days,
             next_year_empty: next.is_empty(),
         })

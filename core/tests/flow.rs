@@ -1179,7 +1179,7 @@ async fn working_day_limits_follow_the_calendar_administrators_keep(db: TestData
     // A new database has the official 2026 schedule, and says 2027 is missing.
     let year = c.h.calendar_year(&admin, 2026).await.unwrap();
     assert_eq!(year.days.len(), 39);
-    assert!(!year.empty && year.next_year_empty);
+    assert!(!year.days.is_empty() && year.next_year_empty);
     assert!(year
         .days
         .iter()

@@ -181,9 +181,9 @@ fn is_weekend(date: NaiveDate) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarYear {
     pub year: i32,
+    /// The year's entries; none at all means its limits in working days skip weekends
+    /// only (the page warns).
     pub days: Vec<CalendarDay>,
-    /// The year has no entry at all: its limits in working days skip weekends only.
-    pub empty: bool,
     /// The next year has no entry yet (the page reminds administrators, since the State
     /// Council publishes it each November).
     pub next_year_empty: bool,

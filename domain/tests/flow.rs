@@ -1401,6 +1401,29 @@ fn the_lead_corrects_a_case_in_flight() {
         Recipient::Assignee(Assignee::Department(3)),
         Notice::Dispatched
     )));
+    // Reassigning a returned part answers the return: accepted, not left waiting.
+    let returned = step(
+        &f,
+        &dept(1),
+        CaseAction::Return {
+            reason: "非本单位职责".into(),
+        },
+        t0() + tick * 2,
+    )
+    .flow;
+    let moved = step(
+        &returned,
+        &lead(),
+        CaseAction::Reassign {
+            assignment_id: d1_part,
+            to: Assignee::Department(3),
+            limit: None,
+            reason: "转秦都区".into(),
+        },
+        t0() + tick * 3,
+    );
+    assert_eq!(moved.flow.assignments[0].return_justified, Some(true));
+    assert!(!moved.flow.assignments.iter().any(|a| a.return_pending()));
     // Not to a department that already holds a part.
     let e = refuse(
         &f,

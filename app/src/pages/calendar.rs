@@ -78,6 +78,7 @@ pub fn CalendarPage() -> impl IntoView {
 #[component]
 fn Year(c: CalendarYear, lang: Lang, remove: ServerAction<RemoveCalendarDay>) -> impl IntoView {
     let y = c.year;
+    let empty = c.days.is_empty();
     let holidays = c.days.iter().filter(|d| d.kind == DayKind::Holiday).count();
     let workdays = c.days.len() - holidays;
     view! {
@@ -86,13 +87,13 @@ fn Year(c: CalendarYear, lang: Lang, remove: ServerAction<RemoveCalendarDay>) ->
             <strong data-testid="calendar-year">{y}</strong>
             <a href=format!("/admin/calendar?year={}", y + 1)>{format!("{} ›", y + 1)}</a>
         </nav>
-        {c.empty.then(|| view! {
+        {empty.then(|| view! {
             <p class="alert" role="alert" data-testid="calendar-empty">{tr!(lang, admin.calendar_empty, year = y)}</p>
         })}
-        {(!c.empty && c.next_year_empty).then(|| view! {
+        {(!empty && c.next_year_empty).then(|| view! {
             <p class="alert" role="status" data-testid="calendar-next-missing">{tr!(lang, admin.calendar_next_missing, year = y + 1)}</p>
         })}
-        {(!c.empty).then(|| view! {
+        {(!empty).then(|| view! {
             <p data-testid="calendar-summary">{tr!(lang, admin.calendar_summary, holidays, workdays)}</p>
             <div class="table-scroll">
             <table data-testid="calendar-table">

@@ -406,6 +406,10 @@ fn reassign(d: &mut Draft, id: i64, to: Assignee, limit: Option<Limit>, reason: 
     } else if !fits(targets, &[to]) {
         d.errors.add("to", Problem::NotForRole);
     }
+    // Reassigning a returned part is the lead's answer to the return: it was not theirs.
+    if d.next.assignments[index].return_pending() {
+        d.next.assignments[index].return_justified = Some(true);
+    }
     end_part(d, index, reason.clone());
     d.add_part(to, limit.or(d.flow.assignments[index].handling));
     d.note = reason;
