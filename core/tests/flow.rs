@@ -14,7 +14,7 @@ use hotline_domain::flow::Refusal;
 use hotline_domain::{
     ActionKind, Assignee, AssignmentStatus, CalendarDay, CaseAction, CaseDetail, CaseQuery,
     CaseStatus, CaseType, Channel, DayKind, DepartmentInput, FlowError, FlowPolicy, Light, Limit,
-    NewRequestInput, Priority, Role, Satisfaction, StaffUser, TrackingNumber,
+    NewRequestInput, PartAnswer, Priority, Role, Satisfaction, StaffUser, TrackingNumber,
 };
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
@@ -262,6 +262,7 @@ async fn a_complaint_goes_the_whole_way_with_every_step_stored(db: TestDatabase)
             CaseAction::Callback {
                 satisfaction: Satisfaction::Satisfied,
                 note: "来电人表示满意".into(),
+                parts: Vec::new(),
             },
         )
         .await;
@@ -556,6 +557,7 @@ async fn returns_extensions_and_reopening(db: TestDatabase) {
             CaseAction::Callback {
                 satisfaction: Satisfaction::Dissatisfied,
                 note: "路灯仍不亮".into(),
+                parts: Vec::new(),
             },
         )
         .await;
@@ -672,6 +674,7 @@ async fn lights_and_overdue_counters_switch_at_their_boundaries(db: TestDatabase
         CaseAction::Callback {
             satisfaction: Satisfaction::Satisfied,
             note: String::new(),
+            parts: Vec::new(),
         },
     )
     .await;
@@ -880,6 +883,7 @@ async fn an_unanswered_callback_is_recorded_and_tried_again(db: TestDatabase) {
     let no_answer = || CaseAction::Callback {
         satisfaction: Satisfaction::Unconfirmed,
         note: "无人接听".into(),
+        parts: Vec::new(),
     };
     c.clock.set(c.h.now() + Duration::hours(1));
     let case = c.ok(&c.agent, &n, no_answer()).await;
@@ -1169,7 +1173,144 @@ async fn the_demo_cases_follow_the_rules_in_storage(db: TestDatabase) {
             Some(case.item.status)
         );
     }
+    // The demo's callbacks stored their verdicts: vendors' scores, and rounds kept.
+    let mut scored = 0;
+    let mut second_rounds = 0;
+    for item in &list {
+        let flow = h
+            .store
+            .stored_case(&item.tracking_number)
+            .await
+            .unwrap()
+            .unwrap()
+            .flow;
+        for a in &flow.assignments {
+            if let Some(v) = a.rating.and_then(|r| r.vendor) {
+                assert!([v.price, v.punctuality, v.attitude]
+                    .iter()
+                    .all(|s| (1..=5).contains(s)));
+                scored += 1;
+            }
+        }
+        if flow.round == 2 {
+            second_rounds += 1;
+            let first = flow.assignments.iter().find(|a| a.round == 1).unwrap();
+            assert!(first.closed);
+            assert_eq!(
+                first.rating.map(|r| r.outcome),
+                Some(Satisfaction::Dissatisfied)
+            );
+        }
+    }
+    assert!(scored > 0 && second_rounds > 0, "{scored} {second_rounds}");
     h.store.close().await;
+}
+
+async fn callback_verdicts_and_rounds_are_stored(db: TestDatabase) {
+    let c = centre(&db).await;
+    let (d1, d2) = (Assignee::Department(c.d1), Assignee::Department(c.d2));
+    let n = c.dispatched(vec![d1, d2]).await;
+    for d in [c.d1, c.d2] {
+        c.ok(&c.dept(d), &n, CaseAction::Confirm).await;
+    }
+    c.ok(&c.dept(c.d1), &n, feedback()).await;
+    c.advance(Duration::days(9));
+    let case = c.ok(&c.dept(c.d2), &n, feedback()).await;
+    let ids: Vec<i64> = case
+        .assignments
+        .iter()
+        .map(|a| a.part.id.unwrap())
+        .collect();
+    let verdict = |id, outcome, handler| PartAnswer {
+        assignment_id: id,
+        outcome,
+        handler,
+        vendor: None,
+    };
+    // A refused callback stores nothing.
+    let events = c.events_of(&n).await;
+    let refused = c
+        .act(
+            &c.agent,
+            &n,
+            CaseAction::Callback {
+                satisfaction: Satisfaction::Dissatisfied,
+                note: String::new(),
+                parts: vec![verdict(ids[0], Some(Satisfaction::Unconfirmed), None)],
+            },
+        )
+        .await;
+    match refused {
+        Err(ServiceError::Invalid(f)) => assert!(f.get("parts.0.outcome").is_some()),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(c.events_of(&n).await, events);
+
+    c.ok(
+        &c.agent,
+        &n,
+        CaseAction::Callback {
+            satisfaction: Satisfaction::Dissatisfied,
+            note: "灯还是不亮".into(),
+            parts: vec![verdict(
+                ids[0],
+                Some(Satisfaction::Satisfied),
+                Some(Satisfaction::Satisfied),
+            )],
+        },
+    )
+    .await;
+    let case = c.ok(&c.lead, &n, dispatch(vec![d2])).await;
+    c.ok(&c.dept(c.d2), &n, CaseAction::Confirm).await;
+    c.ok(&c.dept(c.d2), &n, feedback()).await;
+    let new_part = case.assignments[2].part.id.unwrap();
+    c.ok(
+        &c.agent,
+        &n,
+        CaseAction::Callback {
+            satisfaction: Satisfaction::Satisfied,
+            note: String::new(),
+            parts: vec![verdict(new_part, None, Some(Satisfaction::Dissatisfied))],
+        },
+    )
+    .await;
+    // Read back from storage: both rounds, with their times, lateness and verdicts.
+    let flow =
+        c.h.store
+            .stored_case(&TrackingNumber::parse(&n).unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .flow;
+    let seen: Vec<(u32, bool, Satisfaction, Option<Satisfaction>)> = flow
+        .assignments
+        .iter()
+        .map(|a| {
+            let r = a.rating.unwrap();
+            (a.round, a.late(), r.outcome, r.handler)
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                1,
+                false,
+                Satisfaction::Satisfied,
+                Some(Satisfaction::Satisfied)
+            ),
+            (1, true, Satisfaction::Dissatisfied, None),
+            (
+                2,
+                false,
+                Satisfaction::Satisfied,
+                Some(Satisfaction::Dissatisfied)
+            ),
+        ]
+    );
+    assert_eq!(flow.round, 2);
+    assert_eq!(flow.status, CaseStatus::Archived);
+    c.h.store.close().await;
 }
 
 async fn working_day_limits_follow_the_calendar_administrators_keep(db: TestDatabase) {
@@ -1643,6 +1784,7 @@ async fn type_paths_a_back_office_queue_and_a_short_alarm_follow_up(db: TestData
 }
 
 hotline_core::on_both_backends!(
+    callback_verdicts_and_rounds_are_stored,
     type_paths_a_back_office_queue_and_a_short_alarm_follow_up,
     the_lead_reassigns_adds_and_withdraws_parts,
     urgent_cases_come_first_move_faster_and_reach_the_lead,

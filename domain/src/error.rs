@@ -50,6 +50,9 @@ pub enum Problem {
     OutOfRange { min: i64, max: i64 },
     /// A make-up working day (调休上班) is a Saturday or Sunday; a weekday already is one.
     NotAWeekend,
+    /// Given where it does not apply (vendor scores on a department's part, ratings for a
+    /// call that did not reach the citizen).
+    NotApplicable,
 }
 
 impl Problem {
@@ -105,6 +108,8 @@ impl Problem {
             (Problem::NotAWeekend, Lang::En) => {
                 "A make-up working day falls on a Saturday or Sunday".into()
             }
+            (Problem::NotApplicable, Lang::Zh) => "此项不适用，请留空".into(),
+            (Problem::NotApplicable, Lang::En) => "Does not apply here; leave it empty".into(),
             (Problem::BadTrackingNumber, Lang::En) => {
                 "A tracking number has 14 digits, e.g. 20261123000042".into()
             }

@@ -98,7 +98,8 @@ pub use desk::{
 pub use error::{FieldErrors, Problem};
 pub use flow::{
     ActionKind, Assignee, Assignment, AssignmentStatus, CaseAction, CaseFlow, CaseLights,
-    FlowError, FlowPolicy, Light, LightTimes, Overdue, Queue, ReminderKind, Satisfaction,
+    FlowError, FlowPolicy, Light, LightTimes, Overdue, PartAnswer, PartRating, Queue, ReminderKind,
+    Satisfaction, VendorScores,
 };
 pub use geo::{CoordinateError, Coordinates};
 pub use i18n::Lang;

@@ -9,8 +9,8 @@ use hotline_domain::flow::{
 };
 use hotline_domain::{
     ActionKind, Assignee, AssignmentStatus, CaseAction, CaseFlow, CaseStatus, CaseType, FlowError,
-    FlowPolicy, Lang, Light, Limit, Overdue, Permission, Priority, ReminderKind, Role,
-    Satisfaction, StaffUser, WorkCalendar,
+    FlowPolicy, Lang, Light, Limit, Overdue, PartAnswer, PartRating, Permission, Priority,
+    ReminderKind, Role, Satisfaction, StaffUser, VendorScores, WorkCalendar,
 };
 
 fn t0() -> DateTime<Utc> {
@@ -177,6 +177,7 @@ fn a_complaint_goes_the_whole_way() {
         CaseAction::Callback {
             satisfaction: Satisfaction::Satisfied,
             note: String::new(),
+            parts: Vec::new(),
         },
         t0() + h * 4,
     );
@@ -191,6 +192,7 @@ fn a_complaint_goes_the_whole_way() {
     let satisfied = CaseAction::Callback {
         satisfaction: Satisfaction::Satisfied,
         note: String::new(),
+        parts: Vec::new(),
     };
     let called = apply(
         &fed_back,
@@ -622,6 +624,7 @@ fn a_dissatisfied_callback_reopens_the_case() {
         CaseAction::Callback {
             satisfaction: Satisfaction::Dissatisfied,
             note: "问题没有解决".into(),
+            parts: Vec::new(),
         },
         t0(),
     );
@@ -641,6 +644,190 @@ fn a_dissatisfied_callback_reopens_the_case() {
     assert_eq!(s.to, CaseStatus::Dispatched);
 }
 
+fn callback(satisfaction: Satisfaction, parts: Vec<PartAnswer>) -> CaseAction {
+    CaseAction::Callback {
+        satisfaction,
+        note: String::new(),
+        parts,
+    }
+}
+
+fn answer(assignment_id: i64) -> PartAnswer {
+    PartAnswer {
+        assignment_id,
+        outcome: None,
+        handler: None,
+        vendor: None,
+    }
+}
+
+fn invalid_fields(e: FlowError) -> Vec<String> {
+    match e {
+        FlowError::Invalid(f) => f.0.into_keys().collect(),
+        other => panic!("expected field errors, got {other:?}"),
+    }
+}
+
+#[test]
+fn each_part_is_rated_and_a_new_round_keeps_the_old_one() {
+    let day = Duration::days(1);
+    let f = dispatched_to(vec![D1, D2]);
+    let (p1, p2) = (f.assignments[0].id.unwrap(), f.assignments[1].id.unwrap());
+    let f = step(&f, &dept(1), CaseAction::Confirm, t0()).flow;
+    let f = step(&f, &dept(2), CaseAction::Confirm, t0()).flow;
+    let f = step(&f, &dept(1), feedback(), t0() + day).flow;
+    // The second department feeds back three days after its five: late.
+    let f = step(&f, &dept(2), feedback(), t0() + day * 10).flow;
+    assert!(!f.assignments[0].late() && f.assignments[1].late());
+
+    // Wrong answers are refused by field: a part not fed back this round (or named
+    // twice), "could not confirm" as a verdict, vendor scores for a department, and any
+    // verdict on a call that did not get through.
+    let wrong = callback(
+        Satisfaction::Dissatisfied,
+        vec![
+            PartAnswer {
+                outcome: Some(Satisfaction::Unconfirmed),
+                ..answer(p1)
+            },
+            PartAnswer {
+                vendor: Some(VendorScores {
+                    price: 5,
+                    punctuality: 5,
+                    attitude: 5,
+                }),
+                ..answer(p2)
+            },
+            answer(p2),
+            answer(999),
+        ],
+    );
+    assert_eq!(
+        invalid_fields(refuse(&f, &agent(), wrong, t0() + day * 10)),
+        [
+            "parts.0.outcome",
+            "parts.1.vendor",
+            "parts.2.assignment_id",
+            "parts.3.assignment_id"
+        ]
+    );
+    assert_eq!(
+        invalid_fields(refuse(
+            &f,
+            &agent(),
+            callback(Satisfaction::Unconfirmed, vec![answer(p1)]),
+            t0() + day * 10
+        )),
+        ["parts"]
+    );
+
+    // The citizen is unhappy, but not with the first department or its handler: that is
+    // kept apart; the second takes the case's answer.
+    let s = step(
+        &f,
+        &agent(),
+        callback(
+            Satisfaction::Dissatisfied,
+            vec![PartAnswer {
+                outcome: Some(Satisfaction::Satisfied),
+                handler: Some(Satisfaction::Satisfied),
+                ..answer(p1)
+            }],
+        ),
+        t0() + day * 10,
+    );
+    let rating = |f: &CaseFlow, i: usize| f.assignments[i].rating.unwrap();
+    assert_eq!(s.flow.round, 2);
+    assert_eq!(
+        rating(&s.flow, 0),
+        PartRating {
+            outcome: Satisfaction::Satisfied,
+            handler: Some(Satisfaction::Satisfied),
+            vendor: None
+        }
+    );
+    assert_eq!(rating(&s.flow, 1).outcome, Satisfaction::Dissatisfied);
+    assert_eq!(rating(&s.flow, 1).handler, None);
+
+    // The second round: a new part in round 2; the first round's parts keep their times,
+    // lateness and verdicts, and take no new verdict.
+    let f = step(&s.flow, &lead(), dispatch(vec![D2]), t0() + day * 11).flow;
+    assert_eq!(f.assignments[2].round, 2);
+    let p3 = f.assignments[2].id.unwrap();
+    let f = step(&f, &dept(2), CaseAction::Confirm, t0() + day * 11).flow;
+    let f = step(&f, &dept(2), feedback(), t0() + day * 12).flow;
+    assert_eq!(
+        invalid_fields(refuse(
+            &f,
+            &agent(),
+            callback(Satisfaction::Satisfied, vec![answer(p2)]),
+            t0() + day * 12
+        )),
+        ["parts.0.assignment_id"]
+    );
+    let s = step(
+        &f,
+        &agent(),
+        callback(Satisfaction::Satisfied, vec![answer(p3)]),
+        t0() + day * 12,
+    );
+    assert_eq!(s.to, CaseStatus::Archived);
+    let rounds: Vec<(u32, bool, Satisfaction)> = s
+        .flow
+        .assignments
+        .iter()
+        .map(|a| (a.round, a.late(), a.rating.unwrap().outcome))
+        .collect();
+    assert_eq!(
+        rounds,
+        [
+            (1, false, Satisfaction::Satisfied),
+            (1, true, Satisfaction::Dissatisfied),
+            (2, false, Satisfaction::Satisfied)
+        ]
+    );
+}
+
+#[test]
+fn a_vendors_work_is_scored_from_one_to_five() {
+    let f = classified(CaseType::Household);
+    let f = step(&f, &agent(), dispatch(vec![Assignee::Vendor(7)]), t0()).flow;
+    let id = f.assignments[0].id.unwrap();
+    let f = step(&f, &vendor(7), CaseAction::Confirm, t0()).flow;
+    let f = step(&f, &vendor(7), feedback(), t0()).flow;
+    let scored = |price, punctuality, attitude| {
+        callback(
+            Satisfaction::Satisfied,
+            vec![PartAnswer {
+                handler: Some(Satisfaction::Dissatisfied),
+                vendor: Some(VendorScores {
+                    price,
+                    punctuality,
+                    attitude,
+                }),
+                ..answer(id)
+            }],
+        )
+    };
+    assert_eq!(
+        invalid_fields(refuse(&f, &agent(), scored(0, 5, 6), t0())),
+        ["parts.0.attitude", "parts.0.price"]
+    );
+    let s = step(&f, &agent(), scored(3, 5, 4), t0());
+    assert_eq!(
+        s.flow.assignments[0].rating,
+        Some(PartRating {
+            outcome: Satisfaction::Satisfied,
+            handler: Some(Satisfaction::Dissatisfied),
+            vendor: Some(VendorScores {
+                price: 3,
+                punctuality: 5,
+                attitude: 4
+            })
+        })
+    );
+}
+
 #[test]
 fn a_callback_that_does_not_reach_the_citizen_is_tried_again() {
     let h = Duration::hours(1);
@@ -650,6 +837,7 @@ fn a_callback_that_does_not_reach_the_citizen_is_tried_again() {
     let no_answer = CaseAction::Callback {
         satisfaction: Satisfaction::Unconfirmed,
         note: String::new(),
+        parts: Vec::new(),
     };
     // Two calls that do not get through: recorded, and the next is due four hours later.
     for attempt in 1..=2 {
@@ -676,6 +864,7 @@ fn a_callback_that_does_not_reach_the_citizen_is_tried_again() {
         CaseAction::Callback {
             satisfaction: Satisfaction::Dissatisfied,
             note: "问题没有解决".into(),
+            parts: Vec::new(),
         },
         t0() + h * 3,
     )
@@ -718,6 +907,7 @@ fn steps_out_of_order_are_refused_by_name() {
     let cb = CaseAction::Callback {
         satisfaction: Satisfaction::Satisfied,
         note: String::new(),
+        parts: Vec::new(),
     };
     assert_eq!(
         illegal(refuse(&f, &agent(), cb, t0())),
@@ -1000,6 +1190,7 @@ fn once_handled_the_callback_limit_runs_and_a_closed_case_has_no_light() {
         CaseAction::Callback {
             satisfaction: Satisfaction::Satisfied,
             note: String::new(),
+            parts: Vec::new(),
         },
         handled + Duration::hours(2),
     )

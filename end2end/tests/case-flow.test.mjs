@@ -2,7 +2,8 @@
 // a call rings (the telephone system's signed webhook) and pops the caller card on the
 // agent's desk; the agent registers it with the keyboard-first form (knowledge search
 // beside it) and dispatches it; the department, in its own browser,
-// finds it in its inbox, confirms it and feeds back; the agent calls back (satisfied: archived).
+// finds it in its inbox, confirms it and feeds back; the agent calls back: dissatisfied, so a
+// second round; then satisfied, archived with both rounds kept.
 // Screenshots of each screen go to end2end/screenshots/.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -83,26 +84,55 @@ test('a complaint goes from a popped call to archive across the centre and a dep
   assert.equal(await dept.$('[data-testid="step-dispatch"]'), null);
   await dept.click('[data-testid="step-confirm"]');
   await statusIs(dept, '已确认');
-  await dept.fill('#s-feedback', '已约谈用人单位，工资已于本周足额发放。');
+  await dept.fill('#s-feedback', '已约谈用人单位，责令其本月内发放拖欠工资。');
   await shot(dept, 'department-feedback.png');
   await dept.click('[data-testid="step-feedback"]');
   await statusIs(dept, '已反馈');
 
-  // Back at the centre: the callback; satisfied, the case is archived at once.
+  // Back at the centre: the callback. Only half the wages came: dissatisfied with the
+  // outcome, though the handler was courteous (kept apart, for the department's figures).
   await visit(agent, server.base, `/cases/${n}`);
   await statusIs(agent, '已反馈');
+  await agent.check('[data-testid="satisfaction-dissatisfied"]');
+  await agent.selectOption('[data-testid="rate-handler"]', 'satisfied');
   await shot(agent, 'case-callback-form.png');
   await agent.setViewportSize({ width: 360, height: 800 });
   await shot(agent, 'case-callback-form-phone.png');
   await agent.setViewportSize({ width: 1280, height: 800 });
+  await agent.fill('#s-cnote', '只发放了一半工资');
+  await agent.click('[data-testid="step-callback"]');
+  // A new round: dispatched again to the same department.
+  await statusIs(agent, '已分理');
+  await agent.check('label:has-text("咸阳市人力资源和社会保障局") input');
+  await agent.click('[data-testid="step-dispatch"]');
+  await statusIs(agent, '已派单');
+  await visit(dept, server.base, `/cases/${n}`);
+  await dept.click('[data-testid="step-confirm"]');
+  await statusIs(dept, '已确认');
+  await dept.fill('#s-feedback', '已再次约谈，工资已于本周足额发放。');
+  await dept.click('[data-testid="step-feedback"]');
+  await statusIs(dept, '已反馈');
+
+  // Satisfied this time: the case is archived at once; both rounds stay on the page.
+  await visit(agent, server.base, `/cases/${n}`);
+  await statusIs(agent, '已反馈');
   await agent.check('[data-testid="satisfaction-satisfied"]');
   await agent.fill('#s-cnote', '来电人确认已收到工资');
   await agent.click('[data-testid="step-callback"]');
   await statusIs(agent, '已归档');
   assert.equal(await agent.textContent('[data-testid="case-satisfaction"]'), '满意');
   const steps = await agent.$$eval('[data-testid="timeline"] li strong', (els) => els.map((e) => e.textContent));
-  assert.deepEqual(steps, ['提交', '受理', '分理', '派单', '确认接单', '办结反馈', '回访']);
+  assert.deepEqual(steps, ['提交', '受理', '分理', '派单', '确认接单', '办结反馈', '回访',
+    '派单', '确认接单', '办结反馈', '回访']);
+  const rounds = await agent.$$eval('[data-testid="round-heading"]', (els) => els.map((e) => e.textContent.trim()));
+  assert.deepEqual(rounds, ['第 1 轮', '第 2 轮']);
+  const parts = await agent.$$eval('[data-testid="part-row"]', (els) => els.map((e) => e.textContent));
+  assert.match(parts[0], /回访：不满意 · 经办人：满意/);
+  assert.match(parts[1], /回访：满意/);
   await shot(agent, 'case-archived.png');
+  await agent.setViewportSize({ width: 360, height: 800 });
+  await shot(agent, 'case-archived-phone.png');
+  await agent.setViewportSize({ width: 1280, height: 800 });
 
   // The handled case becomes a knowledge article: the draft holds its question and answer.
   await agent.click('[data-testid="case-to-article"]');
@@ -121,7 +151,7 @@ test('a complaint goes from a popped call to archive across the centre and a dep
   await visit(admin, server.base, '/admin/sms');
   await admin.waitForSelector(`[data-testid="sms-row"] a[href="/cases/${n}"]`);
   const rows = await admin.$$eval(`[data-testid="sms-row"]`, (trs, num) => trs.filter((tr) => tr.textContent.includes(num)).length, n);
-  assert.equal(rows, 4, 'accepted, dispatched to the department and the citizen, completed');
+  assert.equal(rows, 7, 'accepted; each round dispatched to the department and the citizen, and completed');
   await shot(admin, 'sms-outbox.png');
 
   for (const page of [agent, dept, admin]) {

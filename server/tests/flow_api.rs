@@ -168,7 +168,7 @@ async fn a_complaint_over_http(db: TestDatabase) {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["fields"]["result"].is_string());
-    let (status, _) = step(
+    let (status, body) = step(
         &dept,
         &server,
         &n,
@@ -176,16 +176,48 @@ async fn a_complaint_over_http(db: TestDatabase) {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    // Satisfied: archived at once.
+    let part = body["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["part"]["status"] == "fed_back" && a["part"]["closed"] == false)
+        .map(|a| a["part"]["id"].clone())
+        .unwrap();
+    // A verdict on a part that is not this case's is refused by field.
     let (status, body) = step(
         &agent,
         &server,
         &n,
-        json!({"action": "callback", "satisfaction": "satisfied"}),
+        json!({"action": "callback", "satisfaction": "satisfied",
+               "parts": [{"assignment_id": 999999, "handler": "satisfied"}]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["fields"]["parts.0.assignment_id"].is_string(),
+        "{body}"
+    );
+    // Satisfied: archived at once, with the verdict on the handler kept on the part.
+    let (status, body) = step(
+        &agent,
+        &server,
+        &n,
+        json!({"action": "callback", "satisfaction": "satisfied",
+               "parts": [{"assignment_id": part, "handler": "dissatisfied"}]}),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["item"]["status"], "archived");
+    let rated = body["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["part"]["id"] == part)
+        .unwrap();
+    assert_eq!(
+        rated["part"]["rating"],
+        json!({"outcome": "satisfied", "handler": "dissatisfied", "vendor": null})
+    );
 
     // Counters and the outbox.
     let counts: Value = agent

@@ -105,12 +105,13 @@ pub(super) struct FlowRow {
     satisfaction: Option<String>,
     remind_at: Option<DateTime<Utc>>,
     priority: String,
+    round_number: i32,
 }
 
 pub(super) const FLOW_SELECT: &str = "SELECT c.id, c.version, c.tracking_number, c.phone, \
      s.name_zh AS category_zh, c.case_type, c.category_code, c.status, c.created_at, \
      c.dispatched_at, c.handled_at, c.callback_due_at, c.callback_attempts, c.satisfaction, \
-     c.remind_at, c.priority FROM cases c JOIN service_categories s ON s.code = c.category_code";
+     c.remind_at, c.priority, c.round_number FROM cases c JOIN service_categories s ON s.code = c.category_code";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct AssignmentRow {
@@ -140,6 +141,12 @@ pub(super) struct AssignmentRow {
     handling_unit: Option<String>,
     closed_at: Option<DateTime<Utc>>,
     close_reason: Option<String>,
+    round_number: i32,
+    outcome: Option<String>,
+    handler_satisfaction: Option<String>,
+    price_score: Option<i32>,
+    punctuality_score: Option<i32>,
+    attitude_score: Option<i32>,
 }
 
 pub(super) const ASSIGNMENT_SELECT: &str = "SELECT id, department_id, vendor_id, status, \
@@ -147,7 +154,9 @@ pub(super) const ASSIGNMENT_SELECT: &str = "SELECT id, department_id, vendor_id,
      return_reason, return_justified, extension_days, extension_reason, \
      extension_requested_at, extension_approved, extension_decided_at, \
      extension_withdrawn_at, fed_back_at, feedback, disposition_code, closed, \
-     handling_amount, handling_unit, closed_at, close_reason FROM case_assignments";
+     handling_amount, handling_unit, closed_at, close_reason, round_number, outcome, \
+     handler_satisfaction, price_score, punctuality_score, attitude_score \
+     FROM case_assignments";
 
 impl AssignmentRow {
     pub(super) fn into_assignment(self) -> Result<Assignment, StoreError> {
@@ -177,6 +186,33 @@ impl AssignmentRow {
             )),
             _ => None,
         };
+        let satisfaction = |code: &Option<String>, what: &str| match code {
+            None => Ok(None),
+            Some(c) => Satisfaction::from_code(c)
+                .map(Some)
+                .ok_or_else(|| corrupt(what)),
+        };
+        let score = |n: i32| u8::try_from(n).map_err(|_| corrupt("score"));
+        let vendor = match (
+            self.price_score,
+            self.punctuality_score,
+            self.attitude_score,
+        ) {
+            (Some(p), Some(u), Some(a)) => Some(hotline_domain::VendorScores {
+                price: score(p)?,
+                punctuality: score(u)?,
+                attitude: score(a)?,
+            }),
+            _ => None,
+        };
+        let rating = match satisfaction(&self.outcome, "outcome")? {
+            Some(outcome) => Some(hotline_domain::PartRating {
+                outcome,
+                handler: satisfaction(&self.handler_satisfaction, "handler")?,
+                vendor,
+            }),
+            None => None,
+        };
         Ok(Assignment {
             id: Some(self.id),
             assignee,
@@ -197,6 +233,8 @@ impl AssignmentRow {
             closed: self.closed,
             close_reason: self.close_reason,
             closed_at: self.closed_at,
+            round: u32::try_from(self.round_number).map_err(|_| corrupt("round"))?,
+            rating,
         })
     }
 }
@@ -234,6 +272,7 @@ impl FlowRow {
                     }
                 },
                 remind_at: self.remind_at,
+                round: u32::try_from(self.round_number).map_err(|_| corrupt("round"))?,
                 assignments: parts,
             },
         })
@@ -437,7 +476,8 @@ where
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO case_assignments (case_id, department_id, vendor_id, \
              assigned_at, assigned_by, status, confirm_due_at, due_at, handling_amount, \
-             handling_unit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+             handling_unit, round_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+             $11) RETURNING id",
         )
         .bind(case_id)
         .bind(department)
@@ -452,6 +492,7 @@ where
                 .map(|l| i32::try_from(l.amount).unwrap_or(i32::MAX)),
         )
         .bind(a.handling.map(|l| l.unit.as_code()))
+        .bind(i32::try_from(a.round).unwrap_or(i32::MAX))
         .fetch_one(&mut *conn)
         .await?;
         Self::update_part(conn, case_id, id, a).await?;
@@ -465,6 +506,8 @@ where
         a: &hotline_domain::Assignment,
     ) -> Result<(), StoreError> {
         let e = a.extension.as_ref();
+        let r = a.rating.as_ref();
+        let v = r.and_then(|r| r.vendor);
         sqlx::query(
             "UPDATE case_assignments SET status = $1, confirm_due_at = $2, due_at = $3, \
              confirmed_at = $4, returned_at = $5, return_reason = $6, \
@@ -472,7 +515,9 @@ where
              extension_requested_at = $10, extension_approved = $11, \
              extension_decided_at = $12, fed_back_at = $13, feedback = $14, \
              disposition_code = $15, closed = $16, extension_withdrawn_at = $17, \
-             closed_at = $18, close_reason = $19 WHERE id = $20 AND case_id = $21",
+             closed_at = $18, close_reason = $19, outcome = $20, handler_satisfaction = $21, \
+             price_score = $22, punctuality_score = $23, attitude_score = $24 \
+             WHERE id = $25 AND case_id = $26",
         )
         .bind(a.status.as_code())
         .bind(a.confirm_due_at)
@@ -493,6 +538,11 @@ where
         .bind(e.and_then(|e| e.withdrawn_at))
         .bind(a.closed_at)
         .bind(&a.close_reason)
+        .bind(r.map(|r| r.outcome.as_code()))
+        .bind(r.and_then(|r| r.handler).map(|h| h.as_code()))
+        .bind(v.map(|v| i32::from(v.price)))
+        .bind(v.map(|v| i32::from(v.punctuality)))
+        .bind(v.map(|v| i32::from(v.attitude)))
         .bind(id)
         .bind(case_id)
         .execute(&mut *conn)
@@ -514,8 +564,8 @@ where
             "UPDATE cases SET status = $1, case_type = $2, category_code = $3, \
              dispatched_at = $4, handled_at = $5, callback_due_at = $6, satisfaction = $7, \
              remind_at = $8, light_yellow_at = $9, light_red_at = $10, \
-             callback_attempts = $11, updated_at = $12, priority = $13, \
-             version = version + 1 WHERE id = $14 AND version = $15",
+             callback_attempts = $11, updated_at = $12, priority = $13, round_number = $14, \
+             version = version + 1 WHERE id = $15 AND version = $16",
         )
         .bind(flow.status.as_code())
         .bind(flow.case_type.map(|t| t.as_code()))
@@ -530,6 +580,7 @@ where
         .bind(i32::try_from(flow.callback_attempts).unwrap_or(i32::MAX))
         .bind(at)
         .bind(flow.priority.as_code())
+        .bind(i32::try_from(flow.round).unwrap_or(i32::MAX))
         .bind(case_id)
         .bind(version)
         .execute(&mut *conn)

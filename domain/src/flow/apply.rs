@@ -9,8 +9,9 @@ use super::reminders::{mark_handled, schedule};
 use super::rules::Targets;
 use super::{
     Assignee, Assignment, AssignmentStatus, CaseAction, CaseFlow, Extension, FlowContext,
-    FlowError, Notice, Recipient, ReminderDraft, ReminderKind, Satisfaction, Step, TypeRules,
-    MAX_EXTENSION_DAYS, MAX_HANDLING_DAYS, MAX_TARGETS, REASON_MAX, REPLY_MAX,
+    FlowError, Notice, PartAnswer, PartRating, Recipient, ReminderDraft, ReminderKind,
+    Satisfaction, Step, TypeRules, MAX_EXTENSION_DAYS, MAX_HANDLING_DAYS, MAX_TARGETS, REASON_MAX,
+    REPLY_MAX, SCORE_MAX,
 };
 use crate::request::text_field;
 use crate::{
@@ -75,7 +76,11 @@ pub fn apply(
             days,
             reason,
         } => grant_extension(&mut d, *assignment_id, *days, reason),
-        CaseAction::Callback { satisfaction, note } => callback(&mut d, *satisfaction, note),
+        CaseAction::Callback {
+            satisfaction,
+            note,
+            parts,
+        } => callback(&mut d, *satisfaction, note, parts),
         CaseAction::Archive => d.next.status = CaseStatus::Archived,
         CaseAction::Supplement { text } => d.note = d.text("text", text, REPLY_MAX, true),
         CaseAction::Reclassify {
@@ -327,6 +332,8 @@ impl Draft<'_> {
             closed: false,
             close_reason: None,
             closed_at: None,
+            round: self.next.round,
+            rating: None,
         };
         schedule(&mut self.reminders, index, &assignment);
         self.next.assignments.push(assignment);
@@ -595,12 +602,16 @@ fn grant_extension(d: &mut Draft, assignment_id: i64, days: u32, reason: &str) {
 // ---- the end of a case ---------------------------------------------------------------------
 
 /// The callback: satisfied closes the round (and archives, if the policy says so);
-/// dissatisfied reopens the case; a call that does not reach the citizen is recorded and
-/// the next one falls due, until the policy's number of calls closes it as "could not
-/// confirm".
-fn callback(d: &mut Draft, satisfaction: Satisfaction, note: &str) {
+/// dissatisfied reopens the case for a new round, the old round's parts kept closed with
+/// their ratings; a call that does not reach the citizen is recorded and the next one
+/// falls due, until the policy's number of calls closes it as "could not confirm".
+fn callback(d: &mut Draft, satisfaction: Satisfaction, note: &str, parts: &[PartAnswer]) {
     d.note = d.text("note", note, REASON_MAX, false);
     if satisfaction == Satisfaction::Unconfirmed {
+        if !parts.is_empty() {
+            d.errors.add("parts", Problem::NotApplicable);
+            return;
+        }
         d.next.callback_attempts += 1;
         let attempt = d.next.callback_attempts;
         let written = d.note.take().unwrap_or_default();
@@ -613,6 +624,8 @@ fn callback(d: &mut Draft, satisfaction: Satisfaction, note: &str) {
             d.next.callback_due_at = Some(d.due(d.context.policy.callback_retry));
             return;
         }
+    } else {
+        rate_parts(d, satisfaction, parts);
     }
     d.next.satisfaction = Some(satisfaction);
     if satisfaction == Satisfaction::Dissatisfied {
@@ -620,6 +633,7 @@ fn callback(d: &mut Draft, satisfaction: Satisfaction, note: &str) {
         for a in &mut d.next.assignments {
             a.closed = true;
         }
+        d.next.round += 1;
         d.next.dispatched_at = None;
         d.next.handled_at = None;
         d.next.callback_due_at = None;
@@ -628,6 +642,67 @@ fn callback(d: &mut Draft, satisfaction: Satisfaction, note: &str) {
         d.next.status = CaseStatus::Archived;
     } else {
         d.next.status = CaseStatus::CalledBack;
+    }
+}
+
+/// Gives every part fed back this round the citizen's verdict: as the agent entered it, or
+/// the case's answer. Errors are keyed `parts.N.field` (N the answer's index).
+fn rate_parts(d: &mut Draft, satisfaction: Satisfaction, parts: &[PartAnswer]) {
+    let rated = |a: &Assignment| a.is_open() && a.status == AssignmentStatus::FedBack;
+    let mut given: Vec<Option<PartRating>> = vec![None; d.next.assignments.len()];
+    let verdict = |s: Option<Satisfaction>| s.is_none_or(|s| s != Satisfaction::Unconfirmed);
+    for (i, answer) in parts.iter().enumerate() {
+        let field = |name: &str| format!("parts.{i}.{name}");
+        let Some(index) = d
+            .next
+            .assignments
+            .iter()
+            .position(|a| a.id == Some(answer.assignment_id) && rated(a))
+            .filter(|index| given[*index].is_none())
+        else {
+            d.errors.add(&field("assignment_id"), Problem::Unknown);
+            continue;
+        };
+        if !verdict(answer.outcome) {
+            d.errors.add(&field("outcome"), Problem::Unknown);
+        }
+        if !verdict(answer.handler) {
+            d.errors.add(&field("handler"), Problem::Unknown);
+        }
+        if let Some(scores) = answer.vendor {
+            if !matches!(d.next.assignments[index].assignee, Assignee::Vendor(_)) {
+                d.errors.add(&field("vendor"), Problem::NotApplicable);
+            }
+            for (name, score) in [
+                ("price", scores.price),
+                ("punctuality", scores.punctuality),
+                ("attitude", scores.attitude),
+            ] {
+                if !(1..=SCORE_MAX).contains(&score) {
+                    d.errors.add(
+                        &field(name),
+                        Problem::OutOfRange {
+                            min: 1,
+                            max: SCORE_MAX.into(),
+                        },
+                    );
+                }
+            }
+        }
+        given[index] = Some(PartRating {
+            outcome: answer.outcome.unwrap_or(satisfaction),
+            handler: answer.handler,
+            vendor: answer.vendor,
+        });
+    }
+    for (a, given) in d.next.assignments.iter_mut().zip(given) {
+        if rated(a) {
+            a.rating = Some(given.unwrap_or(PartRating {
+                outcome: satisfaction,
+                handler: None,
+                vendor: None,
+            }));
+        }
     }
 }
 

@@ -67,6 +67,47 @@ coded_enum! {
     }
 }
 
+/// The citizen's verdict on one department's or vendor's part, taken at the callback (W3):
+/// the outcome, and separately the handler (经办人) who dealt with them, so a department's
+/// results and its staff's manner are counted apart; a vendor's work is also scored for
+/// price, punctuality and attitude.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartRating {
+    /// Satisfied or dissatisfied (never "could not confirm": that call rates nothing).
+    pub outcome: Satisfaction,
+    #[serde(default)]
+    pub handler: Option<Satisfaction>,
+    #[serde(default)]
+    pub vendor: Option<VendorScores>,
+}
+
+/// A vendor's work as the citizen scores it, each from 1 (poor) to [`SCORE_MAX`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VendorScores {
+    pub price: u8,
+    pub punctuality: u8,
+    pub attitude: u8,
+}
+
+pub const SCORE_MAX: u8 = 5;
+
+/// What the agent enters for one part at the callback; the outcome defaults to the
+/// case's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartAnswer {
+    pub assignment_id: i64,
+    #[serde(default)]
+    pub outcome: Option<Satisfaction>,
+    #[serde(default)]
+    pub handler: Option<Satisfaction>,
+    #[serde(default)]
+    pub vendor: Option<VendorScores>,
+}
+
+fn first_round() -> u32 {
+    1
+}
+
 coded_enum! {
     /// Traffic light of a dispatched case (W7).
     Light {
@@ -168,9 +209,20 @@ pub struct Assignment {
     pub close_reason: Option<String>,
     #[serde(default)]
     pub closed_at: Option<DateTime<Utc>>,
+    /// The case's round this part belongs to (a dissatisfied callback starts the next).
+    #[serde(default = "first_round")]
+    pub round: u32,
+    /// What the citizen said of this part at the round's callback.
+    #[serde(default)]
+    pub rating: Option<PartRating>,
 }
 
 impl Assignment {
+    /// Fed back after its deadline (the deadline with any approved extension).
+    pub fn late(&self) -> bool {
+        self.fed_back_at.is_some_and(|t| t > self.due_at)
+    }
+
     pub fn is_open(&self) -> bool {
         !self.closed
     }
@@ -225,6 +277,10 @@ pub struct CaseFlow {
     #[serde(default)]
     pub callback_attempts: u32,
     pub satisfaction: Option<Satisfaction>,
+    /// Rounds of handling: 1, then one more for each dissatisfied callback. Earlier rounds'
+    /// parts stay, closed, with their times and ratings.
+    #[serde(default = "first_round")]
+    pub round: u32,
     /// For pending matters (J): when to remind the agent.
     pub remind_at: Option<DateTime<Utc>>,
     pub assignments: Vec<Assignment>,
@@ -245,6 +301,7 @@ impl CaseFlow {
             callback_due_at: None,
             callback_attempts: 0,
             satisfaction: None,
+            round: 1,
             remind_at: None,
             assignments: Vec::new(),
         }
@@ -417,6 +474,10 @@ pub enum CaseAction {
         satisfaction: Satisfaction,
         #[serde(default)]
         note: String,
+        /// The citizen's verdict per part fed back this round; a part not named takes the
+        /// case's answer as its outcome.
+        #[serde(default)]
+        parts: Vec<PartAnswer>,
     },
     Archive,
     Supplement {

@@ -178,10 +178,18 @@ pub fn CasePage() -> impl IntoView {
     }
 }
 
-/// The departments and vendors the case went to, the closed ones as history.
+/// The departments and vendors the case went to, the closed ones as history, round by
+/// round with what the citizen said of each.
 #[component]
 fn Parts(detail: CaseDetail) -> impl IntoView {
     let lang = use_lang();
+    let rounds = detail
+        .assignments
+        .iter()
+        .map(|a| a.part.round)
+        .max()
+        .unwrap_or(1);
+    let shown_round = std::cell::Cell::new(0u32);
     (!detail.assignments.is_empty()).then(|| view! {
         <h2>{tr!(lang, cases.handling_units)}</h2>
         <div class="table-scroll">
@@ -221,16 +229,39 @@ fn Parts(detail: CaseDetail) -> impl IntoView {
                     if let Some(f) = &p.feedback {
                         notes.push(tr!(lang, cases.note_feedback, feedback = f));
                     }
+                    if p.late() {
+                        notes.push(tr!(lang, cases.note_late).to_string());
+                    }
+                    if let Some(r) = &p.rating {
+                        let mut said = vec![tr!(lang, cases.note_outcome, verdict = r.outcome.label(lang))];
+                        if let Some(h) = r.handler {
+                            said.push(tr!(lang, cases.note_handler, verdict = h.label(lang)));
+                        }
+                        if let Some(v) = r.vendor {
+                            said.push(tr!(lang, cases.note_scores, price = v.price, punctuality = v.punctuality, attitude = v.attitude));
+                        }
+                        notes.push(said.join(" · "));
+                    }
+                    // Ended without finishing (returned, withdrawn, reassigned); a part fed back
+                    // in an earlier round keeps its state.
+                    let ended = p.closed && p.status != hotline_domain::AssignmentStatus::FedBack;
+                    // Rounds are headed once there is more than one.
+                    let heading = (rounds > 1 && shown_round.replace(p.round) != p.round).then(|| view! {
+                        <tr class="round" data-testid="round-heading">
+                            <th colspan="5" scope="rowgroup">{tr!(lang, cases.round_heading, round = p.round)}</th>
+                        </tr>
+                    });
                     view! {
-                        <tr class:closed=p.closed data-testid="part-row">
-                            <td>{a.name.clone()}</td>
-                            <td>{if p.closed { tr!(lang, cases.closed) } else { p.status.label(lang) }}</td>
-                            <td class="nowrap">{local_time(p.confirm_due_at)}</td>
-                            <td class="nowrap">
+                        {heading}
+                        <tr class:closed=ended data-testid="part-row">
+                            <td data-label=tr!(lang, cases.unit)>{a.name.clone()}</td>
+                            <td data-label=tr!(lang, common.state)>{if ended { tr!(lang, cases.closed) } else { p.status.label(lang) }}</td>
+                            <td class="nowrap" data-label=tr!(lang, cases.confirm_by)>{local_time(p.confirm_due_at)}</td>
+                            <td class="nowrap" data-label=tr!(lang, cases.due)>
                                 {local_time(p.due_at)}
                                 {p.handling.map(|l| view! { <br /><small class="muted">{tr!(lang, cases.given_limit, limit = l.label(lang))}</small> })}
                             </td>
-                            <td>{notes.into_iter().map(|n| view! { <p>{n}</p> }).collect_view()}</td>
+                            <td data-label=tr!(lang, cases.notes)>{notes.into_iter().map(|n| view! { <p>{n}</p> }).collect_view()}</td>
                         </tr>
                     }
                 }).collect_view()}

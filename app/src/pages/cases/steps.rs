@@ -347,11 +347,17 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                 </form>
             }})}
             {has(ActionKind::Callback).then(|| {
+                let rows = StoredValue::new(rating_rows(&detail));
                 view! {
                 <form class="step" data-testid="form-callback" on:submit=move |ev| {
                     ev.prevent_default();
                     let s = Satisfaction::from_code(&satisfaction.get()).unwrap_or(Satisfaction::Unconfirmed);
-                    send(CaseAction::Callback { satisfaction: s, note: text.get() });
+                    let parts = if s == Satisfaction::Unconfirmed {
+                        Vec::new()
+                    } else {
+                        rows.with_value(|rows| rows.iter().map(RatingRow::answer).collect())
+                    };
+                    send(CaseAction::Callback { satisfaction: s, note: text.get(), parts });
                 }>
                     <h3>{ActionKind::Callback.label(lang)}</h3>
                     <fieldset>
@@ -372,6 +378,13 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                             }
                         }).collect_view()}
                     </fieldset>
+                    <p class="field-error" role="alert">{err("parts")}</p>
+                    {move || (satisfaction.get() != "unconfirmed" && rows.with_value(|r| !r.is_empty())).then(|| view! {
+                        <p class="muted">{tr!(lang, cases.per_part)}</p>
+                        {rows.get_value().into_iter().enumerate().map(|(i, row)| view! {
+                            <RatingFields row index=i errors />
+                        }).collect_view()}
+                    })}
                     <label for="s-cnote">{tr!(lang, cases.callback_notes)}</label>
                     <textarea id="s-cnote" rows="2" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                     <button type="submit" class="button" data-testid="step-callback">{ActionKind::Callback.label(lang)}</button>
@@ -468,5 +481,107 @@ pub(super) fn ClassifyFields(
             <option value="normal">{Priority::Normal.label(lang)}</option>
             <option value="urgent">{Priority::Urgent.label(lang)}</option>
         </select>
+    }
+}
+
+/// One part fed back this round, as the callback form asks about it.
+#[derive(Clone, Copy)]
+struct RatingRow {
+    id: i64,
+    name: StoredValue<String>,
+    vendor: bool,
+    /// Codes; empty: the case's answer (outcome) or not asked (handler).
+    outcome: RwSignal<String>,
+    handler: RwSignal<String>,
+    /// Scores 1–5 as typed; empty when not asked.
+    scores: [RwSignal<String>; 3],
+}
+
+impl RatingRow {
+    /// What the agent entered; a score left empty while others are given is sent as 0 so
+    /// the server names the field.
+    fn answer(&self) -> hotline_domain::PartAnswer {
+        let scores = self.scores.map(|s| s.get());
+        let vendor = (self.vendor && scores.iter().any(|s| !s.is_empty())).then(|| {
+            let [price, punctuality, attitude] = scores.map(|s| s.trim().parse().unwrap_or(0));
+            hotline_domain::VendorScores {
+                price,
+                punctuality,
+                attitude,
+            }
+        });
+        hotline_domain::PartAnswer {
+            assignment_id: self.id,
+            outcome: Satisfaction::from_code(&self.outcome.get()),
+            handler: Satisfaction::from_code(&self.handler.get()),
+            vendor,
+        }
+    }
+}
+
+fn rating_rows(detail: &CaseDetail) -> Vec<RatingRow> {
+    detail
+        .assignments
+        .iter()
+        .filter(|a| a.part.is_open() && a.part.status == hotline_domain::AssignmentStatus::FedBack)
+        .filter_map(|a| {
+            Some(RatingRow {
+                id: a.part.id?,
+                name: StoredValue::new(a.name.clone()),
+                vendor: matches!(a.part.assignee, Assignee::Vendor(_)),
+                outcome: RwSignal::new(String::new()),
+                handler: RwSignal::new(String::new()),
+                scores: [(); 3].map(|_| RwSignal::new(String::new())),
+            })
+        })
+        .collect()
+}
+
+/// The citizen's verdict on one part: outcome, handler, and a vendor's three scores.
+#[component]
+fn RatingFields(row: RatingRow, index: usize, errors: RwSignal<FieldErrors>) -> impl IntoView {
+    let lang = use_lang();
+    let prefix = format!("parts.{index}.");
+    let problems = move || {
+        errors.with(|e| {
+            e.0.iter()
+                .filter(|(field, _)| field.starts_with(&prefix))
+                .map(|(_, p)| p.message(lang))
+                .collect::<Vec<_>>()
+                .join("；")
+        })
+    };
+    let verdicts = [Satisfaction::Satisfied, Satisfaction::Dissatisfied];
+    let id = row.id;
+    view! {
+        <fieldset class="part-rating" data-testid=format!("rate-{id}")>
+            <legend>{row.name.get_value()}</legend>
+            <label for=format!("r-out-{id}")>{tr!(lang, cases.outcome)}</label>
+            <select id=format!("r-out-{id}") data-testid="rate-outcome" on:change=move |ev| row.outcome.set(event_target_value(&ev))>
+                <option value="">{tr!(lang, cases.same_as_case)}</option>
+                {verdicts.map(|s| view! { <option value=s.as_code()>{s.label(lang)}</option> }).collect_view()}
+            </select>
+            <label for=format!("r-handler-{id}")>{tr!(lang, cases.handler)}</label>
+            <select id=format!("r-handler-{id}") data-testid="rate-handler" on:change=move |ev| row.handler.set(event_target_value(&ev))>
+                <option value="">{tr!(lang, cases.not_asked)}</option>
+                {verdicts.map(|s| view! { <option value=s.as_code()>{s.label(lang)}</option> }).collect_view()}
+            </select>
+            {row.vendor.then(|| {
+                let names = [tr!(lang, cases.price), tr!(lang, cases.punctuality), tr!(lang, cases.attitude)];
+                let codes = ["price", "punctuality", "attitude"];
+                view! {
+                    <div class="scores">
+                        {(0..3).map(|k| view! {
+                            <label>
+                                {names[k]}
+                                <input type="number" min="1" max="5" inputmode="numeric" data-testid=format!("rate-{}", codes[k])
+                                    on:input=move |ev| row.scores[k].set(event_target_value(&ev)) />
+                            </label>
+                        }).collect_view()}
+                    </div>
+                }
+            })}
+            <p class="field-error" role="alert">{problems}</p>
+        </fieldset>
     }
 }

@@ -247,6 +247,7 @@ impl Generator<'_> {
                     CaseAction::Callback {
                         satisfaction,
                         note: "来电人表示问题未解决".into(),
+                        parts: Vec::new(),
                     },
                 );
                 let again = vec![p
@@ -417,23 +418,71 @@ impl Generator<'_> {
         agent: &StaffUser,
         satisfaction: Satisfaction,
     ) {
-        let call = |satisfaction| CaseAction::Callback {
+        let call = |satisfaction, parts| CaseAction::Callback {
             satisfaction,
             note: String::new(),
+            parts,
         };
         if satisfaction == Satisfaction::Unconfirmed {
             // Nobody answers: tried again a few hours later each time, until the last
             // attempt closes the callback; then the case is archived by hand.
             let attempts = FlowPolicy::default().callback_attempts;
-            p.step(self.minutes((60, 60 * 20)), agent, call(satisfaction));
+            p.step(
+                self.minutes((60, 60 * 20)),
+                agent,
+                call(satisfaction, Vec::new()),
+            );
             for _ in 1..attempts {
-                p.step(self.minutes((60, 60 * 4)), agent, call(satisfaction));
+                p.step(
+                    self.minutes((60, 60 * 4)),
+                    agent,
+                    call(satisfaction, Vec::new()),
+                );
             }
             p.step(self.minutes((5, 60 * 12)), agent, CaseAction::Archive);
         } else {
-            // Satisfied: archived with the callback.
-            p.step(self.minutes((60, 60 * 30)), agent, call(satisfaction));
+            // Satisfied: archived with the callback. The agent asks about the handler too,
+            // and has a vendor's work scored.
+            let parts = self.part_answers(p);
+            p.step(
+                self.minutes((60, 60 * 30)),
+                agent,
+                call(satisfaction, parts),
+            );
         }
+    }
+
+    /// What the citizen says of each part fed back this round: mostly pleased with the
+    /// handler, now and then not; a vendor scored mostly 4 or 5.
+    fn part_answers(&mut self, p: &Player) -> Vec<hotline_domain::PartAnswer> {
+        let mut answers = Vec::new();
+        for a in &p.case.flow.assignments {
+            let Some(id) = a
+                .id
+                .filter(|_| a.is_open() && a.status == hotline_domain::AssignmentStatus::FedBack)
+            else {
+                continue;
+            };
+            let handler = if self.rng.chance(0.1) {
+                Satisfaction::Dissatisfied
+            } else {
+                Satisfaction::Satisfied
+            };
+            let mut score = || *self.rng.pick(&[3u8, 4, 4, 5, 5, 5]);
+            let vendor =
+                matches!(a.assignee, Assignee::Vendor(_)).then(|| hotline_domain::VendorScores {
+                    price: score(),
+                    punctuality: score(),
+                    attitude: score(),
+                });
+            answers.push(hotline_domain::PartAnswer {
+                assignment_id: id,
+                outcome: None,
+                handler: Some(handler),
+                vendor,
+            });
+        }
+        answers
     }
 
     /// Up to `n` vendors offering a service, by synthetic id.
