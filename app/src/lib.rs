@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
     // out are full page loads).
     let user = Resource::new(|| (), |_| api::current_user());
     provide_context(CurrentUserResource(user));
+    provide_context(pages::notices::NoticeVersion(RwSignal::new(0)));
 
     // Marks the page as interactive once hydrated: browser tests wait for it, and a page
     // that rendered but failed to hydrate never gets it.
@@ -105,6 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases/:tracking_number") view=pages::cases::CasePage />
                     <Route path=path!("/knowledge") view=pages::knowledge::KnowledgePage />
                     <Route path=path!("/handover") view=pages::desk::HandoverPage />
+                    <Route path=path!("/notices") view=pages::notices::NoticesPage />
                     <Route path=path!("/knowledge/write") view=pages::knowledge::WritePage />
                     <Route path=path!("/knowledge/:id") view=pages::knowledge::ArticlePage />
                     <Route path=path!("/care/elderly") view=pages::care::ElderlyPage />
@@ -199,6 +201,7 @@ fn NavLinks(user: Option<StaffUser>, lang: Lang) -> impl IntoView {
         {user.can(Permission::AuditLog).then(|| view! {
             <A href="/admin/audit" attr:data-testid="nav-audit">{tr!(lang, common.audit_log)}</A>
         })}
+        {user.reads_notices().then(|| view! { <pages::notices::NoticeBell /> })}
         <span class="who" data-testid="signed-in-as">{user.display_name.clone()}" · "{user.role.label(lang)}</span>
         <form method="post" action="/auth/logout" class="inline">
             <button type="submit" class="link-button" data-testid="sign-out">{tr!(lang, nav.sign_out)}</button>

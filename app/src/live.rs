@@ -111,14 +111,23 @@ pub fn enable_sound() -> bool {
 }
 
 /// Two short rising tones: noticeable across a call-centre floor, not alarming.
-/// (Alarms will get their own, more insistent sound.)
 pub fn chime() {
+    tones(&[660.0, 880.0], 0.18);
+}
+
+/// An escalation: six quick alternating tones the lead cannot miss.
+pub fn alarm() {
+    tones(&[988.0, 740.0, 988.0, 740.0, 988.0, 740.0], 0.2);
+}
+
+/// Plays `freqs` one after another, `step` seconds apart (nothing until sound is on).
+fn tones(freqs: &[f32], step: f64) {
     AUDIO.with(|audio| {
         let audio = audio.borrow();
         let Some(ctx) = audio.as_ref() else { return };
         let start = ctx.current_time();
-        for (i, freq) in [660.0_f32, 880.0].into_iter().enumerate() {
-            let at = start + i as f64 * 0.18;
+        for (i, freq) in freqs.iter().copied().enumerate() {
+            let at = start + i as f64 * step;
             let (Ok(osc), Ok(gain)) = (ctx.create_oscillator(), ctx.create_gain()) else {
                 return;
             };

@@ -28,8 +28,11 @@ pub enum Event {
         tracking_number: String,
         status: hotline_domain::CaseStatus,
     },
-    /// An in-app notice (with a sound) for a department, a vendor, or (neither) the centre.
+    /// An in-app notice (with a sound) for one person, a department, a vendor, or (none of
+    /// them) the centre.
     Notice {
+        #[serde(default)]
+        user_id: Option<i64>,
         department_id: Option<i64>,
         vendor_id: Option<i64>,
         tracking_number: Option<String>,
@@ -64,6 +67,7 @@ impl Event {
         tracking_number: Option<&hotline_domain::TrackingNumber>,
     ) -> Event {
         Event::Notice {
+            user_id: n.user_id,
             department_id: n.department_id,
             vendor_id: n.vendor_id,
             tracking_number: tracking_number.map(|t| t.to_string()),
@@ -79,6 +83,9 @@ impl Event {
         match self {
             Event::RequestFiled(_) => user.can(Permission::Intake),
             Event::CaseChanged { .. } => user.sees_cases(),
+            Event::Notice {
+                user_id: Some(id), ..
+            } => user.id == *id,
             Event::Notice {
                 department_id,
                 vendor_id,

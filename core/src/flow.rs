@@ -82,6 +82,7 @@ impl Hotline {
                     step: &step,
                     at: now,
                     actor: &origin.actor,
+                    user_id: Some(user.id),
                     sms: &sms,
                     notifications: &notifications,
                     audit: &audit,
@@ -245,6 +246,7 @@ impl Hotline {
             notes.push(NewNotification {
                 department_id: None,
                 vendor_id: None,
+                user_id: None,
                 kind: kind.into(),
                 message: format!("案件{number}{what}"),
             });
@@ -267,6 +269,7 @@ impl Hotline {
         notes.push(NewNotification {
             department_id,
             vendor_id,
+            user_id: None,
             kind: kind.into(),
             message: message.to_string(),
         });

@@ -2,20 +2,38 @@
 //! department, vendor or the centre, and the SMS outbox. The messages themselves are
 //! written with each step (`flow.rs`) and reminder (`reminders.rs`).
 
-use hotline_domain::{Notification, Permission, SmsMessage, StaffUser};
+use hotline_domain::{FieldErrors, Notification, Permission, Problem, SmsMessage, StaffUser};
 
 use crate::scope::{notice_target, require};
 use crate::{Hotline, ServiceError};
 
 impl Hotline {
     /// The in-app notices addressed to the reader: their department's, their vendor's, or
-    /// the centre's for centre staff.
+    /// the centre's for centre staff, and their own (a pending matter they own), newest
+    /// first, the ones newer than they last read marked unread.
     pub async fn notifications_for(
         &self,
         user: &StaffUser,
     ) -> Result<Vec<Notification>, ServiceError> {
         let target = notice_target(user).ok_or(ServiceError::Forbidden)?;
-        Ok(self.store.notifications(target, 100).await?)
+        Ok(self.store.notifications(target, user.id, 100).await?)
+    }
+
+    /// Marks the reader's notices read up to `up_to` (a notice id they were shown); an id
+    /// they cannot see is refused by field, so nobody marks notices not yet written.
+    pub async fn mark_notices_read(
+        &self,
+        user: &StaffUser,
+        up_to: i64,
+    ) -> Result<(), ServiceError> {
+        let target = notice_target(user).ok_or(ServiceError::Forbidden)?;
+        let visible = self.store.notifications(target, user.id, 500).await?;
+        if !visible.iter().any(|n| n.id == up_to) {
+            let mut errors = FieldErrors::new();
+            errors.add("up_to", Problem::Unknown);
+            return Err(ServiceError::Invalid(errors));
+        }
+        Ok(self.store.mark_notices_read(user.id, up_to).await?)
     }
 
     /// The SMS outbox, newest first (administrators).

@@ -72,12 +72,16 @@ impl Hotline {
                     (ReminderKind::Callback, _) => notes.push(NewNotification {
                         department_id: None,
                         vendor_id: None,
+                        user_id: None,
                         kind: "reminder_callback".into(),
                         message: format!("案件{number}已超过回访时限，请回访（第{round}次提醒）"),
                     }),
+                    // The agent who owns the pending matter, not every agent (the centre's
+                    // list when no owner is known, as for the demo's cases).
                     (ReminderKind::Pending, _) => notes.push(NewNotification {
                         department_id: None,
                         vendor_id: None,
+                        user_id: r.user_id,
                         kind: "reminder_pending".into(),
                         message: format!("待办事务{number}已到提醒时间"),
                     }),
@@ -103,6 +107,7 @@ impl Hotline {
                     notes.push(NewNotification {
                         department_id: None,
                         vendor_id: None,
+                        user_id: None,
                         kind: "escalation".into(),
                         message: text.clone(),
                     });

@@ -15,6 +15,7 @@ use hotline_domain::{
     ActionKind, Assignee, AssignmentStatus, CalendarDay, CaseAction, CaseDetail, CaseQuery,
     CaseStatus, CaseType, Channel, DayKind, DepartmentInput, FlowError, FlowPolicy, Light, Limit,
     NewRequestInput, PartAnswer, Priority, Role, Satisfaction, StaffUser, TrackingNumber,
+    UserInput,
 };
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
@@ -344,13 +345,13 @@ async fn a_complaint_goes_the_whole_way_with_every_step_stored(db: TestDatabase)
     assert!(to_dept.body.contains(&n) && to_dept.body.starts_with("【咸阳12345】"));
     let notes =
         c.h.store
-            .notifications(NoticeTarget::Department(c.d1), 10)
+            .notifications(NoticeTarget::Department(c.d1), 0, 10)
             .await
             .unwrap();
     assert_eq!(notes.len(), 1);
     let centre_notes =
         c.h.store
-            .notifications(NoticeTarget::Centre, 10)
+            .notifications(NoticeTarget::Centre, 0, 10)
             .await
             .unwrap();
     assert_eq!(centre_notes[0].kind, "callback");
@@ -1057,7 +1058,7 @@ async fn reminders_survive_a_restart_and_go_out_once(db: TestDatabase) {
     assert_eq!(h.process_reminders().await.unwrap(), 1);
     let centre = h
         .store
-        .notifications(NoticeTarget::Centre, 1)
+        .notifications(NoticeTarget::Centre, 0, 1)
         .await
         .unwrap();
     assert_eq!(centre[0].kind, "reminder_callback");
@@ -1783,7 +1784,89 @@ async fn type_paths_a_back_office_queue_and_a_short_alarm_follow_up(db: TestData
     c.h.store.close().await;
 }
 
+async fn a_pending_matter_reminds_its_owner_who_marks_notices_read(db: TestDatabase) {
+    let c = centre(&db).await;
+    let mut agents = Vec::new();
+    for name in ["agent.li", "agent.wang"] {
+        let id =
+            c.h.add_user(
+                &UserInput {
+                    username: name.into(),
+                    display_name: name.into(),
+                    role: "agent".into(),
+                    department_id: String::new(),
+                    vendor_id: String::new(),
+                    password: "hotline-test-2026".into(),
+                    active: true,
+                },
+                &Origin::system(),
+            )
+            .await
+            .unwrap();
+        let mut user = staff(Role::Agent, None, None);
+        user.id = id;
+        user.username = name.into();
+        agents.push(user);
+    }
+    let (owner, other) = (&agents[0], &agents[1]);
+    let n = c.file().await;
+    c.ok(owner, &n, CaseAction::Accept).await;
+    let category = c.category().await;
+    c.ok(
+        owner,
+        &n,
+        CaseAction::Classify {
+            case_type: CaseType::Pending,
+            category_code: category,
+            remind_at: Some(c.h.now() + Duration::hours(2)),
+            priority: None,
+        },
+    )
+    .await;
+    c.advance(Duration::hours(2) + Duration::minutes(1));
+    assert_eq!(c.h.process_reminders().await.unwrap(), 1);
+    let pending = |list: &[hotline_domain::Notification]| {
+        list.iter()
+            .filter(|m| m.kind == "reminder_pending")
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    // The owner hears of it, unread; the other agent does not.
+    let mine = pending(&c.h.notifications_for(owner).await.unwrap());
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].unread && mine[0].tracking_number.as_deref() == Some(n.as_str()));
+    assert!(pending(&c.h.notifications_for(other).await.unwrap()).is_empty());
+    assert!(pending(&c.h.notifications_for(&c.agent).await.unwrap()).is_empty());
+
+    // Read up to it: no longer unread for the owner. An id that is not among theirs is
+    // refused by field, and reading never goes back.
+    match c.h.mark_notices_read(other, mine[0].id).await {
+        Err(ServiceError::Invalid(f)) => assert!(f.get("up_to").is_some()),
+        r => panic!("{r:?}"),
+    }
+    c.h.mark_notices_read(owner, mine[0].id).await.unwrap();
+    let read = c.h.notifications_for(owner).await.unwrap();
+    assert!(read.iter().all(|m| !m.unread), "{read:?}");
+    // A later centre notice is unread for both agents.
+    let d = Assignee::Department(c.d1);
+    let m = c.dispatched(vec![d]).await;
+    c.ok(&c.dept(c.d1), &m, CaseAction::Confirm).await;
+    c.ok(&c.dept(c.d1), &m, feedback()).await;
+    for agent in [owner, other] {
+        let list = c.h.notifications_for(agent).await.unwrap();
+        assert!(list[0].unread && list[0].kind == "callback", "{list:?}");
+    }
+    let list = c.h.notifications_for(owner).await.unwrap();
+    let (newest, oldest) = (list[0].id, list.last().unwrap().id);
+    c.h.mark_notices_read(owner, newest).await.unwrap();
+    c.h.mark_notices_read(owner, oldest).await.unwrap();
+    assert!(!c.h.notifications_for(owner).await.unwrap()[0].unread);
+    assert!(c.h.notifications_for(other).await.unwrap()[0].unread);
+    c.h.store.close().await;
+}
+
 hotline_core::on_both_backends!(
+    a_pending_matter_reminds_its_owner_who_marks_notices_read,
     callback_verdicts_and_rounds_are_stored,
     type_paths_a_back_office_queue_and_a_short_alarm_follow_up,
     the_lead_reassigns_adds_and_withdraws_parts,

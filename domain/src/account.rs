@@ -84,6 +84,14 @@ impl StaffUser {
         self.permissions.contains(&permission)
     }
 
+    /// Whether in-app notices reach this person: centre staff who take calls, and staff of
+    /// a department or vendor.
+    pub fn reads_notices(&self) -> bool {
+        self.can(Permission::Intake)
+            || (self.can(Permission::CasesDepartment) && self.department_id.is_some())
+            || (self.can(Permission::OrdersOwn) && self.vendor_id.is_some())
+    }
+
     /// The name the audit log records for this person.
     pub fn actor(&self) -> String {
         format!("user:{}", self.username)

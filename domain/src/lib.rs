@@ -110,6 +110,6 @@ pub use region::Region;
 pub use request::{FiledRequest, FormOptions, NewRequest, NewRequestInput, RequestSummary};
 pub use views::{
     AssignmentView, AuditEntry, CaseCounts, CaseDetail, CaseEventView, CaseFilter, CaseListItem,
-    CaseQuery, CodeEntry, DispatchTargets, ElderlyDetail, ElderlySummary, Notification, SmsMessage,
-    TrackedRequest, TrackedStep, TrackingQuery,
+    CaseQuery, CodeEntry, DispatchTargets, ElderlyDetail, ElderlySummary, NoticeKind, Notification,
+    SmsMessage, TrackedRequest, TrackedStep, TrackingQuery,
 };

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::flow::{ActionKind, Assignment, Light, Overdue, Queue, Satisfaction};
+use crate::Lang;
 use crate::{CaseStatus, CaseType, Channel, TrackingNumber};
 
 /// One line of a case list.
@@ -171,9 +172,35 @@ pub struct SmsMessage {
 pub struct Notification {
     pub id: i64,
     pub tracking_number: Option<String>,
+    /// A [`NoticeKind`] code.
     pub kind: String,
     pub message: String,
     pub created_at: DateTime<Utc>,
+    /// Newer than what the reader last marked read.
+    #[serde(default)]
+    pub unread: bool,
+}
+
+coded_enum! {
+    /// What an in-app notice is about.
+    NoticeKind {
+        Dispatched = "dispatched", "新派单", "New case";
+        Return = "return", "退单待审", "Return to review";
+        Extension = "extension", "延期待批", "Extension to decide";
+        Callback = "callback", "待回访", "Callback due";
+        ReminderConfirm = "reminder_confirm", "督办确认", "Confirm reminder";
+        ReminderFeedback = "reminder_feedback", "督办办结", "Feedback reminder";
+        ReminderCallback = "reminder_callback", "回访提醒", "Callback reminder";
+        ReminderPending = "reminder_pending", "待办提醒", "Pending matter";
+        Escalation = "escalation", "升级督办", "Escalation";
+    }
+}
+
+impl NoticeKind {
+    /// Rung loudly in the browser (the insistent sound, not the chime): the lead must act.
+    pub fn loud(self) -> bool {
+        self == NoticeKind::Escalation
+    }
 }
 
 /// What a citizen sees of their own request (SPEC P2): no staff names, no other data.

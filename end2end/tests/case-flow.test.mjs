@@ -86,8 +86,29 @@ test('a complaint goes from a popped call to archive across the centre and a dep
   await statusIs(dept, '已确认');
   await dept.fill('#s-feedback', '已约谈用人单位，责令其本月内发放拖欠工资。');
   await shot(dept, 'department-feedback.png');
+  // The agent, still on the case page, hears of the feedback in the header, live.
+  await agent.waitForSelector('[data-testid="nav-notices"][data-ready="true"]');
+  const unread = () => agent.evaluate(() => Number(document.querySelector('[data-testid="notice-count"]')?.textContent ?? 0));
+  const before = await unread();
   await dept.click('[data-testid="step-feedback"]');
   await statusIs(dept, '已反馈');
+  await agent.waitForFunction(
+    (b) => Number(document.querySelector('[data-testid="notice-count"]')?.textContent ?? 0) > b,
+    before,
+    { timeout: 15_000 },
+  );
+  await visit(agent, server.base, '/notices');
+  const first = await agent.$eval('[data-testid="notice"]', (li) => [li.dataset.kind, li.dataset.unread, li.textContent]);
+  assert.equal(first[0], 'callback');
+  assert.equal(first[1], 'true');
+  assert.match(first[2], new RegExp(n));
+  await shot(agent, 'notices.png');
+  await agent.setViewportSize({ width: 360, height: 800 });
+  await shot(agent, 'notices-phone.png');
+  await agent.setViewportSize({ width: 1280, height: 800 });
+  await agent.click('[data-testid="notices-mark-read"]');
+  await agent.waitForSelector('[data-testid="notice"][data-unread="true"]', { state: 'detached' });
+  assert.equal(await agent.$('[data-testid="notice-count"]'), null, 'the header count is gone');
 
   // Back at the centre: the callback. Only half the wages came: dissatisfied with the
   // outcome, though the handler was courteous (kept apart, for the department's figures).

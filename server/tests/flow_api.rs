@@ -250,6 +250,39 @@ async fn a_complaint_over_http(db: TestDatabase) {
         .await
         .unwrap();
     assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+    // The agent's notices: the callback due, unread until marked read.
+    let notices = |client: reqwest::Client| {
+        let url = server.url("/api/v1/notifications");
+        async move {
+            let list: Vec<Value> = client.get(url).send().await.unwrap().json().await.unwrap();
+            list
+        }
+    };
+    let list = notices(agent.clone()).await;
+    let ours = list
+        .iter()
+        .find(|m| m["tracking_number"] == n.as_str() && m["kind"] == "callback")
+        .unwrap();
+    assert_eq!(ours["unread"], true);
+    let newest = list[0]["id"].as_i64().unwrap();
+    let read = |body: Value| {
+        agent
+            .post(server.url("/api/v1/notifications/read"))
+            .json(&body)
+            .send()
+    };
+    let bad = read(json!({"up_to": "latest"})).await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let unknown = read(json!({"up_to": newest + 1000})).await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = unknown.json().await.unwrap();
+    assert!(body["fields"]["up_to"].is_string(), "{body}");
+    let ok = read(json!({"up_to": newest})).await.unwrap();
+    assert_eq!(ok.status(), StatusCode::NO_CONTENT);
+    assert!(notices(agent.clone())
+        .await
+        .iter()
+        .all(|m| m["unread"] == false));
     // The citizen's tracking shows each step once.
     let tracked: Value = citizen
         .post(server.url("/api/v1/requests/track"))

@@ -61,6 +61,16 @@ pub async fn my_notifications() -> Result<Vec<hotline_domain::Notification>, Ser
         .map_err(fail)
 }
 
+/// The caller has seen their notices up to `up_to` (the newest they were shown).
+#[server(prefix = "/api/fn", endpoint = "mark_notices_read")]
+pub async fn mark_notices_read(up_to: i64) -> Result<(), ServerFnError> {
+    let staff = staff()?;
+    hotline()?
+        .mark_notices_read(&staff.user, up_to)
+        .await
+        .map_err(fail)
+}
+
 /// One case in the caller's scope (`None` when missing or out of scope).
 #[server(prefix = "/api/fn", endpoint = "get_case")]
 pub async fn get_case(

@@ -9,5 +9,6 @@ mod common;
 pub mod desk;
 pub mod knowledge;
 pub mod login;
+pub mod notices;
 pub mod portal;
 pub mod track;

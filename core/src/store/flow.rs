@@ -44,6 +44,9 @@ pub struct NewSms {
 pub struct NewNotification {
     pub department_id: Option<i64>,
     pub vendor_id: Option<i64>,
+    /// One person's notice (a pending matter's owner); the department's, the vendor's or
+    /// (all three `None`) the centre's otherwise.
+    pub user_id: Option<i64>,
     pub kind: String,
     pub message: String,
 }
@@ -55,6 +58,8 @@ pub struct StepWrite<'a> {
     pub step: &'a Step,
     pub at: DateTime<Utc>,
     pub actor: &'a str,
+    /// The acting staff member: a pending matter's reminder goes back to them.
+    pub user_id: Option<i64>,
     pub sms: &'a [NewSms],
     pub notifications: &'a [NewNotification],
     pub audit: &'a NewAuditEntry,
@@ -69,6 +74,8 @@ pub struct DueReminder {
     pub kind: ReminderKind,
     pub next_at: DateTime<Utc>,
     pub attempts: i32,
+    /// Whom a pending matter's reminder goes to (the agent who owns the case).
+    pub user_id: Option<i64>,
 }
 
 /// Whose in-app notices to read.
@@ -287,6 +294,7 @@ pub(super) struct ReminderRow {
     kind: String,
     next_at: DateTime<Utc>,
     attempts: i32,
+    user_id: Option<i64>,
 }
 
 impl ReminderRow {
@@ -299,6 +307,7 @@ impl ReminderRow {
                 .ok_or_else(|| StoreError::Corrupt(format!("reminder {}: kind", self.id)))?,
             next_at: self.next_at,
             attempts: self.attempts,
+            user_id: self.user_id,
         })
     }
 }
@@ -397,11 +406,16 @@ pub trait FlowStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// The outbox, newest first.
     async fn sms_outbox(&self, limit: u32) -> Result<Vec<SmsMessage>, StoreError>;
+    /// The notices of `target` and those addressed to `user_id`, newest first, each marked
+    /// unread if newer than what that person last read.
     async fn notifications(
         &self,
         target: NoticeTarget,
+        user_id: i64,
         limit: u32,
     ) -> Result<Vec<Notification>, StoreError>;
+    /// Marks a person's notices read up to `up_to` (never back).
+    async fn mark_notices_read(&self, user_id: i64, up_to: i64) -> Result<(), StoreError>;
     async fn assignee_contact(
         &self,
         assignee: Assignee,
@@ -635,9 +649,12 @@ where
         case_id: i64,
         ids: &[i64],
         reminders: &[hotline_domain::flow::ReminderDraft],
+        owner: Option<i64>,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         for r in reminders {
+            // A pending matter's reminder goes back to the agent who set it.
+            let owner = owner.filter(|_| r.kind == ReminderKind::Pending);
             let assignment = r.assignment.and_then(|i| ids.get(i).copied());
             // One open reminder per part and kind: a new one supersedes the old.
             sqlx::query(
@@ -652,13 +669,14 @@ where
             .await?;
             sqlx::query(
                 "INSERT INTO reminders (case_id, assignment_id, kind, next_at, \
-                 attempts, created_at) VALUES ($1, $2, $3, $4, 0, $5)",
+                 attempts, created_at, user_id) VALUES ($1, $2, $3, $4, 0, $5, $6)",
             )
             .bind(case_id)
             .bind(assignment)
             .bind(r.kind.as_code())
             .bind(r.at)
             .bind(at)
+            .bind(owner)
             .execute(&mut *conn)
             .await?;
         }
@@ -689,7 +707,7 @@ where
         for n in notifications {
             sqlx::query(
                 "INSERT INTO notifications (department_id, vendor_id, case_id, kind, \
-                 message, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                 message, created_at, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(n.department_id)
             .bind(n.vendor_id)
@@ -697,6 +715,7 @@ where
             .bind(&n.kind)
             .bind(&n.message)
             .bind(at)
+            .bind(n.user_id)
             .execute(&mut *conn)
             .await?;
         }
@@ -801,7 +820,15 @@ where
             .bind(&w.step.note)
             .execute(&mut *tx)
             .await?;
-        Self::insert_reminders(&mut *tx, w.case.id, &ids, &w.step.reminders, w.at).await?;
+        Self::insert_reminders(
+            &mut *tx,
+            w.case.id,
+            &ids,
+            &w.step.reminders,
+            w.user_id,
+            w.at,
+        )
+        .await?;
         Self::insert_messages(&mut *tx, w.case.id, w.sms, w.notifications, w.at).await?;
         Self::insert_audit(&mut *tx, w.audit).await?;
         tx.commit().await?;
@@ -814,7 +841,7 @@ where
         limit: u32,
     ) -> Result<Vec<crate::store::DueReminder>, StoreError> {
         let rows: Vec<ReminderRow> = sqlx::query_as(
-            "SELECT id, case_id, assignment_id, kind, next_at, attempts FROM reminders \
+            "SELECT id, case_id, assignment_id, kind, next_at, attempts, user_id FROM reminders \
              WHERE done_at IS NULL AND next_at < $1 ORDER BY next_at, id LIMIT $2",
         )
         .bind(now)
@@ -937,38 +964,57 @@ where
     async fn notifications(
         &self,
         target: crate::store::NoticeTarget,
+        user_id: i64,
         limit: u32,
     ) -> Result<Vec<hotline_domain::Notification>, StoreError> {
         let (condition, id) = match target {
             crate::store::NoticeTarget::Centre => (
-                "n.department_id IS NULL AND n.vendor_id IS NULL AND $1 = 0",
+                "n.department_id IS NULL AND n.vendor_id IS NULL AND n.user_id IS NULL \
+                 AND $1 = 0",
                 0,
             ),
             crate::store::NoticeTarget::Department(id) => ("n.department_id = $1", id),
             crate::store::NoticeTarget::Vendor(id) => ("n.vendor_id = $1", id),
         };
-        let rows: Vec<(i64, Option<String>, String, String, DateTime<Utc>)> =
+        let rows: Vec<(i64, Option<String>, String, String, DateTime<Utc>, bool)> =
             sqlx::query_as(&format!(
-                "SELECT n.id, c.tracking_number, n.kind, n.message, n.created_at \
+                "SELECT n.id, c.tracking_number, n.kind, n.message, n.created_at, \
+                 n.id > COALESCE((SELECT r.seen_id FROM notice_reads r WHERE r.user_id = $2), 0) \
                  FROM notifications n LEFT JOIN cases c ON c.id = n.case_id \
-                 WHERE {condition} ORDER BY n.id DESC LIMIT $2"
+                 WHERE ({condition}) OR n.user_id = $2 ORDER BY n.id DESC LIMIT $3"
             ))
             .bind(id)
+            .bind(user_id)
             .bind(i64::from(limit.clamp(1, 500)))
             .fetch_all(&self.pool)
             .await?;
         Ok(rows
             .into_iter()
-            .map(
-                |(id, tracking_number, kind, message, created_at)| hotline_domain::Notification {
+            .map(|(id, tracking_number, kind, message, created_at, unread)| {
+                hotline_domain::Notification {
                     id,
                     tracking_number,
                     kind,
                     message,
                     created_at,
-                },
-            )
+                    unread,
+                }
+            })
             .collect())
+    }
+
+    async fn mark_notices_read(&self, user_id: i64, up_to: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO notice_reads (user_id, seen_id) VALUES ($1, $2) \
+             ON CONFLICT (user_id) DO UPDATE SET seen_id = CASE \
+             WHEN excluded.seen_id > notice_reads.seen_id THEN excluded.seen_id \
+             ELSE notice_reads.seen_id END",
+        )
+        .bind(user_id)
+        .bind(up_to)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     async fn assignee_contact(

@@ -238,8 +238,15 @@ where
         .await?;
         let ids = SqlStore::<DB>::write_parts(&mut *conn, case_id, &[], c.flow).await?;
         SqlStore::<DB>::write_part_lights(&mut *conn, &ids, &c.lights.parts).await?;
-        SqlStore::<DB>::insert_reminders(&mut *conn, case_id, &ids, c.reminders, c.updated_at)
-            .await?;
+        SqlStore::<DB>::insert_reminders(
+            &mut *conn,
+            case_id,
+            &ids,
+            c.reminders,
+            None,
+            c.updated_at,
+        )
+        .await?;
         Ok(())
     }
 

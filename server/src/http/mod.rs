@@ -75,6 +75,11 @@ pub(crate) fn api_routes() -> Routes {
             staff::case_action,
         )
         .get("/api/v1/notifications", CaseReader, staff::notifications)
+        .post(
+            "/api/v1/notifications/read",
+            CaseReader,
+            staff::notifications_read,
+        )
         .get("/api/v1/sms-outbox", perm(Administer), staff::sms_outbox)
         .get(
             "/api/v1/dispatch-targets",

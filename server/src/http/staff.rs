@@ -341,6 +341,23 @@ pub async fn notifications(
     Ok(Json(hotline.notifications_for(&staff.user).await?))
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadUpTo {
+    up_to: i64,
+}
+
+/// `POST /api/v1/notifications/read` `{"up_to": <notice id>}`: the caller has seen their
+/// notices up to that one (204); an id that is not among theirs is refused by field.
+pub async fn notifications_read(
+    State(hotline): State<Hotline>,
+    staff: Staff,
+    JsonBody(body): JsonBody<ReadUpTo>,
+) -> Result<StatusCode, ApiError> {
+    hotline.mark_notices_read(&staff.user, body.up_to).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// `GET /api/v1/sms-outbox`: every SMS the platform wrote, newest first.
 pub async fn sms_outbox(
     State(hotline): State<Hotline>,

@@ -104,6 +104,7 @@ const PAGES: &[Rule] = &[
     rule("GET", "/admin/sms", perm(Permission::Administer)),
     rule("GET", "/knowledge", Public),
     rule("GET", "/handover", perm(Permission::Approve)),
+    rule("GET", "/notices", CaseReader),
     rule("GET", "/knowledge/write", perm(Permission::Intake)),
     rule("GET", "/knowledge/{id}", Public),
 ];
@@ -125,6 +126,7 @@ const SERVER_FUNCTIONS: &[Rule] = &[
         perm(Permission::Dispatch),
     ),
     rule("POST", "/api/fn/my_notifications", CaseReader),
+    rule("POST", "/api/fn/mark_notices_read", CaseReader),
     rule("POST", "/api/fn/sms_outbox", perm(Permission::Administer)),
     rule("POST", "/api/fn/get_case", CaseReader),
     rule(
