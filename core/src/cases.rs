@@ -73,6 +73,7 @@ impl Hotline {
             detail.item.light = light_for(scope, &stored.flow, &self.flow, now);
             detail.overdue = stored.flow.overdue(now);
             detail.actions = stored.flow.available_actions(user, now);
+            detail.reminder_plan = stored.flow.reminder_plan;
         }
         self.add_desk_details(user, &mut detail).await?;
         Ok(detail)

@@ -37,6 +37,7 @@ impl Hotline {
         let index = r
             .assignment_id
             .and_then(|id| case.flow.assignments.iter().position(|a| a.id == Some(id)));
+        let plan = case.flow.reminder_plan;
         match case.flow.reminder_due(r.kind, index) {
             None => {
                 self.store.close_reminder(r.id, now).await?;
@@ -44,6 +45,11 @@ impl Hotline {
             }
             Some(due) if due >= now => {
                 self.store.move_reminder(r, due).await?;
+                Ok(false)
+            }
+            // Past the end the agent set: nothing more goes out.
+            Some(_) if plan.and_then(|p| p.until).is_some_and(|u| u < now) => {
+                self.store.close_reminder(r.id, now).await?;
                 Ok(false)
             }
             Some(_) => {
@@ -90,6 +96,10 @@ impl Hotline {
                         return Ok(false);
                     }
                 }
+                // In-app only, if the agent said so.
+                if plan.is_some_and(|p| !p.sms) {
+                    sms.clear();
+                }
                 let priority = case.flow.priority;
                 // Nobody answered: the shift lead hears of it at the policy's round (the
                 // first for an urgent case), in-app (with sound) and by SMS to the duty
@@ -120,11 +130,10 @@ impl Hotline {
                         });
                     }
                 }
-                let next = if round >= self.flow.reminder_max_rounds {
-                    None
-                } else {
-                    Some(now + self.flow.reminder_repeat_for(priority))
-                };
+                let every = plan.map_or(self.flow.reminder_repeat_for(priority), |p| p.interval());
+                let next = Some(now + every)
+                    .filter(|_| round < self.flow.reminder_max_rounds)
+                    .filter(|next| plan.and_then(|p| p.until).is_none_or(|u| *next <= u));
                 let fired = self.store.fire_reminder(r, next, now, &sms, &notes).await?;
                 if fired {
                     tracing::info!(case = %number, kind = r.kind.as_code(), round, "reminder sent");

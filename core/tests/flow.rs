@@ -1865,7 +1865,79 @@ async fn a_pending_matter_reminds_its_owner_who_marks_notices_read(db: TestDatab
     c.h.store.close().await;
 }
 
+async fn the_agent_sets_how_often_and_until_when_a_case_is_chased(db: TestDatabase) {
+    let c = centre(&db).await;
+    let n = c.dispatched(vec![Assignee::Department(c.d1)]).await;
+    let start = c.h.now();
+    let plan = |every, until| CaseAction::PlanReminders {
+        every,
+        until,
+        sms: false,
+    };
+    // Refused by field, nothing stored: too often, in working days, an end already past.
+    let events = c.events_of(&n).await;
+    for (action, field) in [
+        (plan(Some(Limit::minutes(5)), None), "every"),
+        (plan(Some(Limit::working_days(1)), None), "every"),
+        (plan(Some(Limit::minutes(10)), Some(start)), "until"),
+    ] {
+        match c.act(&c.agent, &n, action).await {
+            Err(ServiceError::Invalid(f)) => assert!(f.get(field).is_some(), "{f:?}"),
+            r => panic!("{r:?}"),
+        }
+    }
+    assert_eq!(c.events_of(&n).await, events);
+    // Every 10 minutes until 55 minutes after dispatch, in-app only.
+    let case = c
+        .ok(
+            &c.agent,
+            &n,
+            plan(
+                Some(Limit::minutes(10)),
+                Some(start + Duration::minutes(55)),
+            ),
+        )
+        .await;
+    let stored = case.reminder_plan.unwrap();
+    assert_eq!((stored.every, stored.sms), (Limit::minutes(10), false));
+    assert_eq!(
+        case.events.last().unwrap().note.as_deref(),
+        Some("每10分钟催办，至11月23日 11:55，仅站内")
+    );
+    // The confirmation reminder first fires at the half hour, then every 10 minutes, and
+    // stops at the end set: three rounds, each in-app, none by SMS.
+    let mut fired = Vec::new();
+    for minutes in [31, 42, 53, 64, 75] {
+        c.clock.set(start + Duration::minutes(minutes));
+        fired.push(c.h.process_reminders().await.unwrap());
+    }
+    assert_eq!(fired, [1, 1, 1, 0, 0]);
+    let reminded =
+        c.h.store
+            .notifications(NoticeTarget::Department(c.d1), 0, 50)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.kind == "reminder_confirm")
+            .count();
+    assert_eq!(reminded, 3);
+    let by_sms =
+        c.h.store
+            .sms_outbox(100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.purpose.starts_with("reminder"))
+            .count();
+    assert_eq!(by_sms, 0);
+    // Back to the defaults: the plan is gone.
+    let case = c.ok(&c.agent, &n, plan(None, None)).await;
+    assert_eq!(case.reminder_plan, None);
+    c.h.store.close().await;
+}
+
 hotline_core::on_both_backends!(
+    the_agent_sets_how_often_and_until_when_a_case_is_chased,
     a_pending_matter_reminds_its_owner_who_marks_notices_read,
     callback_verdicts_and_rounds_are_stored,
     type_paths_a_back_office_queue_and_a_short_alarm_follow_up,

@@ -53,6 +53,8 @@ pub enum Problem {
     /// Given where it does not apply (vendor scores on a department's part, ratings for a
     /// call that did not reach the citizen).
     NotApplicable,
+    /// A time that has already passed where one ahead is needed.
+    NotInFuture,
 }
 
 impl Problem {
@@ -108,6 +110,8 @@ impl Problem {
             (Problem::NotAWeekend, Lang::En) => {
                 "A make-up working day falls on a Saturday or Sunday".into()
             }
+            (Problem::NotInFuture, Lang::Zh) => "应晚于现在".into(),
+            (Problem::NotInFuture, Lang::En) => "Must be later than now".into(),
             (Problem::NotApplicable, Lang::Zh) => "此项不适用，请留空".into(),
             (Problem::NotApplicable, Lang::En) => "Does not apply here; leave it empty".into(),
             (Problem::BadTrackingNumber, Lang::En) => {

@@ -72,6 +72,9 @@ pub struct CaseDetail {
     pub satisfaction: Option<Satisfaction>,
     pub callback_due_at: Option<DateTime<Utc>>,
     pub remind_at: Option<DateTime<Utc>>,
+    /// The agent's own reminder interval, end and form, if set.
+    #[serde(default)]
+    pub reminder_plan: Option<crate::ReminderPlan>,
     /// Cases about the same matter (W8); shown to the centre's staff.
     #[serde(default)]
     pub links: Vec<crate::desk::LinkedCase>,

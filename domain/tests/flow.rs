@@ -9,8 +9,8 @@ use hotline_domain::flow::{
 };
 use hotline_domain::{
     ActionKind, Assignee, AssignmentStatus, CaseAction, CaseFlow, CaseStatus, CaseType, FlowError,
-    FlowPolicy, Lang, Light, Limit, Overdue, PartAnswer, PartRating, Permission, Priority,
-    ReminderKind, Role, Satisfaction, StaffUser, VendorScores, WorkCalendar,
+    FlowPolicy, Lang, Light, Limit, LimitUnit, Overdue, PartAnswer, PartRating, Permission,
+    Priority, ReminderKind, Role, Satisfaction, StaffUser, VendorScores, WorkCalendar,
 };
 
 fn t0() -> DateTime<Utc> {
@@ -825,6 +825,55 @@ fn a_vendors_work_is_scored_from_one_to_five() {
                 attitude: 4
             })
         })
+    );
+}
+
+#[test]
+fn agents_plan_reminders_while_something_can_be_chased() {
+    let plan = |amount, unit| CaseAction::PlanReminders {
+        every: Some(Limit::new(amount, unit)),
+        until: None,
+        sms: true,
+    };
+    let f = classified(CaseType::Complaint);
+    assert_eq!(
+        illegal(refuse(&f, &agent(), plan(30, LimitUnit::Minutes), t0())),
+        Refusal::WrongStatus
+    );
+    let f = dispatched_to(vec![D1]);
+    assert_eq!(
+        refuse(&f, &dept(1), plan(30, LimitUnit::Minutes), t0()),
+        FlowError::Forbidden
+    );
+    for (amount, unit) in [
+        (9, LimitUnit::Minutes),
+        (169, LimitUnit::Hours),
+        (8, LimitUnit::Days),
+        (1, LimitUnit::WorkingDays),
+    ] {
+        assert_eq!(
+            invalid_fields(refuse(&f, &agent(), plan(amount, unit), t0())),
+            ["every"]
+        );
+    }
+    let s = step(&f, &agent(), plan(2, LimitUnit::Hours), t0());
+    let p = s.flow.reminder_plan.unwrap();
+    assert_eq!(p.interval(), Duration::hours(2));
+    assert_eq!(s.note.as_deref(), Some("每2小时催办，短信及站内"));
+    // Fed back, the callback can still be chased; archived, nothing is.
+    let f = step(&s.flow, &dept(1), CaseAction::Confirm, t0()).flow;
+    let f = step(&f, &dept(1), feedback(), t0()).flow;
+    step(&f, &agent(), plan(1, LimitUnit::Days), t0());
+    let done = step(
+        &f,
+        &agent(),
+        callback(Satisfaction::Satisfied, vec![]),
+        t0(),
+    )
+    .flow;
+    assert_eq!(
+        illegal(refuse(&done, &agent(), plan(1, LimitUnit::Days), t0())),
+        Refusal::WrongStatus
     );
 }
 

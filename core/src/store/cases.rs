@@ -789,6 +789,7 @@ where
             satisfaction,
             callback_due_at,
             remind_at,
+            reminder_plan: None,
             links: Vec::new(),
             calls: Vec::new(),
         }))

@@ -113,12 +113,17 @@ pub(super) struct FlowRow {
     remind_at: Option<DateTime<Utc>>,
     priority: String,
     round_number: i32,
+    reminder_every_amount: Option<i32>,
+    reminder_every_unit: Option<String>,
+    reminder_until: Option<DateTime<Utc>>,
+    reminder_sms: Option<bool>,
 }
 
 pub(super) const FLOW_SELECT: &str = "SELECT c.id, c.version, c.tracking_number, c.phone, \
      s.name_zh AS category_zh, c.case_type, c.category_code, c.status, c.created_at, \
      c.dispatched_at, c.handled_at, c.callback_due_at, c.callback_attempts, c.satisfaction, \
-     c.remind_at, c.priority, c.round_number FROM cases c JOIN service_categories s ON s.code = c.category_code";
+     c.remind_at, c.priority, c.round_number, c.reminder_every_amount, \
+     c.reminder_every_unit, c.reminder_until, c.reminder_sms FROM cases c JOIN service_categories s ON s.code = c.category_code";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct AssignmentRow {
@@ -280,6 +285,18 @@ impl FlowRow {
                 },
                 remind_at: self.remind_at,
                 round: u32::try_from(self.round_number).map_err(|_| corrupt("round"))?,
+                reminder_plan: match (self.reminder_every_amount, &self.reminder_every_unit) {
+                    (Some(amount), Some(unit)) => Some(hotline_domain::ReminderPlan {
+                        every: hotline_domain::Limit::new(
+                            u32::try_from(amount).map_err(|_| corrupt("reminder interval"))?,
+                            hotline_domain::LimitUnit::from_code(unit)
+                                .ok_or_else(|| corrupt("reminder unit"))?,
+                        ),
+                        until: self.reminder_until,
+                        sms: self.reminder_sms.unwrap_or(true),
+                    }),
+                    _ => None,
+                },
                 assignments: parts,
             },
         })
@@ -574,12 +591,14 @@ where
         at: DateTime<Utc>,
         version: i64,
     ) -> Result<u64, StoreError> {
+        let plan = flow.reminder_plan.as_ref();
         Ok(sqlx::query(
             "UPDATE cases SET status = $1, case_type = $2, category_code = $3, \
              dispatched_at = $4, handled_at = $5, callback_due_at = $6, satisfaction = $7, \
              remind_at = $8, light_yellow_at = $9, light_red_at = $10, \
              callback_attempts = $11, updated_at = $12, priority = $13, round_number = $14, \
-             version = version + 1 WHERE id = $15 AND version = $16",
+             reminder_every_amount = $15, reminder_every_unit = $16, reminder_until = $17, \
+             reminder_sms = $18, version = version + 1 WHERE id = $19 AND version = $20",
         )
         .bind(flow.status.as_code())
         .bind(flow.case_type.map(|t| t.as_code()))
@@ -595,6 +614,10 @@ where
         .bind(at)
         .bind(flow.priority.as_code())
         .bind(i32::try_from(flow.round).unwrap_or(i32::MAX))
+        .bind(plan.map(|p| i32::try_from(p.every.amount).unwrap_or(i32::MAX)))
+        .bind(plan.map(|p| p.every.unit.as_code()))
+        .bind(plan.and_then(|p| p.until))
+        .bind(plan.map(|p| p.sms))
         .bind(case_id)
         .bind(version)
         .execute(&mut *conn)

@@ -10,8 +10,8 @@ use super::rules::Targets;
 use super::{
     Assignee, Assignment, AssignmentStatus, CaseAction, CaseFlow, Extension, FlowContext,
     FlowError, Notice, PartAnswer, PartRating, Recipient, ReminderDraft, ReminderKind,
-    Satisfaction, Step, TypeRules, MAX_EXTENSION_DAYS, MAX_HANDLING_DAYS, MAX_TARGETS, REASON_MAX,
-    REPLY_MAX, SCORE_MAX,
+    ReminderPlan, Satisfaction, Step, TypeRules, MAX_EXTENSION_DAYS, MAX_HANDLING_DAYS,
+    MAX_TARGETS, REASON_MAX, REPLY_MAX, SCORE_MAX,
 };
 use crate::request::text_field;
 use crate::{
@@ -100,6 +100,9 @@ pub fn apply(
             assignment_id,
             reason,
         } => close_part(&mut d, *assignment_id, reason),
+        CaseAction::PlanReminders { every, until, sms } => {
+            plan_reminders(&mut d, *every, *until, *sms)
+        }
     }
     d.finish(kind)
 }
@@ -704,6 +707,47 @@ fn rate_parts(d: &mut Draft, satisfaction: Satisfaction, parts: &[PartAnswer]) {
             }));
         }
     }
+}
+
+/// The agent's reminder plan for this case: interval within its unit's range (never in
+/// working days), an end still ahead; no interval restores the centre's defaults.
+fn plan_reminders(d: &mut Draft, every: Option<Limit>, until: Option<DateTime<Utc>>, sms: bool) {
+    let Some(every) = every else {
+        if until.is_some() {
+            d.errors.add("until", Problem::NotApplicable);
+        }
+        d.next.reminder_plan = None;
+        d.note = Some("恢复默认催办".into());
+        return;
+    };
+    match ReminderPlan::range(every.unit) {
+        None => d.errors.add("every", Problem::Unknown),
+        Some((min, max)) if every.amount < min || every.amount > max => d.errors.add(
+            "every",
+            Problem::OutOfRange {
+                min: min.into(),
+                max: max.into(),
+            },
+        ),
+        Some(_) => {}
+    }
+    if until.is_some_and(|u| u <= d.now) {
+        d.errors.add("until", Problem::NotInFuture);
+    }
+    d.next.reminder_plan = Some(ReminderPlan { every, until, sms });
+    let mut note = format!("每{}催办", every.label(crate::Lang::Zh));
+    if let Some(u) = until {
+        note.push_str(&format!(
+            "，至{}",
+            crate::time::to_china(u).format("%m月%d日 %H:%M")
+        ));
+    }
+    note.push_str(if sms {
+        "，短信及站内"
+    } else {
+        "，仅站内"
+    });
+    d.note = Some(note);
 }
 
 /// Whether a part of this case must first be confirmed: not a simple matter's (D), which

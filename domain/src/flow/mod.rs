@@ -104,6 +104,41 @@ pub struct PartAnswer {
     pub vendor: Option<VendorScores>,
 }
 
+/// How the agent wants a case chased (seed: 坐席人员可以设置催办形式、时间间隔、期限): how
+/// often an unanswered reminder repeats, until when, and whether by SMS as well as in-app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderPlan {
+    /// Minutes (10 to 1,440), hours (1 to 168) or days (1 to 7).
+    pub every: Limit,
+    /// No reminder goes out after this instant.
+    #[serde(default)]
+    pub until: Option<DateTime<Utc>>,
+    /// Departments and vendors are also reminded by SMS (else in-app only).
+    pub sms: bool,
+}
+
+impl ReminderPlan {
+    /// The allowed range of `every` in its unit; `None` for working days (a repeat runs on
+    /// the clock).
+    pub fn range(unit: LimitUnit) -> Option<(u32, u32)> {
+        match unit {
+            LimitUnit::Minutes => Some((10, 1_440)),
+            LimitUnit::Hours => Some((1, 168)),
+            LimitUnit::Days => Some((1, 7)),
+            LimitUnit::WorkingDays => None,
+        }
+    }
+
+    pub fn interval(&self) -> chrono::Duration {
+        let n = i64::from(self.every.amount);
+        match self.every.unit {
+            LimitUnit::Minutes => chrono::Duration::minutes(n),
+            LimitUnit::Hours => chrono::Duration::hours(n),
+            LimitUnit::Days | LimitUnit::WorkingDays => chrono::Duration::days(n),
+        }
+    }
+}
+
 fn first_round() -> u32 {
     1
 }
@@ -283,6 +318,9 @@ pub struct CaseFlow {
     pub round: u32,
     /// For pending matters (J): when to remind the agent.
     pub remind_at: Option<DateTime<Utc>>,
+    /// The agent's own reminder interval, end and form; the policy's when `None`.
+    #[serde(default)]
+    pub reminder_plan: Option<ReminderPlan>,
     pub assignments: Vec<Assignment>,
 }
 
@@ -303,6 +341,7 @@ impl CaseFlow {
             satisfaction: None,
             round: 1,
             remind_at: None,
+            reminder_plan: None,
             assignments: Vec::new(),
         }
     }
@@ -374,6 +413,7 @@ coded_enum! {
         Reassign = "reassign", "改派", "Reassign a part";
         AddAssignee = "add_assignee", "增派", "Add a department";
         ClosePart = "close_part", "撤回承办", "Withdraw a part";
+        PlanReminders = "plan_reminders", "催办设置", "Set reminders";
     }
 }
 
@@ -388,7 +428,8 @@ impl ActionKind {
             | K::HandleInCentre
             | K::Callback
             | K::Archive
-            | K::Supplement => Performer::Centre(Permission::Intake),
+            | K::Supplement
+            | K::PlanReminders => Performer::Centre(Permission::Intake),
             K::Dispatch => Performer::Centre(Permission::Dispatch),
             K::ReviewReturn
             | K::DecideExtension
@@ -513,6 +554,20 @@ pub enum CaseAction {
         assignment_id: i64,
         reason: String,
     },
+    /// The agent sets how this case is chased: every so often, until when, by SMS or not.
+    /// No `every`: back to the centre's defaults.
+    PlanReminders {
+        #[serde(default)]
+        every: Option<Limit>,
+        #[serde(default)]
+        until: Option<DateTime<Utc>>,
+        #[serde(default = "yes")]
+        sms: bool,
+    },
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl CaseAction {
@@ -539,6 +594,7 @@ impl CaseAction {
             CaseAction::Reassign { .. } => K::Reassign,
             CaseAction::AddAssignee { .. } => K::AddAssignee,
             CaseAction::ClosePart { .. } => K::ClosePart,
+            CaseAction::PlanReminders { .. } => K::PlanReminders,
         }
     }
 }

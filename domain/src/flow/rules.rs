@@ -208,6 +208,13 @@ impl CaseFlow {
                     _ => Ok(()),
                 }
             }
+            // While something can be chased: parts out, or the callback due.
+            K::PlanReminders => matches!(
+                self.status,
+                S::Dispatched | S::Confirmed | S::Returned | S::FedBack | S::Handled
+            )
+            .then_some(())
+            .ok_or(illegal(Refusal::WrongStatus)),
             K::Supplement => {
                 if self.status == S::Submitted {
                     return Err(illegal(Refusal::WrongStatus));

@@ -129,6 +129,16 @@ pub fn CasePage() -> impl IntoView {
                                     {d.callback_due_at.filter(|_| matches!(d.item.status, CaseStatus::FedBack | CaseStatus::Handled)).map(|t| view! {
                                         <dt>{tr!(lang, cases.call_back_by)}</dt><dd>{local_time(t)}</dd>
                                     })}
+                                    {d.reminder_plan.map(|p| {
+                                        let mut said = vec![tr!(lang, cases.plan_every, every = p.every.label(lang))];
+                                        if let Some(u) = p.until {
+                                            said.push(tr!(lang, cases.plan_until, until = local_time(u)));
+                                        }
+                                        said.push((if p.sms { tr!(lang, cases.plan_sms) } else { tr!(lang, cases.plan_in_app) }).to_string());
+                                        view! {
+                                            <dt>{tr!(lang, cases.reminder_plan)}</dt><dd data-testid="reminder-plan">{said.join(" · ")}</dd>
+                                        }
+                                    })}
                                     {d.satisfaction.map(|s| view! {
                                         <dt>{tr!(lang, cases.satisfaction)}</dt><dd data-testid="case-satisfaction">{s.label(lang)}</dd>
                                     })}

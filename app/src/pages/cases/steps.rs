@@ -390,6 +390,9 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     <button type="submit" class="button" data-testid="step-callback">{ActionKind::Callback.label(lang)}</button>
                 </form>
             }})}
+            {has(ActionKind::PlanReminders).then(|| view! {
+                <ReminderPlanForm plan=detail.reminder_plan errors send=Callback::new(send) />
+            })}
             {has(ActionKind::Recommend).then(|| {
                 let picked = RwSignal::new(Vec::<i64>::new());
                 view! {
@@ -583,5 +586,64 @@ fn RatingFields(row: RatingRow, index: usize, errors: RwSignal<FieldErrors>) -> 
             })}
             <p class="field-error" role="alert">{problems}</p>
         </fieldset>
+    }
+}
+
+/// The agent's reminder plan for this case: interval, end, SMS or in-app only.
+#[component]
+fn ReminderPlanForm(
+    plan: Option<hotline_domain::ReminderPlan>,
+    errors: RwSignal<FieldErrors>,
+    send: Callback<CaseAction>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let amount = RwSignal::new(plan.map(|p| p.every.amount.to_string()).unwrap_or_default());
+    let unit = RwSignal::new(
+        plan.map_or(LimitUnit::Minutes, |p| p.every.unit)
+            .as_code()
+            .to_string(),
+    );
+    let until = RwSignal::new(String::new());
+    let sms = RwSignal::new(plan.is_none_or(|p| p.sms));
+    let err =
+        move |field: &'static str| move || errors.with(|e| e.get(field).map(|p| p.message(lang)));
+    view! {
+        <form class="step" data-testid="form-plan_reminders" on:submit=move |ev| {
+            ev.prevent_default();
+            let every = (!amount.get().trim().is_empty()).then(|| {
+                Limit::new(
+                    amount.get().trim().parse().unwrap_or(0),
+                    LimitUnit::from_code(&unit.get()).unwrap_or(LimitUnit::Minutes),
+                )
+            });
+            let until = chrono::NaiveDateTime::parse_from_str(&until.get(), "%Y-%m-%dT%H:%M")
+                .ok()
+                .map(hotline_domain::time::from_china);
+            send.run(CaseAction::PlanReminders { every, until, sms: sms.get() });
+        }>
+            <h3>{ActionKind::PlanReminders.label(lang)}</h3>
+            <label for="s-pevery">{tr!(lang, cases.plan_amount)}</label>
+            <div class="inline-fields">
+                <input id="s-pevery" type="number" min="1" inputmode="numeric" prop:value=move || amount.get()
+                    placeholder=tr!(lang, cases.plan_default)
+                    on:input=move |ev| amount.set(event_target_value(&ev)) />
+                <select aria-label=tr!(lang, cases.limit_unit) data-testid="plan-unit"
+                    on:change=move |ev| unit.set(event_target_value(&ev))>
+                    {[LimitUnit::Minutes, LimitUnit::Hours, LimitUnit::Days].map(|u| view! {
+                        <option value=u.as_code() selected=move || unit.get() == u.as_code()>{u.label(lang)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <p class="field-error" role="alert">{err("every")}</p>
+            <label for="s-puntil">{tr!(lang, cases.plan_until_label)}</label>
+            <input id="s-puntil" type="datetime-local" on:input=move |ev| until.set(event_target_value(&ev)) />
+            <p class="field-error" role="alert">{err("until")}</p>
+            <label class="check">
+                <input type="checkbox" data-testid="plan-sms" prop:checked=move || sms.get()
+                    on:change=move |ev| sms.set(event_target_checked(&ev)) />
+                {tr!(lang, cases.plan_sms_label)}
+            </label>
+            <button type="submit" class="button secondary" data-testid="step-plan_reminders">{ActionKind::PlanReminders.label(lang)}</button>
+        </form>
     }
 }
