@@ -74,6 +74,14 @@ impl Hotline {
             detail.overdue = stored.flow.overdue(now);
             detail.actions = stored.flow.available_actions(user, now);
             detail.reminder_plan = stored.flow.reminder_plan;
+            if let Some(id) = stored.flow.subject.as_ref().and_then(|s| s.vendor_id) {
+                detail.subject_vendor = self
+                    .store
+                    .assignee_contact(hotline_domain::Assignee::Vendor(id))
+                    .await?
+                    .map(|c| c.name);
+            }
+            detail.subject = stored.flow.subject;
         }
         self.add_desk_details(user, &mut detail).await?;
         Ok(detail)

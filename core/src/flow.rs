@@ -44,7 +44,14 @@ impl Hotline {
         let number = TrackingNumber::parse(tracking_number).ok_or(ServiceError::NotFound)?;
         self.check_references(action).await?;
         let calendar = self.work_calendar().await?;
-        let urgent_categories = self.store.urgent_categories().await?;
+        // Only a classification looks at which categories are urgent by default; every
+        // other step is spared the query.
+        let urgent_categories = match action {
+            CaseAction::Classify { .. } | CaseAction::Reclassify { .. } => {
+                self.store.urgent_categories().await?
+            }
+            _ => Default::default(),
+        };
         let context = FlowContext {
             policy: &self.flow,
             calendar: &calendar,
@@ -136,6 +143,14 @@ impl Hotline {
                 let contact = self.store.assignee_contact(*to).await?;
                 if !contact.is_some_and(|c| c.active) {
                     return Err(ServiceError::field("to", Problem::Unknown));
+                }
+            }
+            CaseAction::RecordSubject { subject } => {
+                if let Some(id) = subject.vendor_id {
+                    let contact = self.store.assignee_contact(Assignee::Vendor(id)).await?;
+                    if contact.is_none() {
+                        return Err(ServiceError::field("subject.vendor_id", Problem::Unknown));
+                    }
                 }
             }
             CaseAction::Recommend { vendors, .. } => {

@@ -1204,6 +1204,23 @@ async fn the_demo_cases_follow_the_rules_in_storage(db: TestDatabase) {
         }
     }
     assert!(scored > 0 && second_rounds > 0, "{scored} {second_rounds}");
+    // Each praise or complaint names whom it is about, a vendor by its stored id.
+    let mut about_vendors = 0;
+    for item in list
+        .iter()
+        .filter(|i| i.case_type == Some(CaseType::Praise))
+    {
+        let case = h
+            .case_for(&lead, item.tracking_number.as_str())
+            .await
+            .unwrap();
+        let subject = case.subject.clone().expect("recorded");
+        if subject.vendor_id.is_some() {
+            assert!(case.subject_vendor.is_some(), "{case:?}");
+            about_vendors += 1;
+        }
+    }
+    assert!(about_vendors > 0);
     h.store.close().await;
 }
 
@@ -1936,7 +1953,41 @@ async fn the_agent_sets_how_often_and_until_when_a_case_is_chased(db: TestDataba
     c.h.store.close().await;
 }
 
+async fn whom_a_complaint_is_about_is_stored(db: TestDatabase) {
+    use hotline_domain::{Subject, SubjectKind};
+    let c = centre(&db).await;
+    let n = c.classified(CaseType::Praise).await;
+    let record = |about, vendor_id| CaseAction::RecordSubject {
+        subject: Subject {
+            about,
+            praise: false,
+            vendor_id,
+            name: "座席012号".into(),
+        },
+    };
+    match c
+        .act(
+            &c.agent,
+            &n,
+            record(SubjectKind::VendorEmployee, Some(424242)),
+        )
+        .await
+    {
+        Err(ServiceError::Invalid(f)) => assert!(f.get("subject.vendor_id").is_some()),
+        r => panic!("{r:?}"),
+    }
+    let case = c.ok(&c.agent, &n, record(SubjectKind::Agent, None)).await;
+    let subject = case.subject.unwrap();
+    assert_eq!(
+        (subject.about, subject.praise, subject.name.as_str()),
+        (SubjectKind::Agent, false, "座席012号")
+    );
+    assert_eq!(case.subject_vendor, None);
+    c.h.store.close().await;
+}
+
 hotline_core::on_both_backends!(
+    whom_a_complaint_is_about_is_stored,
     the_agent_sets_how_often_and_until_when_a_case_is_chased,
     a_pending_matter_reminds_its_owner_who_marks_notices_read,
     callback_verdicts_and_rounds_are_stored,

@@ -99,7 +99,7 @@ pub use error::{FieldErrors, Problem};
 pub use flow::{
     ActionKind, Assignee, Assignment, AssignmentStatus, CaseAction, CaseFlow, CaseLights,
     FlowError, FlowPolicy, Light, LightTimes, Overdue, PartAnswer, PartRating, Queue, ReminderKind,
-    ReminderPlan, Satisfaction, VendorScores,
+    ReminderPlan, Satisfaction, Subject, SubjectKind, VendorScores,
 };
 pub use geo::{CoordinateError, Coordinates};
 pub use i18n::Lang;

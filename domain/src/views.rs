@@ -75,6 +75,11 @@ pub struct CaseDetail {
     /// The agent's own reminder interval, end and form, if set.
     #[serde(default)]
     pub reminder_plan: Option<crate::ReminderPlan>,
+    /// For praise and complaints (I): whom it is about, and the vendor's name if one.
+    #[serde(default)]
+    pub subject: Option<crate::Subject>,
+    #[serde(default)]
+    pub subject_vendor: Option<String>,
     /// Cases about the same matter (W8); shown to the centre's staff.
     #[serde(default)]
     pub links: Vec<crate::desk::LinkedCase>,

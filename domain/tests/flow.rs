@@ -878,6 +878,94 @@ fn agents_plan_reminders_while_something_can_be_chased() {
 }
 
 #[test]
+fn an_enterprise_is_answered_helped_by_the_centre_or_dispatched() {
+    let f = classified(CaseType::Enterprise);
+    let offered = f.available_actions(&agent(), t0());
+    for kind in [
+        ActionKind::Answer,
+        ActionKind::HandleInCentre,
+        ActionKind::Dispatch,
+    ] {
+        assert!(offered.contains(&kind), "{kind:?} in {offered:?}");
+    }
+    let s = step(
+        &f,
+        &agent(),
+        CaseAction::Answer {
+            reply: "已告知小微企业税费减免的申报渠道".into(),
+        },
+        t0(),
+    );
+    assert_eq!(s.to, CaseStatus::Archived);
+    let s = step(
+        &f,
+        &agent(),
+        CaseAction::HandleInCentre {
+            result: "已联系区行政审批局，企业次日办结开户".into(),
+        },
+        t0(),
+    );
+    assert_eq!(
+        s.to,
+        CaseStatus::Handled,
+        "then called back, rating the departments' help"
+    );
+}
+
+#[test]
+fn a_praise_or_complaint_records_whom_it_is_about() {
+    use hotline_domain::{Subject, SubjectKind};
+    let record = |about, vendor_id, name: &str| CaseAction::RecordSubject {
+        subject: Subject {
+            about,
+            praise: false,
+            vendor_id,
+            name: name.into(),
+        },
+    };
+    let complaint = classified(CaseType::Complaint);
+    assert_eq!(
+        illegal(refuse(
+            &complaint,
+            &agent(),
+            record(SubjectKind::Agent, None, "座席007号"),
+            t0()
+        )),
+        Refusal::NotForType
+    );
+    let f = classified(CaseType::Praise);
+    for (action, fields) in [
+        (
+            record(SubjectKind::Vendor, None, ""),
+            vec!["subject.vendor_id"],
+        ),
+        (
+            record(SubjectKind::VendorEmployee, Some(7), " "),
+            vec!["subject.name"],
+        ),
+        (
+            record(SubjectKind::Agent, Some(7), ""),
+            vec!["subject.name", "subject.vendor_id"],
+        ),
+    ] {
+        assert_eq!(invalid_fields(refuse(&f, &agent(), action, t0())), fields);
+    }
+    let s = step(
+        &f,
+        &agent(),
+        record(SubjectKind::VendorEmployee, Some(7), " 王师傅 "),
+        t0(),
+    );
+    let subject = s.flow.subject.unwrap();
+    assert_eq!(
+        (subject.vendor_id, subject.name.as_str()),
+        (Some(7), "王师傅")
+    );
+    assert_eq!(s.note.as_deref(), Some("投诉企业员工：王师傅"));
+    assert_eq!(s.to, CaseStatus::Classified, "the case moves on as before");
+}
+
+#[test]
 fn a_callback_that_does_not_reach_the_citizen_is_tried_again() {
     let h = Duration::hours(1);
     let f = dispatched_to(vec![D1]);

@@ -790,6 +790,8 @@ where
             callback_due_at,
             remind_at,
             reminder_plan: None,
+            subject: None,
+            subject_vendor: None,
             links: Vec::new(),
             calls: Vec::new(),
         }))

@@ -117,13 +117,18 @@ pub(super) struct FlowRow {
     reminder_every_unit: Option<String>,
     reminder_until: Option<DateTime<Utc>>,
     reminder_sms: Option<bool>,
+    subject_about: Option<String>,
+    subject_praise: Option<bool>,
+    subject_vendor_id: Option<i64>,
+    subject_name: Option<String>,
 }
 
 pub(super) const FLOW_SELECT: &str = "SELECT c.id, c.version, c.tracking_number, c.phone, \
      s.name_zh AS category_zh, c.case_type, c.category_code, c.status, c.created_at, \
      c.dispatched_at, c.handled_at, c.callback_due_at, c.callback_attempts, c.satisfaction, \
      c.remind_at, c.priority, c.round_number, c.reminder_every_amount, \
-     c.reminder_every_unit, c.reminder_until, c.reminder_sms FROM cases c JOIN service_categories s ON s.code = c.category_code";
+     c.reminder_every_unit, c.reminder_until, c.reminder_sms, c.subject_about, \
+     c.subject_praise, c.subject_vendor_id, c.subject_name FROM cases c JOIN service_categories s ON s.code = c.category_code";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct AssignmentRow {
@@ -296,6 +301,16 @@ impl FlowRow {
                         sms: self.reminder_sms.unwrap_or(true),
                     }),
                     _ => None,
+                },
+                subject: match &self.subject_about {
+                    None => None,
+                    Some(about) => Some(hotline_domain::Subject {
+                        about: hotline_domain::SubjectKind::from_code(about)
+                            .ok_or_else(|| corrupt("subject"))?,
+                        praise: self.subject_praise.unwrap_or(false),
+                        vendor_id: self.subject_vendor_id,
+                        name: self.subject_name.clone().unwrap_or_default(),
+                    }),
                 },
                 assignments: parts,
             },
@@ -592,13 +607,16 @@ where
         version: i64,
     ) -> Result<u64, StoreError> {
         let plan = flow.reminder_plan.as_ref();
+        let subject = flow.subject.as_ref();
         Ok(sqlx::query(
             "UPDATE cases SET status = $1, case_type = $2, category_code = $3, \
              dispatched_at = $4, handled_at = $5, callback_due_at = $6, satisfaction = $7, \
              remind_at = $8, light_yellow_at = $9, light_red_at = $10, \
              callback_attempts = $11, updated_at = $12, priority = $13, round_number = $14, \
              reminder_every_amount = $15, reminder_every_unit = $16, reminder_until = $17, \
-             reminder_sms = $18, version = version + 1 WHERE id = $19 AND version = $20",
+             reminder_sms = $18, subject_about = $19, subject_praise = $20, \
+             subject_vendor_id = $21, subject_name = $22, version = version + 1 \
+             WHERE id = $23 AND version = $24",
         )
         .bind(flow.status.as_code())
         .bind(flow.case_type.map(|t| t.as_code()))
@@ -618,6 +636,10 @@ where
         .bind(plan.map(|p| p.every.unit.as_code()))
         .bind(plan.and_then(|p| p.until))
         .bind(plan.map(|p| p.sms))
+        .bind(subject.map(|s| s.about.as_code()))
+        .bind(subject.map(|s| s.praise))
+        .bind(subject.and_then(|s| s.vendor_id))
+        .bind(subject.map(|s| s.name.clone()))
         .bind(case_id)
         .bind(version)
         .execute(&mut *conn)

@@ -10,8 +10,8 @@ use super::rules::Targets;
 use super::{
     Assignee, Assignment, AssignmentStatus, CaseAction, CaseFlow, Extension, FlowContext,
     FlowError, Notice, PartAnswer, PartRating, Recipient, ReminderDraft, ReminderKind,
-    ReminderPlan, Satisfaction, Step, TypeRules, MAX_EXTENSION_DAYS, MAX_HANDLING_DAYS,
-    MAX_TARGETS, REASON_MAX, REPLY_MAX, SCORE_MAX,
+    ReminderPlan, Satisfaction, Step, Subject, SubjectKind, TypeRules, MAX_EXTENSION_DAYS,
+    MAX_HANDLING_DAYS, MAX_TARGETS, REASON_MAX, REPLY_MAX, SCORE_MAX, SUBJECT_NAME_MAX,
 };
 use crate::request::text_field;
 use crate::{
@@ -103,6 +103,7 @@ pub fn apply(
         CaseAction::PlanReminders { every, until, sms } => {
             plan_reminders(&mut d, *every, *until, *sms)
         }
+        CaseAction::RecordSubject { subject } => record_subject(&mut d, subject),
     }
     d.finish(kind)
 }
@@ -748,6 +749,31 @@ fn plan_reminders(d: &mut Draft, every: Option<Limit>, until: Option<DateTime<Ut
         "，仅站内"
     });
     d.note = Some(note);
+}
+
+/// Whom a praise or complaint is about: a vendor (its id), one of its employees (the vendor
+/// and a name) or an agent (a name, no vendor).
+fn record_subject(d: &mut Draft, subject: &Subject) {
+    let needs_vendor = subject.about != SubjectKind::Agent;
+    match (needs_vendor, subject.vendor_id) {
+        (true, None) => d.errors.add("subject.vendor_id", Problem::Required),
+        (false, Some(_)) => d.errors.add("subject.vendor_id", Problem::NotApplicable),
+        _ => {}
+    }
+    let needs_name = subject.about != SubjectKind::Vendor;
+    let name = d
+        .text("subject.name", &subject.name, SUBJECT_NAME_MAX, needs_name)
+        .unwrap_or_default();
+    let verdict = if subject.praise { "表扬" } else { "投诉" };
+    let mut note = format!("{verdict}{}", subject.about.label(crate::Lang::Zh));
+    if !name.is_empty() {
+        note.push_str(&format!("：{name}"));
+    }
+    d.note = Some(note);
+    d.next.subject = Some(Subject {
+        name,
+        ..subject.clone()
+    });
 }
 
 /// Whether a part of this case must first be confirmed: not a simple matter's (D), which

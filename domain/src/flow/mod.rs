@@ -139,6 +139,32 @@ impl ReminderPlan {
     }
 }
 
+coded_enum! {
+    /// Whom a praise or complaint (I) is about.
+    SubjectKind {
+        Vendor = "vendor", "加盟企业", "A vendor";
+        VendorEmployee = "vendor_employee", "企业员工", "A vendor's employee";
+        Agent = "agent", "座席人员", "An agent";
+    }
+}
+
+/// Whom a praise or complaint (I) is about, so the reports can count it per vendor, employee
+/// and agent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subject {
+    pub about: SubjectKind,
+    /// Praise (表扬) or, `false`, a complaint (投诉).
+    pub praise: bool,
+    /// The vendor (for a vendor or its employee).
+    #[serde(default)]
+    pub vendor_id: Option<i64>,
+    /// The employee's or agent's name (or job number).
+    #[serde(default)]
+    pub name: String,
+}
+
+pub const SUBJECT_NAME_MAX: usize = 50;
+
 fn first_round() -> u32 {
     1
 }
@@ -321,6 +347,9 @@ pub struct CaseFlow {
     /// The agent's own reminder interval, end and form; the policy's when `None`.
     #[serde(default)]
     pub reminder_plan: Option<ReminderPlan>,
+    /// For praise and complaints (I): whom it is about.
+    #[serde(default)]
+    pub subject: Option<Subject>,
     pub assignments: Vec<Assignment>,
 }
 
@@ -342,6 +371,7 @@ impl CaseFlow {
             round: 1,
             remind_at: None,
             reminder_plan: None,
+            subject: None,
             assignments: Vec::new(),
         }
     }
@@ -414,6 +444,7 @@ coded_enum! {
         AddAssignee = "add_assignee", "增派", "Add a department";
         ClosePart = "close_part", "撤回承办", "Withdraw a part";
         PlanReminders = "plan_reminders", "催办设置", "Set reminders";
+        RecordSubject = "record_subject", "记录对象", "Record whom it is about";
     }
 }
 
@@ -429,7 +460,8 @@ impl ActionKind {
             | K::Callback
             | K::Archive
             | K::Supplement
-            | K::PlanReminders => Performer::Centre(Permission::Intake),
+            | K::PlanReminders
+            | K::RecordSubject => Performer::Centre(Permission::Intake),
             K::Dispatch => Performer::Centre(Permission::Dispatch),
             K::ReviewReturn
             | K::DecideExtension
@@ -564,6 +596,10 @@ pub enum CaseAction {
         #[serde(default = "yes")]
         sms: bool,
     },
+    /// Whom a praise or complaint (I) is about.
+    RecordSubject {
+        subject: Subject,
+    },
 }
 
 fn yes() -> bool {
@@ -595,6 +631,7 @@ impl CaseAction {
             CaseAction::AddAssignee { .. } => K::AddAssignee,
             CaseAction::ClosePart { .. } => K::ClosePart,
             CaseAction::PlanReminders { .. } => K::PlanReminders,
+            CaseAction::RecordSubject { .. } => K::RecordSubject,
         }
     }
 }

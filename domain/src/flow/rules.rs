@@ -52,9 +52,10 @@ impl TypeRules {
             // Handed to the back office, result fed back.
             T::SimpleMatter => rules(false, false, false, Targets::Departments),
             T::HomeCare => rules(false, false, false, Targets::OneVendor),
-            T::Enterprise | T::Complaint | T::PublicAffairs => {
-                rules(false, false, false, Targets::Departments)
-            }
+            // An enterprise's question answered on the line (consultation), settled by the
+            // centre's own contacts with the departments (self-handled), or dispatched.
+            T::Enterprise => rules(true, false, true, Targets::Departments),
+            T::Complaint | T::PublicAffairs => rules(false, false, false, Targets::Departments),
             // About a vendor or an agent: the centre settles it, or a department does.
             T::Praise => rules(false, false, true, Targets::Departments),
             // Kept by the centre with a reminder time.
@@ -215,6 +216,15 @@ impl CaseFlow {
             )
             .then_some(())
             .ok_or(illegal(Refusal::WrongStatus)),
+            // A praise or complaint records whom it is about until it is archived.
+            K::RecordSubject => {
+                if matches!(self.status, S::Submitted | S::Archived) {
+                    return Err(illegal(Refusal::WrongStatus));
+                }
+                (case_type == Some(CaseType::Praise))
+                    .then_some(())
+                    .ok_or(illegal(Refusal::NotForType))
+            }
             K::Supplement => {
                 if self.status == S::Submitted {
                     return Err(illegal(Refusal::WrongStatus));

@@ -129,6 +129,14 @@ pub fn CasePage() -> impl IntoView {
                                     {d.callback_due_at.filter(|_| matches!(d.item.status, CaseStatus::FedBack | CaseStatus::Handled)).map(|t| view! {
                                         <dt>{tr!(lang, cases.call_back_by)}</dt><dd>{local_time(t)}</dd>
                                     })}
+                                    {d.subject.clone().map(|s| {
+                                        let verdict = if s.praise { tr!(lang, cases.subject_praise) } else { tr!(lang, cases.subject_complaint) };
+                                        let who = [Some(s.about.label(lang).to_string()), d.subject_vendor.clone(), Some(s.name).filter(|n| !n.is_empty())]
+                                            .into_iter().flatten().collect::<Vec<_>>().join(" · ");
+                                        view! {
+                                            <dt>{tr!(lang, cases.subject)}</dt><dd data-testid="case-subject">{verdict}" · "{who}</dd>
+                                        }
+                                    })}
                                     {d.reminder_plan.map(|p| {
                                         let mut said = vec![tr!(lang, cases.plan_every, every = p.every.label(lang))];
                                         if let Some(u) = p.until {

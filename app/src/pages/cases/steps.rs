@@ -390,6 +390,9 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     <button type="submit" class="button" data-testid="step-callback">{ActionKind::Callback.label(lang)}</button>
                 </form>
             }})}
+            {has(ActionKind::RecordSubject).then(|| view! {
+                <SubjectForm subject=detail.subject.clone() targets errors send=Callback::new(send) />
+            })}
             {has(ActionKind::PlanReminders).then(|| view! {
                 <ReminderPlanForm plan=detail.reminder_plan errors send=Callback::new(send) />
             })}
@@ -644,6 +647,92 @@ fn ReminderPlanForm(
                 {tr!(lang, cases.plan_sms_label)}
             </label>
             <button type="submit" class="button secondary" data-testid="step-plan_reminders">{ActionKind::PlanReminders.label(lang)}</button>
+        </form>
+    }
+}
+
+/// Whom a praise or complaint is about: praise or complaint, a vendor, its employee or an
+/// agent.
+#[component]
+fn SubjectForm(
+    subject: Option<hotline_domain::Subject>,
+    targets: Resource<Result<hotline_domain::DispatchTargets, ServerFnError>>,
+    errors: RwSignal<FieldErrors>,
+    send: Callback<CaseAction>,
+) -> impl IntoView {
+    use hotline_domain::{Subject, SubjectKind};
+    let lang = use_lang();
+    let praise = RwSignal::new(subject.as_ref().is_none_or(|s| s.praise));
+    let about = RwSignal::new(
+        subject
+            .as_ref()
+            .map_or(SubjectKind::Vendor, |s| s.about)
+            .as_code()
+            .to_string(),
+    );
+    let vendor = RwSignal::new(
+        subject
+            .as_ref()
+            .and_then(|s| s.vendor_id)
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+    );
+    let name = RwSignal::new(subject.map(|s| s.name).unwrap_or_default());
+    let err =
+        move |field: &'static str| move || errors.with(|e| e.get(field).map(|p| p.message(lang)));
+    let is_agent = move || about.get() == SubjectKind::Agent.as_code();
+    view! {
+        <form class="step" data-testid="form-record_subject" on:submit=move |ev| {
+            ev.prevent_default();
+            let about = SubjectKind::from_code(&about.get()).unwrap_or(SubjectKind::Vendor);
+            let vendor_id = if about == SubjectKind::Agent { None } else { vendor.get().parse().ok() };
+            send.run(CaseAction::RecordSubject {
+                subject: Subject { about, praise: praise.get(), vendor_id, name: name.get() },
+            });
+        }>
+            <h3>{ActionKind::RecordSubject.label(lang)}</h3>
+            <fieldset>
+                <legend class="visually-hidden">{tr!(lang, cases.subject)}</legend>
+                <label class="check">
+                    <input type="radio" name="subject-praise" data-testid="subject-praise" prop:checked=move || praise.get()
+                        on:change=move |_| praise.set(true) />
+                    {tr!(lang, cases.subject_praise)}
+                </label>
+                <label class="check">
+                    <input type="radio" name="subject-praise" data-testid="subject-complaint" prop:checked=move || !praise.get()
+                        on:change=move |_| praise.set(false) />
+                    {tr!(lang, cases.subject_complaint)}
+                </label>
+            </fieldset>
+            <label for="s-sabout">{tr!(lang, cases.subject_about)}</label>
+            <select id="s-sabout" on:change=move |ev| about.set(event_target_value(&ev))>
+                {SubjectKind::ALL.iter().map(|k| view! {
+                    <option value=k.as_code() selected=move || about.get() == k.as_code()>{k.label(lang)}</option>
+                }).collect_view()}
+            </select>
+            <div hidden=is_agent>
+                <label for="s-svendor">{tr!(lang, cases.subject_vendor)}</label>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let t = targets.await.unwrap_or_default();
+                        view! {
+                            <select id="s-svendor" on:change=move |ev| vendor.set(event_target_value(&ev))>
+                                <option value="">{tr!(lang, cases.choose_vendor)}</option>
+                                {t.vendors.into_iter().map(|(id, n)| {
+                                    let id = id.to_string();
+                                    let chosen = vendor.get_untracked() == id;
+                                    view! { <option value=id selected=chosen>{n}</option> }
+                                }).collect_view()}
+                            </select>
+                        }
+                    })}
+                </Suspense>
+                <p class="field-error" role="alert">{err("subject.vendor_id")}</p>
+            </div>
+            <label for="s-sname">{tr!(lang, cases.subject_name)}</label>
+            <input id="s-sname" maxlength="50" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+            <p class="field-error" role="alert">{err("subject.name")}</p>
+            <button type="submit" class="button secondary" data-testid="step-record_subject">{ActionKind::RecordSubject.label(lang)}</button>
         </form>
     }
 }

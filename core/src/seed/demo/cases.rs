@@ -190,6 +190,15 @@ impl Generator<'_> {
                 priority: urgent.then_some(hotline_domain::Priority::Urgent),
             },
         );
+        if case_type == CaseType::Praise {
+            // Whom the caller praises or complains about: mostly a vendor's worker.
+            let subject = self.subject();
+            p.step(
+                self.minutes((1, 4)),
+                &agent,
+                CaseAction::RecordSubject { subject },
+            );
+        }
         let rules = TypeRules::of(case_type);
         let satisfaction = *self.rng.pick(&[
             Satisfaction::Satisfied,
@@ -449,6 +458,41 @@ impl Generator<'_> {
                 agent,
                 call(satisfaction, parts),
             );
+        }
+    }
+
+    /// Whom a praise or complaint is about: a vendor, one of its workers, or an agent.
+    fn subject(&mut self) -> hotline_domain::Subject {
+        use hotline_domain::{Subject, SubjectKind};
+        let praise = self.rng.chance(0.6);
+        let vendors = self.vendor_services.len() as i64;
+        if vendors == 0 || self.rng.chance(0.2) {
+            let name = format!("座席{:03}号", self.rng.range(1, 40));
+            return Subject {
+                about: SubjectKind::Agent,
+                praise,
+                vendor_id: None,
+                name,
+            };
+        }
+        let vendor_id = Some(self.rng.range(1, vendors));
+        if self.rng.chance(0.5) {
+            return Subject {
+                about: SubjectKind::Vendor,
+                praise,
+                vendor_id,
+                name: String::new(),
+            };
+        }
+        let name = format!(
+            "{}师傅",
+            self.rng.pick(&["王", "李", "张", "刘", "陈", "杨", "赵"])
+        );
+        Subject {
+            about: SubjectKind::VendorEmployee,
+            praise,
+            vendor_id,
+            name,
         }
     }
 

@@ -272,6 +272,12 @@ pub async fn load(
                 }
             };
         }
+        if let Some(id) = flow.subject.as_mut().and_then(|s| s.vendor_id.as_mut()) {
+            *id = vendor_ids
+                .get((*id - 1) as usize)
+                .copied()
+                .ok_or_else(|| StoreError::Corrupt(format!("demo vendor {id}")))?;
+        }
         load.insert_case(&NewCase {
             tracking_number: &c.tracking_number,
             channel: c.channel,
