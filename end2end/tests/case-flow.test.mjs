@@ -215,6 +215,17 @@ test('an urgent call, misfiled and returned, is re-classified and reassigned by 
   // Urgent: ten minutes to confirm, a day to handle.
   const limit = await agent.textContent('[data-testid="part-row"]');
   assert.match(limit, /24小时/);
+  // The agent has the department chased every 10 minutes, in-app only; a 5-minute
+  // interval is refused next to the field.
+  await agent.fill('#s-pevery', '5');
+  await agent.click('[data-testid="step-plan_reminders"]');
+  await agent.waitForSelector('[data-testid="form-plan_reminders"] .field-error:has-text("10")');
+  await agent.fill('#s-pevery', '10');
+  await agent.uncheck('[data-testid="plan-sms"]');
+  await agent.click('[data-testid="step-plan_reminders"]');
+  await agent.waitForSelector('[data-testid="reminder-plan"]');
+  assert.equal(await agent.textContent('[data-testid="reminder-plan"]'), '每10分钟 · 仅站内');
+  await shot(agent, 'case-reminder-plan.png');
   // Urgent and in hand: first in the centre's list, marked.
   await visit(agent, server.base, '/cases');
   await agent.waitForSelector('[data-testid="case-row"]');
@@ -265,6 +276,47 @@ test('an urgent call, misfiled and returned, is re-classified and reassigned by 
     assert.deepEqual(page.errors, []);
     await page.context().close();
   }
+});
+
+test('a complaint about a vendor's worker records whom it is about', async () => {
+  const agent = await openPage(browser);
+  await signIn(agent, server.base, 'agent');
+  await agent.waitForSelector('[data-testid="live-status"][data-state="open"]');
+  const rang = await postCallEvent(server.base, {
+    event_id: 'praise-ring-1', kind: 'ringing', call_id: 'praise-call-1', caller: '13700003333',
+    agent: 'agent', at: new Date().toISOString(),
+  });
+  assert.equal(rang.status, 200);
+  await agent.waitForSelector('[data-testid="intake-form"]');
+  await agent.waitForSelector('body[data-hydrated="true"]');
+  await agent.keyboard.type('上门维修的师傅态度恶劣，还多收了材料费。');
+  await agent.selectOption('#i-case_type', 'I');
+  await agent.selectOption('#i-category', '200201');
+  await agent.fill('#i-contact_name', '孙先生');
+  await agent.selectOption('#i-district', '610402');
+  await agent.fill('#i-address', '渭阳西路 9 号');
+  await Promise.all([
+    agent.waitForURL(/\/cases\/\d{14}$/),
+    agent.click('[data-testid="intake-submit"]'),
+  ]);
+  await agent.waitForSelector('body[data-hydrated="true"]');
+  await statusIs(agent, '已分理');
+  // A worker needs a name: refused next to the field.
+  await agent.check('[data-testid="subject-complaint"]');
+  await agent.selectOption('#s-sabout', 'vendor_employee');
+  const vendor = await agent.$eval('#s-svendor option:nth-child(2)', (o) => [o.value, o.textContent]);
+  await agent.selectOption('#s-svendor', vendor[0]);
+  await agent.click('[data-testid="step-record_subject"]');
+  await agent.waitForSelector('[data-testid="form-record_subject"] .field-error:has-text("必填")');
+  await agent.fill('#s-sname', '刘师傅');
+  await shot(agent, 'case-record-subject.png');
+  await agent.click('[data-testid="step-record_subject"]');
+  await agent.waitForSelector('[data-testid="case-subject"]');
+  assert.equal(await agent.textContent('[data-testid="case-subject"]'), `投诉 · 企业员工 · ${vendor[1]} · 刘师傅`);
+  const steps = await agent.$$eval('[data-testid="timeline"] li strong', (els) => els.map((e) => e.textContent));
+  assert.equal(steps.at(-1), '记录对象');
+  assert.deepEqual(agent.errors, []);
+  await agent.context().close();
 });
 
 test('an illegal step is refused on the page with the reason', async () => {

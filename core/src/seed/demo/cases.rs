@@ -56,7 +56,7 @@ impl Generator<'_> {
             .any(|w| name.contains(w))
         {
             CaseType::Household
-        } else if name.contains("表扬") {
+        } else if name.contains("表扬") || name.starts_with("投诉") {
             CaseType::Praise
         } else if name.contains("养老") {
             CaseType::HomeCare
