@@ -82,6 +82,7 @@ impl Hotline {
                     .map(|c| c.name);
             }
             detail.subject = stored.flow.subject;
+            detail.handling_limit = stored.limits.handling;
         }
         self.add_desk_details(user, &mut detail).await?;
         Ok(detail)

@@ -151,6 +151,7 @@ fn validate_code_names(input: &CodeEntry) -> Result<CodeEntry, ServiceError> {
         hotline_domain::request::clean_text(&mut errors, "name_zh", &input.name_zh, 60, true);
     let name_en =
         hotline_domain::request::clean_text(&mut errors, "name_en", &input.name_en, 100, true);
+    input.limits.check(&mut errors);
     Ok(errors.into_result(|| CodeEntry {
         code,
         parent_code: input.parent_code.clone(),
@@ -159,5 +160,6 @@ fn validate_code_names(input: &CodeEntry) -> Result<CodeEntry, ServiceError> {
         name_en: name_en.unwrap_or_default(),
         active: input.active,
         urgent: input.urgent,
+        limits: input.limits,
     })?)
 }

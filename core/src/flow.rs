@@ -52,11 +52,6 @@ impl Hotline {
             }
             _ => Default::default(),
         };
-        let context = FlowContext {
-            policy: &self.flow,
-            calendar: &calendar,
-            urgent_categories: &urgent_categories,
-        };
         for _ in 0..WRITE_ATTEMPTS {
             let case = self
                 .store
@@ -64,6 +59,12 @@ impl Hotline {
                 .await?
                 .filter(|c| in_scope(scope, &c.flow))
                 .ok_or(ServiceError::NotFound)?;
+            let context = FlowContext {
+                policy: &self.flow,
+                calendar: &calendar,
+                urgent_categories: &urgent_categories,
+                limits: case.limits,
+            };
             let now = self.now();
             let step = apply(&case.flow, user, action, now, context)?;
             let (sms, notifications) = self.messages_for(&case, &step).await?;

@@ -13,9 +13,9 @@ use hotline_core::{FixedClock, Hotline, Origin, ServiceError};
 use hotline_domain::flow::Refusal;
 use hotline_domain::{
     ActionKind, Assignee, AssignmentStatus, CalendarDay, CaseAction, CaseDetail, CaseQuery,
-    CaseStatus, CaseType, Channel, DayKind, DepartmentInput, FlowError, FlowPolicy, Light, Limit,
-    NewRequestInput, PartAnswer, Priority, Role, Satisfaction, StaffUser, TrackingNumber,
-    UserInput,
+    CaseStatus, CaseType, CategoryLimits, Channel, CodeEntry, DayKind, DepartmentInput, FlowError,
+    FlowPolicy, Light, Limit, NewRequestInput, PartAnswer, Priority, Role, Satisfaction, StaffUser,
+    TrackingNumber, UserInput,
 };
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
@@ -1986,7 +1986,72 @@ async fn whom_a_complaint_is_about_is_stored(db: TestDatabase) {
     c.h.store.close().await;
 }
 
+async fn a_category_keeps_its_own_limits_for_its_children(db: TestDatabase) {
+    let c = centre(&db).await;
+    let admin = staff(Role::Admin, None, None);
+    let child = c.category().await;
+    let parent_code = child[..2].to_string();
+    let (categories, _) = c.h.code_tables(&admin).await.unwrap();
+    let parent = categories
+        .iter()
+        .find(|e| e.code == parent_code)
+        .unwrap()
+        .clone();
+    let with = |limits| CodeEntry {
+        limits,
+        ..parent.clone()
+    };
+    // A limit of nothing is refused by field; nothing is stored.
+    let zero = CategoryLimits {
+        handling: Some(Limit::days(0)),
+        ..Default::default()
+    };
+    match c
+        .h
+        .save_category(&admin, &with(zero), &Origin::system())
+        .await
+    {
+        Err(ServiceError::Invalid(f)) => assert!(f.get("handling_amount").is_some()),
+        r => panic!("{r:?}"),
+    }
+    let own = CategoryLimits {
+        confirm: Some(Limit::hours(2)),
+        handling: Some(Limit::working_days(3)),
+        callback: Some(Limit::hours(48)),
+    };
+    c.h.save_category(&admin, &with(own), &Origin::system())
+        .await
+        .unwrap();
+    let (categories, _) = c.h.code_tables(&admin).await.unwrap();
+    assert_eq!(
+        categories
+            .iter()
+            .find(|e| e.code == parent_code)
+            .unwrap()
+            .limits,
+        own
+    );
+    // A case in the child category takes the parent's limits (shown to the dispatcher).
+    let n = c.classified(CaseType::Complaint).await;
+    assert_eq!(
+        c.h.case_for(&c.agent, &n).await.unwrap().handling_limit,
+        Some(Limit::working_days(3))
+    );
+    let start = c.h.now();
+    let case = c
+        .ok(&c.agent, &n, dispatch(vec![Assignee::Department(c.d1)]))
+        .await;
+    let part = &case.assignments[0].part;
+    assert_eq!(part.handling, Some(Limit::working_days(3)));
+    assert_eq!(part.confirm_due_at, start + Duration::hours(2));
+    c.ok(&c.dept(c.d1), &n, CaseAction::Confirm).await;
+    let case = c.ok(&c.dept(c.d1), &n, feedback()).await;
+    assert_eq!(case.callback_due_at, Some(start + Duration::hours(48)));
+    c.h.store.close().await;
+}
+
 hotline_core::on_both_backends!(
+    a_category_keeps_its_own_limits_for_its_children,
     whom_a_complaint_is_about_is_stored,
     the_agent_sets_how_often_and_until_when_a_case_is_chased,
     a_pending_matter_reminds_its_owner_who_marks_notices_read,

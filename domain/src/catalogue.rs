@@ -27,3 +27,44 @@ impl Category {
         matches!(code.len(), 2 | 4 | 6 | 8) && code.bytes().all(|b| b.is_ascii_digit())
     }
 }
+
+/// A category's own time limits (W7): set by administrators on the code table, each one
+/// falling back to the parent category's, then to the centre's policy. Urgent cases keep
+/// the urgent limits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryLimits {
+    #[serde(default)]
+    pub confirm: Option<crate::Limit>,
+    #[serde(default)]
+    pub handling: Option<crate::Limit>,
+    #[serde(default)]
+    pub callback: Option<crate::Limit>,
+}
+
+impl CategoryLimits {
+    /// Each limit of `self`, else `parent`'s.
+    pub fn or(self, parent: CategoryLimits) -> CategoryLimits {
+        CategoryLimits {
+            confirm: self.confirm.or(parent.confirm),
+            handling: self.handling.or(parent.handling),
+            callback: self.callback.or(parent.callback),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == CategoryLimits::default()
+    }
+
+    /// Refuses a limit of nothing or more than a year, by the form's field names.
+    pub fn check(&self, errors: &mut crate::FieldErrors) {
+        for (field, limit) in [
+            ("confirm_amount", self.confirm),
+            ("handling_amount", self.handling),
+            ("callback_amount", self.callback),
+        ] {
+            if let Some(limit) = limit {
+                limit.check(field, errors);
+            }
+        }
+    }
+}

@@ -90,7 +90,7 @@ pub use calls::{
     MissedCall,
 };
 pub use case::{urgent_by_default, CaseStatus, CaseType, Channel, Priority, TrackingNumber};
-pub use catalogue::Category;
+pub use catalogue::{Category, CategoryLimits};
 pub use desk::{
     CaseCall, Handover, HandoverItem, HandoverNote, HandoverReason, HandoverReport, LinkInput,
     LinkedCase, ValidLink,

@@ -80,6 +80,10 @@ pub struct CaseDetail {
     pub subject: Option<crate::Subject>,
     #[serde(default)]
     pub subject_vendor: Option<String>,
+    /// The handling limit a dispatch of this case gets by default: its category's own
+    /// (`None`: the centre's).
+    #[serde(default)]
+    pub handling_limit: Option<crate::Limit>,
     /// Cases about the same matter (W8); shown to the centre's staff.
     #[serde(default)]
     pub links: Vec<crate::desk::LinkedCase>,
@@ -294,6 +298,9 @@ pub struct CodeEntry {
     /// Categories only: its cases are urgent by default (W9).
     #[serde(default)]
     pub urgent: bool,
+    /// Categories only: its own time limits (W7).
+    #[serde(default)]
+    pub limits: crate::CategoryLimits,
 }
 
 /// What the dispatch and feedback forms offer: active departments and vendors by id and

@@ -57,6 +57,7 @@ fn context(policy: &FlowPolicy) -> FlowContext<'_> {
         policy,
         calendar: &PLAIN,
         urgent_categories: &URGENT,
+        limits: Default::default(),
     }
 }
 
@@ -1440,6 +1441,7 @@ fn working_day_limits_run_on_the_holiday_calendar() {
         policy: &policy,
         calendar: &calendar,
         urgent_categories: &none,
+        limits: Default::default(),
     };
     let at = |text: &str| DateTime::parse_from_rfc3339(text).unwrap().to_utc();
     let run = |f: &CaseFlow, who: &StaffUser, action: CaseAction, when: DateTime<Utc>| {

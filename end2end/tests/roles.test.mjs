@@ -125,6 +125,22 @@ test('the coordinator opens a health record and the administrator finds that loo
   await visit(admin, server.base, '/admin/roles');
   await shot(admin, 'admin-roles.png');
   await visit(admin, server.base, '/admin/codes');
+  await admin.waitForSelector('body[data-hydrated="true"]');
+  // Routine cleaning gets its own limits: a limit of nothing is refused by field, then
+  // 3 working days to handle and 48 hours to call back are kept and listed.
+  const form = '[data-testid="category-form"]';
+  await admin.fill(`${form} #a-code`, '0101');
+  await admin.fill(`${form} #a-name_zh`, '日常保洁');
+  await admin.fill(`${form} #a-name_en`, 'Routine Cleaning');
+  await admin.fill(`${form} #a-handling_amount`, '0');
+  await admin.click(`${form} button[type="submit"]`);
+  await admin.waitForSelector(`${form} #e-handling_amount:not([hidden])`);
+  await admin.fill(`${form} #a-handling_amount`, '3');
+  await admin.fill(`${form} #a-callback_amount`, '48');
+  await admin.selectOption(`${form} select[name="callback_unit"]`, 'hours');
+  await admin.click(`${form} button[type="submit"]`);
+  await admin.waitForFunction(() => /3个工作日/.test(document.querySelector('[data-testid="code-0101"]')?.textContent ?? ''));
+  assert.match(await admin.textContent('[data-testid="code-0101"]'), /回访时限 48小时/);
   await shot(admin, 'admin-codes.png');
   // The working calendar: the official 2026 schedule, and a reminder that 2027 is missing.
   await visit(admin, server.base, '/admin/calendar?year=2026');

@@ -185,8 +185,40 @@ pub async fn save_category(
     name_en: Option<String>,
     active: Option<String>,
     urgent: Option<String>,
+    confirm_amount: Option<String>,
+    confirm_unit: Option<String>,
+    handling_amount: Option<String>,
+    handling_unit: Option<String>,
+    callback_amount: Option<String>,
+    callback_unit: Option<String>,
 ) -> Result<Saved, ServerFnError> {
     let staff = staff()?;
+    // A limit is an amount and a unit; an empty amount leaves it to the parent category.
+    let mut errors = hotline_domain::FieldErrors::new();
+    let mut limit = |field: &str, amount: Option<String>, unit: Option<String>| {
+        let amount = amount.unwrap_or_default();
+        if amount.trim().is_empty() {
+            return None;
+        }
+        let unit = unit
+            .as_deref()
+            .and_then(hotline_domain::LimitUnit::from_code);
+        match (amount.trim().parse::<u32>(), unit) {
+            (Ok(n), Some(unit)) => Some(hotline_domain::Limit::new(n, unit)),
+            _ => {
+                errors.add(field, hotline_domain::Problem::Unknown);
+                None
+            }
+        }
+    };
+    let limits = hotline_domain::CategoryLimits {
+        confirm: limit("confirm_amount", confirm_amount, confirm_unit),
+        handling: limit("handling_amount", handling_amount, handling_unit),
+        callback: limit("callback_amount", callback_amount, callback_unit),
+    };
+    if !errors.is_empty() {
+        return saved::<()>(Err(hotline_core::ServiceError::Invalid(errors)));
+    }
     let entry = hotline_domain::CodeEntry {
         code: code.unwrap_or_default(),
         parent_code: parent_code.filter(|p| !p.trim().is_empty()),
@@ -195,6 +227,7 @@ pub async fn save_category(
         name_en: name_en.unwrap_or_default(),
         active: checked(&active),
         urgent: checked(&urgent),
+        limits,
     };
     saved(
         hotline()?
@@ -219,6 +252,7 @@ pub async fn save_disposition(
         name_en: name_en.unwrap_or_default(),
         active: checked(&active),
         urgent: false,
+        limits: Default::default(),
     };
     saved(
         hotline()?

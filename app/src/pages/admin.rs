@@ -417,7 +417,7 @@ pub fn CodesPage() -> impl IntoView {
                                         </select>
                                         <button type="submit" class="button secondary">{tr!(lang, admin.show)}</button>
                                     </form>
-                                    <CodeTable entries=subtree lang=lang />
+                                    <CodeTable entries=subtree lang=lang limits=true />
                                     <ActionForm action=save_category attr:class="grid-form" attr:data-testid="category-form">
                                         <Field label=tr!(lang, admin.code_with_parent) name="code" errors=cat_errors />
                                         <Field label=tr!(lang, admin.parent_code) name="parent_code" errors=cat_errors />
@@ -431,6 +431,10 @@ pub fn CodesPage() -> impl IntoView {
                                             <input id="cp-urgent" name="urgent" type="checkbox" />
                                             <label for="cp-urgent">{tr!(lang, admin.urgent_by_default)}</label>
                                         </div>
+                                        <LimitField label=tr!(lang, admin.handling_limit) amount="handling_amount" unit="handling_unit" errors=cat_errors />
+                                        <LimitField label=tr!(lang, admin.confirm_limit) amount="confirm_amount" unit="confirm_unit" errors=cat_errors />
+                                        <LimitField label=tr!(lang, admin.callback_limit) amount="callback_amount" unit="callback_unit" errors=cat_errors />
+                                        <p class="muted wide-field">{tr!(lang, admin.limits_hint)}</p>
                                         <div class="actions"><button type="submit" class="button">{tr!(lang, common.save)}</button></div>
                                     </ActionForm>
                                     <SaveStatus status=cat_status />
@@ -459,8 +463,44 @@ pub fn CodesPage() -> impl IntoView {
     }
 }
 
+/// A limit on the category form: an amount and its unit; an empty amount leaves it to the
+/// parent category.
 #[component]
-fn CodeTable(entries: Vec<CodeEntry>, lang: Lang) -> impl IntoView {
+fn LimitField(
+    label: &'static str,
+    amount: &'static str,
+    unit: &'static str,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let message = Signal::derive(field_error(errors, lang, amount));
+    let id = format!("a-{amount}");
+    let error_id = format!("e-{amount}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <div class="inline-fields">
+                <input id=id name=amount type="number" min="1" inputmode="numeric" aria-describedby=error_id.clone()
+                    aria-invalid=move || message.with(Option::is_some).to_string() />
+                <select name=unit aria-label=label>
+                    {hotline_domain::LimitUnit::ALL.iter().map(|u| view! {
+                        <option value=u.as_code() selected=*u == hotline_domain::LimitUnit::WorkingDays>{u.label(lang)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <FieldMessage id=error_id message=message />
+        </div>
+    }
+}
+
+#[component]
+fn CodeTable(
+    entries: Vec<CodeEntry>,
+    lang: Lang,
+    /// Show each entry's own limits (categories).
+    #[prop(optional)]
+    limits: bool,
+) -> impl IntoView {
     view! {
         <div class="table-scroll short">
         <table>
@@ -469,10 +509,21 @@ fn CodeTable(entries: Vec<CodeEntry>, lang: Lang) -> impl IntoView {
                 <th scope="col">{tr!(lang, admin.chinese)}</th>
                 <th scope="col">{tr!(lang, admin.english)}</th>
                 <th scope="col">{tr!(lang, common.state)}</th>
+                {limits.then(|| view! { <th scope="col">{tr!(lang, admin.limits)}</th> })}
             </tr></thead>
             <tbody>
-                {entries.into_iter().map(|c| view! {
-                    <tr>
+                {entries.into_iter().map(|c| {
+                    let own = [
+                        (tr!(lang, admin.handling_limit), c.limits.handling),
+                        (tr!(lang, admin.confirm_limit), c.limits.confirm),
+                        (tr!(lang, admin.callback_limit), c.limits.callback),
+                    ]
+                    .into_iter()
+                    .filter_map(|(name, l)| l.map(|l| format!("{name} {}", l.label(lang))))
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                    view! {
+                    <tr data-testid=format!("code-{}", c.code)>
                         <td class="mono">{c.code.clone()}</td>
                         <td>{c.name_zh.clone()}</td>
                         <td>{c.name_en.clone()}</td>
@@ -480,8 +531,9 @@ fn CodeTable(entries: Vec<CodeEntry>, lang: Lang) -> impl IntoView {
                             {if c.active { tr!(lang, admin.enabled) } else { tr!(lang, admin.disabled) }}
                             {c.urgent.then(|| view! { " " <span class="badge urgent">{hotline_domain::Priority::Urgent.label(lang)}</span> })}
                         </td>
+                        {limits.then(|| view! { <td>{own}</td> })}
                     </tr>
-                }).collect_view()}
+                }}).collect_view()}
             </tbody>
         </table>
         </div>

@@ -176,6 +176,7 @@ pub async fn load_code_tables(
                 name_en: name_en.to_string(),
                 active: true,
                 urgent: false,
+                limits: Default::default(),
             };
             store
                 .save_disposition(

@@ -792,6 +792,7 @@ where
             reminder_plan: None,
             subject: None,
             subject_vendor: None,
+            handling_limit: None,
             links: Vec::new(),
             calls: Vec::new(),
         }))

@@ -95,6 +95,17 @@ pub(super) struct CodeRow {
     name_en: String,
     active: bool,
     urgent: bool,
+    #[sqlx(default)]
+    confirm_limit: Option<String>,
+    #[sqlx(default)]
+    handling_limit: Option<String>,
+    #[sqlx(default)]
+    callback_limit: Option<String>,
+}
+
+/// A stored limit ("15 working_days"); one that no longer reads is treated as unset.
+pub(super) fn stored_limit(text: Option<&str>) -> Option<hotline_domain::Limit> {
+    text.and_then(|t| t.parse().ok())
 }
 
 impl From<CodeRow> for CodeEntry {
@@ -107,6 +118,11 @@ impl From<CodeRow> for CodeEntry {
             name_en: r.name_en,
             active: r.active,
             urgent: r.urgent,
+            limits: hotline_domain::CategoryLimits {
+                confirm: stored_limit(r.confirm_limit.as_deref()),
+                handling: stored_limit(r.handling_limit.as_deref()),
+                callback: stored_limit(r.callback_limit.as_deref()),
+            },
         }
     }
 }
@@ -423,7 +439,8 @@ where
 
     async fn all_categories(&self) -> Result<Vec<hotline_domain::CodeEntry>, StoreError> {
         let rows: Vec<CodeRow> = sqlx::query_as(
-            "SELECT code, parent_code, level, name_zh, name_en, active, urgent \
+            "SELECT code, parent_code, level, name_zh, name_en, active, urgent, \
+             confirm_limit, handling_limit, callback_limit \
              FROM service_categories ORDER BY code",
         )
         .fetch_all(&self.pool)
@@ -439,9 +456,12 @@ where
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO service_categories (code, parent_code, level, name_zh, name_en, \
-             active, urgent) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO UPDATE \
+             active, urgent, confirm_limit, handling_limit, callback_limit) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (code) DO UPDATE \
              SET name_zh = excluded.name_zh, name_en = excluded.name_en, \
-             active = excluded.active, urgent = excluded.urgent",
+             active = excluded.active, urgent = excluded.urgent, \
+             confirm_limit = excluded.confirm_limit, handling_limit = excluded.handling_limit, \
+             callback_limit = excluded.callback_limit",
         )
         .bind(&e.code)
         .bind(&e.parent_code)
@@ -450,6 +470,9 @@ where
         .bind(&e.name_en)
         .bind(e.active)
         .bind(e.urgent)
+        .bind(e.limits.confirm.map(|l| l.to_string()))
+        .bind(e.limits.handling.map(|l| l.to_string()))
+        .bind(e.limits.callback.map(|l| l.to_string()))
         .execute(&mut *tx)
         .await?;
         Self::insert_audit(&mut *tx, audit).await?;
@@ -466,6 +489,7 @@ where
             .into_iter()
             .map(
                 |(code, name_zh, name_en, active)| hotline_domain::CodeEntry {
+                    limits: Default::default(),
                     code,
                     parent_code: None,
                     level: 1,

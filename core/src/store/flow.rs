@@ -26,6 +26,8 @@ pub struct StoredCase {
     pub phone: String,
     pub category_zh: String,
     pub flow: CaseFlow,
+    /// The category's own limits, each falling back to its parents'.
+    pub limits: hotline_domain::CategoryLimits,
 }
 
 /// An SMS to queue in the outbox.
@@ -121,6 +123,9 @@ pub(super) struct FlowRow {
     subject_praise: Option<bool>,
     subject_vendor_id: Option<i64>,
     subject_name: Option<String>,
+    confirm_limit: Option<String>,
+    handling_limit: Option<String>,
+    callback_limit: Option<String>,
 }
 
 pub(super) const FLOW_SELECT: &str = "SELECT c.id, c.version, c.tracking_number, c.phone, \
@@ -128,7 +133,16 @@ pub(super) const FLOW_SELECT: &str = "SELECT c.id, c.version, c.tracking_number,
      c.dispatched_at, c.handled_at, c.callback_due_at, c.callback_attempts, c.satisfaction, \
      c.remind_at, c.priority, c.round_number, c.reminder_every_amount, \
      c.reminder_every_unit, c.reminder_until, c.reminder_sms, c.subject_about, \
-     c.subject_praise, c.subject_vendor_id, c.subject_name FROM cases c JOIN service_categories s ON s.code = c.category_code";
+     c.subject_praise, c.subject_vendor_id, c.subject_name, \
+     COALESCE(s.confirm_limit, p.confirm_limit, g.confirm_limit, gg.confirm_limit) AS confirm_limit, \
+     COALESCE(s.handling_limit, p.handling_limit, g.handling_limit, gg.handling_limit) \
+     AS handling_limit, \
+     COALESCE(s.callback_limit, p.callback_limit, g.callback_limit, gg.callback_limit) \
+     AS callback_limit \
+     FROM cases c JOIN service_categories s ON s.code = c.category_code \
+     LEFT JOIN service_categories p ON p.code = s.parent_code \
+     LEFT JOIN service_categories g ON g.code = p.parent_code \
+     LEFT JOIN service_categories gg ON gg.code = g.parent_code";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct AssignmentRow {
@@ -267,6 +281,11 @@ impl FlowRow {
                 .ok_or_else(|| corrupt("tracking number"))?,
             phone: self.phone,
             category_zh: self.category_zh,
+            limits: hotline_domain::CategoryLimits {
+                confirm: super::codes::stored_limit(self.confirm_limit.as_deref()),
+                handling: super::codes::stored_limit(self.handling_limit.as_deref()),
+                callback: super::codes::stored_limit(self.callback_limit.as_deref()),
+            },
             flow: CaseFlow {
                 case_type: match &self.case_type {
                     None => None,

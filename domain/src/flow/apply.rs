@@ -295,7 +295,7 @@ impl Draft<'_> {
     /// case's priority (or the dispatcher's own handling limit), its reminders, its notice.
     fn add_part(&mut self, assignee: Assignee, limit: Option<Limit>) {
         let urgency = self.next.priority;
-        let limit = limit.unwrap_or(self.context.policy.handling_for(urgency));
+        let limit = limit.unwrap_or(self.context.handling_for(urgency));
         let max = match limit.unit {
             LimitUnit::Minutes => MAX_HANDLING_DAYS * 24 * 60,
             LimitUnit::Hours => MAX_HANDLING_DAYS * 24,
@@ -322,7 +322,7 @@ impl Draft<'_> {
             },
             assigned_at: self.now,
             assigned_by: self.actor.clone(),
-            confirm_due_at: self.due(self.context.policy.confirm_for(urgency)),
+            confirm_due_at: self.due(self.context.confirm_for(urgency)),
             due_at: self.due(limit),
             handling: Some(limit),
             confirmed_at: (!confirm).then_some(self.now),
@@ -534,7 +534,7 @@ fn review_return(d: &mut Draft, assignment_id: i64, justified: bool, note: &str)
         d.errors.add("assignment_id", Problem::Unknown);
         return;
     };
-    let confirm_due_at = d.due(d.context.policy.confirm_for(d.flow.priority));
+    let confirm_due_at = d.due(d.context.confirm_for(d.flow.priority));
     let confirm = needs_confirmation(&d.next);
     let a = &mut d.next.assignments[index];
     a.return_justified = Some(justified);

@@ -81,28 +81,6 @@ impl Default for FlowPolicy {
 }
 
 impl FlowPolicy {
-    pub fn confirm_for(&self, priority: Priority) -> Limit {
-        match priority {
-            Priority::Normal => self.confirm,
-            Priority::Urgent => self.urgent_confirm,
-        }
-    }
-
-    pub fn handling_for(&self, priority: Priority) -> Limit {
-        match priority {
-            Priority::Normal => self.handling,
-            Priority::Urgent => self.urgent_handling,
-        }
-    }
-
-    /// The callback of a handled case: a one-key alarm's follow-up is short.
-    pub fn callback_for(&self, case_type: Option<crate::CaseType>) -> Limit {
-        match case_type {
-            Some(crate::CaseType::OneKeyAlarm) => self.one_key_follow_up,
-            _ => self.callback,
-        }
-    }
-
     pub fn reminder_repeat_for(&self, priority: Priority) -> Duration {
         Duration::minutes(match priority {
             Priority::Normal => self.reminder_repeat_minutes,

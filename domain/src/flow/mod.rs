@@ -44,6 +44,35 @@ pub struct FlowContext<'a> {
     /// Categories whose cases are urgent unless the agent says otherwise (gas leaks, live
     /// wires...; an administrator's setting), by code.
     pub urgent_categories: &'a std::collections::BTreeSet<String>,
+    /// The case's category's own limits (already falling back to its parents').
+    pub limits: crate::CategoryLimits,
+}
+
+impl FlowContext<'_> {
+    /// The half hour to confirm, or the category's own; urgent cases keep the urgent one.
+    pub fn confirm_for(&self, priority: Priority) -> Limit {
+        match priority {
+            Priority::Normal => self.limits.confirm.unwrap_or(self.policy.confirm),
+            Priority::Urgent => self.policy.urgent_confirm,
+        }
+    }
+
+    /// The handling limit a dispatch gets unless the dispatcher gives another.
+    pub fn handling_for(&self, priority: Priority) -> Limit {
+        match priority {
+            Priority::Normal => self.limits.handling.unwrap_or(self.policy.handling),
+            Priority::Urgent => self.policy.urgent_handling,
+        }
+    }
+
+    /// The callback of a handled case: a one-key alarm's follow-up is short; otherwise
+    /// the category's own, else the centre's.
+    pub fn callback_for(&self, case_type: Option<crate::CaseType>) -> Limit {
+        match case_type {
+            Some(crate::CaseType::OneKeyAlarm) => self.policy.one_key_follow_up,
+            _ => self.limits.callback.unwrap_or(self.policy.callback),
+        }
+    }
 }
 pub use deadline::{CaseLights, FlowPolicy, LightTimes};
 pub use rules::{Targets, TypeRules};

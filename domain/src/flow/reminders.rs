@@ -52,7 +52,7 @@ pub(super) fn mark_handled(
     next.callback_attempts = 0;
     let due = context
         .calendar
-        .due(now, context.policy.callback_for(next.case_type));
+        .due(now, context.callback_for(next.case_type));
     next.callback_due_at = Some(due);
     reminders.push(ReminderDraft {
         kind: ReminderKind::Callback,

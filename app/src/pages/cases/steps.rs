@@ -46,6 +46,10 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
         return view! { <aside class="steps" data-testid="steps"></aside> }.into_any();
     }
     let has = |k: ActionKind| actions.contains(&k);
+    // The category's own handling limit, shown as the dispatch's default.
+    let category_limit = detail
+        .handling_limit
+        .filter(|_| detail.item.priority == Priority::Normal);
 
     let pending_returns: Vec<(i64, String)> = detail
         .assignments
@@ -124,6 +128,7 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                 {simple(ActionKind::Confirm, "step-confirm", CaseAction::Confirm)}
                 {simple(ActionKind::Archive, "step-archive", CaseAction::Archive)}
             </div>
+            {view! {
             {has(ActionKind::Classify).then(|| {
                 view! {
                 <form class="step" data-testid="form-classify" on:submit=move |ev| {
@@ -202,7 +207,10 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     <p class="field-error" role="alert">{err("to")}</p>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
-                            let default = targets.await.map(|t| t.default_limit).unwrap_or(Limit::days(7));
+                            let default = match category_limit {
+                                Some(l) => l,
+                                None => targets.await.map(|t| t.default_limit).unwrap_or(Limit::days(7)),
+                            };
                             if limit_unit.get_untracked().is_empty() {
                                 limit_unit.set(default.unit.as_code().to_string());
                             }
@@ -269,6 +277,8 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                         </form>
                     }
                 }).collect_view()}
+            }.into_any()}
+            {view! {
             {has(ActionKind::RequestExtension).then(|| {
                 view! {
                 <form class="step" data-testid="form-request_extension" on:submit=move |ev| {
@@ -346,6 +356,8 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     <button type="submit" class="button secondary" data-testid="step-grant_extension">{ActionKind::GrantExtension.label(lang)}</button>
                 </form>
             }})}
+            }.into_any()}
+            {view! {
             {has(ActionKind::Callback).then(|| {
                 let rows = StoredValue::new(rating_rows(&detail));
                 view! {
@@ -429,6 +441,7 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     <button type="submit" class="button" data-testid="step-recommend">{ActionKind::Recommend.label(lang)}</button>
                 </form>
             }})}
+            }.into_any()}
             <p class="status-line" role="status" aria-live="polite">
                 {move || act.pending().get().then(|| tr!(lang, cases.saving))}
             </p>

@@ -97,6 +97,7 @@ impl Player {
             policy: &policy,
             calendar: &OFFICIAL,
             urgent_categories: &URGENT,
+            limits: Default::default(),
         };
         let step = match apply(&self.case.flow, who, &action, at, context) {
             Ok(step) => step,
