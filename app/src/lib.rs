@@ -1,5 +1,8 @@
 //! The Leptos UI: the citizen portal and the back office, rendered on the server and
 //! hydrated in the browser. Components call server functions (`api`), never SQL.
+// The case page's step forms make deep view types; the hydrate build needs more room to lay
+// them out (as the frontend crate does).
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod i18n;
