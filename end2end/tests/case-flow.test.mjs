@@ -30,18 +30,41 @@ async function statusIs(page, label) {
   );
 }
 
-test('a complaint goes from a popped call to archive across the centre and a department', async () => {
-  // The agent is at the desk when the call rings (the telephone system's signed webhook).
+/** Signs the agent in at the desk and rings a call on their extension (the telephone
+ * system's signed webhook); resolves when the caller card's intake form is up, hydrated. */
+async function ringAgent(callId, caller) {
   const agent = await openPage(browser);
   await signIn(agent, server.base, 'agent');
   await agent.waitForSelector('[data-testid="live-status"][data-state="open"]');
   const rang = await postCallEvent(server.base, {
-    event_id: 'flow-ring-1', kind: 'ringing', call_id: 'flow-call-1', caller: '13700001111',
+    event_id: `${callId}-ring`, kind: 'ringing', call_id: callId, caller,
     agent: 'agent', at: new Date().toISOString(),
   });
   assert.equal(rang.status, 200);
   await agent.waitForSelector('[data-testid="intake-form"]');
   await agent.waitForSelector('body[data-hydrated="true"]');
+  return agent;
+}
+
+/** Fills in who called and where, registers the call and resolves with the new case's
+ * number once its page is up (classified, as the form sets type and category). */
+async function register(agent, { name, address, shotName }) {
+  await agent.fill('#i-contact_name', name);
+  await agent.selectOption('#i-district', '610402');
+  await agent.fill('#i-address', address);
+  if (shotName) await shot(agent, shotName);
+  await Promise.all([
+    agent.waitForURL(/\/cases\/\d{14}$/),
+    agent.click('[data-testid="intake-submit"]'),
+  ]);
+  await agent.waitForSelector('body[data-hydrated="true"]');
+  await statusIs(agent, '已分理');
+  return agent.url().split('/').pop();
+}
+
+test('a complaint goes from a popped call to archive across the centre and a department', async () => {
+  // The agent is at the desk when the call rings (the telephone system's signed webhook).
+  const agent = await ringAgent('flow-call-1', '13700001111');
 
   // Keyboard first: the content field has the focus as the card pops.
   assert.equal(await agent.evaluate(() => document.activeElement?.id), 'i-content');
@@ -51,17 +74,7 @@ test('a complaint goes from a popped call to archive across the centre and a dep
   await agent.waitForSelector('.intake-kb [data-testid="kb-hit"]');
   await agent.selectOption('#i-case_type', 'G');
   await agent.selectOption('#i-category', '0601');
-  await agent.fill('#i-contact_name', '赵先生');
-  await agent.selectOption('#i-district', '610402');
-  await agent.fill('#i-address', '人民东路 18 号');
-  await shot(agent, 'agent-call-intake.png');
-  await Promise.all([
-    agent.waitForURL(/\/cases\/\d{14}$/),
-    agent.click('[data-testid="intake-submit"]'),
-  ]);
-  const n = agent.url().split('/').pop();
-  await agent.waitForSelector('body[data-hydrated="true"]');
-  await statusIs(agent, '已分理');
+  const n = await register(agent, { name: '赵先生', address: '人民东路 18 号', shotName: 'agent-call-intake.png' });
   assert.equal(await agent.textContent('[data-testid="case-type"]'), '投诉建议');
   await agent.check('label:has-text("咸阳市人力资源和社会保障局") input');
   await agent.fill('#s-dnote', '请核实用人单位情况');
@@ -182,32 +195,14 @@ test('a complaint goes from a popped call to archive across the centre and a dep
 });
 
 test('an urgent call, misfiled and returned, is re-classified and reassigned by the lead', async () => {
-  const agent = await openPage(browser);
-  await signIn(agent, server.base, 'agent');
-  await agent.waitForSelector('[data-testid="live-status"][data-state="open"]');
-  const rang = await postCallEvent(server.base, {
-    event_id: 'urgent-ring-1', kind: 'ringing', call_id: 'urgent-call-1', caller: '13700002222',
-    agent: 'agent', at: new Date().toISOString(),
-  });
-  assert.equal(rang.status, 200);
-  await agent.waitForSelector('[data-testid="intake-form"]');
-  await agent.waitForSelector('body[data-hydrated="true"]');
+  const agent = await ringAgent('urgent-call-1', '13700002222');
   // The caller complains of unpaid wages and, by the way, of gas in the stairwell: the
   // agent files it under wages but marks it urgent.
   await agent.keyboard.type('物业公司拖欠保洁工资，另外楼道燃气管道有明显漏气味道。');
   await agent.selectOption('#i-case_type', 'G');
   await agent.selectOption('#i-category', '0601');
   await agent.selectOption('#i-priority', 'urgent');
-  await agent.fill('#i-contact_name', '钱女士');
-  await agent.selectOption('#i-district', '610402');
-  await agent.fill('#i-address', '文汇路 6 号院 2 单元');
-  await Promise.all([
-    agent.waitForURL(/\/cases\/\d{14}$/),
-    agent.click('[data-testid="intake-submit"]'),
-  ]);
-  const n = agent.url().split('/').pop();
-  await agent.waitForSelector('body[data-hydrated="true"]');
-  await statusIs(agent, '已分理');
+  const n = await register(agent, { name: '钱女士', address: '文汇路 6 号院 2 单元' });
   await agent.waitForSelector('h1 [data-testid="urgent-mark"]');
   await agent.check('label:has-text("咸阳市人力资源和社会保障局") input');
   await agent.click('[data-testid="step-dispatch"]');
@@ -278,29 +273,12 @@ test('an urgent call, misfiled and returned, is re-classified and reassigned by 
   }
 });
 
-test('a complaint about a vendor's worker records whom it is about', async () => {
-  const agent = await openPage(browser);
-  await signIn(agent, server.base, 'agent');
-  await agent.waitForSelector('[data-testid="live-status"][data-state="open"]');
-  const rang = await postCallEvent(server.base, {
-    event_id: 'praise-ring-1', kind: 'ringing', call_id: 'praise-call-1', caller: '13700003333',
-    agent: 'agent', at: new Date().toISOString(),
-  });
-  assert.equal(rang.status, 200);
-  await agent.waitForSelector('[data-testid="intake-form"]');
-  await agent.waitForSelector('body[data-hydrated="true"]');
+test("a complaint about a vendor's worker records whom it is about", async () => {
+  const agent = await ringAgent('praise-call-1', '13700003333');
   await agent.keyboard.type('上门维修的师傅态度恶劣，还多收了材料费。');
   await agent.selectOption('#i-case_type', 'I');
   await agent.selectOption('#i-category', '200201');
-  await agent.fill('#i-contact_name', '孙先生');
-  await agent.selectOption('#i-district', '610402');
-  await agent.fill('#i-address', '渭阳西路 9 号');
-  await Promise.all([
-    agent.waitForURL(/\/cases\/\d{14}$/),
-    agent.click('[data-testid="intake-submit"]'),
-  ]);
-  await agent.waitForSelector('body[data-hydrated="true"]');
-  await statusIs(agent, '已分理');
+  await register(agent, { name: '孙先生', address: '渭阳西路 9 号' });
   // A worker needs a name: refused next to the field.
   await agent.check('[data-testid="subject-complaint"]');
   await agent.selectOption('#s-sabout', 'vendor_employee');
