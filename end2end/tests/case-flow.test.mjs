@@ -261,7 +261,7 @@ test('an urgent call, misfiled and returned, is re-classified and reassigned by 
   assert.equal(parts.length, 2);
   assert.match(parts[0], /已撤回：燃气管道由住建部门监管/);
   const steps = await lead.$$eval('[data-testid="timeline"] li strong', (els) => els.map((e) => e.textContent));
-  assert.deepEqual(steps.slice(-4), ['派单', '退单', '改分类', '改派']);
+  assert.deepEqual(steps.slice(-5), ['派单', '催办设置', '退单', '改分类', '改派']);
   await lead.waitForSelector('h1 [data-testid="urgent-mark"]');
   await shot(lead, 'case-reassigned.png');
   await lead.setViewportSize({ width: 360, height: 800 });

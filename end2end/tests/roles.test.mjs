@@ -126,13 +126,14 @@ test('the coordinator opens a health record and the administrator finds that loo
   await shot(admin, 'admin-roles.png');
   await visit(admin, server.base, '/admin/codes');
   await admin.waitForSelector('body[data-hydrated="true"]');
-  // Routine cleaning gets its own limits: a limit of nothing is refused by field, then
-  // 3 working days to handle and 48 hours to call back are kept and listed.
+  // Routine cleaning gets its own limits: more than a year is refused by field (the
+  // browser itself stops a limit of nothing), then 3 working days to handle and 48 hours
+  // to call back are kept and listed.
   const form = '[data-testid="category-form"]';
   await admin.fill(`${form} #a-code`, '0101');
   await admin.fill(`${form} #a-name_zh`, '日常保洁');
   await admin.fill(`${form} #a-name_en`, 'Routine Cleaning');
-  await admin.fill(`${form} #a-handling_amount`, '0');
+  await admin.fill(`${form} #a-handling_amount`, '400');
   await admin.click(`${form} button[type="submit"]`);
   await admin.waitForSelector(`${form} #e-handling_amount:not([hidden])`);
   await admin.fill(`${form} #a-handling_amount`, '3');
