@@ -89,7 +89,12 @@ impl Hotline {
                         vendor_id: None,
                         user_id: r.user_id,
                         kind: "reminder_pending".into(),
-                        message: format!("待办事务{number}已到提醒时间"),
+                        message: match case.flow.case_type {
+                            Some(hotline_domain::CaseType::Consultation) => {
+                                format!("咨询{number}已到专家答复时限，请答复来电人")
+                            }
+                            _ => format!("待办事务{number}已到提醒时间"),
+                        },
                     }),
                     (_, None) => {
                         self.store.close_reminder(r.id, now).await?;

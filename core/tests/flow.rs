@@ -2050,7 +2050,61 @@ async fn a_category_keeps_its_own_limits_for_its_children(db: TestDatabase) {
     c.h.store.close().await;
 }
 
+async fn a_consultation_waits_for_an_expert_and_its_agent_is_reminded(db: TestDatabase) {
+    let c = centre(&db).await;
+    let id =
+        c.h.add_user(
+            &UserInput {
+                username: "agent.zhou".into(),
+                display_name: "周敏".into(),
+                role: "agent".into(),
+                department_id: String::new(),
+                vendor_id: String::new(),
+                password: "hotline-test-2026".into(),
+                active: true,
+            },
+            &Origin::system(),
+        )
+        .await
+        .unwrap();
+    let mut agent = staff(Role::Agent, None, None);
+    agent.id = id;
+    let n = c.classified(CaseType::Consultation).await;
+    let case = c
+        .ok(
+            &agent,
+            &n,
+            CaseAction::AwaitExpert {
+                expert: "市人社局政策科".into(),
+                note: String::new(),
+                reply_within: Some(Limit::hours(2)),
+            },
+        )
+        .await;
+    assert_eq!(case.remind_at, Some(c.h.now() + Duration::hours(2)));
+    c.advance(Duration::hours(2) + Duration::minutes(1));
+    assert_eq!(c.h.process_reminders().await.unwrap(), 1);
+    let mine = c.h.notifications_for(&agent).await.unwrap();
+    assert_eq!(mine[0].kind, "reminder_pending");
+    assert!(mine[0].message.contains("专家答复时限"), "{:?}", mine[0]);
+    // Answered: archived, and the reminder does not come again.
+    let case = c
+        .ok(
+            &agent,
+            &n,
+            CaseAction::Answer {
+                reply: "经市人社局答复，可在社区服务中心办理。".into(),
+            },
+        )
+        .await;
+    assert_eq!(case.item.status, CaseStatus::Archived);
+    c.advance(Duration::hours(2));
+    assert_eq!(c.h.process_reminders().await.unwrap(), 0);
+    c.h.store.close().await;
+}
+
 hotline_core::on_both_backends!(
+    a_consultation_waits_for_an_expert_and_its_agent_is_reminded,
     a_category_keeps_its_own_limits_for_its_children,
     whom_a_complaint_is_about_is_stored,
     the_agent_sets_how_often_and_until_when_a_case_is_chased,

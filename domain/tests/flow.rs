@@ -967,6 +967,51 @@ fn a_praise_or_complaint_records_whom_it_is_about() {
 }
 
 #[test]
+fn a_consultation_waits_for_an_expert_then_is_answered() {
+    let ask = |expert: &str, within| CaseAction::AwaitExpert {
+        expert: expert.into(),
+        note: "灵活就业人员社保补贴的申领条件".into(),
+        reply_within: within,
+    };
+    let complaint = classified(CaseType::Complaint);
+    assert_eq!(
+        illegal(refuse(
+            &complaint,
+            &agent(),
+            ask("人社局政策科", None),
+            t0()
+        )),
+        Refusal::NotForType
+    );
+    let f = classified(CaseType::Consultation);
+    assert_eq!(
+        invalid_fields(refuse(&f, &agent(), ask(" ", Some(Limit::hours(0))), t0())),
+        ["expert", "reply_within"]
+    );
+    // Monday 10:00 China time: one working day runs to the end of Tuesday.
+    let s = step(&f, &agent(), ask("人社局政策科", None), t0());
+    assert_eq!(s.to, CaseStatus::Classified);
+    let due: DateTime<Utc> = "2026-11-24T16:00:00Z".parse().unwrap();
+    assert_eq!(s.flow.remind_at, Some(due));
+    assert_eq!(s.flow.reminder_due(ReminderKind::Pending, None), Some(due));
+    assert_eq!(
+        s.note.as_deref(),
+        Some("请教人社局政策科，1个工作日内答复：灵活就业人员社保补贴的申领条件")
+    );
+    // The agent replies with the expert's answer: archived, nothing left to remind.
+    let s = step(
+        &s.flow,
+        &agent(),
+        CaseAction::Answer {
+            reply: "经人社局答复：需在社区登记灵活就业并按月缴费满6个月".into(),
+        },
+        t0() + Duration::hours(20),
+    );
+    assert_eq!(s.to, CaseStatus::Archived);
+    assert_eq!(s.flow.reminder_due(ReminderKind::Pending, None), None);
+}
+
+#[test]
 fn a_callback_that_does_not_reach_the_citizen_is_tried_again() {
     let h = Duration::hours(1);
     let f = dispatched_to(vec![D1]);

@@ -297,6 +297,25 @@ test("a complaint about a vendor's worker records whom it is about", async () =>
   await agent.context().close();
 });
 
+test('a question nobody can answer on the line waits for an expert', async () => {
+  const agent = await ringAgent('expert-call-1', '13700004444');
+  await agent.keyboard.type('灵活就业人员的社保补贴怎么申领？需要哪些材料？');
+  await agent.selectOption('#i-case_type', 'A');
+  await agent.selectOption('#i-category', '2004');
+  await register(agent, { name: '吴女士', address: '人民西路 3 号' });
+  await agent.fill('#s-expert', '市人社局就业促进科');
+  await agent.fill('#s-enote', '申领条件和所需材料');
+  await agent.fill('#s-ewithin', '4');
+  await agent.selectOption('[data-testid="form-await_expert"] select', 'hours');
+  await agent.click('[data-testid="step-await_expert"]');
+  await agent.waitForSelector('[data-testid="reply-by"]');
+  const steps = await agent.$$eval('[data-testid="timeline"] li', (els) => els.map((e) => e.textContent));
+  assert.match(steps.at(-1), /待专家答复.*请教市人社局就业促进科，4小时内答复：申领条件和所需材料/s);
+  await shot(agent, 'case-await-expert.png');
+  assert.deepEqual(agent.errors, []);
+  await agent.context().close();
+});
+
 test('an illegal step is refused on the page with the reason', async () => {
   const page = await openPage(browser);
   await signIn(page, server.base, 'lead');

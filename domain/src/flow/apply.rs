@@ -10,8 +10,9 @@ use super::rules::Targets;
 use super::{
     Assignee, Assignment, AssignmentStatus, CaseAction, CaseFlow, Extension, FlowContext,
     FlowError, Notice, PartAnswer, PartRating, Recipient, ReminderDraft, ReminderKind,
-    ReminderPlan, Satisfaction, Step, Subject, SubjectKind, TypeRules, MAX_EXTENSION_DAYS,
-    MAX_HANDLING_DAYS, MAX_TARGETS, REASON_MAX, REPLY_MAX, SCORE_MAX, SUBJECT_NAME_MAX,
+    ReminderPlan, Satisfaction, Step, Subject, SubjectKind, TypeRules, EXPERT_MAX,
+    EXPERT_REPLY_DEFAULT, MAX_EXTENSION_DAYS, MAX_HANDLING_DAYS, MAX_TARGETS, REASON_MAX,
+    REPLY_MAX, SCORE_MAX, SUBJECT_NAME_MAX,
 };
 use crate::request::text_field;
 use crate::{
@@ -104,6 +105,11 @@ pub fn apply(
             plan_reminders(&mut d, *every, *until, *sms)
         }
         CaseAction::RecordSubject { subject } => record_subject(&mut d, subject),
+        CaseAction::AwaitExpert {
+            expert,
+            note,
+            reply_within,
+        } => await_expert(&mut d, expert, note, *reply_within),
     }
     d.finish(kind)
 }
@@ -749,6 +755,31 @@ fn plan_reminders(d: &mut Draft, every: Option<Limit>, until: Option<DateTime<Ut
         "，仅站内"
     });
     d.note = Some(note);
+}
+
+/// The question is noted and an expert consulted; the reply falls due within the limit,
+/// when the agent who took it is reminded.
+fn await_expert(d: &mut Draft, expert: &str, note: &str, reply_within: Option<Limit>) {
+    let expert = d.text("expert", expert, EXPERT_MAX, true);
+    let note = d.text("note", note, REASON_MAX, false);
+    let limit = reply_within.unwrap_or(EXPERT_REPLY_DEFAULT);
+    limit.check("reply_within", &mut d.errors);
+    let due = d.due(limit);
+    d.next.remind_at = Some(due);
+    d.reminders.push(ReminderDraft {
+        kind: ReminderKind::Pending,
+        assignment: None,
+        at: due,
+    });
+    let mut said = format!(
+        "请教{}，{}内答复",
+        expert.unwrap_or_default(),
+        limit.label(crate::Lang::Zh)
+    );
+    if let Some(n) = note {
+        said.push_str(&format!("：{n}"));
+    }
+    d.note = Some(said);
 }
 
 /// Whom a praise or complaint is about: a vendor (its id), one of its employees (the vendor

@@ -474,6 +474,7 @@ coded_enum! {
         ClosePart = "close_part", "撤回承办", "Withdraw a part";
         PlanReminders = "plan_reminders", "催办设置", "Set reminders";
         RecordSubject = "record_subject", "记录对象", "Record whom it is about";
+        AwaitExpert = "await_expert", "待专家答复", "Wait for an expert";
     }
 }
 
@@ -490,7 +491,8 @@ impl ActionKind {
             | K::Archive
             | K::Supplement
             | K::PlanReminders
-            | K::RecordSubject => Performer::Centre(Permission::Intake),
+            | K::RecordSubject
+            | K::AwaitExpert => Performer::Centre(Permission::Intake),
             K::Dispatch => Performer::Centre(Permission::Dispatch),
             K::ReviewReturn
             | K::DecideExtension
@@ -629,7 +631,21 @@ pub enum CaseAction {
     RecordSubject {
         subject: Subject,
     },
+    /// A consultation (A) nobody can answer on the line: the question is noted, an expert of
+    /// the department concerned is consulted, and the agent replies (`answer`) within the
+    /// limit (default [`EXPERT_REPLY_DEFAULT`]); the agent is reminded when it runs out.
+    AwaitExpert {
+        expert: String,
+        #[serde(default)]
+        note: String,
+        #[serde(default)]
+        reply_within: Option<Limit>,
+    },
 }
+
+/// How long an agent has to reply to a consultation after asking an expert.
+pub const EXPERT_REPLY_DEFAULT: Limit = Limit::working_days(1);
+pub const EXPERT_MAX: usize = 100;
 
 fn yes() -> bool {
     true
@@ -661,6 +677,7 @@ impl CaseAction {
             CaseAction::ClosePart { .. } => K::ClosePart,
             CaseAction::PlanReminders { .. } => K::PlanReminders,
             CaseAction::RecordSubject { .. } => K::RecordSubject,
+            CaseAction::AwaitExpert { .. } => K::AwaitExpert,
         }
     }
 }

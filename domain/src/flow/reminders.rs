@@ -28,9 +28,13 @@ impl CaseFlow {
                     None
                 }
             }
+            // A pending matter (J), or a consultation waiting for an expert's answer (A).
             ReminderKind::Pending => {
                 if self.status == CaseStatus::Classified
-                    && self.case_type == Some(CaseType::Pending)
+                    && matches!(
+                        self.case_type,
+                        Some(CaseType::Pending | CaseType::Consultation)
+                    )
                 {
                     self.remind_at
                 } else {

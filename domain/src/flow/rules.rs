@@ -216,6 +216,15 @@ impl CaseFlow {
             )
             .then_some(())
             .ok_or(illegal(Refusal::WrongStatus)),
+            // A consultation waits for an expert while it is not yet answered or sent on.
+            K::AwaitExpert => {
+                if self.status != S::Classified {
+                    return Err(illegal(Refusal::WrongStatus));
+                }
+                (case_type == Some(CaseType::Consultation))
+                    .then_some(())
+                    .ok_or(illegal(Refusal::NotForType))
+            }
             // A praise or complaint records whom it is about until it is archived.
             K::RecordSubject => {
                 if matches!(self.status, S::Submitted | S::Archived) {

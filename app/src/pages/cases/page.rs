@@ -129,6 +129,9 @@ pub fn CasePage() -> impl IntoView {
                                     {d.callback_due_at.filter(|_| matches!(d.item.status, CaseStatus::FedBack | CaseStatus::Handled)).map(|t| view! {
                                         <dt>{tr!(lang, cases.call_back_by)}</dt><dd>{local_time(t)}</dd>
                                     })}
+                                    {d.remind_at.filter(|_| d.item.case_type == Some(hotline_domain::CaseType::Consultation) && d.item.status == CaseStatus::Classified).map(|t| view! {
+                                        <dt>{tr!(lang, cases.reply_by)}</dt><dd data-testid="reply-by">{local_time(t)}</dd>
+                                    })}
                                     {d.subject.clone().map(|s| {
                                         let verdict = if s.praise { tr!(lang, cases.subject_praise) } else { tr!(lang, cases.subject_complaint) };
                                         let who = [Some(s.about.label(lang).to_string()), d.subject_vendor.clone(), Some(s.name).filter(|n| !n.is_empty())]

@@ -402,6 +402,9 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     <button type="submit" class="button" data-testid="step-callback">{ActionKind::Callback.label(lang)}</button>
                 </form>
             }})}
+            {has(ActionKind::AwaitExpert).then(|| view! {
+                <ExpertForm errors send=Callback::new(send) />
+            })}
             {has(ActionKind::RecordSubject).then(|| view! {
                 <SubjectForm subject=detail.subject.clone() targets errors send=Callback::new(send) />
             })}
@@ -746,6 +749,50 @@ fn SubjectForm(
             <input id="s-sname" maxlength="50" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
             <p class="field-error" role="alert">{err("subject.name")}</p>
             <button type="submit" class="button secondary" data-testid="step-record_subject">{ActionKind::RecordSubject.label(lang)}</button>
+        </form>
+    }
+}
+
+/// A consultation nobody can answer on the line: whom the agent asks, the question, and
+/// when the reply is due.
+#[component]
+fn ExpertForm(errors: RwSignal<FieldErrors>, send: Callback<CaseAction>) -> impl IntoView {
+    let lang = use_lang();
+    let expert = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let amount = RwSignal::new(String::new());
+    let unit = RwSignal::new(LimitUnit::WorkingDays.as_code().to_string());
+    let err =
+        move |field: &'static str| move || errors.with(|e| e.get(field).map(|p| p.message(lang)));
+    view! {
+        <form class="step" data-testid="form-await_expert" on:submit=move |ev| {
+            ev.prevent_default();
+            let reply_within = (!amount.get().trim().is_empty()).then(|| {
+                Limit::new(
+                    amount.get().trim().parse().unwrap_or(0),
+                    LimitUnit::from_code(&unit.get()).unwrap_or(LimitUnit::WorkingDays),
+                )
+            });
+            send.run(CaseAction::AwaitExpert { expert: expert.get(), note: note.get(), reply_within });
+        }>
+            <h3>{ActionKind::AwaitExpert.label(lang)}</h3>
+            <label for="s-expert">{tr!(lang, cases.expert)}</label>
+            <input id="s-expert" maxlength="100" on:input=move |ev| expert.set(event_target_value(&ev)) />
+            <p class="field-error" role="alert">{err("expert")}</p>
+            <label for="s-enote">{tr!(lang, cases.expert_note)}</label>
+            <textarea id="s-enote" rows="2" on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+            <label for="s-ewithin">{tr!(lang, cases.reply_within)}</label>
+            <div class="inline-fields">
+                <input id="s-ewithin" type="number" min="1" inputmode="numeric"
+                    on:input=move |ev| amount.set(event_target_value(&ev)) />
+                <select aria-label=tr!(lang, cases.limit_unit) on:change=move |ev| unit.set(event_target_value(&ev))>
+                    {LimitUnit::ALL.iter().map(|u| view! {
+                        <option value=u.as_code() selected=*u == LimitUnit::WorkingDays>{u.label(lang)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <p class="field-error" role="alert">{err("reply_within")}</p>
+            <button type="submit" class="button secondary" data-testid="step-await_expert">{ActionKind::AwaitExpert.label(lang)}</button>
         </form>
     }
 }
