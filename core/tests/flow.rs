@@ -65,6 +65,31 @@ impl Centre {
             .unwrap_or_else(|e| panic!("{label} by {}: {e:?}", user.username))
     }
 
+    /// An agent with a stored account (what a step owned by a person, such as a pending
+    /// matter's reminder, refers to).
+    async fn agent_account(&self, username: &str) -> StaffUser {
+        let id = self
+            .h
+            .add_user(
+                &UserInput {
+                    username: username.into(),
+                    display_name: username.into(),
+                    role: "agent".into(),
+                    department_id: String::new(),
+                    vendor_id: String::new(),
+                    password: "hotline-test-2026".into(),
+                    active: true,
+                },
+                &Origin::system(),
+            )
+            .await
+            .unwrap();
+        let mut user = staff(Role::Agent, None, None);
+        user.id = id;
+        user.username = username.into();
+        user
+    }
+
     fn advance(&self, by: Duration) {
         self.clock.set(self.h.now() + by);
     }
@@ -1803,29 +1828,10 @@ async fn type_paths_a_back_office_queue_and_a_short_alarm_follow_up(db: TestData
 
 async fn a_pending_matter_reminds_its_owner_who_marks_notices_read(db: TestDatabase) {
     let c = centre(&db).await;
-    let mut agents = Vec::new();
-    for name in ["agent.li", "agent.wang"] {
-        let id =
-            c.h.add_user(
-                &UserInput {
-                    username: name.into(),
-                    display_name: name.into(),
-                    role: "agent".into(),
-                    department_id: String::new(),
-                    vendor_id: String::new(),
-                    password: "hotline-test-2026".into(),
-                    active: true,
-                },
-                &Origin::system(),
-            )
-            .await
-            .unwrap();
-        let mut user = staff(Role::Agent, None, None);
-        user.id = id;
-        user.username = name.into();
-        agents.push(user);
-    }
-    let (owner, other) = (&agents[0], &agents[1]);
+    let (owner, other) = (
+        &c.agent_account("agent.li").await,
+        &c.agent_account("agent.wang").await,
+    );
     let n = c.file().await;
     c.ok(owner, &n, CaseAction::Accept).await;
     let category = c.category().await;
@@ -2052,23 +2058,7 @@ async fn a_category_keeps_its_own_limits_for_its_children(db: TestDatabase) {
 
 async fn a_consultation_waits_for_an_expert_and_its_agent_is_reminded(db: TestDatabase) {
     let c = centre(&db).await;
-    let id =
-        c.h.add_user(
-            &UserInput {
-                username: "agent.zhou".into(),
-                display_name: "周敏".into(),
-                role: "agent".into(),
-                department_id: String::new(),
-                vendor_id: String::new(),
-                password: "hotline-test-2026".into(),
-                active: true,
-            },
-            &Origin::system(),
-        )
-        .await
-        .unwrap();
-    let mut agent = staff(Role::Agent, None, None);
-    agent.id = id;
+    let agent = c.agent_account("agent.zhou").await;
     let n = c.classified(CaseType::Consultation).await;
     let case = c
         .ok(
