@@ -1,8 +1,10 @@
-//! The browser side of live updates: an `EventSource` on `/api/v1/events`, and a short
-//! sound cue for agents (SPEC P5). Browser-only: called from effects, which never run on
-//! the server.
+//! The browser side of live updates: one `EventSource` on `/api/v1/events` per page,
+//! shared by everything on it that listens (the header's notice bell, the agent desk), and
+//! a short sound cue for agents (SPEC P5). Browser-only: called from effects, which never
+//! run on the server.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use wasm_bindgen::{closure::Closure, JsCast};
 
@@ -40,10 +42,153 @@ impl Drop for Subscription {
     }
 }
 
+/// Every event the pages listen for: the one connection listens for all of them.
+const EVENTS: &[&str] = &[
+    "notice",
+    "resync",
+    "request_filed",
+    "incoming_call",
+    "missed_call",
+];
+const EVENTS_URL: &str = "/api/v1/events";
+
+type EventFn = Rc<RefCell<dyn FnMut(&str, String)>>;
+type StateFn = Rc<dyn Fn(LiveState)>;
+
+struct Listener {
+    id: u64,
+    events: Vec<&'static str>,
+    on_event: EventFn,
+    on_state: StateFn,
+}
+
+/// The page's one connection and who listens to it.
+#[derive(Default)]
+struct Hub {
+    connection: Option<Subscription>,
+    state: Option<LiveState>,
+    listeners: Vec<Listener>,
+    next_id: u64,
+}
+
+thread_local! {
+    static HUB: RefCell<Hub> = RefCell::new(Hub::default());
+}
+
+/// A listener on the page's live connection; dropping it stops the calls, and the last one
+/// dropped closes the connection.
+pub struct Listening {
+    id: u64,
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        let idle = HUB.with(|hub| {
+            let mut hub = hub.borrow_mut();
+            hub.listeners.retain(|l| l.id != self.id);
+            if hub.listeners.is_empty() {
+                hub.state = None;
+                hub.connection.take()
+            } else {
+                None
+            }
+        });
+        if let Some(connection) = idle {
+            retire(connection);
+        }
+    }
+}
+
+/// Listens for the named server events on the page's one connection (opened by the first
+/// listener): `on_event` gets each event's name and data, `on_state` each (re)connection,
+/// at once with the connection's state if it is already open. The browser retries a
+/// dropped connection by itself; one the server refused is opened again after 3 seconds.
+pub fn listen(
+    events: &[&'static str],
+    on_event: impl FnMut(&str, String) + 'static,
+    on_state: impl Fn(LiveState) + 'static,
+) -> Listening {
+    debug_assert!(events.iter().all(|e| EVENTS.contains(e)), "{events:?}");
+    let on_state: StateFn = Rc::new(on_state);
+    let (id, state, unconnected) = HUB.with(|hub| {
+        let mut hub = hub.borrow_mut();
+        hub.next_id += 1;
+        let id = hub.next_id;
+        hub.listeners.push(Listener {
+            id,
+            events: events.to_vec(),
+            on_event: Rc::new(RefCell::new(on_event)),
+            on_state: on_state.clone(),
+        });
+        (id, hub.state, hub.connection.is_none())
+    });
+    if unconnected {
+        connect();
+    } else if let Some(state) = state {
+        on_state(state);
+    }
+    Listening { id }
+}
+
+fn connect() {
+    let connection = subscribe(EVENTS_URL, EVENTS, deliver, changed);
+    let old = HUB.with(|hub| {
+        let mut hub = hub.borrow_mut();
+        hub.state = Some(LiveState::Connecting);
+        std::mem::replace(&mut hub.connection, connection)
+    });
+    if let Some(old) = old {
+        retire(old);
+    }
+}
+
+/// Closes a connection now and frees its callbacks later: one of them may be running.
+fn retire(connection: Subscription) {
+    connection.source.close();
+    leptos::prelude::set_timeout(move || drop(connection), std::time::Duration::ZERO);
+}
+
+fn deliver(name: &str, data: String) {
+    // Called outside the hub's borrow: a listener may add or drop listeners.
+    let targets: Vec<EventFn> = HUB.with(|hub| {
+        hub.borrow()
+            .listeners
+            .iter()
+            .filter(|l| l.events.contains(&name))
+            .map(|l| l.on_event.clone())
+            .collect()
+    });
+    for target in targets {
+        (target.borrow_mut())(name, data.clone());
+    }
+}
+
+fn changed(state: LiveState) {
+    let targets: Vec<StateFn> = HUB.with(|hub| {
+        let mut hub = hub.borrow_mut();
+        hub.state = Some(state);
+        hub.listeners.iter().map(|l| l.on_state.clone()).collect()
+    });
+    for target in targets {
+        target(state);
+    }
+    if state == LiveState::Closed {
+        leptos::prelude::set_timeout(
+            || {
+                let wanted = HUB.with(|hub| !hub.borrow().listeners.is_empty());
+                if wanted {
+                    connect();
+                }
+            },
+            std::time::Duration::from_secs(3),
+        );
+    }
+}
+
 /// Subscribes to the named server events; `on_event` gets each event's name and data.
 /// `on_state` hears about (re)connections; the browser retries a dropped connection by
 /// itself, but not one the server refused (`LiveState::Closed`).
-pub fn subscribe(
+fn subscribe(
     url: &str,
     events: &[&'static str],
     on_event: impl FnMut(&str, String) + 'static,

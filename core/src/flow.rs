@@ -278,9 +278,11 @@ impl Hotline {
         sms: &mut Vec<NewSms>,
         notes: &mut Vec<NewNotification>,
     ) -> Result<(), ServiceError> {
+        // A provider has no account: the centre, which answers for them, gets the notice.
         let (department_id, vendor_id, recipient) = match assignee {
             Assignee::Department(id) => (Some(id), None, format!("department:{id}")),
             Assignee::Vendor(id) => (None, Some(id), format!("vendor:{id}")),
+            Assignee::Provider(id) => (None, None, format!("provider:{id}")),
         };
         notes.push(NewNotification {
             department_id,

@@ -27,13 +27,12 @@ impl Hotline {
         up_to: i64,
     ) -> Result<(), ServiceError> {
         let target = notice_target(user).ok_or(ServiceError::Forbidden)?;
-        let visible = self.store.notifications(target, user.id, 500).await?;
-        if !visible.iter().any(|n| n.id == up_to) {
+        if !self.store.mark_notices_read(target, user.id, up_to).await? {
             let mut errors = FieldErrors::new();
             errors.add("up_to", Problem::Unknown);
             return Err(ServiceError::Invalid(errors));
         }
-        Ok(self.store.mark_notices_read(user.id, up_to).await?)
+        Ok(())
     }
 
     /// The SMS outbox, newest first (administrators).

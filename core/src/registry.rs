@@ -84,6 +84,19 @@ impl Hotline {
         Ok(detail)
     }
 
+    /// The volunteers and skilled people a home-care case may be sent to, those of the
+    /// district `near` first (dispatchers and intake agents).
+    pub async fn provider_choices(
+        &self,
+        user: &StaffUser,
+        near: Option<&str>,
+    ) -> Result<Vec<hotline_domain::ProviderChoice>, ServiceError> {
+        if !user.can(Permission::Dispatch) && !user.can(Permission::Intake) {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(self.store.provider_choices(near, 500).await?)
+    }
+
     /// Vendors by id and name (administrators, for linking vendor accounts).
     pub async fn vendor_names(&self, user: &StaffUser) -> Result<Vec<(i64, String)>, ServiceError> {
         require(user, Permission::Administer)?;

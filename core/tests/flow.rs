@@ -1169,7 +1169,7 @@ async fn the_demo_cases_follow_the_rules_in_storage(db: TestDatabase) {
     let h = db.open(clock).await;
     h.load_demo_if_empty(hotline_core::seed::demo::DemoSize {
         vendors: 30,
-        providers: 0,
+        providers: 20,
         elderly: 0,
         past_cases: 150,
         waiting_requests: 2,
@@ -1202,6 +1202,7 @@ async fn the_demo_cases_follow_the_rules_in_storage(db: TestDatabase) {
     // The demo's callbacks stored their verdicts: vendors' scores, and rounds kept.
     let mut scored = 0;
     let mut second_rounds = 0;
+    let mut with_volunteers = 0;
     for item in &list {
         let flow = h
             .store
@@ -1211,6 +1212,18 @@ async fn the_demo_cases_follow_the_rules_in_storage(db: TestDatabase) {
             .unwrap()
             .flow;
         for a in &flow.assignments {
+            if let Assignee::Provider(id) = a.assignee {
+                assert_eq!(flow.case_type, Some(CaseType::HomeCare));
+                assert!(
+                    h.store
+                        .assignee_contact(a.assignee)
+                        .await
+                        .unwrap()
+                        .is_some(),
+                    "{id}"
+                );
+                with_volunteers += 1;
+            }
             if let Some(v) = a.rating.and_then(|r| r.vendor) {
                 assert!([v.price, v.punctuality, v.attitude]
                     .iter()
@@ -1220,7 +1233,13 @@ async fn the_demo_cases_follow_the_rules_in_storage(db: TestDatabase) {
         }
         if flow.round == 2 {
             second_rounds += 1;
-            let first = flow.assignments.iter().find(|a| a.round == 1).unwrap();
+            // The part that fed back in the first round (a part returned in it has no
+            // verdict).
+            let first = flow
+                .assignments
+                .iter()
+                .find(|a| a.round == 1 && a.fed_back_at.is_some())
+                .unwrap();
             assert!(first.closed);
             assert_eq!(
                 first.rating.map(|r| r.outcome),
@@ -1228,7 +1247,10 @@ async fn the_demo_cases_follow_the_rules_in_storage(db: TestDatabase) {
             );
         }
     }
-    assert!(scored > 0 && second_rounds > 0, "{scored} {second_rounds}");
+    assert!(
+        scored > 0 && second_rounds > 0 && with_volunteers > 0,
+        "{scored} {second_rounds} {with_volunteers}"
+    );
     // Each praise or complaint names whom it is about, a vendor by its stored id.
     let mut about_vendors = 0;
     for item in list
@@ -2093,7 +2115,124 @@ async fn a_consultation_waits_for_an_expert_and_its_agent_is_reminded(db: TestDa
     c.h.store.close().await;
 }
 
+async fn home_care_reaches_a_volunteer_by_sms_and_the_agent_records_the_service(db: TestDatabase) {
+    use hotline_core::store::NewProvider;
+    let c = centre(&db).await;
+    let skill = c.category().await;
+    let mut load = c.h.store.begin_load().await.unwrap();
+    let provider = |name: &str, kind: &str, district: &str, phone: &str| NewProvider {
+        name: name.into(),
+        kind: kind.into(),
+        service_mode: "free".into(),
+        support_system: "volunteer".into(),
+        district_code: district.into(),
+        phone: phone.into(),
+        skill_code: skill.clone(),
+        lon: 108.7,
+        lat: 34.33,
+        created_at: t0(),
+    };
+    let far = load
+        .insert_provider(&provider("赵师傅", "skilled", "610404", "13900000002"))
+        .await
+        .unwrap();
+    let near = load
+        .insert_provider(&provider("李阿姨", "volunteer", "610402", "13900000001"))
+        .await
+        .unwrap();
+    load.commit().await.unwrap();
+
+    // The dispatcher's choice lists the case's district first.
+    let choices =
+        c.h.provider_choices(&c.agent, Some("610402"))
+            .await
+            .unwrap();
+    let order: Vec<(i64, bool, bool)> = choices
+        .iter()
+        .map(|p| (p.id, p.near, p.volunteer))
+        .collect();
+    assert_eq!(order, [(near, true, true), (far, false, false)]);
+    assert!(matches!(
+        c.h.provider_choices(&c.dept(c.d1), None).await,
+        Err(ServiceError::Forbidden)
+    ));
+
+    let n = c.classified(CaseType::HomeCare).await;
+    // Someone not in the registry, or a department, is refused by field; nothing is stored.
+    let events = c.events_of(&n).await;
+    for to in [Assignee::Provider(near + 1000), Assignee::Department(c.d1)] {
+        match c.act(&c.agent, &n, dispatch(vec![to])).await {
+            Err(ServiceError::Invalid(f)) => assert!(f.get("to").is_some(), "{to:?}"),
+            other => panic!("{to:?}: {other:?}"),
+        }
+    }
+    assert_eq!(c.events_of(&n).await, events);
+
+    let case = c
+        .ok(&c.agent, &n, dispatch(vec![Assignee::Provider(near)]))
+        .await;
+    assert_eq!(case.assignments[0].name, "李阿姨");
+    // The volunteer gets the order by SMS; the centre, which answers for them, in the app.
+    let recipient = format!("provider:{near}");
+    let sms = c.h.store.sms_outbox(10).await.unwrap();
+    let to_her = sms.iter().find(|m| m.recipient == recipient).expect("SMS");
+    assert_eq!(
+        (to_her.to_phone.as_str(), to_her.purpose.as_str()),
+        ("13900000001", "dispatched")
+    );
+    let listed = c.h.cases_for(&c.lead, &CaseQuery::default()).await.unwrap();
+    let item = listed
+        .iter()
+        .find(|i| i.tracking_number.as_str() == n)
+        .unwrap();
+    assert_eq!(item.assigned_to, ["李阿姨"]);
+
+    // Her steps are recorded by the centre's dispatchers; a department does not even see
+    // the case.
+    assert!(matches!(
+        c.act(&c.dept(c.d1), &n, CaseAction::Confirm).await,
+        Err(ServiceError::NotFound)
+    ));
+    c.ok(&c.agent, &n, CaseAction::Confirm).await;
+    c.advance(Duration::hours(3));
+    let case = c.ok(&c.agent, &n, feedback()).await;
+    assert_eq!(case.item.status, CaseStatus::FedBack);
+    let id = case.assignments[0].part.id.unwrap();
+    let scores = hotline_domain::VendorScores {
+        price: 5,
+        punctuality: 4,
+        attitude: 5,
+    };
+    let case = c
+        .ok(
+            &c.agent,
+            &n,
+            CaseAction::Callback {
+                satisfaction: Satisfaction::Satisfied,
+                note: String::new(),
+                parts: vec![PartAnswer {
+                    assignment_id: id,
+                    outcome: None,
+                    handler: None,
+                    vendor: Some(scores),
+                }],
+            },
+        )
+        .await;
+    let stored =
+        c.h.store
+            .stored_case(&case.item.tracking_number)
+            .await
+            .unwrap()
+            .unwrap();
+    let part = &stored.flow.assignments[0];
+    assert_eq!(part.assignee, Assignee::Provider(near));
+    assert_eq!(part.rating.and_then(|r| r.vendor), Some(scores));
+    c.h.store.close().await;
+}
+
 hotline_core::on_both_backends!(
+    home_care_reaches_a_volunteer_by_sms_and_the_agent_records_the_service,
     a_consultation_waits_for_an_expert_and_its_agent_is_reminded,
     a_category_keeps_its_own_limits_for_its_children,
     whom_a_complaint_is_about_is_stored,

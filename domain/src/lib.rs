@@ -111,5 +111,5 @@ pub use request::{FiledRequest, FormOptions, NewRequest, NewRequestInput, Reques
 pub use views::{
     AssignmentView, AuditEntry, CaseCounts, CaseDetail, CaseEventView, CaseFilter, CaseListItem,
     CaseQuery, CodeEntry, DispatchTargets, ElderlyDetail, ElderlySummary, NoticeKind, Notification,
-    SmsMessage, TrackedRequest, TrackedStep, TrackingQuery,
+    ProviderChoice, SmsMessage, TrackedRequest, TrackedStep, TrackingQuery,
 };

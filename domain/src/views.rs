@@ -23,7 +23,7 @@ pub struct CaseListItem {
     /// Always masked in lists.
     pub phone: String,
     pub district_name: Option<String>,
-    /// Departments and vendors the case was sent to, by name.
+    /// Departments, vendors and individual providers the case is with, by name.
     pub assigned_to: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -58,6 +58,9 @@ pub struct CaseEventView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseDetail {
     pub item: CaseListItem,
+    /// Where the matter is (a district or a street under one), for choosing a provider near.
+    #[serde(default)]
+    pub district_code: Option<String>,
     pub address: Option<String>,
     pub anonymous: bool,
     /// Whether this reader may ask for the full phone number (an audited view).
@@ -238,6 +241,19 @@ pub struct TrackedStep {
 pub struct TrackingQuery {
     pub tracking_number: String,
     pub phone: String,
+}
+
+/// An individual provider a home-care case may be sent to (R2, H2): a volunteer (义工) or a
+/// skilled person (一技之长者), with the skill and district to choose by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderChoice {
+    pub id: i64,
+    pub name: String,
+    pub volunteer: bool,
+    pub skill: String,
+    pub district: String,
+    /// In the case's own district (listed first).
+    pub near: bool,
 }
 
 /// One registered elderly person in the registry list.

@@ -830,6 +830,72 @@ fn a_vendors_work_is_scored_from_one_to_five() {
 }
 
 #[test]
+fn home_care_goes_to_a_vendor_or_a_volunteer_whose_steps_the_centre_records() {
+    let f = classified(CaseType::HomeCare);
+    let volunteer = Assignee::Provider(31);
+    // One carer: a department, two carers, or a volunteer on a household order are refused.
+    for to in [vec![D1], vec![volunteer, Assignee::Vendor(7)]] {
+        assert_eq!(
+            invalid_fields(refuse(&f, &agent(), dispatch(to), t0())),
+            ["to"]
+        );
+    }
+    assert_eq!(
+        invalid_fields(refuse(
+            &classified(CaseType::Household),
+            &agent(),
+            dispatch(vec![volunteer]),
+            t0()
+        )),
+        ["to"]
+    );
+    let f = step(&f, &agent(), dispatch(vec![volunteer]), t0()).flow;
+    assert_eq!(f.assignments[0].assignee, volunteer);
+    // A volunteer has no account: the centre's dispatchers confirm and record the service
+    // done; a department's or vendor's staff cannot, nor can an agent without the right.
+    for outsider in [dept(1), vendor(7)] {
+        assert_eq!(
+            refuse(&f, &outsider, CaseAction::Confirm, t0()),
+            FlowError::Forbidden
+        );
+    }
+    let mut no_dispatch = agent();
+    no_dispatch
+        .permissions
+        .retain(|p| *p != hotline_domain::Permission::Dispatch);
+    assert_eq!(
+        refuse(&f, &no_dispatch, CaseAction::Confirm, t0()),
+        FlowError::Forbidden
+    );
+    let f = step(&f, &agent(), CaseAction::Confirm, t0()).flow;
+    let s = step(&f, &agent(), feedback(), t0() + Duration::hours(3));
+    assert_eq!(s.to, CaseStatus::FedBack);
+    // The citizen scores the volunteer's work as a vendor's.
+    let id = s.flow.assignments[0].id.unwrap();
+    let scores = VendorScores {
+        price: 5,
+        punctuality: 4,
+        attitude: 5,
+    };
+    let s = step(
+        &s.flow,
+        &agent(),
+        callback(
+            Satisfaction::Satisfied,
+            vec![PartAnswer {
+                vendor: Some(scores),
+                ..answer(id)
+            }],
+        ),
+        t0() + Duration::hours(5),
+    );
+    assert_eq!(
+        s.flow.assignments[0].rating.and_then(|r| r.vendor),
+        Some(scores)
+    );
+}
+
+#[test]
 fn agents_plan_reminders_while_something_can_be_chased() {
     let plan = |amount, unit| CaseAction::PlanReminders {
         every: Some(Limit::new(amount, unit)),

@@ -316,6 +316,42 @@ test('a question nobody can answer on the line waits for an expert', async () =>
   await agent.context().close();
 });
 
+test('home care goes to a volunteer near the caller, whose steps the agent records', async () => {
+  const agent = await ringAgent('home-care-call-1', '13700005555');
+  await agent.keyboard.type('母亲八十二岁独居，腿脚不便，想请人每周上门打扫两次、帮忙买菜。');
+  await agent.selectOption('#i-case_type', 'E');
+  await agent.selectOption('#i-category', '0302');
+  const n = await register(agent, { name: '郑女士', address: '渭阳西路 21 号' });
+  // The volunteers and skilled people of the caller's district come first.
+  const first = await agent.$eval('#s-provider option:nth-child(2)', (o) => [o.value, o.textContent]);
+  assert.match(first[1], /· (义工|一技之长) · .+ · 秦都区$/);
+  await agent.selectOption('#s-provider', first[0]);
+  await shot(agent, 'case-dispatch-provider.png');
+  await agent.click('[data-testid="step-dispatch"]');
+  await statusIs(agent, '已派单');
+  const name = first[1].split(' · ')[0];
+  const part = await agent.textContent('[data-testid="part-row"]');
+  assert.ok(part.includes(name) && part.includes('个人服务者'), part);
+  // She has no account: the agent records her confirmation and the service done.
+  await agent.click('[data-testid="step-confirm"]');
+  await statusIs(agent, '已确认');
+  await agent.fill('#s-feedback', '已电话核实：志愿者周二上门打扫、买菜，老人满意。');
+  await agent.click('[data-testid="step-feedback"]');
+  await statusIs(agent, '已反馈');
+  // The callback scores her work as a vendor's.
+  await agent.check('[data-testid="satisfaction-satisfied"]');
+  for (const [code, score] of [['price', '5'], ['punctuality', '4'], ['attitude', '5']]) {
+    await agent.fill(`[data-testid="rate-${code}"]`, score);
+  }
+  await agent.click('[data-testid="step-callback"]');
+  await statusIs(agent, '已归档');
+  assert.match(await agent.textContent('[data-testid="part-row"]'), /价格 5 · 准时 4 · 态度 5/);
+  await shot(agent, 'case-provider-archived.png');
+  assert.equal(n.length, 14);
+  assert.deepEqual(agent.errors, []);
+  await agent.context().close();
+});
+
 test('an illegal step is refused on the page with the reason', async () => {
   const page = await openPage(browser);
   await signIn(page, server.base, 'lead');

@@ -52,6 +52,19 @@ pub async fn dispatch_targets() -> Result<hotline_domain::DispatchTargets, Serve
     hotline()?.dispatch_targets(&staff.user).await.map_err(fail)
 }
 
+/// The volunteers and skilled people a home-care case may go to, those of the case's
+/// district first.
+#[server(prefix = "/api/fn", endpoint = "provider_choices")]
+pub async fn provider_choices(
+    district: Option<String>,
+) -> Result<Vec<hotline_domain::ProviderChoice>, ServerFnError> {
+    let staff = staff()?;
+    hotline()?
+        .provider_choices(&staff.user, district.as_deref())
+        .await
+        .map_err(fail)
+}
+
 #[server(prefix = "/api/fn", endpoint = "my_notifications")]
 pub async fn my_notifications() -> Result<Vec<hotline_domain::Notification>, ServerFnError> {
     let staff = staff()?;

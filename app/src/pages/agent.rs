@@ -37,13 +37,10 @@ pub fn NewRequestsPage() -> impl IntoView {
         },
     );
 
-    // Bumped to subscribe again after the browser gave up on the stream.
-    let generation = RwSignal::new(0_u32);
-
+    // The page's one live connection (shared with the header's notice bell), which opens
+    // again by itself after the server refused it.
     Effect::new(move |_| {
-        generation.track();
-        let subscription = live::subscribe(
-            "/api/v1/events",
+        let subscription = live::listen(
             &["request_filed", "incoming_call", "missed_call", "resync"],
             move |name, data| match name {
                 "missed_call" => {
@@ -80,17 +77,10 @@ pub fn NewRequestsPage() -> impl IntoView {
                 _ => reloads.update(|n| *n += 1),
             },
             move |s| {
-                match s {
-                    // Whatever was filed before this (re)connection is fetched afresh: the
-                    // list rendered by the server may be older than the stream.
-                    LiveState::Open => reloads.update(|n| *n += 1),
-                    LiveState::Closed => {
-                        set_timeout(
-                            move || generation.update(|g| *g += 1),
-                            std::time::Duration::from_secs(3),
-                        );
-                    }
-                    _ => {}
+                // Whatever was filed before this (re)connection is fetched afresh: the list
+                // rendered by the server may be older than the stream.
+                if s == LiveState::Open {
+                    reloads.update(|n| *n += 1);
                 }
                 state.set(s);
             },

@@ -38,8 +38,7 @@ pub fn NoticeBell() -> impl IntoView {
             .unwrap_or(0)
     };
     Effect::new(move |_| {
-        let subscription = live::subscribe(
-            "/api/v1/events",
+        let subscription = live::listen(
             &["notice", "resync"],
             move |name, data| {
                 if name == "notice" {

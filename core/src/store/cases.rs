@@ -124,8 +124,8 @@ where
     let mut query = sqlx::QueryBuilder::<DB>::new(
         "SELECT c.id, c.tracking_number, c.channel, c.case_type, \
          c.status, sc.name_zh AS category_zh, sc.name_en AS category_en, c.content, \
-         c.contact_name, c.phone, r.name AS district_name, c.address, c.anonymous, \
-         c.created_at, c.updated_at, c.dispatched_at, c.handled_at, c.category_code, \
+         c.contact_name, c.phone, c.district_code, r.name AS district_name, c.address, \
+         c.anonymous, c.created_at, c.updated_at, c.dispatched_at, c.handled_at, c.category_code, \
          c.satisfaction, c.callback_due_at, c.remind_at, c.priority, ",
     );
     for (i, column) in ["light_yellow_at", "light_red_at"].into_iter().enumerate() {
@@ -176,6 +176,7 @@ pub(super) struct CaseRow {
     content: String,
     contact_name: Option<String>,
     phone: String,
+    pub district_code: Option<String>,
     district_name: Option<String>,
     pub address: Option<String>,
     pub anonymous: bool,
@@ -533,9 +534,11 @@ where
             return Ok(names);
         }
         let mut query = sqlx::QueryBuilder::<DB>::new(
-            "SELECT a.case_id, COALESCE(d.name, v.name) AS name FROM case_assignments a \
+            "SELECT a.case_id, COALESCE(d.name, v.name, p.name) AS name FROM case_assignments a \
              LEFT JOIN departments d ON d.id = a.department_id \
-             LEFT JOIN vendors v ON v.id = a.vendor_id WHERE NOT a.closed AND a.case_id IN (",
+             LEFT JOIN vendors v ON v.id = a.vendor_id \
+             LEFT JOIN providers p ON p.id = a.provider_id \
+             WHERE NOT a.closed AND a.case_id IN (",
         );
         let mut list = query.separated(", ");
         for id in case_ids {
@@ -775,9 +778,11 @@ where
         let mut names = self.assignment_names(&[row.id]).await?;
         let assigned = names.remove(&row.id).unwrap_or_default();
         let address = row.address.clone();
+        let district_code = row.district_code.clone();
         let anonymous = row.anonymous;
         Ok(Some(hotline_domain::CaseDetail {
             item: row.into_item(assigned, None)?,
+            district_code,
             address,
             anonymous,
             can_reveal_phone: false,

@@ -149,6 +149,7 @@ pub(super) struct AssignmentRow {
     pub id: i64,
     department_id: Option<i64>,
     vendor_id: Option<i64>,
+    provider_id: Option<i64>,
     status: String,
     assigned_at: DateTime<Utc>,
     assigned_by: String,
@@ -180,7 +181,8 @@ pub(super) struct AssignmentRow {
     attitude_score: Option<i32>,
 }
 
-pub(super) const ASSIGNMENT_SELECT: &str = "SELECT id, department_id, vendor_id, status, \
+pub(super) const ASSIGNMENT_SELECT: &str =
+    "SELECT id, department_id, vendor_id, provider_id, status, \
      assigned_at, assigned_by, confirm_due_at, due_at, confirmed_at, returned_at, \
      return_reason, return_justified, extension_days, extension_reason, \
      extension_requested_at, extension_approved, extension_decided_at, \
@@ -192,10 +194,11 @@ pub(super) const ASSIGNMENT_SELECT: &str = "SELECT id, department_id, vendor_id,
 impl AssignmentRow {
     pub(super) fn into_assignment(self) -> Result<Assignment, StoreError> {
         let corrupt = |what: &str| StoreError::Corrupt(format!("assignment {}: {what}", self.id));
-        let assignee = match (self.department_id, self.vendor_id) {
-            (Some(d), None) => Assignee::Department(d),
-            (None, Some(v)) => Assignee::Vendor(v),
-            _ => return Err(corrupt("neither one department nor one vendor")),
+        let assignee = match (self.department_id, self.vendor_id, self.provider_id) {
+            (Some(d), None, None) => Assignee::Department(d),
+            (None, Some(v), None) => Assignee::Vendor(v),
+            (None, None, Some(p)) => Assignee::Provider(p),
+            _ => return Err(corrupt("not held by one department, vendor or provider")),
         };
         let status = AssignmentStatus::from_code(&self.status).ok_or_else(|| corrupt("status"))?;
         let extension = match (self.extension_days, self.extension_requested_at) {
@@ -465,8 +468,14 @@ pub trait FlowStore: Send + Sync {
         user_id: i64,
         limit: u32,
     ) -> Result<Vec<Notification>, StoreError>;
-    /// Marks a person's notices read up to `up_to` (never back).
-    async fn mark_notices_read(&self, user_id: i64, up_to: i64) -> Result<(), StoreError>;
+    /// Marks a person's notices read up to `up_to` (never back); false (and nothing
+    /// stored) if `up_to` is not a notice they see.
+    async fn mark_notices_read(
+        &self,
+        target: NoticeTarget,
+        user_id: i64,
+        up_to: i64,
+    ) -> Result<bool, StoreError>;
     async fn assignee_contact(
         &self,
         assignee: Assignee,
@@ -534,19 +543,21 @@ where
         case_id: i64,
         a: &hotline_domain::Assignment,
     ) -> Result<i64, StoreError> {
-        let (department, vendor) = match a.assignee {
-            hotline_domain::Assignee::Department(d) => (Some(d), None),
-            hotline_domain::Assignee::Vendor(v) => (None, Some(v)),
+        let (department, vendor, provider) = match a.assignee {
+            hotline_domain::Assignee::Department(d) => (Some(d), None, None),
+            hotline_domain::Assignee::Vendor(v) => (None, Some(v), None),
+            hotline_domain::Assignee::Provider(p) => (None, None, Some(p)),
         };
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO case_assignments (case_id, department_id, vendor_id, \
+            "INSERT INTO case_assignments (case_id, department_id, vendor_id, provider_id, \
              assigned_at, assigned_by, status, confirm_due_at, due_at, handling_amount, \
              handling_unit, round_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-             $11) RETURNING id",
+             $11, $12) RETURNING id",
         )
         .bind(case_id)
         .bind(department)
         .bind(vendor)
+        .bind(provider)
         .bind(a.assigned_at)
         .bind(&a.assigned_by)
         .bind(a.status.as_code())
@@ -1031,15 +1042,7 @@ where
         user_id: i64,
         limit: u32,
     ) -> Result<Vec<hotline_domain::Notification>, StoreError> {
-        let (condition, id) = match target {
-            crate::store::NoticeTarget::Centre => (
-                "n.department_id IS NULL AND n.vendor_id IS NULL AND n.user_id IS NULL \
-                 AND $1 = 0",
-                0,
-            ),
-            crate::store::NoticeTarget::Department(id) => ("n.department_id = $1", id),
-            crate::store::NoticeTarget::Vendor(id) => ("n.vendor_id = $1", id),
-        };
+        let (condition, id) = notice_condition(target);
         let rows: Vec<(i64, Option<String>, String, String, DateTime<Utc>, bool)> =
             sqlx::query_as(&format!(
                 "SELECT n.id, c.tracking_number, n.kind, n.message, n.created_at, \
@@ -1067,18 +1070,27 @@ where
             .collect())
     }
 
-    async fn mark_notices_read(&self, user_id: i64, up_to: i64) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO notice_reads (user_id, seen_id) VALUES ($1, $2) \
+    async fn mark_notices_read(
+        &self,
+        target: crate::store::NoticeTarget,
+        user_id: i64,
+        up_to: i64,
+    ) -> Result<bool, StoreError> {
+        // One statement: the mark is stored only if `up_to` is a notice the reader sees.
+        let (condition, id) = notice_condition(target);
+        let done = sqlx::query(&format!(
+            "INSERT INTO notice_reads (user_id, seen_id) SELECT $2, n.id FROM notifications n \
+             WHERE n.id = $3 AND (({condition}) OR n.user_id = $2) \
              ON CONFLICT (user_id) DO UPDATE SET seen_id = CASE \
              WHEN excluded.seen_id > notice_reads.seen_id THEN excluded.seen_id \
-             ELSE notice_reads.seen_id END",
-        )
+             ELSE notice_reads.seen_id END"
+        ))
+        .bind(id)
         .bind(user_id)
         .bind(up_to)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        Ok(done.rows_affected() > 0)
     }
 
     async fn assignee_contact(
@@ -1098,6 +1110,13 @@ where
                     .fetch_optional(&self.pool)
                     .await?
             }
+            // A registered volunteer or skilled person is always reachable.
+            hotline_domain::Assignee::Provider(id) => {
+                sqlx::query_as("SELECT name, phone, 1 = 1 FROM providers WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
         };
         Ok(
             row.map(|(name, phone, active)| crate::store::AssigneeContact {
@@ -1106,5 +1125,18 @@ where
                 active,
             }),
         )
+    }
+}
+
+/// Which notices a reader sees besides their own (`n.user_id`): the SQL condition over
+/// `notifications n`, with `$1` bound to the returned id.
+fn notice_condition(target: crate::store::NoticeTarget) -> (&'static str, i64) {
+    match target {
+        crate::store::NoticeTarget::Centre => (
+            "n.department_id IS NULL AND n.vendor_id IS NULL AND n.user_id IS NULL AND $1 = 0",
+            0,
+        ),
+        crate::store::NoticeTarget::Department(id) => ("n.department_id = $1", id),
+        crate::store::NoticeTarget::Vendor(id) => ("n.vendor_id = $1", id),
     }
 }

@@ -60,7 +60,8 @@ pub trait BulkLoad: Send {
     ) -> Result<i64, StoreError>;
     /// Returns the vendor's id.
     async fn insert_vendor(&mut self, vendor: &NewVendor) -> Result<i64, StoreError>;
-    async fn insert_provider(&mut self, provider: &NewProvider) -> Result<(), StoreError>;
+    /// Returns the provider's id.
+    async fn insert_provider(&mut self, provider: &NewProvider) -> Result<i64, StoreError>;
     async fn insert_elderly(&mut self, elderly: &NewElderly) -> Result<(), StoreError>;
     /// The case row, its history, its flow (parts and reminders).
     async fn insert_case(&mut self, case: &NewCase<'_>) -> Result<(), StoreError>;
@@ -149,8 +150,8 @@ where
         Ok(id)
     }
 
-    async fn insert_provider(&mut self, p: &NewProvider) -> Result<(), StoreError> {
-        sqlx::query(INSERT_PROVIDER)
+    async fn insert_provider(&mut self, p: &NewProvider) -> Result<i64, StoreError> {
+        let id: i64 = sqlx::query_scalar(INSERT_PROVIDER)
             .bind(&p.name)
             .bind(&p.kind)
             .bind(&p.service_mode)
@@ -161,9 +162,9 @@ where
             .bind(p.lon)
             .bind(p.lat)
             .bind(p.created_at)
-            .execute(&mut *self.tx)
+            .fetch_one(&mut *self.tx)
             .await?;
-        Ok(())
+        Ok(id)
     }
 
     async fn insert_elderly(&mut self, e: &NewElderly) -> Result<(), StoreError> {

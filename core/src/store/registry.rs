@@ -91,7 +91,7 @@ pub(super) const INSERT_VENDOR_SERVICE: &str =
 
 pub(super) const INSERT_PROVIDER: &str = "INSERT INTO providers (name, kind, service_mode, \
      support_system, district_code, phone, skill_code, lon, lat, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
 
 pub(super) const INSERT_ELDERLY: &str =
     "INSERT INTO elderly (name, gender, birth_date, id_number, \
@@ -169,6 +169,13 @@ pub struct NewElderly {
 pub trait RegistryStore: Send + Sync {
     /// `(id, name)` of every vendor, for the user form.
     async fn vendor_names(&self) -> Result<Vec<(i64, String)>, StoreError>;
+    /// Volunteers and skilled people, those of the district `near` (a district code, or
+    /// any region code under one) first, then by district and name.
+    async fn provider_choices(
+        &self,
+        near: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<hotline_domain::ProviderChoice>, StoreError>;
     async fn elderly_list(
         &self,
         district: Option<&str>,
@@ -209,6 +216,38 @@ where
         Ok(sqlx::query_as("SELECT id, name FROM vendors ORDER BY name")
             .fetch_all(&self.pool)
             .await?)
+    }
+
+    async fn provider_choices(
+        &self,
+        near: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<hotline_domain::ProviderChoice>, StoreError> {
+        let near: String = near.unwrap_or_default().chars().take(6).collect();
+        let rows: Vec<(i64, String, String, String, String, bool)> = sqlx::query_as(
+            "SELECT p.id, p.name, p.kind, s.name_zh, r.name, p.district_code = $1 AS near \
+             FROM providers p JOIN service_categories s ON s.code = p.skill_code \
+             JOIN regions r ON r.code = p.district_code \
+             ORDER BY CASE WHEN p.district_code = $1 THEN 0 ELSE 1 END, p.district_code, \
+             p.name, p.id LIMIT $2",
+        )
+        .bind(near)
+        .bind(i64::from(limit.clamp(1, 1000)))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, name, kind, skill, district, near)| hotline_domain::ProviderChoice {
+                    id,
+                    name,
+                    volunteer: kind == "volunteer",
+                    skill,
+                    district,
+                    near,
+                },
+            )
+            .collect())
     }
 
     async fn elderly_list(

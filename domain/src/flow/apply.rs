@@ -259,11 +259,15 @@ fn handle_in_centre(d: &mut Draft, result: &str) {
 
 // ---- dispatch ------------------------------------------------------------------------------
 
-/// Whether `to` may hold parts of a case of this type (departments, or one vendor).
+/// Whether `to` may hold parts of a case of this type (departments, one vendor, or one
+/// vendor or individual provider).
 fn fits(targets: Targets, to: &[Assignee]) -> bool {
     match targets {
         Targets::Departments => to.iter().all(|a| matches!(a, Assignee::Department(_))),
         Targets::OneVendor => to.len() == 1 && matches!(to[0], Assignee::Vendor(_)),
+        Targets::OneCarer => {
+            to.len() == 1 && matches!(to[0], Assignee::Vendor(_) | Assignee::Provider(_))
+        }
         Targets::None => false,
     }
 }
@@ -680,7 +684,7 @@ fn rate_parts(d: &mut Draft, satisfaction: Satisfaction, parts: &[PartAnswer]) {
             d.errors.add(&field("handler"), Problem::Unknown);
         }
         if let Some(scores) = answer.vendor {
-            if !matches!(d.next.assignments[index].assignee, Assignee::Vendor(_)) {
+            if matches!(d.next.assignments[index].assignee, Assignee::Department(_)) {
                 d.errors.add(&field("vendor"), Problem::NotApplicable);
             }
             for (name, score) in [

@@ -98,8 +98,8 @@ coded_enum! {
 
 /// The citizen's verdict on one department's or vendor's part, taken at the callback (W3):
 /// the outcome, and separately the handler (经办人) who dealt with them, so a department's
-/// results and its staff's manner are counted apart; a vendor's work is also scored for
-/// price, punctuality and attitude.
+/// results and its staff's manner are counted apart; a vendor's or provider's work is also
+/// scored for price, punctuality and attitude.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartRating {
     /// Satisfied or dissatisfied (never "could not confirm": that call rates nothing).
@@ -110,7 +110,8 @@ pub struct PartRating {
     pub vendor: Option<VendorScores>,
 }
 
-/// A vendor's work as the citizen scores it, each from 1 (poor) to [`SCORE_MAX`].
+/// A vendor's or individual provider's work as the citizen scores it, each from 1 (poor)
+/// to [`SCORE_MAX`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VendorScores {
     pub price: u8,
@@ -242,6 +243,9 @@ coded_enum! {
 pub enum Assignee {
     Department(i64),
     Vendor(i64),
+    /// An individual from the providers registry (R2): a volunteer or a skilled person. They
+    /// have no account; the centre records their steps for them (see [`holds`]).
+    Provider(i64),
 }
 
 /// A department's request for more days (W5).
@@ -430,13 +434,17 @@ pub const MAX_EXTENSION_DAYS: u32 = 30;
 pub const MAX_HANDLING_DAYS: u32 = 60;
 pub const MAX_TARGETS: usize = 10;
 
-/// Whether `user` acts for `assignee` (its department's staff, or its vendor).
+/// Whether `user` acts for `assignee`: its department's staff, or its vendor. An individual
+/// provider (a volunteer) answers by phone, so the centre's dispatchers record their
+/// confirmation, return and feedback; the feedback is the agent's check of the service done
+/// (服务后接线人员需要对实际的服务消费情况进行核实).
 pub fn holds(user: &StaffUser, assignee: Assignee) -> bool {
     match assignee {
         Assignee::Department(id) => {
             user.can(Permission::CasesDepartment) && user.department_id == Some(id)
         }
         Assignee::Vendor(id) => user.can(Permission::OrdersOwn) && user.vendor_id == Some(id),
+        Assignee::Provider(_) => user.can(Permission::Dispatch),
     }
 }
 

@@ -16,8 +16,11 @@ pub enum Targets {
     None,
     /// One or more government departments.
     Departments,
-    /// Exactly one vendor (派单 of household and home-care services).
+    /// Exactly one vendor (派单 of household services).
     OneVendor,
+    /// Exactly one vendor, or one individual provider from the registry: a volunteer (义工)
+    /// or a skilled person (一技之长者). Home care (E, SPEC H2): "指派义工、志愿者、或者协议企业".
+    OneCarer,
 }
 
 /// The flow of one case type (W2), in one table.
@@ -51,7 +54,7 @@ impl TypeRules {
             T::OneKeyAlarm => rules(false, false, true, Targets::None),
             // Handed to the back office, result fed back.
             T::SimpleMatter => rules(false, false, false, Targets::Departments),
-            T::HomeCare => rules(false, false, false, Targets::OneVendor),
+            T::HomeCare => rules(false, false, false, Targets::OneCarer),
             // An enterprise's question answered on the line (consultation), settled by the
             // centre's own contacts with the departments (self-handled), or dispatched.
             T::Enterprise => rules(true, false, true, Targets::Departments),

@@ -10,7 +10,12 @@ use super::steps::StepState;
 use crate::i18n::{tr, use_lang};
 
 #[component]
-pub(super) fn LeadSteps(detail: CaseDetail, state: StepState) -> impl IntoView {
+pub(super) fn LeadSteps(
+    detail: CaseDetail,
+    state: StepState,
+    /// Volunteers and skilled people (a home-care case's parts may move to one).
+    providers: Resource<Result<Vec<hotline_domain::ProviderChoice>, ServerFnError>>,
+) -> impl IntoView {
     let lang = use_lang();
     let StepState {
         act,
@@ -53,17 +58,18 @@ pub(super) fn LeadSteps(detail: CaseDetail, state: StepState) -> impl IntoView {
     let assignee = |value: String| -> Option<Assignee> {
         let (kind, id) = value.split_once(':')?;
         let id = id.parse().ok()?;
-        Some(if kind == "v" {
-            Assignee::Vendor(id)
-        } else {
-            Assignee::Department(id)
+        Some(match kind {
+            "v" => Assignee::Vendor(id),
+            "p" => Assignee::Provider(id),
+            _ => Assignee::Department(id),
         })
     };
-    // Where a part may go: the case's kind of assignee (departments, or vendors).
+    // Where a part may go: the case's kind of assignee (departments, or vendors and, for
+    // home care, volunteers and skilled people).
     let to_vendor = detail
         .assignments
         .iter()
-        .any(|a| matches!(a.part.assignee, Assignee::Vendor(_)));
+        .any(|a| !matches!(a.part.assignee, Assignee::Department(_)));
     let reason_field = move |id: &'static str| {
         view! {
             <label for=id>{tr!(lang, cases.reason_short)}</label>
@@ -79,7 +85,14 @@ pub(super) fn LeadSteps(detail: CaseDetail, state: StepState) -> impl IntoView {
                 {move || Suspend::new(async move {
                     let t = targets.await.unwrap_or_default();
                     let options: Vec<(String, String)> = if to_vendor && !departments_only {
-                        t.vendors.into_iter().map(|(id, n)| (format!("v:{id}"), n)).collect()
+                        let people = providers.await.unwrap_or_default();
+                        t.vendors
+                            .into_iter()
+                            .map(|(id, n)| (format!("v:{id}"), n))
+                            .chain(people.into_iter().map(|p| {
+                                (format!("p:{}", p.id), format!("{} · {}", p.name, p.district))
+                            }))
+                            .collect()
                     } else {
                         t.departments.into_iter().map(|(id, n)| (format!("d:{id}"), n)).collect()
                     };

@@ -275,7 +275,12 @@ fn Parts(detail: CaseDetail) -> impl IntoView {
                     view! {
                         {heading}
                         <tr class:closed=ended data-testid="part-row">
-                            <td data-label=tr!(lang, cases.unit)>{a.name.clone()}</td>
+                            <td data-label=tr!(lang, cases.unit)>
+                                {a.name.clone()}
+                                {matches!(p.assignee, hotline_domain::Assignee::Provider(_)).then(|| view! {
+                                    <br /><small class="muted">{tr!(lang, cases.provider_part)}</small>
+                                })}
+                            </td>
                             <td data-label=tr!(lang, common.state)>{if ended { tr!(lang, cases.closed) } else { p.status.label(lang) }}</td>
                             <td class="nowrap" data-label=tr!(lang, cases.confirm_by)>{local_time(p.confirm_due_at)}</td>
                             <td class="nowrap" data-label=tr!(lang, cases.due)>

@@ -46,6 +46,23 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
         return view! { <aside class="steps" data-testid="steps"></aside> }.into_any();
     }
     let has = |k: ActionKind| actions.contains(&k);
+    // Home care may go to a volunteer or skilled person, those of the case's district first.
+    let home_care = detail.item.case_type == Some(CaseType::HomeCare)
+        && (has(ActionKind::Dispatch) || has(ActionKind::Reassign));
+    let near = detail.district_code.clone();
+    let providers = Resource::new(
+        move || home_care,
+        move |wanted| {
+            let near = near.clone();
+            async move {
+                if wanted {
+                    crate::api::provider_choices(near).await
+                } else {
+                    Ok(Vec::new())
+                }
+            }
+        },
+    );
     // The category's own handling limit, shown as the dispatch's default.
     let category_limit = detail
         .handling_limit
@@ -160,7 +177,11 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                     let to = chosen.get().iter().filter_map(|v| {
                         let (kind, id) = v.split_once(':')?;
                         let id = id.parse().ok()?;
-                        Some(if kind == "v" { Assignee::Vendor(id) } else { Assignee::Department(id) })
+                        Some(match kind {
+                            "v" => Assignee::Vendor(id),
+                            "p" => Assignee::Provider(id),
+                            _ => Assignee::Department(id),
+                        })
                     }).collect();
                     // An empty amount takes the default limit; a unit alone changes nothing.
                     let limit = days.get().trim().parse().ok().map(|amount| {
@@ -204,6 +225,26 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                             }
                         })}
                     </Suspense>
+                    {home_care.then(|| view! {
+                        <label for="s-provider">{tr!(lang, cases.or_a_provider)}</label>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let list = providers.await.unwrap_or_default();
+                                view! {
+                                    <select id="s-provider" data-testid="dispatch-provider" on:change=move |ev| {
+                                        let v = event_target_value(&ev);
+                                        chosen.update(|c| { c.retain(|x| !x.starts_with("p:")); if !v.is_empty() { c.push(v); } });
+                                    }>
+                                        <option value="">{tr!(lang, cases.none)}</option>
+                                        {list.into_iter().map(|p| {
+                                            let kind = if p.volunteer { tr!(lang, cases.provider_volunteer) } else { tr!(lang, cases.provider_skilled) };
+                                            view! { <option value=format!("p:{}", p.id)>{format!("{} · {kind} · {} · {}", p.name, p.skill, p.district)}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                }
+                            })}
+                        </Suspense>
+                    })}
                     <p class="field-error" role="alert">{err("to")}</p>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
@@ -448,7 +489,7 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
             <p class="status-line" role="status" aria-live="polite">
                 {move || act.pending().get().then(|| tr!(lang, cases.saving))}
             </p>
-            <super::lead::LeadSteps detail=lead_detail state=state />
+            <super::lead::LeadSteps detail=lead_detail state=state providers=providers />
         </aside>
     }.into_any()
 }
@@ -550,7 +591,7 @@ fn rating_rows(detail: &CaseDetail) -> Vec<RatingRow> {
             Some(RatingRow {
                 id: a.part.id?,
                 name: StoredValue::new(a.name.clone()),
-                vendor: matches!(a.part.assignee, Assignee::Vendor(_)),
+                vendor: !matches!(a.part.assignee, Assignee::Department(_)),
                 outcome: RwSignal::new(String::new()),
                 handler: RwSignal::new(String::new()),
                 scores: [(); 3].map(|_| RwSignal::new(String::new())),
@@ -608,6 +649,67 @@ fn RatingFields(row: RatingRow, index: usize, errors: RwSignal<FieldErrors>) -> 
     }
 }
 
+/// An amount typed beside its unit (a reminder interval, a reply limit).
+#[derive(Clone, Copy)]
+struct LimitEntry {
+    amount: RwSignal<String>,
+    unit: RwSignal<String>,
+    default_unit: LimitUnit,
+}
+
+impl LimitEntry {
+    fn new(initial: Option<Limit>, default_unit: LimitUnit) -> LimitEntry {
+        LimitEntry {
+            amount: RwSignal::new(initial.map(|l| l.amount.to_string()).unwrap_or_default()),
+            unit: RwSignal::new(
+                initial
+                    .map_or(default_unit, |l| l.unit)
+                    .as_code()
+                    .to_string(),
+            ),
+            default_unit,
+        }
+    }
+
+    /// What was entered: `None` for an empty amount; an amount that is not a number reads
+    /// as 0, which the rules refuse by field.
+    fn entered(&self) -> Option<Limit> {
+        let amount = self.amount.get();
+        let amount = amount.trim();
+        (!amount.is_empty()).then(|| {
+            Limit::new(
+                amount.parse().unwrap_or(0),
+                LimitUnit::from_code(&self.unit.get()).unwrap_or(self.default_unit),
+            )
+        })
+    }
+}
+
+/// The amount input and its unit select, side by side in one grid cell.
+#[component]
+fn LimitInput(
+    id: &'static str,
+    entry: LimitEntry,
+    units: &'static [LimitUnit],
+    #[prop(optional, into)] placeholder: Option<String>,
+    #[prop(optional)] unit_testid: Option<&'static str>,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="inline-fields">
+            <input id=id type="number" min="1" inputmode="numeric" prop:value=move || entry.amount.get()
+                placeholder=placeholder
+                on:input=move |ev| entry.amount.set(event_target_value(&ev)) />
+            <select aria-label=tr!(lang, cases.limit_unit) data-testid=unit_testid
+                on:change=move |ev| entry.unit.set(event_target_value(&ev))>
+                {units.iter().map(|u| view! {
+                    <option value=u.as_code() selected=move || entry.unit.get() == u.as_code()>{u.label(lang)}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
 /// The agent's reminder plan for this case: interval, end, SMS or in-app only.
 #[component]
 fn ReminderPlanForm(
@@ -616,12 +718,7 @@ fn ReminderPlanForm(
     send: Callback<CaseAction>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let amount = RwSignal::new(plan.map(|p| p.every.amount.to_string()).unwrap_or_default());
-    let unit = RwSignal::new(
-        plan.map_or(LimitUnit::Minutes, |p| p.every.unit)
-            .as_code()
-            .to_string(),
-    );
+    let every = LimitEntry::new(plan.map(|p| p.every), LimitUnit::Minutes);
     let until = RwSignal::new(String::new());
     let sms = RwSignal::new(plan.is_none_or(|p| p.sms));
     let err =
@@ -629,12 +726,7 @@ fn ReminderPlanForm(
     view! {
         <form class="step" data-testid="form-plan_reminders" on:submit=move |ev| {
             ev.prevent_default();
-            let every = (!amount.get().trim().is_empty()).then(|| {
-                Limit::new(
-                    amount.get().trim().parse().unwrap_or(0),
-                    LimitUnit::from_code(&unit.get()).unwrap_or(LimitUnit::Minutes),
-                )
-            });
+            let every = every.entered();
             let until = chrono::NaiveDateTime::parse_from_str(&until.get(), "%Y-%m-%dT%H:%M")
                 .ok()
                 .map(hotline_domain::time::from_china);
@@ -642,17 +734,8 @@ fn ReminderPlanForm(
         }>
             <h3>{ActionKind::PlanReminders.label(lang)}</h3>
             <label for="s-pevery">{tr!(lang, cases.plan_amount)}</label>
-            <div class="inline-fields">
-                <input id="s-pevery" type="number" min="1" inputmode="numeric" prop:value=move || amount.get()
-                    placeholder=tr!(lang, cases.plan_default)
-                    on:input=move |ev| amount.set(event_target_value(&ev)) />
-                <select aria-label=tr!(lang, cases.limit_unit) data-testid="plan-unit"
-                    on:change=move |ev| unit.set(event_target_value(&ev))>
-                    {[LimitUnit::Minutes, LimitUnit::Hours, LimitUnit::Days].map(|u| view! {
-                        <option value=u.as_code() selected=move || unit.get() == u.as_code()>{u.label(lang)}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <LimitInput id="s-pevery" entry=every units=&[LimitUnit::Minutes, LimitUnit::Hours, LimitUnit::Days]
+                placeholder=tr!(lang, cases.plan_default) unit_testid="plan-unit" />
             <p class="field-error" role="alert">{err("every")}</p>
             <label for="s-puntil">{tr!(lang, cases.plan_until_label)}</label>
             <input id="s-puntil" type="datetime-local" on:input=move |ev| until.set(event_target_value(&ev)) />
@@ -760,20 +843,17 @@ fn ExpertForm(errors: RwSignal<FieldErrors>, send: Callback<CaseAction>) -> impl
     let lang = use_lang();
     let expert = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
-    let amount = RwSignal::new(String::new());
-    let unit = RwSignal::new(LimitUnit::WorkingDays.as_code().to_string());
+    let reply_within = LimitEntry::new(None, LimitUnit::WorkingDays);
     let err =
         move |field: &'static str| move || errors.with(|e| e.get(field).map(|p| p.message(lang)));
     view! {
         <form class="step" data-testid="form-await_expert" on:submit=move |ev| {
             ev.prevent_default();
-            let reply_within = (!amount.get().trim().is_empty()).then(|| {
-                Limit::new(
-                    amount.get().trim().parse().unwrap_or(0),
-                    LimitUnit::from_code(&unit.get()).unwrap_or(LimitUnit::WorkingDays),
-                )
+            send.run(CaseAction::AwaitExpert {
+                expert: expert.get(),
+                note: note.get(),
+                reply_within: reply_within.entered(),
             });
-            send.run(CaseAction::AwaitExpert { expert: expert.get(), note: note.get(), reply_within });
         }>
             <h3>{ActionKind::AwaitExpert.label(lang)}</h3>
             <label for="s-expert">{tr!(lang, cases.expert)}</label>
@@ -782,15 +862,7 @@ fn ExpertForm(errors: RwSignal<FieldErrors>, send: Callback<CaseAction>) -> impl
             <label for="s-enote">{tr!(lang, cases.expert_note)}</label>
             <textarea id="s-enote" rows="2" on:input=move |ev| note.set(event_target_value(&ev))></textarea>
             <label for="s-ewithin">{tr!(lang, cases.reply_within)}</label>
-            <div class="inline-fields">
-                <input id="s-ewithin" type="number" min="1" inputmode="numeric"
-                    on:input=move |ev| amount.set(event_target_value(&ev)) />
-                <select aria-label=tr!(lang, cases.limit_unit) on:change=move |ev| unit.set(event_target_value(&ev))>
-                    {LimitUnit::ALL.iter().map(|u| view! {
-                        <option value=u.as_code() selected=*u == LimitUnit::WorkingDays>{u.label(lang)}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <LimitInput id="s-ewithin" entry=reply_within units=LimitUnit::ALL />
             <p class="field-error" role="alert">{err("reply_within")}</p>
             <button type="submit" class="button secondary" data-testid="step-await_expert">{ActionKind::AwaitExpert.label(lang)}</button>
         </form>

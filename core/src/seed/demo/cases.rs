@@ -58,7 +58,8 @@ impl Generator<'_> {
             CaseType::Household
         } else if name.contains("表扬") || name.starts_with("投诉") {
             CaseType::Praise
-        } else if name.contains("养老") {
+        } else if category_code.starts_with("03") {
+            // The 居家养老 branch of the catalogue (not 养老保险, a pension question).
             CaseType::HomeCare
         } else {
             *self.rng.pick(&[
@@ -238,7 +239,8 @@ impl Generator<'_> {
                 self.callback_and_archive(&mut p, &agent, Satisfaction::Satisfied);
             }
         } else if rules.targets == Targets::Departments
-            || (rules.targets == Targets::OneVendor && !self.vendor_services.is_empty())
+            || (matches!(rules.targets, Targets::OneVendor | Targets::OneCarer)
+                && !self.vendor_services.is_empty())
         {
             let first = self.assignee_for(&p.case.flow.category_code, rules.targets);
             let mut to = vec![first];
@@ -548,10 +550,26 @@ impl Generator<'_> {
         picked
     }
 
-    /// Household and home-care work goes to a vendor offering it; everything else to the
-    /// department that handles its major category. Synthetic ids (see [`demo_department`]).
+    /// Household work goes to a vendor offering it; home care, a third of the time, to a
+    /// volunteer or skilled person (one with the skill if there is one), else to a vendor;
+    /// everything else to the department that handles its major category. Synthetic ids
+    /// (see [`demo_department`]): 1-based indexes into the generated vendors and providers.
     pub(super) fn assignee_for(&mut self, category_code: &str, targets: Targets) -> Assignee {
-        if targets == Targets::OneVendor && !self.vendor_services.is_empty() {
+        if targets == Targets::OneCarer && !self.provider_skills.is_empty() && self.rng.chance(0.35)
+        {
+            let skilled: Vec<usize> = (0..self.provider_skills.len())
+                .filter(|i| self.provider_skills[*i] == category_code)
+                .collect();
+            let index = if skilled.is_empty() {
+                self.rng.below(self.provider_skills.len())
+            } else {
+                *self.rng.pick(&skilled)
+            };
+            return Assignee::Provider(index as i64 + 1);
+        }
+        if matches!(targets, Targets::OneVendor | Targets::OneCarer)
+            && !self.vendor_services.is_empty()
+        {
             let offering = self.vendors_offering(category_code, 1);
             return Assignee::Vendor(
                 offering

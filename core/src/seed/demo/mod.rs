@@ -142,6 +142,8 @@ pub struct Generator<'a> {
     id_sequences: BTreeMap<(String, NaiveDate), u32>,
     /// The categories each generated vendor offers, by vendor index.
     vendor_services: Vec<Vec<String>>,
+    /// Each generated provider's (volunteer's or skilled person's) skill, by index.
+    provider_skills: Vec<String>,
     /// The case being played is one of those kept slow on purpose, so every demo (however
     /// small, whatever the day) has work in hand past its limit.
     keep_slow: bool,
@@ -169,6 +171,7 @@ impl<'a> Generator<'a> {
             now,
             id_sequences: BTreeMap::new(),
             vendor_services: Vec::new(),
+            provider_skills: Vec::new(),
             keep_slow: false,
         }
     }
@@ -183,7 +186,8 @@ impl<'a> Generator<'a> {
         }
         let vendors: Vec<NewVendor> = (0..size.vendors).map(|i| self.vendor(i)).collect();
         self.vendor_services = vendors.iter().map(|v| v.services.clone()).collect();
-        let providers = (0..size.providers).map(|_| self.provider()).collect();
+        let providers: Vec<NewProvider> = (0..size.providers).map(|_| self.provider()).collect();
+        self.provider_skills = providers.iter().map(|p| p.skill_code.clone()).collect();
         let elderly = (0..size.elderly).map(|i| self.elderly(i)).collect();
         let mut cases = self.past_cases(size.past_cases);
         cases.extend(self.waiting_requests(size.waiting_requests));
@@ -247,8 +251,9 @@ pub async fn load(
     for v in &demo.vendors {
         vendor_ids.push(load.insert_vendor(v).await?);
     }
+    let mut provider_ids = Vec::with_capacity(demo.providers.len());
     for p in &demo.providers {
-        load.insert_provider(p).await?;
+        provider_ids.push(load.insert_provider(p).await?);
     }
     for e in &demo.elderly {
         load.insert_elderly(e).await?;
@@ -269,6 +274,13 @@ pub async fn load(
                         .copied()
                         .ok_or_else(|| StoreError::Corrupt(format!("demo vendor {n}")))?;
                     Assignee::Vendor(id)
+                }
+                Assignee::Provider(n) => {
+                    let id = provider_ids
+                        .get((n - 1) as usize)
+                        .copied()
+                        .ok_or_else(|| StoreError::Corrupt(format!("demo provider {n}")))?;
+                    Assignee::Provider(id)
                 }
             };
         }

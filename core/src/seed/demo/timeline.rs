@@ -48,6 +48,8 @@ pub(super) fn demo_assignee_user(assignee: Assignee) -> StaffUser {
             None,
         ),
         Assignee::Vendor(id) => demo_staff(&format!("vendor.{id}"), Role::Vendor, None, Some(id)),
+        // A volunteer phones the centre; an agent records their steps.
+        Assignee::Provider(_) => demo_staff("agent1001", Role::Agent, None, None),
     }
 }
 
