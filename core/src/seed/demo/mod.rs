@@ -258,6 +258,13 @@ pub async fn load(
     for e in &demo.elderly {
         load.insert_elderly(e).await?;
     }
+    // The generator numbers vendors and providers from 1, in the order they were stored.
+    let stored = |ids: &[i64], n: i64, what: &str| {
+        usize::try_from(n - 1)
+            .ok()
+            .and_then(|i| ids.get(i).copied())
+            .ok_or_else(|| StoreError::Corrupt(format!("demo {what} {n}")))
+    };
     for c in &demo.cases {
         let mut flow = c.flow.clone();
         for a in &mut flow.assignments {
@@ -268,27 +275,12 @@ pub async fn load(
                         .ok_or_else(|| StoreError::Corrupt(format!("demo department {n}")))?;
                     Assignee::Department(department_ids[code])
                 }
-                Assignee::Vendor(n) => {
-                    let id = vendor_ids
-                        .get((n - 1) as usize)
-                        .copied()
-                        .ok_or_else(|| StoreError::Corrupt(format!("demo vendor {n}")))?;
-                    Assignee::Vendor(id)
-                }
-                Assignee::Provider(n) => {
-                    let id = provider_ids
-                        .get((n - 1) as usize)
-                        .copied()
-                        .ok_or_else(|| StoreError::Corrupt(format!("demo provider {n}")))?;
-                    Assignee::Provider(id)
-                }
+                Assignee::Vendor(n) => Assignee::Vendor(stored(&vendor_ids, n, "vendor")?),
+                Assignee::Provider(n) => Assignee::Provider(stored(&provider_ids, n, "provider")?),
             };
         }
         if let Some(id) = flow.subject.as_mut().and_then(|s| s.vendor_id.as_mut()) {
-            *id = vendor_ids
-                .get((*id - 1) as usize)
-                .copied()
-                .ok_or_else(|| StoreError::Corrupt(format!("demo vendor {id}")))?;
+            *id = stored(&vendor_ids, *id, "vendor")?;
         }
         load.insert_case(&NewCase {
             tracking_number: &c.tracking_number,
