@@ -323,6 +323,7 @@ test('home care goes to a volunteer near the caller, whose steps the agent recor
   await agent.selectOption('#i-category', '0302');
   const n = await register(agent, { name: '郑女士', address: '渭阳西路 21 号' });
   // The volunteers and skilled people of the caller's district come first.
+  await agent.waitForSelector('#s-provider option:nth-child(2)', { state: 'attached' });
   const first = await agent.$eval('#s-provider option:nth-child(2)', (o) => [o.value, o.textContent]);
   assert.match(first[1], /· (义工|一技之长) · .+ · 秦都区$/);
   await agent.selectOption('#s-provider', first[0]);

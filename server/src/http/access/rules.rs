@@ -125,6 +125,11 @@ const SERVER_FUNCTIONS: &[Rule] = &[
         "/api/fn/dispatch_targets",
         perm(Permission::Dispatch),
     ),
+    rule(
+        "POST",
+        "/api/fn/provider_choices",
+        perm(Permission::Dispatch),
+    ),
     rule("POST", "/api/fn/my_notifications", CaseReader),
     rule("POST", "/api/fn/mark_notices_read", CaseReader),
     rule("POST", "/api/fn/sms_outbox", perm(Permission::Administer)),
