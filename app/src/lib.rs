@@ -10,7 +10,7 @@ mod live;
 mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
     path,
@@ -32,6 +32,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // `hotline.<hash>.css` in a release build (cargo-leptos `hash-files`).
+                <HashedStylesheet id="leptos" options=options.clone() />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -92,7 +94,6 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Html attr:lang=lang.code() />
-        <Stylesheet id="leptos" href="/pkg/hotline.css" />
         <Title formatter=move |page: String| {
             if page.is_empty() { tr!(lang, site.name).to_string() } else { format!("{page} · {}", tr!(lang, site.name)) }
         } />

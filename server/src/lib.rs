@@ -19,6 +19,7 @@ use crate::config::{Command, Config};
 /// that the README's run command exports), with `HOTLINE_ADDR` taking precedence.
 pub fn leptos_options(config: &Config) -> anyhow::Result<LeptosOptions> {
     let mut options = leptos::config::get_configuration(None)?.leptos_options;
+    http::assets::detect_hashed_files(&mut options);
     if let Some(addr) = config.addr {
         options.site_addr = addr;
     }
@@ -180,6 +181,7 @@ pub async fn serve_on(
 ) -> anyhow::Result<()> {
     let (stopping_tx, stopping) = watch::channel(false);
     let state = http::AppState {
+        assets: Arc::new(http::assets::Assets::new(&options)),
         leptos_options: options,
         hotline,
         shutdown: stopping.clone(),

@@ -506,3 +506,98 @@ async fn events_fan_out_across_instances() {
     a.shutdown().await;
     b.shutdown().await;
 }
+
+/// The front end as a release build leaves it: hashed names, and a brotli and a gzip copy of
+/// each file written at build time. The copies are sent as they are (the bytes of the `.br`
+/// file, not a fresh compression), hashed files are kept a year, pages never.
+#[test]
+fn sqlite_the_front_end_is_served_precompressed_and_kept_a_year() {
+    hotline_core::testing::Watchdog::run(
+        "sqlite_the_front_end_is_served_precompressed_and_kept_a_year",
+        the_front_end_is_served_precompressed_and_kept_a_year(),
+    );
+}
+
+async fn the_front_end_is_served_precompressed_and_kept_a_year() {
+    use hotline_server::http::assets as assets_cache;
+    use support::Setup;
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    let wasm = "hotline.0f1e2d3c4b5a6978.wasm";
+    let plain = [b"\0asm\x01\0\0\0".as_slice(), &[7u8; 4096]].concat();
+    std::fs::write(pkg.join(wasm), &plain).unwrap();
+    // Stand-ins for the build's copies: if the server compressed on the fly, the bodies
+    // would differ from these.
+    std::fs::write(pkg.join(format!("{wasm}.br")), b"brotli copy").unwrap();
+    std::fs::write(pkg.join(format!("{wasm}.gz")), b"gzip copy").unwrap();
+    std::fs::write(site.path().join("favicon.svg"), "<svg/>").unwrap();
+    // As cargo-leptos writes it beside the server binary.
+    let hash_file = site.path().join("hash.txt");
+    std::fs::write(
+        &hash_file,
+        "js: 1a2b3c4d5e6f7081\nwasm: 0f1e2d3c4b5a6978\ncss: 99aa88bb77cc66dd\n",
+    )
+    .unwrap();
+    let server = TestServer::start_with(
+        Arc::new(TestDatabase::sqlite()),
+        Setup {
+            site_root: Some(site.path().to_path_buf()),
+            hash_file: Some(hash_file),
+            ..Setup::default()
+        },
+    )
+    .await;
+    let client = reqwest::Client::new();
+    let get = |path: String, encoding: Option<&'static str>| {
+        let mut request = client.get(server.url(&path));
+        if let Some(encoding) = encoding {
+            request = request.header("Accept-Encoding", encoding);
+        }
+        request.send()
+    };
+    for (accept, encoding, body) in [
+        (Some("br, gzip"), Some("br"), b"brotli copy".to_vec()),
+        (Some("gzip"), Some("gzip"), b"gzip copy".to_vec()),
+        (None, None, plain.clone()),
+    ] {
+        let response = get(format!("/pkg/{wasm}"), accept).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{accept:?}");
+        let headers = response.headers().clone();
+        assert_eq!(
+            headers.get("content-encoding").map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accept:?}"
+        );
+        assert_eq!(headers["content-type"], "application/wasm");
+        assert_eq!(headers["cache-control"], assets_cache::IMMUTABLE);
+        assert_eq!(response.bytes().await.unwrap().as_ref(), body.as_slice());
+    }
+    let missing = get("/pkg/hotline.0000.js".into(), Some("gzip"))
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_ne!(
+        missing
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap()),
+        Some(assets_cache::IMMUTABLE)
+    );
+    let icon = get("/favicon.svg".into(), None).await.unwrap();
+    assert_eq!(icon.headers()["cache-control"], assets_cache::OTHER_FILE);
+    // Pages change with every step and carry the reader's data: never kept. They link the
+    // hashed files.
+    let page = get("/".into(), None).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["cache-control"], assets_cache::PAGE);
+    let html = page.text().await.unwrap();
+    for linked in [
+        "/pkg/hotline.99aa88bb77cc66dd.css",
+        "/pkg/hotline.1a2b3c4d5e6f7081.js",
+        "/pkg/hotline.0f1e2d3c4b5a6978.wasm",
+    ] {
+        assert!(html.contains(linked), "{linked}");
+    }
+    server.shutdown().await;
+}

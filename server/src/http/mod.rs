@@ -2,6 +2,7 @@
 //! Leptos pages and server functions. Handlers are a line or two over `hotline-core`.
 
 pub mod access;
+pub mod assets;
 mod desk;
 mod error;
 mod knowledge;
@@ -40,6 +41,7 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     pub web: std::sync::Arc<access::WebConfig>,
     pub limiter: std::sync::Arc<access::RateLimiter>,
+    pub assets: std::sync::Arc<assets::Assets>,
 }
 
 /// The JSON API and other non-page routes: each declared once, with who may use it
@@ -237,8 +239,15 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(access::refuse_cross_site))
         // Error answers in the reader's language.
         .layer(axum::middleware::from_fn(error::localise_errors))
-        // gzip cuts the WASM bundle to about 40 %; the default predicate leaves
-        // server-sent events uncompressed, so pushes are not held in a buffer.
+        // How long browsers keep what (hashed files a year, pages never).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            assets::cache_control,
+        ))
+        // Responses made here are compressed on the way out; the front end's files were
+        // compressed at build time and are sent as they are (an encoded response is left
+        // alone). The default predicate leaves server-sent events uncompressed, so pushes
+        // are not held in a buffer.
         .layer(tower_http::compression::CompressionLayer::new())
         // Headers every response carries. Pages set their own nonce-based policy while
         // rendering (`hotline_app::shell`); anything else (JSON, events, files) gets a

@@ -22,6 +22,10 @@ pub struct Setup {
     pub web: WebConfig,
     /// Load a small demo data set (departments, vendors, elderly, cases, one user per role).
     pub demo: bool,
+    /// Serve the site's files from here (the built `target/site` otherwise), with the
+    /// hashed names of this hash file (none beside a test binary otherwise).
+    pub site_root: Option<std::path::PathBuf>,
+    pub hash_file: Option<std::path::PathBuf>,
 }
 
 impl Default for Setup {
@@ -36,6 +40,8 @@ impl Default for Setup {
             policy: SecurityPolicy::default(),
             web,
             demo: false,
+            site_root: None,
+            hash_file: None,
         }
     }
 }
@@ -72,6 +78,15 @@ impl TestServer {
             .unwrap()
             .leptos_options;
         options.output_name = "hotline".into();
+        if let Some(root) = &setup.site_root {
+            options.site_root = root.to_string_lossy().as_ref().into();
+        }
+        if let Some(file) = &setup.hash_file {
+            // Joined to the binary's directory, an absolute path stays itself.
+            options.hash_file = file.to_string_lossy().as_ref().into();
+        }
+        // As the server binary does: hashed names only where the build wrote its hashes.
+        hotline_server::http::assets::detect_hashed_files(&mut options);
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();

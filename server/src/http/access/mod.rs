@@ -67,6 +67,7 @@ impl Default for WebConfig {
 pub async fn authorize(
     State(web): State<Arc<WebConfig>>,
     State(limiter): State<Arc<RateLimiter>>,
+    State(assets): State<Arc<super::assets::Assets>>,
     matched: Option<MatchedPath>,
     request: Request,
     next: Next,
@@ -99,7 +100,7 @@ pub async fn authorize(
                 (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
             }
             (None, false) => ApiError::Unauthenticated.into_response(),
-            (Some(_), true) => forbidden_page(),
+            (Some(_), true) => forbidden_page(&assets.stylesheet),
             (Some(_), false) => ApiError::Forbidden.into_response(),
         };
     }
@@ -146,13 +147,15 @@ pub fn problem(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
-fn forbidden_page() -> Response {
-    let body = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+fn forbidden_page(stylesheet: &str) -> Response {
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-        <title>无权访问 · 12345</title><link rel=\"stylesheet\" href=\"/pkg/hotline.css\"></head>\
+        <title>无权访问 · 12345</title><link rel=\"stylesheet\" href=\"{stylesheet}\"></head>\
         <body><main id=\"main\"><section class=\"panel\"><h1>无权访问 / Not allowed</h1>\
         <p>您的角色不能使用此页面。Your role cannot use this page.</p>\
-        <p><a href=\"/\">返回首页 / Home</a></p></section></main></body></html>";
+        <p><a href=\"/\">返回首页 / Home</a></p></section></main></body></html>"
+    );
     let mut response = (StatusCode::FORBIDDEN, axum::response::Html(body)).into_response();
     response.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
