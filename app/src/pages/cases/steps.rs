@@ -1,6 +1,6 @@
 //! The steps the state machine allows this reader now, each a small keyboard-friendly form.
 
-use hotline_domain::flow::{ActionKind, Assignee};
+use hotline_domain::flow::{ActionKind, Assignee, Targets, TypeRules};
 use hotline_domain::{
     CaseAction, CaseDetail, CaseType, FieldErrors, Limit, LimitUnit, Priority, Satisfaction,
 };
@@ -46,7 +46,11 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
         return view! { <aside class="steps" data-testid="steps"></aside> }.into_any();
     }
     let has = |k: ActionKind| actions.contains(&k);
-    // Home care may go to a volunteer or skilled person, those of the case's district first.
+    // Where this type's cases may go (W2): departments, vendors, and for home care also
+    // volunteers and skilled people (those of the case's district first).
+    let type_targets = detail.item.case_type.map(|t| TypeRules::of(t).targets);
+    let to_departments = !matches!(type_targets, Some(Targets::OneVendor | Targets::OneCarer));
+    let to_vendors = !matches!(type_targets, Some(Targets::Departments));
     let home_care = detail.item.case_type == Some(CaseType::HomeCare)
         && (has(ActionKind::Dispatch) || has(ActionKind::Reassign));
     let near = detail.district_code.clone();
@@ -195,6 +199,7 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                         {move || Suspend::new(async move {
                             let t = targets.await.unwrap_or_default();
                             view! {
+                                {to_departments.then(|| view! {
                                 <fieldset>
                                     <legend>{tr!(lang, common.departments)}</legend>
                                     <div class="checklist">
@@ -214,6 +219,8 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                                     }).collect_view()}
                                     </div>
                                 </fieldset>
+                                })}
+                                {to_vendors.then(|| view! {
                                 <label for="s-vendor">{tr!(lang, cases.or_a_vendor)}</label>
                                 <select id="s-vendor" on:change=move |ev| {
                                     let v = event_target_value(&ev);
@@ -222,6 +229,7 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                                     <option value="">{tr!(lang, cases.none)}</option>
                                     {t.vendors.into_iter().map(|(id, name)| view! { <option value=format!("v:{id}")>{name}</option> }).collect_view()}
                                 </select>
+                                })}
                             }
                         })}
                     </Suspense>
