@@ -25,7 +25,7 @@ if [ -x target/release/hotline ] && [ -f target/release/hash.txt ] \
     && [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ]; then
   say "no change since the last build: starting it"
 else
-  cargo leptos build --release --precompress
+  build_release
   echo "$wanted" > "$stamp"
 fi
 export HOTLINE_DATA_DIR=${HOTLINE_DATA_DIR:-var}

@@ -129,3 +129,13 @@ setup_postgres() {
   psql "$HOTLINE_TEST_PG_URL" -Atqc 'select 1' >/dev/null
   say "private PostgreSQL cluster at $HOTLINE_TEST_PG_URL"
 }
+
+# The release build of the whole site, as the server expects it: file names with a content
+# hash (`hash-files` in Cargo.toml) and a brotli and a gzip copy of each file, which the
+# server sends as they are. cargo-leptos's own gzip copies are a fifth larger than
+# `gzip -9`'s (1.61 MB against 1.35 MB for the WASM), so they are written again.
+build_release() {
+  cargo leptos build --release --precompress
+  find "$HOTLINE_ROOT/target/site" -type f ! -name '*.gz' ! -name '*.br' -print0 \
+    | while IFS= read -r -d '' file; do gzip -9 -n -c "$file" > "$file.gz"; done
+}

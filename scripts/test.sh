@@ -16,7 +16,7 @@ cargo fmt --all -- --check
 
 step "release build (server + WASM)"
 # As the run command builds: hashed file names, brotli and gzip copies written once.
-cargo leptos build --release --precompress
+build_release
 
 # Same LEPTOS_* environment as cargo-leptos's build, so the tests reuse its compiled
 # dependencies instead of building them again.
