@@ -3,19 +3,14 @@
 //! set (the department was told the date by SMS); a later change of the calendar moves only
 //! deadlines set after it.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use hotline_domain::calendar::official_days_2026;
 use hotline_domain::calendar::CalendarYear;
-use hotline_domain::{CalendarDay, Permission, Problem, StaffUser, WorkCalendar};
+use hotline_domain::{CalendarDay, Permission, Problem, StaffUser};
 
 use crate::audit::{NewAuditEntry, Origin};
 use crate::scope::require;
 use crate::{Hotline, ServiceError, StoreError};
-
-/// How far back and ahead of now a step reads the calendar: enough for the longest handling
-/// limit plus extensions.
-const CALENDAR_BEHIND_DAYS: i64 = 7;
-const CALENDAR_AHEAD_DAYS: i64 = 800;
 
 fn year_bounds(year: i32) -> Option<(NaiveDate, NaiveDate)> {
     Some((
@@ -25,19 +20,6 @@ fn year_bounds(year: i32) -> Option<(NaiveDate, NaiveDate)> {
 }
 
 impl Hotline {
-    /// The calendar around now, as the state machine counts deadlines on it.
-    pub(crate) async fn work_calendar(&self) -> Result<WorkCalendar, StoreError> {
-        let today = hotline_domain::time::china_date(self.now());
-        let days = self
-            .store
-            .calendar_days(
-                today - Duration::days(CALENDAR_BEHIND_DAYS),
-                today + Duration::days(CALENDAR_AHEAD_DAYS),
-            )
-            .await?;
-        Ok(WorkCalendar::new(&days))
-    }
-
     /// Loads the official schedule into a database that has never had it (once: a date an
     /// administrator removes stays removed). Returns the dates written.
     pub(crate) async fn load_official_calendar(&self) -> Result<Option<u64>, StoreError> {
@@ -113,6 +95,7 @@ impl Hotline {
         self.store
             .put_calendar_day(&day, self.now(), &audit)
             .await?;
+        self.code_tables_changed().await;
         Ok(())
     }
 
@@ -139,6 +122,7 @@ impl Hotline {
         if !self.store.remove_calendar_day(date, &audit).await? {
             return Err(ServiceError::NotFound);
         }
+        self.code_tables_changed().await;
         Ok(())
     }
 

@@ -73,6 +73,7 @@ impl Hotline {
             serde_json::to_string(&entry).ok(),
         );
         self.store.save_category(&entry, &audit).await?;
+        self.code_tables_changed().await;
         Ok(())
     }
 
@@ -137,6 +138,7 @@ impl Hotline {
         self.store
             .rename_region(&region.code, &name, &audit)
             .await?;
+        self.code_tables_changed().await;
         Ok(())
     }
 }

@@ -47,6 +47,9 @@ pub enum Event {
     /// Events may have been missed (the PostgreSQL listener reconnected, or a browser fell
     /// behind): screens should reload what they show.
     Resync,
+    /// A code table or the working calendar changed: every instance drops its copies
+    /// (`cache`). Not sent to browsers.
+    CodesChanged,
 }
 
 impl Event {
@@ -59,6 +62,7 @@ impl Event {
             Event::IncomingCall { .. } => "incoming_call",
             Event::MissedCall { .. } => "missed_call",
             Event::Resync => "resync",
+            Event::CodesChanged => "codes_changed",
         }
     }
 
@@ -101,6 +105,7 @@ impl Event {
                 user.can(Permission::Intake) && user.username == *agent
             }
             Event::Resync => true,
+            Event::CodesChanged => false,
         }
     }
 

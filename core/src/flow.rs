@@ -44,14 +44,7 @@ impl Hotline {
         let number = TrackingNumber::parse(tracking_number).ok_or(ServiceError::NotFound)?;
         self.check_references(action).await?;
         let calendar = self.work_calendar().await?;
-        // Only a classification looks at which categories are urgent by default; every
-        // other step is spared the query.
-        let urgent_categories = match action {
-            CaseAction::Classify { .. } | CaseAction::Reclassify { .. } => {
-                self.store.urgent_categories().await?
-            }
-            _ => Default::default(),
-        };
+        let codes = self.code_tables_now().await?;
         for _ in 0..WRITE_ATTEMPTS {
             let case = self
                 .store
@@ -62,7 +55,7 @@ impl Hotline {
             let context = FlowContext {
                 policy: &self.flow,
                 calendar: &calendar,
-                urgent_categories: &urgent_categories,
+                urgent_categories: &codes.urgent,
                 limits: case.limits,
             };
             let now = self.now();

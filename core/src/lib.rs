@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+mod cache;
 pub mod calendar;
 pub mod calls;
 pub mod cases;
@@ -46,11 +47,14 @@ pub struct Hotline {
     pub flow: hotline_domain::FlowPolicy,
     /// The shift lead's duty phone: escalated reminders are also sent there by SMS.
     pub duty_phone: Option<String>,
+    /// The code tables and the calendar, in memory until they change.
+    codes: Arc<cache::CodeCache>,
 }
 
 impl Hotline {
     pub fn new(store: Arc<dyn Store>, events: EventBus, clock: Arc<dyn Clock>) -> Hotline {
         Hotline {
+            codes: Arc::new(cache::CodeCache::new(events.subscribe())),
             store,
             events,
             clock,
@@ -118,6 +122,8 @@ impl Hotline {
             tracing::info!(days, "official holiday schedule of 2026 loaded");
         }
         self.refresh_lights().await?;
+        // Whatever was read before the tables were loaded is gone.
+        self.codes.invalidate();
         Ok(())
     }
 

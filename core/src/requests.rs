@@ -24,14 +24,17 @@ impl Hotline {
         let request = input.validate()?;
 
         let mut errors = FieldErrors::new();
-        match self.store.category(&request.category).await? {
-            Some(category) if category.level >= 2 => {}
-            _ => errors.add("category", Problem::Unknown),
+        let codes = self.code_tables_now().await?;
+        let category_known = codes
+            .categories
+            .iter()
+            .any(|c| c.code == request.category && c.level >= 2);
+        if !category_known {
+            errors.add("category", Problem::Unknown);
         }
         if let Some(district) = &request.district {
-            match self.store.region(district).await? {
-                Some(region) if region.level == 2 => {}
-                _ => errors.add("district", Problem::Unknown),
+            if !codes.districts.iter().any(|d| &d.code == district) {
+                errors.add("district", Problem::Unknown);
             }
         }
         if !errors.is_empty() {
@@ -43,8 +46,7 @@ impl Hotline {
         let now = self.now();
         // A gas leak filed on the web is urgent from the start (W9): first in the agents'
         // queue.
-        let urgent = self.store.urgent_categories().await?;
-        let priority = if hotline_domain::urgent_by_default(&request.category, &urgent) {
+        let priority = if hotline_domain::urgent_by_default(&request.category, &codes.urgent) {
             hotline_domain::Priority::Urgent
         } else {
             hotline_domain::Priority::Normal
@@ -89,17 +91,15 @@ impl Hotline {
     }
 
     pub async fn form_options(&self) -> Result<FormOptions, ServiceError> {
-        let categories = self
-            .store
-            .categories()
-            .await?
-            .into_iter()
-            .filter(|c| c.level <= 2)
-            .collect();
-        let districts = self.store.districts().await?;
+        let codes = self.code_tables_now().await?;
         Ok(FormOptions {
-            categories,
-            districts,
+            categories: codes
+                .categories
+                .iter()
+                .filter(|c| c.level <= 2)
+                .cloned()
+                .collect(),
+            districts: codes.districts.clone(),
         })
     }
 
@@ -110,16 +110,15 @@ impl Hotline {
         user: &hotline_domain::StaffUser,
     ) -> Result<FormOptions, ServiceError> {
         crate::scope::case_scope(user).ok_or(ServiceError::Forbidden)?;
-        let categories = self
-            .store
-            .categories()
-            .await?
-            .into_iter()
-            .filter(|c| c.level <= 3)
-            .collect();
+        let codes = self.code_tables_now().await?;
         Ok(FormOptions {
-            categories,
-            districts: self.store.districts().await?,
+            categories: codes
+                .categories
+                .iter()
+                .filter(|c| c.level <= 3)
+                .cloned()
+                .collect(),
+            districts: codes.districts.clone(),
         })
     }
 

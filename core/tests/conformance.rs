@@ -439,9 +439,83 @@ async fn raw_execute(url: &str, sql: &str) -> Result<(), String> {
     result.map_err(|e| e.to_string())
 }
 
+/// The code tables every form reads come from memory: a change made behind the service's
+/// back (straight into the store) is not seen, one made through it is seen at once, and on
+/// PostgreSQL by every other instance as soon as the bus brings the news.
+async fn code_tables_are_kept_in_memory_until_a_change_reaches_every_instance(db: TestDatabase) {
+    use hotline_core::audit::NewAuditEntry;
+    use hotline_domain::{CodeEntry, Role};
+    let name_of = |options: &hotline_domain::FormOptions| {
+        options
+            .categories
+            .iter()
+            .find(|c| c.code == "0101")
+            .map(|c| c.name_zh.clone())
+            .unwrap()
+    };
+    let h = db.open(clock()).await;
+    let before = name_of(&h.form_options().await.unwrap());
+    let stored = h
+        .store
+        .all_categories()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.code == "0101")
+        .unwrap();
+    let entry = |name: &str| CodeEntry {
+        name_zh: name.into(),
+        ..stored.clone()
+    };
+    let audit = NewAuditEntry {
+        at: at("2026-11-23T03:00:00Z"),
+        origin: Origin::system(),
+        action: "update".into(),
+        object_type: "category".into(),
+        object_id: "0101".into(),
+        before: None,
+        after: None,
+    };
+    h.store
+        .save_category(&entry("未经服务改名"), &audit)
+        .await
+        .unwrap();
+    assert_eq!(name_of(&h.form_options().await.unwrap()), before);
+
+    // A second instance on the same database (PostgreSQL only: SQLite serves one).
+    let other = match h.store.backend() {
+        hotline_core::store::Backend::Postgres => Some(db.open(clock()).await),
+        hotline_core::store::Backend::Sqlite => None,
+    };
+    if let Some(other) = &other {
+        assert_eq!(
+            name_of(&other.form_options().await.unwrap()),
+            "未经服务改名"
+        );
+    }
+    let admin = hotline_core::testing::staff(Role::Admin, None, None);
+    h.save_category(&admin, &entry("家政保洁（新）"), &Origin::system())
+        .await
+        .unwrap();
+    assert_eq!(name_of(&h.form_options().await.unwrap()), "家政保洁（新）");
+    if let Some(other) = other {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while name_of(&other.form_options().await.unwrap()) != "家政保洁（新）" {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the change never reached"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        other.store.close().await;
+    }
+    h.store.close().await;
+}
+
 // ---- run each test on both backends -----------------------------------------------------
 
 hotline_core::on_both_backends!(
+    code_tables_are_kept_in_memory_until_a_change_reaches_every_instance,
     migrations_and_code_tables_are_idempotent,
     the_districts_are_the_fourteen_of_xianyang,
     a_filed_request_gets_the_days_next_tracking_number,

@@ -388,6 +388,8 @@ fn to_sse(event: &Event) -> Option<SseEvent> {
             serde_json::to_string(&serde_json::json!({ "call_id": call_id }))
         }
         Event::Resync => Ok(String::new()),
+        // Between instances only (`Event::is_for` keeps it from every stream).
+        Event::CodesChanged => return None,
     };
     match data {
         Ok(data) => Some(SseEvent::default().event(event.name()).data(data)),
