@@ -327,7 +327,12 @@ test('home care goes to a volunteer near the caller, whose steps the agent recor
   const first = await agent.$eval('#s-provider option:nth-child(2)', (o) => [o.value, o.textContent]);
   assert.match(first[1], /· (义工|一技之长) · .+ · 秦都区$/);
   await agent.selectOption('#s-provider', first[0]);
+  // A home-care case goes to a vendor or a person, never to a department.
+  assert.equal(await agent.$('[data-testid="dispatch-department"]'), null);
   await shot(agent, 'case-dispatch-provider.png');
+  await agent.setViewportSize({ width: 360, height: 800 });
+  await shot(agent, 'case-dispatch-provider-phone.png');
+  await agent.setViewportSize({ width: 1280, height: 800 });
   await agent.click('[data-testid="step-dispatch"]');
   await statusIs(agent, '已派单');
   const name = first[1].split(' · ')[0];

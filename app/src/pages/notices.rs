@@ -26,16 +26,22 @@ pub fn NoticeBell() -> impl IntoView {
     let lang = use_lang();
     let version = version();
     // Loaded in the browser only: the header of every staff page stays one query cheaper.
-    let notices = LocalResource::new(move || {
+    // Not a resource: one loading inside the header's `Suspense` would blank the whole
+    // navigation until it answered.
+    let notices = RwSignal::new(None::<Vec<Notification>>);
+    Effect::new(move |_| {
         version.track();
-        my_notifications()
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = my_notifications().await {
+                notices.set(Some(list));
+            }
+        });
     });
     let unread = move || {
-        notices
-            .get()
-            .and_then(Result::ok)
-            .map(|list| list.iter().filter(|n| n.unread).count())
-            .unwrap_or(0)
+        notices.with(|list| {
+            list.as_ref()
+                .map_or(0, |list| list.iter().filter(|n| n.unread).count())
+        })
     };
     Effect::new(move |_| {
         let subscription = live::listen(
