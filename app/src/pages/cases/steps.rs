@@ -221,7 +221,7 @@ pub(super) fn Steps(detail: CaseDetail, state: StepState) -> impl IntoView {
                                 </fieldset>
                                 })}
                                 {to_vendors.then(|| view! {
-                                <label for="s-vendor">{tr!(lang, cases.or_a_vendor)}</label>
+                                <label for="s-vendor">{if to_departments { tr!(lang, cases.or_a_vendor) } else { tr!(lang, cases.to_a_vendor) }}</label>
                                 <select id="s-vendor" on:change=move |ev| {
                                     let v = event_target_value(&ev);
                                     chosen.update(|c| { c.retain(|x| !x.starts_with("v:")); if !v.is_empty() { c.push(v); } });
