@@ -42,9 +42,9 @@ impl Hotline {
     ) -> Result<CaseDetail, ServiceError> {
         let scope = case_scope(user).ok_or(ServiceError::Forbidden)?;
         let number = TrackingNumber::parse(tracking_number).ok_or(ServiceError::NotFound)?;
-        self.check_references(action).await?;
-        let calendar = self.work_calendar().await?;
         let codes = self.code_tables_now().await?;
+        self.check_references(action, &codes).await?;
+        let calendar = self.work_calendar().await?;
         for _ in 0..WRITE_ATTEMPTS {
             let case = self
                 .store
@@ -116,12 +116,16 @@ impl Hotline {
 
     /// Codes and ids an action names must exist (and departments be active) before the
     /// state machine sees them; a wrong one is refused by field, nothing is written.
-    async fn check_references(&self, action: &CaseAction) -> Result<(), ServiceError> {
+    async fn check_references(
+        &self,
+        action: &CaseAction,
+        codes: &crate::cache::CodeTables,
+    ) -> Result<(), ServiceError> {
         match action {
             CaseAction::Classify { category_code, .. }
             | CaseAction::Reclassify { category_code, .. } => {
                 let code = category_code.trim();
-                if !code.is_empty() && self.store.category(code).await?.is_none() {
+                if !code.is_empty() && !codes.categories.iter().any(|c| c.code == code) {
                     return Err(ServiceError::field("category_code", Problem::Unknown));
                 }
             }

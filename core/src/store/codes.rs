@@ -41,9 +41,6 @@ pub(super) const REGION: &str =
 pub(super) const CATEGORIES: &str = "SELECT code, parent_code, level, name_zh, name_en, urgent \
      FROM service_categories WHERE active = $1 ORDER BY code";
 
-pub(super) const CATEGORY: &str = "SELECT code, parent_code, level, name_zh, name_en, urgent \
-     FROM service_categories WHERE code = $1 AND active = $2";
-
 #[derive(sqlx::FromRow)]
 pub(super) struct RegionRow {
     code: String,
@@ -146,7 +143,6 @@ pub trait CodeStore: Send + Sync {
     async fn region(&self, code: &str) -> Result<Option<Region>, StoreError>;
     /// Every active category, by code (so parents come before their children).
     async fn categories(&self) -> Result<Vec<Category>, StoreError>;
-    async fn category(&self, code: &str) -> Result<Option<Category>, StoreError>;
     /// The codes of the categories whose cases are urgent by default (W9).
     async fn urgent_categories(&self) -> Result<std::collections::BTreeSet<String>, StoreError>;
     /// Every category, active or not, for the code-table page.
@@ -426,15 +422,6 @@ where
             .fetch_all(&self.pool)
             .await?;
         Ok(rows.into_iter().map(Into::into).collect())
-    }
-
-    async fn category(&self, code: &str) -> Result<Option<hotline_domain::Category>, StoreError> {
-        let row: Option<CategoryRow> = sqlx::query_as(CATEGORY)
-            .bind(code)
-            .bind(true)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(Into::into))
     }
 
     async fn all_categories(&self) -> Result<Vec<hotline_domain::CodeEntry>, StoreError> {
