@@ -131,7 +131,7 @@ pub fn listen(
 }
 
 fn connect() {
-    let connection = subscribe(EVENTS_URL, EVENTS, deliver, changed);
+    let connection = open_connection();
     let old = HUB.with(|hub| {
         let mut hub = hub.borrow_mut();
         hub.state = Some(LiveState::Connecting);
@@ -185,46 +185,34 @@ fn changed(state: LiveState) {
     }
 }
 
-/// Subscribes to the named server events; `on_event` gets each event's name and data.
-/// `on_state` hears about (re)connections; the browser retries a dropped connection by
-/// itself, but not one the server refused (`LiveState::Closed`).
-fn subscribe(
-    url: &str,
-    events: &[&'static str],
-    on_event: impl FnMut(&str, String) + 'static,
-    on_state: impl Fn(LiveState) + 'static,
-) -> Option<Subscription> {
-    let source = web_sys::EventSource::new(url).ok()?;
-    let on_state = std::rc::Rc::new(on_state);
-    let on_event = std::rc::Rc::new(RefCell::new(on_event));
-
+/// Opens the page's connection, listening for every event of [`EVENTS`] (handed to
+/// [`deliver`]) and for its state (handed to [`changed`]): the browser retries a dropped
+/// connection by itself, but not one the server refused (`LiveState::Closed`).
+fn open_connection() -> Option<Subscription> {
+    let source = web_sys::EventSource::new(EVENTS_URL).ok()?;
     let mut callbacks = Vec::new();
-    for &name in events {
-        let on_event = on_event.clone();
+    for &name in EVENTS {
         let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
             let data = e
                 .dyn_ref::<web_sys::MessageEvent>()
                 .and_then(|m| m.data().as_string())
                 .unwrap_or_default();
-            (on_event.borrow_mut())(name, data);
+            deliver(name, data);
         });
         source
             .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
             .ok()?;
         callbacks.push(listener);
     }
-    let opened = {
-        let on_state = on_state.clone();
-        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| on_state(LiveState::Open))
-    };
+    let opened = Closure::<dyn FnMut(web_sys::Event)>::new(|_| changed(LiveState::Open));
     let failed = {
         let source = source.clone();
         Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            if source.ready_state() == web_sys::EventSource::CLOSED {
-                on_state(LiveState::Closed)
+            changed(if source.ready_state() == web_sys::EventSource::CLOSED {
+                LiveState::Closed
             } else {
-                on_state(LiveState::Reconnecting)
-            }
+                LiveState::Reconnecting
+            })
         })
     };
     source.set_onopen(Some(opened.as_ref().unchecked_ref()));
