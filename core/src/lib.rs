@@ -15,6 +15,7 @@ pub mod codes;
 pub mod desk;
 pub mod error;
 pub mod events;
+mod filing_writer;
 pub mod flow;
 pub mod knowledge;
 pub mod notices;
@@ -49,12 +50,18 @@ pub struct Hotline {
     pub duty_phone: Option<String>,
     /// The code tables and the calendar, in memory until they change.
     codes: Arc<cache::CodeCache>,
+    /// Stores filings in groups, one commit each (issue 13).
+    filings: Arc<filing_writer::FilingWriter>,
 }
 
 impl Hotline {
     pub fn new(store: Arc<dyn Store>, events: EventBus, clock: Arc<dyn Clock>) -> Hotline {
         Hotline {
             codes: Arc::new(cache::CodeCache::new(events.subscribe())),
+            filings: Arc::new(filing_writer::FilingWriter::new(
+                store.clone(),
+                events.clone(),
+            )),
             store,
             events,
             clock,

@@ -7,14 +7,15 @@ use hotline_domain::{
 };
 
 use crate::store::CaseScope;
-use crate::{Event, Hotline, Origin, ServiceError};
+use crate::{Hotline, Origin, ServiceError};
 
 /// How many new requests the agents' list shows at most.
 pub const NEW_REQUESTS_LIMIT: u32 = 200;
 
 impl Hotline {
     /// Validates, stores (with its audit entry) and announces a request. On any error
-    /// nothing is stored.
+    /// nothing is stored. The answer comes once the filing is durable; filings arriving
+    /// together share a commit (see [`crate::filing_writer`]).
     pub async fn file_request(
         &self,
         input: &NewRequestInput,
@@ -52,24 +53,21 @@ impl Hotline {
             hotline_domain::Priority::Normal
         };
         let summary = self
-            .store
-            .insert_request(
-                &request,
+            .filings
+            .file(crate::store::NewFiling {
+                request,
                 channel,
-                crate::clock::local_date_of(now),
-                now,
+                local_date: crate::clock::local_date_of(now),
+                at: now,
                 priority,
-                origin,
-            )
+                origin: origin.clone(),
+            })
             .await?;
-        tracing::info!(tracking_number = %summary.tracking_number, channel = channel.as_code(), "request filed");
-        let filed = FiledRequest {
-            tracking_number: summary.tracking_number.clone(),
+        Ok(FiledRequest {
+            tracking_number: summary.tracking_number,
             status: summary.status,
             created_at: summary.created_at,
-        };
-        self.events.publish(Event::request_filed(summary)).await;
-        Ok(filed)
+        })
     }
 
     /// Requests waiting for an agent to accept them, newest first, phones masked.

@@ -23,6 +23,19 @@ pub enum CaseScope {
     Vendor(i64),
 }
 
+/// One filing as the filing writer hands it to the store: the validated request, how it
+/// came in, and the one reading of the clock its number and timestamps come from.
+#[derive(Debug, Clone)]
+pub struct NewFiling {
+    pub request: NewRequest,
+    pub channel: Channel,
+    /// The China date the tracking number is drawn for.
+    pub local_date: NaiveDate,
+    pub at: DateTime<Utc>,
+    pub priority: hotline_domain::Priority,
+    pub origin: Origin,
+}
+
 /// The instant the list filters compare with (lights, overdue limits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FilterClock {
@@ -454,15 +467,14 @@ pub trait CaseStore: Send + Sync {
     /// Stores a new request as a case in `Submitted` state with its first event and its
     /// audit entry, allocating the day's next tracking number, all in one transaction.
     /// Returns it as agents see it.
-    async fn insert_request(
+    /// Stores filings in one transaction: one commit, so one flush to disk for the lot.
+    /// Each is stored with its first event and audit entry, or, if it fails, not at all
+    /// (a savepoint each), without undoing the others. The outer error means none was
+    /// stored.
+    async fn insert_requests(
         &self,
-        request: &NewRequest,
-        channel: Channel,
-        local_date: NaiveDate,
-        at: DateTime<Utc>,
-        priority: hotline_domain::Priority,
-        origin: &Origin,
-    ) -> Result<RequestSummary, StoreError>;
+        filings: &[NewFiling],
+    ) -> Result<Vec<Result<RequestSummary, StoreError>>, StoreError>;
     /// Cases in one state, urgent first, then newest first.
     async fn requests_by_status(
         &self,
@@ -552,57 +564,22 @@ where
         Ok(names)
     }
 
-    /// Restricts to the reader's rows; with the `todo` queue, to the cases where the
-    /// reader's own part is still being worked on.
-    /// The cases a department or vendor sees: those with a part of theirs (open or not).
-    pub(super) fn push_scope(query: &mut sqlx::QueryBuilder<'_, DB>, scope: CaseScope) {
-        let (column, id) = match scope {
-            CaseScope::All => return,
-            CaseScope::Department(id) => ("department_id", id),
-            CaseScope::Vendor(id) => ("vendor_id", id),
-        };
-        query.push(format!(
-            " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.{column} = "
-        ));
-        query.push_bind(id);
-        query.push(")");
-    }
-}
-
-#[async_trait]
-impl<DB> CaseStore for SqlStore<DB>
-where
-    DB: Dialect,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    usize: ColumnIndex<DB::Row>,
-    for<'n> &'n str: ColumnIndex<DB::Row> + Bind<'n, DB>,
-    for<'n> Option<&'n str>: Bind<'n, DB>,
-    String: Value<DB>,
-    Option<String>: Value<DB>,
-    i64: Value<DB>,
-    Option<i64>: Value<DB>,
-    i32: Value<DB>,
-    Option<i32>: Value<DB>,
-    bool: Value<DB>,
-    Option<bool>: Value<DB>,
-    f64: Value<DB>,
-    Option<f64>: Value<DB>,
-    DateTime<Utc>: Value<DB>,
-    Option<DateTime<Utc>>: Value<DB>,
-    NaiveDate: Value<DB>,
-{
-    async fn insert_request(
-        &self,
-        request: &hotline_domain::NewRequest,
-        channel: hotline_domain::Channel,
-        local_date: chrono::NaiveDate,
-        at: DateTime<Utc>,
-        priority: hotline_domain::Priority,
-        origin: &crate::audit::Origin,
-    ) -> Result<hotline_domain::RequestSummary, StoreError> {
+    /// One filing inside the caller's transaction: the day's next number, the case, its
+    /// first event and the audit entry; the summary as stored.
+    async fn insert_filing(
+        tx: &mut DB::Connection,
+        filing: &NewFiling,
+    ) -> Result<RequestSummary, StoreError> {
+        let NewFiling {
+            request,
+            channel,
+            local_date,
+            at,
+            priority,
+            origin,
+        } = filing;
+        let (channel, local_date, at, priority) = (*channel, *local_date, *at, *priority);
         let status = hotline_domain::CaseStatus::Submitted;
-        let mut tx = self.pool.begin().await?;
         // The counter bump is the transaction's first write, so concurrent filings
         // queue on it and never draw the same number.
         let counter = format!("tracking:{}", local_date.format("%Y%m%d"));
@@ -675,10 +652,79 @@ where
             .bind(tracking.as_str())
             .fetch_one(&mut *tx)
             .await?;
-        // Converted before the commit: a filing is reported stored only if it is.
-        let summary = row.try_into()?;
+        // Converted inside the transaction: a filing is reported stored only if it is.
+        row.try_into()
+    }
+
+    /// Restricts to the reader's rows; with the `todo` queue, to the cases where the
+    /// reader's own part is still being worked on.
+    /// The cases a department or vendor sees: those with a part of theirs (open or not).
+    pub(super) fn push_scope(query: &mut sqlx::QueryBuilder<'_, DB>, scope: CaseScope) {
+        let (column, id) = match scope {
+            CaseScope::All => return,
+            CaseScope::Department(id) => ("department_id", id),
+            CaseScope::Vendor(id) => ("vendor_id", id),
+        };
+        query.push(format!(
+            " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.{column} = "
+        ));
+        query.push_bind(id);
+        query.push(")");
+    }
+}
+
+#[async_trait]
+impl<DB> CaseStore for SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'n> &'n str: ColumnIndex<DB::Row> + Bind<'n, DB>,
+    for<'n> Option<&'n str>: Bind<'n, DB>,
+    String: Value<DB>,
+    Option<String>: Value<DB>,
+    i64: Value<DB>,
+    Option<i64>: Value<DB>,
+    i32: Value<DB>,
+    Option<i32>: Value<DB>,
+    bool: Value<DB>,
+    Option<bool>: Value<DB>,
+    f64: Value<DB>,
+    Option<f64>: Value<DB>,
+    DateTime<Utc>: Value<DB>,
+    Option<DateTime<Utc>>: Value<DB>,
+    NaiveDate: Value<DB>,
+{
+    async fn insert_requests(
+        &self,
+        filings: &[NewFiling],
+    ) -> Result<Vec<Result<RequestSummary, StoreError>>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut results = Vec::with_capacity(filings.len());
+        if let [filing] = filings {
+            // Alone in its transaction: no savepoint needed; a failure rolls it back.
+            match Self::insert_filing(&mut *tx, filing).await {
+                Ok(summary) => results.push(Ok(summary)),
+                Err(error) => return Ok(vec![Err(error)]),
+            }
+        } else {
+            for filing in filings {
+                let mut savepoint = sqlx::Connection::begin(&mut *tx).await?;
+                match Self::insert_filing(&mut *savepoint, filing).await {
+                    Ok(summary) => {
+                        savepoint.commit().await?;
+                        results.push(Ok(summary));
+                    }
+                    Err(error) => {
+                        savepoint.rollback().await?;
+                        results.push(Err(error));
+                    }
+                }
+            }
+        }
         tx.commit().await?;
-        Ok(summary)
+        Ok(results)
     }
 
     async fn requests_by_status(

@@ -32,7 +32,7 @@ use dialect::{Bind, Value};
 pub use accounts::{AccountStore, Credentials, LockoutPolicy, SessionRecord, UserRow};
 pub use audit::AuditStore;
 pub use calls::{CallRecord, CallStore};
-pub use cases::{CaseScope, CaseStore, FilterClock};
+pub use cases::{CaseScope, CaseStore, FilterClock, NewFiling};
 pub use codes::{CodeStore, RegionSeed};
 pub use desk::{DeskStore, LinkChange, NewHandover};
 pub use dialect::{Dialect, SqlStore};

@@ -1,0 +1,145 @@
+//! An acknowledged filing is never lost (issue 13): the real `hotline` binary takes a burst
+//! of filings from many connections and is killed with SIGKILL in the middle of it; every
+//! tracking number it had answered must then be in the database with its own content, on
+//! SQLite (`synchronous=FULL`) and on PostgreSQL.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hotline_core::testing::TestDatabase;
+use hotline_core::SystemClock;
+use hotline_domain::TrackingNumber;
+use serde_json::{json, Value};
+
+/// Filers sending at once, and the acknowledgements after which the server is killed.
+const FILERS: usize = 32;
+const KILL_AFTER_ACKS: usize = 300;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The server binary over `url`, no demo data, the filing limit out of the way.
+fn start_server(url: &str, port: u16, data_dir: &std::path::Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .arg("serve")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DATABASE_URL", url)
+        .env("HOTLINE_DATA_DIR", data_dir)
+        .env("HOTLINE_ADDR", format!("127.0.0.1:{port}"))
+        .env("HOTLINE_DEMO", "false")
+        .env("HOTLINE_RATE_FILING", "1000000/60")
+        // API only: no site files are needed, so none are looked for.
+        .env_remove("LEPTOS_HASH_FILES")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the hotline binary")
+}
+
+async fn wait_until_up(client: &reqwest::Client, base: &str, server: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
+            if r.status().is_success() {
+                return;
+            }
+        }
+        if let Some(status) = server.try_wait().unwrap() {
+            panic!("the server exited before answering: {status}");
+        }
+        assert!(Instant::now() < deadline, "the server did not come up");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn acknowledged_filings_survive_a_kill(db: TestDatabase) {
+    let data_dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(FILERS)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let mut server = start_server(db.url(), port, data_dir.path());
+    wait_until_up(&client, &base, &mut server).await;
+
+    // Each filer files until its connection fails, noting what was acknowledged: the
+    // tracking number and the content that was sent with it.
+    let acked: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let filers: Vec<_> = (0..FILERS)
+        .map(|filer| {
+            let (client, base, acked) = (client.clone(), base.clone(), acked.clone());
+            tokio::spawn(async move {
+                for n in 0.. {
+                    let content = format!("断电前的第 {filer}-{n} 件：楼下路灯不亮");
+                    let body = json!({
+                        "category": "0101",
+                        "content": content,
+                        "contact_name": "赵先生",
+                        "phone": "13912345678",
+                        "district": "610404",
+                        "address": "渭阳西路 8 号",
+                        "anonymous": false
+                    });
+                    let Ok(response) = client
+                        .post(format!("{base}/api/v1/requests"))
+                        .json(&body)
+                        .send()
+                        .await
+                    else {
+                        return;
+                    };
+                    if response.status() != reqwest::StatusCode::CREATED {
+                        return;
+                    }
+                    let Ok(filed) = response.json::<Value>().await else {
+                        return;
+                    };
+                    let number = filed["tracking_number"].as_str().unwrap().to_string();
+                    acked.lock().unwrap().push((number, content));
+                }
+            })
+        })
+        .collect();
+
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while acked.lock().unwrap().len() < KILL_AFTER_ACKS {
+        assert!(Instant::now() < deadline, "the burst did not get going");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    server.kill().unwrap(); // SIGKILL: no shutdown, no flush
+    server.wait().unwrap();
+    for filer in filers {
+        filer.await.unwrap();
+    }
+
+    let acked = acked.lock().unwrap().clone();
+    assert!(acked.len() >= KILL_AFTER_ACKS);
+    let hotline = db.open(Arc::new(SystemClock)).await;
+    let stored = hotline.store.counts().await.unwrap().cases;
+    for (number, content) in &acked {
+        let number = TrackingNumber::parse(number).unwrap();
+        let found = hotline.store.request(&number).await.unwrap();
+        assert_eq!(
+            found.map(|s| s.content).as_deref(),
+            Some(content.as_str()),
+            "{number} was acknowledged, then lost ({} acknowledged, {stored} stored)",
+            acked.len()
+        );
+    }
+    assert!(stored >= acked.len() as i64);
+    eprintln!(
+        "{} filings acknowledged before the kill, {stored} stored",
+        acked.len()
+    );
+    hotline.store.close().await;
+}
+
+hotline_core::on_both_backends!(acknowledged_filings_survive_a_kill);
