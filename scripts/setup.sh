@@ -135,7 +135,9 @@ setup_postgres() {
 # server sends as they are. cargo-leptos's own gzip copies are a fifth larger than
 # `gzip -9`'s (1.61 MB against 1.35 MB for the WASM), so they are written again.
 build_release() {
-  cargo leptos build --release --precompress
+  # `--split`: the back office's lazy routes become WASM chunks of their own
+  # (app/src/pages/lazy.rs); the portal's pages load the main bundle only.
+  cargo leptos build --release --precompress --split
   find "$HOTLINE_ROOT/target/site" -type f ! -name '*.gz' ! -name '*.br' -print0 \
     | while IFS= read -r -d '' file; do gzip -9 -n -c "$file" > "$file.gz"; done
 }

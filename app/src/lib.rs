@@ -13,12 +13,13 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    path,
+    path, Lazy,
 };
 
 use hotline_domain::{Lang, Permission, Role, StaffUser};
 
 use crate::i18n::{request_lang, tr, use_lang};
+use crate::pages::lazy;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -105,23 +106,23 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::portal::RequestPage />
                     <Route path=path!("/track") view=pages::track::TrackPage />
                     <Route path=path!("/login") view=pages::login::LoginPage />
-                    <Route path=path!("/agent/requests") view=pages::agent::NewRequestsPage />
-                    <Route path=path!("/cases") view=pages::cases::CasesPage />
-                    <Route path=path!("/cases/:tracking_number") view=pages::cases::CasePage />
+                    <Route path=path!("/agent/requests") view={Lazy::<lazy::NewRequestsRoute>::new()} />
+                    <Route path=path!("/cases") view={Lazy::<lazy::CasesRoute>::new()} />
+                    <Route path=path!("/cases/:tracking_number") view={Lazy::<lazy::CaseRoute>::new()} />
                     <Route path=path!("/knowledge") view=pages::knowledge::KnowledgePage />
-                    <Route path=path!("/handover") view=pages::desk::HandoverPage />
-                    <Route path=path!("/notices") view=pages::notices::NoticesPage />
-                    <Route path=path!("/knowledge/write") view=pages::knowledge::WritePage />
-                    <Route path=path!("/knowledge/:id") view=pages::knowledge::ArticlePage />
-                    <Route path=path!("/care/elderly") view=pages::care::ElderlyPage />
-                    <Route path=path!("/care/elderly/:id") view=pages::care::ElderlyRecordPage />
-                    <Route path=path!("/admin/users") view=pages::admin::UsersPage />
-                    <Route path=path!("/admin/roles") view=pages::admin::RolesPage />
-                    <Route path=path!("/admin/departments") view=pages::admin::DepartmentsPage />
-                    <Route path=path!("/admin/codes") view=pages::admin::CodesPage />
-                    <Route path=path!("/admin/calendar") view=pages::calendar::CalendarPage />
-                    <Route path=path!("/admin/audit") view=pages::admin::AuditPage />
-                    <Route path=path!("/admin/sms") view=pages::admin::SmsPage />
+                    <Route path=path!("/handover") view={Lazy::<lazy::HandoverRoute>::new()} />
+                    <Route path=path!("/notices") view={Lazy::<lazy::NoticesRoute>::new()} />
+                    <Route path=path!("/knowledge/write") view={Lazy::<lazy::KnowledgeWriteRoute>::new()} />
+                    <Route path=path!("/knowledge/:id") view={Lazy::<lazy::ArticleRoute>::new()} />
+                    <Route path=path!("/care/elderly") view={Lazy::<lazy::ElderlyRoute>::new()} />
+                    <Route path=path!("/care/elderly/:id") view={Lazy::<lazy::ElderlyRecordRoute>::new()} />
+                    <Route path=path!("/admin/users") view={Lazy::<lazy::UsersRoute>::new()} />
+                    <Route path=path!("/admin/roles") view={Lazy::<lazy::RolesRoute>::new()} />
+                    <Route path=path!("/admin/departments") view={Lazy::<lazy::DepartmentsRoute>::new()} />
+                    <Route path=path!("/admin/codes") view={Lazy::<lazy::CodesRoute>::new()} />
+                    <Route path=path!("/admin/calendar") view={Lazy::<lazy::CalendarRoute>::new()} />
+                    <Route path=path!("/admin/audit") view={Lazy::<lazy::AuditRoute>::new()} />
+                    <Route path=path!("/admin/sms") view={Lazy::<lazy::SmsRoute>::new()} />
                 </Routes>
             </main>
         </Router>

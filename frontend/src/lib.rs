@@ -4,5 +4,7 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(hotline_app::App);
+    // The back office's routes are lazy (loaded as their own chunks), which the plain
+    // `hydrate_body` does not support.
+    leptos::mount::hydrate_lazy(hotline_app::App);
 }

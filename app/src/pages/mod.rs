@@ -8,6 +8,7 @@ pub mod cases;
 mod common;
 pub mod desk;
 pub mod knowledge;
+pub mod lazy;
 pub mod login;
 pub mod notices;
 pub mod portal;

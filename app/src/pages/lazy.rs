@@ -1,0 +1,48 @@
+//! The back office's pages, each loaded as its own WASM chunk on first use (issue 13): a
+//! citizen's phone downloads the portal (the request form, tracking, the knowledge base,
+//! sign-in) and not the case desk, the registries or the admin forms.
+//!
+//! Each page becomes a `LazyRoute` whose view is a `#[lazy]` function; `cargo leptos build
+//! --split` cuts those into `split_*.wasm` files (shared code into `chunk_*.wasm`), and the
+//! server names the chunks a page needs in `<link rel="preload">` tags so a full page load
+//! fetches them beside the main bundle. The server renders them like any page.
+
+use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
+
+macro_rules! lazy_pages {
+    ($($route:ident => $($page:ident)::+;)+) => {$(
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                use crate::pages::$($page)::+ as Page;
+                view! { <Page /> }.into_any()
+            }
+        }
+    )+};
+}
+
+lazy_pages! {
+    NewRequestsRoute => agent::NewRequestsPage;
+    CasesRoute => cases::CasesPage;
+    CaseRoute => cases::CasePage;
+    HandoverRoute => desk::HandoverPage;
+    NoticesRoute => notices::NoticesPage;
+    KnowledgeWriteRoute => knowledge::WritePage;
+    ArticleRoute => knowledge::ArticlePage;
+    ElderlyRoute => care::ElderlyPage;
+    ElderlyRecordRoute => care::ElderlyRecordPage;
+    UsersRoute => admin::UsersPage;
+    RolesRoute => admin::RolesPage;
+    DepartmentsRoute => admin::DepartmentsPage;
+    CodesRoute => admin::CodesPage;
+    CalendarRoute => calendar::CalendarPage;
+    AuditRoute => admin::AuditPage;
+    SmsRoute => admin::SmsPage;
+}
