@@ -116,6 +116,21 @@ test('invalid input is refused next to each field, in the browser and by the ser
   await page.context().close();
 });
 
+test('the form opened by a link within the site asks the server for its choices', async () => {
+  const page = await openPage(browser);
+  await visit(page, server.base, '/track');
+  await page.evaluate(() => { window.sameDocument = true; });
+  await page.click('[data-testid="nav-portal"]');
+  await page.waitForFunction(() => document.querySelectorAll('#f-category option').length > 100);
+  assert.equal(await page.evaluate(() => window.sameDocument), true, 'the router rendered it, no page load');
+  const districts = await page.$$eval('#f-district option', (options) => options.map((o) => o.textContent));
+  assert.equal(districts.length, 15, 'the placeholder and the fourteen districts');
+  assert.ok(districts.includes('秦都区'));
+  await page.selectOption('#f-category', await firstCategory(page));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('pages fit a phone screen and switch to English', async () => {
   const page = await openPage(browser, { width: 360, height: 800 });
   await visit(page, server.base, '/');

@@ -22,6 +22,83 @@ pub async fn load_staff_form_options() -> Result<FormOptions, ServerFnError> {
         .map_err(fail)
 }
 
+/// The portal's request form's two choice lists as ready `<option>` HTML in the reader's
+/// language (issue 13). The server renders the lists into the page and the browser adopts
+/// them as they are when it hydrates, so the page carries no copy of the catalogue for the
+/// browser to build them again; the browser asks for this only when it opens the form
+/// without a page load (a link within the site).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FormChoices {
+    /// The placeholder, then each major category as an `<optgroup>` of its minors.
+    pub categories: String,
+    /// The placeholder, then the districts.
+    pub districts: String,
+}
+
+#[server(prefix = "/api/fn", endpoint = "form_choices")]
+pub async fn load_form_choices() -> Result<FormChoices, ServerFnError> {
+    let options = hotline()?.form_options().await.map_err(fail)?;
+    Ok(choices_html(&options, crate::i18n::request_lang()))
+}
+
+#[cfg(feature = "ssr")]
+fn choices_html(options: &FormOptions, lang: hotline_domain::Lang) -> FormChoices {
+    use crate::i18n::tr;
+    use std::fmt::Write;
+    let escape = |text: &str| -> String {
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    let mut categories = String::with_capacity(64 * options.categories.len());
+    let _ = write!(
+        categories,
+        r#"<option value="">{}</option>"#,
+        escape(tr!(lang, portal.choose_category))
+    );
+    for (major, minors) in crate::pages::portal::category_groups(&options.categories) {
+        let _ = write!(
+            categories,
+            r#"<optgroup label="{}">"#,
+            escape(major.name(lang))
+        );
+        for minor in minors {
+            let _ = write!(
+                categories,
+                r#"<option value="{}">{}</option>"#,
+                escape(&minor.code),
+                escape(minor.name(lang))
+            );
+        }
+        categories.push_str("</optgroup>");
+    }
+    let mut districts = format!(
+        r#"<option value="">{}</option>"#,
+        escape(tr!(lang, portal.choose_district))
+    );
+    for district in &options.districts {
+        let _ = write!(
+            districts,
+            r#"<option value="{}">{}</option>"#,
+            escape(&district.code),
+            escape(&district.name)
+        );
+    }
+    FormChoices {
+        categories,
+        districts,
+    }
+}
+
 #[server(prefix = "/api/fn", endpoint = "form_options")]
 pub async fn load_form_options() -> Result<FormOptions, ServerFnError> {
     hotline()?.form_options().await.map_err(fail)

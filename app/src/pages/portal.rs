@@ -1,19 +1,19 @@
 //! The citizen portal's online help request (SPEC P1). Large type, one column, every field
 //! labelled and its error announced to screen readers (P6).
 
-use hotline_domain::{Category, FieldErrors, FormOptions, NewRequestInput, Region};
+use hotline_domain::{Category, FieldErrors, NewRequestInput};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use leptos::server_fn::ServerFn;
 
-use crate::api::{load_form_options, FileRequest, FormOutcome};
+use crate::api::{load_form_choices, FileRequest, FormChoices, FormOutcome};
 use crate::i18n::{tr, use_lang};
 
 #[component]
 pub fn RequestPage() -> impl IntoView {
     let lang = use_lang();
-    let options = Resource::new(|| (), |_| load_form_options());
+    let choices = Resource::new(|| (), |_| load_form_choices());
 
     view! {
         <Title text=tr!(lang, portal.form_title) />
@@ -22,8 +22,8 @@ pub fn RequestPage() -> impl IntoView {
             <p class="lead">{tr!(lang, portal.form_intro)}</p>
             <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match options.await {
-                        Ok(options) => view! { <RequestForm options /> }.into_any(),
+                    match choices.await {
+                        Ok(choices) => view! { <RequestForm choices /> }.into_any(),
                         Err(_) => view! { <p class="alert" role="alert">{tr!(lang, portal.service_unavailable)}</p> }.into_any(),
                     }
                 })}
@@ -48,7 +48,7 @@ fn read_form(form: &web_sys::HtmlFormElement) -> Option<NewRequestInput> {
 }
 
 #[component]
-fn RequestForm(options: FormOptions) -> impl IntoView {
+fn RequestForm(choices: FormChoices) -> impl IntoView {
     let lang = use_lang();
     let action = ServerAction::<FileRequest>::new();
     let errors = RwSignal::new(FieldErrors::new());
@@ -109,9 +109,6 @@ fn RequestForm(options: FormOptions) -> impl IntoView {
         }
     };
 
-    let categories = category_groups(&options.categories);
-    let districts: Vec<Region> = options.districts;
-
     view! {
         <div class="filed" role="status" aria-live="polite" data-testid="filed"
             hidden=move || filed.with(Option::is_none)>
@@ -143,16 +140,10 @@ fn RequestForm(options: FormOptions) -> impl IntoView {
 
                 <div class="field">
                     <label for="f-category">{tr!(lang, portal.field_category)}<span class="required" aria-hidden="true">"*"</span></label>
+                    // The options come as HTML from the server (`FormChoices`).
                     <select id="f-category" name="category" required
-                        aria-invalid=invalid("category") aria-describedby="e-category">
-                        <option value="">{tr!(lang, portal.choose_category)}</option>
-                        {categories.into_iter().map(|(major, minors)| view! {
-                            <optgroup label=major.name(lang).to_string()>
-                                {minors.into_iter().map(|c| view! {
-                                    <option value=c.code.clone()>{c.name(lang).to_string()}</option>
-                                }).collect_view()}
-                            </optgroup>
-                        }).collect_view()}
+                        aria-invalid=invalid("category") aria-describedby="e-category"
+                        inner_html=choices.categories>
                     </select>
                     <FieldError id="e-category" field="category" message=error_of("category") />
                 </div>
@@ -169,11 +160,8 @@ fn RequestForm(options: FormOptions) -> impl IntoView {
                     <div class="field">
                         <label for="f-district">{tr!(lang, portal.field_district)}</label>
                         <select id="f-district" name="district"
-                            aria-invalid=invalid("district") aria-describedby="e-district">
-                            <option value="">{tr!(lang, portal.choose_district)}</option>
-                            {districts.into_iter().map(|d| view! {
-                                <option value=d.code.clone()>{d.name.clone()}</option>
-                            }).collect_view()}
+                            aria-invalid=invalid("district") aria-describedby="e-district"
+                            inner_html=choices.districts>
                         </select>
                         <FieldError id="e-district" field="district" message=error_of("district") />
                     </div>
@@ -229,6 +217,7 @@ fn FieldError(
 }
 
 /// Majors with their minor categories, in catalogue order.
+#[cfg(feature = "ssr")]
 pub(crate) fn category_groups(categories: &[Category]) -> Vec<(Category, Vec<Category>)> {
     categories
         .iter()

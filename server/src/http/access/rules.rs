@@ -112,6 +112,7 @@ const PAGES: &[Rule] = &[
 /// The server functions (`hotline_app::api`, each at `/api/fn/<endpoint>`).
 const SERVER_FUNCTIONS: &[Rule] = &[
     rule("POST", "/api/fn/form_options", Public),
+    rule("POST", "/api/fn/form_choices", Public),
     rule("POST", "/api/fn/staff_form_options", CaseReader),
     limited("POST", "/api/fn/file_request", Limit::Filing),
     limited("POST", "/api/fn/track_request", Limit::Tracking),
