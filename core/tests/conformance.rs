@@ -198,13 +198,18 @@ async fn refused_requests_store_nothing(db: TestDatabase) {
     h.store.close().await;
 }
 
-async fn concurrent_filings_never_share_a_number(db: TestDatabase) {
-    let h = db.open(clock()).await;
-    let tasks: Vec<_> = (0..24)
+/// Files `count` requests at once, each from its own task; their distinct numbers, sorted.
+async fn file_at_once(
+    h: &Hotline,
+    count: usize,
+    label: &str,
+) -> Vec<hotline_domain::TrackingNumber> {
+    let tasks: Vec<_> = (0..count)
         .map(|i| {
             let h = h.clone();
+            let content = format!("{label} {i}");
             tokio::spawn(async move {
-                h.file_request(&request(&format!("并发 {i}")), Channel::Web, &web())
+                h.file_request(&request(&content), Channel::Web, &web())
                     .await
                     .unwrap()
                     .tracking_number
@@ -217,6 +222,12 @@ async fn concurrent_filings_never_share_a_number(db: TestDatabase) {
     }
     numbers.sort_by(|a, b| a.as_str().cmp(b.as_str()));
     numbers.dedup();
+    numbers
+}
+
+async fn concurrent_filings_never_share_a_number(db: TestDatabase) {
+    let h = db.open(clock()).await;
+    let numbers = file_at_once(&h, 24, "并发").await;
     assert_eq!(numbers.len(), 24);
     assert_eq!(numbers.last().unwrap().as_str(), "20261123000024");
     h.store.close().await;
@@ -269,23 +280,7 @@ async fn a_group_of_filings_commits_together_and_a_bad_one_alone_is_left_out(db:
 
     // A burst through the service (the writer groups what queues up): every filer is
     // answered with its own number, none lost, none shared.
-    let tasks: Vec<_> = (0..100)
-        .map(|i| {
-            let h = h.clone();
-            tokio::spawn(async move {
-                h.file_request(&request(&format!("一起到的 {i}")), Channel::Web, &web())
-                    .await
-                    .unwrap()
-                    .tracking_number
-            })
-        })
-        .collect();
-    let mut numbers = Vec::new();
-    for t in tasks {
-        numbers.push(t.await.unwrap());
-    }
-    numbers.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-    numbers.dedup();
+    let numbers = file_at_once(&h, 100, "一起到的").await;
     assert_eq!(numbers.len(), 100);
     assert_eq!(numbers.last().unwrap().as_str(), "20261123000102");
     assert_eq!(counts_of_cases(&h).await, 102);
