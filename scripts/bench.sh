@@ -58,7 +58,8 @@ wrk.body = '{"category":"0101","content":"小区东门路灯坏了一个月，�
 LUA
   declare -A RESULT
   local first_load=""
-  local server=""
+  # Global, not local: the EXIT trap runs after this function has returned.
+  server=""
   stop_server() {
     if [ -n "$server" ]; then
       kill "$server" 2>/dev/null || true
@@ -66,7 +67,7 @@ LUA
       server=""
     fi
   }
-  trap 'stop_server; rm -rf "$work"' EXIT
+  trap "stop_server; rm -rf '$work'" EXIT
 
   local backend pg_db="hotline_bench_$$"
   for backend in sqlite postgres; do
