@@ -74,6 +74,13 @@ fn send_content_security_policy() {
     }
 }
 
+/// Sets `data-hydrated` on the body: the page is interactive.
+pub(crate) fn mark_hydrated() {
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -86,10 +93,16 @@ pub fn App() -> impl IntoView {
     provide_context(pages::notices::NoticeVersion(RwSignal::new(0)));
 
     // Marks the page as interactive once hydrated: browser tests wait for it, and a page
-    // that rendered but failed to hydrate never gets it.
+    // that rendered but failed to hydrate never gets it. A lazy page (its own chunk) marks
+    // it itself once hydrated (`pages::lazy`).
     Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
+        let lazy = document()
+            .query_selector("[data-route=\"lazy\"]")
+            .ok()
+            .flatten()
+            .is_some();
+        if !lazy {
+            mark_hydrated();
         }
     });
 
