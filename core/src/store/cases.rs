@@ -464,13 +464,11 @@ pub(super) fn push_queue<'a, DB>(
 
 #[async_trait]
 pub trait CaseStore: Send + Sync {
-    /// Stores a new request as a case in `Submitted` state with its first event and its
-    /// audit entry, allocating the day's next tracking number, all in one transaction.
-    /// Returns it as agents see it.
-    /// Stores filings in one transaction: one commit, so one flush to disk for the lot.
-    /// Each is stored with its first event and audit entry, or, if it fails, not at all
-    /// (a savepoint each), without undoing the others. The outer error means none was
-    /// stored.
+    /// Stores filings, each as a case in `Submitted` state with its first event and audit
+    /// entry and the day's next tracking number, in one transaction: one commit, so one
+    /// flush to disk for the lot. One the database refuses is left out alone (the group is
+    /// then stored again with a savepoint each) without undoing the others. The outer error
+    /// means none was stored. Returns them as agents see them.
     async fn insert_requests(
         &self,
         filings: &[NewFiling],
@@ -700,26 +698,42 @@ where
         &self,
         filings: &[NewFiling],
     ) -> Result<Vec<Result<RequestSummary, StoreError>>, StoreError> {
+        // First all together, without savepoints: one statement fewer per filing each way
+        // (on PostgreSQL each is a round trip). Nearly always they all go in.
+        let mut tx = self.pool.begin().await?;
+        let mut stored = Vec::with_capacity(filings.len());
+        let mut refused = None;
+        for filing in filings {
+            match Self::insert_filing(&mut *tx, filing).await {
+                Ok(summary) => stored.push(summary),
+                Err(error) => {
+                    refused = Some(error);
+                    break;
+                }
+            }
+        }
+        let Some(error) = refused else {
+            tx.commit().await?;
+            return Ok(stored.into_iter().map(Ok).collect());
+        };
+        tx.rollback().await?;
+        if let [_] = filings {
+            return Ok(vec![Err(error)]);
+        }
+        // One was refused: the lot again, each under its own savepoint, so the refused one
+        // is left out alone and its number is given back.
         let mut tx = self.pool.begin().await?;
         let mut results = Vec::with_capacity(filings.len());
-        if let [filing] = filings {
-            // Alone in its transaction: no savepoint needed; a failure rolls it back.
-            match Self::insert_filing(&mut *tx, filing).await {
-                Ok(summary) => results.push(Ok(summary)),
-                Err(error) => return Ok(vec![Err(error)]),
-            }
-        } else {
-            for filing in filings {
-                let mut savepoint = sqlx::Connection::begin(&mut *tx).await?;
-                match Self::insert_filing(&mut *savepoint, filing).await {
-                    Ok(summary) => {
-                        savepoint.commit().await?;
-                        results.push(Ok(summary));
-                    }
-                    Err(error) => {
-                        savepoint.rollback().await?;
-                        results.push(Err(error));
-                    }
+        for filing in filings {
+            let mut savepoint = sqlx::Connection::begin(&mut *tx).await?;
+            match Self::insert_filing(&mut *savepoint, filing).await {
+                Ok(summary) => {
+                    savepoint.commit().await?;
+                    results.push(Ok(summary));
+                }
+                Err(error) => {
+                    savepoint.rollback().await?;
+                    results.push(Err(error));
                 }
             }
         }
