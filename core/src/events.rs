@@ -44,6 +44,13 @@ pub enum Event {
     IncomingCall { agent: String, call_id: String },
     /// A missed call was handed to an agent to call back (their list reloads).
     MissedCall { agent: String, call_id: String },
+    /// Something happened to a one-key alarm: `event_id` is its place in the durable alarm
+    /// log, from which a console that missed it catches up.
+    Alarm {
+        event_id: i64,
+        alarm_id: i64,
+        kind: String,
+    },
     /// Events may have been missed (the PostgreSQL listener reconnected, or a browser fell
     /// behind): screens should reload what they show.
     Resync,
@@ -61,6 +68,7 @@ impl Event {
             Event::Notice { .. } => "notice",
             Event::IncomingCall { .. } => "incoming_call",
             Event::MissedCall { .. } => "missed_call",
+            Event::Alarm { .. } => "alarm",
             Event::Resync => "resync",
             Event::CodesChanged => "codes_changed",
         }
@@ -104,8 +112,17 @@ impl Event {
             Event::IncomingCall { agent, .. } | Event::MissedCall { agent, .. } => {
                 user.can(Permission::Intake) && user.username == *agent
             }
+            Event::Alarm { .. } => user.can(Permission::Alarms),
             Event::Resync => true,
             Event::CodesChanged => false,
+        }
+    }
+
+    pub fn alarm(event: &crate::store::AlarmEventRecord) -> Event {
+        Event::Alarm {
+            event_id: event.id,
+            alarm_id: event.alarm_id,
+            kind: event.kind.clone(),
         }
     }
 

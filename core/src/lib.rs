@@ -4,6 +4,7 @@
 //! [`Hotline`], so a rule lives in exactly one place whichever door a request comes in by.
 
 pub mod admin;
+pub mod alarms;
 pub mod audit;
 pub mod auth;
 mod cache;

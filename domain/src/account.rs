@@ -35,6 +35,7 @@ coded_enum! {
         ElderlyRegistry = "elderly.registry", "老年人档案", "Elderly registry";
         HealthRecords = "elderly.health", "健康档案", "Health records";
         IdReveal = "elderly.id_reveal", "查看完整身份证号", "See full ID numbers";
+        Alarms = "alarms", "一键通接警", "Answer one-key alarms";
         Export = "export", "导出数据", "Export data";
         AuditLog = "audit.view", "查看审计日志", "Read the audit log";
         Administer = "administer", "用户、角色与代码表管理", "Users, roles and code tables";
@@ -47,10 +48,18 @@ impl Role {
         use Permission::*;
         match self {
             Role::Agent => &[Intake, CasesAll, Dispatch, ContactReveal],
-            Role::ShiftLead => &[Intake, CasesAll, Dispatch, Approve, ContactReveal, Export],
+            Role::ShiftLead => &[
+                Intake,
+                CasesAll,
+                Dispatch,
+                Approve,
+                ContactReveal,
+                Export,
+                Alarms,
+            ],
             Role::Department => &[CasesDepartment, ContactReveal],
             Role::Vendor => &[OrdersOwn, ContactReveal],
-            Role::Coordinator => &[ElderlyRegistry, HealthRecords, IdReveal, Export],
+            Role::Coordinator => &[ElderlyRegistry, HealthRecords, IdReveal, Export, Alarms],
             Role::Admin => &[Administer, AuditLog, Export],
         }
     }

@@ -63,6 +63,7 @@ macro_rules! coded_enum {
 }
 
 pub mod account;
+pub mod alarms;
 pub mod calendar;
 pub mod calls;
 pub mod case;
@@ -84,6 +85,7 @@ pub use account::{
     mask_id_number, mask_phone, Department, DepartmentInput, Permission, Role, StaffUser,
     UserInput, UserRecord, ValidUser,
 };
+pub use alarms::{Alarm, AlarmInput, AlarmKind, AlarmStatus, NewAlarm};
 pub use calendar::{CalendarDay, DayKind, Limit, LimitUnit, WorkCalendar};
 pub use calls::{
     AgentState, AgentStatus, Badge, CallEvent, CallEventInput, CallEventKind, CallerCard,

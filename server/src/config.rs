@@ -40,6 +40,9 @@ pub enum Command {
         #[arg(long, default_value = "系统管理员")]
         display_name: String,
     },
+    /// Send signed alarms to a running platform as the one-key gateway would (one, a burst,
+    /// a retry storm, an unknown number); the secret is HOTLINE_ALARM_SECRET.
+    AlarmSim(crate::alarm_sim::SimArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -150,6 +153,16 @@ pub struct Config {
         global = true
     )]
     pub telephony_secret: Option<String>,
+
+    /// Shared secret the one-key alarm gateway signs its webhook calls with (the telephone
+    /// system's scheme). Unset, `POST /api/v1/alarms` answers 503.
+    #[arg(
+        long,
+        env = "HOTLINE_ALARM_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub alarm_secret: Option<String>,
 
     /// A department confirms a dispatched case within this (半小时确认): `<amount> <unit>`,
     /// the unit one of minutes, hours, days, working_days.
@@ -363,6 +376,7 @@ impl Config {
             cookie_secure: self.cookie_secure,
             trust_proxy: self.trust_proxy,
             telephony_secret: self.telephony_secret.clone().filter(|s| !s.is_empty()),
+            alarm_secret: self.alarm_secret.clone().filter(|s| !s.is_empty()),
         }
     }
 

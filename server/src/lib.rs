@@ -1,6 +1,7 @@
 //! The Hotline 12345 server: configuration, the HTTP surface and the process life cycle.
 //! The binary (`main.rs`) only parses the command line and calls [`run`].
 
+pub mod alarm_sim;
 pub mod config;
 pub mod http;
 
@@ -48,6 +49,11 @@ pub async fn open(config: &Config) -> anyhow::Result<Hotline> {
 }
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    // The simulator talks to a running platform over HTTP; it opens no database.
+    let command = match command {
+        Command::AlarmSim(args) => return alarm_sim::run(args, config.alarm_secret.clone()).await,
+        command => command,
+    };
     let hotline = open(&config).await?;
     hotline.prepare().await?;
     match command {
@@ -83,6 +89,8 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 Err(e) => return Err(e.into()),
             }
         }
+        // Run above, before the database is opened.
+        Command::AlarmSim(_) => {}
         Command::Serve => {
             if config.demo() {
                 hotline.load_demo_if_empty(DemoSize::default()).await?;

@@ -189,6 +189,7 @@ where
             .bind(e.lon)
             .bind(e.lat)
             .bind(e.created_at)
+            .bind(&e.onekey_device)
             .execute(&mut *self.tx)
             .await?;
         Ok(())

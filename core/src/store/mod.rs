@@ -1,7 +1,7 @@
 //! Storage behind one trait, with an SQLite and a PostgreSQL backend side by side.
 //!
 //! The rest of the platform sees only [`Store`], the object-safe sum of one trait per
-//! concept: accounts and sessions (`accounts.rs`), cases (`cases.rs`), their life cycle
+//! concept: accounts and sessions (`accounts.rs`), one-key alarms (`alarms.rs`), cases (`cases.rs`), their life cycle
 //! (`flow.rs`), the registries (`registry.rs`), the code tables (`codes.rs`), the knowledge
 //! base (`knowledge.rs`), calls (`calls.rs`), the desk (`desk.rs`), the audit log
 //! (`audit.rs`) and bulk loads (`load.rs`). Each is implemented once, generically, for
@@ -10,6 +10,7 @@
 //! against both.
 
 mod accounts;
+mod alarms;
 mod audit;
 mod calls;
 mod cases;
@@ -30,6 +31,7 @@ use sqlx::{ColumnIndex, Executor, IntoArguments};
 use dialect::{Bind, Value};
 
 pub use accounts::{AccountStore, Credentials, LockoutPolicy, SessionRecord, UserRow};
+pub use alarms::{AlarmDelivery, AlarmEventRecord, AlarmStore, Received};
 pub use audit::AuditStore;
 pub use calls::{CallRecord, CallStore};
 pub use cases::{CaseScope, CaseStore, FilterClock, NewFiling};
@@ -86,6 +88,7 @@ pub struct Counts {
 #[async_trait]
 pub trait Store:
     AccountStore
+    + AlarmStore
     + AuditStore
     + CallStore
     + CaseStore

@@ -97,9 +97,9 @@ pub(super) const INSERT_ELDERLY: &str =
     "INSERT INTO elderly (name, gender, birth_date, id_number, \
      identity_category, service_card_no, district_code, street_code, village_code, address, \
      phone, onekey_phone, health_notes, medications, contact_name, contact_relation, \
-     contact_phone, lon, lat, created_at) \
+     contact_phone, lon, lat, created_at, onekey_device) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-     $19, $20)";
+     $19, $20, $21)";
 
 /// A vendor to load, with the service categories it offers.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,6 +155,8 @@ pub struct NewElderly {
     pub address: String,
     pub phone: Option<String>,
     pub onekey_phone: Option<String>,
+    /// The one-key terminal's id, when they have one.
+    pub onekey_device: Option<String>,
     pub health_notes: Option<String>,
     pub medications: Option<String>,
     pub contact_name: String,

@@ -2,6 +2,7 @@
 //! Leptos pages and server functions. Handlers are a line or two over `hotline-core`.
 
 pub mod access;
+mod alarms;
 pub mod assets;
 mod desk;
 mod error;
@@ -51,7 +52,7 @@ pub(crate) fn api_routes() -> Routes {
     use access::Need::{CaseReader, Public, SignedIn};
     use access::{perm, Limit};
     use hotline_domain::Permission::{
-        Administer, Approve, AuditLog, ContactReveal, Dispatch, ElderlyRegistry, Intake,
+        Administer, Alarms, Approve, AuditLog, ContactReveal, Dispatch, ElderlyRegistry, Intake,
     };
     Routes::new()
         // Health, language, sign-in.
@@ -104,6 +105,11 @@ pub(crate) fn api_routes() -> Routes {
             perm(ElderlyRegistry),
             staff::elderly,
         )
+        // The one-key alarm gateway's webhook (signed like the telephone system's), and the
+        // consoles' reads.
+        .post("/api/v1/alarms", Public, alarms::receive)
+        .get("/api/v1/alarms", perm(Alarms), alarms::open)
+        .get("/api/v1/alarms/events", perm(Alarms), alarms::events)
         // The telephone system's webhook: authenticated by its HMAC signature, not a session.
         .post("/api/v1/telephony/events", Public, telephony::event)
         .get(
@@ -387,6 +393,15 @@ fn to_sse(event: &Event) -> Option<SseEvent> {
         Event::IncomingCall { call_id, .. } | Event::MissedCall { call_id, .. } => {
             serde_json::to_string(&serde_json::json!({ "call_id": call_id }))
         }
+        Event::Alarm {
+            event_id,
+            alarm_id,
+            kind,
+        } => serde_json::to_string(&serde_json::json!({
+            "event_id": event_id,
+            "alarm_id": alarm_id,
+            "kind": kind,
+        })),
         Event::Resync => Ok(String::new()),
         // Between instances only (`Event::is_for` keeps it from every stream).
         Event::CodesChanged => return None,

@@ -41,7 +41,12 @@ pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
     )
 }
 
-fn verify(secret: &str, headers: &HeaderMap, body: &[u8], now: i64) -> Result<(), &'static str> {
+pub(crate) fn verify(
+    secret: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: i64,
+) -> Result<(), &'static str> {
     let timestamp: i64 = headers
         .get("x-hotline-timestamp")
         .and_then(|v| v.to_str().ok())

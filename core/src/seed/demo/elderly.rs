@@ -37,6 +37,10 @@ impl Generator<'_> {
             address: self.address(street, village),
             phone: self.rng.chance(0.6).then(|| self.mobile()),
             onekey_phone: onekey.then(|| self.landline()),
+            onekey_device: onekey.then(|| {
+                self.terminals += 1;
+                super::demo_terminal(self.terminals - 1)
+            }),
             health_notes: health.map(|(h, _)| h.to_string()),
             medications: health.map(|(_, m)| m.to_string()).filter(|m| !m.is_empty()),
             contact_name: child,

@@ -147,6 +147,15 @@ pub struct Generator<'a> {
     /// The case being played is one of those kept slow on purpose, so every demo (however
     /// small, whatever the day) has work in hand past its limit.
     keep_slow: bool,
+    /// One-key terminals handed out so far: the n-th is `YJT` + (10000000 + n), so the
+    /// alarm simulator can address the demo's registered people without reading the
+    /// database.
+    terminals: u32,
+}
+
+/// The id of the demo's n-th one-key terminal (from 0); the demo hands out a few hundred.
+pub fn demo_terminal(n: u32) -> String {
+    format!("YJT{}", 10_000_000 + u64::from(n))
 }
 
 impl<'a> Generator<'a> {
@@ -173,6 +182,7 @@ impl<'a> Generator<'a> {
             vendor_services: Vec::new(),
             provider_skills: Vec::new(),
             keep_slow: false,
+            terminals: 0,
         }
     }
 

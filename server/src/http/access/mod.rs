@@ -38,6 +38,9 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// Shared secret of the telephone system's webhook; unset, the webhook answers 503.
     pub telephony_secret: Option<String>,
+    /// Shared secret of the one-key alarm gateway (same signature scheme); unset, its
+    /// webhook answers 503.
+    pub alarm_secret: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -59,6 +62,7 @@ impl Default for WebConfig {
             cookie_secure: CookieSecure::Auto,
             trust_proxy: false,
             telephony_secret: None,
+            alarm_secret: None,
         }
     }
 }

@@ -1,0 +1,459 @@
+//! Storage of one-key alarms (SPEC E1–E6): each alarm with the type-C case it is recorded
+//! as, kept by the gateway's delivery id (a retried delivery finds the alarm and writes
+//! nothing), and the ordered log of what happened to alarms, which consoles resume from.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use hotline_domain::{Alarm, AlarmKind, AlarmStatus, Coordinates, NewAlarm};
+use sqlx::{ColumnIndex, Executor, IntoArguments};
+
+use super::dialect::{Bind, Value};
+use super::{Dialect, SqlStore, StoreError};
+use crate::audit::{NewAuditEntry, Origin};
+
+/// The counter `alarm_events` ids are drawn from (see the migration: commit order).
+const EVENT_COUNTER: &str = "alarm_events";
+
+/// An alarm to store: the checked gateway input, what it said verbatim, and when it came.
+#[derive(Debug, Clone)]
+pub struct AlarmDelivery {
+    pub alarm: NewAlarm,
+    pub payload: String,
+    pub received_at: DateTime<Utc>,
+    /// The centre's calendar day it came on (the case's tracking number).
+    pub local_date: NaiveDate,
+}
+
+/// A stored alarm event: the console's resume point is its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlarmEventRecord {
+    pub id: i64,
+    pub alarm_id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub kind: String,
+    pub note: Option<String>,
+}
+
+/// What storing a delivery did.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// The alarm as stored (raw caller number; the service masks it).
+    pub alarm: Alarm,
+    /// `false`: the delivery id was seen before and nothing was written.
+    pub fresh: bool,
+    /// The `received` event, when fresh.
+    pub event: Option<AlarmEventRecord>,
+}
+
+#[async_trait]
+pub trait AlarmStore: Send + Sync {
+    /// Stores a delivery in one transaction: the type-C case (accepted, with its first
+    /// event and audit entry), the alarm, and its `received` event. The person is found by
+    /// the one-key line, then by their own phone, then by the terminal's id; none found, it
+    /// is stored as an unregistered caller. A delivery id seen before returns that alarm.
+    async fn receive_alarm(&self, delivery: &AlarmDelivery) -> Result<Received, StoreError>;
+    /// One alarm, caller number as stored.
+    async fn alarm(&self, id: i64) -> Result<Option<Alarm>, StoreError>;
+    /// Alarms not closed: waiting first, then oldest first.
+    async fn open_alarms(&self) -> Result<Vec<Alarm>, StoreError>;
+    /// Alarm events after `after`, in order, at most `limit`.
+    async fn alarm_events_after(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<AlarmEventRecord>, StoreError>;
+}
+
+const ALARM_SELECT: &str = "SELECT a.id, a.delivery_id, a.kind, a.status, a.caller, a.device_id, \
+     a.elderly_id, e.name AS elderly_name, r.name AS district_name, \
+     COALESCE(a.lon, e.lon) AS lon, COALESCE(a.lat, e.lat) AS lat, c.tracking_number, \
+     a.raised_at, a.received_at, a.holder, a.acknowledged_at, a.on_site_at, a.closed_at \
+     FROM alarms a \
+     JOIN cases c ON c.id = a.case_id \
+     LEFT JOIN elderly e ON e.id = a.elderly_id \
+     LEFT JOIN regions r ON r.code = COALESCE(e.district_code, c.district_code)";
+
+#[derive(sqlx::FromRow)]
+struct AlarmRow {
+    id: i64,
+    delivery_id: String,
+    kind: String,
+    status: String,
+    caller: Option<String>,
+    device_id: Option<String>,
+    elderly_id: Option<i64>,
+    elderly_name: Option<String>,
+    district_name: Option<String>,
+    lon: Option<f64>,
+    lat: Option<f64>,
+    tracking_number: String,
+    raised_at: DateTime<Utc>,
+    received_at: DateTime<Utc>,
+    holder: Option<String>,
+    acknowledged_at: Option<DateTime<Utc>>,
+    on_site_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<AlarmRow> for Alarm {
+    type Error = StoreError;
+
+    fn try_from(row: AlarmRow) -> Result<Alarm, StoreError> {
+        let corrupt = |what: &str, value: &str| {
+            StoreError::Corrupt(format!("alarm {}: unknown {what} {value:?}", row.id))
+        };
+        Ok(Alarm {
+            id: row.id,
+            kind: AlarmKind::from_code(&row.kind).ok_or_else(|| corrupt("kind", &row.kind))?,
+            status: AlarmStatus::from_code(&row.status)
+                .ok_or_else(|| corrupt("status", &row.status))?,
+            delivery_id: row.delivery_id,
+            caller: row.caller,
+            device_id: row.device_id,
+            elderly_id: row.elderly_id,
+            elderly_name: row.elderly_name,
+            district_name: row.district_name,
+            position: Coordinates::from_columns(row.lon, row.lat),
+            tracking_number: row.tracking_number,
+            raised_at: row.raised_at,
+            received_at: row.received_at,
+            holder: row.holder,
+            acknowledged_at: row.acknowledged_at,
+            on_site_at: row.on_site_at,
+            closed_at: row.closed_at,
+        })
+    }
+}
+
+/// The registered person an alarm is from, as the case needs them.
+#[derive(sqlx::FromRow)]
+struct Person {
+    id: i64,
+    name: String,
+    district_code: String,
+    address: String,
+}
+
+#[async_trait]
+impl<DB> AlarmStore for SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'n> &'n str: ColumnIndex<DB::Row> + Bind<'n, DB>,
+    for<'n> Option<&'n str>: Bind<'n, DB>,
+    String: Value<DB>,
+    Option<String>: Value<DB>,
+    i64: Value<DB>,
+    Option<i64>: Value<DB>,
+    i32: Value<DB>,
+    Option<i32>: Value<DB>,
+    bool: Value<DB>,
+    Option<bool>: Value<DB>,
+    f64: Value<DB>,
+    Option<f64>: Value<DB>,
+    DateTime<Utc>: Value<DB>,
+    Option<DateTime<Utc>>: Value<DB>,
+    NaiveDate: Value<DB>,
+{
+    async fn receive_alarm(&self, delivery: &AlarmDelivery) -> Result<Received, StoreError> {
+        let AlarmDelivery {
+            alarm,
+            payload,
+            received_at,
+            local_date,
+        } = delivery;
+        // A retry (the common duplicate) is answered without writing.
+        if let Some(existing) = self.alarm_by_delivery(&alarm.delivery_id).await? {
+            return Ok(Received {
+                alarm: existing,
+                fresh: false,
+                event: None,
+            });
+        }
+        let mut tx = self.pool.begin().await?;
+        // The tracking counter's bump is the transaction's first write: on SQLite a
+        // transaction that read first could not take the write lock from a concurrent one
+        // (SQLITE_BUSY); on PostgreSQL concurrent deliveries queue on the counter's row.
+        let counter = format!("tracking:{}", local_date.format("%Y%m%d"));
+        let sequence: i64 = sqlx::query_scalar(super::cases::NEXT_COUNTER)
+            .bind(&counter)
+            .fetch_one(&mut *tx)
+            .await?;
+        let sequence = u32::try_from(sequence)
+            .ok()
+            .filter(|s| *s <= 999_999)
+            .ok_or_else(|| StoreError::Corrupt(format!("counter {counter} exhausted")))?;
+        let caller = alarm.caller.as_ref().map(|p| p.as_str());
+        let person: Option<Person> = sqlx::query_as(
+            "SELECT id, name, district_code, address FROM elderly \
+             WHERE ($1 IS NOT NULL AND (onekey_phone = $1 OR phone = $1)) \
+             OR ($2 IS NOT NULL AND onekey_device = $2) \
+             ORDER BY CASE WHEN onekey_phone = $1 THEN 0 WHEN phone = $1 THEN 1 ELSE 2 END, id \
+             LIMIT 1",
+        )
+        .bind(caller)
+        .bind(alarm.device_id.as_deref())
+        .fetch_optional(&mut *tx)
+        .await?;
+
+        // The case: accepted at once (the console works it), urgent unless it is about the
+        // device.
+        let tracking = hotline_domain::TrackingNumber::new(*local_date, sequence);
+        let status = hotline_domain::CaseStatus::Accepted;
+        let priority = match alarm.kind {
+            AlarmKind::LowBattery | AlarmKind::Test => hotline_domain::Priority::Normal,
+            _ => hotline_domain::Priority::Urgent,
+        };
+        let who = person.as_ref().map_or("未登记来电", |p| p.name.as_str());
+        // The number stays in the case's phone field (masked in lists), not in its text.
+        let content = format!(
+            "一键通报警（{}）：{who}{}",
+            alarm.kind.label(hotline_domain::Lang::Zh),
+            alarm
+                .device_id
+                .as_deref()
+                .map(|d| format!("，终端 {d}"))
+                .unwrap_or_default(),
+        );
+        let case_id: i64 = sqlx::query_scalar(super::cases::INSERT_CASE)
+            .bind(tracking.as_str())
+            .bind(hotline_domain::Channel::OneKey.as_code())
+            .bind(Some(hotline_domain::CaseType::OneKeyAlarm.as_code()))
+            .bind(status.as_code())
+            .bind(alarm.kind.category_code())
+            .bind(&content)
+            .bind(person.as_ref().map(|p| p.name.clone()))
+            .bind(caller.unwrap_or(""))
+            .bind(false)
+            .bind(person.as_ref().map(|p| p.district_code.clone()))
+            .bind(person.as_ref().map(|p| p.address.clone()))
+            .bind(alarm.position.map(|p| p.lon))
+            .bind(alarm.position.map(|p| p.lat))
+            .bind(*received_at)
+            .bind(*received_at)
+            .bind(priority.as_code())
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query(super::cases::INSERT_CASE_EVENT)
+            .bind(case_id)
+            .bind(*received_at)
+            .bind("alarm:gateway")
+            .bind("submitted")
+            .bind(None::<String>)
+            .bind(status.as_code())
+            .bind(Some(format!(
+                "{} · {}",
+                alarm.kind.label(hotline_domain::Lang::Zh),
+                alarm.delivery_id
+            )))
+            .execute(&mut *tx)
+            .await?;
+        let alarm_id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO alarms (delivery_id, kind, status, caller, device_id, elderly_id, \
+             case_id, lon, lat, raised_at, received_at, payload) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (delivery_id) DO NOTHING RETURNING id",
+        )
+        .bind(&alarm.delivery_id)
+        .bind(alarm.kind.as_code())
+        .bind(AlarmStatus::Open.as_code())
+        .bind(caller)
+        .bind(alarm.device_id.as_deref())
+        .bind(person.as_ref().map(|p| p.id))
+        .bind(case_id)
+        .bind(alarm.position.map(|p| p.lon))
+        .bind(alarm.position.map(|p| p.lat))
+        .bind(alarm.raised_at)
+        .bind(*received_at)
+        .bind(payload.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(alarm_id) = alarm_id else {
+            // The same delivery committed meanwhile (a retry racing the first try): its
+            // alarm stands, and this attempt's case and number are given back.
+            tx.rollback().await?;
+            let existing = self
+                .alarm_by_delivery(&alarm.delivery_id)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt("a conflicting alarm vanished".into()))?;
+            return Ok(Received {
+                alarm: existing,
+                fresh: false,
+                event: None,
+            });
+        };
+        Self::insert_audit(
+            &mut *tx,
+            &NewAuditEntry {
+                at: *received_at,
+                origin: Origin {
+                    actor: "alarm:gateway".into(),
+                    address: None,
+                },
+                action: "create".into(),
+                object_type: "alarm".into(),
+                object_id: alarm_id.to_string(),
+                before: None,
+                after: Some(
+                    serde_json::json!({
+                        "delivery_id": alarm.delivery_id,
+                        "kind": alarm.kind.as_code(),
+                        "caller": caller.map(hotline_domain::mask_phone),
+                        "device_id": alarm.device_id,
+                        "elderly_id": person.as_ref().map(|p| p.id),
+                        "tracking_number": tracking.as_str(),
+                    })
+                    .to_string(),
+                ),
+            },
+        )
+        .await?;
+        let event = Self::insert_alarm_event(
+            &mut *tx,
+            alarm_id,
+            *received_at,
+            "alarm:gateway",
+            "received",
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        let stored = self
+            .alarm(alarm_id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("alarm {alarm_id} vanished")))?;
+        Ok(Received {
+            alarm: stored,
+            fresh: true,
+            event: Some(event),
+        })
+    }
+
+    async fn alarm(&self, id: i64) -> Result<Option<Alarm>, StoreError> {
+        let row: Option<AlarmRow> = sqlx::query_as(&format!("{ALARM_SELECT} WHERE a.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn open_alarms(&self) -> Result<Vec<Alarm>, StoreError> {
+        let rows: Vec<AlarmRow> = sqlx::query_as(&format!(
+            "{ALARM_SELECT} WHERE a.status <> 'closed' \
+             ORDER BY CASE WHEN a.status = 'open' THEN 0 ELSE 1 END, a.received_at, a.id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn alarm_events_after(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<AlarmEventRecord>, StoreError> {
+        let rows: Vec<EventRow> = sqlx::query_as(
+            "SELECT id, alarm_id, at, actor, kind, note FROM alarm_events \
+             WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::from(limit.clamp(1, 10_000)))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: i64,
+    alarm_id: i64,
+    at: DateTime<Utc>,
+    actor: String,
+    kind: String,
+    note: Option<String>,
+}
+
+impl From<EventRow> for AlarmEventRecord {
+    fn from(r: EventRow) -> AlarmEventRecord {
+        AlarmEventRecord {
+            id: r.id,
+            alarm_id: r.alarm_id,
+            at: r.at,
+            actor: r.actor,
+            kind: r.kind,
+            note: r.note,
+        }
+    }
+}
+
+impl<DB> SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'n> &'n str: ColumnIndex<DB::Row> + Bind<'n, DB>,
+    for<'n> Option<&'n str>: Bind<'n, DB>,
+    String: Value<DB>,
+    Option<String>: Value<DB>,
+    i64: Value<DB>,
+    Option<i64>: Value<DB>,
+    i32: Value<DB>,
+    Option<i32>: Value<DB>,
+    bool: Value<DB>,
+    Option<bool>: Value<DB>,
+    f64: Value<DB>,
+    Option<f64>: Value<DB>,
+    DateTime<Utc>: Value<DB>,
+    Option<DateTime<Utc>>: Value<DB>,
+    NaiveDate: Value<DB>,
+{
+    async fn alarm_by_delivery(&self, delivery_id: &str) -> Result<Option<Alarm>, StoreError> {
+        let row: Option<AlarmRow> =
+            sqlx::query_as(&format!("{ALARM_SELECT} WHERE a.delivery_id = $1"))
+                .bind(delivery_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    /// Appends to the alarm log on the caller's transaction. The id comes from a counter
+    /// row, which the transaction then holds until it commits: ids are visible in order.
+    pub(super) async fn insert_alarm_event(
+        conn: &mut DB::Connection,
+        alarm_id: i64,
+        at: DateTime<Utc>,
+        actor: &str,
+        kind: &str,
+        note: Option<&str>,
+    ) -> Result<AlarmEventRecord, StoreError> {
+        let id: i64 = sqlx::query_scalar(super::cases::NEXT_COUNTER)
+            .bind(EVENT_COUNTER)
+            .fetch_one(&mut *conn)
+            .await?;
+        sqlx::query(
+            "INSERT INTO alarm_events (id, alarm_id, at, actor, kind, note) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(alarm_id)
+        .bind(at)
+        .bind(actor)
+        .bind(kind)
+        .bind(note)
+        .execute(&mut *conn)
+        .await?;
+        Ok(AlarmEventRecord {
+            id,
+            alarm_id,
+            at,
+            actor: actor.to_string(),
+            kind: kind.to_string(),
+            note: note.map(str::to_string),
+        })
+    }
+}

@@ -1,0 +1,211 @@
+//! The one-key alarm gateway's webhook over real HTTP (issue 15, SPEC E1), on both
+//! backends: signatures, the answer only after the alarm is stored, a retried delivery
+//! answered with the same alarm, refusals by field, the consoles' live event and their
+//! reads, and the simulator the demo and the benchmark use.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use hotline_core::seed::demo::{demo_terminal, DEMO_PASSWORD};
+use hotline_core::testing::TestDatabase;
+use hotline_server::alarm_sim::{alarm_body, deliver};
+use hotline_server::http::access::WebConfig;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use support::{Setup, TestServer};
+
+const SECRET: &str = "test-alarm-secret";
+
+/// The next `alarm` event on an SSE stream: its data.
+async fn next_alarm(
+    stream: &mut (impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+) -> Value {
+    let mut buffer = String::new();
+    loop {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.next())
+            .await
+            .expect("an event in time")
+            .expect("stream open")
+            .unwrap();
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            if block.contains("event: alarm\n") {
+                let data = block
+                    .lines()
+                    .find_map(|l| l.strip_prefix("data: "))
+                    .unwrap();
+                return serde_json::from_str(data).unwrap();
+            }
+        }
+    }
+}
+
+async fn alarms_from_the_gateway(db: TestDatabase) {
+    let server = TestServer::start_with(
+        Arc::new(db),
+        Setup {
+            demo: true,
+            web: WebConfig {
+                alarm_secret: Some(SECRET.into()),
+                ..Setup::default().web
+            },
+            ..Setup::default()
+        },
+    )
+    .await;
+    let care = server.sign_in("care", DEMO_PASSWORD).await;
+    let mut stream = care
+        .get(server.url("/api/v1/events"))
+        .send()
+        .await
+        .unwrap()
+        .bytes_stream();
+    let open = || async {
+        let response = care.get(server.url("/api/v1/alarms")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json::<Vec<Value>>().await.unwrap()
+    };
+    assert!(open().await.is_empty());
+    let client = TestServer::browser();
+    let body = alarm_body("gw-100", "", &demo_terminal(0), "fall");
+
+    // Unsigned or wrongly signed: refused, nothing stored.
+    let response = client
+        .post(server.url("/api/v1/alarms"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let wrong = deliver(&client, &server.base, "not-the-secret", &body)
+        .await
+        .unwrap();
+    assert_eq!(wrong.status, 401);
+    assert!(open().await.is_empty());
+
+    // Signed: 201 once stored, and the open console hears of it.
+    let first = deliver(&client, &server.base, SECRET, &body).await.unwrap();
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(first.body["status"], "received");
+    assert_eq!(first.body["registered"], true);
+    let alarm_id = first.body["alarm_id"].as_i64().unwrap();
+    let event = next_alarm(&mut stream).await;
+    assert_eq!(event["alarm_id"], alarm_id);
+    assert_eq!(event["kind"], "received");
+    let listed = open().await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], alarm_id);
+    assert_eq!(listed[0]["kind"], "fall");
+    assert_eq!(listed[0]["status"], "open");
+    assert!(listed[0]["elderly_name"].is_string(), "{}", listed[0]);
+    assert_eq!(listed[0]["tracking_number"], first.body["tracking_number"]);
+
+    // The gateway retries: the same alarm, 200, nothing new.
+    let again = deliver(&client, &server.base, SECRET, &body).await.unwrap();
+    assert_eq!(again.status, 200);
+    assert_eq!(again.body["status"], "duplicate");
+    assert_eq!(again.body["alarm_id"], alarm_id);
+    assert_eq!(open().await.len(), 1);
+
+    // An unknown number: stored as an unregistered caller.
+    let stranger = deliver(
+        &client,
+        &server.base,
+        SECRET,
+        &alarm_body("gw-101", "137 0000 9999", "", "help"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stranger.status, 201);
+    assert_eq!(stranger.body["registered"], false);
+    let listed = open().await;
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[1]["caller"], "137****9999", "masked: {}", listed[1]);
+    assert_eq!(listed[1]["elderly_name"], Value::Null);
+
+    // Refused by field, or unreadable: nothing stored.
+    let bad = deliver(
+        &client,
+        &server.base,
+        SECRET,
+        &json!({"delivery_id": "gw-102", "caller": "12", "kind": "panic", "at": ""}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    for field in ["caller", "kind", "at"] {
+        assert!(
+            bad.body["fields"][field].is_string(),
+            "{field}: {}",
+            bad.body
+        );
+    }
+    let unreadable = deliver(&client, &server.base, SECRET, &json!([1, 2]))
+        .await
+        .unwrap();
+    assert_eq!(unreadable.status, 400);
+    assert_eq!(open().await.len(), 2);
+
+    // The alarm log, from the start and after the first event.
+    let log: Vec<Value> = care
+        .get(server.url("/api/v1/alarms/events?after=0"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0]["id"], event["event_id"]);
+    let after = log[0]["id"].as_i64().unwrap();
+    let rest: Vec<Value> = care
+        .get(server.url(&format!("/api/v1/alarms/events?after={after}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0]["alarm_id"], stranger.body["alarm_id"]);
+    let response = care
+        .get(server.url("/api/v1/alarms/events?after=yesterday"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+    // Agents have no console.
+    let agent = server.sign_in("agent", DEMO_PASSWORD).await;
+    let response = agent
+        .get(server.url("/api/v1/alarms"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    server.shutdown().await;
+}
+
+async fn without_a_secret_the_alarm_webhook_is_closed(db: TestDatabase) {
+    let server = TestServer::start(Arc::new(db)).await;
+    let closed = deliver(
+        &TestServer::browser(),
+        &server.base,
+        SECRET,
+        &alarm_body("gw-1", "029-33123456", "", "help"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(closed.status, 503);
+    assert_eq!(closed.body["error"], "alarms_not_configured");
+    server.shutdown().await;
+}
+
+hotline_core::on_both_backends!(
+    alarms_from_the_gateway,
+    without_a_secret_the_alarm_webhook_is_closed,
+);
