@@ -3,9 +3,12 @@
 //! type-C case it is recorded as before anyone is answered. Consoles hear of it on the
 //! event bus and can read every step from the durable alarm log (`alarm_events_after`).
 
-use hotline_domain::{Alarm, AlarmInput, Permission, StaffUser};
+use hotline_domain::{
+    Alarm, AlarmAction, AlarmActionInput, AlarmInput, FieldErrors, Permission, Problem, StaffUser,
+};
 
-use crate::store::{AlarmDelivery, AlarmEventRecord};
+use crate::audit::{NewAuditEntry, Origin};
+use crate::store::{AlarmDelivery, AlarmEventRecord, AlarmStepWrite};
 use crate::{Event, Hotline, ServiceError};
 
 /// What storing a delivery did: the alarm, and whether this delivery created it.
@@ -66,6 +69,155 @@ impl Hotline {
             mask(alarm);
         }
         Ok(alarms)
+    }
+
+    /// One step on an alarm by a coordinator (or a lead, who may step in on any): checked
+    /// against the alarm as it stands, written only if nobody changed it meanwhile
+    /// (`Conflict`: read it again), announced to every console. Closing it also handles its
+    /// type-C case in the centre, which schedules the follow-up call (E4).
+    pub async fn alarm_act(
+        &self,
+        user: &StaffUser,
+        alarm_id: i64,
+        input: &AlarmActionInput,
+        origin: &Origin,
+    ) -> Result<Alarm, ServiceError> {
+        if !user.can(Permission::Alarms) {
+            return Err(ServiceError::Forbidden);
+        }
+        let action = input.validate()?;
+        if let AlarmAction::HandOver { to } = &action {
+            self.check_alarm_holder(to).await?;
+        }
+        let alarm = self
+            .store
+            .alarm(alarm_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let status = alarm
+            .check(&user.username, user.can(Permission::Approve), &action)
+            .map_err(ServiceError::AlarmRefused)?;
+        let holder = match &action {
+            AlarmAction::Acknowledge => Some(user.username.clone()),
+            AlarmAction::HandOver { to } => Some(to.clone()),
+            _ => alarm.holder.clone(),
+        };
+        let disposition = match &action {
+            AlarmAction::Close { disposition, .. } => Some(disposition.as_code().to_string()),
+            _ => None,
+        };
+        let now = self.now();
+        let written = self
+            .store
+            .alarm_step(&AlarmStepWrite {
+                alarm_id,
+                seen_status: alarm.status,
+                seen_holder: alarm.holder.clone(),
+                status,
+                holder,
+                disposition,
+                at: now,
+                kind: action.kind().to_string(),
+                note: action.log_note(),
+                audit: NewAuditEntry {
+                    at: now,
+                    origin: origin.clone(),
+                    action: format!("alarm_{}", action.kind()),
+                    object_type: "alarm".into(),
+                    object_id: alarm_id.to_string(),
+                    before: Some(
+                        serde_json::json!({
+                            "status": alarm.status.as_code(), "holder": alarm.holder,
+                        })
+                        .to_string(),
+                    ),
+                    after: Some(
+                        serde_json::json!({ "status": status.as_code(), "action": action })
+                            .to_string(),
+                    ),
+                },
+            })
+            .await?
+            .ok_or(ServiceError::Conflict)?;
+        self.events.publish(Event::alarm(&written)).await;
+        if let AlarmAction::Close { disposition, note } = &action {
+            // The alarm desk handles its own case: the coordinator acts for the centre on
+            // this one step (their role has no case desk otherwise).
+            let desk = StaffUser {
+                permissions: vec![Permission::Intake, Permission::CasesAll],
+                ..user.clone()
+            };
+            let result = match note {
+                Some(n) => format!("{}：{n}", disposition.label(hotline_domain::Lang::Zh)),
+                None => disposition.label(hotline_domain::Lang::Zh).to_string(),
+            };
+            if let Err(e) = self
+                .act(
+                    &desk,
+                    &alarm.tracking_number,
+                    &hotline_domain::CaseAction::HandleInCentre { result },
+                    origin,
+                )
+                .await
+            {
+                // The alarm is closed either way; the case waits on the desk for a person.
+                tracing::error!(alarm = alarm_id, error = %e, "the closed alarm's case was not handled");
+            }
+        }
+        let mut alarm = self
+            .store
+            .alarm(alarm_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        mask(&mut alarm);
+        Ok(alarm)
+    }
+
+    /// A hand-over goes to an active account that answers alarms.
+    async fn check_alarm_holder(&self, username: &str) -> Result<(), ServiceError> {
+        let refuse = || {
+            let mut errors = FieldErrors::new();
+            errors.add("to", Problem::Unknown);
+            ServiceError::Invalid(errors)
+        };
+        let record = self
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .find(|u| u.username == username && u.active)
+            .ok_or_else(refuse)?;
+        let staff = self.store.staff_user(record.id).await?.ok_or_else(refuse)?;
+        if !staff.can(Permission::Alarms) {
+            return Err(refuse());
+        }
+        Ok(())
+    }
+
+    /// One alarm (caller masked), for its card.
+    pub async fn alarm_for(&self, user: &StaffUser, alarm_id: i64) -> Result<Alarm, ServiceError> {
+        if !user.can(Permission::Alarms) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut alarm = self
+            .store
+            .alarm(alarm_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        mask(&mut alarm);
+        Ok(alarm)
+    }
+
+    /// One alarm's log, in order: its timeline.
+    pub async fn alarm_timeline(
+        &self,
+        user: &StaffUser,
+        alarm_id: i64,
+    ) -> Result<Vec<AlarmEventRecord>, ServiceError> {
+        if !user.can(Permission::Alarms) {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(self.store.alarm_events_of(alarm_id).await?)
     }
 
     /// The alarm log after `after` (a console's last seen event id), in order.

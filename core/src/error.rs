@@ -21,6 +21,9 @@ pub enum ServiceError {
     /// The case flow refused the step (illegal in this state, not theirs, or a bad value).
     #[error("{0}")]
     Flow(hotline_domain::FlowError),
+    /// The alarm's state does not allow the step (held by someone else, closed, …).
+    #[error("{0:?}")]
+    AlarmRefused(hotline_domain::AlarmRefusal),
     /// Someone else kept changing the same record; the caller should reload and retry.
     #[error("changed by someone else meanwhile")]
     Conflict,

@@ -9,11 +9,12 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 use hotline_core::store::NewElderly;
 use hotline_core::testing::{staff, TestDatabase};
-use hotline_core::{Event, FixedClock, Hotline, ServiceError};
+use hotline_core::{Event, FixedClock, Hotline, Origin, ServiceError};
 use hotline_domain::{
-    AlarmInput, AlarmKind, AlarmStatus, CaseQuery, CaseStatus, CaseType, Channel, Priority,
-    Problem, Role,
+    AlarmActionInput, AlarmInput, AlarmKind, AlarmRefusal, AlarmStatus, CaseQuery, CaseStatus,
+    CaseType, Channel, Priority, Problem, Role,
 };
+use serde_json::json;
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
     rfc3339.parse().unwrap()
@@ -28,7 +29,11 @@ const LINE: &str = "029-33123456";
 
 /// The database (kept alive by the caller: dropping it removes it) with one person.
 async fn with_registered_person(db: &TestDatabase) -> Hotline {
-    let h = db.open(clock()).await;
+    with_registered_person_at(db, clock()).await
+}
+
+async fn with_registered_person_at(db: &TestDatabase, clock: Arc<FixedClock>) -> Hotline {
+    let h = db.open(clock).await;
     let mut load = h.store.begin_load().await.unwrap();
     load.insert_elderly(&NewElderly {
         name: "张桂兰".into(),
@@ -90,11 +95,11 @@ async fn an_alarm_is_stored_with_its_case_before_anyone_is_answered(db: TestData
     assert_eq!(alarm.received_at, at("2026-12-06T02:00:00Z"));
     assert_eq!(alarm.raised_at, at("2026-12-06T01:59:58Z"));
 
-    // The type-C case, accepted and urgent, in the centre's case list.
+    // The type-C case, classified and urgent, in the centre's case list.
     let lead = staff(Role::ShiftLead, None, None);
     let case = h.case_for(&lead, &alarm.tracking_number).await.unwrap();
     assert_eq!(case.item.case_type, Some(CaseType::OneKeyAlarm));
-    assert_eq!(case.item.status, CaseStatus::Accepted);
+    assert_eq!(case.item.status, CaseStatus::Classified);
     assert_eq!(case.item.channel, Channel::OneKey);
     assert_eq!(case.item.priority, Priority::Urgent);
     assert_eq!(case.category_code, "030101");
@@ -285,7 +290,241 @@ async fn the_alarm_log_resumes_after_the_last_event_seen(db: TestDatabase) {
     h.store.close().await;
 }
 
+fn coordinator(name: &str) -> hotline_domain::StaffUser {
+    let mut user = staff(Role::Coordinator, None, None);
+    user.username = name.into();
+    user
+}
+
+fn step(json: serde_json::Value) -> AlarmActionInput {
+    serde_json::from_value(json).unwrap()
+}
+
+fn origin(user: &hotline_domain::StaffUser) -> Origin {
+    Origin {
+        actor: user.actor(),
+        address: None,
+    }
+}
+
+async fn a_coordinator_works_an_alarm_to_a_close_and_the_follow_up_is_due(db: TestDatabase) {
+    let clock = clock();
+    let h = with_registered_person_at(&db, clock.clone()).await;
+    let alarm = h
+        .receive_alarm(&delivery("gw-work", LINE, "fall"), "{}")
+        .await
+        .unwrap()
+        .alarm;
+    let liu = coordinator("liu");
+    let wang = coordinator("wang");
+    let act = |user: &hotline_domain::StaffUser, json: serde_json::Value| {
+        let (h, user) = (h.clone(), user.clone());
+        async move {
+            h.alarm_act(&user, alarm.id, &step(json), &origin(&user))
+                .await
+        }
+    };
+    // Before anyone holds it, nothing but acknowledging.
+    assert!(matches!(
+        act(&liu, json!({"action": "on_site"})).await,
+        Err(ServiceError::AlarmRefused(AlarmRefusal::NotAcknowledged))
+    ));
+    // Two coordinators acknowledge at once: one holder.
+    let (a, b) = tokio::join!(
+        act(&liu, json!({"action": "acknowledge"})),
+        act(&wang, json!({"action": "acknowledge"}))
+    );
+    let winners = [&a, &b].iter().filter(|r| r.is_ok()).count();
+    assert_eq!(winners, 1, "{a:?} / {b:?}");
+    let loser = if a.is_ok() { b } else { a };
+    assert!(
+        matches!(
+            loser,
+            Err(ServiceError::AlarmRefused(AlarmRefusal::HeldBy { .. }))
+                | Err(ServiceError::Conflict)
+        ),
+        "{loser:?}"
+    );
+    let held = h.alarm_for(&liu, alarm.id).await.unwrap();
+    let holder = held.holder.clone().unwrap();
+    assert_eq!(held.status, AlarmStatus::Acknowledged);
+    assert_eq!(held.acknowledged_at, Some(at("2026-12-06T02:00:00Z")));
+    let (holder_user, other) = if holder == "liu" {
+        (&liu, &wang)
+    } else {
+        (&wang, &liu)
+    };
+    // The other may not work it.
+    assert_eq!(
+        act(
+            other,
+            json!({"action": "close", "disposition": "false_alarm"})
+        )
+        .await
+        .unwrap_err()
+        .to_string(),
+        ServiceError::AlarmRefused(AlarmRefusal::HeldBy {
+            holder: holder.clone()
+        })
+        .to_string()
+    );
+
+    // The ladder: the daughter does not answer, then does; a helper goes; on site; closed.
+    clock.set(at("2026-12-06T02:00:40Z"));
+    act(
+        holder_user,
+        json!({"action": "contact", "rung": "family", "name": "李明", "outcome": "no_answer"}),
+    )
+    .await
+    .unwrap();
+    act(holder_user, json!({"action": "contact", "rung": "family", "name": "李明", "outcome": "reached", "note": "马上过去"}))
+        .await
+        .unwrap();
+    act(
+        holder_user,
+        json!({"action": "dispatch", "name": "秦都区助老服务队 王师傅"}),
+    )
+    .await
+    .unwrap();
+    clock.set(at("2026-12-06T02:20:40Z"));
+    let on_site = act(holder_user, json!({"action": "on_site"}))
+        .await
+        .unwrap();
+    assert_eq!(on_site.status, AlarmStatus::OnSite);
+    assert_eq!(on_site.on_site_at, Some(at("2026-12-06T02:20:40Z")));
+    clock.set(at("2026-12-06T02:30:40Z"));
+    let closed = act(
+        holder_user,
+        json!({"action": "close", "disposition": "helper_on_site", "note": "扶起，无外伤"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(closed.status, AlarmStatus::Closed);
+    assert_eq!(closed.closed_at, Some(at("2026-12-06T02:30:40Z")));
+    assert!(matches!(
+        act(holder_user, json!({"action": "on_site"})).await,
+        Err(ServiceError::AlarmRefused(AlarmRefusal::Closed))
+    ));
+    assert!(h.open_alarms(&liu).await.unwrap().is_empty());
+
+    // The log holds every step in order, with who and what.
+    let log = h.alarm_events_after(&liu, 0).await.unwrap();
+    let kinds: Vec<&str> = log.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "received",
+            "acknowledged",
+            "contact",
+            "contact",
+            "dispatched",
+            "on_site",
+            "closed"
+        ]
+    );
+    assert_eq!(log[2].note.as_deref(), Some("家属 李明 · 无人接听"));
+    assert_eq!(log[6].actor, format!("user:{holder}"));
+    assert_eq!(log[6].note.as_deref(), Some("上门处置：扶起，无外伤"));
+
+    // Its case is handled by the alarm desk, the follow-up call due within two hours.
+    let lead = staff(Role::ShiftLead, None, None);
+    let case = h.case_for(&lead, &alarm.tracking_number).await.unwrap();
+    assert_eq!(case.item.status, CaseStatus::Handled);
+    assert_eq!(
+        case.callback_due_at,
+        Some(at("2026-12-06T04:30:40Z")),
+        "followed up within 2 hours of the close"
+    );
+    h.store.close().await;
+}
+
+async fn a_silent_alarm_is_not_called_back_and_a_hand_over_needs_a_coordinator(db: TestDatabase) {
+    let h = with_registered_person(&db).await;
+    let alarm = h
+        .receive_alarm(&delivery("gw-silent", LINE, "silent"), "{}")
+        .await
+        .unwrap()
+        .alarm;
+    let liu = coordinator("liu");
+    let act = |user: &hotline_domain::StaffUser, json: serde_json::Value| {
+        let (h, user) = (h.clone(), user.clone());
+        async move {
+            h.alarm_act(&user, alarm.id, &step(json), &origin(&user))
+                .await
+        }
+    };
+    act(&liu, json!({"action": "acknowledge"})).await.unwrap();
+    assert!(matches!(
+        act(
+            &liu,
+            json!({"action": "contact", "rung": "person", "name": "张桂兰", "outcome": "reached"})
+        )
+        .await,
+        Err(ServiceError::AlarmRefused(AlarmRefusal::Silent))
+    ));
+    act(
+        &liu,
+        json!({"action": "escalate", "service": "110", "note": "家属称有陌生人在屋内"}),
+    )
+    .await
+    .unwrap();
+
+    // Hand-over: to an account that answers alarms, and then only the new holder works it.
+    for who in ["nobody", "agent1"] {
+        match act(&liu, json!({"action": "hand_over", "to": who})).await {
+            Err(ServiceError::Invalid(errors)) => {
+                assert_eq!(errors.0.get("to"), Some(&Problem::Unknown), "{who}")
+            }
+            other => panic!("{who}: {other:?}"),
+        }
+    }
+    let admin = staff(Role::Admin, None, None);
+    for (name, role) in [("agent1", Role::Agent), ("zhao", Role::Coordinator)] {
+        h.create_user(
+            &admin,
+            &hotline_domain::UserInput {
+                username: name.into(),
+                display_name: name.into(),
+                role: role.as_code().into(),
+                password: "a long enough password".into(),
+                active: true,
+                ..Default::default()
+            },
+            &Origin::system(),
+        )
+        .await
+        .unwrap();
+    }
+    match act(&liu, json!({"action": "hand_over", "to": "agent1"})).await {
+        Err(ServiceError::Invalid(errors)) => {
+            assert_eq!(errors.0.get("to"), Some(&Problem::Unknown))
+        }
+        other => panic!("{other:?}"),
+    }
+    let handed = act(&liu, json!({"action": "hand_over", "to": "zhao"}))
+        .await
+        .unwrap();
+    assert_eq!(handed.holder.as_deref(), Some("zhao"));
+    assert!(matches!(
+        act(&liu, json!({"action": "on_site"})).await,
+        Err(ServiceError::AlarmRefused(AlarmRefusal::HeldBy { .. }))
+    ));
+    // A lead may step in on any alarm; an agent has no console.
+    let lead = staff(Role::ShiftLead, None, None);
+    act(&lead, json!({"action": "close", "disposition": "by_phone"}))
+        .await
+        .unwrap();
+    let agent = staff(Role::Agent, None, None);
+    assert!(matches!(
+        act(&agent, json!({"action": "acknowledge"})).await,
+        Err(ServiceError::Forbidden)
+    ));
+    h.store.close().await;
+}
+
 hotline_core::on_both_backends!(
+    a_coordinator_works_an_alarm_to_a_close_and_the_follow_up_is_due,
+    a_silent_alarm_is_not_called_back_and_a_hand_over_needs_a_coordinator,
     an_alarm_is_stored_with_its_case_before_anyone_is_answered,
     a_retried_delivery_returns_the_same_alarm_and_writes_nothing,
     an_unknown_number_is_kept_as_an_unregistered_caller,

@@ -211,6 +211,345 @@ pub struct Alarm {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
+coded_enum! {
+    /// How an alarm ended (E3).
+    Disposition {
+        FalseAlarm = "false_alarm", "误报", "False alarm";
+        ByPhone = "by_phone", "电话处置", "Resolved on the phone";
+        HelperOnSite = "helper_on_site", "上门处置", "Helper on site";
+        Hospital = "hospital", "送医", "Taken to hospital";
+        DeviceFault = "device_fault", "设备故障", "Device fault";
+        Test = "test", "测试", "Test";
+    }
+}
+
+coded_enum! {
+    /// Whom a coordinator tried to reach: the rungs of the contact ladder, in order.
+    ContactRung {
+        Person = "person", "老人本人", "The person";
+        Family = "family", "家属", "Family";
+        Liaison = "liaison", "社区联络人", "Community liaison";
+        Doctor = "doctor", "签约医生", "Doctor";
+        Neighbour = "neighbour", "邻居/物业", "Neighbour / security";
+    }
+}
+
+coded_enum! {
+    /// What a contact attempt came to.
+    ContactOutcome {
+        Reached = "reached", "已接通", "Reached";
+        NoAnswer = "no_answer", "无人接听", "No answer";
+        Busy = "busy", "占线", "Busy";
+        WrongNumber = "wrong_number", "号码有误", "Wrong number";
+    }
+}
+
+coded_enum! {
+    /// The public emergency service an alarm was escalated to.
+    EmergencyService {
+        Ambulance = "120", "120 急救", "120 ambulance";
+        Police = "110", "110 报警", "110 police";
+        Fire = "119", "119 消防", "119 fire";
+    }
+}
+
+/// Longest free text on an alarm step.
+pub const ALARM_NOTE_MAX: usize = 500;
+
+/// One step on an alarm as a console posts it (JSON, `{"action": "acknowledge"}`, …).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AlarmActionInput {
+    /// `acknowledge`, `contact`, `dispatch`, `escalate`, `on_site`, `hand_over`, `close`.
+    pub action: String,
+    /// contact: the rung (`person`, `family`, `liaison`, `doctor`, `neighbour`).
+    pub rung: String,
+    /// contact: the name reached or tried; dispatch: the helper or vendor sent.
+    pub name: String,
+    /// contact: `reached`, `no_answer`, `busy`, `wrong_number`.
+    pub outcome: String,
+    /// escalate: `120`, `110`, `119`.
+    pub service: String,
+    /// hand_over: the coordinator's user name.
+    pub to: String,
+    /// close: how it ended.
+    pub disposition: String,
+    pub note: String,
+}
+
+/// A checked alarm step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum AlarmAction {
+    /// Takes the alarm: its one holder (others see who).
+    Acknowledge,
+    Contact {
+        rung: ContactRung,
+        name: String,
+        outcome: ContactOutcome,
+        note: Option<String>,
+    },
+    /// A helper or vendor sent to the person.
+    Dispatch {
+        name: String,
+        note: Option<String>,
+    },
+    Escalate {
+        service: EmergencyService,
+        note: Option<String>,
+    },
+    /// The helper has arrived.
+    OnSite {
+        note: Option<String>,
+    },
+    HandOver {
+        to: String,
+    },
+    Close {
+        disposition: Disposition,
+        note: Option<String>,
+    },
+}
+
+impl AlarmAction {
+    /// The log's name for the step (`alarm_events.kind`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AlarmAction::Acknowledge => "acknowledged",
+            AlarmAction::Contact { .. } => "contact",
+            AlarmAction::Dispatch { .. } => "dispatched",
+            AlarmAction::Escalate { .. } => "escalated",
+            AlarmAction::OnSite { .. } => "on_site",
+            AlarmAction::HandOver { .. } => "handed_over",
+            AlarmAction::Close { .. } => "closed",
+        }
+    }
+
+    /// The line the alarm's log keeps for it (Chinese, as the centre's records are).
+    pub fn log_note(&self) -> Option<String> {
+        let with = |head: String, note: &Option<String>| match note {
+            Some(n) => format!("{head}：{n}"),
+            None => head,
+        };
+        match self {
+            AlarmAction::Acknowledge => None,
+            AlarmAction::Contact {
+                rung,
+                name,
+                outcome,
+                note,
+            } => Some(with(
+                format!(
+                    "{} {name} · {}",
+                    rung.label(Lang::Zh),
+                    outcome.label(Lang::Zh)
+                ),
+                note,
+            )),
+            AlarmAction::Dispatch { name, note } => Some(with(format!("派出 {name}"), note)),
+            AlarmAction::Escalate { service, note } => {
+                Some(with(service.label(Lang::Zh).to_string(), note))
+            }
+            AlarmAction::OnSite { note } => note.clone(),
+            AlarmAction::HandOver { to } => Some(format!("转交 {to}")),
+            AlarmAction::Close { disposition, note } => {
+                Some(with(disposition.label(Lang::Zh).to_string(), note))
+            }
+        }
+    }
+}
+
+impl AlarmActionInput {
+    pub fn validate(&self) -> Result<AlarmAction, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let note = match self.note.trim() {
+            "" => None,
+            n if n.chars().count() > ALARM_NOTE_MAX => {
+                errors.add(
+                    "note",
+                    Problem::TooLong {
+                        max: ALARM_NOTE_MAX,
+                    },
+                );
+                None
+            }
+            n => Some(n.to_string()),
+        };
+        fn pick<T>(
+            errors: &mut FieldErrors,
+            field: &str,
+            raw: &str,
+            parse: impl Fn(&str) -> Option<T>,
+        ) -> Option<T> {
+            match raw.trim() {
+                "" => {
+                    errors.add(field, Problem::Required);
+                    None
+                }
+                code => {
+                    let value = parse(code);
+                    if value.is_none() {
+                        errors.add(field, Problem::Unknown);
+                    }
+                    value
+                }
+            }
+        }
+        let name = |errors: &mut FieldErrors| match self.name.trim() {
+            "" => {
+                errors.add("name", Problem::Required);
+                String::new()
+            }
+            n if n.chars().count() > 100 => {
+                errors.add("name", Problem::TooLong { max: 100 });
+                String::new()
+            }
+            n => n.to_string(),
+        };
+        let action = match self.action.trim() {
+            "acknowledge" => Some(AlarmAction::Acknowledge),
+            "contact" => {
+                let rung = pick(&mut errors, "rung", &self.rung, ContactRung::from_code);
+                let outcome = pick(
+                    &mut errors,
+                    "outcome",
+                    &self.outcome,
+                    ContactOutcome::from_code,
+                );
+                let name = name(&mut errors);
+                rung.zip(outcome)
+                    .map(|(rung, outcome)| AlarmAction::Contact {
+                        rung,
+                        name,
+                        outcome,
+                        note: note.clone(),
+                    })
+            }
+            "dispatch" => Some(AlarmAction::Dispatch {
+                name: name(&mut errors),
+                note: note.clone(),
+            }),
+            "escalate" => pick(
+                &mut errors,
+                "service",
+                &self.service,
+                EmergencyService::from_code,
+            )
+            .map(|service| AlarmAction::Escalate {
+                service,
+                note: note.clone(),
+            }),
+            "on_site" => Some(AlarmAction::OnSite { note: note.clone() }),
+            "hand_over" => match self.to.trim() {
+                "" => {
+                    errors.add("to", Problem::Required);
+                    None
+                }
+                to => Some(AlarmAction::HandOver { to: to.to_string() }),
+            },
+            "close" => pick(
+                &mut errors,
+                "disposition",
+                &self.disposition,
+                Disposition::from_code,
+            )
+            .map(|disposition| AlarmAction::Close {
+                disposition,
+                note: note.clone(),
+            }),
+            "" => {
+                errors.add("action", Problem::Required);
+                None
+            }
+            _ => {
+                errors.add("action", Problem::Unknown);
+                None
+            }
+        };
+        match action {
+            Some(action) if errors.is_empty() => Ok(action),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Why a step is not possible on an alarm as it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum AlarmRefusal {
+    /// Someone holds it already (acknowledge), or it is not theirs to work.
+    HeldBy { holder: String },
+    /// Acknowledge it first.
+    NotAcknowledged,
+    /// It is closed.
+    Closed,
+    /// A silent alarm's person is never called back (E6): someone may be listening.
+    Silent,
+}
+
+impl AlarmRefusal {
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (AlarmRefusal::HeldBy { holder }, Lang::Zh) => format!("该报警由 {holder} 处理中"),
+            (AlarmRefusal::HeldBy { holder }, Lang::En) => {
+                format!("{holder} is working this alarm")
+            }
+            (AlarmRefusal::NotAcknowledged, Lang::Zh) => "请先接警".into(),
+            (AlarmRefusal::NotAcknowledged, Lang::En) => "Acknowledge the alarm first".into(),
+            (AlarmRefusal::Closed, Lang::Zh) => "该报警已关闭".into(),
+            (AlarmRefusal::Closed, Lang::En) => "The alarm is closed".into(),
+            (AlarmRefusal::Silent, Lang::Zh) => "静默报警不回拨老人本人，请联系家属或社区".into(),
+            (AlarmRefusal::Silent, Lang::En) => {
+                "A silent alarm's person is never called back: call the family or the community"
+                    .into()
+            }
+        }
+    }
+}
+
+impl Alarm {
+    /// Whether `user` (by user name; `lead`: may take over any alarm) may take this step
+    /// now, and the status it leads to.
+    pub fn check(
+        &self,
+        username: &str,
+        lead: bool,
+        action: &AlarmAction,
+    ) -> Result<AlarmStatus, AlarmRefusal> {
+        use AlarmStatus as S;
+        if self.status == S::Closed {
+            return Err(AlarmRefusal::Closed);
+        }
+        if let AlarmAction::Acknowledge = action {
+            return match &self.holder {
+                None => Ok(S::Acknowledged),
+                Some(h) => Err(AlarmRefusal::HeldBy { holder: h.clone() }),
+            };
+        }
+        match &self.holder {
+            None => return Err(AlarmRefusal::NotAcknowledged),
+            Some(h) if h != username && !lead => {
+                return Err(AlarmRefusal::HeldBy { holder: h.clone() })
+            }
+            Some(_) => {}
+        }
+        if let AlarmAction::Contact {
+            rung: ContactRung::Person,
+            ..
+        } = action
+        {
+            if !self.kind.may_call_back() {
+                return Err(AlarmRefusal::Silent);
+            }
+        }
+        Ok(match action {
+            AlarmAction::OnSite { .. } => S::OnSite,
+            AlarmAction::Close { .. } => S::Closed,
+            _ => self.status,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,6 +615,133 @@ mod tests {
         .validate()
         .unwrap_err();
         assert_eq!(half.0.get("lat"), Some(&Problem::Required));
+    }
+
+    fn alarm(kind: AlarmKind, status: AlarmStatus, holder: Option<&str>) -> Alarm {
+        Alarm {
+            id: 1,
+            delivery_id: "d".into(),
+            kind,
+            status,
+            caller: None,
+            device_id: None,
+            elderly_id: None,
+            elderly_name: None,
+            district_name: None,
+            position: None,
+            tracking_number: "20261206000001".into(),
+            raised_at: DateTime::default(),
+            received_at: DateTime::default(),
+            holder: holder.map(str::to_string),
+            acknowledged_at: None,
+            on_site_at: None,
+            closed_at: None,
+        }
+    }
+
+    #[test]
+    fn an_alarm_has_one_holder_who_works_it_to_a_close() {
+        use AlarmStatus as S;
+        let open = alarm(AlarmKind::Fall, S::Open, None);
+        assert_eq!(
+            open.check("liu", false, &AlarmAction::Acknowledge),
+            Ok(S::Acknowledged)
+        );
+        let close = AlarmAction::Close {
+            disposition: Disposition::ByPhone,
+            note: None,
+        };
+        assert_eq!(
+            open.check("liu", false, &close),
+            Err(AlarmRefusal::NotAcknowledged)
+        );
+        let held = alarm(AlarmKind::Fall, S::Acknowledged, Some("liu"));
+        assert_eq!(
+            held.check("wang", false, &AlarmAction::Acknowledge),
+            Err(AlarmRefusal::HeldBy {
+                holder: "liu".into()
+            })
+        );
+        assert_eq!(
+            held.check("wang", false, &close),
+            Err(AlarmRefusal::HeldBy {
+                holder: "liu".into()
+            })
+        );
+        // A lead may step in.
+        assert_eq!(held.check("chen", true, &close), Ok(S::Closed));
+        assert_eq!(
+            held.check("liu", false, &AlarmAction::OnSite { note: None }),
+            Ok(S::OnSite)
+        );
+        let call = |rung| AlarmAction::Contact {
+            rung,
+            name: "李明".into(),
+            outcome: ContactOutcome::Reached,
+            note: None,
+        };
+        assert_eq!(
+            held.check("liu", false, &call(ContactRung::Person)),
+            Ok(S::Acknowledged)
+        );
+        let closed = alarm(AlarmKind::Fall, S::Closed, Some("liu"));
+        assert_eq!(
+            closed.check("liu", false, &close),
+            Err(AlarmRefusal::Closed)
+        );
+        let silent = alarm(AlarmKind::Silent, S::Acknowledged, Some("liu"));
+        assert_eq!(
+            silent.check("liu", false, &call(ContactRung::Person)),
+            Err(AlarmRefusal::Silent)
+        );
+        assert_eq!(
+            silent.check("liu", false, &call(ContactRung::Family)),
+            Ok(S::Acknowledged)
+        );
+    }
+
+    #[test]
+    fn steps_are_checked_by_field() {
+        let step = |json: &str| {
+            serde_json::from_str::<AlarmActionInput>(json)
+                .unwrap()
+                .validate()
+        };
+        assert_eq!(
+            step(r#"{"action":"acknowledge"}"#),
+            Ok(AlarmAction::Acknowledge)
+        );
+        assert_eq!(
+            step(r#"{"action":"contact","rung":"family","name":"李明","outcome":"no_answer"}"#),
+            Ok(AlarmAction::Contact {
+                rung: ContactRung::Family,
+                name: "李明".into(),
+                outcome: ContactOutcome::NoAnswer,
+                note: None
+            })
+        );
+        let bad = step(r#"{"action":"contact","rung":"cousin","outcome":""}"#).unwrap_err();
+        assert_eq!(bad.0.get("rung"), Some(&Problem::Unknown));
+        assert_eq!(bad.0.get("outcome"), Some(&Problem::Required));
+        assert_eq!(bad.0.get("name"), Some(&Problem::Required));
+        let bad = step(r#"{"action":"close","disposition":"gone"}"#).unwrap_err();
+        assert_eq!(bad.0.get("disposition"), Some(&Problem::Unknown));
+        let bad = step(r#"{"action":"escalate","service":"999"}"#).unwrap_err();
+        assert_eq!(bad.0.get("service"), Some(&Problem::Unknown));
+        let bad = step(r#"{"action":"fly"}"#).unwrap_err();
+        assert_eq!(bad.0.get("action"), Some(&Problem::Unknown));
+        let long = format!(r#"{{"action":"on_site","note":"{}"}}"#, "很".repeat(501));
+        assert_eq!(
+            step(&long).unwrap_err().0.get("note"),
+            Some(&Problem::TooLong { max: 500 })
+        );
+        assert_eq!(
+            step(r#"{"action":"escalate","service":"120","note":"呼吸困难"}"#)
+                .unwrap()
+                .log_note()
+                .as_deref(),
+            Some("120 急救：呼吸困难")
+        );
     }
 
     #[test]

@@ -85,7 +85,10 @@ pub use account::{
     mask_id_number, mask_phone, Department, DepartmentInput, Permission, Role, StaffUser,
     UserInput, UserRecord, ValidUser,
 };
-pub use alarms::{Alarm, AlarmInput, AlarmKind, AlarmStatus, NewAlarm};
+pub use alarms::{
+    Alarm, AlarmAction, AlarmActionInput, AlarmInput, AlarmKind, AlarmRefusal, AlarmStatus,
+    ContactOutcome, ContactRung, Disposition, EmergencyService, NewAlarm,
+};
 pub use calendar::{CalendarDay, DayKind, Limit, LimitUnit, WorkCalendar};
 pub use calls::{
     AgentState, AgentStatus, Badge, CallEvent, CallEventInput, CallEventKind, CallerCard,

@@ -122,6 +122,11 @@ async fn alarms_from_the_gateway(db: TestDatabase) {
     .unwrap();
     assert_eq!(stranger.status, 201);
     assert_eq!(stranger.body["registered"], false);
+    assert_eq!(
+        next_alarm(&mut stream).await["alarm_id"],
+        stranger.body["alarm_id"],
+        "no second event for the retry"
+    );
     let listed = open().await;
     assert_eq!(listed.len(), 2);
     assert_eq!(listed[1]["caller"], "137****9999", "masked: {}", listed[1]);
@@ -178,6 +183,53 @@ async fn alarms_from_the_gateway(db: TestDatabase) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+    // The coordinator takes the first alarm; a lead trying too is told who has it.
+    let act = |client: &reqwest::Client, body: Value| {
+        client
+            .post(server.url(&format!("/api/v1/alarms/{alarm_id}/actions")))
+            .json(&body)
+            .send()
+    };
+    let response = act(&care, json!({"action": "acknowledge"})).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let taken: Value = response.json().await.unwrap();
+    assert_eq!(taken["holder"], "care");
+    assert_eq!(taken["status"], "acknowledged");
+    let seen = next_alarm(&mut stream).await;
+    assert_eq!(seen["kind"], "acknowledged");
+    let lead = server.sign_in("lead", DEMO_PASSWORD).await;
+    let response = act(&lead, json!({"action": "acknowledge"})).await.unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let refused: Value = response.json().await.unwrap();
+    assert!(
+        refused["message"].as_str().unwrap().contains("care"),
+        "{refused}"
+    );
+    let response = act(&care, json!({"action": "contact", "rung": "cousin"}))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let invalid: Value = response.json().await.unwrap();
+    for field in ["rung", "outcome", "name"] {
+        assert!(invalid["fields"][field].is_string(), "{field}: {invalid}");
+    }
+    let card: Value = care
+        .get(server.url(&format!("/api/v1/alarms/{alarm_id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(card["alarm"]["holder"], "care");
+    let kinds: Vec<&str> = card["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["received", "acknowledged"]);
 
     // Agents have no console.
     let agent = server.sign_in("agent", DEMO_PASSWORD).await;

@@ -171,6 +171,8 @@ pub enum ApiError {
     /// The case flow refused the step (illegal in this state, or not theirs): 409 with the
     /// reason.
     Refused(FlowError),
+    /// The alarm's state does not allow the step: 409 with the reason (who holds it).
+    AlarmRefused(hotline_domain::AlarmRefusal),
     /// Our fault; the cause goes to the log, never to the client.
     Internal(String),
 }
@@ -185,6 +187,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Store(e) => ApiError::Internal(e.to_string()),
             ServiceError::Flow(e) => ApiError::Refused(e),
             ServiceError::Conflict => ApiError::Conflict,
+            ServiceError::AlarmRefused(r) => ApiError::AlarmRefused(r),
         }
     }
 }
@@ -213,7 +216,9 @@ impl ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
-            ApiError::Conflict | ApiError::Refused(_) => StatusCode::CONFLICT,
+            ApiError::Conflict | ApiError::Refused(_) | ApiError::AlarmRefused(_) => {
+                StatusCode::CONFLICT
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -230,6 +235,7 @@ impl ApiError {
             ApiError::Forbidden => ("forbidden", tr!(lang, errors.forbidden).into()),
             ApiError::Conflict => ("conflict", tr!(lang, errors.conflict).into()),
             ApiError::Refused(e) => ("conflict", e.message(lang)),
+            ApiError::AlarmRefused(r) => ("conflict", r.message(lang)),
             ApiError::Internal(_) => ("internal", tr!(lang, errors.internal).into()),
         };
         let fields = match self {

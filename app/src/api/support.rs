@@ -47,7 +47,7 @@ pub fn form<T>(result: Result<T, ServiceError>) -> Result<FormOutcome<T>, Server
     match result.map_err(ApiError::from) {
         Ok(value) => Ok(FormOutcome::Done(value)),
         Err(ApiError::Invalid(errors)) => Ok(FormOutcome::Invalid(errors)),
-        Err(e @ (ApiError::Conflict | ApiError::Refused(_))) => {
+        Err(e @ (ApiError::Conflict | ApiError::Refused(_) | ApiError::AlarmRefused(_))) => {
             Ok(FormOutcome::Refused(e.text(lang)))
         }
         Err(e) => Err(e.to_server_fn_error(lang)),

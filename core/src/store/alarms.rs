@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use hotline_domain::{Alarm, AlarmKind, AlarmStatus, Coordinates, NewAlarm};
 use sqlx::{ColumnIndex, Executor, IntoArguments};
 
-use super::dialect::{Bind, Value};
+use super::dialect::{Bind, RowsAffected, Value};
 use super::{Dialect, SqlStore, StoreError};
 use crate::audit::{NewAuditEntry, Origin};
 
@@ -35,6 +35,22 @@ pub struct AlarmEventRecord {
     pub note: Option<String>,
 }
 
+/// One step on an alarm, written only if the alarm still stands as it was read.
+#[derive(Debug, Clone)]
+pub struct AlarmStepWrite {
+    pub alarm_id: i64,
+    /// The status and holder the step was decided on.
+    pub seen_status: AlarmStatus,
+    pub seen_holder: Option<String>,
+    pub status: AlarmStatus,
+    pub holder: Option<String>,
+    pub disposition: Option<String>,
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub note: Option<String>,
+    pub audit: NewAuditEntry,
+}
+
 /// What storing a delivery did.
 #[derive(Debug, Clone)]
 pub struct Received {
@@ -53,10 +69,19 @@ pub trait AlarmStore: Send + Sync {
     /// the one-key line, then by their own phone, then by the terminal's id; none found, it
     /// is stored as an unregistered caller. A delivery id seen before returns that alarm.
     async fn receive_alarm(&self, delivery: &AlarmDelivery) -> Result<Received, StoreError>;
+    /// Applies a step in one transaction: the alarm's row (only if its status and holder
+    /// are still those seen: two coordinators acknowledging at once get one holder), its
+    /// event and audit entry. `None`: it changed meanwhile and nothing was written.
+    async fn alarm_step(
+        &self,
+        step: &AlarmStepWrite,
+    ) -> Result<Option<AlarmEventRecord>, StoreError>;
     /// One alarm, caller number as stored.
     async fn alarm(&self, id: i64) -> Result<Option<Alarm>, StoreError>;
     /// Alarms not closed: waiting first, then oldest first.
     async fn open_alarms(&self) -> Result<Vec<Alarm>, StoreError>;
+    /// One alarm's events, in order.
+    async fn alarm_events_of(&self, alarm_id: i64) -> Result<Vec<AlarmEventRecord>, StoreError>;
     /// Alarm events after `after`, in order, at most `limit`.
     async fn alarm_events_after(
         &self,
@@ -199,10 +224,11 @@ where
         .fetch_optional(&mut *tx)
         .await?;
 
-        // The case: accepted at once (the console works it), urgent unless it is about the
-        // device.
+        // The case, urgent unless it is about the device.
         let tracking = hotline_domain::TrackingNumber::new(*local_date, sequence);
-        let status = hotline_domain::CaseStatus::Accepted;
+        // Classified at once: its type and category are known, so the alarm desk can handle
+        // it (and the follow-up call back is scheduled) when the alarm closes.
+        let status = hotline_domain::CaseStatus::Classified;
         let priority = match alarm.kind {
             AlarmKind::LowBattery | AlarmKind::Test => hotline_domain::Priority::Normal,
             _ => hotline_domain::Priority::Urgent,
@@ -332,6 +358,50 @@ where
         })
     }
 
+    async fn alarm_step(
+        &self,
+        step: &AlarmStepWrite,
+    ) -> Result<Option<AlarmEventRecord>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The guarded update is the transaction's first write (SQLite takes its write lock
+        // here; PostgreSQL locks the row).
+        let changed = sqlx::query(
+            "UPDATE alarms SET status = $1, holder = $2, \
+             acknowledged_at = CASE WHEN acknowledged_at IS NULL AND $2 IS NOT NULL \
+               THEN $3 ELSE acknowledged_at END, \
+             on_site_at = CASE WHEN $1 = 'on_site' AND on_site_at IS NULL \
+               THEN $3 ELSE on_site_at END, \
+             closed_at = CASE WHEN $1 = 'closed' THEN $3 ELSE closed_at END, \
+             disposition = COALESCE($4, disposition) \
+             WHERE id = $5 AND status = $6 AND COALESCE(holder, '') = $7",
+        )
+        .bind(step.status.as_code())
+        .bind(step.holder.as_deref())
+        .bind(step.at)
+        .bind(step.disposition.as_deref())
+        .bind(step.alarm_id)
+        .bind(step.seen_status.as_code())
+        .bind(step.seen_holder.as_deref().unwrap_or(""))
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        Self::insert_audit(&mut *tx, &step.audit).await?;
+        let event = Self::insert_alarm_event(
+            &mut *tx,
+            step.alarm_id,
+            step.at,
+            &step.audit.origin.actor,
+            &step.kind,
+            step.note.as_deref(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(event))
+    }
+
     async fn alarm(&self, id: i64) -> Result<Option<Alarm>, StoreError> {
         let row: Option<AlarmRow> = sqlx::query_as(&format!("{ALARM_SELECT} WHERE a.id = $1"))
             .bind(id)
@@ -348,6 +418,17 @@ where
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn alarm_events_of(&self, alarm_id: i64) -> Result<Vec<AlarmEventRecord>, StoreError> {
+        let rows: Vec<EventRow> = sqlx::query_as(
+            "SELECT id, alarm_id, at, actor, kind, note FROM alarm_events \
+             WHERE alarm_id = $1 ORDER BY id",
+        )
+        .bind(alarm_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     async fn alarm_events_after(

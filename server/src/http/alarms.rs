@@ -17,7 +17,7 @@ use hotline_core::Hotline;
 use hotline_domain::{Alarm, AlarmInput};
 
 use super::access::{problem, WebConfig};
-use super::request::{QueryParams, Staff};
+use super::request::{JsonBody, QueryParams, RecordId, Staff};
 use super::ApiError;
 
 /// `POST /api/v1/alarms`: one alarm delivery, signed.
@@ -70,6 +70,47 @@ pub async fn open(
     Ok(Json(hotline.open_alarms(&staff.user).await?))
 }
 
+/// `GET /api/v1/alarms/{id}`: the alarm and its timeline (every step, in order).
+pub async fn card(
+    State(hotline): State<Hotline>,
+    staff: Staff,
+    RecordId(id): RecordId,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let alarm = hotline.alarm_for(&staff.user, id).await?;
+    let timeline = hotline.alarm_timeline(&staff.user, id).await?;
+    Ok(Json(serde_json::json!({
+        "alarm": alarm,
+        "timeline": timeline.into_iter().map(event_json).collect::<Vec<_>>(),
+    })))
+}
+
+/// `POST /api/v1/alarms/{id}/actions`: one step (`{"action": "acknowledge"}`, …) → `200` the
+/// alarm as it now stands; `409` with the reason when the alarm does not allow it (held by
+/// someone else, closed, a silent alarm's person) or it changed meanwhile; `422` by field.
+pub async fn act(
+    State(hotline): State<Hotline>,
+    staff: Staff,
+    RecordId(id): RecordId,
+    JsonBody(input): JsonBody<hotline_domain::AlarmActionInput>,
+) -> Result<Json<Alarm>, ApiError> {
+    Ok(Json(
+        hotline
+            .alarm_act(&staff.user, id, &input, &staff.origin)
+            .await?,
+    ))
+}
+
+fn event_json(e: hotline_core::store::AlarmEventRecord) -> serde_json::Value {
+    serde_json::json!({
+        "id": e.id,
+        "alarm_id": e.alarm_id,
+        "at": e.at,
+        "actor": e.actor,
+        "kind": e.kind,
+        "note": e.note,
+    })
+}
+
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct After {
@@ -84,19 +125,5 @@ pub async fn events(
     QueryParams(after): QueryParams<After>,
 ) -> Result<Json<Vec<serde_json::Value>>, ApiError> {
     let events = hotline.alarm_events_after(&staff.user, after.after).await?;
-    Ok(Json(
-        events
-            .into_iter()
-            .map(|e| {
-                serde_json::json!({
-                    "id": e.id,
-                    "alarm_id": e.alarm_id,
-                    "at": e.at,
-                    "actor": e.actor,
-                    "kind": e.kind,
-                    "note": e.note,
-                })
-            })
-            .collect(),
-    ))
+    Ok(Json(events.into_iter().map(event_json).collect()))
 }
