@@ -220,6 +220,79 @@ impl Hotline {
         Ok(self.store.alarm_events_of(alarm_id).await?)
     }
 
+    /// One pass of the escalation worker (E5): every alarm nobody has acknowledged for the
+    /// policy's time is taken to the lead, in-app with the escalation sound and by SMS to
+    /// the duty phone, and again at the policy's interval until someone acknowledges it.
+    /// Due times come from the alarm rows, so a restart loses none; several instances
+    /// send each alert once. Returns how many alerts went out.
+    pub async fn process_alarm_escalations(&self) -> Result<usize, ServiceError> {
+        let now = self.now();
+        let policy = self.alarm_policy;
+        let due = self
+            .store
+            .alarms_to_escalate(now - policy.escalate_after, now - policy.repeat_every)
+            .await?;
+        let mut sent = 0;
+        for (alarm_id, seen) in due {
+            let Some(alarm) = self.store.alarm(alarm_id).await? else {
+                continue;
+            };
+            let waited = (now - alarm.received_at).num_seconds();
+            let who = alarm.elderly_name.as_deref().unwrap_or("未登记来电");
+            let text = format!(
+                "{}一键通报警无人接警：{who}（{}）已等待{waited}秒，第{}次提醒，请值班长立即处理。事务号{}",
+                crate::flow::SMS_SIGNATURE,
+                alarm.kind.label(hotline_domain::Lang::Zh),
+                seen + 1,
+                alarm.tracking_number,
+            );
+            let notice = crate::store::NewNotification {
+                department_id: None,
+                vendor_id: None,
+                user_id: None,
+                kind: "escalation".into(),
+                message: text.clone(),
+            };
+            let sms: Vec<crate::store::NewSms> = self
+                .duty_phone
+                .iter()
+                .map(|phone| crate::store::NewSms {
+                    to_phone: phone.clone(),
+                    recipient: "duty_lead".into(),
+                    body: text.clone(),
+                    purpose: "alarm_escalation".into(),
+                })
+                .collect();
+            let note = format!("第{}次提醒值班长（已等待{waited}秒）", seen + 1);
+            let written = self
+                .store
+                .escalate_alarm(
+                    alarm_id,
+                    seen,
+                    now,
+                    &note,
+                    &sms,
+                    std::slice::from_ref(&notice),
+                )
+                .await?;
+            if let Some(event) = written {
+                tracing::warn!(
+                    alarm = alarm_id,
+                    waited,
+                    round = seen + 1,
+                    "unacknowledged alarm escalated"
+                );
+                let number = hotline_domain::TrackingNumber::parse(&alarm.tracking_number);
+                self.events
+                    .publish(Event::notice(&notice, number.as_ref()))
+                    .await;
+                self.events.publish(Event::alarm(&event)).await;
+                sent += 1;
+            }
+        }
+        Ok(sent)
+    }
+
     /// The alarm log after `after` (a console's last seen event id), in order.
     pub async fn alarm_events_after(
         &self,

@@ -49,6 +49,8 @@ pub struct Hotline {
     pub flow: hotline_domain::FlowPolicy,
     /// The shift lead's duty phone: escalated reminders are also sent there by SMS.
     pub duty_phone: Option<String>,
+    /// When unacknowledged alarms are taken to the lead.
+    pub alarm_policy: hotline_domain::AlarmPolicy,
     /// The code tables and the calendar, in memory until they change.
     codes: Arc<cache::CodeCache>,
     /// Stores filings in groups, one commit each (issue 13).
@@ -69,11 +71,17 @@ impl Hotline {
             policy: auth::SecurityPolicy::default(),
             flow: hotline_domain::FlowPolicy::default(),
             duty_phone: None,
+            alarm_policy: hotline_domain::AlarmPolicy::default(),
         }
     }
 
     pub fn with_duty_phone(mut self, phone: Option<String>) -> Hotline {
         self.duty_phone = phone;
+        self
+    }
+
+    pub fn with_alarm_policy(mut self, policy: hotline_domain::AlarmPolicy) -> Hotline {
+        self.alarm_policy = policy;
         self
     }
 

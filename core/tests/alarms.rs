@@ -522,7 +522,98 @@ async fn a_silent_alarm_is_not_called_back_and_a_hand_over_needs_a_coordinator(d
     h.store.close().await;
 }
 
+async fn an_alarm_nobody_acknowledges_goes_to_the_lead_until_someone_does(db: TestDatabase) {
+    let clock = clock();
+    let h = with_registered_person_at(&db, clock.clone())
+        .await
+        .with_duty_phone(Some("13900009999".into()));
+    let alarm = h
+        .receive_alarm(&delivery("gw-wait", LINE, "fall"), "{}")
+        .await
+        .unwrap()
+        .alarm;
+    let lead = staff(Role::ShiftLead, None, None);
+    let mut events = h.events.subscribe();
+    // 59 seconds: not yet; 60: the lead is alerted, in-app and by SMS to the duty phone.
+    clock.set(at("2026-12-06T02:00:59Z"));
+    assert_eq!(h.process_alarm_escalations().await.unwrap(), 0);
+    clock.set(at("2026-12-06T02:01:00Z"));
+    assert_eq!(h.process_alarm_escalations().await.unwrap(), 1);
+    assert_eq!(alerts(&h).await, (1, 1));
+    let notice = h.notifications_for(&lead).await.unwrap().remove(0);
+    assert!(notice.message.contains("张桂兰"), "{}", notice.message);
+    assert!(notice.message.contains("60秒"), "{}", notice.message);
+    let mut heard = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        heard.push(event);
+    }
+    assert!(heard
+        .iter()
+        .any(|e| matches!(e, Event::Notice { kind, .. } if kind == "escalation")));
+    assert!(heard
+        .iter()
+        .any(|e| matches!(e, Event::Alarm { kind, .. } if kind == "escalated")));
+    // Not again before the interval, then again; a second instance on the same database
+    // (or this one after a restart) picks up where the rows say, and sends each alert once.
+    assert_eq!(h.process_alarm_escalations().await.unwrap(), 0);
+    clock.set(at("2026-12-06T02:02:00Z"));
+    let other = db
+        .open(clock.clone())
+        .await
+        .with_duty_phone(Some("13900009999".into()));
+    let (a, b) = tokio::join!(
+        h.process_alarm_escalations(),
+        other.process_alarm_escalations()
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    assert_eq!(alerts(&h).await, (2, 2), "each alert once");
+    // Acknowledged: no more alerts.
+    let liu = coordinator("liu");
+    h.alarm_act(
+        &liu,
+        alarm.id,
+        &step(json!({"action": "acknowledge"})),
+        &origin(&liu),
+    )
+    .await
+    .unwrap();
+    clock.set(at("2026-12-06T02:10:00Z"));
+    assert_eq!(h.process_alarm_escalations().await.unwrap(), 0);
+    let log = timeline_kinds(&h, &liu, alarm.id).await;
+    assert_eq!(log, ["received", "escalated", "escalated", "acknowledged"]);
+    other.store.close().await;
+    h.store.close().await;
+}
+
+/// `(escalation notices the lead sees, escalation SMS written)`.
+async fn alerts(h: &Hotline) -> (usize, usize) {
+    let lead = staff(Role::ShiftLead, None, None);
+    let admin = staff(Role::Admin, None, None);
+    let notices = h.notifications_for(&lead).await.unwrap();
+    let sms = h.sms_outbox(&admin).await.unwrap();
+    (
+        notices.iter().filter(|n| n.kind == "escalation").count(),
+        sms.iter()
+            .filter(|m| m.purpose == "alarm_escalation")
+            .count(),
+    )
+}
+
+async fn timeline_kinds(
+    h: &Hotline,
+    user: &hotline_domain::StaffUser,
+    alarm_id: i64,
+) -> Vec<String> {
+    h.alarm_timeline(user, alarm_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect()
+}
+
 hotline_core::on_both_backends!(
+    an_alarm_nobody_acknowledges_goes_to_the_lead_until_someone_does,
     a_coordinator_works_an_alarm_to_a_close_and_the_follow_up_is_due,
     a_silent_alarm_is_not_called_back_and_a_hand_over_needs_a_coordinator,
     an_alarm_is_stored_with_its_case_before_anyone_is_answered,

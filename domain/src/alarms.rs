@@ -253,6 +253,25 @@ coded_enum! {
     }
 }
 
+/// When an alarm nobody acknowledged is taken to the lead (E5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlarmPolicy {
+    /// The first alert, this long after the alarm came in (telecare practice: answered
+    /// within 60 s).
+    pub escalate_after: chrono::Duration,
+    /// Then again at this interval until someone acknowledges it.
+    pub repeat_every: chrono::Duration,
+}
+
+impl Default for AlarmPolicy {
+    fn default() -> Self {
+        AlarmPolicy {
+            escalate_after: chrono::Duration::seconds(60),
+            repeat_every: chrono::Duration::seconds(60),
+        }
+    }
+}
+
 /// Longest free text on an alarm step.
 pub const ALARM_NOTE_MAX: usize = 500;
 

@@ -86,8 +86,8 @@ pub use account::{
     UserInput, UserRecord, ValidUser,
 };
 pub use alarms::{
-    Alarm, AlarmAction, AlarmActionInput, AlarmInput, AlarmKind, AlarmRefusal, AlarmStatus,
-    ContactOutcome, ContactRung, Disposition, EmergencyService, NewAlarm,
+    Alarm, AlarmAction, AlarmActionInput, AlarmInput, AlarmKind, AlarmPolicy, AlarmRefusal,
+    AlarmStatus, ContactOutcome, ContactRung, Disposition, EmergencyService, NewAlarm,
 };
 pub use calendar::{CalendarDay, DayKind, Limit, LimitUnit, WorkCalendar};
 pub use calls::{

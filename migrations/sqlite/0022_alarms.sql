@@ -22,6 +22,10 @@ CREATE TABLE alarms (
     on_site_at      TEXT,
     closed_at       TEXT,
     disposition     TEXT,
+    -- Alerts sent to the lead while nobody acknowledged it, and when the last went out:
+    -- the escalation worker reads its next due time from here, so a restart loses none.
+    escalations     INTEGER NOT NULL DEFAULT 0,
+    escalated_at    TEXT,
     payload         TEXT NOT NULL
 );
 CREATE INDEX alarms_status ON alarms(status, received_at);

@@ -304,6 +304,15 @@ pub struct Config {
     )]
     pub reminder_max_rounds: u32,
 
+    /// A one-key alarm nobody acknowledged is taken to the lead after this many seconds
+    /// (in-app with the escalation sound, and by SMS to the duty phone)…
+    #[arg(long, env = "HOTLINE_ALARM_ESCALATE_AFTER_SECS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(5..=3600), global = true)]
+    pub alarm_escalate_after_secs: u32,
+
+    /// …and again at this interval until someone acknowledges it.
+    #[arg(long, env = "HOTLINE_ALARM_ESCALATION_REPEAT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(10..=3600), global = true)]
+    pub alarm_escalation_repeat_secs: u32,
+
     /// The shift lead's duty phone: escalations are also sent there by SMS.
     #[arg(long, env = "HOTLINE_DUTY_PHONE", global = true)]
     pub duty_phone: Option<String>,
@@ -356,6 +365,13 @@ impl Config {
     }
 
     /// The duty phone, checked: a number that cannot take an SMS is refused at start-up.
+    pub fn alarm_policy(&self) -> hotline_domain::AlarmPolicy {
+        hotline_domain::AlarmPolicy {
+            escalate_after: chrono::Duration::seconds(i64::from(self.alarm_escalate_after_secs)),
+            repeat_every: chrono::Duration::seconds(i64::from(self.alarm_escalation_repeat_secs)),
+        }
+    }
+
     pub fn duty_phone(&self) -> anyhow::Result<Option<String>> {
         match self.duty_phone.as_deref().map(str::trim) {
             None | Some("") => Ok(None),

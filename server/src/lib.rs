@@ -43,7 +43,8 @@ pub async fn open(config: &Config) -> anyhow::Result<Hotline> {
         .await?
         .with_policy(config.security_policy())
         .with_flow_policy(config.flow_policy()?)
-        .with_duty_phone(config.duty_phone()?);
+        .with_duty_phone(config.duty_phone()?)
+        .with_alarm_policy(config.alarm_policy());
     tracing::info!(backend = ?hotline.store.backend(), "database opened");
     Ok(hotline)
 }
@@ -147,6 +148,19 @@ pub fn spawn_workers(hotline: &Hotline) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(sent = n, "reminders sent"),
                 Err(e) => tracing::warn!(error = %e, "reminder pass failed"),
+            }
+        }
+    });
+    // Alarms nobody acknowledged: checked every few seconds (the first alert is due a
+    // minute after the alarm).
+    let alarms = hotline.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(5));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(e) = alarms.process_alarm_escalations().await {
+                tracing::warn!(error = %e, "alarm escalation pass failed");
             }
         }
     });

@@ -80,6 +80,25 @@ pub trait AlarmStore: Send + Sync {
     async fn alarm(&self, id: i64) -> Result<Option<Alarm>, StoreError>;
     /// Alarms not closed: waiting first, then oldest first.
     async fn open_alarms(&self) -> Result<Vec<Alarm>, StoreError>;
+    /// Alarms nobody acknowledged whose next alert to the lead is due: none sent and
+    /// received by `first_due`, or the last sent by `repeat_due`. `(id, alerts sent)`.
+    async fn alarms_to_escalate(
+        &self,
+        first_due: DateTime<Utc>,
+        repeat_due: DateTime<Utc>,
+    ) -> Result<Vec<(i64, i64)>, StoreError>;
+    /// Records one alert for an alarm still waiting with `seen` alerts sent, with its
+    /// messages and its log event, in one transaction; `None` if it was acknowledged or
+    /// alerted meanwhile (by another instance), and then nothing is written.
+    async fn escalate_alarm(
+        &self,
+        alarm_id: i64,
+        seen: i64,
+        at: DateTime<Utc>,
+        note: &str,
+        sms: &[super::NewSms],
+        notifications: &[super::NewNotification],
+    ) -> Result<Option<AlarmEventRecord>, StoreError>;
     /// One alarm's events, in order.
     async fn alarm_events_of(&self, alarm_id: i64) -> Result<Vec<AlarmEventRecord>, StoreError>;
     /// Alarm events after `after`, in order, at most `limit`.
@@ -418,6 +437,58 @@ where
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn alarms_to_escalate(
+        &self,
+        first_due: DateTime<Utc>,
+        repeat_due: DateTime<Utc>,
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, escalations FROM alarms WHERE status = 'open' \
+             AND ((escalations = 0 AND received_at <= $1) \
+               OR (escalations > 0 AND escalated_at <= $2)) \
+             ORDER BY received_at, id LIMIT 200",
+        )
+        .bind(first_due)
+        .bind(repeat_due)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn escalate_alarm(
+        &self,
+        alarm_id: i64,
+        seen: i64,
+        at: DateTime<Utc>,
+        note: &str,
+        sms: &[super::NewSms],
+        notifications: &[super::NewNotification],
+    ) -> Result<Option<AlarmEventRecord>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let claimed = sqlx::query(
+            "UPDATE alarms SET escalations = escalations + 1, escalated_at = $1 \
+             WHERE id = $2 AND status = 'open' AND escalations = $3",
+        )
+        .bind(at)
+        .bind(alarm_id)
+        .bind(seen)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let case_id: i64 = sqlx::query_scalar("SELECT case_id FROM alarms WHERE id = $1")
+            .bind(alarm_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        Self::insert_messages(&mut *tx, case_id, sms, notifications, at).await?;
+        let event =
+            Self::insert_alarm_event(&mut *tx, alarm_id, at, "system", "escalated", Some(note))
+                .await?;
+        tx.commit().await?;
+        Ok(Some(event))
     }
 
     async fn alarm_events_of(&self, alarm_id: i64) -> Result<Vec<AlarmEventRecord>, StoreError> {
