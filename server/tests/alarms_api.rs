@@ -242,6 +242,102 @@ async fn alarms_from_the_gateway(db: TestDatabase) {
     server.shutdown().await;
 }
 
+/// The next `n` alarm events on a stream: `(SSE id, data)`.
+async fn alarm_events(
+    stream: &mut (impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+    n: usize,
+) -> Vec<(String, Value)> {
+    let mut buffer = String::new();
+    let mut found = Vec::new();
+    while found.len() < n {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.next())
+            .await
+            .expect("an event in time")
+            .expect("stream open")
+            .unwrap();
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            if block.contains("event: alarm\n") {
+                let field = |name: &str| {
+                    block
+                        .lines()
+                        .find_map(|l| l.strip_prefix(name))
+                        .unwrap()
+                        .to_string()
+                };
+                found.push((
+                    field("id: "),
+                    serde_json::from_str(&field("data: ")).unwrap(),
+                ));
+            }
+        }
+    }
+    found
+}
+
+async fn a_console_that_reconnects_gets_every_alarm_event_it_missed(db: TestDatabase) {
+    let server = TestServer::start_with(
+        Arc::new(db),
+        Setup {
+            web: WebConfig {
+                alarm_secret: Some(SECRET.into()),
+                ..Setup::default().web
+            },
+            ..Setup::default()
+        },
+    )
+    .await;
+    let console = server
+        .client_as("liu", hotline_domain::Role::Coordinator)
+        .await;
+    let client = TestServer::browser();
+    let send = |id: &str| {
+        let body = alarm_body(id, "13700001111", "", "help");
+        let (client, base) = (client.clone(), server.base.clone());
+        async move { deliver(&client, &base, SECRET, &body).await.unwrap() }
+    };
+    let mut first = console
+        .get(server.url("/api/v1/events"))
+        .send()
+        .await
+        .unwrap()
+        .bytes_stream();
+    let one = send("gw-r1").await;
+    let seen = alarm_events(&mut first, 1).await;
+    assert_eq!(seen[0].1["alarm_id"], one.body["alarm_id"]);
+    assert_eq!(seen[0].0, seen[0].1["event_id"].to_string());
+    // The connection drops; two alarms come in meanwhile.
+    drop(first);
+    let two = send("gw-r2").await;
+    let three = send("gw-r3").await;
+    // Reconnecting with the last id seen: both, in order, then live ones, none twice.
+    let mut again = console
+        .get(server.url("/api/v1/events"))
+        .header("Last-Event-ID", seen[0].0.clone())
+        .send()
+        .await
+        .unwrap()
+        .bytes_stream();
+    let four = send("gw-r4").await;
+    let caught_up = alarm_events(&mut again, 3).await;
+    let alarms: Vec<&Value> = caught_up.iter().map(|(_, d)| &d["alarm_id"]).collect();
+    assert_eq!(
+        alarms,
+        [
+            &two.body["alarm_id"],
+            &three.body["alarm_id"],
+            &four.body["alarm_id"]
+        ]
+    );
+    let ids: Vec<i64> = caught_up
+        .iter()
+        .map(|(id, _)| id.parse().unwrap())
+        .collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+    server.shutdown().await;
+}
+
 async fn without_a_secret_the_alarm_webhook_is_closed(db: TestDatabase) {
     let server = TestServer::start(Arc::new(db)).await;
     let closed = deliver(
@@ -259,5 +355,6 @@ async fn without_a_secret_the_alarm_webhook_is_closed(db: TestDatabase) {
 
 hotline_core::on_both_backends!(
     alarms_from_the_gateway,
+    a_console_that_reconnects_gets_every_alarm_event_it_missed,
     without_a_secret_the_alarm_webhook_is_closed,
 );

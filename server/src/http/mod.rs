@@ -345,12 +345,35 @@ async fn events(
             }
         }
     };
+    // Subscribed before the missed alarm events are read, so none falls between the two.
+    let live = hotline.events.subscribe();
+    // A console that reconnects says which alarm event it saw last (`Last-Event-ID`; only
+    // alarm events carry ids): it gets every one after it from the durable log first.
+    let mut missed = Vec::new();
+    let mut replayed_up_to = i64::MIN;
+    let last_seen = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    if let Some(after) = last_seen.filter(|_| user.can(hotline_domain::Permission::Alarms)) {
+        let log = hotline.alarm_events_after(&user, after).await?;
+        replayed_up_to = log.last().map_or(after, |e| e.id);
+        let more = log.len() >= hotline_core::alarms::EVENTS_MAX as usize;
+        missed.extend(log.iter().filter_map(|e| to_sse(&Event::alarm(e))));
+        if more {
+            // More than one read holds: the console reloads what it shows.
+            missed.extend(to_sse(&Event::Resync));
+        }
+        tracing::info!(after, replayed = log.len(), "event stream resumed");
+    }
     let user = std::sync::Arc::new(user);
-    let stream = BroadcastStream::new(hotline.events.subscribe())
-        .filter_map(move |item| {
+    let stream = futures::stream::iter(missed)
+        .chain(BroadcastStream::new(live).filter_map(move |item| {
             let user = user.clone();
             async move {
                 match item {
+                    // Already sent from the log.
+                    Ok(Event::Alarm { event_id, .. }) if event_id <= replayed_up_to => None,
                     Ok(event) if event.is_for(&user) => to_sse(&event),
                     Ok(_) => None,
                     Err(BroadcastStreamRecvError::Lagged(missed)) => {
@@ -360,7 +383,7 @@ async fn events(
                     }
                 }
             }
-        })
+        }))
         .map(Ok)
         .take_until(async move {
             let mut shutdown = shutdown;
@@ -408,8 +431,20 @@ fn to_sse(event: &Event) -> Option<SseEvent> {
         // Between instances only (`Event::is_for` keeps it from every stream).
         Event::CodesChanged => return None,
     };
+    // Alarm events carry their place in the alarm log: a browser's EventSource sends the
+    // last one back as `Last-Event-ID` when it reconnects.
+    let id = match event {
+        Event::Alarm { event_id, .. } => Some(event_id.to_string()),
+        _ => None,
+    };
     match data {
-        Ok(data) => Some(SseEvent::default().event(event.name()).data(data)),
+        Ok(data) => {
+            let sse = SseEvent::default().event(event.name()).data(data);
+            Some(match id {
+                Some(id) => sse.id(id),
+                None => sse,
+            })
+        }
         Err(e) => {
             tracing::error!(error = %e, "event not serialisable");
             None
