@@ -1,7 +1,8 @@
-//! An acknowledged filing is never lost (issue 13): the real `hotline` binary takes a burst
-//! of filings from many connections and is killed with SIGKILL in the middle of it; every
-//! tracking number it had answered must then be in the database with its own content, on
-//! SQLite (`synchronous=FULL`) and on PostgreSQL.
+//! An acknowledged filing or alarm is never lost (issues 13 and 15): the real `hotline`
+//! binary takes a burst from many connections and is killed with SIGKILL in the middle of
+//! it; everything it had answered must then be in the database, on SQLite
+//! (`synchronous=FULL`) and on PostgreSQL. Alarms are then retried as the gateway would
+//! (every delivery it sent): none is stored twice.
 
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -15,6 +16,7 @@ use serde_json::{json, Value};
 /// Filers sending at once, and the acknowledgements after which the server is killed.
 const FILERS: usize = 32;
 const KILL_AFTER_ACKS: usize = 300;
+const ALARM_SECRET: &str = "durability-alarm-secret";
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -34,6 +36,7 @@ fn start_server(url: &str, port: u16, data_dir: &std::path::Path) -> Child {
         .env("HOTLINE_ADDR", format!("127.0.0.1:{port}"))
         .env("HOTLINE_DEMO", "false")
         .env("HOTLINE_RATE_FILING", "1000000/60")
+        .env("HOTLINE_ALARM_SECRET", ALARM_SECRET)
         // API only: no site files are needed, so none are looked for.
         .env_remove("LEPTOS_HASH_FILES")
         .stdout(Stdio::null())
@@ -142,4 +145,97 @@ async fn acknowledged_filings_survive_a_kill(db: TestDatabase) {
     hotline.store.close().await;
 }
 
-hotline_core::on_both_backends!(acknowledged_filings_survive_a_kill);
+async fn acknowledged_alarms_survive_a_kill_and_a_retry_stores_none_twice(db: TestDatabase) {
+    use hotline_server::alarm_sim::{alarm_body, deliver};
+    const SENDERS: usize = 16;
+    const KILL_AFTER: usize = 150;
+    let data_dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(SENDERS)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let mut server = start_server(db.url(), port, data_dir.path());
+    wait_until_up(&client, &base, &mut server).await;
+
+    // Every delivery sent (the gateway keeps them until acknowledged), and the alarm id of
+    // each one acknowledged.
+    let sent: Arc<Mutex<Vec<String>>> = Arc::default();
+    let acked: Arc<Mutex<Vec<(String, i64)>>> = Arc::default();
+    let senders: Vec<_> = (0..SENDERS)
+        .map(|s| {
+            let (client, base) = (client.clone(), base.clone());
+            let (sent, acked) = (sent.clone(), acked.clone());
+            tokio::spawn(async move {
+                for n in 0.. {
+                    let id = format!("kill-{s}-{n}");
+                    sent.lock().unwrap().push(id.clone());
+                    let body = alarm_body(&id, &format!("1370000{s:02}{:02}", n % 100), "", "fall");
+                    let Ok(answer) = deliver(&client, &base, ALARM_SECRET, &body).await else {
+                        return;
+                    };
+                    if answer.status != 201 {
+                        return;
+                    }
+                    acked
+                        .lock()
+                        .unwrap()
+                        .push((id, answer.body["alarm_id"].as_i64().unwrap()));
+                }
+            })
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while acked.lock().unwrap().len() < KILL_AFTER {
+        assert!(Instant::now() < deadline, "the burst did not get going");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    for sender in senders {
+        sender.await.unwrap();
+    }
+
+    // Back up; the gateway sends again everything it sent. An acknowledged one comes back
+    // as the same alarm; one cut off in flight is stored now or was already.
+    let mut server = start_server(db.url(), port, data_dir.path());
+    wait_until_up(&client, &base, &mut server).await;
+    let acked: std::collections::HashMap<String, i64> =
+        acked.lock().unwrap().iter().cloned().collect();
+    let sent = sent.lock().unwrap().clone();
+    let mut alarm_ids = std::collections::HashSet::new();
+    for id in &sent {
+        let body = alarm_body(id, "13700000000", "", "fall");
+        let answer = deliver(&client, &base, ALARM_SECRET, &body).await.unwrap();
+        assert!(
+            matches!(answer.status, 200 | 201),
+            "{id}: {}",
+            answer.status
+        );
+        let alarm_id = answer.body["alarm_id"].as_i64().unwrap();
+        if let Some(first) = acked.get(id) {
+            assert_eq!(answer.status, 200, "{id} was acknowledged, then lost");
+            assert_eq!(alarm_id, *first, "{id} came back as another alarm");
+        }
+        assert!(alarm_ids.insert(alarm_id), "{id}: alarm {alarm_id} twice");
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let hotline = db.open(Arc::new(SystemClock)).await;
+    let lead = hotline_core::testing::staff(hotline_domain::Role::ShiftLead, None, None);
+    let stored = hotline.open_alarms(&lead).await.unwrap().len();
+    assert_eq!(stored, sent.len(), "one alarm per delivery");
+    eprintln!(
+        "{} alarms acknowledged before the kill, {} deliveries sent, {stored} alarms stored",
+        acked.len(),
+        sent.len()
+    );
+    hotline.store.close().await;
+}
+
+hotline_core::on_both_backends!(
+    acknowledged_filings_survive_a_kill,
+    acknowledged_alarms_survive_a_kill_and_a_retry_stores_none_twice,
+);
