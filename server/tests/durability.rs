@@ -235,6 +235,190 @@ async fn acknowledged_alarms_survive_a_kill_and_a_retry_stores_none_twice(db: Te
     hotline.store.close().await;
 }
 
+/// `next` alarm event on an SSE stream whose data names `kind`: its data.
+async fn alarm_event(
+    stream: &mut (impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+    kind: &str,
+) -> Value {
+    use futures::StreamExt;
+    let mut buffer = String::new();
+    loop {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.next())
+            .await
+            .expect("an event in time")
+            .expect("stream open")
+            .unwrap();
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            if !block.contains("event: alarm\n") {
+                continue;
+            }
+            let data = block
+                .lines()
+                .find_map(|l| l.strip_prefix("data: "))
+                .unwrap();
+            let data: Value = serde_json::from_str(data).unwrap();
+            if data["kind"] == kind {
+                return data;
+            }
+        }
+    }
+}
+
+async fn sign_in(base: &str, username: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let response = client
+        .post(format!("{base}/auth/login"))
+        .json(&json!({ "username": username, "password": STAFF_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{username}: {}",
+        response.status()
+    );
+    client
+}
+
+const STAFF_PASSWORD: &str = "two instances 2026";
+
+/// Two server processes on one PostgreSQL (issue 15): an alarm posted to one reaches a
+/// console connected to the other through LISTEN/NOTIFY, and two coordinators
+/// acknowledging it at once on the two instances get one holder, which both see.
+#[test]
+fn alarms_reach_consoles_on_another_instance_and_one_claim_wins() {
+    hotline_core::testing::Watchdog::run("postgres::alarms_on_two_instances", async {
+        use hotline_server::alarm_sim::{alarm_body, deliver};
+        let db = TestDatabase::postgres().await;
+        let setup = db.open(Arc::new(SystemClock)).await;
+        let admin = hotline_core::testing::staff(hotline_domain::Role::Admin, None, None);
+        for name in ["liu", "wang"] {
+            setup
+                .create_user(
+                    &admin,
+                    &hotline_domain::UserInput {
+                        username: name.into(),
+                        display_name: name.into(),
+                        role: "coordinator".into(),
+                        password: STAFF_PASSWORD.into(),
+                        active: true,
+                        ..Default::default()
+                    },
+                    &hotline_core::Origin::system(),
+                )
+                .await
+                .unwrap();
+        }
+        setup.store.close().await;
+        let data_dir = tempfile::tempdir().unwrap();
+        let (port_a, port_b) = (free_port(), free_port());
+        let (a, b) = (
+            format!("http://127.0.0.1:{port_a}"),
+            format!("http://127.0.0.1:{port_b}"),
+        );
+        let probe = reqwest::Client::new();
+        let mut server_a = start_server(db.url(), port_a, data_dir.path());
+        let mut server_b = start_server(db.url(), port_b, data_dir.path());
+        wait_until_up(&probe, &a, &mut server_a).await;
+        wait_until_up(&probe, &b, &mut server_b).await;
+
+        let liu = sign_in(&b, "liu").await;
+        let wang = sign_in(&a, "wang").await;
+        let mut on_b = liu
+            .get(format!("{b}/api/v1/events"))
+            .send()
+            .await
+            .unwrap()
+            .bytes_stream();
+        let mut on_a = wang
+            .get(format!("{a}/api/v1/events"))
+            .send()
+            .await
+            .unwrap()
+            .bytes_stream();
+        let posted = deliver(
+            &probe,
+            &a,
+            ALARM_SECRET,
+            &alarm_body("two-1", "13700002222", "", "fall"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(posted.status, 201);
+        let alarm_id = posted.body["alarm_id"].clone();
+        assert_eq!(
+            alarm_event(&mut on_b, "received").await["alarm_id"],
+            alarm_id
+        );
+        assert_eq!(
+            alarm_event(&mut on_a, "received").await["alarm_id"],
+            alarm_id
+        );
+
+        let claim = |client: &reqwest::Client, base: &str| {
+            client
+                .post(format!("{base}/api/v1/alarms/{alarm_id}/actions"))
+                .json(&json!({ "action": "acknowledge" }))
+                .send()
+        };
+        let (by_liu, by_wang) = tokio::join!(claim(&liu, &b), claim(&wang, &a));
+        let statuses = [by_liu.unwrap().status(), by_wang.unwrap().status()];
+        assert_eq!(
+            statuses.iter().filter(|s| s.is_success()).count(),
+            1,
+            "one holder: {statuses:?}"
+        );
+        assert!(
+            statuses.contains(&reqwest::StatusCode::CONFLICT),
+            "{statuses:?}"
+        );
+        // Both consoles hear who took it, whichever instance it was taken on.
+        assert_eq!(
+            alarm_event(&mut on_b, "acknowledged").await["alarm_id"],
+            alarm_id
+        );
+        assert_eq!(
+            alarm_event(&mut on_a, "acknowledged").await["alarm_id"],
+            alarm_id
+        );
+        let holder = |client: reqwest::Client, base: String| {
+            let alarm_id = alarm_id.clone();
+            async move {
+                let card: Value = client
+                    .get(format!("{base}/api/v1/alarms/{alarm_id}"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                card["alarm"]["holder"].clone()
+            }
+        };
+        let (seen_b, seen_a) = (
+            holder(liu.clone(), b.clone()).await,
+            holder(wang.clone(), a.clone()).await,
+        );
+        assert_eq!(seen_a, seen_b);
+        let winner = if statuses[0].is_success() {
+            "liu"
+        } else {
+            "wang"
+        };
+        assert_eq!(seen_a, winner);
+        for server in [&mut server_a, &mut server_b] {
+            server.kill().unwrap();
+            server.wait().unwrap();
+        }
+    });
+}
+
 hotline_core::on_both_backends!(
     acknowledged_filings_survive_a_kill,
     acknowledged_alarms_survive_a_kill_and_a_retry_stores_none_twice,
