@@ -5,7 +5,10 @@
 //! - `one`: a single alarm (a demo terminal, a number or a device id);
 //! - `burst`: alarms at a steady rate from the demo's registered terminals;
 //! - `retry-storm`: one delivery id sent many times at once (one alarm must result);
-//! - `unknown`: an alarm from a number nobody registered.
+//! - `unknown`: an alarm from a number nobody registered;
+//! - `bench`: many consoles (SSE connections of a coordinator) open while alarms arrive at
+//!   a steady rate: how long each alarm takes from the webhook to every console, and
+//!   whether any console missed one or heard it twice (BENCHMARKS.md).
 //!
 //! It prints one JSON line per delivery and a summary, and exits non-zero when any
 //! delivery was not acknowledged with a 2xx.
@@ -71,6 +74,29 @@ pub enum SimMode {
     Unknown {
         #[arg(long, default_value = "13700000000")]
         caller: String,
+    },
+    /// Consoles open, alarms at a rate: webhook-to-console latency, lost and duplicated.
+    Bench {
+        /// Console connections (event streams), spread over the instances.
+        #[arg(long, default_value_t = 200)]
+        consoles: u32,
+        #[arg(long, default_value_t = 50)]
+        rate: u32,
+        #[arg(long, default_value_t = 60)]
+        seconds: u32,
+        /// The coordinator the consoles sign in as.
+        #[arg(long, default_value = "care")]
+        username: String,
+        #[arg(
+            long,
+            env = "HOTLINE_BENCH_PASSWORD",
+            default_value = "hotline-demo-2026"
+        )]
+        password: String,
+        /// More instances of the same platform (comma-separated base URLs): consoles
+        /// connect to and alarms go to each in turn.
+        #[arg(long, value_delimiter = ',')]
+        also: Vec<String>,
     },
 }
 
@@ -180,6 +206,29 @@ pub async fn run(args: SimArgs, secret: Option<String>) -> anyhow::Result<()> {
                 results.push((id.clone(), result));
             }
         }
+        SimMode::Bench {
+            consoles,
+            rate,
+            seconds,
+            username,
+            password,
+            also,
+        } => {
+            let mut bases = vec![base.to_string()];
+            bases.extend(also);
+            return bench(
+                &bases,
+                &secret,
+                BenchPlan {
+                    consoles,
+                    rate,
+                    seconds,
+                    username,
+                    password,
+                },
+            )
+            .await;
+        }
         SimMode::Burst {
             rate,
             count,
@@ -209,6 +258,170 @@ pub async fn run(args: SimArgs, secret: Option<String>) -> anyhow::Result<()> {
         }
     }
     report(&results)
+}
+
+struct BenchPlan {
+    consoles: u32,
+    rate: u32,
+    seconds: u32,
+    username: String,
+    password: String,
+}
+
+/// Opens the consoles, sends `rate × seconds` alarms round robin over the instances, waits
+/// for the stragglers, and prints one JSON summary.
+async fn bench(bases: &[String], secret: &str, plan: BenchPlan) -> anyhow::Result<()> {
+    use futures::StreamExt;
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    if plan.rate == 0 || plan.consoles == 0 {
+        anyhow::bail!("--rate and --consoles must be at least 1");
+    }
+    // Heard: (console, alarm id, when).
+    let heard: Arc<Mutex<Vec<(u32, i64, Instant)>>> = Arc::default();
+    let mut streams = Vec::new();
+    // One sign-in per instance (sign-ins are rate-limited per address); every console on
+    // an instance shares that session, each with its own connection.
+    let mut signed_in = Vec::new();
+    for base in bases {
+        let client = reqwest::Client::builder().cookie_store(true).build()?;
+        let login = client
+            .post(format!("{base}/auth/login"))
+            .json(&json!({ "username": plan.username, "password": plan.password }))
+            .send()
+            .await?;
+        if !login.status().is_success() {
+            anyhow::bail!(
+                "{} cannot sign in at {base}: {}",
+                plan.username,
+                login.status()
+            );
+        }
+        signed_in.push(client);
+    }
+    for console in 0..plan.consoles {
+        let at = console as usize % bases.len();
+        let (base, client) = (&bases[at], &signed_in[at]);
+        let response = client.get(format!("{base}/api/v1/events")).send().await?;
+        if !response.status().is_success() {
+            anyhow::bail!(
+                "console {console}: event stream refused: {}",
+                response.status()
+            );
+        }
+        let heard = heard.clone();
+        streams.push(tokio::spawn(async move {
+            let mut stream = response.bytes_stream();
+            let mut buffer = String::new();
+            while let Some(Ok(chunk)) = stream.next().await {
+                buffer.push_str(&String::from_utf8_lossy(&chunk));
+                while let Some(end) = buffer.find("\n\n") {
+                    let block: String = buffer.drain(..end + 2).collect();
+                    if !block.contains("event: alarm\n") {
+                        continue;
+                    }
+                    let now = Instant::now();
+                    let data = block.lines().find_map(|l| l.strip_prefix("data: "));
+                    let Some(data) = data.and_then(|d| serde_json::from_str::<Value>(d).ok())
+                    else {
+                        continue;
+                    };
+                    if data["kind"] == "received" {
+                        if let Some(id) = data["alarm_id"].as_i64() {
+                            heard.lock().unwrap().push((console, id, now));
+                        }
+                    }
+                }
+            }
+        }));
+    }
+    // Each stream was subscribed on the server before its response headers came back.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()?;
+    let count = plan.rate * plan.seconds;
+    let gap = Duration::from_secs(1) / plan.rate;
+    let start = tokio::time::Instant::now();
+    let mut sends = Vec::with_capacity(count as usize);
+    for n in 0..count {
+        tokio::time::sleep_until(start + gap * n).await;
+        let base = bases[n as usize % bases.len()].clone();
+        let (client, secret) = (client.clone(), secret.to_string());
+        let body = alarm_body(
+            &fresh_id("bench", n),
+            "",
+            &hotline_core::seed::demo::demo_terminal(n % 100),
+            "help",
+        );
+        sends.push(tokio::spawn(async move {
+            let sent = Instant::now();
+            (sent, deliver(&client, &base, &secret, &body).await)
+        }));
+    }
+    let mut sent_at: HashMap<i64, Instant> = HashMap::new();
+    let mut webhook = Vec::new();
+    let mut failed = 0;
+    for send in sends {
+        match send.await? {
+            (sent, Ok(d)) if d.status == 201 => {
+                webhook.push(d.took);
+                if let Some(id) = d.body["alarm_id"].as_i64() {
+                    sent_at.insert(id, sent);
+                }
+            }
+            _ => failed += 1,
+        }
+    }
+    // Stragglers: until every console heard every alarm, or 10 s.
+    let expected = sent_at.len() * plan.consoles as usize;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while heard.lock().unwrap().len() < expected && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for stream in &streams {
+        stream.abort();
+    }
+    let heard = heard.lock().unwrap().clone();
+    let mut seen: HashMap<(u32, i64), u32> = HashMap::new();
+    let mut latency = Vec::with_capacity(heard.len());
+    for (console, id, at) in &heard {
+        *seen.entry((*console, *id)).or_default() += 1;
+        if let Some(sent) = sent_at.get(id) {
+            latency.push(at.saturating_duration_since(*sent));
+        }
+    }
+    let duplicated: u32 = seen.values().map(|n| n - 1).sum();
+    let delivered = seen
+        .keys()
+        .filter(|(_, id)| sent_at.contains_key(id))
+        .count();
+    let lost = expected.saturating_sub(delivered);
+    latency.sort_unstable();
+    webhook.sort_unstable();
+    let pct = |v: &[Duration], p: f64| -> f64 {
+        if v.is_empty() {
+            return 0.0;
+        }
+        let i = ((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1;
+        (v[i].as_secs_f64() * 10_000.0).round() / 10.0
+    };
+    println!(
+        "{}",
+        json!({
+            "instances": bases.len(), "consoles": plan.consoles, "rate": plan.rate,
+            "seconds": plan.seconds, "alarms": sent_at.len(), "failed": failed,
+            "deliveries_expected": expected, "lost": lost, "duplicated": duplicated,
+            "console_p50_ms": pct(&latency, 0.5), "console_p99_ms": pct(&latency, 0.99),
+            "console_max_ms": pct(&latency, 1.0),
+            "webhook_p50_ms": pct(&webhook, 0.5), "webhook_p99_ms": pct(&webhook, 0.99),
+        })
+    );
+    if failed > 0 || lost > 0 || duplicated > 0 {
+        anyhow::bail!("{failed} failed, {lost} lost, {duplicated} duplicated");
+    }
+    Ok(())
 }
 
 /// One line per delivery, then the summary; an error when any was not acknowledged.
