@@ -585,6 +585,43 @@ async fn an_alarm_nobody_acknowledges_goes_to_the_lead_until_someone_does(db: Te
     h.store.close().await;
 }
 
+async fn the_demo_city_loads_its_alarms_with_their_people_and_timelines(db: TestDatabase) {
+    let h = db.open(clock()).await;
+    let size = hotline_core::seed::demo::DemoSize {
+        vendors: 5,
+        providers: 0,
+        elderly: 500,
+        past_cases: 5,
+        waiting_requests: 0,
+    };
+    assert!(h.load_demo_if_empty(size).await.unwrap());
+    let care = coordinator("care");
+    let open = h.open_alarms(&care).await.unwrap();
+    assert_eq!(open.len(), 2, "two being worked");
+    for alarm in &open {
+        assert!(alarm.elderly_name.is_some(), "{alarm:?}");
+        assert_eq!(alarm.holder.as_deref(), Some("care"));
+        assert!(alarm.caller.as_deref().unwrap().contains('*'));
+        let kinds = timeline_kinds(&h, &care, alarm.id).await;
+        assert_eq!(kinds[..2], ["received", "acknowledged"]);
+    }
+    // The history: closed alarms whose cases are archived; new alarms number on after it.
+    let log = h.alarm_events_after(&care, 0).await.unwrap();
+    let closed = log.iter().filter(|e| e.kind == "closed").count();
+    assert_eq!(closed, 500 / 45);
+    let fresh = h
+        .receive_alarm(&delivery("gw-after-demo", "13700001234", "help"), "{}")
+        .await
+        .unwrap();
+    assert!(fresh.fresh);
+    let after = h
+        .alarm_events_after(&care, log.last().unwrap().id)
+        .await
+        .unwrap();
+    assert_eq!(after.len(), 1);
+    h.store.close().await;
+}
+
 /// `(escalation notices the lead sees, escalation SMS written)`.
 async fn alerts(h: &Hotline) -> (usize, usize) {
     let lead = staff(Role::ShiftLead, None, None);
@@ -613,6 +650,7 @@ async fn timeline_kinds(
 }
 
 hotline_core::on_both_backends!(
+    the_demo_city_loads_its_alarms_with_their_people_and_timelines,
     an_alarm_nobody_acknowledges_goes_to_the_lead_until_someone_does,
     a_coordinator_works_an_alarm_to_a_close_and_the_follow_up_is_due,
     a_silent_alarm_is_not_called_back_and_a_hand_over_needs_a_coordinator,

@@ -65,6 +65,13 @@ pub trait BulkLoad: Send {
     async fn insert_elderly(&mut self, elderly: &NewElderly) -> Result<(), StoreError>;
     /// The case row, its history, its flow (parts and reminders).
     async fn insert_case(&mut self, case: &NewCase<'_>) -> Result<(), StoreError>;
+    /// A one-key alarm as it stands, with its log, recorded by the case already loaded as
+    /// `tracking_number`; its person found by the terminal's id.
+    async fn insert_alarm(
+        &mut self,
+        tracking_number: &TrackingNumber,
+        alarm: &crate::seed::demo::DemoAlarm,
+    ) -> Result<(), StoreError>;
     /// A user, unless the user name is taken (then nothing).
     async fn insert_user(&mut self, user: &UserRow, at: DateTime<Utc>) -> Result<(), StoreError>;
     /// Sets a counter to at least `value`.
@@ -278,6 +285,41 @@ where
             .bind(value)
             .execute(&mut *self.tx)
             .await?;
+        Ok(())
+    }
+
+    async fn insert_alarm(
+        &mut self,
+        tracking_number: &TrackingNumber,
+        a: &crate::seed::demo::DemoAlarm,
+    ) -> Result<(), StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO alarms (delivery_id, kind, status, caller, device_id, elderly_id, \
+             case_id, raised_at, received_at, holder, acknowledged_at, on_site_at, closed_at, \
+             disposition, payload) \
+             VALUES ($1, $2, $3, $4, $5, (SELECT id FROM elderly WHERE onekey_device = $5), \
+             (SELECT id FROM cases WHERE tracking_number = $6), $7, $8, $9, $10, $11, $12, \
+             $13, '{\"demo\":true}') RETURNING id",
+        )
+        .bind(&a.delivery_id)
+        .bind(a.kind.as_code())
+        .bind(a.status.as_code())
+        .bind(&a.caller)
+        .bind(&a.device_id)
+        .bind(tracking_number.as_str())
+        .bind(a.raised_at)
+        .bind(a.received_at)
+        .bind(&a.holder)
+        .bind(a.acknowledged_at)
+        .bind(a.on_site_at)
+        .bind(a.closed_at)
+        .bind(a.disposition.map(|d| d.as_code()))
+        .fetch_one(&mut *self.tx)
+        .await?;
+        for (at, actor, kind, note) in &a.events {
+            SqlStore::<DB>::insert_alarm_event(&mut self.tx, id, *at, actor, kind, note.as_deref())
+                .await?;
+        }
         Ok(())
     }
 

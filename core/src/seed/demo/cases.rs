@@ -152,6 +152,7 @@ impl Generator<'_> {
             }],
             reminders: Vec::new(),
             refused: Vec::new(),
+            alarm: None,
         }
     }
 

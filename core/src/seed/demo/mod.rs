@@ -4,6 +4,7 @@
 //! Same seed and same day give the same data, so a screenshot or a bug report made on one
 //! machine can be reproduced on another. The people are invented; the places are real.
 
+mod alarms;
 mod basics;
 mod cases;
 mod elderly;
@@ -19,6 +20,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use hotline_domain::flow::ReminderDraft;
 use hotline_domain::{Assignee, CaseFlow, Category, Channel, TrackingNumber};
 
+pub use alarms::DemoAlarm;
 pub use elderly::id_number;
 pub use users::{DemoUser, DEMO_PASSWORD};
 
@@ -105,6 +107,8 @@ pub struct DemoCase {
     /// Steps the state machine refused while generating (always empty unless this file
     /// has a bug).
     pub refused: Vec<String>,
+    /// The one-key alarm this case records (type C).
+    pub alarm: Option<DemoAlarm>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -198,9 +202,15 @@ impl<'a> Generator<'a> {
         self.vendor_services = vendors.iter().map(|v| v.services.clone()).collect();
         let providers: Vec<NewProvider> = (0..size.providers).map(|_| self.provider()).collect();
         self.provider_skills = providers.iter().map(|p| p.skill_code.clone()).collect();
-        let elderly = (0..size.elderly).map(|i| self.elderly(i)).collect();
+        let elderly: Vec<NewElderly> = (0..size.elderly).map(|i| self.elderly(i)).collect();
         let mut cases = self.past_cases(size.past_cases);
         cases.extend(self.waiting_requests(size.waiting_requests));
+        // The full demo city's alarms (a month's history, two being worked); the small
+        // data sets of the tests have none, so their consoles start empty.
+        if size.elderly >= 500 {
+            let alarms = self.alarm_cases(&elderly, size.elderly / 45, 2);
+            cases.extend(alarms);
+        }
         number_cases(&mut cases);
         let users = demo_users(&cases);
         Ok(DemoData {
@@ -311,6 +321,9 @@ pub async fn load(
             lights: &flow.lights(policy),
         })
         .await?;
+        if let Some(alarm) = &c.alarm {
+            load.insert_alarm(&c.tracking_number, alarm).await?;
+        }
     }
     for u in &demo.users {
         let user = UserRow {
@@ -487,6 +500,59 @@ mod tests {
             .map(|l| l.as_code())
             .collect();
         assert_eq!(lights.len(), 3, "green, yellow and red cases: {lights:?}");
+    }
+
+    #[test]
+    fn the_demo_city_has_a_month_of_alarms_and_two_being_worked() {
+        let demo = generate(
+            3,
+            now(),
+            DemoSize {
+                vendors: 0,
+                providers: 0,
+                elderly: 900,
+                past_cases: 0,
+                waiting_requests: 0,
+            },
+        )
+        .unwrap();
+        let alarms: Vec<(&DemoCase, &DemoAlarm)> = demo
+            .cases
+            .iter()
+            .filter_map(|c| c.alarm.as_ref().map(|a| (c, a)))
+            .collect();
+        assert_eq!(alarms.len(), 900 / 45 + 2);
+        let open: Vec<_> = alarms
+            .iter()
+            .filter(|(_, a)| a.status != hotline_domain::AlarmStatus::Closed)
+            .collect();
+        assert_eq!(open.len(), 2);
+        for (case, alarm) in &alarms {
+            assert!(case.refused.is_empty(), "{:?}", case.refused);
+            assert_eq!(
+                case.flow.case_type,
+                Some(hotline_domain::CaseType::OneKeyAlarm)
+            );
+            assert_eq!(case.channel, hotline_domain::Channel::OneKey);
+            // Every alarm came from a registered terminal, and its log runs forward.
+            assert!(alarm.device_id.is_some());
+            assert!(alarm.events.windows(2).all(|w| w[0].0 <= w[1].0));
+            assert!(alarm.acknowledged_at.unwrap() > alarm.received_at);
+            assert!(alarm.events.last().unwrap().0 <= now());
+            if alarm.status == hotline_domain::AlarmStatus::Closed {
+                assert!(alarm.disposition.is_some());
+                // Handled on the desk and followed up: archived.
+                assert_eq!(
+                    case.flow.status,
+                    hotline_domain::CaseStatus::Archived,
+                    "{:?}",
+                    case.events
+                );
+            } else {
+                assert_eq!(case.flow.status, hotline_domain::CaseStatus::Classified);
+                assert_eq!(alarm.holder.as_deref(), Some("care"));
+            }
+        }
     }
 
     #[test]
