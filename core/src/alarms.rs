@@ -19,6 +19,17 @@ pub struct AlarmReceipt {
     pub fresh: bool,
 }
 
+/// How fast alarms were answered over a period: all of them, each day, each coordinator.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AlarmReport {
+    pub days: u32,
+    pub overall: hotline_domain::AlarmFigures,
+    /// Oldest day first; days without alarms are left out.
+    pub by_day: Vec<hotline_domain::AlarmFigures>,
+    /// By who acknowledged them; alarms nobody acknowledged are under `-`.
+    pub by_coordinator: Vec<hotline_domain::AlarmFigures>,
+}
+
 /// The most alarm events one read returns (a console catching up reads again).
 pub const EVENTS_MAX: u32 = 500;
 
@@ -291,6 +302,54 @@ impl Hotline {
             }
         }
         Ok(sent)
+    }
+
+    /// How fast alarms were answered over the last `days` (1–366): the share acknowledged
+    /// within 60 and 180 s, median and 90th percentile times to acknowledge and to a
+    /// helper on site; overall, per day (the centre's calendar) and per coordinator.
+    pub async fn alarm_report(
+        &self,
+        user: &StaffUser,
+        days: u32,
+    ) -> Result<AlarmReport, ServiceError> {
+        use hotline_domain::{AlarmFigures, AlarmTiming};
+        use std::collections::BTreeMap;
+        if !user.can(Permission::Alarms) {
+            return Err(ServiceError::Forbidden);
+        }
+        if !(1..=366).contains(&days) {
+            return Err(ServiceError::field(
+                "days",
+                Problem::OutOfRange { min: 1, max: 366 },
+            ));
+        }
+        let now = self.now();
+        let today = crate::clock::local_date_of(now);
+        let first = today - chrono::Duration::days(i64::from(days) - 1);
+        let since = crate::clock::local_midnight(first);
+        let timings = self.store.alarm_timings(since).await?;
+        let mut by_day: BTreeMap<String, Vec<&AlarmTiming>> = BTreeMap::new();
+        let mut by_coordinator: BTreeMap<String, Vec<&AlarmTiming>> = BTreeMap::new();
+        for t in &timings {
+            by_day
+                .entry(crate::clock::local_date_of(t.received_at).to_string())
+                .or_default()
+                .push(t);
+            by_coordinator
+                .entry(t.acknowledged_by.clone().unwrap_or_else(|| "-".into()))
+                .or_default()
+                .push(t);
+        }
+        let all: Vec<&AlarmTiming> = timings.iter().collect();
+        Ok(AlarmReport {
+            days,
+            overall: AlarmFigures::of("all", &all),
+            by_day: by_day.iter().map(|(k, v)| AlarmFigures::of(k, v)).collect(),
+            by_coordinator: by_coordinator
+                .iter()
+                .map(|(k, v)| AlarmFigures::of(k, v))
+                .collect(),
+        })
     }
 
     /// The alarm log after `after` (a console's last seen event id), in order.

@@ -15,6 +15,16 @@ pub fn local_date_of(at: DateTime<Utc>) -> NaiveDate {
     hotline_domain::time::china_date(at)
 }
 
+/// The instant the city's calendar day `date` begins.
+pub fn local_midnight(date: NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    china_offset()
+        .from_local_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight exists"))
+        .single()
+        .expect("a fixed offset has one midnight")
+        .with_timezone(&Utc)
+}
+
 /// An instant as both backends store it: PostgreSQL keeps microseconds, so SQLite is
 /// given no more, and a value reads back the same from either.
 pub fn storable(at: DateTime<Utc>) -> DateTime<Utc> {

@@ -622,6 +622,55 @@ async fn the_demo_city_loads_its_alarms_with_their_people_and_timelines(db: Test
     h.store.close().await;
 }
 
+async fn the_figures_show_how_fast_each_coordinator_answered(db: TestDatabase) {
+    let clock = clock();
+    let h = with_registered_person_at(&db, clock.clone()).await;
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let d = delivery(&format!("gw-kpi-{n}"), LINE, "help");
+        ids.push(h.receive_alarm(&d, "{}").await.unwrap().alarm.id);
+    }
+    let (liu, wang) = (coordinator("liu"), coordinator("wang"));
+    let ack = json!({"action": "acknowledge"});
+    clock.set(at("2026-12-06T02:00:30Z"));
+    h.alarm_act(&liu, ids[0], &step(ack.clone()), &origin(&liu))
+        .await
+        .unwrap();
+    clock.set(at("2026-12-06T02:02:00Z"));
+    h.alarm_act(&wang, ids[1], &step(ack), &origin(&wang))
+        .await
+        .unwrap();
+    clock.set(at("2026-12-06T02:20:00Z"));
+    h.alarm_act(
+        &liu,
+        ids[0],
+        &step(json!({"action": "on_site"})),
+        &origin(&liu),
+    )
+    .await
+    .unwrap();
+    let report = h.alarm_report(&liu, 7).await.unwrap();
+    let all = &report.overall;
+    assert_eq!((all.alarms, all.acknowledged), (3, 2));
+    assert!((all.within_60s - 1.0 / 3.0).abs() < 1e-9);
+    assert!((all.within_180s - 2.0 / 3.0).abs() < 1e-9);
+    assert_eq!((all.ack_p50_s, all.ack_p90_s), (Some(30), Some(120)));
+    assert_eq!(all.on_site_p50_s, Some(1200));
+    let days: Vec<&str> = report.by_day.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(days, ["2026-12-06"]);
+    let people: Vec<(&str, u32)> = report
+        .by_coordinator
+        .iter()
+        .map(|f| (f.key.as_str(), f.alarms))
+        .collect();
+    assert_eq!(people, [("-", 1), ("liu", 1), ("wang", 1)]);
+    assert!(matches!(
+        h.alarm_report(&liu, 0).await,
+        Err(ServiceError::Invalid(errors)) if errors.0.contains_key("days")
+    ));
+    h.store.close().await;
+}
+
 /// `(escalation notices the lead sees, escalation SMS written)`.
 async fn alerts(h: &Hotline) -> (usize, usize) {
     let lead = staff(Role::ShiftLead, None, None);
@@ -650,6 +699,7 @@ async fn timeline_kinds(
 }
 
 hotline_core::on_both_backends!(
+    the_figures_show_how_fast_each_coordinator_answered,
     the_demo_city_loads_its_alarms_with_their_people_and_timelines,
     an_alarm_nobody_acknowledges_goes_to_the_lead_until_someone_does,
     a_coordinator_works_an_alarm_to_a_close_and_the_follow_up_is_due,

@@ -86,8 +86,9 @@ pub use account::{
     UserInput, UserRecord, ValidUser,
 };
 pub use alarms::{
-    Alarm, AlarmAction, AlarmActionInput, AlarmInput, AlarmKind, AlarmPolicy, AlarmRefusal,
-    AlarmStatus, ContactOutcome, ContactRung, Disposition, EmergencyService, NewAlarm,
+    Alarm, AlarmAction, AlarmActionInput, AlarmFigures, AlarmInput, AlarmKind, AlarmPolicy,
+    AlarmRefusal, AlarmStatus, AlarmTiming, ContactOutcome, ContactRung, Disposition,
+    EmergencyService, NewAlarm,
 };
 pub use calendar::{CalendarDay, DayKind, Limit, LimitUnit, WorkCalendar};
 pub use calls::{

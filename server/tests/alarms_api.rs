@@ -231,6 +231,25 @@ async fn alarms_from_the_gateway(db: TestDatabase) {
         .collect();
     assert_eq!(kinds, ["received", "acknowledged"]);
 
+    // The figures: two alarms today, one acknowledged (by the coordinator) within a minute.
+    let figures: Value = care
+        .get(server.url("/api/v1/alarms/figures?days=7"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(figures["overall"]["alarms"], 2, "{figures}");
+    assert_eq!(figures["overall"]["acknowledged"], 1);
+    assert_eq!(figures["by_coordinator"][1]["key"], "care", "{figures}");
+    let response = care
+        .get(server.url("/api/v1/alarms/figures?days=0"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
     // Agents have no console.
     let agent = server.sign_in("agent", DEMO_PASSWORD).await;
     let response = agent

@@ -99,6 +99,11 @@ pub trait AlarmStore: Send + Sync {
         sms: &[super::NewSms],
         notifications: &[super::NewNotification],
     ) -> Result<Option<AlarmEventRecord>, StoreError>;
+    /// The times of every alarm received since `since` (at most 100,000), oldest first.
+    async fn alarm_timings(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<hotline_domain::AlarmTiming>, StoreError>;
     /// One alarm's events, in order.
     async fn alarm_events_of(&self, alarm_id: i64) -> Result<Vec<AlarmEventRecord>, StoreError>;
     /// Alarm events after `after`, in order, at most `limit`.
@@ -489,6 +494,38 @@ where
                 .await?;
         tx.commit().await?;
         Ok(Some(event))
+    }
+
+    async fn alarm_timings(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<hotline_domain::AlarmTiming>, StoreError> {
+        let rows: Vec<(
+            DateTime<Utc>,
+            Option<DateTime<Utc>>,
+            Option<DateTime<Utc>>,
+            Option<String>,
+        )> = sqlx::query_as(
+            "SELECT a.received_at, a.acknowledged_at, a.on_site_at, \
+                 (SELECT e.actor FROM alarm_events e WHERE e.alarm_id = a.id \
+                  AND e.kind = 'acknowledged' ORDER BY e.id LIMIT 1) \
+                 FROM alarms a WHERE a.received_at >= $1 ORDER BY a.received_at LIMIT 100000",
+        )
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(received_at, acknowledged_at, on_site_at, actor)| hotline_domain::AlarmTiming {
+                    received_at,
+                    acknowledged_at,
+                    on_site_at,
+                    acknowledged_by: actor
+                        .map(|a| a.strip_prefix("user:").map(str::to_string).unwrap_or(a)),
+                },
+            )
+            .collect())
     }
 
     async fn alarm_events_of(&self, alarm_id: i64) -> Result<Vec<AlarmEventRecord>, StoreError> {

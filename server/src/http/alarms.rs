@@ -111,6 +111,28 @@ fn event_json(e: hotline_core::store::AlarmEventRecord) -> serde_json::Value {
     })
 }
 
+#[derive(Debug, serde::Deserialize)]
+#[serde(default)]
+pub struct Days {
+    days: u32,
+}
+
+impl Default for Days {
+    fn default() -> Self {
+        Days { days: 30 }
+    }
+}
+
+/// `GET /api/v1/alarms/figures?days=30`: how fast alarms were answered, overall, per day
+/// and per coordinator (E5).
+pub async fn figures(
+    State(hotline): State<Hotline>,
+    staff: Staff,
+    QueryParams(days): QueryParams<Days>,
+) -> Result<Json<hotline_core::alarms::AlarmReport>, ApiError> {
+    Ok(Json(hotline.alarm_report(&staff.user, days.days).await?))
+}
+
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct After {

@@ -110,6 +110,7 @@ pub(crate) fn api_routes() -> Routes {
         .post("/api/v1/alarms", Public, alarms::receive)
         .get("/api/v1/alarms", perm(Alarms), alarms::open)
         .get("/api/v1/alarms/events", perm(Alarms), alarms::events)
+        .get("/api/v1/alarms/figures", perm(Alarms), alarms::figures)
         .get("/api/v1/alarms/{id}", perm(Alarms), alarms::card)
         .post("/api/v1/alarms/{id}/actions", perm(Alarms), alarms::act)
         // The telephone system's webhook: authenticated by its HMAC signature, not a session.
