@@ -6,9 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Coordinates, FieldErrors, Lang, PhoneNumber, Problem};
 
-/// Longest delivery or device id taken from the gateway.
-pub const ALARM_ID_MAX: usize = 100;
-
 coded_enum! {
     /// Why the device raised the alarm. `vip` and `silent` are the E6 kinds: a VIP's
     /// emergency, and a family's silent alarm (never called back first).
@@ -86,40 +83,13 @@ pub struct NewAlarm {
     pub position: Option<Coordinates>,
 }
 
-fn id_ok(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= ALARM_ID_MAX
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
-}
-
 impl AlarmInput {
     pub fn validate(&self) -> Result<NewAlarm, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let delivery_id = self.delivery_id.trim();
-        if delivery_id.is_empty() {
-            errors.add("delivery_id", Problem::Required);
-        } else if !id_ok(delivery_id) {
-            errors.add("delivery_id", Problem::BadCode);
-        }
-        let caller = match self.caller.trim() {
-            "" | "anonymous" => None,
-            raw => match PhoneNumber::parse(raw) {
-                Ok(p) => Some(p),
-                Err(problem) => {
-                    errors.add("caller", problem);
-                    None
-                }
-            },
-        };
-        let device_id = match self.device_id.trim() {
-            "" => None,
-            raw if id_ok(raw) => Some(raw.to_string()),
-            _ => {
-                errors.add("device_id", Problem::BadCode);
-                None
-            }
-        };
+        use crate::calls::webhook;
+        let delivery_id = webhook::id(&mut errors, "delivery_id", &self.delivery_id, true);
+        let caller = webhook::caller(&mut errors, &self.caller);
+        let device_id = webhook::id(&mut errors, "device_id", &self.device_id, false);
         if self.caller.trim().is_empty() && self.device_id.trim().is_empty() {
             errors.add("caller", Problem::Required);
         }
@@ -133,17 +103,7 @@ impl AlarmInput {
                 kind
             }
         };
-        let raised_at = match DateTime::parse_from_rfc3339(self.at.trim()) {
-            Ok(t) => Some(t.with_timezone(&Utc)),
-            Err(_) if self.at.trim().is_empty() => {
-                errors.add("at", Problem::Required);
-                None
-            }
-            Err(_) => {
-                errors.add("at", Problem::BadDate);
-                None
-            }
-        };
+        let raised_at = webhook::time(&mut errors, "at", &self.at);
         let position = match (self.lon, self.lat) {
             (None, None) => None,
             (Some(lon), Some(lat)) => match Coordinates::new(lon, lat) {
@@ -173,7 +133,7 @@ impl AlarmInput {
             }
         };
         errors.into_result(|| NewAlarm {
-            delivery_id: delivery_id.to_string(),
+            delivery_id: delivery_id.unwrap_or_default(),
             caller,
             device_id,
             kind: kind.unwrap_or(AlarmKind::Help),

@@ -59,15 +59,68 @@ fn id_ok(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
 }
 
+/// The fields every webhook from the centre's systems (telephone, alarm gateway) carries,
+/// checked the same way.
+pub(crate) mod webhook {
+    use super::*;
+
+    /// An id (event, call, delivery, device): letters, digits, `-_.:`, at most 100. Empty
+    /// is `Required` when `required`, else `None`.
+    pub(crate) fn id(
+        errors: &mut FieldErrors,
+        field: &str,
+        raw: &str,
+        required: bool,
+    ) -> Option<String> {
+        match raw.trim() {
+            "" => {
+                if required {
+                    errors.add(field, Problem::Required);
+                }
+                None
+            }
+            id if id_ok(id) => Some(id.to_string()),
+            _ => {
+                errors.add(field, Problem::BadCode);
+                None
+            }
+        }
+    }
+
+    /// The calling number; empty or `anonymous` when withheld.
+    pub(crate) fn caller(errors: &mut FieldErrors, raw: &str) -> Option<PhoneNumber> {
+        match raw.trim() {
+            "" | "anonymous" => None,
+            raw => match PhoneNumber::parse(raw) {
+                Ok(p) => Some(p),
+                Err(problem) => {
+                    errors.add("caller", problem);
+                    None
+                }
+            },
+        }
+    }
+
+    /// When it happened at the sending system (RFC 3339), required.
+    pub(crate) fn time(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<DateTime<Utc>> {
+        match DateTime::parse_from_rfc3339(raw.trim()) {
+            Ok(t) => Some(t.with_timezone(&Utc)),
+            Err(_) if raw.trim().is_empty() => {
+                errors.add(field, Problem::Required);
+                None
+            }
+            Err(_) => {
+                errors.add(field, Problem::BadDate);
+                None
+            }
+        }
+    }
+}
+
 impl CallEventInput {
     pub fn validate(&self) -> Result<CallEvent, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let event_id = self.event_id.trim();
-        if event_id.is_empty() {
-            errors.add("event_id", Problem::Required);
-        } else if !id_ok(event_id) {
-            errors.add("event_id", Problem::BadCode);
-        }
+        let event_id = webhook::id(&mut errors, "event_id", &self.event_id, true);
         let kind = match self.kind.trim() {
             "" => {
                 errors.add("kind", Problem::Required);
@@ -81,22 +134,8 @@ impl CallEventInput {
                 kind
             }
         };
-        let call_id = self.call_id.trim();
-        if call_id.is_empty() {
-            errors.add("call_id", Problem::Required);
-        } else if !id_ok(call_id) {
-            errors.add("call_id", Problem::BadCode);
-        }
-        let caller = match self.caller.trim() {
-            "" | "anonymous" => None,
-            raw => match PhoneNumber::parse(raw) {
-                Ok(p) => Some(p),
-                Err(problem) => {
-                    errors.add("caller", problem);
-                    None
-                }
-            },
-        };
+        let call_id = webhook::id(&mut errors, "call_id", &self.call_id, true);
+        let caller = webhook::caller(&mut errors, &self.caller);
         let agent = self
             .agent
             .as_deref()
@@ -112,17 +151,7 @@ impl CallEventInput {
                 errors.add("agent", Problem::BadUsername);
             }
         }
-        let at = match DateTime::parse_from_rfc3339(self.at.trim()) {
-            Ok(t) => Some(t.with_timezone(&Utc)),
-            Err(_) if self.at.trim().is_empty() => {
-                errors.add("at", Problem::Required);
-                None
-            }
-            Err(_) => {
-                errors.add("at", Problem::BadDate);
-                None
-            }
-        };
+        let at = webhook::time(&mut errors, "at", &self.at);
         let recording_url = self
             .recording_url
             .as_deref()
@@ -143,9 +172,9 @@ impl CallEventInput {
             _ => {}
         }
         errors.into_result(|| CallEvent {
-            event_id: event_id.to_string(),
+            event_id: event_id.unwrap_or_default(),
             kind: kind.unwrap_or(CallEventKind::Ringing),
-            call_id: call_id.to_string(),
+            call_id: call_id.unwrap_or_default(),
             caller,
             agent,
             at: at.unwrap_or_default(),
