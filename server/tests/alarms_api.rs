@@ -6,42 +6,22 @@
 mod support;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use futures::StreamExt;
 use hotline_core::seed::demo::{demo_terminal, DEMO_PASSWORD};
 use hotline_core::testing::TestDatabase;
 use hotline_server::alarm_sim::{alarm_body, deliver};
 use hotline_server::http::access::WebConfig;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{Setup, TestServer};
+use support::{Setup, SseReader, TestServer};
 
 const SECRET: &str = "test-alarm-secret";
 
-/// The next `alarm` event on an SSE stream: its data.
+/// The next `alarm` event on a console's stream: its data.
 async fn next_alarm(
-    stream: &mut (impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+    stream: &mut SseReader<impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin>,
 ) -> Value {
-    let mut buffer = String::new();
-    loop {
-        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.next())
-            .await
-            .expect("an event in time")
-            .expect("stream open")
-            .unwrap();
-        buffer.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buffer.find("\n\n") {
-            let block: String = buffer.drain(..end + 2).collect();
-            if block.contains("event: alarm\n") {
-                let data = block
-                    .lines()
-                    .find_map(|l| l.strip_prefix("data: "))
-                    .unwrap();
-                return serde_json::from_str(data).unwrap();
-            }
-        }
-    }
+    stream.next("alarm", |_| true).await.data
 }
 
 async fn alarms_from_the_gateway(db: TestDatabase) {
@@ -58,12 +38,13 @@ async fn alarms_from_the_gateway(db: TestDatabase) {
     )
     .await;
     let care = server.sign_in("care", DEMO_PASSWORD).await;
-    let mut stream = care
-        .get(server.url("/api/v1/events"))
-        .send()
-        .await
-        .unwrap()
-        .bytes_stream();
+    let mut stream = SseReader::new(
+        care.get(server.url("/api/v1/events"))
+            .send()
+            .await
+            .unwrap()
+            .bytes_stream(),
+    );
     let open = || async {
         let response = care.get(server.url("/api/v1/alarms")).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
@@ -261,36 +242,15 @@ async fn alarms_from_the_gateway(db: TestDatabase) {
     server.shutdown().await;
 }
 
-/// The next `n` alarm events on a stream: `(SSE id, data)`.
+/// The next `n` alarm events on a console's stream: `(SSE id, data)`.
 async fn alarm_events(
-    stream: &mut (impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+    stream: &mut SseReader<impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin>,
     n: usize,
 ) -> Vec<(String, Value)> {
-    let mut buffer = String::new();
-    let mut found = Vec::new();
-    while found.len() < n {
-        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.next())
-            .await
-            .expect("an event in time")
-            .expect("stream open")
-            .unwrap();
-        buffer.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buffer.find("\n\n") {
-            let block: String = buffer.drain(..end + 2).collect();
-            if block.contains("event: alarm\n") {
-                let field = |name: &str| {
-                    block
-                        .lines()
-                        .find_map(|l| l.strip_prefix(name))
-                        .unwrap()
-                        .to_string()
-                };
-                found.push((
-                    field("id: "),
-                    serde_json::from_str(&field("data: ")).unwrap(),
-                ));
-            }
-        }
+    let mut found = Vec::with_capacity(n);
+    for _ in 0..n {
+        let event = stream.next("alarm", |_| true).await;
+        found.push((event.id.expect("an alarm event has an id"), event.data));
     }
     found
 }
@@ -316,12 +276,14 @@ async fn a_console_that_reconnects_gets_every_alarm_event_it_missed(db: TestData
         let (client, base) = (client.clone(), server.base.clone());
         async move { deliver(&client, &base, SECRET, &body).await.unwrap() }
     };
-    let mut first = console
-        .get(server.url("/api/v1/events"))
-        .send()
-        .await
-        .unwrap()
-        .bytes_stream();
+    let mut first = SseReader::new(
+        console
+            .get(server.url("/api/v1/events"))
+            .send()
+            .await
+            .unwrap()
+            .bytes_stream(),
+    );
     let one = send("gw-r1").await;
     let seen = alarm_events(&mut first, 1).await;
     assert_eq!(seen[0].1["alarm_id"], one.body["alarm_id"]);
@@ -331,13 +293,15 @@ async fn a_console_that_reconnects_gets_every_alarm_event_it_missed(db: TestData
     let two = send("gw-r2").await;
     let three = send("gw-r3").await;
     // Reconnecting with the last id seen: both, in order, then live ones, none twice.
-    let mut again = console
-        .get(server.url("/api/v1/events"))
-        .header("Last-Event-ID", seen[0].0.clone())
-        .send()
-        .await
-        .unwrap()
-        .bytes_stream();
+    let mut again = SseReader::new(
+        console
+            .get(server.url("/api/v1/events"))
+            .header("Last-Event-ID", seen[0].0.clone())
+            .send()
+            .await
+            .unwrap()
+            .bytes_stream(),
+    );
     let four = send("gw-r4").await;
     let caught_up = alarm_events(&mut again, 3).await;
     let alarms: Vec<&Value> = caught_up.iter().map(|(_, d)| &d["alarm_id"]).collect();

@@ -12,6 +12,9 @@ use hotline_core::testing::TestDatabase;
 use hotline_core::SystemClock;
 use hotline_domain::TrackingNumber;
 use serde_json::{json, Value};
+use support::SseReader;
+
+mod support;
 
 /// Filers sending at once, and the acknowledgements after which the server is killed.
 const FILERS: usize = 32;
@@ -235,35 +238,12 @@ async fn acknowledged_alarms_survive_a_kill_and_a_retry_stores_none_twice(db: Te
     hotline.store.close().await;
 }
 
-/// `next` alarm event on an SSE stream whose data names `kind`: its data.
+/// The next alarm event of `kind` on a console's stream: its data.
 async fn alarm_event(
-    stream: &mut (impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+    stream: &mut SseReader<impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin>,
     kind: &str,
 ) -> Value {
-    use futures::StreamExt;
-    let mut buffer = String::new();
-    loop {
-        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.next())
-            .await
-            .expect("an event in time")
-            .expect("stream open")
-            .unwrap();
-        buffer.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buffer.find("\n\n") {
-            let block: String = buffer.drain(..end + 2).collect();
-            if !block.contains("event: alarm\n") {
-                continue;
-            }
-            let data = block
-                .lines()
-                .find_map(|l| l.strip_prefix("data: "))
-                .unwrap();
-            let data: Value = serde_json::from_str(data).unwrap();
-            if data["kind"] == kind {
-                return data;
-            }
-        }
-    }
+    stream.next("alarm", |d| d["kind"] == kind).await.data
 }
 
 async fn sign_in(base: &str, username: &str) -> reqwest::Client {
@@ -330,18 +310,20 @@ fn alarms_reach_consoles_on_another_instance_and_one_claim_wins() {
 
         let liu = sign_in(&b, "liu").await;
         let wang = sign_in(&a, "wang").await;
-        let mut on_b = liu
-            .get(format!("{b}/api/v1/events"))
-            .send()
-            .await
-            .unwrap()
-            .bytes_stream();
-        let mut on_a = wang
-            .get(format!("{a}/api/v1/events"))
-            .send()
-            .await
-            .unwrap()
-            .bytes_stream();
+        let mut on_b = SseReader::new(
+            liu.get(format!("{b}/api/v1/events"))
+                .send()
+                .await
+                .unwrap()
+                .bytes_stream(),
+        );
+        let mut on_a = SseReader::new(
+            wang.get(format!("{a}/api/v1/events"))
+                .send()
+                .await
+                .unwrap()
+                .bytes_stream(),
+        );
         let posted = deliver(
             &probe,
             &a,

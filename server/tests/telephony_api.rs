@@ -5,16 +5,14 @@
 mod support;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use futures::StreamExt;
 use hotline_core::seed::demo::DEMO_PASSWORD;
 use hotline_core::testing::TestDatabase;
 use hotline_server::http::access::WebConfig;
 use hotline_server::http::telephony::sign;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{Setup, TestServer};
+use support::{Setup, SseReader, TestServer};
 
 const SECRET: &str = "test-telephony-secret";
 
@@ -34,30 +32,12 @@ fn ringing(event_id: &str, call_id: &str, caller: &str) -> Value {
     })
 }
 
-/// The next `incoming_call` on an SSE stream: its call id.
+/// The next `incoming_call` on an agent's event stream: its call id.
 async fn next_call(
-    stream: &mut (impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+    stream: &mut SseReader<impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin>,
 ) -> String {
-    let mut buffer = String::new();
-    loop {
-        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.next())
-            .await
-            .expect("an event in time")
-            .expect("stream open")
-            .unwrap();
-        buffer.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buffer.find("\n\n") {
-            let block: String = buffer.drain(..end + 2).collect();
-            if block.contains("event: incoming_call") {
-                let data = block
-                    .lines()
-                    .find_map(|l| l.strip_prefix("data: "))
-                    .unwrap();
-                let v: Value = serde_json::from_str(data).unwrap();
-                return v["call_id"].as_str().unwrap().to_string();
-            }
-        }
-    }
+    let event = stream.next("incoming_call", |_| true).await;
+    event.data["call_id"].as_str().unwrap().to_string()
 }
 
 async fn calls_from_the_telephone_system(db: TestDatabase) {
@@ -74,12 +54,13 @@ async fn calls_from_the_telephone_system(db: TestDatabase) {
     )
     .await;
     let agent = server.sign_in("agent", DEMO_PASSWORD).await;
-    let mut stream = agent
+    let stream = agent
         .get(server.url("/api/v1/events"))
         .send()
         .await
         .unwrap()
         .bytes_stream();
+    let mut stream = SseReader::new(stream);
     // The demo marks the caller of the oldest case as a VIP.
     let vip = server.hotline.store.case_phones(1).await.unwrap()[0].clone();
 

@@ -212,3 +212,70 @@ impl TestServer {
         hotline_server::close_store(&self.hotline, Duration::from_secs(10)).await;
     }
 }
+
+/// One server-sent event as a test reads it.
+#[derive(Debug, Clone)]
+pub struct SseEvent {
+    pub name: String,
+    pub id: Option<String>,
+    pub data: serde_json::Value,
+}
+
+/// Reads the events of an event stream (`GET /api/v1/events`) in order. The buffer is
+/// kept between reads, so two events that arrive in one chunk are both seen.
+pub struct SseReader<S> {
+    stream: S,
+    buffer: String,
+}
+
+impl<S> SseReader<S>
+where
+    S: futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin,
+{
+    pub fn new(stream: S) -> SseReader<S> {
+        SseReader {
+            stream,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event named `name` whose data satisfies `want`; the ones before it are
+    /// passed over. Fails the test when nothing fitting comes within 10 s.
+    pub async fn next(
+        &mut self,
+        name: &str,
+        want: impl Fn(&serde_json::Value) -> bool,
+    ) -> SseEvent {
+        use futures::StreamExt;
+        loop {
+            while let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let field = |key: &str| {
+                    block
+                        .lines()
+                        .find_map(|l| l.strip_prefix(key))
+                        .map(str::to_string)
+                };
+                let Some(event) = field("event: ") else {
+                    continue; // a keep-alive comment
+                };
+                let data = field("data: ")
+                    .and_then(|d| serde_json::from_str(&d).ok())
+                    .unwrap_or(serde_json::Value::Null);
+                if event == name && want(&data) {
+                    return SseEvent {
+                        name: event,
+                        id: field("id: "),
+                        data,
+                    };
+                }
+            }
+            let chunk = tokio::time::timeout(Duration::from_secs(10), self.stream.next())
+                .await
+                .unwrap_or_else(|_| panic!("no {name} event in time"))
+                .expect("stream open")
+                .unwrap();
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+}
