@@ -21,12 +21,13 @@ use leptos_router::{lazy_route, LazyRoute};
 /// Wraps a lazy page so the browser can tell when it is interactive. The page's chunk is
 /// fetched and hydrated after the rest of the app, so `App` leaves `data-hydrated` off the
 /// body while a `[data-route="lazy"]` element is in the server's HTML, and this sets it once
-/// the page itself has hydrated; a click before that would be lost. `display: contents`
-/// keeps the wrapper out of the layout.
+/// the page itself has hydrated; a click before that would be lost. Its class
+/// (`display: contents`, in the style sheet: the page's CSP allows no inline style) keeps
+/// the wrapper out of the layout.
 #[component]
 fn LazyPage(children: Children) -> impl IntoView {
     Effect::new(|_| crate::mark_hydrated());
-    view! { <div data-route="lazy" style="display:contents">{children()}</div> }
+    view! { <div class="lazy-route" data-route="lazy">{children()}</div> }
 }
 
 macro_rules! lazy_pages {
