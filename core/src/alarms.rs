@@ -8,6 +8,7 @@ use hotline_domain::{
 };
 
 use crate::audit::{NewAuditEntry, Origin};
+use crate::scope::require;
 use crate::store::{AlarmDelivery, AlarmEventRecord, AlarmStepWrite};
 use crate::{Event, Hotline, ServiceError};
 
@@ -72,9 +73,7 @@ impl Hotline {
 
     /// Alarms not closed, waiting first then oldest first, numbers masked.
     pub async fn open_alarms(&self, user: &StaffUser) -> Result<Vec<Alarm>, ServiceError> {
-        if !user.can(Permission::Alarms) {
-            return Err(ServiceError::Forbidden);
-        }
+        require(user, Permission::Alarms)?;
         let mut alarms = self.store.open_alarms().await?;
         for alarm in &mut alarms {
             mask(alarm);
@@ -93,9 +92,7 @@ impl Hotline {
         input: &AlarmActionInput,
         origin: &Origin,
     ) -> Result<Alarm, ServiceError> {
-        if !user.can(Permission::Alarms) {
-            return Err(ServiceError::Forbidden);
-        }
+        require(user, Permission::Alarms)?;
         let action = input.validate()?;
         if let AlarmAction::HandOver { to } = &action {
             self.check_alarm_holder(to).await?;
@@ -207,9 +204,7 @@ impl Hotline {
 
     /// One alarm (caller masked), for its card.
     pub async fn alarm_for(&self, user: &StaffUser, alarm_id: i64) -> Result<Alarm, ServiceError> {
-        if !user.can(Permission::Alarms) {
-            return Err(ServiceError::Forbidden);
-        }
+        require(user, Permission::Alarms)?;
         let mut alarm = self
             .store
             .alarm(alarm_id)
@@ -225,9 +220,7 @@ impl Hotline {
         user: &StaffUser,
         alarm_id: i64,
     ) -> Result<Vec<AlarmEventRecord>, ServiceError> {
-        if !user.can(Permission::Alarms) {
-            return Err(ServiceError::Forbidden);
-        }
+        require(user, Permission::Alarms)?;
         Ok(self.store.alarm_events_of(alarm_id).await?)
     }
 
@@ -314,9 +307,7 @@ impl Hotline {
     ) -> Result<AlarmReport, ServiceError> {
         use hotline_domain::{AlarmFigures, AlarmTiming};
         use std::collections::BTreeMap;
-        if !user.can(Permission::Alarms) {
-            return Err(ServiceError::Forbidden);
-        }
+        require(user, Permission::Alarms)?;
         if !(1..=366).contains(&days) {
             return Err(ServiceError::field(
                 "days",
@@ -358,9 +349,7 @@ impl Hotline {
         user: &StaffUser,
         after: i64,
     ) -> Result<Vec<AlarmEventRecord>, ServiceError> {
-        if !user.can(Permission::Alarms) {
-            return Err(ServiceError::Forbidden);
-        }
+        require(user, Permission::Alarms)?;
         Ok(self.store.alarm_events_after(after, EVENTS_MAX).await?)
     }
 }
