@@ -400,13 +400,7 @@ async fn bench(bases: &[String], secret: &str, plan: BenchPlan) -> anyhow::Resul
     let lost = expected.saturating_sub(delivered);
     latency.sort_unstable();
     webhook.sort_unstable();
-    let pct = |v: &[Duration], p: f64| -> f64 {
-        if v.is_empty() {
-            return 0.0;
-        }
-        let i = ((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1;
-        (v[i].as_secs_f64() * 10_000.0).round() / 10.0
-    };
+    let pct = percentile_ms;
     println!(
         "{}",
         json!({
@@ -422,6 +416,15 @@ async fn bench(bases: &[String], secret: &str, plan: BenchPlan) -> anyhow::Resul
         anyhow::bail!("{failed} failed, {lost} lost, {duplicated} duplicated");
     }
     Ok(())
+}
+
+/// The `p` quantile (nearest rank) of sorted durations, in milliseconds to 0.1; 0 for none.
+fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    (sorted[i].as_secs_f64() * 10_000.0).round() / 10.0
 }
 
 /// One line per delivery, then the summary; an error when any was not acknowledged.
@@ -449,13 +452,7 @@ fn report(results: &[(String, Result<Delivered, reqwest::Error>)]) -> anyhow::Re
         }
     }
     took.sort_unstable();
-    let pct = |p: f64| -> f64 {
-        if took.is_empty() {
-            return 0.0;
-        }
-        let i = ((took.len() as f64 * p).ceil() as usize).clamp(1, took.len()) - 1;
-        took[i].as_secs_f64() * 1000.0
-    };
+    let pct = |p: f64| percentile_ms(&took, p);
     println!(
         "{}",
         json!({
