@@ -127,6 +127,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/notices") view={Lazy::<lazy::NoticesRoute>::new()} />
                     <Route path=path!("/knowledge/write") view={Lazy::<lazy::KnowledgeWriteRoute>::new()} />
                     <Route path=path!("/knowledge/:id") view={Lazy::<lazy::ArticleRoute>::new()} />
+                    <Route path=path!("/care/alarms") view={Lazy::<lazy::AlarmConsoleRoute>::new()} />
+                    <Route path=path!("/care/alarms/figures") view={Lazy::<lazy::AlarmFiguresRoute>::new()} />
                     <Route path=path!("/care/elderly") view={Lazy::<lazy::ElderlyRoute>::new()} />
                     <Route path=path!("/care/elderly/:id") view={Lazy::<lazy::ElderlyRecordRoute>::new()} />
                     <Route path=path!("/admin/users") view={Lazy::<lazy::UsersRoute>::new()} />
@@ -209,6 +211,9 @@ fn NavLinks(user: Option<StaffUser>, lang: Lang) -> impl IntoView {
         })}
         {user.can(Permission::Approve).then(|| view! {
             <A href="/handover" attr:data-testid="nav-handover">{tr!(lang, nav.handover)}</A>
+        })}
+        {user.can(Permission::Alarms).then(|| view! {
+            <A href="/care/alarms" attr:data-testid="nav-alarms">{tr!(lang, nav.alarms)}</A>
         })}
         {user.can(Permission::ElderlyRegistry).then(|| view! {
             <A href="/care/elderly" attr:data-testid="nav-elderly">{tr!(lang, nav.elderly)}</A>

@@ -49,6 +49,7 @@ const EVENTS: &[&str] = &[
     "request_filed",
     "incoming_call",
     "missed_call",
+    "alarm",
 ];
 const EVENTS_URL: &str = "/api/v1/events";
 

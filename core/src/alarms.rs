@@ -4,12 +4,13 @@
 //! event bus and can read every step from the durable alarm log (`alarm_events_after`).
 
 use hotline_domain::{
-    Alarm, AlarmAction, AlarmActionInput, AlarmInput, FieldErrors, Permission, Problem, StaffUser,
+    Alarm, AlarmAction, AlarmActionInput, AlarmCard, AlarmHolder, AlarmInput, AlarmLogEntry,
+    FieldErrors, Permission, Problem, StaffUser,
 };
 
 use crate::audit::{NewAuditEntry, Origin};
 use crate::scope::require;
-use crate::store::{AlarmDelivery, AlarmEventRecord, AlarmStepWrite};
+use crate::store::{AlarmDelivery, AlarmStepWrite};
 use crate::{Event, Hotline, ServiceError};
 
 /// What storing a delivery did: the alarm, and whether this delivery created it.
@@ -20,16 +21,7 @@ pub struct AlarmReceipt {
     pub fresh: bool,
 }
 
-/// How fast alarms were answered over a period: all of them, each day, each coordinator.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AlarmReport {
-    pub days: u32,
-    pub overall: hotline_domain::AlarmFigures,
-    /// Oldest day first; days without alarms are left out.
-    pub by_day: Vec<hotline_domain::AlarmFigures>,
-    /// By who acknowledged them; alarms nobody acknowledged are under `-`.
-    pub by_coordinator: Vec<hotline_domain::AlarmFigures>,
-}
+pub use hotline_domain::AlarmReport;
 
 /// The most alarm events one read returns (a console catching up reads again).
 pub const EVENTS_MAX: u32 = 500;
@@ -202,6 +194,93 @@ impl Hotline {
         Ok(())
     }
 
+    /// Records that these alarms are on `user`'s console: the first console to list an
+    /// alarm writes its `shown` step (the timeline's second), announced to every console.
+    /// At most 100 ids at a time; the rest are left for the next call.
+    pub async fn alarms_shown(&self, user: &StaffUser, ids: &[i64]) -> Result<(), ServiceError> {
+        require(user, Permission::Alarms)?;
+        let now = self.now();
+        for &id in ids.iter().take(100) {
+            if let Some(event) = self.store.alarm_shown(id, &user.username, now).await? {
+                self.events.publish(Event::alarm(&event)).await;
+            }
+        }
+        Ok(())
+    }
+
+    /// The alarm card (E3): the alarm, the number it came from in full, the registered
+    /// person's record with health notes and medicines (an audited look, as on the
+    /// registry), the contact ladder, the timeline and the person's earlier alarms.
+    pub async fn alarm_card(
+        &self,
+        user: &StaffUser,
+        alarm_id: i64,
+        origin: &Origin,
+    ) -> Result<AlarmCard, ServiceError> {
+        require(user, Permission::Alarms)?;
+        let mut alarm = self
+            .store
+            .alarm(alarm_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let caller = alarm.caller.clone();
+        mask(&mut alarm);
+        let person = match alarm.elderly_id {
+            Some(id) if user.can(Permission::ElderlyRegistry) => {
+                Some(self.elderly_record(user, id, origin).await?)
+            }
+            _ => None,
+        };
+        if caller.is_some() && person.is_none() {
+            // The full number of an unregistered caller is a look at personal data too.
+            self.store
+                .append_audit(&self.audit_entry(
+                    origin,
+                    "view_caller",
+                    "alarm",
+                    &alarm_id.to_string(),
+                    None,
+                    None,
+                ))
+                .await?;
+        }
+        let earlier = match alarm.elderly_id {
+            Some(id) => {
+                let mut earlier = self.store.alarms_of_person(id, alarm_id, 10).await?;
+                earlier.iter_mut().for_each(mask);
+                earlier
+            }
+            None => Vec::new(),
+        };
+        let ladder = AlarmCard::ladder(&alarm, caller.as_deref(), person.as_ref());
+        Ok(AlarmCard {
+            timeline: self.store.alarm_events_of(alarm_id).await?,
+            alarm,
+            caller,
+            person,
+            ladder,
+            earlier,
+        })
+    }
+
+    /// The coordinators an alarm can be handed over to: active accounts whose role works
+    /// alarms.
+    pub async fn alarm_holders(&self, user: &StaffUser) -> Result<Vec<AlarmHolder>, ServiceError> {
+        require(user, Permission::Alarms)?;
+        let mut holders = Vec::new();
+        for record in self.store.users().await?.into_iter().filter(|u| u.active) {
+            if let Some(staff) = self.store.staff_user(record.id).await? {
+                if staff.can(Permission::Alarms) {
+                    holders.push(AlarmHolder {
+                        username: record.username,
+                        display_name: record.display_name,
+                    });
+                }
+            }
+        }
+        Ok(holders)
+    }
+
     /// One alarm (caller masked), for its card.
     pub async fn alarm_for(&self, user: &StaffUser, alarm_id: i64) -> Result<Alarm, ServiceError> {
         require(user, Permission::Alarms)?;
@@ -219,7 +298,7 @@ impl Hotline {
         &self,
         user: &StaffUser,
         alarm_id: i64,
-    ) -> Result<Vec<AlarmEventRecord>, ServiceError> {
+    ) -> Result<Vec<AlarmLogEntry>, ServiceError> {
         require(user, Permission::Alarms)?;
         Ok(self.store.alarm_events_of(alarm_id).await?)
     }
@@ -348,7 +427,7 @@ impl Hotline {
         &self,
         user: &StaffUser,
         after: i64,
-    ) -> Result<Vec<AlarmEventRecord>, ServiceError> {
+    ) -> Result<Vec<AlarmLogEntry>, ServiceError> {
         require(user, Permission::Alarms)?;
         Ok(self.store.alarm_events_after(after, EVENTS_MAX).await?)
     }

@@ -118,7 +118,7 @@ impl Event {
         }
     }
 
-    pub fn alarm(event: &crate::store::AlarmEventRecord) -> Event {
+    pub fn alarm(event: &hotline_domain::AlarmLogEntry) -> Event {
         Event::Alarm {
             event_id: event.id,
             alarm_id: event.alarm_id,

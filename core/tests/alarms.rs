@@ -495,6 +495,15 @@ async fn a_silent_alarm_is_not_called_back_and_a_hand_over_needs_a_coordinator(d
         .await
         .unwrap();
     }
+    let holders: Vec<String> = h
+        .alarm_holders(&liu)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.username)
+        .collect();
+    assert!(holders.contains(&"zhao".to_string()), "{holders:?}");
+    assert!(!holders.contains(&"agent1".to_string()), "{holders:?}");
     match act(&liu, json!({"action": "hand_over", "to": "agent1"})).await {
         Err(ServiceError::Invalid(errors)) => {
             assert_eq!(errors.0.get("to"), Some(&Problem::Unknown))
@@ -674,6 +683,131 @@ async fn the_figures_show_how_fast_each_coordinator_answered(db: TestDatabase) {
     h.store.close().await;
 }
 
+async fn the_card_shows_the_person_whom_to_call_and_the_earlier_alarms(db: TestDatabase) {
+    use hotline_core::audit::AuditFilter;
+    use hotline_domain::ContactRung;
+    let h = with_registered_person(&db).await;
+    let first = h
+        .receive_alarm(&delivery("gw-card-1", LINE, "help"), "{}")
+        .await
+        .unwrap()
+        .alarm;
+    let second = h
+        .receive_alarm(&delivery("gw-card-2", LINE, "fall"), "{}")
+        .await
+        .unwrap()
+        .alarm;
+    let (liu, wang) = (coordinator("liu"), coordinator("wang"));
+
+    // The first console to list an alarm records that it was shown; a second one does not.
+    let mut events = h.events.subscribe();
+    h.alarms_shown(&liu, &[first.id, second.id]).await.unwrap();
+    h.alarms_shown(&wang, &[second.id]).await.unwrap();
+    let log = h.alarm_timeline(&liu, second.id).await.unwrap();
+    let steps: Vec<(&str, &str)> = log
+        .iter()
+        .map(|e| (e.kind.as_str(), e.actor.as_str()))
+        .collect();
+    assert_eq!(steps[1], ("shown", "liu"));
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    let announced = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        loop {
+            if let Event::Alarm { alarm_id, kind, .. } = events.recv().await.unwrap() {
+                if kind == "shown" && alarm_id == second.id {
+                    break;
+                }
+            }
+        }
+    })
+    .await;
+    assert!(announced.is_ok(), "the shown step reaches the consoles");
+
+    // The card: the full number to call back, the person's health and medicines, the
+    // ladder in order, the timeline and the earlier alarm.
+    let card = h.alarm_card(&liu, second.id, &origin(&liu)).await.unwrap();
+    assert_eq!(card.caller.as_deref(), Some(LINE));
+    assert!(card.alarm.caller.as_deref().unwrap().contains('*'));
+    let person = card.person.as_ref().expect("registered");
+    assert_eq!(person.health_notes.as_deref(), Some("高血压"));
+    assert_eq!(person.medications.as_deref(), Some("硝苯地平"));
+    let rungs: Vec<ContactRung> = card.ladder.iter().map(|c| c.rung).collect();
+    assert_eq!(
+        rungs,
+        [
+            ContactRung::Person,
+            ContactRung::Family,
+            ContactRung::Liaison,
+            ContactRung::Doctor,
+            ContactRung::Neighbour
+        ]
+    );
+    assert_eq!(card.ladder[0].phone.as_deref(), Some("13900001111"));
+    assert_eq!(card.ladder[1].name, "李明（儿子）");
+    assert_eq!(card.ladder[1].phone.as_deref(), Some("13800002222"));
+    assert!(card.ladder.iter().all(|c| c.callable));
+    assert_eq!(card.timeline.len(), 2);
+    let earlier: Vec<i64> = card.earlier.iter().map(|a| a.id).collect();
+    assert_eq!(earlier, [first.id]);
+    assert!(h
+        .alarm_card(&liu, first.id, &origin(&liu))
+        .await
+        .unwrap()
+        .earlier
+        .is_empty());
+
+    // A silent alarm's person is on the card, not to be called; an unregistered caller's
+    // number is there in full, and that look is audited.
+    let silent = h
+        .receive_alarm(&delivery("gw-card-3", LINE, "silent"), "{}")
+        .await
+        .unwrap()
+        .alarm;
+    let card = h.alarm_card(&liu, silent.id, &origin(&liu)).await.unwrap();
+    assert!(!card.ladder[0].callable);
+    assert_eq!(card.earlier.len(), 2);
+    let stranger = h
+        .receive_alarm(&delivery("gw-card-4", "13700009999", "help"), "{}")
+        .await
+        .unwrap()
+        .alarm;
+    let card = h
+        .alarm_card(&liu, stranger.id, &origin(&liu))
+        .await
+        .unwrap();
+    assert!(card.person.is_none());
+    assert_eq!(card.ladder[0].phone.as_deref(), Some("13700009999"));
+    assert!(card.earlier.is_empty());
+    let audit = h
+        .audit_entries(&AuditFilter {
+            actor: Some(liu.actor()),
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let looks: Vec<(&str, &str)> = audit
+        .iter()
+        .map(|e| (e.action.as_str(), e.object_type.as_str()))
+        .collect();
+    assert!(looks.contains(&("view_caller", "alarm")), "{looks:?}");
+    assert!(
+        looks.contains(&("view_health_and_id", "elderly")),
+        "{looks:?}"
+    );
+
+    // No card without the alarm permission, and none for an alarm that is not there.
+    let agent = staff(Role::Agent, None, None);
+    assert!(matches!(
+        h.alarm_card(&agent, second.id, &origin(&agent)).await,
+        Err(ServiceError::Forbidden)
+    ));
+    assert!(matches!(
+        h.alarm_card(&liu, 999_999, &origin(&liu)).await,
+        Err(ServiceError::NotFound)
+    ));
+    h.store.close().await;
+}
+
 /// `(escalation notices the lead sees, escalation SMS written)`.
 async fn alerts(h: &Hotline) -> (usize, usize) {
     let lead = staff(Role::ShiftLead, None, None);
@@ -702,6 +836,7 @@ async fn timeline_kinds(
 }
 
 hotline_core::on_both_backends!(
+    the_card_shows_the_person_whom_to_call_and_the_earlier_alarms,
     the_figures_show_how_fast_each_coordinator_answered,
     the_demo_city_loads_its_alarms_with_their_people_and_timelines,
     an_alarm_nobody_acknowledges_goes_to_the_lead_until_someone_does,

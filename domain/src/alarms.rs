@@ -299,6 +299,17 @@ impl AlarmFigures {
     }
 }
 
+/// How fast alarms were answered over a period: all of them, each day, each coordinator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlarmReport {
+    pub days: u32,
+    pub overall: AlarmFigures,
+    /// Oldest day first; days without alarms are left out.
+    pub by_day: Vec<AlarmFigures>,
+    /// By who acknowledged them; alarms nobody acknowledged are under `-`.
+    pub by_coordinator: Vec<AlarmFigures>,
+}
+
 /// Longest free text on an alarm step.
 pub const ALARM_NOTE_MAX: usize = 500;
 
@@ -517,6 +528,112 @@ impl AlarmActionInput {
             _ => Err(errors),
         }
     }
+}
+
+/// One entry of an alarm's log (received, shown, acknowledged, a contact attempt, …): a
+/// console's resume point is its id, which follows commit order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlarmLogEntry {
+    pub id: i64,
+    pub alarm_id: i64,
+    pub at: DateTime<Utc>,
+    /// `system`, `gateway` or the user name of who took the step.
+    pub actor: String,
+    /// `received`, `acknowledged`, `contact`, `dispatched`, `escalated`, `on_site`,
+    /// `handed_over`, `closed`, `escalation`.
+    pub kind: String,
+    pub note: Option<String>,
+}
+
+/// One rung of the contact ladder as the alarm card offers it, in the order a coordinator
+/// tries them (E3): the person, the family contact, the community liaison, the doctor, a
+/// neighbour or the building's security. Rungs the registry has no one for carry no name:
+/// the coordinator writes whom they reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LadderContact {
+    pub rung: ContactRung,
+    pub name: String,
+    /// The number to dial, in full: the card is an audited look.
+    pub phone: Option<String>,
+    /// `false` for the person of a silent alarm, who is never called back (E6).
+    pub callable: bool,
+}
+
+/// Everything a coordinator works an alarm from: the alarm, who raised it (health notes and
+/// medicines included), whom to call, what happened so far, and the person's earlier
+/// alarms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlarmCard {
+    /// Caller masked, as everywhere.
+    pub alarm: Alarm,
+    /// The number the alarm came from, in full, to call back.
+    pub caller: Option<String>,
+    /// The registered person; `None` for an unregistered caller.
+    pub person: Option<crate::ElderlyDetail>,
+    pub ladder: Vec<LadderContact>,
+    /// The alarm's log, oldest first.
+    pub timeline: Vec<AlarmLogEntry>,
+    /// The same person's alarms before this one, newest first (at most ten).
+    pub earlier: Vec<Alarm>,
+}
+
+impl AlarmCard {
+    /// The contact ladder of an alarm: the person (by their own phone, else the one-key
+    /// line, else the number it came from), the registered family contact, then the rungs
+    /// the coordinator names as they call.
+    pub fn ladder(
+        alarm: &Alarm,
+        caller: Option<&str>,
+        person: Option<&crate::ElderlyDetail>,
+    ) -> Vec<LadderContact> {
+        let callable = alarm.kind.may_call_back();
+        let mut ladder = vec![LadderContact {
+            rung: ContactRung::Person,
+            name: person
+                .map(|p| p.summary.name.clone())
+                .or_else(|| alarm.elderly_name.clone())
+                .unwrap_or_default(),
+            phone: person
+                .and_then(|p| p.phone.clone().or_else(|| p.summary.onekey_phone.clone()))
+                .or_else(|| caller.map(str::to_string)),
+            callable,
+        }];
+        if let Some(p) = person {
+            ladder.push(LadderContact {
+                rung: ContactRung::Family,
+                name: format!("{}（{}）", p.contact_name, p.contact_relation),
+                phone: Some(p.contact_phone.clone()),
+                callable: true,
+            });
+        } else {
+            ladder.push(LadderContact {
+                rung: ContactRung::Family,
+                name: String::new(),
+                phone: None,
+                callable: true,
+            });
+        }
+        for rung in [
+            ContactRung::Liaison,
+            ContactRung::Doctor,
+            ContactRung::Neighbour,
+        ] {
+            ladder.push(LadderContact {
+                rung,
+                name: String::new(),
+                phone: None,
+                callable: true,
+            });
+        }
+        ladder
+    }
+}
+
+/// A coordinator an alarm can be handed over to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlarmHolder {
+    pub username: String,
+    pub display_name: String,
 }
 
 /// Why a step is not possible on an alarm as it stands.

@@ -86,9 +86,9 @@ pub use account::{
     UserInput, UserRecord, ValidUser,
 };
 pub use alarms::{
-    Alarm, AlarmAction, AlarmActionInput, AlarmFigures, AlarmInput, AlarmKind, AlarmPolicy,
-    AlarmRefusal, AlarmStatus, AlarmTiming, ContactOutcome, ContactRung, Disposition,
-    EmergencyService, NewAlarm,
+    Alarm, AlarmAction, AlarmActionInput, AlarmCard, AlarmFigures, AlarmHolder, AlarmInput,
+    AlarmKind, AlarmLogEntry, AlarmPolicy, AlarmRefusal, AlarmReport, AlarmStatus, AlarmTiming,
+    ContactOutcome, ContactRung, Disposition, EmergencyService, LadderContact, NewAlarm,
 };
 pub use calendar::{CalendarDay, DayKind, Limit, LimitUnit, WorkCalendar};
 pub use calls::{

@@ -9,6 +9,7 @@ use hotline_domain::FieldErrors;
 use serde::{Deserialize, Serialize};
 
 mod admin;
+mod alarms;
 mod cases;
 mod citizens;
 mod desk;
@@ -19,6 +20,7 @@ pub mod request;
 mod support;
 
 pub use admin::*;
+pub use alarms::*;
 pub use cases::*;
 pub use citizens::*;
 pub use desk::*;

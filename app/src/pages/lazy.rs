@@ -56,6 +56,8 @@ lazy_pages! {
     NoticesRoute => notices::NoticesPage;
     KnowledgeWriteRoute => knowledge::WritePage;
     ArticleRoute => knowledge::ArticlePage;
+    AlarmConsoleRoute => alarms::AlarmConsolePage;
+    AlarmFiguresRoute => alarms::AlarmFiguresPage;
     ElderlyRoute => care::ElderlyPage;
     ElderlyRecordRoute => care::ElderlyRecordPage;
     UsersRoute => admin::UsersPage;

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod agent;
+pub mod alarms;
 pub mod calendar;
 pub mod care;
 pub mod cases;

@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use hotline_domain::{Alarm, AlarmKind, AlarmStatus, Coordinates, NewAlarm};
+use hotline_domain::{Alarm, AlarmKind, AlarmLogEntry, AlarmStatus, Coordinates, NewAlarm};
 use sqlx::{ColumnIndex, Executor, IntoArguments};
 
 use super::dialect::{Bind, RowsAffected, Value};
@@ -22,17 +22,6 @@ pub struct AlarmDelivery {
     pub received_at: DateTime<Utc>,
     /// The centre's calendar day it came on (the case's tracking number).
     pub local_date: NaiveDate,
-}
-
-/// A stored alarm event: the console's resume point is its id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AlarmEventRecord {
-    pub id: i64,
-    pub alarm_id: i64,
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub kind: String,
-    pub note: Option<String>,
 }
 
 /// One step on an alarm, written only if the alarm still stands as it was read.
@@ -59,7 +48,7 @@ pub struct Received {
     /// `false`: the delivery id was seen before and nothing was written.
     pub fresh: bool,
     /// The `received` event, when fresh.
-    pub event: Option<AlarmEventRecord>,
+    pub event: Option<AlarmLogEntry>,
 }
 
 #[async_trait]
@@ -72,14 +61,26 @@ pub trait AlarmStore: Send + Sync {
     /// Applies a step in one transaction: the alarm's row (only if its status and holder
     /// are still those seen: two coordinators acknowledging at once get one holder), its
     /// event and audit entry. `None`: it changed meanwhile and nothing was written.
-    async fn alarm_step(
-        &self,
-        step: &AlarmStepWrite,
-    ) -> Result<Option<AlarmEventRecord>, StoreError>;
+    async fn alarm_step(&self, step: &AlarmStepWrite) -> Result<Option<AlarmLogEntry>, StoreError>;
     /// One alarm, caller number as stored.
     async fn alarm(&self, id: i64) -> Result<Option<Alarm>, StoreError>;
     /// Alarms not closed: waiting first, then oldest first.
     async fn open_alarms(&self) -> Result<Vec<Alarm>, StoreError>;
+    /// A registered person's alarms received before `before` (an alarm id), newest first.
+    async fn alarms_of_person(
+        &self,
+        elderly_id: i64,
+        before: i64,
+        limit: u32,
+    ) -> Result<Vec<Alarm>, StoreError>;
+    /// Records that the alarm was on a console for the first time (its `shown` event);
+    /// `None` if a console had shown it already, and then nothing is written.
+    async fn alarm_shown(
+        &self,
+        alarm_id: i64,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<AlarmLogEntry>, StoreError>;
     /// Alarms nobody acknowledged whose next alert to the lead is due: none sent and
     /// received by `first_due`, or the last sent by `repeat_due`. `(id, alerts sent)`.
     async fn alarms_to_escalate(
@@ -98,20 +99,20 @@ pub trait AlarmStore: Send + Sync {
         note: &str,
         sms: &[super::NewSms],
         notifications: &[super::NewNotification],
-    ) -> Result<Option<AlarmEventRecord>, StoreError>;
+    ) -> Result<Option<AlarmLogEntry>, StoreError>;
     /// The times of every alarm received since `since` (at most 100,000), oldest first.
     async fn alarm_timings(
         &self,
         since: DateTime<Utc>,
     ) -> Result<Vec<hotline_domain::AlarmTiming>, StoreError>;
     /// One alarm's events, in order.
-    async fn alarm_events_of(&self, alarm_id: i64) -> Result<Vec<AlarmEventRecord>, StoreError>;
+    async fn alarm_events_of(&self, alarm_id: i64) -> Result<Vec<AlarmLogEntry>, StoreError>;
     /// Alarm events after `after`, in order, at most `limit`.
     async fn alarm_events_after(
         &self,
         after: i64,
         limit: u32,
-    ) -> Result<Vec<AlarmEventRecord>, StoreError>;
+    ) -> Result<Vec<AlarmLogEntry>, StoreError>;
 }
 
 const ALARM_SELECT: &str = "SELECT a.id, a.delivery_id, a.kind, a.status, a.caller, a.device_id, \
@@ -382,10 +383,7 @@ where
         })
     }
 
-    async fn alarm_step(
-        &self,
-        step: &AlarmStepWrite,
-    ) -> Result<Option<AlarmEventRecord>, StoreError> {
+    async fn alarm_step(&self, step: &AlarmStepWrite) -> Result<Option<AlarmLogEntry>, StoreError> {
         let mut tx = self.pool.begin().await?;
         // The guarded update is the transaction's first write (SQLite takes its write lock
         // here; PostgreSQL locks the row).
@@ -444,6 +442,45 @@ where
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
+    async fn alarms_of_person(
+        &self,
+        elderly_id: i64,
+        before: i64,
+        limit: u32,
+    ) -> Result<Vec<Alarm>, StoreError> {
+        let rows: Vec<AlarmRow> = sqlx::query_as(&format!(
+            "{ALARM_SELECT} WHERE a.elderly_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3"
+        ))
+        .bind(elderly_id)
+        .bind(before)
+        .bind(i64::from(limit.clamp(1, 100)))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn alarm_shown(
+        &self,
+        alarm_id: i64,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<AlarmLogEntry>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let changed =
+            sqlx::query("UPDATE alarms SET shown_at = $1 WHERE id = $2 AND shown_at IS NULL")
+                .bind(at)
+                .bind(alarm_id)
+                .execute(&mut *tx)
+                .await?;
+        if changed.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let event = Self::insert_alarm_event(&mut *tx, alarm_id, at, actor, "shown", None).await?;
+        tx.commit().await?;
+        Ok(Some(event))
+    }
+
     async fn alarms_to_escalate(
         &self,
         first_due: DateTime<Utc>,
@@ -469,7 +506,7 @@ where
         note: &str,
         sms: &[super::NewSms],
         notifications: &[super::NewNotification],
-    ) -> Result<Option<AlarmEventRecord>, StoreError> {
+    ) -> Result<Option<AlarmLogEntry>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let claimed = sqlx::query(
             "UPDATE alarms SET escalations = escalations + 1, escalated_at = $1 \
@@ -528,7 +565,7 @@ where
             .collect())
     }
 
-    async fn alarm_events_of(&self, alarm_id: i64) -> Result<Vec<AlarmEventRecord>, StoreError> {
+    async fn alarm_events_of(&self, alarm_id: i64) -> Result<Vec<AlarmLogEntry>, StoreError> {
         let rows: Vec<EventRow> = sqlx::query_as(
             "SELECT id, alarm_id, at, actor, kind, note FROM alarm_events \
              WHERE alarm_id = $1 ORDER BY id",
@@ -543,7 +580,7 @@ where
         &self,
         after: i64,
         limit: u32,
-    ) -> Result<Vec<AlarmEventRecord>, StoreError> {
+    ) -> Result<Vec<AlarmLogEntry>, StoreError> {
         let rows: Vec<EventRow> = sqlx::query_as(
             "SELECT id, alarm_id, at, actor, kind, note FROM alarm_events \
              WHERE id > $1 ORDER BY id LIMIT $2",
@@ -566,9 +603,9 @@ struct EventRow {
     note: Option<String>,
 }
 
-impl From<EventRow> for AlarmEventRecord {
-    fn from(r: EventRow) -> AlarmEventRecord {
-        AlarmEventRecord {
+impl From<EventRow> for AlarmLogEntry {
+    fn from(r: EventRow) -> AlarmLogEntry {
+        AlarmLogEntry {
             id: r.id,
             alarm_id: r.alarm_id,
             at: r.at,
@@ -619,7 +656,7 @@ where
         actor: &str,
         kind: &str,
         note: Option<&str>,
-    ) -> Result<AlarmEventRecord, StoreError> {
+    ) -> Result<AlarmLogEntry, StoreError> {
         let id: i64 = sqlx::query_scalar(super::cases::NEXT_COUNTER)
             .bind(EVENT_COUNTER)
             .fetch_one(&mut *conn)
@@ -636,7 +673,7 @@ where
         .bind(note)
         .execute(&mut *conn)
         .await?;
-        Ok(AlarmEventRecord {
+        Ok(AlarmLogEntry {
             id,
             alarm_id,
             at,

@@ -31,7 +31,7 @@ use sqlx::{ColumnIndex, Executor, IntoArguments};
 use dialect::{Bind, Value};
 
 pub use accounts::{AccountStore, Credentials, LockoutPolicy, SessionRecord, UserRow};
-pub use alarms::{AlarmDelivery, AlarmEventRecord, AlarmStepWrite, AlarmStore, Received};
+pub use alarms::{AlarmDelivery, AlarmStepWrite, AlarmStore, Received};
 pub use audit::AuditStore;
 pub use calls::{CallRecord, CallStore};
 pub use cases::{CaseScope, CaseStore, FilterClock, NewFiling};

@@ -78,10 +78,9 @@ pub async fn card(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let alarm = hotline.alarm_for(&staff.user, id).await?;
     let timeline = hotline.alarm_timeline(&staff.user, id).await?;
-    Ok(Json(serde_json::json!({
-        "alarm": alarm,
-        "timeline": timeline.into_iter().map(event_json).collect::<Vec<_>>(),
-    })))
+    Ok(Json(
+        serde_json::json!({ "alarm": alarm, "timeline": timeline }),
+    ))
 }
 
 /// `POST /api/v1/alarms/{id}/actions`: one step (`{"action": "acknowledge"}`, …) → `200` the
@@ -98,17 +97,6 @@ pub async fn act(
             .alarm_act(&staff.user, id, &input, &staff.origin)
             .await?,
     ))
-}
-
-fn event_json(e: hotline_core::store::AlarmEventRecord) -> serde_json::Value {
-    serde_json::json!({
-        "id": e.id,
-        "alarm_id": e.alarm_id,
-        "at": e.at,
-        "actor": e.actor,
-        "kind": e.kind,
-        "note": e.note,
-    })
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -145,7 +133,8 @@ pub async fn events(
     State(hotline): State<Hotline>,
     staff: Staff,
     QueryParams(after): QueryParams<After>,
-) -> Result<Json<Vec<serde_json::Value>>, ApiError> {
-    let events = hotline.alarm_events_after(&staff.user, after.after).await?;
-    Ok(Json(events.into_iter().map(event_json).collect()))
+) -> Result<Json<Vec<hotline_domain::AlarmLogEntry>>, ApiError> {
+    Ok(Json(
+        hotline.alarm_events_after(&staff.user, after.after).await?,
+    ))
 }
