@@ -112,6 +112,8 @@ impl StaffUser {
             "/agent/requests"
         } else if self.sees_cases() {
             "/cases"
+        } else if self.can(Permission::Alarms) {
+            "/care/alarms"
         } else if self.can(Permission::ElderlyRegistry) {
             "/care/elderly"
         } else if self.can(Permission::Administer) {

@@ -27,7 +27,7 @@ function freePort() {
 
 /** Starts target/release/hotline on a fresh data directory; resolves once /healthz answers. */
 export async function startServer({ demo = true } = {}) {
-  const bin = resolve(repoRoot, 'end2end', process.env.HOTLINE_BIN ?? '../target/release/hotline');
+  const bin = hotlineBin;
   const dataDir = mkdtempSync(join(tmpdir(), 'hotline-e2e-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -42,6 +42,7 @@ export async function startServer({ demo = true } = {}) {
     HOTLINE_RATE_SIGN_IN: '1000/60',
     HOTLINE_RATE_FILING: '1000/60',
     HOTLINE_TELEPHONY_SECRET: TELEPHONY_SECRET,
+    HOTLINE_ALARM_SECRET: ALARM_SECRET,
   };
   delete env.DATABASE_URL;
   const child = spawn(bin, ['serve'], { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -112,6 +113,12 @@ export async function signIn(page, base, username, next = '') {
   ]);
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 15_000 });
 }
+
+/** The alarm gateway's shared secret in the browser tests' servers. */
+export const ALARM_SECRET = 'e2e-alarm-secret';
+
+/** The release binary the tests start (and whose `alarm-sim` they run). */
+export const hotlineBin = resolve(repoRoot, 'end2end', process.env.HOTLINE_BIN ?? '../target/release/hotline');
 
 /** The telephone system's shared secret in the browser tests' servers. */
 export const TELEPHONY_SECRET = 'e2e-telephony-secret';

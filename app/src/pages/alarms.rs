@@ -85,6 +85,19 @@ fn log_label(lang: Lang, kind: &str) -> &'static str {
     }
 }
 
+/// The name of a step's field as the card labels it.
+fn field_label(lang: Lang, field: &str) -> String {
+    match field {
+        "disposition" => tr!(lang, alarms.disposition),
+        "name" => tr!(lang, alarms.contact_name),
+        "to" => tr!(lang, alarms.hand_over_to),
+        "service" => tr!(lang, alarms.escalate),
+        "note" => tr!(lang, common.note),
+        other => other,
+    }
+    .to_string()
+}
+
 /// What an `alarm` server event says: a step of the alarm log.
 #[derive(serde::Deserialize)]
 struct AlarmEvent {
@@ -121,6 +134,16 @@ pub fn AlarmConsolePage() -> impl IntoView {
     let now = RwSignal::new(now_ms());
     let waiting = RwSignal::new(0_usize);
     let reported = StoredValue::new(std::collections::HashSet::<i64>::new());
+    // The steps taken on the card, and what came of the last one.
+    let step = ServerAction::<AlarmStep>::new();
+    let message = RwSignal::new(None::<Result<(), String>>);
+    Effect::new(move |was: Option<Option<i64>>| {
+        let now = selected.get();
+        if was.is_some_and(|was| was != now) {
+            message.set(None);
+        }
+        now
+    });
 
     let ring = move || {
         if sound.get_untracked() {
@@ -210,6 +233,34 @@ pub fn AlarmConsolePage() -> impl IntoView {
         });
     });
 
+    // The steps taken on the card, and what came of the last one: kept by the page, since
+    // the card is drawn again whenever its alarm changes (the step's own event included).
+    Effect::new(move |_| {
+        let Some(outcome) = step.value().get() else {
+            return;
+        };
+        message.set(Some(match &outcome {
+            Ok(FormOutcome::Done(_)) => Ok(()),
+            Ok(FormOutcome::Refused(reason)) => Err(tr!(lang, alarms.not_allowed, reason = reason)),
+            Ok(FormOutcome::Invalid(errors)) => Err(tr!(
+                lang,
+                alarms.fix_fields,
+                fields = errors
+                    .messages(lang)
+                    .into_keys()
+                    .map(|f| field_label(lang, &f))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )),
+            Err(e) => Err(e.to_string()),
+        }));
+        // A refusal means the alarm changed meanwhile: show it as it stands.
+        if !matches!(outcome, Ok(FormOutcome::Invalid(_))) {
+            card_reloads.update(|n| *n += 1);
+            reloads.update(|n| *n += 1);
+        }
+    });
+
     let toggle_sound = move |_| {
         if sound.get_untracked() {
             sound.set(false);
@@ -275,7 +326,7 @@ pub fn AlarmConsolePage() -> impl IntoView {
                                 Err(e) => view! { <LoadError error=e /> }.into_any(),
                                 Ok(None) => view! { <p class="muted">{tr!(lang, alarms.choose_alarm)}</p> }.into_any(),
                                 Ok(Some(card)) => view! {
-                                    <AlarmCardView card holders now card_reloads reloads />
+                                    <AlarmCardView card holders now step message />
                                 }.into_any(),
                             }
                         })}
@@ -329,35 +380,11 @@ fn AlarmCardView(
     card: AlarmCard,
     holders: Vec<AlarmHolder>,
     now: RwSignal<i64>,
-    card_reloads: RwSignal<u32>,
-    reloads: RwSignal<u32>,
+    step: ServerAction<AlarmStep>,
+    message: RwSignal<Option<Result<(), String>>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let user = crate::use_current_user();
-    let step = ServerAction::<AlarmStep>::new();
-    let message = RwSignal::new(None::<Result<(), String>>);
-    Effect::new(move |_| {
-        let Some(outcome) = step.value().get() else {
-            return;
-        };
-        message.set(Some(match outcome {
-            Ok(FormOutcome::Done(_)) => Ok(()),
-            Ok(FormOutcome::Refused(reason)) => Err(tr!(lang, alarms.not_allowed, reason)),
-            Ok(FormOutcome::Invalid(errors)) => Err(tr!(
-                lang,
-                alarms.fix_fields,
-                fields = errors
-                    .messages(lang)
-                    .into_keys()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-            Err(e) => Err(e.to_string()),
-        }));
-        card_reloads.update(|n| *n += 1);
-        reloads.update(|n| *n += 1);
-    });
-
     let alarm = card.alarm.clone();
     let id = alarm.id;
     let received = alarm.received_at;

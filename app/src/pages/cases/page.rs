@@ -127,7 +127,7 @@ pub fn CasePage() -> impl IntoView {
                                         <dt>{tr!(lang, cases.dispatched)}</dt><dd>{local_time(t)}</dd>
                                     })}
                                     {d.callback_due_at.filter(|_| matches!(d.item.status, CaseStatus::FedBack | CaseStatus::Handled)).map(|t| view! {
-                                        <dt>{tr!(lang, cases.call_back_by)}</dt><dd>{local_time(t)}</dd>
+                                        <dt>{tr!(lang, cases.call_back_by)}</dt><dd data-testid="callback-due">{local_time(t)}</dd>
                                     })}
                                     {d.remind_at.filter(|_| d.item.case_type == Some(hotline_domain::CaseType::Consultation) && d.item.status == CaseStatus::Classified).map(|t| view! {
                                         <dt>{tr!(lang, cases.reply_by)}</dt><dd data-testid="reply-by">{local_time(t)}</dd>
