@@ -201,7 +201,7 @@ impl Hotline {
         require(user, Permission::Alarms)?;
         let now = self.now();
         for &id in ids.iter().take(100) {
-            if let Some(event) = self.store.alarm_shown(id, &user.username, now).await? {
+            if let Some(event) = self.store.alarm_shown(id, &user.actor(), now).await? {
                 self.events.publish(Event::alarm(&event)).await;
             }
         }
@@ -209,8 +209,8 @@ impl Hotline {
     }
 
     /// The alarm card (E3): the alarm, the number it came from in full, the registered
-    /// person's record with health notes and medicines (an audited look, as on the
-    /// registry), the contact ladder, the timeline and the person's earlier alarms.
+    /// person's record with health notes and medicines (an audited look), the contact
+    /// ladder, the timeline and the person's earlier alarms.
     pub async fn alarm_card(
         &self,
         user: &StaffUser,
@@ -225,11 +225,35 @@ impl Hotline {
             .ok_or(ServiceError::NotFound)?;
         let caller = alarm.caller.clone();
         mask(&mut alarm);
+        // Whoever works an alarm sees the person's record with health notes, medicines and
+        // every number to call (an ambulance asks for them), whether or not their role reads
+        // the registry otherwise; the full ID number only with the ID permission. The look
+        // is audited against the person, naming the alarm.
         let person = match alarm.elderly_id {
-            Some(id) if user.can(Permission::ElderlyRegistry) => {
-                Some(self.elderly_record(user, id, origin).await?)
-            }
-            _ => None,
+            Some(elderly_id) => match self.store.elderly(elderly_id).await? {
+                Some(mut detail) => {
+                    let full_id = user.can(Permission::IdReveal);
+                    if !full_id {
+                        detail.summary.id_number =
+                            hotline_domain::mask_id_number(&detail.summary.id_number);
+                    }
+                    detail.health_shown = true;
+                    detail.id_revealed = full_id;
+                    self.store
+                        .append_audit(&self.audit_entry(
+                            origin,
+                            "view_for_alarm",
+                            "elderly",
+                            &elderly_id.to_string(),
+                            None,
+                            Some(serde_json::json!({ "alarm_id": alarm_id }).to_string()),
+                        ))
+                        .await?;
+                    Some(detail)
+                }
+                None => None,
+            },
+            None => None,
         };
         if caller.is_some() && person.is_none() {
             // The full number of an unregistered caller is a look at personal data too.

@@ -708,7 +708,7 @@ async fn the_card_shows_the_person_whom_to_call_and_the_earlier_alarms(db: TestD
         .iter()
         .map(|e| (e.kind.as_str(), e.actor.as_str()))
         .collect();
-    assert_eq!(steps[1], ("shown", "liu"));
+    assert_eq!(steps[1], ("shown", "user:liu"));
     assert_eq!(steps.len(), 2, "{steps:?}");
     let announced = tokio::time::timeout(std::time::Duration::from_secs(5), async {
         loop {
@@ -790,10 +790,17 @@ async fn the_card_shows_the_person_whom_to_call_and_the_earlier_alarms(db: TestD
         .map(|e| (e.action.as_str(), e.object_type.as_str()))
         .collect();
     assert!(looks.contains(&("view_caller", "alarm")), "{looks:?}");
-    assert!(
-        looks.contains(&("view_health_and_id", "elderly")),
-        "{looks:?}"
-    );
+    assert!(looks.contains(&("view_for_alarm", "elderly")), "{looks:?}");
+    // A lead stepping in sees the same record and numbers, the ID number masked.
+    let lead = staff(Role::ShiftLead, None, None);
+    let card = h
+        .alarm_card(&lead, second.id, &origin(&lead))
+        .await
+        .unwrap();
+    let person = card.person.expect("the lead sees whom to call");
+    assert_eq!(person.health_notes.as_deref(), Some("高血压"));
+    assert!(person.summary.id_number.contains('*'));
+    assert_eq!(card.ladder[1].phone.as_deref(), Some("13800002222"));
 
     // No card without the alarm permission, and none for an alarm that is not there.
     let agent = staff(Role::Agent, None, None);

@@ -106,7 +106,7 @@ test('a department sees its cases masked and reveals a number on purpose', async
 
 test('the coordinator opens a health record and the administrator finds that look in the audit log', async () => {
   const care = await openPage(browser);
-  await signIn(care, server.base, 'care');
+  await signIn(care, server.base, 'care', '/care/elderly');
   assert.match(await care.textContent('[data-testid="masked-id"]'), /\*{8}/);
   await Promise.all([care.waitForURL(/\/care\/elderly\/\d+$/), care.click('[data-testid="elderly-row"] a')]);
   await care.waitForSelector('[data-testid="audited-view"]');

@@ -45,20 +45,31 @@ export async function startServer({ demo = true } = {}) {
     HOTLINE_ALARM_SECRET: ALARM_SECRET,
   };
   delete env.DATABASE_URL;
-  const child = spawn(bin, ['serve'], { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
-  const exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early with ${child.exitCode}`);
-    try {
-      const res = await fetch(`${base}/healthz`);
-      if (res.ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error('server did not become healthy in 60 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  let child;
+  let exited;
+  const launch = async () => {
+    child = spawn(bin, ['serve'], { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`server exited early with ${child.exitCode}`);
+      try {
+        const res = await fetch(`${base}/healthz`);
+        if (res.ok) break;
+      } catch { /* not listening yet */ }
+      if (Date.now() > deadline) throw new Error('server did not become healthy in 60 s');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  await launch();
   return {
     base,
+    /** Stops the server (SIGTERM) and starts it again on the same data and port. */
+    async restart() {
+      child.kill('SIGTERM');
+      await exited;
+      await launch();
+    },
     async stop() {
       child.kill('SIGTERM');
       const result = await exited;

@@ -48,9 +48,28 @@ fn age(lang: Lang, from: DateTime<Utc>, now_ms: i64) -> String {
     )
 }
 
-/// How many seconds, or a dash.
+/// A span of seconds as a person reads it ("45 秒", "27 分 55 秒", "3 时 05 分"), or a dash.
 fn seconds(lang: Lang, s: Option<i64>) -> String {
-    s.map_or_else(|| "—".to_string(), |s| tr!(lang, alarms.seconds, s = s))
+    match s {
+        None => "—".to_string(),
+        Some(s) if s < 120 => tr!(lang, alarms.seconds, s = s),
+        Some(s) if s < 3600 => tr!(lang, alarms.age, m = s / 60, s = format!("{:02}", s % 60)),
+        Some(s) => tr!(
+            lang,
+            alarms.hours,
+            h = s / 3600,
+            m = format!("{:02}", s % 3600 / 60)
+        ),
+    }
+}
+
+/// Who took a step, as the timeline names them: the user name, the gateway, the system.
+fn actor_label(lang: Lang, actor: &str) -> String {
+    match actor {
+        "alarm:gateway" => tr!(lang, alarms.gateway).to_string(),
+        "system" => tr!(lang, alarms.system).to_string(),
+        a => a.strip_prefix("user:").unwrap_or(a).to_string(),
+    }
 }
 
 fn percent(share: f64) -> String {
@@ -68,9 +87,11 @@ fn kind_class(kind: AlarmKind) -> &'static str {
     }
 }
 
-/// The name of a step in the alarm's log.
-fn log_label(lang: Lang, kind: &str) -> &'static str {
+/// The name of a step in the alarm's log (`escalated` by the system is the alert to the
+/// lead; by a coordinator, the call to 120/110/119).
+fn log_label(lang: Lang, kind: &str, actor: &str) -> &'static str {
     match kind {
+        "escalated" if actor == "system" => tr!(lang, alarms.log_escalation),
         "received" => tr!(lang, alarms.log_received),
         "shown" => tr!(lang, alarms.log_shown),
         "acknowledged" => tr!(lang, alarms.log_acknowledged),
@@ -80,7 +101,6 @@ fn log_label(lang: Lang, kind: &str) -> &'static str {
         "on_site" => tr!(lang, alarms.log_on_site),
         "handed_over" => tr!(lang, alarms.log_handed_over),
         "closed" => tr!(lang, alarms.log_closed),
-        "escalation" => tr!(lang, alarms.log_escalation),
         _ => "",
     }
 }
@@ -480,9 +500,13 @@ fn AlarmCardView(
                 <dt>{tr!(lang, alarms.case)}</dt>
                 <dd><a href=format!("/cases/{}", card.alarm.tracking_number) class="mono">{card.alarm.tracking_number.clone()}</a></dd>
                 {person.clone().map(|p| view! {
-                    <dt>{tr!(lang, care.born)}</dt><dd>{p.summary.birth_date.to_string()}" · "{p.summary.gender.clone()}</dd>
-                    <dt>{tr!(lang, care.health)}</dt><dd data-testid="card-health">{p.health_notes.clone().unwrap_or_default()}</dd>
-                    <dt>{tr!(lang, care.medication)}</dt><dd data-testid="card-medication">{p.medications.clone().unwrap_or_default()}</dd>
+                    <dt>{tr!(lang, care.born)}</dt><dd>{p.summary.birth_date.to_string()}" · "{match p.summary.gender.as_str() {
+                        "F" => tr!(lang, alarms.female),
+                        "M" => tr!(lang, alarms.male),
+                        _ => "",
+                    }}</dd>
+                    <dt>{tr!(lang, care.health)}</dt><dd data-testid="card-health">{p.health_notes.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>{tr!(lang, care.medication)}</dt><dd data-testid="card-medication">{p.medications.clone().unwrap_or_else(|| "—".into())}</dd>
                     <dt>{tr!(lang, common.elderly_record)}</dt><dd><a href=format!("/care/elderly/{}", p.summary.id)>{p.service_card_no.clone()}</a></dd>
                 })}
             </dl>
@@ -665,8 +689,8 @@ fn Timeline(entries: Vec<AlarmLogEntry>) -> impl IntoView {
             {entries.into_iter().map(|e| view! {
                 <li data-testid="timeline-step" data-kind=e.kind.clone()>
                     <span class="nowrap mono">{hotline_domain::time::to_china(e.at).format("%H:%M:%S").to_string()}</span>" "
-                    <strong>{log_label(lang, &e.kind)}</strong>" "
-                    <span class="muted">{e.actor.clone()}</span>" "
+                    <strong>{log_label(lang, &e.kind, &e.actor)}</strong>" "
+                    <span class="muted">{actor_label(lang, &e.actor)}</span>" "
                     {e.note.clone()}
                 </li>
             }).collect_view()}
@@ -690,7 +714,7 @@ pub fn AlarmFiguresPage() -> impl IntoView {
     let report = Resource::new(days, load_alarm_report);
     view! {
         <Title text=tr!(lang, alarms.figures_title) />
-        <section class="panel wide" data-testid="alarm-figures">
+        <section class="panel wide alarm-figures-page" data-testid="alarm-figures">
             <p><a href="/care/alarms">{tr!(lang, alarms.back_to_console)}</a></p>
             <h1>{tr!(lang, alarms.figures_title)}</h1>
             <form method="get" action="/care/alarms/figures" class="filters">
@@ -790,7 +814,8 @@ fn DayChart(days: Vec<AlarmFigures>) -> impl IntoView {
             <line class="chart-axis" x1="0" x2=W.to_string() y1=y(0.0).to_string() y2=y(0.0).to_string() />
             {days.iter().enumerate().map(|(i, d)| {
                 let x = i as f64 * slot + (slot - bar) / 2.0;
-                let top = y(d.within_60s);
+                // A day with none within 60 s still shows a sliver, in the warning colour.
+                let top = y(d.within_60s).min(y(0.0) - 2.0);
                 let low = d.within_60s < 0.975;
                 view! {
                     <rect class=if low { "chart-bar low" } else { "chart-bar" } data-testid="chart-bar"
