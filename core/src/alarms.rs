@@ -89,11 +89,7 @@ impl Hotline {
         if let AlarmAction::HandOver { to } = &action {
             self.check_alarm_holder(to).await?;
         }
-        let alarm = self
-            .store
-            .alarm(alarm_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        let alarm = self.stored_alarm(alarm_id).await?;
         let status = alarm
             .check(&user.username, user.can(Permission::Approve), &action)
             .map_err(ServiceError::AlarmRefused)?;
@@ -164,11 +160,7 @@ impl Hotline {
                 tracing::error!(alarm = alarm_id, error = %e, "the closed alarm's case was not handled");
             }
         }
-        let mut alarm = self
-            .store
-            .alarm(alarm_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        let mut alarm = self.stored_alarm(alarm_id).await?;
         mask(&mut alarm);
         Ok(alarm)
     }
@@ -218,11 +210,7 @@ impl Hotline {
         origin: &Origin,
     ) -> Result<AlarmCard, ServiceError> {
         require(user, Permission::Alarms)?;
-        let mut alarm = self
-            .store
-            .alarm(alarm_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        let mut alarm = self.stored_alarm(alarm_id).await?;
         let caller = alarm.caller.clone();
         mask(&mut alarm);
         // Whoever works an alarm sees the person's record with health notes, medicines and
@@ -308,13 +296,17 @@ impl Hotline {
     /// One alarm (caller masked), for its card.
     pub async fn alarm_for(&self, user: &StaffUser, alarm_id: i64) -> Result<Alarm, ServiceError> {
         require(user, Permission::Alarms)?;
-        let mut alarm = self
-            .store
-            .alarm(alarm_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        let mut alarm = self.stored_alarm(alarm_id).await?;
         mask(&mut alarm);
         Ok(alarm)
+    }
+
+    /// An alarm as stored (caller unmasked), or not found.
+    async fn stored_alarm(&self, alarm_id: i64) -> Result<Alarm, ServiceError> {
+        self.store
+            .alarm(alarm_id)
+            .await?
+            .ok_or(ServiceError::NotFound)
     }
 
     /// One alarm's log, in order: its timeline.

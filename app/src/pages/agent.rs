@@ -11,8 +11,8 @@ use crate::api::{
 };
 use crate::i18n::{tr, use_lang};
 use crate::live::{self, LiveState};
-use crate::pages::common::local_time;
 use crate::pages::common::{field_error, FieldMessage};
+use crate::pages::common::{local_time, LiveStatus, SoundToggle};
 use crate::pages::desk::AgentBoard;
 use crate::pages::knowledge::KnowledgeSearch;
 
@@ -89,14 +89,6 @@ pub fn NewRequestsPage() -> impl IntoView {
         on_cleanup(move || drop(subscription));
     });
 
-    let toggle_sound = move |_| {
-        if sound.get_untracked() {
-            sound.set(false);
-        } else {
-            sound.set(live::enable_sound());
-        }
-    };
-
     view! {
         <Title text=tr!(lang, agent.title) />
         <section class="panel desk">
@@ -107,17 +99,8 @@ pub fn NewRequestsPage() -> impl IntoView {
                 </div>
                 <div class="desk-controls">
                     <AgentStatusPicker />
-                    <span class="live" data-testid="live-status" data-state=move || state.get().code() role="status">
-                        {move || match state.get() {
-                            LiveState::Connecting => tr!(lang, agent.live_connecting),
-                            LiveState::Open => tr!(lang, agent.live_open),
-                            LiveState::Reconnecting | LiveState::Closed => tr!(lang, agent.live_reconnecting),
-                        }}
-                    </span>
-                    <button type="button" class="button secondary" aria-pressed=move || sound.get().to_string()
-                        on:click=toggle_sound data-testid="sound-toggle">
-                        {move || if sound.get() { tr!(lang, agent.sound_on) } else { tr!(lang, agent.sound_off) }}
-                    </button>
+                    <LiveStatus state />
+                    <SoundToggle sound on=tr!(lang, agent.sound_on) off=tr!(lang, agent.sound_off) />
                 </div>
             </div>
             <Transition fallback=|| ()>

@@ -22,7 +22,7 @@ use crate::api::{
 };
 use crate::i18n::{tr, use_lang};
 use crate::live::{self, LiveState};
-use crate::pages::common::{local_time, LoadError};
+use crate::pages::common::{local_time, LiveStatus, LoadError, SoundToggle};
 
 /// Now, in milliseconds since the epoch: the browser's clock there (chrono's clock does not
 /// run in the browser), the server's here.
@@ -281,16 +281,14 @@ pub fn AlarmConsolePage() -> impl IntoView {
         }
     });
 
-    let toggle_sound = move |_| {
-        if sound.get_untracked() {
-            sound.set(false);
-        } else {
-            sound.set(live::enable_sound());
-            if waiting.get_untracked() > 0 {
-                ring();
-            }
+    // Turning the sound on while an alarm waits rings at once.
+    Effect::new(move |was_on: Option<bool>| {
+        let on = sound.get();
+        if on && was_on == Some(false) && waiting.get_untracked() > 0 {
+            ring();
         }
-    };
+        on
+    });
 
     view! {
         <Title text=tr!(lang, alarms.title) />
@@ -303,17 +301,8 @@ pub fn AlarmConsolePage() -> impl IntoView {
                     <p class="muted">{tr!(lang, alarms.intro)}" "<a href="/care/alarms/figures" data-testid="figures-link">{tr!(lang, alarms.figures_link)}</a></p>
                 </div>
                 <div class="desk-controls">
-                    <span class="live" data-testid="live-status" data-state=move || state.get().code() role="status">
-                        {move || match state.get() {
-                            LiveState::Connecting => tr!(lang, agent.live_connecting),
-                            LiveState::Open => tr!(lang, agent.live_open),
-                            LiveState::Reconnecting | LiveState::Closed => tr!(lang, agent.live_reconnecting),
-                        }}
-                    </span>
-                    <button type="button" class="button secondary" aria-pressed=move || sound.get().to_string()
-                        on:click=toggle_sound data-testid="sound-toggle">
-                        {move || if sound.get() { tr!(lang, alarms.sound_on) } else { tr!(lang, alarms.sound_off) }}
-                    </button>
+                    <LiveStatus state />
+                    <SoundToggle sound on=tr!(lang, alarms.sound_on) off=tr!(lang, alarms.sound_off) />
                 </div>
             </div>
             <div class="banner down" role="alert" data-testid="connection-down"

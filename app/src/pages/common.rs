@@ -90,3 +90,38 @@ pub(crate) fn UrgentMark(priority: hotline_domain::Priority) -> impl IntoView {
         }
     })
 }
+
+/// Where the page's live connection stands (the agents' desk, the alarm console).
+#[component]
+pub fn LiveStatus(state: RwSignal<crate::live::LiveState>) -> impl IntoView {
+    use crate::live::LiveState;
+    let lang = crate::i18n::use_lang();
+    view! {
+        <span class="live" data-testid="live-status" data-state=move || state.get().code() role="status">
+            {move || match state.get() {
+                LiveState::Connecting => tr!(lang, agent.live_connecting),
+                LiveState::Open => tr!(lang, agent.live_open),
+                LiveState::Reconnecting | LiveState::Closed => tr!(lang, agent.live_reconnecting),
+            }}
+        </span>
+    }
+}
+
+/// Turns the page's sound cue on (browsers allow sound only after a click, which makes the
+/// audio context) and off again; `on` and `off` are its label in either state.
+#[component]
+pub fn SoundToggle(sound: RwSignal<bool>, on: &'static str, off: &'static str) -> impl IntoView {
+    let toggle = move |_| {
+        if sound.get_untracked() {
+            sound.set(false);
+        } else {
+            sound.set(crate::live::enable_sound());
+        }
+    };
+    view! {
+        <button type="button" class="button secondary" aria-pressed=move || sound.get().to_string()
+            on:click=toggle data-testid="sound-toggle">
+            {move || if sound.get() { on } else { off }}
+        </button>
+    }
+}
