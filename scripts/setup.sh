@@ -94,13 +94,30 @@ setup_browser_tools() {
   fi
 }
 
-# A PostgreSQL for the tests: HOTLINE_TEST_PG_URL if it answers, else the local server on
-# 5432, else a private cluster of Debian's PostgreSQL started under $HOTLINE_TOOLS.
+# PostGIS for the PostgreSQL at $1 (the migrations run `CREATE EXTENSION postgis`): Debian's
+# package for that server's major version, when the server is on this machine.
+setup_postgis() {
+  local url=$1 major
+  if [ -n "$(psql "$url" -Atqc "select 1 from pg_available_extensions where name = 'postgis'")" ]; then
+    return
+  fi
+  major=$(psql "$url" -Atqc 'show server_version_num')
+  major=$((major / 10000))
+  case "$url" in
+    *@127.0.0.1[:/]*|*@localhost[:/]*|*@[:/]*) apt_install "postgresql-$major-postgis-3" ;;
+    *) say "PostgreSQL at $url has no PostGIS: install it there (postgresql-$major-postgis-3)"
+       return 1 ;;
+  esac
+}
+
+# A PostgreSQL with PostGIS for the tests: HOTLINE_TEST_PG_URL if it answers, else the local
+# server on 5432, else a private cluster of Debian's PostgreSQL started under $HOTLINE_TOOLS.
 setup_postgres() {
   local url=${HOTLINE_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
   command -v psql >/dev/null || apt_install postgresql-client
   if psql "$url" -Atqc 'select 1' >/dev/null 2>&1; then
     export HOTLINE_TEST_PG_URL=$url
+    setup_postgis "$url"
     return
   fi
   say "no PostgreSQL at $url; starting a private cluster"
@@ -127,6 +144,7 @@ setup_postgres() {
   fi
   export HOTLINE_TEST_PG_URL="postgres://postgres@127.0.0.1:$port/postgres"
   psql "$HOTLINE_TEST_PG_URL" -Atqc 'select 1' >/dev/null
+  setup_postgis "$HOTLINE_TEST_PG_URL"
   say "private PostgreSQL cluster at $HOTLINE_TEST_PG_URL"
 }
 

@@ -20,6 +20,7 @@ mod filing_writer;
 pub mod flow;
 pub mod knowledge;
 pub mod notices;
+pub mod places;
 pub mod registry;
 pub mod reminders;
 pub mod requests;

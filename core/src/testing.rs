@@ -224,3 +224,58 @@ pub fn staff(
         permissions: role.default_permissions().to_vec(),
     }
 }
+
+/// A vendor to load in a test or benchmark: a company in Qindu district (610402) at `at`,
+/// with this status and these services; the rest plausible and fixed.
+pub fn sample_vendor(
+    name: &str,
+    at: hotline_domain::Coordinates,
+    status: &str,
+    services: &[String],
+) -> crate::store::NewVendor {
+    crate::store::NewVendor {
+        name: name.into(),
+        kind: "company".into(),
+        district_code: "610402".into(),
+        street_code: None,
+        address: "人民路 1 号".into(),
+        phone: "13900000000".into(),
+        contact_name: "王经理".into(),
+        hotline: None,
+        status: status.into(),
+        credit_grade: "A".into(),
+        franchise_type: "加盟企业".into(),
+        staff_count: 5,
+        registered_capital: 100_000,
+        home_care: true,
+        volunteer: false,
+        lon: at.lon,
+        lat: at.lat,
+        created_at: "2025-01-01T00:00:00Z".parse().unwrap(),
+        services: services.to_vec(),
+    }
+}
+
+/// A skilled person or volunteer to load in a test or benchmark, in Weicheng district
+/// (610404) at `at`.
+pub fn sample_provider(
+    name: &str,
+    kind: hotline_domain::ProviderKind,
+    at: hotline_domain::Coordinates,
+    status: &str,
+    skill: &str,
+) -> crate::store::NewProvider {
+    crate::store::NewProvider {
+        name: name.into(),
+        kind: kind.as_code().into(),
+        service_mode: "free".into(),
+        support_system: "volunteer".into(),
+        district_code: "610404".into(),
+        phone: "13900000001".into(),
+        skill_code: skill.into(),
+        lon: at.lon,
+        lat: at.lat,
+        created_at: "2025-01-01T00:00:00Z".parse().unwrap(),
+        status: status.into(),
+    }
+}

@@ -2131,6 +2131,7 @@ async fn home_care_reaches_a_volunteer_by_sms_and_the_agent_records_the_service(
         lon: 108.7,
         lat: 34.33,
         created_at: t0(),
+        status: "active".into(),
     };
     let far = load
         .insert_provider(&provider("赵师傅", "skilled", "610404", "13900000002"))
@@ -2172,6 +2173,24 @@ async fn home_care_reaches_a_volunteer_by_sms_and_the_agent_records_the_service(
         .ok(&c.agent, &n, dispatch(vec![Assignee::Provider(near)]))
         .await;
     assert_eq!(case.assignments[0].name, "李阿姨");
+    // The nearest lookup shows her as busy with one order, not yet rated.
+    let standing = |c: &Centre| {
+        let (h, agent, skill) = (c.h.clone(), c.agent.clone(), skill.clone());
+        async move {
+            let question = hotline_domain::NearestInput {
+                lon: "108.7".into(),
+                lat: "34.33".into(),
+                category: skill,
+                kinds: "volunteer".into(),
+                ..Default::default()
+            };
+            let found = h.nearest_providers(&agent, &question).await.unwrap();
+            assert_eq!(found.len(), 1);
+            assert_eq!((found[0].id, found[0].distance_m), (near, 0));
+            (found[0].open_orders, found[0].rated, found[0].rating)
+        }
+    };
+    assert_eq!(standing(&c).await, (1, 0, None));
     // The volunteer gets the order by SMS; the centre, which answers for them, in the app.
     let recipient = format!("provider:{near}");
     let sms = c.h.store.sms_outbox(10).await.unwrap();
@@ -2228,6 +2247,8 @@ async fn home_care_reaches_a_volunteer_by_sms_and_the_agent_records_the_service(
     let part = &stored.flow.assignments[0];
     assert_eq!(part.assignee, Assignee::Provider(near));
     assert_eq!(part.rating.and_then(|r| r.vendor), Some(scores));
+    // Done and scored: no open order, rated (5 + 4 + 5) / 3.
+    assert_eq!(standing(&c).await, (0, 1, Some(14.0 / 3.0)));
     c.h.store.close().await;
 }
 

@@ -101,6 +101,14 @@ impl StaffUser {
             || (self.can(Permission::OrdersOwn) && self.vendor_id.is_some())
     }
 
+    /// Whether this person sends help to people and so looks up who is near (SPEC G2):
+    /// dispatchers and intake agents, and alarm coordinators.
+    pub fn sends_help(&self) -> bool {
+        self.can(Permission::Dispatch)
+            || self.can(Permission::Intake)
+            || self.can(Permission::Alarms)
+    }
+
     /// The name the audit log records for this person.
     pub fn actor(&self) -> String {
         format!("user:{}", self.username)

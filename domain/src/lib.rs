@@ -76,6 +76,7 @@ pub mod i18n;
 pub mod id_number;
 pub mod knowledge;
 pub mod phone;
+pub mod places;
 pub mod region;
 pub mod request;
 pub mod time;
@@ -112,6 +113,9 @@ pub use i18n::Lang;
 pub use id_number::{IdNumber, IdNumberError};
 pub use knowledge::{Article, ArticleInput, KbCategory, KbCategoryInput, SearchHit, Segment};
 pub use phone::PhoneNumber;
+pub use places::{
+    Bounds, NearbyProvider, NearestInput, NearestQuery, ProviderKind, EARTH_RADIUS_M,
+};
 pub use region::Region;
 pub use request::{FiledRequest, FormOptions, NewRequest, NewRequestInput, RequestSummary};
 pub use views::{

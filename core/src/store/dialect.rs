@@ -6,12 +6,14 @@
 //! compiler checks the bodies once, generically, and again for each backend when
 //! `Hotline` takes a `SqliteStore` or a `PgStore` as `Arc<dyn Store>`: the two cannot drift.
 //!
-//! What differs (connection options, migrations, `MAX` vs `GREATEST`, `ANALYZE`) is the
+//! What differs (connection options, migrations, `MAX` vs `GREATEST`, `ANALYZE`, the spatial
+//! index a search goes through) is the
 //! [`Dialect`] impl of each backend, in `sqlite/` and `postgres/`.
 
 use async_trait::async_trait;
 use sqlx::{Database, Decode, Encode, Executor, FromRow, Pool, QueryBuilder, Type};
 
+use super::places::{Located, SearchArea};
 use super::{Backend, StoreError};
 
 /// The few things the backends say differently. Implemented by `sqlx::Sqlite` and
@@ -26,6 +28,20 @@ pub trait Dialect: Database<QueryResult: RowsAffected> {
 
     /// Applies this backend's migrations that have not run yet.
     async fn migrate(pool: &Pool<Self>) -> Result<(), StoreError>;
+
+    /// Appends the condition "row `alias` of `table` may lie within `area` (and offer
+    /// `service` or one under it)" over the table's spatial index: true for every such row
+    /// inside the circle and perhaps a few others. SQLite: the R*Tree `<table>_at` over the
+    /// bounding box and the service's number range; PostgreSQL: PostGIS `ST_DWithin` on the
+    /// sphere over `place`, whose GiST index leads with the service (the caller's own
+    /// condition on the service column is what it uses). The caller keeps the exact ones.
+    fn push_within(
+        query: &mut QueryBuilder<'_, Self>,
+        table: Located,
+        alias: &str,
+        area: &SearchArea,
+        service: Option<&str>,
+    );
 
     // Running a `QueryBuilder`. Generic code cannot: the builder's arguments are a generic
     // associated type, so the borrow `build()` needs would outlive the builder; each backend

@@ -151,6 +151,8 @@ where
             sqlx::query(INSERT_VENDOR_SERVICE)
                 .bind(id)
                 .bind(code)
+                .bind(v.lon)
+                .bind(v.lat)
                 .execute(&mut *self.tx)
                 .await?;
         }
@@ -169,6 +171,7 @@ where
             .bind(p.lon)
             .bind(p.lat)
             .bind(p.created_at)
+            .bind(&p.status)
             .fetch_one(&mut *self.tx)
             .await?;
         Ok(id)

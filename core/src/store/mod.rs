@@ -2,7 +2,7 @@
 //!
 //! The rest of the platform sees only [`Store`], the object-safe sum of one trait per
 //! concept: accounts and sessions (`accounts.rs`), one-key alarms (`alarms.rs`), cases (`cases.rs`), their life cycle
-//! (`flow.rs`), the registries (`registry.rs`), the code tables (`codes.rs`), the knowledge
+//! (`flow.rs`), the registries (`registry.rs`), where providers are (`places.rs`), the code tables (`codes.rs`), the knowledge
 //! base (`knowledge.rs`), calls (`calls.rs`), the desk (`desk.rs`), the audit log
 //! (`audit.rs`) and bulk loads (`load.rs`). Each is implemented once, generically, for
 //! [`SqlStore<DB>`]; what the backends say differently is their [`Dialect`] (`sqlite/`,
@@ -20,6 +20,7 @@ mod dialect;
 mod flow;
 mod knowledge;
 mod load;
+mod places;
 mod postgres;
 mod registry;
 mod sqlite;
@@ -44,6 +45,9 @@ pub use flow::{
 };
 pub use knowledge::{CategoryRemoval, KnowledgeStore, KB_POSTINGS_MAX};
 pub use load::{BulkLoad, NewCase, NewCaseEvent};
+pub use places::{
+    Located, PlaceCandidate, PlaceStore, ProviderStanding, SearchArea, VENDOR_WORKING,
+};
 pub use registry::{ClientRecord, NewElderly, NewProvider, NewVendor, RegistryStore};
 
 /// The embedded default backend.
@@ -96,6 +100,7 @@ pub trait Store:
     + DeskStore
     + FlowStore
     + KnowledgeStore
+    + PlaceStore
     + RegistryStore
     + Send
     + Sync

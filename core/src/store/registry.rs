@@ -87,11 +87,11 @@ pub(super) const INSERT_VENDOR: &str =
      RETURNING id";
 
 pub(super) const INSERT_VENDOR_SERVICE: &str =
-    "INSERT INTO vendor_services (vendor_id, category_code) VALUES ($1, $2)";
+    "INSERT INTO vendor_services (vendor_id, category_code, lon, lat) VALUES ($1, $2, $3, $4)";
 
 pub(super) const INSERT_PROVIDER: &str = "INSERT INTO providers (name, kind, service_mode, \
-     support_system, district_code, phone, skill_code, lon, lat, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+     support_system, district_code, phone, skill_code, lon, lat, created_at, status) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
 
 pub(super) const INSERT_ELDERLY: &str =
     "INSERT INTO elderly (name, gender, birth_date, id_number, \
@@ -138,6 +138,8 @@ pub struct NewProvider {
     pub lon: f64,
     pub lat: f64,
     pub created_at: DateTime<Utc>,
+    /// `active`, `paused` (not taking work for now) or `left`.
+    pub status: String,
 }
 
 /// A registered elderly person to load.

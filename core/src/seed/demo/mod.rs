@@ -9,7 +9,7 @@ mod basics;
 mod cases;
 mod elderly;
 mod registry;
-mod rng;
+pub mod rng;
 mod text;
 mod timeline;
 mod users;
@@ -200,7 +200,7 @@ impl<'a> Generator<'a> {
         }
         let vendors: Vec<NewVendor> = (0..size.vendors).map(|i| self.vendor(i)).collect();
         self.vendor_services = vendors.iter().map(|v| v.services.clone()).collect();
-        let providers: Vec<NewProvider> = (0..size.providers).map(|_| self.provider()).collect();
+        let providers: Vec<NewProvider> = (0..size.providers).map(|i| self.provider(i)).collect();
         self.provider_skills = providers.iter().map(|p| p.skill_code.clone()).collect();
         let elderly: Vec<NewElderly> = (0..size.elderly).map(|i| self.elderly(i)).collect();
         let mut cases = self.past_cases(size.past_cases);

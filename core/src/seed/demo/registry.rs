@@ -88,7 +88,7 @@ impl Generator<'_> {
         }
     }
 
-    pub(super) fn provider(&mut self) -> NewProvider {
+    pub(super) fn provider(&mut self, i: usize) -> NewProvider {
         let (district, _, _) = self.place();
         let position = self.point_in(district);
         let (name, _) = self.person();
@@ -118,6 +118,14 @@ impl Generator<'_> {
             lon: position.lon,
             lat: position.lat,
             created_at: self.days_ago(700),
+            // By number, not drawn: the random sequence (and so the rest of the demo) stays
+            // what it was before providers had a status.
+            status: match i % 16 {
+                7 => "paused",
+                13 => "left",
+                _ => "active",
+            }
+            .to_string(),
         }
     }
 }

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Database, Executor, FromRow, Pool, Postgres, QueryBuilder};
 
+use super::places::{Located, SearchArea};
 use super::{Backend, Dialect, PgStore, StoreError};
 
 #[async_trait]
@@ -22,6 +23,28 @@ impl Dialect for Postgres {
     async fn migrate(pool: &Pool<Postgres>) -> Result<(), StoreError> {
         sqlx::migrate!("../migrations/postgres").run(pool).await?;
         Ok(())
+    }
+
+    fn push_within(
+        query: &mut QueryBuilder<'_, Postgres>,
+        _table: Located,
+        alias: &str,
+        area: &SearchArea,
+        _service: Option<&str>,
+    ) {
+        // On the sphere (`false`), as the service measures; `place` is generated from
+        // lon/lat and GiST-indexed in every located table, after the service where the
+        // table has one (the caller's range on that column reaches the same index).
+        query
+            .push(format!(
+                "ST_DWithin({alias}.place, ST_SetSRID(ST_MakePoint("
+            ))
+            .push_bind(area.center.lon)
+            .push(", ")
+            .push_bind(area.center.lat)
+            .push("), 4326)::geography, ")
+            .push_bind(area.radius_m)
+            .push(", false)");
     }
 
     async fn fetch_all<'e, T, E>(

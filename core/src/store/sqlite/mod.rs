@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Database, Executor, FromRow, Pool, QueryBuilder, Sqlite};
 
+use super::places::{service_number, Located, SearchArea};
 use super::{Backend, Dialect, SqliteStore, StoreError};
 
 #[async_trait]
@@ -20,6 +21,67 @@ impl Dialect for Sqlite {
     async fn migrate(pool: &Pool<Sqlite>) -> Result<(), StoreError> {
         sqlx::migrate!("../migrations/sqlite").run(pool).await?;
         Ok(())
+    }
+
+    fn push_within(
+        query: &mut QueryBuilder<'_, Sqlite>,
+        table: Located,
+        alias: &str,
+        area: &SearchArea,
+        service: Option<&str>,
+    ) {
+        let b = area.bounds;
+        match (table.service_column(), service) {
+            (Some(_), Some(service)) => {
+                // Whole numbers: degrees × 10⁶ as stored by the triggers (rounded), the box
+                // widened by one unit each way so that rounding never loses a point.
+                let scaled = |degrees: f64, up: bool| -> i64 {
+                    let v = degrees * 1e6;
+                    if up {
+                        v.ceil() as i64 + 1
+                    } else {
+                        v.floor() as i64 - 1
+                    }
+                };
+                let key = match table {
+                    Located::VendorServices => "rowid",
+                    _ => "id",
+                };
+                query
+                    .push(format!(
+                        "{alias}.{key} IN (SELECT id FROM {}_at WHERE max_lon >= ",
+                        table.table()
+                    ))
+                    .push_bind(scaled(b.west, false))
+                    .push(" AND min_lon <= ")
+                    .push_bind(scaled(b.east, true))
+                    .push(" AND max_lat >= ")
+                    .push_bind(scaled(b.south, false))
+                    .push(" AND min_lat <= ")
+                    .push_bind(scaled(b.north, true))
+                    .push(" AND max_service >= ")
+                    .push_bind(service_number(service, '0'))
+                    .push(" AND min_service <= ")
+                    .push_bind(service_number(service, '9'))
+                    .push(")");
+            }
+            _ => {
+                // 32-bit float boxes, rounded outward: a box test never loses a point.
+                query
+                    .push(format!(
+                        "{alias}.id IN (SELECT id FROM {}_at WHERE max_lon >= ",
+                        table.table()
+                    ))
+                    .push_bind(b.west)
+                    .push(" AND min_lon <= ")
+                    .push_bind(b.east)
+                    .push(" AND max_lat >= ")
+                    .push_bind(b.south)
+                    .push(" AND min_lat <= ")
+                    .push_bind(b.north)
+                    .push(")");
+            }
+        }
     }
 
     async fn fetch_all<'e, T, E>(

@@ -1,0 +1,91 @@
+//! The nearest available provider for a service at a point (SPEC G2).
+//!
+//! The database narrows the search to the providers that may lie within the radius (its
+//! spatial index: SQLite's R*Tree, PostGIS on PostgreSQL); here they are measured exactly
+//! ([`Coordinates::distance_m`]), cut at the radius, ranked ([`hotline_domain::places::rank`])
+//! and cut at the limit. Only the chosen few are then read in full: name, phone, district,
+//! callback scores and open parts.
+
+use std::collections::HashMap;
+
+use hotline_domain::places::rank;
+use hotline_domain::{Bounds, NearbyProvider, NearestInput, NearestQuery, Problem, StaffUser};
+
+use crate::store::SearchArea;
+use crate::{Hotline, ServiceError};
+
+/// How far past the radius the database search reaches, in metres, so that its own
+/// arithmetic (PostGIS's sphere, the R*Tree's 32-bit boxes) never drops a provider the
+/// exact distance keeps.
+const SEARCH_SLACK_M: f64 = 1.0;
+
+impl Hotline {
+    /// The nearest working providers for a service category (and those under it) within a
+    /// radius, nearest first, for staff who send help: dispatchers, intake agents and alarm
+    /// coordinators.
+    pub async fn nearest_providers(
+        &self,
+        user: &StaffUser,
+        input: &NearestInput,
+    ) -> Result<Vec<NearbyProvider>, ServiceError> {
+        if !user.sends_help() {
+            return Err(ServiceError::Forbidden);
+        }
+        let query = input.validate()?;
+        let codes = self.code_tables_now().await?;
+        if !codes.categories.iter().any(|c| c.code == query.category) {
+            return Err(ServiceError::field("category", Problem::Unknown));
+        }
+        self.nearest(&query).await
+    }
+
+    /// [`Hotline::nearest_providers`] without the reader's checks (the question is valid).
+    pub async fn nearest(&self, query: &NearestQuery) -> Result<Vec<NearbyProvider>, ServiceError> {
+        let radius = f64::from(query.radius_m);
+        let area = SearchArea {
+            center: query.center,
+            radius_m: radius + SEARCH_SLACK_M,
+            bounds: Bounds::around(query.center, radius + SEARCH_SLACK_M),
+        };
+        let candidates = self
+            .store
+            .providers_within(&area, &query.category, &query.kinds)
+            .await?;
+        let mut ranked: Vec<_> = candidates
+            .into_iter()
+            .map(|c| (query.center.distance_m(&c.position), c))
+            .filter(|(d, _)| *d <= radius)
+            .collect();
+        ranked.sort_by(|(da, a), (db, b)| rank((*da, a.kind, a.id), (*db, b.kind, b.id)));
+        ranked.truncate(query.limit as usize);
+
+        let chosen: Vec<_> = ranked.iter().map(|(_, c)| (c.kind, c.id)).collect();
+        let mut standing: HashMap<_, _> = self
+            .store
+            .provider_standing(&chosen)
+            .await?
+            .into_iter()
+            .map(|s| ((s.kind, s.id), s))
+            .collect();
+        let mut found = Vec::with_capacity(ranked.len());
+        for (distance, c) in ranked {
+            // A provider removed between the two reads is left out, not reported half.
+            let Some(s) = standing.remove(&(c.kind, c.id)) else {
+                continue;
+            };
+            found.push(NearbyProvider {
+                kind: c.kind,
+                id: c.id,
+                name: s.name,
+                phone: s.phone,
+                district_name: s.district_name,
+                position: c.position,
+                distance_m: distance.round() as u32,
+                rating: (s.rated > 0).then(|| s.score_sum as f32 / (3.0 * s.rated as f32)),
+                rated: s.rated.try_into().unwrap_or(u32::MAX),
+                open_orders: s.open_orders.try_into().unwrap_or(u32::MAX),
+            });
+        }
+        Ok(found)
+    }
+}

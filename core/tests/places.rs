@@ -1,0 +1,359 @@
+//! The nearest-provider lookup (SPEC G2) against a brute-force scan of the same rows, on
+//! SQLite (R*Tree) and on PostgreSQL (PostGIS): random positions across district edges,
+//! providers just inside and just outside the radius, ties at one spot, providers that do
+//! not work or offer another service, and questions nothing answers.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use hotline_core::seed::demo::rng::Rng;
+use hotline_core::store::VENDOR_WORKING;
+use hotline_core::testing::{sample_provider, sample_vendor, staff, TestDatabase};
+use hotline_core::{FixedClock, Hotline, ServiceError};
+use hotline_domain::places::rank;
+use hotline_domain::{Coordinates, NearestInput, Problem, ProviderKind, Role};
+
+fn t0() -> DateTime<Utc> {
+    "2026-12-06T02:00:00Z".parse().unwrap()
+}
+
+/// One stored provider as the brute force sees it.
+#[derive(Debug, Clone)]
+struct Row {
+    kind: ProviderKind,
+    id: i64,
+    working: bool,
+    categories: Vec<String>,
+    at: Coordinates,
+}
+
+/// Between Qindu and Weicheng: district edges run through this box.
+const CENTRE: Coordinates = Coordinates {
+    lon: 108.70929,
+    lat: 34.32932,
+};
+
+struct City {
+    h: Hotline,
+    rows: Vec<Row>,
+    /// A level-2 category with sub-categories, two of those, and one nobody offers.
+    parent: String,
+    children: Vec<String>,
+    unoffered: String,
+}
+
+async fn city(db: &TestDatabase) -> City {
+    let h = db.open(Arc::new(FixedClock::new(t0()))).await;
+    let options = h
+        .staff_form_options(&staff(Role::Agent, None, None))
+        .await
+        .unwrap();
+    let cats = &options.categories;
+    let parent = cats
+        .iter()
+        .filter(|c| c.level == 2)
+        .find(|p| {
+            cats.iter()
+                .filter(|c| c.parent_code.as_ref() == Some(&p.code))
+                .count()
+                >= 2
+        })
+        .expect("a category with two sub-categories")
+        .code
+        .clone();
+    let children: Vec<String> = cats
+        .iter()
+        .filter(|c| c.parent_code.as_ref() == Some(&parent))
+        .take(2)
+        .map(|c| c.code.clone())
+        .collect();
+    let other = cats
+        .iter()
+        .find(|c| c.level == 2 && !c.code.starts_with(&parent[..2]))
+        .unwrap()
+        .code
+        .clone();
+    let unoffered = cats
+        .iter()
+        .find(|c| c.level == 2 && c.code != parent && c.code != other)
+        .unwrap()
+        .code
+        .clone();
+    let offered = [
+        parent.clone(),
+        children[0].clone(),
+        children[1].clone(),
+        other,
+    ];
+
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rows = Vec::new();
+    let mut load = h.store.begin_load().await.unwrap();
+    let spot = |rng: &mut Rng| Coordinates {
+        lon: CENTRE.lon + (rng.unit() - 0.5) * 0.16,
+        lat: CENTRE.lat + (rng.unit() - 0.5) * 0.12,
+    };
+    // Three share one spot (a tie of a vendor, a volunteer and a skilled person); the rest
+    // are scattered over about 15 × 13 km.
+    let shared = Coordinates {
+        lon: 108.70111,
+        lat: 34.33222,
+    };
+    for i in 0..300 {
+        let at = if i < 2 { shared } else { spot(&mut rng) };
+        let mut status = *rng.pick(&[
+            "active",
+            "active",
+            "active",
+            "inspection_due",
+            "suspended",
+            "exited",
+        ]);
+        let mut categories = vec![rng.pick(&offered).clone()];
+        if rng.below(3) == 0 {
+            categories.push(rng.pick(&offered).clone());
+        }
+        if i < 2 {
+            status = "active";
+            categories = vec![parent.clone()];
+        }
+        categories.sort();
+        categories.dedup();
+        let id = load
+            .insert_vendor(&sample_vendor(
+                &format!("测试商家{i}"),
+                at,
+                status,
+                &categories,
+            ))
+            .await
+            .unwrap();
+        rows.push(Row {
+            kind: ProviderKind::Vendor,
+            id,
+            working: VENDOR_WORKING.contains(&status),
+            categories,
+            at,
+        });
+    }
+    for i in 0..300 {
+        let at = if i < 2 { shared } else { spot(&mut rng) };
+        let kind = if i % 2 == 0 {
+            ProviderKind::Volunteer
+        } else {
+            ProviderKind::Skilled
+        };
+        let status = if i < 2 {
+            "active"
+        } else {
+            *rng.pick(&["active", "active", "active", "paused", "left"])
+        };
+        let skill = if i < 2 {
+            parent.clone()
+        } else {
+            rng.pick(&offered).clone()
+        };
+        let id = load
+            .insert_provider(&sample_provider(
+                &format!("测试个人{i}"),
+                kind,
+                at,
+                status,
+                &skill,
+            ))
+            .await
+            .unwrap();
+        rows.push(Row {
+            kind,
+            id,
+            working: status == "active",
+            categories: vec![skill],
+            at,
+        });
+    }
+    load.commit().await.unwrap();
+    City {
+        h,
+        rows,
+        parent,
+        children,
+        unoffered,
+    }
+}
+
+fn input(at: Coordinates, category: &str, radius_m: u32, limit: u32, kinds: &str) -> NearestInput {
+    NearestInput {
+        lon: at.lon.to_string(),
+        lat: at.lat.to_string(),
+        category: category.into(),
+        radius_m: radius_m.to_string(),
+        limit: limit.to_string(),
+        kinds: kinds.into(),
+    }
+}
+
+/// The answer by scanning every row: (kind, id, metres).
+fn brute_force(rows: &[Row], q: &NearestInput) -> Vec<(ProviderKind, i64, u32)> {
+    let q = q.validate().unwrap();
+    let radius = f64::from(q.radius_m);
+    let mut hits: Vec<(f64, ProviderKind, i64)> = rows
+        .iter()
+        .filter(|r| r.working && q.kinds.contains(&r.kind))
+        .filter(|r| r.categories.iter().any(|c| q.covers(c)))
+        .map(|r| (q.center.distance_m(&r.at), r.kind, r.id))
+        .filter(|(d, _, _)| *d <= radius)
+        .collect();
+    hits.sort_by(|a, b| rank(*a, *b));
+    hits.truncate(q.limit as usize);
+    hits.into_iter()
+        .map(|(d, kind, id)| (kind, id, d.round() as u32))
+        .collect()
+}
+
+async fn lookup(c: &City, q: &NearestInput) -> Vec<(ProviderKind, i64, u32)> {
+    let agent = staff(Role::Agent, None, None);
+    c.h.nearest_providers(&agent, q)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.kind, p.id, p.distance_m))
+        .collect()
+}
+
+async fn the_lookup_answers_as_a_scan_of_every_row_would(db: TestDatabase) {
+    let c = city(&db).await;
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let categories = [
+        c.parent.clone(),
+        c.children[0].clone(),
+        c.children[1].clone(),
+        c.parent[..2].to_string(),
+    ];
+    let mut answered = 0;
+    for round in 0..80 {
+        let at = Coordinates {
+            lon: CENTRE.lon + (rng.unit() - 0.5) * 0.2,
+            lat: CENTRE.lat + (rng.unit() - 0.5) * 0.16,
+        };
+        let radius = *rng.pick(&[300, 1_000, 2_500, 5_000, 12_000]);
+        let limit = *rng.pick(&[1, 3, 10, 50]);
+        let kinds = *rng.pick(&["", "vendor", "skilled,volunteer", "volunteer"]);
+        let category: &String = rng.pick(&categories);
+        let q = input(at, category, radius, limit, kinds);
+        let expected = brute_force(&c.rows, &q);
+        assert_eq!(lookup(&c, &q).await, expected, "round {round}: {q:?}");
+        answered += usize::from(!expected.is_empty());
+    }
+    assert!(
+        answered > 40,
+        "most random questions find someone ({answered})"
+    );
+
+    // At the radius: a provider 1 cm inside is found, one 1 cm outside is not, in every
+    // direction (the database's own arithmetic must not cut either way).
+    let target = c
+        .rows
+        .iter()
+        .find(|r| r.working && r.kind == ProviderKind::Vendor)
+        .unwrap();
+    for bearing in [0.0, 37.0, 90.0, 135.0, 180.0, 225.0, 270.0, 315.0] {
+        for (radius, found) in [(2_000.0_f64, true), (2_000.0, false)] {
+            let offset = if found { -0.01 } else { 0.01 };
+            // The question's centre, placed so that the target lies at radius ± 1 cm.
+            let center = target.at.destination(bearing, radius + offset);
+            let back = center.distance_m(&target.at);
+            assert!((back - (radius + offset)).abs() < 1e-6);
+            let q = input(center, &target.categories[0], 2_000, 50, "vendor");
+            let got = lookup(&c, &q).await;
+            assert_eq!(got, brute_force(&c.rows, &q), "bearing {bearing}");
+            assert_eq!(
+                got.iter().any(|(_, id, _)| *id == target.id),
+                found,
+                "bearing {bearing}, {offset} m from the edge"
+            );
+        }
+    }
+
+    // A tie at one spot: vendors first, then skilled people, then volunteers, then by age.
+    let shared = Coordinates {
+        lon: 108.70111,
+        lat: 34.33222,
+    };
+    let q = input(shared, &c.parent, 50, 50, "");
+    let got = lookup(&c, &q).await;
+    assert_eq!(got, brute_force(&c.rows, &q));
+    let at_spot: Vec<_> = got.iter().filter(|(_, _, d)| *d == 0).collect();
+    assert_eq!(at_spot.len(), 4, "{got:?}");
+    assert_eq!(
+        at_spot.iter().map(|p| p.0).collect::<Vec<_>>(),
+        [
+            ProviderKind::Vendor,
+            ProviderKind::Vendor,
+            ProviderKind::Skilled,
+            ProviderKind::Volunteer
+        ]
+    );
+    assert!(
+        at_spot
+            .windows(2)
+            .all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)),
+        "{at_spot:?}"
+    );
+
+    // Nobody: a service nobody offers, and an empty corner of the map.
+    assert!(lookup(&c, &input(CENTRE, &c.unoffered, 50_000, 50, ""))
+        .await
+        .is_empty());
+    let empty = Coordinates {
+        lon: 109.5,
+        lat: 35.1,
+    };
+    assert!(lookup(&c, &input(empty, &c.parent, 5_000, 10, ""))
+        .await
+        .is_empty());
+    c.h.store.close().await;
+}
+
+async fn the_lookup_is_for_staff_who_send_help_and_names_bad_fields(db: TestDatabase) {
+    let c = city(&db).await;
+    let q = input(CENTRE, &c.parent, 5_000, 10, "");
+    for role in [Role::Agent, Role::ShiftLead, Role::Coordinator] {
+        assert!(
+            c.h.nearest_providers(&staff(role, None, None), &q)
+                .await
+                .is_ok(),
+            "{role:?}"
+        );
+    }
+    for role in [Role::Department, Role::Vendor] {
+        assert!(
+            matches!(
+                c.h.nearest_providers(&staff(role, Some(1), None), &q).await,
+                Err(ServiceError::Forbidden)
+            ),
+            "{role:?}"
+        );
+    }
+    let agent = staff(Role::Agent, None, None);
+    // A well-formed code that is not in the catalogue.
+    match c
+        .h
+        .nearest_providers(&agent, &input(CENTRE, "9999", 5_000, 10, ""))
+        .await
+    {
+        Err(ServiceError::Invalid(f)) => assert_eq!(f.get("category"), Some(&Problem::Unknown)),
+        other => panic!("{other:?}"),
+    }
+    let mut bad = input(CENTRE, &c.parent, 5_000, 10, "");
+    bad.radius_m = "60000".into();
+    match c.h.nearest_providers(&agent, &bad).await {
+        Err(ServiceError::Invalid(f)) => assert!(f.get("radius_m").is_some()),
+        other => panic!("{other:?}"),
+    }
+    c.h.store.close().await;
+}
+
+hotline_core::on_both_backends!(
+    the_lookup_answers_as_a_scan_of_every_row_would,
+    the_lookup_is_for_staff_who_send_help_and_names_bad_fields,
+);

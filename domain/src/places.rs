@@ -1,0 +1,371 @@
+//! Who can help near a point (SPEC G2): the distance rule every backend ranks by, the area a
+//! search covers, and the nearest-provider question and answer.
+//!
+//! Distances are great-circle distances on a sphere of the Earth's mean radius (haversine).
+//! The databases only narrow the search to a superset (SQLite's R*Tree over a bounding box,
+//! PostGIS `ST_DWithin` on an indexed `geography`); the exact distance, the radius test and the
+//! order are [`Coordinates::distance_m`] here, so both backends answer alike to the metre.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Coordinates, FieldErrors, Lang, Problem};
+
+/// The Earth's mean radius in metres (IUGG), the sphere PostGIS also uses for geography
+/// distances without the spheroid.
+pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// The default and largest search radius, in metres.
+pub const NEAREST_RADIUS_DEFAULT_M: u32 = 5_000;
+pub const NEAREST_RADIUS_MAX_M: u32 = 50_000;
+/// The default and largest number of providers one search returns.
+pub const NEAREST_LIMIT_DEFAULT: u32 = 10;
+pub const NEAREST_LIMIT_MAX: u32 = 50;
+
+impl Coordinates {
+    /// The great-circle distance to `other` in metres (haversine on [`EARTH_RADIUS_M`]).
+    pub fn distance_m(&self, other: &Coordinates) -> f64 {
+        let (phi1, phi2) = (self.lat.to_radians(), other.lat.to_radians());
+        let d_phi = phi2 - phi1;
+        let d_lambda = (other.lon - self.lon).to_radians();
+        let h =
+            (d_phi / 2.0).sin().powi(2) + phi1.cos() * phi2.cos() * (d_lambda / 2.0).sin().powi(2);
+        2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
+    }
+
+    /// The point `distance_m` metres away on the initial `bearing_deg` (0 = north, 90 = east).
+    pub fn destination(&self, bearing_deg: f64, distance_m: f64) -> Coordinates {
+        let delta = distance_m / EARTH_RADIUS_M;
+        let theta = bearing_deg.to_radians();
+        let phi1 = self.lat.to_radians();
+        let lambda1 = self.lon.to_radians();
+        let phi2 = (phi1.sin() * delta.cos() + phi1.cos() * delta.sin() * theta.cos()).asin();
+        let lambda2 = lambda1
+            + (theta.sin() * delta.sin() * phi1.cos()).atan2(delta.cos() - phi1.sin() * phi2.sin());
+        let lon = (lambda2.to_degrees() + 540.0) % 360.0 - 180.0;
+        Coordinates {
+            lon,
+            lat: phi2.to_degrees(),
+        }
+    }
+}
+
+/// A longitude/latitude box, edges included.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Bounds {
+    pub west: f64,
+    pub south: f64,
+    pub east: f64,
+    pub north: f64,
+}
+
+impl Bounds {
+    /// The smallest box holding every point within `radius_m` of `center` on the sphere.
+    /// The widest longitude of such a circle is not at the centre's latitude but where the
+    /// circle touches its meridian tangents, `asin(sin(r) / cos(lat))` away. Near a pole the
+    /// box takes every longitude; the antimeridian is not handled (no Chinese city needs it).
+    pub fn around(center: Coordinates, radius_m: f64) -> Bounds {
+        let r = radius_m / EARTH_RADIUS_M;
+        let lat = center.lat.to_radians();
+        let south = (lat - r).to_degrees().max(-90.0);
+        let north = (lat + r).to_degrees().min(90.0);
+        let ratio = r.sin() / lat.cos();
+        let (west, east) = if south <= -90.0 || north >= 90.0 || ratio >= 1.0 {
+            (-180.0, 180.0)
+        } else {
+            let d_lon = ratio.asin().to_degrees();
+            (
+                (center.lon - d_lon).max(-180.0),
+                (center.lon + d_lon).min(180.0),
+            )
+        };
+        Bounds {
+            west,
+            south,
+            east,
+            north,
+        }
+    }
+
+    pub fn contains(&self, p: Coordinates) -> bool {
+        (self.west..=self.east).contains(&p.lon) && (self.south..=self.north).contains(&p.lat)
+    }
+}
+
+coded_enum! {
+    /// Who a provider is: a vendor (加盟企业), a skilled individual (一技之长者) or a
+    /// volunteer (义工). In this order they rank at equal distance.
+    ProviderKind {
+        Vendor = "vendor", "加盟企业", "Vendor";
+        Skilled = "skilled", "一技之长者", "Skilled individual";
+        Volunteer = "volunteer", "义工", "Volunteer";
+    }
+}
+
+/// The nearest-provider question as it arrives (query string or form): every field text, so
+/// that a bad value is refused by its field's name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NearestInput {
+    #[serde(default)]
+    pub lon: String,
+    #[serde(default)]
+    pub lat: String,
+    /// A service category code; its sub-categories count too.
+    #[serde(default)]
+    pub category: String,
+    /// Metres; empty for [`NEAREST_RADIUS_DEFAULT_M`].
+    #[serde(default)]
+    pub radius_m: String,
+    /// How many; empty for [`NEAREST_LIMIT_DEFAULT`].
+    #[serde(default)]
+    pub limit: String,
+    /// Comma-separated [`ProviderKind`] codes; empty for every kind.
+    #[serde(default)]
+    pub kinds: String,
+}
+
+/// A checked nearest-provider question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NearestQuery {
+    pub center: Coordinates,
+    pub category: String,
+    pub radius_m: u32,
+    pub limit: u32,
+    /// Never empty.
+    pub kinds: Vec<ProviderKind>,
+}
+
+impl NearestInput {
+    /// Checks the form of every field; whether the category exists is the service's check.
+    pub fn validate(&self) -> Result<NearestQuery, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut number = |field: &str, text: &str, min: f64, max: f64| -> Option<f64> {
+            let text = text.trim();
+            if text.is_empty() {
+                errors.add(field, Problem::Required);
+                return None;
+            }
+            match text.parse::<f64>() {
+                Ok(v) if v.is_finite() && (min..=max).contains(&v) => Some(v),
+                _ => {
+                    errors.add(
+                        field,
+                        Problem::OutOfRange {
+                            min: min as i64,
+                            max: max as i64,
+                        },
+                    );
+                    None
+                }
+            }
+        };
+        let lon = number("lon", &self.lon, -180.0, 180.0);
+        let lat = number("lat", &self.lat, -90.0, 90.0);
+        let mut whole = |field: &str, text: &str, default: u32, max: u32| -> u32 {
+            let text = text.trim();
+            if text.is_empty() {
+                return default;
+            }
+            match text.parse::<u32>() {
+                Ok(v) if (1..=max).contains(&v) => v,
+                _ => {
+                    errors.add(
+                        field,
+                        Problem::OutOfRange {
+                            min: 1,
+                            max: max.into(),
+                        },
+                    );
+                    default
+                }
+            }
+        };
+        let radius_m = whole(
+            "radius_m",
+            &self.radius_m,
+            NEAREST_RADIUS_DEFAULT_M,
+            NEAREST_RADIUS_MAX_M,
+        );
+        let limit = whole(
+            "limit",
+            &self.limit,
+            NEAREST_LIMIT_DEFAULT,
+            NEAREST_LIMIT_MAX,
+        );
+        let category = self.category.trim().to_string();
+        if category.is_empty() {
+            errors.add("category", Problem::Required);
+        } else if !crate::Category::is_well_formed_code(&category) {
+            errors.add("category", Problem::Unknown);
+        }
+        let mut kinds = Vec::new();
+        for code in self
+            .kinds
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            match ProviderKind::from_code(code) {
+                Some(kind) if !kinds.contains(&kind) => kinds.push(kind),
+                Some(_) => {}
+                None => {
+                    errors.add("kinds", Problem::Unknown);
+                    break;
+                }
+            }
+        }
+        if kinds.is_empty() {
+            kinds = ProviderKind::ALL.to_vec();
+        }
+        kinds.sort();
+        errors.into_result(|| NearestQuery {
+            center: Coordinates {
+                lon: lon.unwrap_or_default(),
+                lat: lat.unwrap_or_default(),
+            },
+            category,
+            radius_m,
+            limit,
+            kinds,
+        })
+    }
+}
+
+impl NearestQuery {
+    /// Whether a provider offering `category_code` answers a question for `self.category`:
+    /// the same category or one under it (codes nest by prefix: `05`, `0502`, `050201`).
+    pub fn covers(&self, category_code: &str) -> bool {
+        category_code.starts_with(&self.category)
+    }
+}
+
+/// One provider found near the point, with what a dispatcher weighs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NearbyProvider {
+    pub kind: ProviderKind,
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub district_name: String,
+    pub position: Coordinates,
+    /// Metres, rounded to the metre.
+    pub distance_m: u32,
+    /// The mean of the callback scores (price, punctuality, attitude) its past work got,
+    /// 1 to 5, when it has any.
+    pub rating: Option<f32>,
+    /// How many parts were rated.
+    pub rated: u32,
+    /// Parts dispatched to it and not yet closed or returned.
+    pub open_orders: u32,
+}
+
+/// The order every backend ranks by: nearer first; at equal distance vendors, then skilled
+/// people, then volunteers; then the older record.
+pub fn rank(a: (f64, ProviderKind, i64), b: (f64, ProviderKind, i64)) -> std::cmp::Ordering {
+    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(lon: f64, lat: f64) -> Coordinates {
+        Coordinates { lon, lat }
+    }
+
+    #[test]
+    fn distances_on_the_sphere() {
+        // Xianyang's centre to Xi'an's Bell Tower: 0.2378° east (21.85 km at this latitude)
+        // and 0.0684° south (7.60 km), so about 23.1 km.
+        let xianyang = p(108.70929, 34.32932);
+        let bell_tower = p(108.94704, 34.26096);
+        let d = xianyang.distance_m(&bell_tower);
+        assert!((23_050.0..23_200.0).contains(&d), "{d}");
+        assert_eq!(xianyang.distance_m(&xianyang), 0.0);
+        // One degree of latitude is 111.2 km on this sphere.
+        let d = p(108.0, 34.0).distance_m(&p(108.0, 35.0));
+        assert!((d - 111_195.08).abs() < 0.1, "{d}");
+        // `destination` walks the same sphere back.
+        for bearing in [0.0, 45.0, 90.0, 180.0, 270.0, 333.3] {
+            let q = xianyang.destination(bearing, 4_999.5);
+            assert!((xianyang.distance_m(&q) - 4_999.5).abs() < 1e-6);
+        }
+    }
+
+    #[test]
+    fn the_box_holds_the_whole_circle_and_little_more() {
+        let c = p(108.70929, 34.32932);
+        let b = Bounds::around(c, 5_000.0);
+        for step in 0..3600 {
+            let q = c.destination(f64::from(step) / 10.0, 5_000.0);
+            assert!(b.contains(q), "{q:?} outside {b:?}");
+        }
+        // Tight: the circle reaches each edge to within a metre.
+        let east = p(b.east, c.lat);
+        let widest = (0..3600)
+            .map(|s| c.destination(f64::from(s) / 10.0, 5_000.0).lon)
+            .fold(f64::MIN, f64::max);
+        assert!(p(widest, c.lat).distance_m(&east) < 1.0);
+        let polar = Bounds::around(p(10.0, 89.99), 5_000.0);
+        assert_eq!((polar.west, polar.east, polar.north), (-180.0, 180.0, 90.0));
+    }
+
+    #[test]
+    fn a_question_is_refused_by_the_field_at_fault() {
+        let input = NearestInput {
+            lon: "108.7".into(),
+            lat: "34.3".into(),
+            category: "0502".into(),
+            ..Default::default()
+        };
+        let q = input.validate().unwrap();
+        assert_eq!(q.radius_m, NEAREST_RADIUS_DEFAULT_M);
+        assert_eq!(q.limit, NEAREST_LIMIT_DEFAULT);
+        assert_eq!(q.kinds, ProviderKind::ALL);
+        assert!(q.covers("0502") && q.covers("050201") && !q.covers("05") && !q.covers("0503"));
+
+        let bad = NearestInput {
+            lon: "east".into(),
+            lat: "95".into(),
+            category: "5x".into(),
+            radius_m: "0".into(),
+            limit: "51".into(),
+            kinds: "vendor,robot".into(),
+        };
+        let errors = bad.validate().unwrap_err();
+        for field in ["lon", "lat", "category", "radius_m", "limit", "kinds"] {
+            assert!(errors.get(field).is_some(), "{field}: {errors:?}");
+        }
+        let missing = NearestInput::default().validate().unwrap_err();
+        for field in ["lon", "lat", "category"] {
+            assert_eq!(missing.get(field), Some(&Problem::Required), "{field}");
+        }
+        let kinds = NearestInput {
+            kinds: "volunteer, vendor,volunteer".into(),
+            ..input
+        };
+        assert_eq!(
+            kinds.validate().unwrap().kinds,
+            [ProviderKind::Vendor, ProviderKind::Volunteer]
+        );
+    }
+
+    #[test]
+    fn ties_rank_by_kind_then_age() {
+        let mut list = vec![
+            (10.0, ProviderKind::Volunteer, 1),
+            (10.0, ProviderKind::Vendor, 9),
+            (5.0, ProviderKind::Skilled, 3),
+            (10.0, ProviderKind::Vendor, 2),
+        ];
+        list.sort_by(|a, b| rank(*a, *b));
+        assert_eq!(
+            list,
+            [
+                (5.0, ProviderKind::Skilled, 3),
+                (10.0, ProviderKind::Vendor, 2),
+                (10.0, ProviderKind::Vendor, 9),
+                (10.0, ProviderKind::Volunteer, 1),
+            ]
+        );
+    }
+}
