@@ -444,7 +444,100 @@ async fn shutdown_ends_open_event_streams_and_finishes(db: TestDatabase) {
     }
 }
 
+/// `GET /api/v1/providers/nearest` (G2): staff who send help get the nearest working
+/// providers as JSON; a bad question is refused by field, others are refused.
+async fn the_nearest_providers_over_http(db: TestDatabase) {
+    use hotline_core::seed::demo::DEMO_PASSWORD;
+    use hotline_core::store::NewVendor;
+    let server = TestServer::start_with(
+        Arc::new(db),
+        support::Setup {
+            demo: true,
+            ..support::Setup::default()
+        },
+    )
+    .await;
+    // A vendor of our own at a known spot, offering a sub-category of 01.
+    let mut load = server.hotline.store.begin_load().await.unwrap();
+    let id = load
+        .insert_vendor(&NewVendor {
+            name: "咸阳市测试开锁服务部".into(),
+            phone: "13900000077".into(),
+            ..hotline_core::testing::sample_vendor(
+                "",
+                hotline_domain::Coordinates {
+                    lon: 109.4,
+                    lat: 35.2,
+                },
+                "active",
+                &["0101".into()],
+            )
+        })
+        .await
+        .unwrap();
+    load.commit().await.unwrap();
+    let url = |query: &str| server.url(&format!("/api/v1/providers/nearest?{query}"));
+    let near = "lon=109.401&lat=35.2&category=01&radius_m=5000";
+
+    let agent = server.sign_in("agent", DEMO_PASSWORD).await;
+    let response = agent.get(url(near)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let found: Vec<Value> = response.json().await.unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["kind"], "vendor");
+    assert_eq!(found[0]["id"], id);
+    assert_eq!(found[0]["name"], "咸阳市测试开锁服务部");
+    assert_eq!(found[0]["phone"], "13900000077");
+    assert_eq!(found[0]["position"], json!({"lon": 109.4, "lat": 35.2}));
+    // 0.001° of longitude at 35.2° N.
+    assert_eq!(found[0]["distance_m"], 91);
+    assert_eq!(found[0]["open_orders"], 0);
+    assert_eq!(found[0]["rating"], Value::Null);
+    // Only volunteers: none there.
+    let none: Vec<Value> = agent
+        .get(url(&format!("{near}&kinds=volunteer")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+
+    // A bad question names every field at fault.
+    let response = agent
+        .get(url("lon=east&lat=34.3&category=01&radius_m=0&kinds=robot"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: Value = response.json().await.unwrap();
+    for field in ["lon", "radius_m", "kinds"] {
+        assert!(error["fields"][field].is_string(), "{field}: {error}");
+    }
+    assert!(error["fields"]["lat"].is_null(), "{error}");
+
+    // The care coordinator sends help too; a department does not; nobody signed out.
+    let care = server.sign_in("care", DEMO_PASSWORD).await;
+    assert_eq!(
+        care.get(url(near)).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let dept = server.sign_in("dept", DEMO_PASSWORD).await;
+    assert_eq!(
+        dept.get(url(near)).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let anyone = TestServer::browser();
+    assert_eq!(
+        anyone.get(url(near)).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    server.shutdown().await;
+}
+
 hotline_core::on_both_backends!(
+    the_nearest_providers_over_http,
     filing_returns_201_with_a_tracking_number,
     invalid_requests_get_422_naming_each_field_and_store_nothing,
     messages_follow_accept_language,

@@ -7,6 +7,7 @@ pub mod assets;
 mod desk;
 mod error;
 mod knowledge;
+mod places;
 mod routes;
 mod staff;
 pub mod telephony;
@@ -49,7 +50,7 @@ pub struct AppState {
 /// (pages and server functions are listed by Leptos itself; their rules are in
 /// `access::rules`).
 pub(crate) fn api_routes() -> Routes {
-    use access::Need::{CaseReader, Public, SignedIn};
+    use access::Need::{CaseReader, HelpSender, Public, SignedIn};
     use access::{perm, Limit};
     use hotline_domain::Permission::{
         Administer, Alarms, Approve, AuditLog, ContactReveal, Dispatch, ElderlyRegistry, Intake,
@@ -94,6 +95,8 @@ pub(crate) fn api_routes() -> Routes {
             perm(ContactReveal),
             staff::reveal_phone,
         )
+        // Who can help near a point (G2).
+        .get("/api/v1/providers/nearest", HelpSender, places::nearest)
         // Elderly registry.
         .get(
             "/api/v1/elderly",

@@ -17,6 +17,9 @@ pub enum Need {
     Permission(Permission),
     /// A signed-in staff member with a case list (whole centre, department or vendor).
     CaseReader,
+    /// A signed-in staff member who sends help: dispatch, intake or alarms
+    /// (`StaffUser::sends_help`).
+    HelpSender,
 }
 
 /// Which per-address budget a public route draws on.
@@ -286,6 +289,7 @@ impl Need {
             (Need::SignedIn, Some(_)) => true,
             (Need::Permission(p), Some(u)) => u.can(p),
             (Need::CaseReader, Some(u)) => u.sees_cases(),
+            (Need::HelpSender, Some(u)) => u.sends_help(),
         }
     }
 }
