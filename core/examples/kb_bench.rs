@@ -10,6 +10,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use hotline_core::seed::demo::rng::Rng;
 use hotline_core::seed::knowledge::DEMO_ARTICLES;
 use hotline_core::testing::{staff, TestDatabase};
 use hotline_core::{FixedClock, Hotline};
@@ -35,21 +36,6 @@ const TYPED: &[&str] = &[
     "噪音扰民",
 ];
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[(self.next() % items.len() as u64) as usize]
-    }
-}
-
 /// Articles built from the demo articles' sentences and the real place names of the demo
 /// city, so the vocabulary (and how often common words recur) is that of a real base.
 fn articles(n: usize, categories: &[i64], places: &[String]) -> Vec<ValidArticle> {
@@ -66,7 +52,7 @@ fn articles(n: usize, categories: &[i64], places: &[String]) -> Vec<ValidArticle
         .map(|i| {
             let place = rng.pick(places);
             let title = format!("{place}{}（第{}号）", rng.pick(&titles), i + 1);
-            let count = 3 + (rng.next() % 5) as usize;
+            let count = 3 + (rng.next_u64() % 5) as usize;
             let body: Vec<&str> = (0..count).map(|_| *rng.pick(&clauses)).collect();
             ValidArticle {
                 category_id: *rng.pick(categories),
@@ -76,7 +62,7 @@ fn articles(n: usize, categories: &[i64], places: &[String]) -> Vec<ValidArticle
                     .collect(),
                 keywords: rng.pick(&keywords).to_string(),
                 body: format!("{}。", body.join("，")),
-                public: !rng.next().is_multiple_of(4),
+                public: !rng.next_u64().is_multiple_of(4),
                 source_case: None,
             }
         })
