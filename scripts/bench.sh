@@ -14,8 +14,9 @@
 #   bash scripts/bench.sh nearest [providers] [elderly] [questions]
 #                                  nearest provider (issue 14, G2): 100,000 providers and
 #                                  1,000,000 elderly on SQLite and PostgreSQL/PostGIS, beside
-#                                  a brute-force scan and an in-memory R-tree; rewrites its
-#                                  table in BENCHMARKS.md
+#                                  a brute-force scan and an in-memory R-tree, and the map's
+#                                  viewport over the elderly (whole city, street); rewrites
+#                                  its table in BENCHMARKS.md
 #
 # BENCH_SECONDS (default 10) sets each wrk run's length.
 set -euo pipefail

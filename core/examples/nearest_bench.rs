@@ -5,7 +5,9 @@
 //! latency of the whole service call (`Hotline::nearest`: spatial search, exact ranking, and
 //! the chosen ten's names, scores and open orders). In the same run, over the same rows: a
 //! brute-force scan in memory and an in-memory R-tree (`rstar`), each answering the same
-//! questions, and every answer is checked against the brute force.
+//! questions, and every answer is checked against the brute force. Then the map over the
+//! elderly (`Hotline::map_view`): the whole city zoomed out (counts per square) and street
+//! views (the points).
 //!
 //!     cargo run --release -p hotline-core --example nearest_bench -- [providers] [elderly] [questions]
 //!
@@ -19,10 +21,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use hotline_core::seed::demo::rng::Rng;
 use hotline_core::seed::DistrictShape;
 use hotline_core::store::{NewElderly, NewProvider, NewVendor, VENDOR_WORKING};
-use hotline_core::testing::{sample_provider, sample_vendor, TestDatabase};
+use hotline_core::testing::{sample_provider, sample_vendor, staff, TestDatabase};
 use hotline_core::{FixedClock, Hotline};
 use hotline_domain::places::rank;
-use hotline_domain::{Coordinates, NearestQuery, ProviderKind};
+use hotline_domain::{Coordinates, NearestQuery, ProviderKind, Role, ViewportInput};
 use rstar::{primitives::GeomWithData, RTree};
 
 /// A point inside a district: three in five near its centre (towns are where people and
@@ -314,7 +316,7 @@ async fn main() {
         rows.iter().filter(|r| r.working).count()
     );
     println!();
-    println!("| method | p50 ms | p99 ms | max ms | found per question |");
+    println!("| method | p50 ms | p99 ms | max ms | found per question (providers; squares or points on the map) |");
     println!("|---|---|---|---|---|");
 
     let expected: Vec<Answer> = {
@@ -356,9 +358,14 @@ async fn main() {
 
     let sqlite = TestDatabase::sqlite();
     let postgres = TestDatabase::postgres().await;
-    for (name, db) in [
-        ("SQLite (R*Tree), `Hotline::nearest`", &sqlite),
-        ("PostgreSQL (PostGIS), `Hotline::nearest`", &postgres),
+    let streets: Vec<Coordinates> = (0..500).map(|_| place(&mut rng, &districts)).collect();
+    for (backend, name, db) in [
+        ("SQLite", "SQLite (R*Tree), `Hotline::nearest`", &sqlite),
+        (
+            "PostgreSQL",
+            "PostgreSQL (PostGIS), `Hotline::nearest`",
+            &postgres,
+        ),
     ] {
         let (h, ids) = load(db, &rows, elderly, 7).await;
         let index_of: std::collections::HashMap<(bool, i64), usize> = ids
@@ -389,6 +396,54 @@ async fn main() {
             assert_eq!(&got, want, "{name} differs from the scan at {q:?}");
         }
         summary(name, &mut times, found, questions);
+
+        // The map over the 1,000,000 elderly: the whole city zoomed out (counts per
+        // square), and street views of 1280 × 800 pixels at zoom 16 (the points).
+        let care = staff(Role::Coordinator, None, None);
+        let city = ViewportInput {
+            layer: "elderly".into(),
+            bbox: "107.5,34.0,109.3,35.7".into(),
+            zoom: "8".into(),
+        };
+        let mut times = Vec::new();
+        let mut found = 0;
+        for _ in 0..200 {
+            let t = Instant::now();
+            let view = h.map_view(&care, &city).await.unwrap();
+            times.push(t.elapsed());
+            found += view.cells.len();
+        }
+        summary(
+            &format!("{backend}: map, whole city at zoom 8 (squares of the elderly layer)"),
+            &mut times,
+            found,
+            200,
+        );
+        let mut times = Vec::new();
+        let mut found = 0;
+        for c in &streets {
+            let street = ViewportInput {
+                layer: "elderly".into(),
+                bbox: format!(
+                    "{},{},{},{}",
+                    c.lon - 0.01373,
+                    c.lat - 0.00707,
+                    c.lon + 0.01373,
+                    c.lat + 0.00707
+                ),
+                zoom: "16".into(),
+            };
+            let t = Instant::now();
+            let view = h.map_view(&care, &street).await.unwrap();
+            times.push(t.elapsed());
+            found += view.points.len();
+        }
+        summary(
+            &format!("{backend}: map, street view at zoom 16 (points of the elderly layer)"),
+            &mut times,
+            found,
+            streets.len(),
+        );
         h.store.close().await;
     }
 }

@@ -122,6 +122,15 @@ impl Hotline {
     /// Brings the database up to date: migrations, then the code tables if they are empty.
     pub async fn prepare(&self) -> Result<(), seed::SeedError> {
         self.store.migrate().await?;
+        // The map's counts are kept by the database in squares of the sizes this build
+        // draws with; were they different, every count would sit in the wrong square.
+        if self.store.map_levels().await? != hotline_domain::places::MAP_CELL_SIZES {
+            return Err(seed::SeedError::Malformed {
+                file: "map_levels",
+                line: 0,
+                message: "the database's map grid sizes differ from this build's".into(),
+            });
+        }
         let permissions = self.store.seed_role_permissions().await?;
         if permissions > 0 {
             self.audit_system_write(

@@ -8,8 +8,11 @@
 
 use std::collections::HashMap;
 
-use hotline_domain::places::rank;
-use hotline_domain::{Bounds, NearbyProvider, NearestInput, NearestQuery, Problem, StaffUser};
+use hotline_domain::places::{map_cell, map_cell_bounds, map_level, rank, MAP_POINTS_MAX};
+use hotline_domain::{
+    Bounds, Coordinates, MapCell, MapLayer, MapView, NearbyProvider, NearestInput, NearestQuery,
+    Permission, Problem, StaffUser, ViewportInput,
+};
 
 use crate::store::SearchArea;
 use crate::{Hotline, ServiceError};
@@ -87,5 +90,80 @@ impl Hotline {
             });
         }
         Ok(found)
+    }
+
+    /// One layer of the map in one view (SPEC G1): counts per grid square when zoomed out
+    /// (read from the roll-ups the database keeps), the points themselves when zoomed in.
+    /// Vendors, skilled people and volunteers for staff who send help and administrators;
+    /// the elderly only for those who keep their registry.
+    pub async fn map_view(
+        &self,
+        user: &StaffUser,
+        input: &ViewportInput,
+    ) -> Result<MapView, ServiceError> {
+        let view = input.validate()?;
+        let allowed = match view.layer {
+            MapLayer::Elderly => user.can(Permission::ElderlyRegistry),
+            _ => user.sends_help() || user.can(Permission::Administer),
+        };
+        if !allowed {
+            return Err(ServiceError::Forbidden);
+        }
+        let b = view.bounds;
+        match map_level(view.zoom) {
+            Some(level) => {
+                let (west, south) = map_cell(
+                    level,
+                    Coordinates {
+                        lon: b.west,
+                        lat: b.south,
+                    },
+                );
+                let (east, north) = map_cell(
+                    level,
+                    Coordinates {
+                        lon: b.east,
+                        lat: b.north,
+                    },
+                );
+                let rows = self
+                    .store
+                    .map_cells(view.layer, level, (west, east), (south, north))
+                    .await?;
+                let cells = rows
+                    .into_iter()
+                    .map(|(gx, gy, count, sum_lon, sum_lat)| MapCell {
+                        position: Coordinates {
+                            lon: sum_lon / count as f64,
+                            lat: sum_lat / count as f64,
+                        },
+                        count: count.try_into().unwrap_or(u32::MAX),
+                        bounds: map_cell_bounds(level, (gx, gy)),
+                    })
+                    .collect();
+                Ok(MapView {
+                    layer: view.layer,
+                    level: Some(level as u8),
+                    cells,
+                    points: Vec::new(),
+                    truncated: false,
+                })
+            }
+            None => {
+                let mut points = self
+                    .store
+                    .map_points(view.layer, &SearchArea::of_bounds(b), MAP_POINTS_MAX + 1)
+                    .await?;
+                let truncated = points.len() > MAP_POINTS_MAX;
+                points.truncate(MAP_POINTS_MAX);
+                Ok(MapView {
+                    layer: view.layer,
+                    level: None,
+                    cells: Vec::new(),
+                    points,
+                    truncated,
+                })
+            }
+        }
     }
 }

@@ -10,8 +10,10 @@ use hotline_core::seed::demo::rng::Rng;
 use hotline_core::store::VENDOR_WORKING;
 use hotline_core::testing::{sample_provider, sample_vendor, staff, TestDatabase};
 use hotline_core::{FixedClock, Hotline, ServiceError};
-use hotline_domain::places::rank;
-use hotline_domain::{Coordinates, NearestInput, Problem, ProviderKind, Role};
+use hotline_domain::places::{map_cell, map_cell_bounds, map_level, rank};
+use hotline_domain::{
+    Bounds, Coordinates, NearestInput, Problem, ProviderKind, Role, ViewportInput,
+};
 
 fn t0() -> DateTime<Utc> {
     "2026-12-06T02:00:00Z".parse().unwrap()
@@ -353,7 +355,229 @@ async fn the_lookup_is_for_staff_who_send_help_and_names_bad_fields(db: TestData
     c.h.store.close().await;
 }
 
+/// The map's layers against the rows: counts per grid square when zoomed out, the points
+/// themselves when zoomed in, and who may see which layer.
+async fn the_map_counts_by_square_and_shows_points_up_close(db: TestDatabase) {
+    let c = city(&db).await;
+    let agent = staff(Role::Agent, None, None);
+    let view = |layer: &str, bbox: Bounds, zoom: u8| ViewportInput {
+        layer: layer.into(),
+        bbox: format!("{},{},{},{}", bbox.west, bbox.south, bbox.east, bbox.north),
+        zoom: zoom.to_string(),
+    };
+    let layers = [
+        ("vendors", ProviderKind::Vendor),
+        ("skilled", ProviderKind::Skilled),
+        ("volunteers", ProviderKind::Volunteer),
+    ];
+    // Part of the city, its edges through the scattered rows.
+    let part = Bounds {
+        west: CENTRE.lon - 0.05,
+        south: CENTRE.lat - 0.03,
+        east: CENTRE.lon + 0.061,
+        north: CENTRE.lat + 0.047,
+    };
+    for (layer, kind) in layers {
+        for zoom in [8, 10, 12, 14] {
+            let level = map_level(zoom).unwrap();
+            let got =
+                c.h.map_view(&agent, &view(layer, part, zoom))
+                    .await
+                    .unwrap();
+            assert_eq!(got.level, Some(level as u8));
+            let (west, south) = map_cell(
+                level,
+                Coordinates {
+                    lon: part.west,
+                    lat: part.south,
+                },
+            );
+            let (east, north) = map_cell(
+                level,
+                Coordinates {
+                    lon: part.east,
+                    lat: part.north,
+                },
+            );
+            let mut expected: std::collections::BTreeMap<(i64, i64), (u32, f64, f64)> =
+                Default::default();
+            for r in c.rows.iter().filter(|r| r.kind == kind) {
+                let (gx, gy) = map_cell(level, r.at);
+                if (west..=east).contains(&gx) && (south..=north).contains(&gy) {
+                    let e = expected.entry((gx, gy)).or_default();
+                    *e = (e.0 + 1, e.1 + r.at.lon, e.2 + r.at.lat);
+                }
+            }
+            assert_eq!(got.cells.len(), expected.len(), "{layer} at zoom {zoom}");
+            for cell in &got.cells {
+                let key = map_cell(level, cell.position);
+                let (count, lon, lat) = expected[&key];
+                assert_eq!(cell.count, count, "{layer} {key:?}");
+                assert!((cell.position.lon - lon / f64::from(count)).abs() < 1e-9);
+                assert!((cell.position.lat - lat / f64::from(count)).abs() < 1e-9);
+                assert_eq!(cell.bounds, map_cell_bounds(level, key));
+            }
+            let total: u32 = got.cells.iter().map(|c| c.count).sum();
+            assert!(total > 0, "{layer} at zoom {zoom}");
+        }
+        // Up close: the points inside the box, edges included, oldest first.
+        let close = Bounds {
+            west: CENTRE.lon - 0.012,
+            south: CENTRE.lat - 0.01,
+            east: CENTRE.lon + 0.013,
+            north: CENTRE.lat + 0.008,
+        };
+        let got = c.h.map_view(&agent, &view(layer, close, 16)).await.unwrap();
+        assert_eq!((got.level, got.truncated), (None, false));
+        let mut expected: Vec<(i64, Coordinates)> = c
+            .rows
+            .iter()
+            .filter(|r| r.kind == kind && close.contains(r.at))
+            .map(|r| (r.id, r.at))
+            .collect();
+        expected.sort_by_key(|e| e.0);
+        let points: Vec<(i64, Coordinates)> =
+            got.points.iter().map(|p| (p.id, p.position)).collect();
+        assert_eq!(points, expected, "{layer}");
+        assert!(!points.is_empty(), "{layer}");
+    }
+    // A point exactly on the box's edge is in it.
+    let edge = c
+        .rows
+        .iter()
+        .find(|r| r.kind == ProviderKind::Vendor)
+        .unwrap();
+    let tight = Bounds {
+        west: edge.at.lon,
+        south: edge.at.lat,
+        east: edge.at.lon + 0.001,
+        north: edge.at.lat + 0.001,
+    };
+    let got =
+        c.h.map_view(&agent, &view("vendors", tight, 17))
+            .await
+            .unwrap();
+    assert!(got.points.iter().any(|p| p.id == edge.id));
+
+    // A vendor moves (as the registry will let staff correct a position): its squares, its
+    // point and its place in the nearest lookup follow; when it is removed, its squares
+    // forget it.
+    let far = Coordinates {
+        lon: 109.4,
+        lat: 35.2,
+    };
+    let far_box = Bounds {
+        west: 109.3,
+        south: 35.1,
+        east: 109.5,
+        north: 35.3,
+    };
+    let squares = |v: hotline_domain::MapView| -> u32 { v.cells.iter().map(|c| c.count).sum() };
+    let before = squares(
+        c.h.map_view(&agent, &view("vendors", part, 12))
+            .await
+            .unwrap(),
+    );
+    execute(
+        &db,
+        &format!(
+            "UPDATE vendors SET lon = {}, lat = {}, status = 'active' WHERE id = {}",
+            far.lon, far.lat, edge.id
+        ),
+    )
+    .await;
+    let after = squares(
+        c.h.map_view(&agent, &view("vendors", part, 12))
+            .await
+            .unwrap(),
+    );
+    // It stood inside `part` (the shared spot).
+    assert!(part.contains(edge.at));
+    assert_eq!(after + 1, before);
+    let there =
+        c.h.map_view(&agent, &view("vendors", far_box, 10))
+            .await
+            .unwrap();
+    assert_eq!(squares(there.clone()), 1);
+    assert_eq!(there.cells[0].position, far);
+    let up_close =
+        c.h.map_view(&agent, &view("vendors", far_box, 15))
+            .await
+            .unwrap();
+    assert_eq!(
+        up_close.points.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [edge.id]
+    );
+    let found = lookup(&c, &input(far, &edge.categories[0], 100, 5, "vendor")).await;
+    assert_eq!(found, [(ProviderKind::Vendor, edge.id, 0)]);
+    execute(
+        &db,
+        &format!("DELETE FROM vendor_services WHERE vendor_id = {}", edge.id),
+    )
+    .await;
+    execute(&db, &format!("DELETE FROM vendors WHERE id = {}", edge.id)).await;
+    let gone =
+        c.h.map_view(&agent, &view("vendors", far_box, 10))
+            .await
+            .unwrap();
+    assert_eq!(squares(gone), 0);
+    assert!(
+        lookup(&c, &input(far, &edge.categories[0], 100, 5, "vendor"))
+            .await
+            .is_empty()
+    );
+
+    // The elderly only for those who keep their registry; providers not for departments.
+    let care = staff(Role::Coordinator, None, None);
+    assert!(matches!(
+        c.h.map_view(&agent, &view("elderly", part, 12)).await,
+        Err(ServiceError::Forbidden)
+    ));
+    assert!(c
+        .h
+        .map_view(&care, &view("elderly", part, 12))
+        .await
+        .is_ok());
+    assert!(matches!(
+        c.h.map_view(
+            &staff(Role::Department, Some(1), None),
+            &view("vendors", part, 12)
+        )
+        .await,
+        Err(ServiceError::Forbidden)
+    ));
+    match c
+        .h
+        .map_view(
+            &agent,
+            &ViewportInput {
+                zoom: "30".into(),
+                ..view("vendors", part, 12)
+            },
+        )
+        .await
+    {
+        Err(ServiceError::Invalid(f)) => assert!(f.get("zoom").is_some()),
+        other => panic!("{other:?}"),
+    }
+    c.h.store.close().await;
+}
+
+/// Runs a statement straight on the test database (what no service does yet: moving and
+/// removing rows, to check that the indexes and the map's counts follow).
+async fn execute(db: &TestDatabase, sql: &str) {
+    use sqlx::Connection;
+    if db.url().starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(db.url()).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    } else {
+        let mut conn = sqlx::PgConnection::connect(db.url()).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+}
+
 hotline_core::on_both_backends!(
+    the_map_counts_by_square_and_shows_points_up_close,
     the_lookup_answers_as_a_scan_of_every_row_would,
     the_lookup_is_for_staff_who_send_help_and_names_bad_fields,
 );

@@ -114,7 +114,8 @@ pub use id_number::{IdNumber, IdNumberError};
 pub use knowledge::{Article, ArticleInput, KbCategory, KbCategoryInput, SearchHit, Segment};
 pub use phone::PhoneNumber;
 pub use places::{
-    Bounds, NearbyProvider, NearestInput, NearestQuery, ProviderKind, EARTH_RADIUS_M,
+    Bounds, MapCell, MapLayer, MapPoint, MapView, NearbyProvider, NearestInput, NearestQuery,
+    ProviderKind, Viewport, ViewportInput, EARTH_RADIUS_M,
 };
 pub use region::Region;
 pub use request::{FiledRequest, FormOptions, NewRequest, NewRequestInput, RequestSummary};

@@ -264,6 +264,177 @@ pub fn rank(a: (f64, ProviderKind, i64), b: (f64, ProviderKind, i64)) -> std::cm
     a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
 }
 
+coded_enum! {
+    /// A layer of the map (SPEC G1).
+    MapLayer {
+        Vendors = "vendors", "加盟企业", "Vendors";
+        Skilled = "skilled", "一技之长者", "Skilled individuals";
+        Volunteers = "volunteers", "义工", "Volunteers";
+        Elderly = "elderly", "老年人", "Elderly people";
+    }
+}
+
+/// The grid sizes of the map's counts, in degrees, finest first: level `i` is
+/// `MAP_CELL_SIZES[i]`. The table `map_levels` holds the same (migration 0025; a test
+/// compares them).
+pub const MAP_CELL_SIZES: [f64; 4] = [0.005, 0.02, 0.08, 0.32];
+/// From this zoom on (Leaflet's numbering: 0 shows the world on 256 pixels), the map shows
+/// single points; below it, counts per grid square.
+pub const MAP_POINTS_FROM_ZOOM: u8 = 15;
+/// The most points one view returns (the rest are counted as left out).
+pub const MAP_POINTS_MAX: usize = 5_000;
+pub const MAP_ZOOM_MAX: u8 = 19;
+
+/// The grid level a zoom shows: the finest whose squares are at least 40 pixels wide, or
+/// `None` from [`MAP_POINTS_FROM_ZOOM`] on (single points).
+pub fn map_level(zoom: u8) -> Option<usize> {
+    if zoom >= MAP_POINTS_FROM_ZOOM {
+        return None;
+    }
+    let degrees_per_pixel = 360.0 / (256.0 * 2f64.powi(i32::from(zoom)));
+    Some(
+        MAP_CELL_SIZES
+            .iter()
+            .position(|size| size / degrees_per_pixel >= 40.0)
+            .unwrap_or(MAP_CELL_SIZES.len() - 1),
+    )
+}
+
+/// The grid square of a position at a level: numbered from 180° W and 90° S.
+pub fn map_cell(level: usize, p: Coordinates) -> (i64, i64) {
+    let size = MAP_CELL_SIZES[level];
+    (
+        ((p.lon + 180.0) / size).floor() as i64,
+        ((p.lat + 90.0) / size).floor() as i64,
+    )
+}
+
+/// The box of a grid square.
+pub fn map_cell_bounds(level: usize, (gx, gy): (i64, i64)) -> Bounds {
+    let size = MAP_CELL_SIZES[level];
+    Bounds {
+        west: gx as f64 * size - 180.0,
+        south: gy as f64 * size - 90.0,
+        east: (gx + 1) as f64 * size - 180.0,
+        north: (gy + 1) as f64 * size - 90.0,
+    }
+}
+
+/// What the map asks for as it arrives (query string): every field text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewportInput {
+    #[serde(default)]
+    pub layer: String,
+    /// `west,south,east,north` in degrees.
+    #[serde(default)]
+    pub bbox: String,
+    #[serde(default)]
+    pub zoom: String,
+}
+
+/// A checked map view.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Viewport {
+    pub layer: MapLayer,
+    pub bounds: Bounds,
+    pub zoom: u8,
+}
+
+impl ViewportInput {
+    pub fn validate(&self) -> Result<Viewport, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let layer = MapLayer::from_code(self.layer.trim());
+        if layer.is_none() {
+            let problem = if self.layer.trim().is_empty() {
+                Problem::Required
+            } else {
+                Problem::Unknown
+            };
+            errors.add("layer", problem);
+        }
+        let numbers: Vec<f64> = self
+            .bbox
+            .split(',')
+            .map(|n| n.trim().parse::<f64>().unwrap_or(f64::NAN))
+            .collect();
+        let bounds = match numbers[..] {
+            [west, south, east, north]
+                if [west, east].iter().all(|v| (-180.0..=180.0).contains(v))
+                    && [south, north].iter().all(|v| (-90.0..=90.0).contains(v))
+                    && west < east
+                    && south < north =>
+            {
+                Some(Bounds {
+                    west,
+                    south,
+                    east,
+                    north,
+                })
+            }
+            _ => {
+                let problem = if self.bbox.trim().is_empty() {
+                    Problem::Required
+                } else {
+                    Problem::Unknown
+                };
+                errors.add("bbox", problem);
+                None
+            }
+        };
+        let zoom = match self.zoom.trim().parse::<u8>() {
+            Ok(z) if z <= MAP_ZOOM_MAX => Some(z),
+            _ => {
+                errors.add(
+                    "zoom",
+                    Problem::OutOfRange {
+                        min: 0,
+                        max: MAP_ZOOM_MAX.into(),
+                    },
+                );
+                None
+            }
+        };
+        match (layer, bounds, zoom) {
+            (Some(layer), Some(bounds), Some(zoom)) if errors.is_empty() => Ok(Viewport {
+                layer,
+                bounds,
+                zoom,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// One provider or person on the map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapPoint {
+    pub id: i64,
+    pub name: String,
+    /// A vendor's or provider's status code (`active`, `suspended`, …); none for people.
+    pub status: Option<String>,
+    pub position: Coordinates,
+}
+
+/// How many lie in one grid square, and where their centre of mass is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapCell {
+    pub position: Coordinates,
+    pub count: u32,
+    pub bounds: Bounds,
+}
+
+/// One layer in one view: squares with counts when zoomed out, points when zoomed in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapView {
+    pub layer: MapLayer,
+    /// The grid level of `cells`; none when the view shows points.
+    pub level: Option<u8>,
+    pub cells: Vec<MapCell>,
+    pub points: Vec<MapPoint>,
+    /// Points in the view beyond [`MAP_POINTS_MAX`], not returned.
+    pub truncated: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,6 +518,66 @@ mod tests {
             kinds.validate().unwrap().kinds,
             [ProviderKind::Vendor, ProviderKind::Volunteer]
         );
+    }
+
+    #[test]
+    fn zooms_choose_squares_about_sixty_pixels_wide_then_points() {
+        let levels: Vec<_> = (0..=16).map(map_level).collect();
+        assert_eq!(
+            &levels[7..],
+            [
+                Some(3),
+                Some(3),
+                Some(3),
+                Some(2),
+                Some(2),
+                Some(1),
+                Some(1),
+                Some(0),
+                None,
+                None
+            ]
+        );
+        // The cell of a point holds it; squares tile without gaps.
+        let p = Coordinates {
+            lon: 108.70929,
+            lat: 34.32932,
+        };
+        for level in 0..MAP_CELL_SIZES.len() {
+            let cell = map_cell(level, p);
+            assert!(map_cell_bounds(level, cell).contains(p));
+            let next = map_cell_bounds(level, (cell.0 + 1, cell.1));
+            assert_eq!(next.west, map_cell_bounds(level, cell).east);
+        }
+    }
+
+    #[test]
+    fn a_view_is_refused_by_the_field_at_fault() {
+        let ok = ViewportInput {
+            layer: "elderly".into(),
+            bbox: "108.5,34.2,108.9,34.5".into(),
+            zoom: "12".into(),
+        };
+        assert_eq!(ok.validate().unwrap().layer, MapLayer::Elderly);
+        let bad = ViewportInput {
+            layer: "cats".into(),
+            bbox: "108.9,34.2,108.5,34.5".into(),
+            zoom: "20".into(),
+        };
+        let errors = bad.validate().unwrap_err();
+        for field in ["layer", "bbox", "zoom"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+        let missing = ViewportInput::default().validate().unwrap_err();
+        assert_eq!(missing.get("layer"), Some(&Problem::Required));
+        assert_eq!(missing.get("bbox"), Some(&Problem::Required));
+        for bbox in ["1,2,3", "a,b,c,d", "108,34,181,35", "108,34,109,95"] {
+            let v = ViewportInput {
+                bbox: bbox.into(),
+                ..ok.clone()
+            };
+            assert!(v.validate().unwrap_err().get("bbox").is_some(), "{bbox}");
+        }
     }
 
     #[test]

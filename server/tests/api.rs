@@ -445,8 +445,9 @@ async fn shutdown_ends_open_event_streams_and_finishes(db: TestDatabase) {
 }
 
 /// `GET /api/v1/providers/nearest` (G2): staff who send help get the nearest working
-/// providers as JSON; a bad question is refused by field, others are refused.
-async fn the_nearest_providers_over_http(db: TestDatabase) {
+/// providers as JSON; a bad question is refused by field, others are refused. And
+/// `GET /api/v1/map` (G1): a layer's counts and points, each layer to its readers.
+async fn the_nearest_providers_and_the_map_over_http(db: TestDatabase) {
     use hotline_core::seed::demo::DEMO_PASSWORD;
     use hotline_core::store::NewVendor;
     let server = TestServer::start_with(
@@ -533,11 +534,64 @@ async fn the_nearest_providers_over_http(db: TestDatabase) {
         anyone.get(url(near)).send().await.unwrap().status(),
         StatusCode::UNAUTHORIZED
     );
+
+    // The map's layers: counts zoomed out, points up close; the elderly for the registry's
+    // keepers only; a bad view by field.
+    let map = |query: &str| server.url(&format!("/api/v1/map?{query}"));
+    let view: Value = agent
+        .get(map("layer=vendors&bbox=108.9,34.9,109.9,35.5&zoom=9"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["level"], 3);
+    let ours = view["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["position"] == json!({"lon": 109.4, "lat": 35.2}))
+        .expect("our vendor's square, alone in it");
+    assert_eq!(ours["count"], 1);
+    let view: Value = agent
+        .get(map("layer=vendors&bbox=109.39,35.19,109.41,35.21&zoom=16"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["points"][0]["id"], id);
+    assert_eq!(view["points"][0]["status"], "active");
+    let elderly = "layer=elderly&bbox=107.0,33.5,110.0,36.0&zoom=9";
+    assert_eq!(
+        agent.get(map(elderly)).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let response = care.get(map(elderly)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let view: Value = response.json().await.unwrap();
+    let people: u64 = view["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(people, 12, "the small demo's elderly: {view}");
+    let response = care
+        .get(map("layer=elderly&bbox=109,34&zoom=99"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: Value = response.json().await.unwrap();
+    assert!(error["fields"]["bbox"].is_string() && error["fields"]["zoom"].is_string());
     server.shutdown().await;
 }
 
 hotline_core::on_both_backends!(
-    the_nearest_providers_over_http,
+    the_nearest_providers_and_the_map_over_http,
     filing_returns_201_with_a_tracking_number,
     invalid_requests_get_422_naming_each_field_and_store_nothing,
     messages_follow_accept_language,

@@ -5,14 +5,14 @@
 //! PostGIS's GiST index); the service ranks the candidates by the exact distance.
 
 use async_trait::async_trait;
-use hotline_domain::{Bounds, Coordinates, ProviderKind};
+use hotline_domain::{Bounds, Coordinates, MapLayer, MapPoint, ProviderKind};
 use sqlx::{ColumnIndex, Executor, IntoArguments, QueryBuilder};
 
 use super::dialect::{Bind, Value};
 use super::{Dialect, SqlStore, StoreError};
 
 /// A circle to search: its centre, its radius in metres (already widened by the caller for
-/// rounding) and the box around it.
+/// rounding) and the box around it. (Or, for the map, a box and a circle around it.)
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SearchArea {
     pub center: Coordinates,
@@ -25,14 +25,41 @@ pub struct SearchArea {
 /// are indexed together; a provider's one service is its `skill_code`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Located {
+    Vendors,
     VendorServices,
     Providers,
     Elderly,
 }
 
+impl SearchArea {
+    /// A box and the circle around it (what the map's viewport asks for).
+    pub fn of_bounds(bounds: Bounds) -> SearchArea {
+        let center = Coordinates {
+            lon: (bounds.west + bounds.east) / 2.0,
+            lat: (bounds.south + bounds.north) / 2.0,
+        };
+        let corners = [
+            (bounds.west, bounds.south),
+            (bounds.west, bounds.north),
+            (bounds.east, bounds.south),
+            (bounds.east, bounds.north),
+        ];
+        let reach = corners
+            .iter()
+            .map(|&(lon, lat)| center.distance_m(&Coordinates { lon, lat }))
+            .fold(0.0, f64::max);
+        SearchArea {
+            center,
+            radius_m: reach * 1.01 + 1.0,
+            bounds,
+        }
+    }
+}
+
 impl Located {
     pub fn table(self) -> &'static str {
         match self {
+            Located::Vendors => "vendors",
             Located::VendorServices => "vendor_services",
             Located::Providers => "providers",
             Located::Elderly => "elderly",
@@ -44,7 +71,7 @@ impl Located {
         match self {
             Located::VendorServices => Some("category_code"),
             Located::Providers => Some("skill_code"),
-            Located::Elderly => None,
+            Located::Vendors | Located::Elderly => None,
         }
     }
 }
@@ -102,6 +129,24 @@ pub trait PlaceStore: Send + Sync {
         &self,
         chosen: &[(ProviderKind, i64)],
     ) -> Result<Vec<ProviderStanding>, StoreError>;
+    /// A layer's grid squares at `level` numbered `gx.0..=gx.1` × `gy.0..=gy.1` that hold
+    /// anyone: (gx, gy, count, sum of longitudes, sum of latitudes).
+    async fn map_cells(
+        &self,
+        layer: MapLayer,
+        level: usize,
+        gx: (i64, i64),
+        gy: (i64, i64),
+    ) -> Result<Vec<(i64, i64, i64, f64, f64)>, StoreError>;
+    /// A layer's rows inside `area.bounds`, oldest first, at most `limit`.
+    async fn map_points(
+        &self,
+        layer: MapLayer,
+        area: &SearchArea,
+        limit: usize,
+    ) -> Result<Vec<MapPoint>, StoreError>;
+    /// The grid sizes the database counts by (`map_levels`), finest first.
+    async fn map_levels(&self) -> Result<Vec<f64>, StoreError>;
 }
 
 /// The first code after every code that starts with `prefix` (codes are digits, and `:`
@@ -119,6 +164,7 @@ where
     usize: ColumnIndex<DB::Row>,
     for<'n> &'n str: ColumnIndex<DB::Row> + Bind<'n, DB>,
     String: Value<DB>,
+    Option<String>: Value<DB>,
     i64: Value<DB>,
     Option<i64>: Value<DB>,
     f64: Value<DB>,
@@ -246,5 +292,80 @@ where
             }
         }
         Ok(out)
+    }
+
+    async fn map_cells(
+        &self,
+        layer: MapLayer,
+        level: usize,
+        gx: (i64, i64),
+        gy: (i64, i64),
+    ) -> Result<Vec<(i64, i64, i64, f64, f64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT gx, gy, count, sum_lon, sum_lat FROM map_cells \
+             WHERE layer = $1 AND level = $2 AND gx BETWEEN $3 AND $4 \
+             AND gy BETWEEN $5 AND $6 AND count > 0 ORDER BY gx, gy",
+        )
+        .bind(layer.as_code())
+        .bind(level as i64)
+        .bind(gx.0)
+        .bind(gx.1)
+        .bind(gy.0)
+        .bind(gy.1)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn map_points(
+        &self,
+        layer: MapLayer,
+        area: &SearchArea,
+        limit: usize,
+    ) -> Result<Vec<MapPoint>, StoreError> {
+        let (located, columns, kind) = match layer {
+            MapLayer::Vendors => (Located::Vendors, "t.status", None),
+            MapLayer::Skilled => (Located::Providers, "t.status", Some("skilled")),
+            MapLayer::Volunteers => (Located::Providers, "t.status", Some("volunteer")),
+            MapLayer::Elderly => (Located::Elderly, "NULL", None),
+        };
+        let mut query = QueryBuilder::<DB>::new(format!(
+            "SELECT t.id, t.name, {columns} AS status, t.lon, t.lat FROM {} t WHERE ",
+            located.table()
+        ));
+        DB::push_within(&mut query, located, "t", area, None);
+        let b = area.bounds;
+        query
+            .push(" AND t.lon >= ")
+            .push_bind(b.west)
+            .push(" AND t.lon <= ")
+            .push_bind(b.east)
+            .push(" AND t.lat >= ")
+            .push_bind(b.south)
+            .push(" AND t.lat <= ")
+            .push_bind(b.north);
+        if let Some(kind) = kind {
+            query.push(" AND t.kind = ").push_bind(kind.to_string());
+        }
+        query
+            .push(" ORDER BY t.id LIMIT ")
+            .push_bind(limit.min(100_000) as i64);
+        let rows: Vec<(i64, String, Option<String>, f64, f64)> =
+            DB::fetch_all(query, &self.pool).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, status, lon, lat)| MapPoint {
+                id,
+                name,
+                status,
+                position: Coordinates { lon, lat },
+            })
+            .collect())
+    }
+
+    async fn map_levels(&self) -> Result<Vec<f64>, StoreError> {
+        let rows: Vec<(f64,)> = sqlx::query_as("SELECT size FROM map_levels ORDER BY level")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(s,)| s).collect())
     }
 }

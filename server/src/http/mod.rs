@@ -97,6 +97,8 @@ pub(crate) fn api_routes() -> Routes {
         )
         // Who can help near a point (G2).
         .get("/api/v1/providers/nearest", HelpSender, places::nearest)
+        // The map's layers (G1); each layer checks its own reader.
+        .get("/api/v1/map", SignedIn, places::map)
         // Elderly registry.
         .get(
             "/api/v1/elderly",

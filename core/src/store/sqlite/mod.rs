@@ -31,8 +31,13 @@ impl Dialect for Sqlite {
         service: Option<&str>,
     ) {
         let b = area.bounds;
-        match (table.service_column(), service) {
-            (Some(_), Some(service)) => {
+        match table.service_column() {
+            Some(_) => {
+                // Every service when none is asked for (the map).
+                let (first, last) = match service {
+                    Some(service) => (service_number(service, '0'), service_number(service, '9')),
+                    None => (0, 99_999_999),
+                };
                 // Whole numbers: degrees × 10⁶ as stored by the triggers (rounded), the box
                 // widened by one unit each way so that rounding never loses a point.
                 let scaled = |degrees: f64, up: bool| -> i64 {
@@ -60,12 +65,12 @@ impl Dialect for Sqlite {
                     .push(" AND min_lat <= ")
                     .push_bind(scaled(b.north, true))
                     .push(" AND max_service >= ")
-                    .push_bind(service_number(service, '0'))
+                    .push_bind(first)
                     .push(" AND min_service <= ")
-                    .push_bind(service_number(service, '9'))
+                    .push_bind(last)
                     .push(")");
             }
-            _ => {
+            None => {
                 // 32-bit float boxes, rounded outward: a box test never loses a point.
                 query
                     .push(format!(
