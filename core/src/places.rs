@@ -1,4 +1,5 @@
-//! The nearest available provider for a service at a point (SPEC G2).
+//! The nearest available provider for a service at a point (SPEC G2), and the map's
+//! layers in a view (G1, `map_view` below).
 //!
 //! The database narrows the search to the providers that may lie within the radius (its
 //! spatial index: SQLite's R*Tree, PostGIS on PostgreSQL); here they are measured exactly
@@ -18,8 +19,8 @@ use crate::store::SearchArea;
 use crate::{Hotline, ServiceError};
 
 /// How far past the radius the database search reaches, in metres, so that its own
-/// arithmetic (PostGIS's sphere, the R*Tree's 32-bit boxes) never drops a provider the
-/// exact distance keeps.
+/// arithmetic (PostGIS's sphere, the R*Tree's rounded whole numbers) never drops a
+/// provider the exact distance keeps.
 const SEARCH_SLACK_M: f64 = 1.0;
 
 impl Hotline {
