@@ -587,6 +587,33 @@ async fn the_nearest_providers_and_the_map_over_http(db: TestDatabase) {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let error: Value = response.json().await.unwrap();
     assert!(error["fields"]["bbox"].is_string() && error["fields"]["zoom"].is_string());
+
+    // The base layer, for anyone: the 14 districts with a code, a name and a label point;
+    // a browser that has it gets 304.
+    let response = anyone
+        .get(server.url("/api/v1/map/districts"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/geo+json");
+    let etag = response.headers()["etag"].clone();
+    let outlines: Value = response.json().await.unwrap();
+    let features = outlines["features"].as_array().unwrap();
+    assert_eq!(features.len(), 14);
+    assert!(features
+        .iter()
+        .any(|f| f["properties"]["code"] == "610402" && f["properties"]["name"] == "秦都区"));
+    assert!(features
+        .iter()
+        .all(|f| f["properties"]["center"].is_array()));
+    let again = anyone
+        .get(server.url("/api/v1/map/districts"))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
     server.shutdown().await;
 }
 

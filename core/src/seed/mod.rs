@@ -141,6 +141,13 @@ pub fn regions() -> Result<Vec<RegionSeed>, SeedError> {
         .collect()
 }
 
+/// The district and county outlines as shipped: a GeoJSON FeatureCollection whose features
+/// carry `name`, `code` and `center` (a point inside the district, for its label). The map
+/// draws them as its base layer.
+pub fn district_outlines() -> &'static str {
+    DISTRICTS_GEOJSON
+}
+
 /// District and county outlines (`data/regions/xianyang-districts.geojson`).
 pub fn district_shapes() -> Result<Vec<DistrictShape>, SeedError> {
     geo::parse_districts(DISTRICTS_GEOJSON)

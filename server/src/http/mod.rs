@@ -99,6 +99,7 @@ pub(crate) fn api_routes() -> Routes {
         .get("/api/v1/providers/nearest", HelpSender, places::nearest)
         // The map's layers (G1); each layer checks its own reader.
         .get("/api/v1/map", SignedIn, places::map)
+        .get("/api/v1/map/districts", Public, places::districts)
         // Elderly registry.
         .get(
             "/api/v1/elderly",

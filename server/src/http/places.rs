@@ -1,6 +1,10 @@
 //! The map's layers (SPEC G1) and who can help near a point (G2).
 
+use std::sync::OnceLock;
+
 use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hotline_core::Hotline;
 use hotline_domain::{MapView, NearbyProvider, NearestInput, ViewportInput};
@@ -29,4 +33,41 @@ pub async fn map(
     QueryParams(input): QueryParams<ViewportInput>,
 ) -> Result<Json<MapView>, ApiError> {
     Ok(Json(hotline.map_view(&staff.user, &input).await?))
+}
+
+/// `GET /api/v1/map/districts`: the outlines of Xianyang's districts and counties, the map's
+/// base layer (no tile server needed), as shipped in `data/regions`. Public: the citizens'
+/// location picker draws them too. Cached by browsers for a day and revalidated by ETag.
+pub async fn districts(headers: HeaderMap) -> Response {
+    static ETAG: OnceLock<HeaderValue> = OnceLock::new();
+    let body = hotline_core::seed::district_outlines();
+    let etag = ETAG.get_or_init(|| {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(body.as_bytes());
+        let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        HeaderValue::from_str(&format!("\"{hex}\"")).expect("hex is a valid header value")
+    });
+    let cache = (
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    if headers.get(header::IF_NONE_MATCH) == Some(etag) {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag.clone()), cache],
+        )
+            .into_response();
+    }
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/geo+json"),
+            ),
+            (header::ETAG, etag.clone()),
+            cache,
+        ],
+        body,
+    )
+        .into_response()
 }
