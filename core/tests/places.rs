@@ -510,6 +510,26 @@ async fn the_map_counts_by_square_and_shows_points_up_close(db: TestDatabase) {
     );
     let found = lookup(&c, &input(far, &edge.categories[0], 100, 5, "vendor")).await;
     assert_eq!(found, [(ProviderKind::Vendor, edge.id, 0)]);
+    // A vendor added outside a bulk load (the city was one: on PostgreSQL its counts were
+    // made once, at the load's end) is counted as it comes.
+    execute(
+        &db,
+        &format!(
+            "INSERT INTO vendors (name, kind, district_code, street_code, address, phone, \
+             contact_name, hotline, status, credit_grade, franchise_type, staff_count, \
+             registered_capital, home_care, volunteer, lon, lat, created_at) \
+             SELECT name, kind, district_code, street_code, address, phone, contact_name, \
+             hotline, status, credit_grade, franchise_type, staff_count, registered_capital, \
+             home_care, volunteer, lon + 0.01, lat, created_at FROM vendors WHERE id = {}",
+            edge.id
+        ),
+    )
+    .await;
+    let two =
+        c.h.map_view(&agent, &view("vendors", far_box, 10))
+            .await
+            .unwrap();
+    assert_eq!(squares(two), 2);
     execute(
         &db,
         &format!("DELETE FROM vendor_services WHERE vendor_id = {}", edge.id),
@@ -520,7 +540,7 @@ async fn the_map_counts_by_square_and_shows_points_up_close(db: TestDatabase) {
         c.h.map_view(&agent, &view("vendors", far_box, 10))
             .await
             .unwrap();
-    assert_eq!(squares(gone), 0);
+    assert_eq!(squares(gone), 1);
     assert!(
         lookup(&c, &input(far, &edge.categories[0], 100, 5, "vendor"))
             .await

@@ -25,6 +25,13 @@ pub trait Dialect: Database<QueryResult: RowsAffected> {
     const RAISE_COUNTER: &'static str;
     /// Refreshes the planner's statistics of the knowledge index after a large load.
     const ANALYZE_KB_TERMS: &'static str;
+    /// Said first in a bulk load's transaction: the map's per-row count triggers stand
+    /// aside for it (PostgreSQL, where a million updates of the same few count rows leave a
+    /// million row versions behind). `None`: the triggers count as rows come.
+    const BULK_LOAD_BEGIN: Option<&'static str>;
+    /// Said before a bulk load commits, once per map layer it wrote (`$1`): counts the
+    /// layer afresh. Paired with [`Dialect::BULK_LOAD_BEGIN`].
+    const BULK_LOAD_RECOUNT: Option<&'static str>;
 
     /// Applies this backend's migrations that have not run yet.
     async fn migrate(pool: &Pool<Self>) -> Result<(), StoreError>;

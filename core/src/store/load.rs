@@ -82,6 +82,23 @@ pub trait BulkLoad: Send {
 /// The bulk load of an [`SqlStore`]: one open transaction.
 pub(super) struct SqlLoad<DB: Database> {
     pub(super) tx: Transaction<'static, DB>,
+    /// The map layers written (`vendors`, `skilled`, `volunteers`, `elderly`), recounted
+    /// at commit where the backend asks for it ([`Dialect::BULK_LOAD_RECOUNT`]).
+    pub(super) layers: std::collections::BTreeSet<&'static str>,
+}
+
+/// Notes that a load writes a map layer; before the first such row, tells the backend a
+/// bulk load is under way ([`Dialect::BULK_LOAD_BEGIN`]). A macro, not a method: the
+/// statement must run inside the `BulkLoad` methods' own futures.
+macro_rules! writes_layer {
+    ($load:expr, $layer:expr) => {
+        if $load.layers.is_empty() {
+            if let Some(sql) = DB::BULK_LOAD_BEGIN {
+                sqlx::query(sql).execute(&mut *$load.tx).await?;
+            }
+        }
+        $load.layers.insert($layer);
+    };
 }
 
 #[async_trait]
@@ -126,6 +143,7 @@ where
     }
 
     async fn insert_vendor(&mut self, v: &NewVendor) -> Result<i64, StoreError> {
+        writes_layer!(self, "vendors");
         let id: i64 = sqlx::query_scalar(INSERT_VENDOR)
             .bind(&v.name)
             .bind(&v.kind)
@@ -160,6 +178,14 @@ where
     }
 
     async fn insert_provider(&mut self, p: &NewProvider) -> Result<i64, StoreError> {
+        writes_layer!(
+            self,
+            if p.kind == "volunteer" {
+                "volunteers"
+            } else {
+                "skilled"
+            }
+        );
         let id: i64 = sqlx::query_scalar(INSERT_PROVIDER)
             .bind(&p.name)
             .bind(&p.kind)
@@ -178,6 +204,7 @@ where
     }
 
     async fn insert_elderly(&mut self, e: &NewElderly) -> Result<(), StoreError> {
+        writes_layer!(self, "elderly");
         sqlx::query(INSERT_ELDERLY)
             .bind(&e.name)
             .bind(&e.gender)
@@ -326,7 +353,12 @@ where
         Ok(())
     }
 
-    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+    async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        if let Some(sql) = DB::BULK_LOAD_RECOUNT {
+            for layer in &self.layers {
+                sqlx::query(sql).bind(*layer).execute(&mut *self.tx).await?;
+            }
+        }
         self.tx.commit().await?;
         Ok(())
     }

@@ -206,6 +206,7 @@ where
     async fn begin_load(&self) -> Result<Box<dyn BulkLoad>, StoreError> {
         Ok(Box::new(load::SqlLoad {
             tx: self.pool.begin().await?,
+            layers: Default::default(),
         }))
     }
 }

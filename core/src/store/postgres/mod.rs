@@ -19,6 +19,9 @@ impl Dialect for Postgres {
          ON CONFLICT (name) DO UPDATE SET value = GREATEST(counters.value, excluded.value)";
     // Also refreshes the visibility map that lets search read the index alone.
     const ANALYZE_KB_TERMS: &'static str = "VACUUM (ANALYZE) kb_terms";
+    // Migration 0026.
+    const BULK_LOAD_BEGIN: Option<&'static str> = Some("SET LOCAL hotline.bulk_load = 'on'");
+    const BULK_LOAD_RECOUNT: Option<&'static str> = Some("SELECT map_cells_recount($1)");
 
     async fn migrate(pool: &Pool<Postgres>) -> Result<(), StoreError> {
         sqlx::migrate!("../migrations/postgres").run(pool).await?;

@@ -17,6 +17,9 @@ impl Dialect for Sqlite {
     const RAISE_COUNTER: &'static str = "INSERT INTO counters (name, value) VALUES ($1, $2) \
          ON CONFLICT (name) DO UPDATE SET value = MAX(counters.value, excluded.value)";
     const ANALYZE_KB_TERMS: &'static str = "ANALYZE kb_terms";
+    // One writer and no row versions: the triggers' updates stay cheap.
+    const BULK_LOAD_BEGIN: Option<&'static str> = None;
+    const BULK_LOAD_RECOUNT: Option<&'static str> = None;
 
     async fn migrate(pool: &Pool<Sqlite>) -> Result<(), StoreError> {
         sqlx::migrate!("../migrations/sqlite").run(pool).await?;
