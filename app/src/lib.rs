@@ -138,6 +138,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/calendar") view={Lazy::<lazy::CalendarRoute>::new()} />
                     <Route path=path!("/admin/audit") view={Lazy::<lazy::AuditRoute>::new()} />
                     <Route path=path!("/admin/sms") view={Lazy::<lazy::SmsRoute>::new()} />
+                    <Route path=path!("/map") view={Lazy::<lazy::MapRoute>::new()} />
                 </Routes>
             </main>
         </Router>
@@ -211,6 +212,9 @@ fn NavLinks(user: Option<StaffUser>, lang: Lang) -> impl IntoView {
         })}
         {user.can(Permission::Approve).then(|| view! {
             <A href="/handover" attr:data-testid="nav-handover">{tr!(lang, nav.handover)}</A>
+        })}
+        {user.sends_help().then(|| view! {
+            <A href="/map" attr:data-testid="nav-map">{tr!(lang, nav.map)}</A>
         })}
         {user.can(Permission::Alarms).then(|| view! {
             <A href="/care/alarms" attr:data-testid="nav-alarms">{tr!(lang, nav.alarms)}</A>

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use hotline_domain::places::{map_cell, map_cell_bounds, map_level, rank, MAP_POINTS_MAX};
 use hotline_domain::{
-    Bounds, Coordinates, MapCell, MapLayer, MapView, NearbyProvider, NearestInput, NearestQuery,
-    Permission, Problem, StaffUser, ViewportInput,
+    Bounds, Coordinates, MapCell, MapView, NearbyProvider, NearestInput, NearestQuery, Problem,
+    StaffUser, ViewportInput,
 };
 
 use crate::store::SearchArea;
@@ -103,11 +103,7 @@ impl Hotline {
         input: &ViewportInput,
     ) -> Result<MapView, ServiceError> {
         let view = input.validate()?;
-        let allowed = match view.layer {
-            MapLayer::Elderly => user.can(Permission::ElderlyRegistry),
-            _ => user.sends_help() || user.can(Permission::Administer),
-        };
-        if !allowed {
+        if !view.layer.shown_to(user) {
             return Err(ServiceError::Forbidden);
         }
         let b = view.bounds;

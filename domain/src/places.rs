@@ -274,6 +274,18 @@ coded_enum! {
     }
 }
 
+impl MapLayer {
+    /// Whether this person may see the layer: vendors, skilled people and volunteers for
+    /// staff who send help and administrators; the elderly only for those who keep their
+    /// registry (their homes are personal data).
+    pub fn shown_to(self, user: &crate::StaffUser) -> bool {
+        match self {
+            MapLayer::Elderly => user.can(crate::Permission::ElderlyRegistry),
+            _ => user.sends_help() || user.can(crate::Permission::Administer),
+        }
+    }
+}
+
 /// The grid sizes of the map's counts, in degrees, finest first: level `i` is
 /// `MAP_CELL_SIZES[i]`. The table `map_levels` holds the same (migration 0025; a test
 /// compares them).

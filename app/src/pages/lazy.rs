@@ -67,4 +67,5 @@ lazy_pages! {
     CalendarRoute => calendar::CalendarPage;
     AuditRoute => admin::AuditPage;
     SmsRoute => admin::SmsPage;
+    MapRoute => map::MapPage;
 }

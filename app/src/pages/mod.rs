@@ -11,6 +11,7 @@ pub mod desk;
 pub mod knowledge;
 pub mod lazy;
 pub mod login;
+pub mod map;
 pub mod notices;
 pub mod portal;
 pub mod track;

@@ -66,14 +66,16 @@ pub fn detect_hashed_files(options: &mut LeptosOptions) {
 }
 
 /// Sets `Cache-Control` on responses that do not set their own: a year for the hashed
-/// front-end files, revalidation for them when unhashed (a development build), none kept
-/// for pages.
+/// front-end files and for the vendored libraries (`/vendor/<package>-<version>/`, whose
+/// names carry their version), revalidation for the front-end files when unhashed (a
+/// development build), none kept for pages.
 pub async fn cache_control(
     State(assets): State<std::sync::Arc<Assets>>,
     request: Request,
     next: Next,
 ) -> Response {
     let pkg = request.uri().path().starts_with("/pkg/");
+    let vendored = request.uri().path().starts_with("/vendor/");
     let mut response = next.run(request).await;
     if response.headers().contains_key(header::CACHE_CONTROL) {
         return response;
@@ -86,6 +88,8 @@ pub async fn cache_control(
     let ok = response.status().is_success() || response.status().as_u16() == 304;
     let value = if html {
         PAGE
+    } else if vendored && ok {
+        IMMUTABLE
     } else if pkg && ok {
         if assets.hashed {
             IMMUTABLE

@@ -107,6 +107,7 @@ const PAGES: &[Rule] = &[
     rule("GET", "/admin/calendar", perm(Permission::Administer)),
     rule("GET", "/admin/audit", perm(Permission::AuditLog)),
     rule("GET", "/admin/sms", perm(Permission::Administer)),
+    rule("GET", "/map", Need::HelpSender),
     rule("GET", "/knowledge", Public),
     rule("GET", "/handover", perm(Permission::Approve)),
     rule("GET", "/notices", CaseReader),
