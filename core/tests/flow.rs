@@ -222,6 +222,19 @@ async fn a_complaint_goes_the_whole_way_with_every_step_stored(db: TestDatabase)
     let case = c.ok(&c.agent, &n, CaseAction::Accept).await;
     assert_eq!(case.item.status, CaseStatus::Accepted);
     assert!(case.actions.contains(&ActionKind::Classify));
+    // Filed with a district and no point: the map looks around the district's centre.
+    let qindu = hotline_core::seed::district_shapes()
+        .unwrap()
+        .into_iter()
+        .find(|d| d.code == "610402")
+        .unwrap();
+    assert_eq!(
+        case.position,
+        Some(hotline_domain::Coordinates {
+            lon: qindu.center.lon,
+            lat: qindu.center.lat
+        })
+    );
     let category = c.category().await;
     c.ok(
         &c.agent,

@@ -62,6 +62,10 @@ pub struct CaseDetail {
     #[serde(default)]
     pub district_code: Option<String>,
     pub address: Option<String>,
+    /// Where the matter is on the map: the case's own point when it has one, else the
+    /// centre of its street or district (where the nearest providers are looked for).
+    #[serde(default)]
+    pub position: Option<crate::Coordinates>,
     pub anonymous: bool,
     /// Whether this reader may ask for the full phone number (an audited view).
     pub can_reveal_phone: bool,

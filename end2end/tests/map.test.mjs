@@ -1,7 +1,8 @@
 // The service map (issue 14, SPEC G1–G2): a dispatcher opens the map on the district
 // outlines, switches layers, pans (the time from the end of a pan to the layer drawn is
 // measured and printed), zooms in to single providers, clicks a place and gets the nearest
-// providers of a service, numbered on the map and in the list. The elderly layer is offered
+// providers of a service, numbered on the map and in the list. A lead opens the map from a
+// household case and dispatches it to the nearest vendor in one click. The elderly layer is offered
 // only to those who keep the registry. Leaflet comes from this site, loaded by the map page
 // alone.
 import assert from 'node:assert/strict';
@@ -174,6 +175,56 @@ test('a dispatcher finds the nearest providers of a service on the map', async (
   await page.waitForTimeout(500);
   await drawn(page);
   await shot(page, 'map-nearest.png');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a lead dispatches a household case to the nearest vendor from the map', async () => {
+  const page = await openPage(browser);
+  await signIn(page, server.base, 'lead');
+  // A citizen's request for cleaning in Qindu district, accepted and classified as a
+  // household service (one vendor) through the API.
+  const filed = await fetch(`${server.base}/api/v1/requests`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      category: '0101', content: '新房装修完需要开荒保洁，请推荐附近的家政公司。', contact_name: '周女士',
+      phone: '13600008888', district: '610402', address: '人民路 8 号', anonymous: false,
+    }),
+  }).then((r) => r.json());
+  const number = filed.tracking_number;
+  const act = (body) => page.evaluate(async ([n, b]) => {
+    const r = await fetch(`/api/v1/cases/${n}/actions`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b),
+    });
+    return r.status;
+  }, [number, body]);
+  assert.equal(await act({ action: 'accept' }), 200);
+  assert.equal(await act({ action: 'classify', case_type: 'household', category_code: '0101' }), 200);
+
+  // From the case to the map: the case's place and service are searched at once.
+  await visit(page, server.base, `/cases/${number}`);
+  await page.click('[data-testid="case-on-map"]');
+  await page.waitForURL((url) => url.pathname === '/map' && url.searchParams.get('case') === number);
+  await page.waitForSelector('body[data-hydrated="true"]');
+  assert.match(await page.textContent('[data-testid="map-case"]'), new RegExp(number));
+  await page.waitForSelector('[data-testid="nearest-answer"][data-category="0101"] [data-testid="nearest-list"]');
+  assert.equal(await page.$eval('[data-testid="nearest-category"]', (s) => s.value), '0101');
+  const first = page.locator('[data-testid="nearest-item"]').first();
+  assert.equal(await first.getAttribute('data-kind'), 'vendor');
+  const vendor = await first.locator('strong').textContent();
+  await drawn(page);
+  await shot(page, 'map-dispatch.png');
+
+  // One click dispatches the case to it.
+  await first.locator('[data-testid="dispatch-here"]').click();
+  await page.waitForSelector('[data-testid="dispatched"]');
+  assert.ok((await page.textContent('[data-testid="dispatched"]')).includes(vendor));
+  assert.equal(await page.$('[data-testid="dispatch-here"]'), null);
+  await page.click('[data-testid="dispatched"] a');
+  await page.waitForURL((url) => url.pathname === `/cases/${number}`);
+  await page.waitForSelector(`[data-testid="case-status"]:has-text("已派单")`);
+  assert.match(await page.textContent('[data-testid="case-assigned"]'), new RegExp(vendor));
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

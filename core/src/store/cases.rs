@@ -837,6 +837,20 @@ where
         .await?;
         let mut names = self.assignment_names(&[row.id]).await?;
         let assigned = names.remove(&row.id).unwrap_or_default();
+        // The case's own point, else its street's (or district's) centre, else the
+        // district's above a street without one.
+        let place: Option<(Option<f64>, Option<f64>)> = sqlx::query_as(
+            "SELECT COALESCE(c.lon, r.lon, p.lon), COALESCE(c.lat, r.lat, p.lat) FROM cases c \
+             LEFT JOIN regions r ON r.code = c.district_code \
+             LEFT JOIN regions p ON p.code = r.parent_code WHERE c.id = $1",
+        )
+        .bind(row.id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let position = match place {
+            Some((Some(lon), Some(lat))) => hotline_domain::Coordinates::new(lon, lat).ok(),
+            _ => None,
+        };
         let address = row.address.clone();
         let district_code = row.district_code.clone();
         let anonymous = row.anonymous;
@@ -844,6 +858,7 @@ where
             item: row.into_item(assigned, None)?,
             district_code,
             address,
+            position,
             anonymous,
             can_reveal_phone: false,
             events: events.into_iter().map(Into::into).collect(),

@@ -121,7 +121,13 @@ pub fn CasePage() -> impl IntoView {
                                         }})}
                                     </dd>
                                     <dt>{tr!(lang, cases.place)}</dt>
-                                    <dd>{[d.item.district_name.clone(), d.address.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ")}</dd>
+                                    <dd>
+                                        {[d.item.district_name.clone(), d.address.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ")}
+                                        {(d.position.is_some() && d.actions.contains(&ActionKind::Dispatch)).then(|| view! {
+                                            " "
+                                            <a href=format!("/map?case={number}") data-testid="case-on-map">{tr!(lang, cases.find_on_map)}</a>
+                                        })}
+                                    </dd>
                                     <dt>{tr!(lang, cases.assigned_to)}</dt><dd data-testid="case-assigned">{d.item.assigned_to.join("、")}</dd>
                                     {d.item.dispatched_at.map(|t| view! {
                                         <dt>{tr!(lang, cases.dispatched)}</dt><dd>{local_time(t)}</dd>

@@ -51,6 +51,7 @@ pub(super) fn start(ui: MapUi, holder: NodeRef<leptos::html::Div>, lang: Lang) {
             controller.set_value(Some(map.clone()));
             map.draw_districts().await;
             map.refresh();
+            ui.ready.set(true);
         });
         true
     });
@@ -68,6 +69,8 @@ pub(super) fn start(ui: MapUi, holder: NodeRef<leptos::html::Div>, lang: Lang) {
     }
     // The nearest providers to the point, for the service and radius chosen.
     Effect::new(move |_| {
+        // Asked again once the map is there to mark the answer on.
+        ui.ready.track();
         let point = ui.point.get();
         let category = ui.category.get();
         let radius_m = ui.radius_m.get();
@@ -515,7 +518,10 @@ impl Controller {
     /// The nearest providers, numbered as in the list, and the view fitted to them and the
     /// point.
     fn mark_nearest(&self, at: Coordinates, list: &[NearbyProvider]) {
-        if !list.is_empty() {
+        if list.is_empty() {
+            self.map
+                .set_view(&leaflet::lat_lon(at), self.map.zoom().max(13.0));
+        } else {
             let mut b = hotline_domain::Bounds {
                 west: at.lon,
                 south: at.lat,

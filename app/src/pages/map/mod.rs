@@ -8,11 +8,16 @@
 //! itself is drawn in the browser by [`browser`] over Leaflet ([`leaflet`]), loaded only on
 //! this page.
 
-use hotline_domain::{Coordinates, MapLayer, NearbyProvider, StaffUser};
+use hotline_domain::flow::ActionKind;
+use hotline_domain::{
+    Assignee, CaseAction, CaseDetail, Coordinates, MapLayer, NearbyProvider, ProviderKind,
+    StaffUser,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
-use crate::api::{current_user, load_staff_form_options};
+use crate::api::{case_action, current_user, get_case, load_staff_form_options, ActOutcome};
 use crate::i18n::{tr, use_lang};
 
 #[cfg(feature = "hydrate")]
@@ -22,6 +27,9 @@ mod leaflet;
 
 /// The radii a dispatcher picks from, in metres.
 const RADII: [u32; 5] = [1_000, 2_000, 5_000, 10_000, 20_000];
+
+/// The provider's name and the answer to dispatching the case to them.
+pub(crate) type Dispatched = (String, Result<ActOutcome, ServerFnError>);
 
 /// What the page and the map share: every field is a signal (`Copy`), set by the map's
 /// controller and read by the page, or the other way round.
@@ -47,6 +55,13 @@ pub(crate) struct MapUi {
     pub drawn_seq: RwSignal<u32>,
     /// Why the map could not be drawn.
     pub failure: RwSignal<Option<String>>,
+    /// The map is drawn and listening (set once, by the controller).
+    pub ready: RwSignal<bool>,
+    /// The case being dispatched from the map (`/map?case=…`), when it may be dispatched.
+    pub case: RwSignal<Option<String>>,
+    /// Dispatching that case to a provider of the list: (case, to whom, their name), and
+    /// the answer with that name.
+    pub dispatch: Action<(String, Assignee, String), Dispatched>,
 }
 
 impl MapUi {
@@ -68,6 +83,19 @@ impl MapUi {
             view_seq: RwSignal::new(0),
             drawn_seq: RwSignal::new(0),
             failure: RwSignal::new(None),
+            ready: RwSignal::new(false),
+            case: RwSignal::new(None),
+            dispatch: Action::new(|(number, to, name): &(String, Assignee, String)| {
+                let (number, to, name) = (number.clone(), *to, name.clone());
+                async move {
+                    let action = CaseAction::Dispatch {
+                        to: vec![to],
+                        note: String::new(),
+                        limit: None,
+                    };
+                    (name, case_action(number, action).await)
+                }
+            }),
         }
     }
 }
@@ -85,6 +113,37 @@ pub fn MapPage() -> impl IntoView {
     let lang = use_lang();
     let ui = MapUi::new();
     let holder = NodeRef::<leptos::html::Div>::new();
+    let query = use_query_map();
+    let case_number = move || {
+        query
+            .with(|q| q.get("case"))
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+    };
+    let case = Resource::new(case_number, |number| async move {
+        match number {
+            Some(number) => get_case(number).await,
+            None => Ok(None),
+        }
+    });
+    // A case to dispatch: look around where it is, for its category (once; the dispatcher
+    // may then click elsewhere or choose another service).
+    Effect::new(move |applied: Option<bool>| {
+        if applied == Some(true) {
+            return true;
+        }
+        let Some(Ok(Some(detail))) = case.get() else {
+            return false;
+        };
+        if detail.actions.contains(&ActionKind::Dispatch) {
+            ui.case.set(Some(detail.item.tracking_number.to_string()));
+        }
+        ui.category.set(detail.category_code.clone());
+        if let Some(at) = detail.position {
+            ui.point.set(Some(at));
+        }
+        true
+    });
 
     #[cfg(feature = "hydrate")]
     browser::start(ui, holder, lang);
@@ -102,6 +161,7 @@ pub fn MapPage() -> impl IntoView {
                     <div class="map-holder" node_ref=holder data-testid="map"
                         data-view-seq=move || ui.view_seq.get().to_string()
                         data-drawn-seq=move || ui.drawn_seq.get().to_string()
+                        data-ready=move || ui.ready.get().to_string()
                         role="region" aria-label=tr!(lang, map.title)>
                         <p class="map-loading">{tr!(lang, map.loading)}</p>
                     </div>
@@ -109,7 +169,10 @@ pub fn MapPage() -> impl IntoView {
                         <p class="alert" role="alert" data-testid="map-failure">{tr!(lang, map.failed)}{e}</p>
                     })}
                 </div>
-                <NearestPanel ui />
+                <div class="map-side">
+                    {move || case_number().map(|_| view! { <CaseBanner case /> })}
+                    <NearestPanel ui />
+                </div>
             </div>
         </section>
     }
@@ -170,7 +233,7 @@ fn NearestPanel(ui: MapUi) -> impl IntoView {
     let lang = use_lang();
     let options = Resource::new(|| (), |_| load_staff_form_options());
     view! {
-        <aside class="map-side" aria-labelledby="nearest-title" data-testid="nearest-panel">
+        <section aria-labelledby="nearest-title" data-testid="nearest-panel">
             <h2 id="nearest-title">{tr!(lang, map.nearest)}</h2>
             <div class="field">
                 <label for="n-category">{tr!(lang, map.service)}</label>
@@ -183,10 +246,19 @@ fn NearestPanel(ui: MapUi) -> impl IntoView {
                                 <option value="">{tr!(lang, common.choose)}</option>
                                 {categories.iter().filter(|c| c.level == 1).map(|major| view! {
                                     <optgroup label=major.name(lang).to_string()>
-                                        <option value=major.code.clone()>{tr!(lang, map.all_of, name = major.name(lang))}</option>
+                                        <option value=major.code.clone() selected={let code = major.code.clone(); move || ui.category.get() == code}>
+                                            {tr!(lang, map.all_of, name = major.name(lang))}
+                                        </option>
                                         {categories.iter()
                                             .filter(|c| c.level == 2 && c.code.starts_with(&major.code))
-                                            .map(|c| view! { <option value=c.code.clone()>{c.name(lang).to_string()}</option> })
+                                            .map(|c| {
+                                                let code = c.code.clone();
+                                                view! {
+                                                    <option value=c.code.clone() selected=move || ui.category.get() == code>
+                                                        {c.name(lang).to_string()}
+                                                    </option>
+                                                }
+                                            })
                                             .collect_view()}
                                     </optgroup>
                                 }).collect_view()}
@@ -228,7 +300,41 @@ fn NearestPanel(ui: MapUi) -> impl IntoView {
                     Some(Ok(list)) => Some(view! { <NearestList list ui /> }.into_any()),
                 }}
             </div>
-        </aside>
+            <DispatchStatus ui />
+        </section>
+    }
+}
+
+/// The case being dispatched from the map: its number, service and place, and the way
+/// back to it.
+#[component]
+fn CaseBanner(case: Resource<Result<Option<CaseDetail>, ServerFnError>>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match case.await {
+                    Err(e) => view! { <crate::pages::common::LoadError error=e /> }.into_any(),
+                    Ok(None) => view! { <p class="alert" role="alert">{tr!(lang, map.no_such_case)}</p> }.into_any(),
+                    Ok(Some(d)) => {
+                        let number = d.item.tracking_number.to_string();
+                        let place = [d.item.district_name.clone(), d.address.clone()]
+                            .into_iter()
+                            .flatten()
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        view! {
+                            <div class="map-case" data-testid="map-case">
+                                <h2>{tr!(lang, map.for_case, number = number.clone())}</h2>
+                                <p>{tr!(lang, map.case_place, category = lang.pick(&d.item.category_zh, &d.item.category_en), place = place)}</p>
+                                {d.position.is_none().then(|| view! { <p class="hint">{tr!(lang, map.no_case_place)}</p> })}
+                                <p><a href=format!("/cases/{number}") data-testid="back-to-case">{tr!(lang, map.back_to_case)}</a></p>
+                            </div>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -239,6 +345,7 @@ fn NearestList(list: Vec<NearbyProvider>, ui: MapUi) -> impl IntoView {
         <ol class="nearest-list" data-testid="nearest-list">
             {list.into_iter().enumerate().map(|(i, p)| {
                 let at = p.position;
+                let (kind, id, name) = (p.kind, p.id, p.name.clone());
                 let rating = match p.rating {
                     Some(r) => tr!(lang, map.rating, score = format!("{r:.1}"), count = p.rated.to_string()),
                     None => tr!(lang, map.not_rated).to_string(),
@@ -262,11 +369,58 @@ fn NearestList(list: Vec<NearbyProvider>, ui: MapUi) -> impl IntoView {
                                     {tr!(lang, map.show_on_map)}
                                 </button>
                             </div>
+                            {move || ui.case.get().map(|number| {
+                                let to = match kind {
+                                    ProviderKind::Vendor => Assignee::Vendor(id),
+                                    ProviderKind::Skilled | ProviderKind::Volunteer => Assignee::Provider(id),
+                                };
+                                let name = name.clone();
+                                view! {
+                                    <button type="button" class="button small" data-testid="dispatch-here"
+                                        disabled=move || ui.dispatch.pending().get()
+                                        on:click=move |_| { ui.dispatch.dispatch((number.clone(), to, name.clone())); }>
+                                        {tr!(lang, map.dispatch)}
+                                    </button>
+                                }
+                            })}
                         </div>
                     </li>
                 }
             }).collect_view()}
         </ol>
+    }
+}
+
+/// What came of dispatching the case from the list.
+#[component]
+fn DispatchStatus(ui: MapUi) -> impl IntoView {
+    let lang = use_lang();
+    let value = ui.dispatch.value();
+    // Once dispatched, the case cannot be dispatched again from here.
+    Effect::new(move |_| {
+        if let Some((_, Ok(ActOutcome::Done(_)))) = value.get() {
+            ui.case.set(None);
+        }
+    });
+    view! {
+        <div role="status" aria-live="polite" data-testid="dispatch-status">
+            {move || value.get().map(|(name, outcome)| match outcome {
+                Ok(ActOutcome::Done(detail)) => {
+                    let number = detail.item.tracking_number.to_string();
+                    view! {
+                        <p class="notice ok" data-testid="dispatched">
+                            {tr!(lang, map.dispatched, name = name)}" "
+                            <a href=format!("/cases/{number}")>{tr!(lang, map.back_to_case)}</a>
+                        </p>
+                    }.into_any()
+                }
+                Ok(ActOutcome::Invalid(errors)) => view! {
+                    <p class="alert">{errors.messages(lang).into_values().collect::<Vec<_>>().join(" ")}</p>
+                }.into_any(),
+                Ok(ActOutcome::Refused(message)) => view! { <p class="alert">{message}</p> }.into_any(),
+                Err(e) => view! { <p class="alert">{e.to_string()}</p> }.into_any(),
+            })}
+        </div>
     }
 }
 
