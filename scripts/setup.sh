@@ -156,6 +156,7 @@ build_release() {
   # `--split`: the back office's lazy routes become WASM chunks of their own
   # (app/src/pages/lazy.rs); the portal's pages load the main bundle only.
   cargo leptos build --release --precompress --split
+  node "$HOTLINE_ROOT/scripts/check-split.mjs" "$HOTLINE_ROOT/target/site/pkg"
   find "$HOTLINE_ROOT/target/site" -type f ! -name '*.gz' ! -name '*.br' -print0 \
     | while IFS= read -r -d '' file; do gzip -9 -n -c "$file" > "$file.gz"; done
 }
