@@ -5,11 +5,30 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+
+# Each step's wall time, printed as it ends and again as a table at the end, so a slow
+# CI run says where its minutes went (BENCHMARKS.md keeps the figures).
+timings=() step_name="" step_started=$SECONDS
+end_step() {
+  if [[ -n "$step_name" ]]; then
+    timings+=("$(printf '%5d s  %s' $((SECONDS - step_started)) "$step_name")")
+    printf '\033[1m-- %s: %d s\033[0m\n' "$step_name" $((SECONDS - step_started)) >&2
+  fi
+}
+step() { end_step; step_name="$*" step_started=$SECONDS; printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+summary() {
+  local rc=$?
+  end_step
+  step_name=""
+  printf '\n\033[1m== step times (exit %d)\033[0m\n' "$rc" >&2
+  printf '%s\n' "${timings[@]}" >&2
+}
+trap summary EXIT
+
+step "set-up (build tools, Chromium, PostgreSQL)"
 setup_build_tools
 setup_browser_tools
 setup_postgres
-
-step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
 step "format"
 cargo fmt --all -- --check
