@@ -1,5 +1,5 @@
-//! The nearest available provider for a service at a point (SPEC G2), and the map's
-//! layers in a view (G1, `map_view` below).
+//! The nearest available provider for a service at a point (SPEC G2), the map's layers in
+//! a view (G1, `map_view` below), and correcting where a record is (G3, `move_place`).
 //!
 //! The database narrows the search to the providers that may lie within the radius (its
 //! spatial index: SQLite's R*Tree, PostGIS on PostgreSQL); here they are measured exactly
@@ -11,10 +11,11 @@ use std::collections::HashMap;
 
 use hotline_domain::places::{map_cell, map_cell_bounds, map_level, rank, MAP_POINTS_MAX};
 use hotline_domain::{
-    Bounds, Coordinates, MapCell, MapView, NearbyProvider, NearestInput, NearestQuery, Problem,
-    StaffUser, ViewportInput,
+    Bounds, Coordinates, FieldErrors, MapCell, MapLayer, MapPoint, MapView, NearbyProvider,
+    NearestInput, NearestQuery, PositionInput, Problem, StaffUser, ViewportInput,
 };
 
+use crate::audit::Origin;
 use crate::store::SearchArea;
 use crate::{Hotline, ServiceError};
 
@@ -161,6 +162,53 @@ impl Hotline {
                     truncated,
                 })
             }
+        }
+    }
+
+    /// Moves a vendor, skilled person, volunteer or elderly person to where they really are
+    /// (SPEC G3: a marker dragged on the map), audited with the old and the new position.
+    /// The elderly for those who keep their registry, the others for those who keep the
+    /// providers' (`MapLayer::moved_by`); `422` on `layer`, `lon`, `lat` (inside the city).
+    pub async fn move_place(
+        &self,
+        user: &StaffUser,
+        origin: &Origin,
+        layer: &str,
+        id: i64,
+        input: &PositionInput,
+    ) -> Result<MapPoint, ServiceError> {
+        let Some(layer) = MapLayer::from_code(layer.trim()) else {
+            let mut errors = FieldErrors::new();
+            errors.add("layer", Problem::Unknown);
+            return Err(ServiceError::Invalid(errors));
+        };
+        if !layer.moved_by(user) {
+            return Err(ServiceError::Forbidden);
+        }
+        let to = input.validate()?;
+        let audit = self.audit_entry(
+            origin,
+            "position.move",
+            layer.object_type(),
+            &id.to_string(),
+            None,
+            None,
+        );
+        match self.store.move_place(layer, id, to, audit).await? {
+            Some((point, from)) => {
+                tracing::info!(
+                    layer = layer.as_code(),
+                    id,
+                    from_lon = from.lon,
+                    from_lat = from.lat,
+                    to_lon = to.lon,
+                    to_lat = to.lat,
+                    actor = %origin.actor,
+                    "position corrected"
+                );
+                Ok(point)
+            }
+            None => Err(ServiceError::NotFound),
         }
     }
 }

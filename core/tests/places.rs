@@ -6,13 +6,14 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use hotline_core::audit::{AuditFilter, Origin};
 use hotline_core::seed::demo::rng::Rng;
 use hotline_core::store::VENDOR_WORKING;
 use hotline_core::testing::{sample_provider, sample_vendor, staff, TestDatabase};
 use hotline_core::{FixedClock, Hotline, ServiceError};
 use hotline_domain::places::{map_cell, map_cell_bounds, map_level, rank};
 use hotline_domain::{
-    Bounds, Coordinates, NearestInput, Problem, ProviderKind, Role, ViewportInput,
+    Bounds, Coordinates, NearestInput, PositionInput, Problem, ProviderKind, Role, ViewportInput,
 };
 
 fn t0() -> DateTime<Utc> {
@@ -583,6 +584,186 @@ async fn the_map_counts_by_square_and_shows_points_up_close(db: TestDatabase) {
     c.h.store.close().await;
 }
 
+async fn a_dragged_position_moves_the_record_everywhere_and_is_audited(db: TestDatabase) {
+    let c = city(&db).await;
+    let lead = staff(Role::ShiftLead, None, None);
+    let origin = Origin {
+        actor: "lead.wang".into(),
+        address: Some("10.0.0.7".into()),
+    };
+    let vendor = c
+        .rows
+        .iter()
+        .find(|r| r.kind == ProviderKind::Vendor && r.working)
+        .unwrap()
+        .clone();
+    let volunteer = c
+        .rows
+        .iter()
+        .find(|r| r.kind == ProviderKind::Volunteer)
+        .unwrap()
+        .clone();
+    // Liquan county, about 30 km from where the vendor was put by mistake.
+    let there = Coordinates {
+        lon: 108.46,
+        lat: 34.48,
+    };
+    let to = |p: Coordinates| PositionInput {
+        lon: Some(p.lon),
+        lat: Some(p.lat),
+    };
+    let invalid = |r: Result<_, ServiceError>| match r {
+        Err(ServiceError::Invalid(f)) => f.0.into_iter().collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+
+    // Who may: those who keep the providers' registry (leads), not agents, not the care
+    // coordinators (who keep the elderly's), not departments.
+    for who in [
+        staff(Role::Agent, None, None),
+        staff(Role::Coordinator, None, None),
+        staff(Role::Department, Some(1), None),
+    ] {
+        assert!(matches!(
+            c.h.move_place(&who, &origin, "vendors", vendor.id, &to(there))
+                .await,
+            Err(ServiceError::Forbidden)
+        ));
+    }
+    // The elderly are the coordinators' (a lead may not move them).
+    assert!(matches!(
+        c.h.move_place(&lead, &origin, "elderly", 1, &to(there))
+            .await,
+        Err(ServiceError::Forbidden)
+    ));
+    // Bad input, by field; outside the city is refused.
+    assert_eq!(
+        invalid(
+            c.h.move_place(&lead, &origin, "shops", vendor.id, &to(there))
+                .await
+        ),
+        [("layer".to_string(), Problem::Unknown)]
+    );
+    assert_eq!(
+        invalid(
+            c.h.move_place(
+                &lead,
+                &origin,
+                "vendors",
+                vendor.id,
+                &PositionInput {
+                    lon: Some(there.lon),
+                    lat: None,
+                },
+            )
+            .await
+        ),
+        [("lat".to_string(), Problem::Required)]
+    );
+    assert_eq!(
+        invalid(
+            c.h.move_place(
+                &lead,
+                &origin,
+                "vendors",
+                vendor.id,
+                &to(Coordinates {
+                    lon: 116.40,
+                    lat: 39.90,
+                }),
+            )
+            .await
+        ),
+        [
+            ("lat".to_string(), Problem::OutsideCity),
+            ("lon".to_string(), Problem::OutsideCity)
+        ]
+    );
+    // No such record in the layer: a volunteer is not a skilled person.
+    for (layer, id) in [("vendors", 9_999_999), ("skilled", volunteer.id)] {
+        assert!(matches!(
+            c.h.move_place(&lead, &origin, layer, id, &to(there)).await,
+            Err(ServiceError::NotFound)
+        ));
+    }
+    // Nothing refused was written.
+    let filter = AuditFilter {
+        object_type: Some("vendor".into()),
+        object_id: Some(vendor.id.to_string()),
+        limit: 10,
+        ..AuditFilter::default()
+    };
+    assert!(c.h.audit_entries(&filter).await.unwrap().is_empty());
+
+    let agent = staff(Role::Agent, None, None);
+    let near_there = Bounds::around(there, 500.0);
+    let view = |zoom: u8| ViewportInput {
+        layer: "vendors".into(),
+        bbox: format!(
+            "{},{},{},{}",
+            near_there.west, near_there.south, near_there.east, near_there.north
+        ),
+        zoom: zoom.to_string(),
+    };
+    assert!(c
+        .h
+        .map_view(&agent, &view(16))
+        .await
+        .unwrap()
+        .points
+        .is_empty());
+    let moved =
+        c.h.move_place(&lead, &origin, "vendors", vendor.id, &to(there))
+            .await
+            .unwrap();
+    assert_eq!((moved.id, moved.position), (vendor.id, there));
+    assert!(moved.name.starts_with("测试商家"), "{}", moved.name);
+
+    // The map and the nearest lookup see it there at once; its old square lost it.
+    let up_close = c.h.map_view(&agent, &view(16)).await.unwrap();
+    assert_eq!(
+        up_close.points.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [vendor.id]
+    );
+    let counted = c.h.map_view(&agent, &view(10)).await.unwrap();
+    assert_eq!(counted.cells.iter().map(|c| c.count).sum::<u32>(), 1);
+    let found = lookup(&c, &input(there, &vendor.categories[0], 100, 5, "vendor")).await;
+    assert_eq!(found, [(ProviderKind::Vendor, vendor.id, 0)]);
+    let found = lookup(
+        &c,
+        &input(vendor.at, &vendor.categories[0], 1, 50, "vendor"),
+    )
+    .await;
+    assert!(found.iter().all(|(_, id, _)| *id != vendor.id));
+
+    // The audit log says who moved it, from where to where.
+    let log = c.h.audit_entries(&filter).await.unwrap();
+    assert_eq!(log.len(), 1);
+    let entry = &log[0];
+    assert_eq!(
+        (
+            entry.action.as_str(),
+            entry.actor.as_str(),
+            entry.address.as_deref()
+        ),
+        ("position.move", "lead.wang", Some("10.0.0.7"))
+    );
+    assert_eq!(entry.at, t0());
+    let position = |json: &Option<String>| -> Coordinates {
+        serde_json::from_str(json.as_deref().unwrap()).unwrap()
+    };
+    assert_eq!(position(&entry.before), vendor.at);
+    assert_eq!(position(&entry.after), there);
+
+    // A volunteer moves in its own layer.
+    let moved =
+        c.h.move_place(&lead, &origin, "volunteers", volunteer.id, &to(there))
+            .await
+            .unwrap();
+    assert_eq!(moved.position, there);
+    c.h.store.close().await;
+}
+
 /// Runs a statement straight on the test database (what no service does yet: moving and
 /// removing rows, to check that the indexes and the map's counts follow).
 async fn execute(db: &TestDatabase, sql: &str) {
@@ -598,6 +779,7 @@ async fn execute(db: &TestDatabase, sql: &str) {
 
 hotline_core::on_both_backends!(
     the_map_counts_by_square_and_shows_points_up_close,
+    a_dragged_position_moves_the_record_everywhere_and_is_audited,
     the_lookup_answers_as_a_scan_of_every_row_would,
     the_lookup_is_for_staff_who_send_help_and_names_bad_fields,
 );

@@ -32,6 +32,7 @@ coded_enum! {
         Dispatch = "cases.dispatch", "派单", "Dispatch cases";
         Approve = "cases.approve", "审批延期与退单、改派", "Approve extensions, returns, reassignment";
         ContactReveal = "contact.reveal", "查看完整电话号码", "See full phone numbers";
+        ProviderRegistry = "providers.registry", "维护加盟企业与服务者档案", "Keep the vendor and provider registries";
         ElderlyRegistry = "elderly.registry", "老年人档案", "Elderly registry";
         HealthRecords = "elderly.health", "健康档案", "Health records";
         IdReveal = "elderly.id_reveal", "查看完整身份证号", "See full ID numbers";
@@ -53,6 +54,7 @@ impl Role {
                 CasesAll,
                 Dispatch,
                 Approve,
+                ProviderRegistry,
                 ContactReveal,
                 Export,
                 Alarms,

@@ -55,6 +55,8 @@ pub enum Problem {
     NotApplicable,
     /// A time that has already passed where one ahead is needed.
     NotInFuture,
+    /// A position outside the city the platform serves.
+    OutsideCity,
 }
 
 impl Problem {
@@ -112,6 +114,8 @@ impl Problem {
             }
             (Problem::NotInFuture, Lang::Zh) => "应晚于现在".into(),
             (Problem::NotInFuture, Lang::En) => "Must be later than now".into(),
+            (Problem::OutsideCity, Lang::Zh) => "位置不在咸阳市范围内".into(),
+            (Problem::OutsideCity, Lang::En) => "This position is outside Xianyang".into(),
             (Problem::NotApplicable, Lang::Zh) => "此项不适用，请留空".into(),
             (Problem::NotApplicable, Lang::En) => "Does not apply here; leave it empty".into(),
             (Problem::BadTrackingNumber, Lang::En) => {

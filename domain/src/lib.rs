@@ -115,7 +115,7 @@ pub use knowledge::{Article, ArticleInput, KbCategory, KbCategoryInput, SearchHi
 pub use phone::PhoneNumber;
 pub use places::{
     Bounds, MapCell, MapLayer, MapPoint, MapView, NearbyProvider, NearestInput, NearestQuery,
-    ProviderKind, Viewport, ViewportInput, EARTH_RADIUS_M,
+    PositionInput, ProviderKind, Viewport, ViewportInput, CITY_EXTENT, EARTH_RADIUS_M,
 };
 pub use region::Region;
 pub use request::{FiledRequest, FormOptions, NewRequest, NewRequestInput, RequestSummary};

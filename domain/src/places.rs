@@ -91,6 +91,53 @@ impl Bounds {
     }
 }
 
+/// The box around Xianyang's district outlines (`data/regions`: longitude 107.652–109.181,
+/// latitude 34.198–35.545) with about 2 km to spare. A registry position outside it is a
+/// slip of the hand, not a place the centre serves.
+pub const CITY_EXTENT: Bounds = Bounds {
+    west: 107.63,
+    south: 34.18,
+    east: 109.20,
+    north: 35.56,
+};
+
+/// A corrected position as it arrives (SPEC G3: a marker dragged on the map, or numbers
+/// typed): both numbers, inside the city.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct PositionInput {
+    #[serde(default)]
+    pub lon: Option<f64>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+}
+
+impl PositionInput {
+    pub fn validate(&self) -> Result<Coordinates, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut check = |field: &str, value: Option<f64>, (low, high): (f64, f64)| match value {
+            None => {
+                errors.add(field, Problem::Required);
+                None
+            }
+            Some(v) if !v.is_finite() => {
+                errors.add(field, Problem::Unknown);
+                None
+            }
+            Some(v) if !(low..=high).contains(&v) => {
+                errors.add(field, Problem::OutsideCity);
+                None
+            }
+            Some(v) => Some(v),
+        };
+        let lon = check("lon", self.lon, (CITY_EXTENT.west, CITY_EXTENT.east));
+        let lat = check("lat", self.lat, (CITY_EXTENT.south, CITY_EXTENT.north));
+        match (lon, lat) {
+            (Some(lon), Some(lat)) => Ok(Coordinates { lon, lat }),
+            _ => Err(errors),
+        }
+    }
+}
+
 coded_enum! {
     /// Who a provider is: a vendor (加盟企业), a skilled individual (一技之长者) or a
     /// volunteer (义工). In this order they rank at equal distance.
@@ -282,6 +329,25 @@ impl MapLayer {
         match self {
             MapLayer::Elderly => user.can(crate::Permission::ElderlyRegistry),
             _ => user.sends_help() || user.can(crate::Permission::Administer),
+        }
+    }
+
+    /// Whether this person may correct where the layer's records are (SPEC G3): the elderly
+    /// for those who keep their registry, vendors and providers for those who keep theirs.
+    pub fn moved_by(self, user: &crate::StaffUser) -> bool {
+        self.shown_to(user)
+            && match self {
+                MapLayer::Elderly => user.can(crate::Permission::ElderlyRegistry),
+                _ => user.can(crate::Permission::ProviderRegistry),
+            }
+    }
+
+    /// The audit log's object type of the layer's records.
+    pub fn object_type(self) -> &'static str {
+        match self {
+            MapLayer::Vendors => "vendor",
+            MapLayer::Skilled | MapLayer::Volunteers => "provider",
+            MapLayer::Elderly => "elderly",
         }
     }
 }

@@ -1,13 +1,14 @@
-// The service map (issue 14, SPEC G1–G2): a dispatcher opens the map on the district
+// The service map (issue 14, SPEC G1–G3): a dispatcher opens the map on the district
 // outlines, switches layers, pans (the time from the end of a pan to the layer drawn is
-// measured and printed), zooms in to single providers, clicks a place and gets the nearest
-// providers of a service, numbered on the map and in the list. A lead opens the map from a
-// household case and dispatches it to the nearest vendor in one click. The elderly layer is offered
-// only to those who keep the registry. Leaflet comes from this site, loaded by the map page
-// alone.
+// measured and printed), zooms in to single providers, drags a vendor to where it really is,
+// clicks a place and gets the nearest providers of a service, numbered on the map and in
+// the list. A lead opens the map from a household case and dispatches it to the nearest
+// vendor in one click; the vendor, signed in in a second browser, confirms the order and
+// reports it done. The elderly layer is offered only to those who keep the registry.
+// Leaflet comes from this site, loaded by the map page alone.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, shot, signIn, startServer, visit } from './support.mjs';
+import { DEMO_PASSWORD, launchBrowser, openPage, shot, signIn, startServer, visit } from './support.mjs';
 
 let server;
 let browser;
@@ -77,6 +78,19 @@ async function pan(page, dx, dy) {
   return Math.round(await page.evaluate(() => window.lastPan.drawn - window.lastPan.asked));
 }
 
+/** Zooms in on the busiest square (then cluster) of a layer until single points show. */
+async function zoomToPoints(page, layer) {
+  while (!(await page.$(`path.map-point.layer-${layer}`))) {
+    const counts = await page.$$eval(`.map-count.layer-${layer}`, (cs) => cs.map((c) => {
+      const r = c.getBoundingClientRect();
+      return { n: Number(c.textContent.replace(/\D/g, '')), x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    }));
+    assert.ok(counts.length > 0, `${layer}: counts or points on the map`);
+    counts.sort((a, b) => b.n - a.n);
+    await moved(page, () => page.mouse.click(counts[0].x, counts[0].y));
+  }
+}
+
 const figure = async (page, layer) =>
   Number((await page.textContent(`[data-testid="figure-${layer}"]`)).replace(/\D/g, '') || 0);
 
@@ -129,16 +143,7 @@ test('a dispatcher finds the nearest providers of a service on the map', async (
   times.sort((a, b) => a - b);
   console.log(`map: moveend to layers drawn, ms (60 ms of it is the settle delay): ${times.join(', ')}`);
 
-  // Zoom in on the busiest square (then cluster) until single vendors show.
-  while (!(await page.$('path.map-point'))) {
-    const counts = await page.$$eval('.map-count.layer-vendors', (cs) => cs.map((c) => {
-      const r = c.getBoundingClientRect();
-      return { n: Number(c.textContent.replace(/\D/g, '')), x: r.x + r.width / 2, y: r.y + r.height / 2 };
-    }));
-    assert.ok(counts.length > 0, 'vendor counts or points on the map');
-    counts.sort((a, b) => b.n - a.n);
-    await moved(page, () => page.mouse.click(counts[0].x, counts[0].y));
-  }
+  await zoomToPoints(page, 'vendors');
   await shot(page, 'map-points.png');
 
   // A vendor's card opens from its point.
@@ -146,6 +151,48 @@ test('a dispatcher finds the nearest providers of a service on the map', async (
   await point.click({ force: true });
   await page.waitForSelector('[data-testid="map-card"]');
   assert.ok((await page.textContent('[data-testid="map-card"] strong')).length > 0);
+
+  // A lead corrects where the vendor is (G3): its marker comes out of the card, is dragged
+  // towards the middle of the map and saved; the map draws the vendor there, and so does
+  // the server.
+  const id = await page.getAttribute('[data-testid="map-card"]', 'data-id');
+  await page.click('[data-testid="move-start"]');
+  await page.waitForSelector('[data-testid="map-move"]');
+  const coordinates = async () => [
+    Number(await page.inputValue('[data-testid="move-lon"]')),
+    Number(await page.inputValue('[data-testid="move-lat"]')),
+  ];
+  const from = await coordinates();
+  const handle = await page.locator('.map-drag').boundingBox();
+  const mapBox = await page.locator(MAP).boundingBox();
+  const [hx, hy] = [handle.x + handle.width / 2, handle.y + handle.height / 2];
+  const dx = hx < mapBox.x + mapBox.width / 2 ? 90 : -90;
+  const dy = hy < mapBox.y + mapBox.height / 2 ? 60 : -60;
+  await page.mouse.move(hx, hy);
+  await page.mouse.down();
+  await page.mouse.move(hx + dx / 2, hy + dy / 2, { steps: 5 });
+  await page.mouse.move(hx + dx, hy + dy, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForFunction(
+    (lon) => Number(document.querySelector('[data-testid="move-lon"]').value) !== lon,
+    from[0],
+  );
+  const to = await coordinates();
+  // East is right and north is up.
+  assert.equal(Math.sign(to[0] - from[0]), Math.sign(dx));
+  assert.equal(Math.sign(to[1] - from[1]), -Math.sign(dy));
+  await shot(page, 'map-move.png');
+  await page.click('[data-testid="move-save"]');
+  await page.waitForSelector('[data-testid="moved"]');
+  assert.equal(await page.$('.map-drag'), null);
+  await drawn(page);
+  const stored = await page.evaluate(async ([id, lon, lat]) => {
+    const d = 0.001;
+    const r = await fetch(`/api/v1/map?layer=vendors&bbox=${lon - d},${lat - d},${lon + d},${lat + d}&zoom=18`);
+    return (await r.json()).points.find((p) => String(p.id) === id)?.position;
+  }, [id, ...to]);
+  assert.ok(stored, 'the vendor is at its new place');
+  assert.ok(Math.abs(stored.lon - to[0]) < 1e-6 && Math.abs(stored.lat - to[1]) < 1e-6);
 
   // Click a place, choose a service: the nearest providers, nearest first, numbered.
   const box = await page.locator(MAP).boundingBox();
@@ -213,6 +260,7 @@ test('a lead dispatches a household case to the nearest vendor from the map', as
   const first = page.locator('[data-testid="nearest-item"]').first();
   assert.equal(await first.getAttribute('data-kind'), 'vendor');
   const vendor = await first.locator('strong').textContent();
+  const vendorId = await first.getAttribute('data-id');
   await drawn(page);
   await shot(page, 'map-dispatch.png');
 
@@ -225,6 +273,39 @@ test('a lead dispatches a household case to the nearest vendor from the map', as
   await page.waitForURL((url) => url.pathname === `/cases/${number}`);
   await page.waitForSelector(`[data-testid="case-status"]:has-text("已派单")`);
   assert.match(await page.textContent('[data-testid="case-assigned"]'), new RegExp(vendor));
+
+  // The vendor has no account in the demo: the administrator makes one for it.
+  const admin = await openPage(browser);
+  await signIn(admin, server.base, 'admin');
+  await admin.fill('#a-username', 'nearest-vendor');
+  await admin.fill('#a-display_name', `${vendor}调度员`);
+  await admin.selectOption('#a-role', 'vendor');
+  await admin.selectOption('#a-vendor_id', vendorId);
+  await admin.fill('#a-password', DEMO_PASSWORD);
+  await admin.click('[data-testid="user-form"] button[type="submit"]');
+  await admin.waitForSelector('[data-testid="save-status"]:has-text("已保存")');
+  await admin.context().close();
+
+  // In a second browser the vendor finds the order on its list, confirms it and reports
+  // the job done; the lead's page follows.
+  const shop = await openPage(browser);
+  await signIn(shop, server.base, 'nearest-vendor');
+  await visit(shop, server.base, '/cases');
+  const row = shop.locator('[data-testid="case-row"]', { hasText: number });
+  await row.locator('a').first().click();
+  await shop.waitForURL((url) => url.pathname === `/cases/${number}`);
+  await shop.waitForSelector('body[data-hydrated="true"]');
+  await shop.click('[data-testid="step-confirm"]');
+  await shop.waitForSelector(`[data-testid="case-status"]:has-text("已确认")`);
+  await shop.fill('#s-feedback', '已上门完成开荒保洁，客户验收满意。');
+  await shop.click('[data-testid="step-feedback"]');
+  await shop.waitForSelector(`[data-testid="case-status"]:has-text("已反馈")`);
+  await shot(shop, 'map-dispatch-vendor-done.png');
+  assert.deepEqual(shop.errors, []);
+  await shop.context().close();
+
+  await page.reload();
+  await page.waitForSelector(`[data-testid="case-status"]:has-text("已反馈")`);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -240,6 +321,38 @@ test('the map on a phone, and the elderly layer for a care coordinator', async (
   await page.waitForSelector('.map-count.layer-elderly');
   assert.ok(await figure(page, 'elderly') > 0);
   await shot(page, 'map-phone.png');
+
+  // She corrects where an elderly person lives by typing the numbers (no dragging needed):
+  // the marker follows, and the saved position is the typed one.
+  await page.uncheck('[data-testid="layer-vendors"]');
+  await drawn(page);
+  await zoomToPoints(page, 'elderly');
+  await page.locator('path.map-point.layer-elderly').first().click({ force: true });
+  await page.waitForSelector('[data-testid="map-card"] a[href^="/care/elderly/"]');
+  const id = await page.getAttribute('[data-testid="map-card"]', 'data-id');
+  await page.click('[data-testid="move-start"]');
+  await page.waitForSelector('[data-testid="map-move"]');
+  // The card gives way to the marker (Leaflet fades it out).
+  await page.waitForSelector('.leaflet-popup', { state: 'detached' });
+  const lat = Number(await page.inputValue('[data-testid="move-lat"]'));
+  const lon = Number(await page.inputValue('[data-testid="move-lon"]'));
+  const before = await page.locator('.map-drag').boundingBox();
+  await page.fill('[data-testid="move-lat"]', (lat + 0.0008).toFixed(6));
+  await page.press('[data-testid="move-lat"]', 'Tab');
+  // North is up: the marker moved up the screen.
+  await page.waitForFunction((y) => document.querySelector('.map-drag').getBoundingClientRect().y < y - 5, before.y);
+  await page.locator('[data-testid="map-move"]').scrollIntoViewIfNeeded();
+  await shot(page, 'map-move-phone.png');
+  await page.click('[data-testid="move-save"]');
+  await page.waitForSelector('[data-testid="moved"]');
+  await drawn(page);
+  const stored = await page.evaluate(async ([id, lon, lat]) => {
+    const d = 0.001;
+    const r = await fetch(`/api/v1/map?layer=elderly&bbox=${lon - d},${lat - d},${lon + d},${lat + d}&zoom=18`);
+    return (await r.json()).points.find((p) => String(p.id) === id)?.position;
+  }, [id, lon, lat + 0.0008]);
+  assert.ok(stored, 'the person is at the typed place');
+  assert.ok(Math.abs(stored.lat - (lat + 0.0008)) < 1e-6 && Math.abs(stored.lon - lon) < 1e-6);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 

@@ -588,6 +588,80 @@ async fn the_nearest_providers_and_the_map_over_http(db: TestDatabase) {
     let error: Value = response.json().await.unwrap();
     assert!(error["fields"]["bbox"].is_string() && error["fields"]["zoom"].is_string());
 
+    // Correcting where our vendor is (G3): the lead may (audited), an agent may not; a bad
+    // position is refused by field and moves nothing.
+    let place = server.url(&format!("/api/v1/map/vendors/{id}/position"));
+    let there = json!({"lon": 109.15, "lat": 35.1});
+    let lead = server.sign_in("lead", DEMO_PASSWORD).await;
+    assert_eq!(
+        agent
+            .put(&place)
+            .json(&there)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        anyone
+            .put(&place)
+            .json(&there)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let response = lead
+        .put(&place)
+        .json(&json!({"lon": 116.4}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: Value = response.json().await.unwrap();
+    assert!(error["fields"]["lon"].is_string() && error["fields"]["lat"].is_string());
+    let response = lead
+        .put(server.url("/api/v1/map/vendors/99999999/position"))
+        .json(&there)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let response = lead.put(&place).json(&there).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let point: Value = response.json().await.unwrap();
+    assert_eq!(
+        (&point["id"], &point["name"], &point["position"]),
+        (&json!(id), &json!("咸阳市测试开锁服务部"), &there)
+    );
+    let view: Value = agent
+        .get(map("layer=vendors&bbox=109.14,35.09,109.16,35.11&zoom=16"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["points"][0]["id"], id);
+    let log = server
+        .hotline
+        .audit_entries(&hotline_core::audit::AuditFilter {
+            object_type: Some("vendor".into()),
+            object_id: Some(id.to_string()),
+            limit: 5,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        log.iter()
+            .map(|e| (e.action.as_str(), e.actor.as_str()))
+            .collect::<Vec<_>>(),
+        [("position.move", "user:lead")]
+    );
+
     // The base layer, for anyone: the 14 districts with a code, a name and a label point;
     // a browser that has it gets 304.
     let response = anyone

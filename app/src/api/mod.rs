@@ -14,6 +14,7 @@ mod cases;
 mod citizens;
 mod desk;
 mod knowledge;
+mod places;
 #[cfg(feature = "ssr")]
 pub mod request;
 #[cfg(feature = "ssr")]
@@ -25,6 +26,7 @@ pub use cases::*;
 pub use citizens::*;
 pub use desk::*;
 pub use knowledge::*;
+pub use places::*;
 
 /// The answer to a form: done (with what it made), what to fix (shown next to the fields),
 /// or why it is not possible now (a message in the reader's language). Validation problems

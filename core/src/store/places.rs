@@ -5,8 +5,11 @@
 //! PostGIS's GiST index); the service ranks the candidates by the exact distance.
 
 use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
 use hotline_domain::{Bounds, Coordinates, MapLayer, MapPoint, ProviderKind};
 use sqlx::{ColumnIndex, Executor, IntoArguments, QueryBuilder};
+
+use crate::audit::NewAuditEntry;
 
 use super::dialect::{Bind, Value};
 use super::{Dialect, SqlStore, StoreError};
@@ -147,6 +150,33 @@ pub trait PlaceStore: Send + Sync {
     ) -> Result<Vec<MapPoint>, StoreError>;
     /// The grid sizes the database counts by (`map_levels`), finest first.
     async fn map_levels(&self) -> Result<Vec<f64>, StoreError>;
+    /// Moves one of a layer's records to `to` (SPEC G3) and appends `audit`, its `before`
+    /// and `after` set to the old and the new position, in one transaction; the spatial
+    /// indexes and the map's counts follow by trigger. The record as it now is and where it
+    /// was, or `None` (nothing written) when the layer has no such record.
+    async fn move_place(
+        &self,
+        layer: MapLayer,
+        id: i64,
+        to: Coordinates,
+        audit: NewAuditEntry,
+    ) -> Result<Option<(MapPoint, Coordinates)>, StoreError>;
+}
+
+/// Where a layer's records are: their table, the column of their status (SQL) and the
+/// provider kind that narrows a shared table.
+fn layer_source(layer: MapLayer) -> (Located, &'static str, Option<&'static str>) {
+    match layer {
+        MapLayer::Vendors => (Located::Vendors, "t.status", None),
+        MapLayer::Skilled => (Located::Providers, "t.status", Some("skilled")),
+        MapLayer::Volunteers => (Located::Providers, "t.status", Some("volunteer")),
+        MapLayer::Elderly => (Located::Elderly, "NULL", None),
+    }
+}
+
+/// A position as the audit log keeps it.
+fn position_json(p: Coordinates) -> String {
+    serde_json::json!({ "lon": p.lon, "lat": p.lat }).to_string()
 }
 
 /// The first code after every code that starts with `prefix` (codes are digits, and `:`
@@ -163,11 +193,20 @@ where
     for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     usize: ColumnIndex<DB::Row>,
     for<'n> &'n str: ColumnIndex<DB::Row> + Bind<'n, DB>,
+    for<'n> Option<&'n str>: Bind<'n, DB>,
     String: Value<DB>,
     Option<String>: Value<DB>,
     i64: Value<DB>,
     Option<i64>: Value<DB>,
+    i32: Value<DB>,
+    Option<i32>: Value<DB>,
+    bool: Value<DB>,
+    Option<bool>: Value<DB>,
     f64: Value<DB>,
+    Option<f64>: Value<DB>,
+    DateTime<Utc>: Value<DB>,
+    Option<DateTime<Utc>>: Value<DB>,
+    NaiveDate: Value<DB>,
 {
     async fn providers_within(
         &self,
@@ -322,12 +361,7 @@ where
         area: &SearchArea,
         limit: usize,
     ) -> Result<Vec<MapPoint>, StoreError> {
-        let (located, columns, kind) = match layer {
-            MapLayer::Vendors => (Located::Vendors, "t.status", None),
-            MapLayer::Skilled => (Located::Providers, "t.status", Some("skilled")),
-            MapLayer::Volunteers => (Located::Providers, "t.status", Some("volunteer")),
-            MapLayer::Elderly => (Located::Elderly, "NULL", None),
-        };
+        let (located, columns, kind) = layer_source(layer);
         let mut query = QueryBuilder::<DB>::new(format!(
             "SELECT t.id, t.name, {columns} AS status, t.lon, t.lat FROM {} t WHERE ",
             located.table()
@@ -367,5 +401,58 @@ where
             .fetch_all(&self.pool)
             .await?;
         Ok(rows.into_iter().map(|(s,)| s).collect())
+    }
+
+    async fn move_place(
+        &self,
+        layer: MapLayer,
+        id: i64,
+        to: Coordinates,
+        mut audit: NewAuditEntry,
+    ) -> Result<Option<(MapPoint, Coordinates)>, StoreError> {
+        let (located, status, kind) = layer_source(layer);
+        let table = located.table();
+        let mut tx = self.pool.begin().await?;
+        // The kind of a shared table is part of the key: a volunteer is not moved as a
+        // skilled person.
+        let sql = format!(
+            "SELECT t.id, t.name, {status}, t.lon, t.lat FROM {table} t WHERE t.id = $1{}",
+            if kind.is_some() {
+                " AND t.kind = $2"
+            } else {
+                ""
+            }
+        );
+        let mut select =
+            sqlx::query_as::<_, (i64, String, Option<String>, f64, f64)>(&sql).bind(id);
+        if let Some(kind) = kind {
+            select = select.bind(kind);
+        }
+        let found = select.fetch_optional(&mut *tx).await?;
+        let Some((id, name, status, lon, lat)) = found else {
+            return Ok(None);
+        };
+        sqlx::query(&format!(
+            "UPDATE {table} SET lon = $1, lat = $2 WHERE id = $3"
+        ))
+        .bind(to.lon)
+        .bind(to.lat)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let from = Coordinates { lon, lat };
+        audit.before = Some(position_json(from));
+        audit.after = Some(position_json(to));
+        Self::insert_audit(&mut *tx, &audit).await?;
+        tx.commit().await?;
+        Ok(Some((
+            MapPoint {
+                id,
+                name,
+                status,
+                position: to,
+            },
+            from,
+        )))
     }
 }

@@ -100,6 +100,12 @@ pub(crate) fn api_routes() -> Routes {
         // The map's layers (G1); each layer checks its own reader.
         .get("/api/v1/map", SignedIn, places::map)
         .get("/api/v1/map/districts", Public, places::districts)
+        // Correcting a position (G3); the layer checks who may.
+        .put(
+            "/api/v1/map/{layer}/{id}/position",
+            SignedIn,
+            places::move_place,
+        )
         // Elderly registry.
         .get(
             "/api/v1/elderly",

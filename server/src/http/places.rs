@@ -2,14 +2,16 @@
 
 use std::sync::OnceLock;
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hotline_core::Hotline;
-use hotline_domain::{MapView, NearbyProvider, NearestInput, ViewportInput};
+use hotline_domain::{
+    MapPoint, MapView, NearbyProvider, NearestInput, PositionInput, ViewportInput,
+};
 
-use super::request::{QueryParams, Staff};
+use super::request::{JsonBody, QueryParams, Staff};
 use super::ApiError;
 
 /// `GET /api/v1/providers/nearest?lon=&lat=&category=&radius_m=&limit=&kinds=`: the nearest
@@ -33,6 +35,25 @@ pub async fn map(
     QueryParams(input): QueryParams<ViewportInput>,
 ) -> Result<Json<MapView>, ApiError> {
     Ok(Json(hotline.map_view(&staff.user, &input).await?))
+}
+
+/// `PUT /api/v1/map/{layer}/{id}/position` with `{"lon": …, "lat": …}`: where a vendor,
+/// skilled person, volunteer or elderly person really is (SPEC G3), audited with the old and
+/// the new position → `200` the point. The elderly for those who keep their registry, the
+/// others for those who keep the providers' (`403` otherwise); `404` no such record in the
+/// layer; `422` on `layer`, `lon`, `lat` (inside Xianyang).
+pub async fn move_place(
+    State(hotline): State<Hotline>,
+    staff: Staff,
+    Path((layer, id)): Path<(String, String)>,
+    JsonBody(input): JsonBody<PositionInput>,
+) -> Result<Json<MapPoint>, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    Ok(Json(
+        hotline
+            .move_place(&staff.user, &staff.origin, &layer, id, &input)
+            .await?,
+    ))
 }
 
 /// `GET /api/v1/map/districts`: the outlines of Xianyang's districts and counties, the map's

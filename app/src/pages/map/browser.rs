@@ -17,8 +17,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::leaflet::{self, options, LayerGroup, Map, MarkerCluster};
-use super::{layer_index, MapUi};
+use super::leaflet::{self, options, LayerGroup, Map, Marker, MarkerCluster};
+use super::{layer_index, MapUi, MoveDraft};
 use crate::i18n::tr;
 
 /// Xianyang's centre and the zoom that shows the whole city, before the outlines arrive.
@@ -114,6 +114,28 @@ pub(super) fn start(ui: MapUi, holder: NodeRef<leptos::html::Div>, lang: Lang) {
             ui.answered.set(category);
         });
     });
+    // The marker of a record being moved: out while it is moved, where the panel says.
+    Effect::new(move |_| {
+        ui.ready.track();
+        let draft = ui.moving.get();
+        controller.with_value(|c| {
+            if let Some(c) = c {
+                c.show_move(draft);
+            }
+        });
+    });
+    // A record moved: every layer on is asked for again.
+    Effect::new(move |seen: Option<u32>| {
+        let n = ui.redraw.get();
+        if seen.is_some_and(|seen| seen != n) {
+            controller.with_value(|c| {
+                if let Some(c) = c {
+                    c.refresh();
+                }
+            });
+        }
+        n
+    });
     Effect::new(move |_| {
         if let Some(at) = ui.focus.get() {
             controller.with_value(|c| {
@@ -132,6 +154,9 @@ pub(super) fn start(ui: MapUi, holder: NodeRef<leptos::html::Div>, lang: Lang) {
 }
 
 type Handler = Closure<dyn FnMut(JsValue)>;
+
+/// Which record (layer, id) a dragged marker stands for, the marker and its drag handler.
+type MovingMarker = ((MapLayer, i64), Marker, Handler);
 
 /// One layer's drawing: counts per square when zoomed out, clustered points when zoomed
 /// in, and the request for it still running.
@@ -153,6 +178,10 @@ struct Controller {
     settle: RefCell<Option<TimeoutHandle>>,
     /// Requests still running for the current view.
     running: Cell<u32>,
+    /// The marker of the record being moved, which record it is, and its drag handler.
+    moving: RefCell<Option<MovingMarker>>,
+    /// The open card's button handler (one card is open at a time).
+    card_handler: RefCell<Option<Handler>>,
     /// Event handlers and the cluster icons' function, alive as long as the map.
     _handlers: RefCell<Vec<Handler>>,
     _icons: Vec<Closure<dyn Fn(MarkerCluster) -> JsValue>>,
@@ -207,6 +236,8 @@ impl Controller {
             nearest,
             settle: RefCell::new(None),
             running: Cell::new(0),
+            moving: RefCell::new(None),
+            card_handler: RefCell::new(None),
             _handlers: RefCell::new(Vec::new()),
             _icons: icons,
         });
@@ -467,8 +498,9 @@ impl Controller {
         }
     }
 
-    /// The card of a point clicked: its name, status and, for a person, a link to the record.
-    fn open_point(&self, layer: MapLayer, event: &JsValue) {
+    /// The card of a point clicked: its name, status and, for a person, a link to the
+    /// record; for those who may, a button to move it.
+    fn open_point(self: &Rc<Self>, layer: MapLayer, event: &JsValue) {
         let index = Reflect::get(event, &"layer".into())
             .and_then(|marker| Reflect::get(&marker, &"options".into()))
             .and_then(|o| Reflect::get(&o, &"pointIndex".into()))
@@ -482,10 +514,89 @@ impl Controller {
         let Some(card) = point_card(layer, point, self.lang) else {
             return;
         };
+        if self.ui.movable.get_untracked()[layer_index(layer)] {
+            self.offer_move(&card, layer, point);
+        }
         leaflet::popup(&options(&[]))
             .set_lat_lng(&leaflet::lat_lon(point.position))
             .set_content(&card)
             .open_on(&self.map);
+    }
+
+    /// The card's "correct the position" button: takes the record out as a draggable marker.
+    fn offer_move(self: &Rc<Self>, card: &web_sys::Element, layer: MapLayer, point: &MapPoint) {
+        let Some(button) = text_element("button", tr!(self.lang, map.move_start)) else {
+            return;
+        };
+        let _ = button.set_attribute("type", "button");
+        let _ = button.set_attribute("class", "text-button");
+        let _ = button.set_attribute("data-testid", "move-start");
+        let draft = MoveDraft {
+            layer,
+            id: point.id,
+            name: point.name.clone(),
+            from: point.position,
+            to: point.position,
+        };
+        let weak = Rc::downgrade(self);
+        let handler = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if let Some(c) = weak.upgrade() {
+                c.map.close_popup();
+                c.ui.save_move.value().set(None);
+                c.ui.moving.set(Some(draft.clone()));
+            }
+        });
+        let _ = button.add_event_listener_with_callback("click", handler.as_ref().unchecked_ref());
+        let _ = card.append_child(&button);
+        *self.card_handler.borrow_mut() = Some(handler);
+    }
+
+    /// The marker of the record being moved: added, moved to typed numbers, or removed.
+    fn show_move(&self, draft: Option<MoveDraft>) {
+        let mut moving = self.moving.borrow_mut();
+        let Some(draft) = draft else {
+            if let Some((_, marker, _)) = moving.take() {
+                self.map.remove_layer(&marker);
+            }
+            return;
+        };
+        if let Some((key, marker, _)) = moving.as_ref() {
+            if *key == (draft.layer, draft.id) {
+                if leaflet::position(&marker.lat_lng()) != Some(draft.to) {
+                    marker.move_to(&leaflet::lat_lon(draft.to));
+                }
+                return;
+            }
+            self.map.remove_layer(marker);
+        }
+        let icon = leaflet::div_icon(&options(&[
+            ("className", "map-drag".into()),
+            ("iconSize", Array::of2(&30.into(), &30.into()).into()),
+        ]));
+        let marker = leaflet::movable_marker(
+            &leaflet::lat_lon(draft.to),
+            &options(&[
+                ("icon", icon),
+                ("draggable", true.into()),
+                ("autoPan", true.into()),
+                ("title", draft.name.clone().into()),
+                ("zIndexOffset", 2000.into()),
+            ]),
+        );
+        let ui = self.ui;
+        let dragged = marker.clone();
+        let handler = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if let Some(at) = leaflet::position(&dragged.lat_lng()) {
+                ui.moving.update(|m| {
+                    if let Some(m) = m {
+                        m.to = at;
+                    }
+                });
+            }
+        });
+        marker.on("dragend", handler.as_ref().unchecked_ref());
+        self.map.add_layer(&marker);
+        *moving = Some(((draft.layer, draft.id), marker, handler));
     }
 
     /// The point searched from and the circle of the radius.
@@ -626,6 +737,7 @@ fn point_card(layer: MapLayer, point: &MapPoint, lang: Lang) -> Option<web_sys::
     let card = document.create_element("div").ok()?;
     card.set_class_name("map-card");
     card.set_attribute("data-testid", "map-card").ok()?;
+    card.set_attribute("data-id", &point.id.to_string()).ok()?;
     let name = text_element("strong", &point.name)?;
     card.append_child(&name).ok()?;
     let mut line = layer.label(lang).to_string();

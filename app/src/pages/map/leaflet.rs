@@ -40,6 +40,8 @@ extern "C" {
     pub fn remove_layer(this: &Map, layer: &Layer);
     #[wasm_bindgen(method, js_name = remove)]
     pub fn remove(this: &Map);
+    #[wasm_bindgen(method, js_name = closePopup)]
+    pub fn close_popup(this: &Map);
 
     /// `L.LatLngBounds`.
     pub type LatLngBounds;
@@ -83,6 +85,17 @@ extern "C" {
     pub fn set_content(this: &Popup, content: &web_sys::Element) -> Popup;
     #[wasm_bindgen(method, js_name = openOn)]
     pub fn open_on(this: &Popup, map: &Map) -> Popup;
+
+    /// `L.Marker`, where it must be moved or read back (a dragged marker).
+    #[wasm_bindgen(extends = Layer)]
+    #[derive(Clone)]
+    pub type Marker;
+    #[wasm_bindgen(js_namespace = L, js_name = marker)]
+    pub fn movable_marker(at: &Array, options: &Object) -> Marker;
+    #[wasm_bindgen(method, js_name = getLatLng)]
+    pub fn lat_lng(this: &Marker) -> JsValue;
+    #[wasm_bindgen(method, js_name = setLatLng)]
+    pub fn move_to(this: &Marker, at: &Array) -> Marker;
 
     /// A cluster the cluster group made.
     pub type MarkerCluster;
@@ -133,10 +146,14 @@ pub fn options(pairs: &[(&str, JsValue)]) -> Object {
 
 /// The position of a Leaflet mouse event (`event.latlng`).
 pub fn event_position(event: &JsValue) -> Option<hotline_domain::Coordinates> {
-    let at = Reflect::get(event, &"latlng".into()).ok()?;
+    position(&Reflect::get(event, &"latlng".into()).ok()?)
+}
+
+/// A `L.LatLng` as coordinates.
+pub fn position(at: &JsValue) -> Option<hotline_domain::Coordinates> {
     Some(hotline_domain::Coordinates {
-        lat: Reflect::get(&at, &"lat".into()).ok()?.as_f64()?,
-        lon: Reflect::get(&at, &"lng".into()).ok()?.as_f64()?,
+        lat: Reflect::get(at, &"lat".into()).ok()?.as_f64()?,
+        lon: Reflect::get(at, &"lng".into()).ok()?.as_f64()?,
     })
 }
 

@@ -17,7 +17,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{case_action, current_user, get_case, load_staff_form_options, ActOutcome};
+use crate::api::{
+    case_action, current_user, get_case, load_staff_form_options, move_place, ActOutcome,
+    FormOutcome, MoveOutcome,
+};
 use crate::i18n::{tr, use_lang};
 
 #[cfg(feature = "hydrate")]
@@ -30,6 +33,20 @@ const RADII: [u32; 5] = [1_000, 2_000, 5_000, 10_000, 20_000];
 
 /// The provider's name and the answer to dispatching the case to them.
 pub(crate) type Dispatched = (String, Result<ActOutcome, ServerFnError>);
+
+/// A record whose marker is being dragged to where it really is (SPEC G3).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MoveDraft {
+    pub layer: MapLayer,
+    pub id: i64,
+    pub name: String,
+    pub from: Coordinates,
+    /// Where the marker is now (dragged, or typed in the panel).
+    pub to: Coordinates,
+}
+
+/// The name of the record moved and the answer to saving its position.
+pub(crate) type Moved = (String, Result<MoveOutcome, ServerFnError>);
 
 /// What the page and the map share: every field is a signal (`Copy`), set by the map's
 /// controller and read by the page, or the other way round.
@@ -62,6 +79,14 @@ pub(crate) struct MapUi {
     /// Dispatching that case to a provider of the list: (case, to whom, their name), and
     /// the answer with that name.
     pub dispatch: Action<(String, Assignee, String), Dispatched>,
+    /// Which layers' records this person may move, in `MapLayer::ALL` order.
+    pub movable: RwSignal<[bool; 4]>,
+    /// The record being moved, while its marker is out.
+    pub moving: RwSignal<Option<MoveDraft>>,
+    /// Saving a moved record's position.
+    pub save_move: Action<MoveDraft, Moved>,
+    /// Bumped when a record has moved: the map asks for its layers again.
+    pub redraw: RwSignal<u32>,
 }
 
 impl MapUi {
@@ -96,6 +121,21 @@ impl MapUi {
                     (name, case_action(number, action).await)
                 }
             }),
+            movable: RwSignal::new([false; 4]),
+            moving: RwSignal::new(None),
+            save_move: Action::new(|draft: &MoveDraft| {
+                let draft = draft.clone();
+                async move {
+                    let position = hotline_domain::PositionInput {
+                        lon: Some(draft.to.lon),
+                        lat: Some(draft.to.lat),
+                    };
+                    let answer =
+                        move_place(draft.layer.as_code().to_string(), draft.id, position).await;
+                    (draft.name, answer)
+                }
+            }),
+            redraw: RwSignal::new(0),
         }
     }
 }
@@ -169,10 +209,15 @@ pub fn MapPage() -> impl IntoView {
                         <p class="alert" role="alert" data-testid="map-failure">{tr!(lang, map.failed)}{e}</p>
                     })}
                 </div>
-                <div class="map-side">
-                    {move || case_number().map(|_| view! { <CaseBanner case /> })}
-                    <NearestPanel ui />
-                </div>
+                // Type-erased: the page's view type is otherwise too deep for the server's
+                // async rendering (the compiler's recursion limit).
+                {view! {
+                    <div class="map-side">
+                        {move || case_number().map(|_| view! { <CaseBanner case /> })}
+                        <MovePanel ui />
+                        <NearestPanel ui />
+                    </div>
+                }.into_any()}
             </div>
         </section>
     }
@@ -183,6 +228,13 @@ pub fn MapPage() -> impl IntoView {
 fn LayerSwitches(ui: MapUi) -> impl IntoView {
     let lang = use_lang();
     let user = Resource::new(|| (), |_| current_user());
+    // Whose records this person may move (the map offers it on their cards).
+    Effect::new(move |_| {
+        if let Some(Ok(Some(u))) = user.get() {
+            ui.movable
+                .set(std::array::from_fn(|i| MapLayer::ALL[i].moved_by(&u)));
+        }
+    });
     view! {
         <fieldset class="map-layers" data-testid="map-layers">
             <legend>{tr!(lang, map.layers)}</legend>
@@ -224,6 +276,106 @@ fn LayerSwitch(ui: MapUi, layer: MapLayer) -> impl IntoView {
                 }}
             </span>
         </label>
+    }
+}
+
+/// Moving a record (SPEC G3): its marker is dragged on the map, or its numbers typed here;
+/// saved, it is audited and the map drawn again.
+#[component]
+fn MovePanel(ui: MapUi) -> impl IntoView {
+    let lang = use_lang();
+    let who = Memo::new(move |_| {
+        ui.moving
+            .with(|m| m.as_ref().map(|d| (d.layer, d.id, d.name.clone())))
+    });
+    let value = ui.save_move.value();
+    let pending = ui.save_move.pending();
+    Effect::new(move |_| {
+        if let Some((_, Ok(FormOutcome::Done(_)))) = value.get() {
+            ui.moving.set(None);
+            ui.redraw.update(|n| *n += 1);
+        }
+    });
+    let coordinate = move |lat: bool| {
+        move || {
+            ui.moving.with(|m| {
+                m.as_ref()
+                    .map(|d| format!("{:.6}", if lat { d.to.lat } else { d.to.lon }))
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let typed = move |lat: bool, text: String| {
+        if let Ok(v) = text.trim().parse::<f64>() {
+            ui.moving.update(|m| {
+                if let Some(d) = m {
+                    if lat {
+                        d.to.lat = v;
+                    } else {
+                        d.to.lon = v;
+                    }
+                }
+            });
+        }
+    };
+    let problem = move |field: &'static str| {
+        move || {
+            value.with(|v| match v {
+                Some((_, Ok(FormOutcome::Invalid(e)))) => e.get(field).map(|p| p.message(lang)),
+                _ => None,
+            })
+        }
+    };
+    view! {
+        {move || who.get().map(|(layer, _, name)| view! {
+            <section class="map-move" aria-labelledby="move-title" data-testid="map-move">
+                <h2 id="move-title">{tr!(lang, map.move_title, name = name)}</h2>
+                <p class="hint">{tr!(lang, map.move_hint, layer = layer.label(lang))}</p>
+                <div class="map-move-fields">
+                    <div class="field">
+                        <label for="move-lon">{tr!(lang, map.longitude)}</label>
+                        <input id="move-lon" type="number" step="0.000001" inputmode="decimal"
+                            data-testid="move-lon" aria-describedby="e-move-lon"
+                            prop:value=coordinate(false)
+                            on:change=move |ev| typed(false, event_target_value(&ev)) />
+                        <p class="field-error" id="e-move-lon" role="alert">{problem("lon")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="move-lat">{tr!(lang, map.latitude)}</label>
+                        <input id="move-lat" type="number" step="0.000001" inputmode="decimal"
+                            data-testid="move-lat" aria-describedby="e-move-lat"
+                            prop:value=coordinate(true)
+                            on:change=move |ev| typed(true, event_target_value(&ev)) />
+                        <p class="field-error" id="e-move-lat" role="alert">{problem("lat")}</p>
+                    </div>
+                </div>
+                <div class="actions">
+                    <button type="button" class="button small" data-testid="move-save"
+                        disabled=move || pending.get()
+                        on:click=move |_| {
+                            if let Some(draft) = ui.moving.get_untracked() {
+                                ui.save_move.dispatch(draft);
+                            }
+                        }>
+                        {tr!(lang, map.move_save)}
+                    </button>
+                    <button type="button" class="text-button" data-testid="move-cancel"
+                        on:click=move |_| ui.moving.set(None)>
+                        {tr!(lang, common.cancel)}
+                    </button>
+                </div>
+            </section>
+        })}
+        <div role="status" aria-live="polite" data-testid="move-status">
+            {move || value.get().and_then(|(name, outcome)| match outcome {
+                Ok(FormOutcome::Done(_)) => Some(view! {
+                    <p class="notice ok" data-testid="moved">{tr!(lang, map.moved, name = name)}</p>
+                }.into_any()),
+                Ok(FormOutcome::Invalid(_)) => None,
+                Ok(FormOutcome::Refused(message)) => Some(view! { <p class="alert">{message}</p> }.into_any()),
+                Err(e) => Some(view! { <p class="alert">{e.to_string()}</p> }.into_any()),
+            })}
+        </div>
     }
 }
 

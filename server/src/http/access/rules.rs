@@ -141,6 +141,8 @@ const SERVER_FUNCTIONS: &[Rule] = &[
     rule("POST", "/api/fn/mark_notices_read", CaseReader),
     rule("POST", "/api/fn/sms_outbox", perm(Permission::Administer)),
     rule("POST", "/api/fn/get_case", CaseReader),
+    // Who may move which layer's records is the service's check (`MapLayer::moved_by`).
+    rule("POST", "/api/fn/move_place", Need::HelpSender),
     rule(
         "POST",
         "/api/fn/reveal_phone",
