@@ -21,10 +21,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use hotline_core::seed::demo::rng::Rng;
 use hotline_core::seed::DistrictShape;
 use hotline_core::store::{NewElderly, NewProvider, NewVendor, VENDOR_WORKING};
-use hotline_core::testing::{sample_provider, sample_vendor, staff, TestDatabase};
+use hotline_core::testing::{sample_elderly, sample_provider, sample_vendor, staff, TestDatabase};
 use hotline_core::{FixedClock, Hotline};
 use hotline_domain::places::rank;
-use hotline_domain::{Coordinates, NearestQuery, ProviderKind, Role, ViewportInput};
+use hotline_domain::{
+    Coordinates, ElderlyQuery, NearestQuery, ProviderKind, Role, ViewportInput,
+    ELDERLY_IDENTITY_CATEGORIES,
+};
 use rstar::{primitives::GeomWithData, RTree};
 
 /// A point inside a district: three in five near its centre (towns are where people and
@@ -117,6 +120,28 @@ fn with_rtree(
     answer(rows, q, near)
 }
 
+/// A kind of registry search: makes one question from the random source and the number of
+/// people loaded.
+type Search = fn(&mut Rng, usize) -> ElderlyQuery;
+
+const SURNAMES: &[&str] = &["张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴"];
+const GIVEN: &[&str] = &[
+    "桂兰", "秀英", "建国", "淑珍", "德福", "玉梅", "志强", "凤英",
+];
+
+/// The `n`th loaded person's name: 80 names, so a full name finds 1 in 80.
+fn elderly_name(n: usize) -> String {
+    format!(
+        "{}{}",
+        SURNAMES[n % SURNAMES.len()],
+        GIVEN[(n / SURNAMES.len()) % GIVEN.len()]
+    )
+}
+
+fn elderly_phone(n: usize) -> String {
+    format!("139{n:08}")
+}
+
 fn summary(name: &str, times: &mut [Duration], found: usize, questions: usize) {
     times.sort();
     println!(
@@ -183,27 +208,14 @@ async fn load(
             let p = place(&mut rng, &districts);
             let d = &districts[rng.below(districts.len())];
             load.insert_elderly(&NewElderly {
-                name: "张桂兰".into(),
-                gender: "F".into(),
-                birth_date: NaiveDate::from_ymd_opt(1945, 1, 1).unwrap(),
-                id_number: format!("6104{n:014}"),
-                identity_category: "独居".into(),
-                service_card_no: format!("XY{n:010}"),
+                birth_date: NaiveDate::from_ymd_opt(1925 + (n % 40) as i32, 1 + (n % 12) as u32, 1)
+                    .unwrap(),
+                identity_category: ELDERLY_IDENTITY_CATEGORIES
+                    [n % ELDERLY_IDENTITY_CATEGORIES.len()]
+                .into(),
                 district_code: d.code.clone(),
-                street_code: None,
-                village_code: None,
-                address: "人民路 8 号".into(),
-                phone: None,
-                onekey_phone: None,
-                onekey_device: None,
-                health_notes: None,
-                medications: None,
-                contact_name: "李明".into(),
-                contact_relation: "儿子".into(),
-                contact_phone: "13800002222".into(),
-                lon: p.lon,
-                lat: p.lat,
-                created_at: at("2025-01-01T00:00:00Z"),
+                phone: Some(elderly_phone(n)),
+                ..sample_elderly(&elderly_name(n), n, p)
             })
             .await
             .unwrap();
@@ -444,6 +456,56 @@ async fn main() {
             found,
             streets.len(),
         );
+
+        // The elderly registry (SPEC R3) over the same 1,000,000: what a coordinator types.
+        // Every search counts all its matches and reads one page of 50.
+        let searches: [(&str, Search); 5] = [
+            ("a whole ID number", |rng, n| ElderlyQuery {
+                q: format!("6104{:014}", rng.below(n)),
+                ..ElderlyQuery::default()
+            }),
+            ("a phone number", |rng, n| ElderlyQuery {
+                q: elderly_phone(rng.below(n)),
+                ..ElderlyQuery::default()
+            }),
+            ("a full name (1 in 80 share it), page 1", |rng, n| {
+                ElderlyQuery {
+                    q: elderly_name(rng.below(n)),
+                    ..ElderlyQuery::default()
+                }
+            }),
+            ("everyone, a random page", |rng, n| ElderlyQuery {
+                page: (1 + rng.below(n / 50)).to_string(),
+                ..ElderlyQuery::default()
+            }),
+            ("identity and age 80-89 in a district, page 1", |rng, _| {
+                ElderlyQuery {
+                    category: ELDERLY_IDENTITY_CATEGORIES[rng.below(8)].into(),
+                    age_min: "80".into(),
+                    age_max: "89".into(),
+                    district: "610402".into(),
+                    ..ElderlyQuery::default()
+                }
+            }),
+        ];
+        for (what, make) in searches {
+            let mut times = Vec::new();
+            let mut found = 0;
+            let mut rng = Rng(11);
+            for _ in 0..200 {
+                let q = make(&mut rng, elderly);
+                let t = Instant::now();
+                let page = h.elderly_for(&care, &q).await.unwrap();
+                times.push(t.elapsed());
+                found += page.total as usize;
+            }
+            summary(
+                &format!("{backend}: elderly registry, {what}"),
+                &mut times,
+                found,
+                200,
+            );
+        }
         h.store.close().await;
     }
 }

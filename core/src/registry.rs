@@ -4,36 +4,52 @@
 //! records (VIP, blacklist) are kept with the caller card in `calls.rs`.
 
 use hotline_domain::{
-    mask_id_number, mask_phone, ElderlyDetail, ElderlySummary, Permission, Problem, StaffUser,
+    mask_id_number, mask_phone, ElderlyDetail, ElderlyPage, ElderlyQuery, ElderlySummary,
+    Permission, StaffUser,
 };
 
 use crate::audit::Origin;
+use crate::clock::{local_date_of, local_midnight};
 use crate::scope::require;
+use crate::store::ElderlyListing;
 use crate::{Hotline, ServiceError};
 
-pub const ELDERLY_LIST_LIMIT: u32 = 300;
-
 impl Hotline {
+    /// A page of the elderly registry (SPEC R3) found by name or number and filtered, ID
+    /// numbers and one-key phones masked; with how many match in all.
     pub async fn elderly_for(
         &self,
         user: &StaffUser,
-        district: Option<&str>,
-    ) -> Result<Vec<ElderlySummary>, ServiceError> {
+        query: &ElderlyQuery,
+    ) -> Result<ElderlyPage, ServiceError> {
         require(user, Permission::ElderlyRegistry)?;
-        let district = district.map(str::trim).filter(|d| !d.is_empty());
-        if let Some(d) = district {
-            if !(d.len() == 6 && d.bytes().all(|b| b.is_ascii_digit())) {
-                return Err(ServiceError::field("district", Problem::Unknown));
-            }
-        }
-        let mut list = self
-            .store
-            .elderly_list(district, ELDERLY_LIST_LIMIT)
-            .await?;
-        for e in &mut list {
+        let filter = query.validate().map_err(ServiceError::Invalid)?;
+        let today = local_date_of(self.clock.now());
+        let (born_from, born_to) = filter.born_between(today);
+        let listing = ElderlyListing {
+            search: filter.search.clone(),
+            district: filter.district.clone(),
+            category: filter.category.clone(),
+            born_from,
+            born_to,
+            joined_from: filter.joined_from.map(local_midnight),
+            joined_before: filter
+                .joined_to
+                .and_then(|d| d.succ_opt())
+                .map(local_midnight),
+            offset: filter.offset(),
+            limit: filter.per_page,
+        };
+        let (total, mut items) = self.store.elderly_list(&listing).await?;
+        for e in &mut items {
             mask_summary(e);
         }
-        Ok(list)
+        Ok(ElderlyPage {
+            total,
+            page: filter.page,
+            per_page: filter.per_page,
+            items,
+        })
     }
 
     /// One person's record. Health notes and medications only with the health permission,

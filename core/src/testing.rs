@@ -279,3 +279,36 @@ pub fn sample_provider(
         status: status.into(),
     }
 }
+
+/// A registered elderly person to load in a test or benchmark: in Qindu district (610402)
+/// at `at`, born in 1945, living alone; the numbers unique to `n`, the rest plausible and
+/// fixed. Tests change the fields they look at with struct update syntax.
+pub fn sample_elderly(
+    name: &str,
+    n: usize,
+    at: hotline_domain::Coordinates,
+) -> crate::store::NewElderly {
+    crate::store::NewElderly {
+        name: name.into(),
+        gender: "F".into(),
+        birth_date: chrono::NaiveDate::from_ymd_opt(1945, 1, 1).unwrap(),
+        id_number: format!("6104{n:014}"),
+        identity_category: "独居".into(),
+        service_card_no: format!("XY{n:010}"),
+        district_code: "610402".into(),
+        street_code: None,
+        village_code: None,
+        address: "人民路 8 号".into(),
+        phone: None,
+        onekey_phone: None,
+        onekey_device: None,
+        health_notes: None,
+        medications: None,
+        contact_name: "李明".into(),
+        contact_relation: "儿子".into(),
+        contact_phone: "13800002222".into(),
+        lon: at.lon,
+        lat: at.lat,
+        created_at: "2025-01-01T00:00:00Z".parse().unwrap(),
+    }
+}

@@ -69,6 +69,7 @@ pub mod calls;
 pub mod case;
 pub mod catalogue;
 pub mod desk;
+pub mod elderly;
 pub mod error;
 pub mod flow;
 pub mod geo;
@@ -101,6 +102,10 @@ pub use catalogue::{Category, CategoryLimits};
 pub use desk::{
     CaseCall, Handover, HandoverItem, HandoverNote, HandoverReason, HandoverReport, LinkInput,
     LinkedCase, ValidLink,
+};
+pub use elderly::{
+    ElderlyFilter, ElderlyPage, ElderlyQuery, ElderlySearch, ELDERLY_IDENTITY_CATEGORIES,
+    ELDERLY_PAGE_DEFAULT, ELDERLY_PAGE_MAX,
 };
 pub use error::{FieldErrors, Problem};
 pub use flow::{

@@ -274,6 +274,8 @@ pub struct ElderlySummary {
     pub address: String,
     /// Masked.
     pub onekey_phone: Option<String>,
+    /// The day they joined the registry (China time).
+    pub joined_on: NaiveDate,
 }
 
 /// One elderly person's record. Health fields are present only for readers with the health

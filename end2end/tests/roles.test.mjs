@@ -108,6 +108,34 @@ test('the coordinator opens a health record and the administrator finds that loo
   const care = await openPage(browser);
   await signIn(care, server.base, 'care', '/care/elderly');
   assert.match(await care.textContent('[data-testid="masked-id"]'), /\*{8}/);
+  // The registry counts everyone and pages; a name, then identity and age, narrow it.
+  const total = Number(await care.getAttribute('[data-testid="elderly-total"]', 'data-total'));
+  assert.ok(total > 300, `total ${total}`);
+  assert.equal(await care.locator('[data-testid="elderly-row"]').count(), 50);
+  await Promise.all([care.waitForURL(/page=2/), care.click('[data-testid="elderly-next"]')]);
+  await care.waitForSelector('[data-testid="elderly-previous"]');
+  const name = (await care.textContent('[data-testid="elderly-row"] a')).trim();
+  await care.fill('[data-testid="elderly-q"]', name);
+  await Promise.all([care.waitForURL(/q=/), care.click('[data-testid="elderly-find"]')]);
+  await care.waitForSelector('[data-testid="elderly-row"]');
+  for (const cell of await care.locator('[data-testid="elderly-row"] td:first-child').allTextContents()) {
+    assert.ok(cell.startsWith(name), `${cell} for ${name}`);
+  }
+  await care.waitForSelector('body[data-hydrated="true"]');
+  await care.selectOption('[data-testid="elderly-category"]', '独居');
+  await care.fill('[data-testid="elderly-age-min"]', '70');
+  await Promise.all([care.waitForURL(/age_min=70/), care.click('[data-testid="elderly-find"]')]);
+  await care.waitForSelector('[data-testid="elderly-total"]');
+  const year = new Date().getFullYear();
+  for (const row of await care.locator('[data-testid="elderly-row"]').all()) {
+    const cells = await row.locator('td').allTextContents();
+    assert.ok(cells[0].startsWith(name) && cells[4] === '独居', cells.join(' '));
+    assert.ok(year - Number(cells[2].slice(0, 4)) >= 70, cells[2]);
+  }
+  await shot(care, 'elderly-search.png');
+  await visit(care, server.base, '/care/elderly?age_min=old');
+  assert.match(await care.textContent('[data-testid="elderly-invalid"] [data-field="age_min"]'), /年龄/);
+  await visit(care, server.base, '/care/elderly');
   await Promise.all([care.waitForURL(/\/care\/elderly\/\d+$/), care.click('[data-testid="elderly-row"] a')]);
   await care.waitForSelector('[data-testid="audited-view"]');
   assert.equal((await care.textContent('[data-testid="id-number"]')).trim().length, 18);

@@ -421,19 +421,46 @@ async fn phones_and_ids_are_masked_and_full_views_are_audited(db: TestDatabase) 
     assert_eq!(views.len(), 1);
     assert_eq!(views[0].action, "view_phone");
 
-    // The coordinator sees masked IDs in the registry and the full record, audited.
+    // The coordinator sees masked IDs in the registry, a page at a time with the count of
+    // everyone, finds a person by name, and reads the full record, audited.
     let care = server.sign_in("care", DEMO_PASSWORD).await;
-    let people: Vec<Value> = care
-        .get(server.url("/api/v1/elderly"))
+    let page: Value = care
+        .get(server.url("/api/v1/elderly?per_page=5&page=2"))
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
+    let people = page["items"].as_array().unwrap();
+    assert_eq!((people.len(), page["page"].as_u64()), (5, Some(2)));
+    assert!(page["total"].as_u64().unwrap() >= 10, "{}", page["total"]);
     let first = &people[0];
     assert!(first["id_number"].as_str().unwrap().contains("********"));
     let id = first["id"].as_i64().unwrap();
+    let by_name: Value = care
+        .get(server.url("/api/v1/elderly"))
+        .query(&[("q", first["name"].as_str().unwrap())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(by_name["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["id"] == id));
+    let wrong = care
+        .get(server.url("/api/v1/elderly?age_min=old&category=VIP"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: Value = wrong.json().await.unwrap();
+    assert!(error["fields"]["age_min"].is_string(), "{error}");
+    assert!(error["fields"]["category"].is_string(), "{error}");
     let record: Value = care
         .get(server.url(&format!("/api/v1/elderly/{id}")))
         .send()

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use super::support::{fail, form, hotline, staff};
-use super::FormOutcome;
+use super::{ElderlyOutcome, FormOutcome};
 
 /// The answer to a case step: the case as it now stands, what to fix, or why the step is
 /// not possible now.
@@ -107,15 +107,13 @@ pub async fn reveal_phone(tracking_number: String) -> Result<String, ServerFnErr
         .map_err(fail)
 }
 
+/// A page of the elderly registry (`Invalid` names the wrong filter field).
 #[server(prefix = "/api/fn", endpoint = "list_elderly")]
 pub async fn list_elderly(
-    district: Option<String>,
-) -> Result<Vec<hotline_domain::ElderlySummary>, ServerFnError> {
+    query: hotline_domain::ElderlyQuery,
+) -> Result<ElderlyOutcome, ServerFnError> {
     let staff = staff()?;
-    hotline()?
-        .elderly_for(&staff.user, district.as_deref())
-        .await
-        .map_err(fail)
+    form(hotline()?.elderly_for(&staff.user, &query).await)
 }
 
 /// One elderly record (`None` when missing); the look is audited.

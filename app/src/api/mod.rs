@@ -49,5 +49,7 @@ pub type TrackOutcome = FormOutcome<Option<hotline_domain::TrackedRequest>>;
 pub type RegisterOutcome = FormOutcome<String>;
 /// The answer to saving an article: its id.
 pub type ArticleSaved = FormOutcome<i64>;
+/// A page of the elderly registry (`Invalid` names the wrong filter field).
+pub type ElderlyOutcome = FormOutcome<hotline_domain::ElderlyPage>;
 /// An audit search: the entries (`Invalid` names the wrong filter field).
 pub type AuditOutcome = FormOutcome<Vec<hotline_domain::AuditEntry>>;

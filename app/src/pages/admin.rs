@@ -567,7 +567,7 @@ pub fn AuditPage() -> impl IntoView {
     });
     let csv_href = move || {
         let (actor, object_type, object_id, from, until) = filters();
-        let enc = |s: &str| js_free_encode(s);
+        let enc = |s: &str| crate::pages::common::encode_query_value(s);
         format!(
             "/api/v1/audit.csv?actor={}&object_type={}&object_id={}&from={}&until={}",
             enc(&actor),
@@ -638,18 +638,6 @@ pub fn AuditPage() -> impl IntoView {
             </Suspense>
         </section>
     }
-}
-
-/// Percent-encodes a query value (the same on the server and in the browser).
-fn js_free_encode(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 // ---- SMS outbox ----------------------------------------------------------------------------

@@ -5,74 +5,206 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::{get_elderly, list_elderly, load_form_options};
+use hotline_domain::{ElderlyQuery, ELDERLY_IDENTITY_CATEGORIES};
+
+use crate::api::{get_elderly, list_elderly, load_form_options, FormOutcome};
 use crate::i18n::{tr, use_lang};
-use crate::pages::common::LoadError;
+use crate::pages::common::{encode_query_value, LoadError};
+
+/// The query-string keys of the registry search, in the order links carry them.
+const FILTER_KEYS: [&str; 8] = [
+    "q",
+    "district",
+    "category",
+    "age_min",
+    "age_max",
+    "joined_from",
+    "joined_to",
+    "per_page",
+];
 
 #[component]
 pub fn ElderlyPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let district = move || query.with(|q| q.get("district").unwrap_or_default());
-    let list = Resource::new(district, |d| list_elderly(Some(d)));
+    let get = move |k: &'static str| move || query.with(|q| q.get(k).unwrap_or_default());
+    let filters = move || ElderlyQuery {
+        q: get("q")(),
+        district: get("district")(),
+        category: get("category")(),
+        age_min: get("age_min")(),
+        age_max: get("age_max")(),
+        joined_from: get("joined_from")(),
+        joined_to: get("joined_to")(),
+        page: get("page")(),
+        per_page: get("per_page")(),
+    };
+    let list = Resource::new(filters, list_elderly);
     let options = Resource::new(|| (), |_| load_form_options());
+    // The same search on another page.
+    let page_href = move |page: u32| {
+        let mut href = format!("/care/elderly?page={page}");
+        query.with(|q| {
+            for key in FILTER_KEYS {
+                if let Some(v) = q.get(key).filter(|v| !v.is_empty()) {
+                    href.push_str(&format!("&{key}={}", encode_query_value(&v)));
+                }
+            }
+        });
+        href
+    };
 
     view! {
         <Title text=tr!(lang, care.elderly_registry) />
         <section class="panel wide">
             <h1>{tr!(lang, care.elderly_registry)}</h1>
-            <form method="get" action="/care/elderly" class="filters">
-                <label for="e-district">{tr!(lang, common.district)}</label>
-                <select id="e-district" name="district">
-                    <option value="">{tr!(lang, common.all)}</option>
-                    <Suspense>
-                        {move || Suspend::new(async move {
-                            options.await.map(|o| o.districts.into_iter().map(|d| {
-                                let code = d.code.clone();
-                                let selected = district() == code;
-                                view! { <option value=code selected=selected>{d.name}</option> }
-                            }).collect_view()).ok()
-                        })}
-                    </Suspense>
-                </select>
-                <button type="submit" class="button secondary">{tr!(lang, common.filter)}</button>
+            <form method="get" action="/care/elderly" class="filters wrap" data-testid="elderly-filters" role="search">
+                <label class="grow">{tr!(lang, care.search_label)}" "
+                    <input type="search" name="q" value=get("q") maxlength="40"
+                        placeholder=tr!(lang, care.search_hint) data-testid="elderly-q" />
+                </label>
+                <label>{tr!(lang, common.district)}" "
+                    <select name="district">
+                        <option value="">{tr!(lang, common.all)}</option>
+                        <Suspense>
+                            {move || Suspend::new(async move {
+                                options.await.map(|o| o.districts.into_iter().map(|d| {
+                                    let code = d.code.clone();
+                                    let selected = get("district")() == code;
+                                    view! { <option value=code selected=selected>{d.name}</option> }
+                                }).collect_view()).ok()
+                            })}
+                        </Suspense>
+                    </select>
+                </label>
+                <label>{tr!(lang, care.identity)}" "
+                    <select name="category" data-testid="elderly-category">
+                        <option value="">{tr!(lang, common.all)}</option>
+                        {ELDERLY_IDENTITY_CATEGORIES.iter().map(|c| {
+                            let selected = move || get("category")() == *c;
+                            view! { <option value=*c selected=selected>{*c}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <span class="range">
+                    <label>{tr!(lang, care.age_from)}" "
+                        <input type="number" name="age_min" min="0" max="150" class="age" value=get("age_min") data-testid="elderly-age-min" />
+                    </label>
+                    <label>{tr!(lang, care.age_to)}" "
+                        <input type="number" name="age_max" min="0" max="150" class="age" value=get("age_max") data-testid="elderly-age-max" />
+                    </label>
+                </span>
+                <span class="range">
+                    <label>{tr!(lang, care.joined_from)}" "
+                        <input type="date" name="joined_from" value=get("joined_from") />
+                    </label>
+                    <label>{tr!(lang, care.joined_to)}" "
+                        <input type="date" name="joined_to" value=get("joined_to") />
+                    </label>
+                </span>
+                <button type="submit" class="button" data-testid="elderly-find">{tr!(lang, care.find)}</button>
+                <a class="button secondary" href="/care/elderly">{tr!(lang, care.clear)}</a>
             </form>
             <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
-                        Ok(people) => view! {
-                            <div class="table-scroll">
-                            <table>
-                                <thead><tr>
-                                    <th scope="col">{tr!(lang, common.name)}</th>
-                                    <th scope="col">{tr!(lang, care.sex)}</th>
-                                    <th scope="col">{tr!(lang, care.born)}</th>
-                                    <th scope="col">{tr!(lang, care.id_number)}</th>
-                                    <th scope="col">{tr!(lang, common.category)}</th>
-                                    <th scope="col">{tr!(lang, common.district)}</th>
-                                    <th scope="col">{tr!(lang, care.one_key_phone)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {people.into_iter().map(|p| view! {
-                                        <tr data-testid="elderly-row">
-                                            <td><a href=format!("/care/elderly/{}", p.id)>{p.name.clone()}</a></td>
-                                            <td>{p.gender.clone()}</td>
-                                            <td class="nowrap">{p.birth_date.to_string()}</td>
-                                            <td class="mono" data-testid="masked-id">{p.id_number.clone()}</td>
-                                            <td>{p.identity_category.clone()}</td>
-                                            <td>{p.district_name.clone()}</td>
-                                            <td class="mono">{p.onekey_phone.clone().unwrap_or_default()}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            </div>
+                        Ok(FormOutcome::Invalid(errors)) => view! {
+                            <p class="alert" role="alert" data-testid="elderly-invalid">
+                                {errors.messages(lang).into_iter().map(|(f, m)| {
+                                    let text = format!("{}：{m} ", filter_label(lang, &f));
+                                    view! { <span data-field=f>{text}</span> }
+                                }).collect_view()}
+                            </p>
                         }.into_any(),
+                        Ok(FormOutcome::Refused(message)) => view! {
+                            <p class="alert" role="alert">{message}</p>
+                        }.into_any(),
+                        Ok(FormOutcome::Done(found)) => elderly_table(lang, found, page_href).into_any(),
                     }
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// One page of people, with the count and the links to the pages either side.
+fn elderly_table(
+    lang: hotline_domain::Lang,
+    found: hotline_domain::ElderlyPage,
+    page_href: impl Fn(u32) -> String,
+) -> impl IntoView {
+    let pages = found.pages();
+    let page = found.page;
+    let summary = tr!(
+        lang,
+        care.found,
+        total = found.total,
+        page = page,
+        pages = pages
+    );
+    let previous = (page > 1).then(|| page_href(page - 1));
+    let next = (page < pages).then(|| page_href(page + 1));
+    let empty = found.items.is_empty();
+    view! {
+        <p class="muted" role="status" data-testid="elderly-total" data-total=found.total.to_string()>{summary}</p>
+        {empty.then(|| view! { <p>{tr!(lang, care.none_found)}</p> })}
+        {(!empty).then(|| view! {
+            <div class="table-scroll">
+            <table>
+                <thead><tr>
+                    <th scope="col">{tr!(lang, common.name)}</th>
+                    <th scope="col">{tr!(lang, care.sex)}</th>
+                    <th scope="col">{tr!(lang, care.born)}</th>
+                    <th scope="col">{tr!(lang, care.id_number)}</th>
+                    <th scope="col">{tr!(lang, care.identity)}</th>
+                    <th scope="col">{tr!(lang, common.district)}</th>
+                    <th scope="col">{tr!(lang, care.one_key_phone)}</th>
+                    <th scope="col">{tr!(lang, care.joined)}</th>
+                </tr></thead>
+                <tbody>
+                    {found.items.into_iter().map(|p| view! {
+                        <tr data-testid="elderly-row">
+                            <td class="nowrap"><a href=format!("/care/elderly/{}", p.id)>{p.name.clone()}</a></td>
+                            <td class="nowrap">{sex_label(lang, &p.gender)}</td>
+                            <td class="nowrap">{p.birth_date.to_string()}</td>
+                            <td class="mono" data-testid="masked-id">{p.id_number.clone()}</td>
+                            <td>{p.identity_category.clone()}</td>
+                            <td>{p.district_name.clone()}</td>
+                            <td class="mono">{p.onekey_phone.clone().unwrap_or_default()}</td>
+                            <td class="nowrap">{p.joined_on.to_string()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        })}
+        <nav class="pager" aria-label=tr!(lang, care.pages)>
+            {previous.map(|href| view! { <a href=href rel="prev" data-testid="elderly-previous">{tr!(lang, care.previous)}</a> })}
+            {next.map(|href| view! { <a href=href rel="next" data-testid="elderly-next">{tr!(lang, care.next)}</a> })}
+        </nav>
+    }
+}
+
+/// The label of a search field an error names.
+fn filter_label(lang: hotline_domain::Lang, field: &str) -> String {
+    match field {
+        "q" => tr!(lang, care.search_label).to_string(),
+        "district" => tr!(lang, common.district).to_string(),
+        "category" => tr!(lang, care.identity).to_string(),
+        "age_min" | "age_max" => tr!(lang, care.age).to_string(),
+        "joined_from" | "joined_to" => tr!(lang, care.joined).to_string(),
+        "page" | "per_page" => tr!(lang, care.pages).to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// `F`/`M` as the reader's language says it; anything else as stored.
+fn sex_label(lang: hotline_domain::Lang, code: &str) -> String {
+    match code {
+        "F" => tr!(lang, care.female).to_string(),
+        "M" => tr!(lang, care.male).to_string(),
+        other => other.to_string(),
     }
 }
 

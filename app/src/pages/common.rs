@@ -68,6 +68,18 @@ pub fn track_saved(
     })
 }
 
+/// Percent-encodes a query value (the same on the server and in the browser).
+pub(crate) fn encode_query_value(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// An error loading a page's data, as a page-level alert.
 #[component]
 pub fn LoadError(error: ServerFnError) -> impl IntoView {

@@ -23,6 +23,9 @@ pub trait Dialect: Database<QueryResult: RowsAffected> {
     const BACKEND: Backend;
     /// Sets the counter `$1` to at least `$2`.
     const RAISE_COUNTER: &'static str;
+    /// Said after a text column to compare it in byte (code point) order, the order of its
+    /// prefix index: nothing for SQLite (BINARY is its default), `COLLATE "C"` for PostgreSQL.
+    const BYTE_ORDER: &'static str;
     /// Refreshes the planner's statistics of the knowledge index after a large load.
     const ANALYZE_KB_TERMS: &'static str;
     /// Said first in a bulk load's transaction: the map's per-row count triggers stand

@@ -48,7 +48,9 @@ pub use load::{BulkLoad, NewCase, NewCaseEvent};
 pub use places::{
     Located, PlaceCandidate, PlaceStore, ProviderStanding, SearchArea, VENDOR_WORKING,
 };
-pub use registry::{ClientRecord, NewElderly, NewProvider, NewVendor, RegistryStore};
+pub use registry::{
+    ClientRecord, ElderlyListing, NewElderly, NewProvider, NewVendor, RegistryStore,
+};
 
 /// The embedded default backend.
 pub type SqliteStore = SqlStore<sqlx::Sqlite>;

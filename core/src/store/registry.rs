@@ -2,7 +2,7 @@
 //! elderly, and the clients (callers) the caller card marks; plus the rows a bulk load
 //! writes into them (`NewVendor`, `NewProvider`, `NewElderly`).
 
-use hotline_domain::{ElderlyDetail, ElderlySummary};
+use hotline_domain::{ElderlyDetail, ElderlySearch, ElderlySummary};
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -25,7 +25,7 @@ pub struct ClientRecord {
 pub(super) const ELDERLY_SELECT: &str = "SELECT e.id, e.name, e.gender, e.birth_date, \
      e.id_number, e.identity_category, r.name AS district_name, e.address, e.onekey_phone, \
      e.service_card_no, e.phone, e.contact_name, e.contact_relation, e.contact_phone, \
-     e.health_notes, e.medications \
+     e.health_notes, e.medications, e.created_at \
      FROM elderly e JOIN regions r ON r.code = e.district_code";
 
 #[derive(sqlx::FromRow)]
@@ -46,6 +46,7 @@ pub(super) struct ElderlyRow {
     contact_phone: String,
     health_notes: Option<String>,
     medications: Option<String>,
+    created_at: DateTime<Utc>,
 }
 
 impl ElderlyRow {
@@ -60,6 +61,7 @@ impl ElderlyRow {
             district_name: self.district_name.clone(),
             address: self.address.clone(),
             onekey_phone: self.onekey_phone.clone(),
+            joined_on: crate::clock::local_date_of(self.created_at),
         }
     }
 
@@ -169,6 +171,98 @@ pub struct NewElderly {
     pub created_at: DateTime<Utc>,
 }
 
+/// Which registered elderly people to list (SPEC R3), checked and turned into the stored
+/// columns' terms: birth dates for ages, instants for join dates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ElderlyListing {
+    pub search: Option<ElderlySearch>,
+    pub district: Option<String>,
+    pub category: Option<String>,
+    /// Born on or after / on or before.
+    pub born_from: Option<NaiveDate>,
+    pub born_to: Option<NaiveDate>,
+    /// Joined at or after / before.
+    pub joined_from: Option<DateTime<Utc>>,
+    pub joined_before: Option<DateTime<Utc>>,
+    pub offset: u64,
+    pub limit: u32,
+}
+
+impl ElderlyListing {
+    /// Appends ` WHERE …` for the listing's conditions on `elderly e` (nothing when none).
+    fn push_conditions<'a, DB>(&'a self, query: &mut sqlx::QueryBuilder<'a, DB>)
+    where
+        DB: Dialect,
+        for<'n> &'n str: Bind<'n, DB>,
+        String: Value<DB>,
+        NaiveDate: Value<DB>,
+        DateTime<Utc>: Value<DB>,
+    {
+        let mut first = true;
+        let mut and = |query: &mut sqlx::QueryBuilder<'a, DB>| {
+            query.push(if first { " WHERE " } else { " AND " });
+            first = false;
+        };
+        match &self.search {
+            None => {}
+            Some(ElderlySearch::Number { text, phone }) => {
+                and(query);
+                query
+                    .push("(e.id_number = ")
+                    .push_bind(text.as_str())
+                    .push(" OR e.service_card_no = ")
+                    .push_bind(text.as_str());
+                if let Some(phone) = phone {
+                    query
+                        .push(" OR e.phone = ")
+                        .push_bind(phone.as_str())
+                        .push(" OR e.onekey_phone = ")
+                        .push_bind(phone.as_str());
+                }
+                query.push(")");
+            }
+            Some(ElderlySearch::Name(start)) => {
+                // Every name starting with `start` lies in [start, start + the last code
+                // point) in byte order, the name index's order.
+                and(query);
+                query
+                    .push(format!("e.name{} >= ", DB::BYTE_ORDER))
+                    .push_bind(start.as_str())
+                    .push(format!(" AND e.name{} < ", DB::BYTE_ORDER))
+                    .push_bind(format!("{start}\u{10FFFF}"));
+            }
+        }
+        if let Some(district) = &self.district {
+            and(query);
+            query
+                .push("e.district_code = ")
+                .push_bind(district.as_str());
+        }
+        if let Some(category) = &self.category {
+            and(query);
+            query
+                .push("e.identity_category = ")
+                .push_bind(category.as_str());
+        }
+        if let Some(from) = self.born_from {
+            and(query);
+            query.push("e.birth_date >= ").push_bind(from);
+        }
+        if let Some(to) = self.born_to {
+            and(query);
+            query.push("e.birth_date <= ").push_bind(to);
+        }
+        if let Some(from) = self.joined_from {
+            and(query);
+            query.push("e.created_at >= ").push_bind(from);
+        }
+        if let Some(before) = self.joined_before {
+            and(query);
+            query.push("e.created_at < ").push_bind(before);
+        }
+    }
+}
+
 #[async_trait]
 pub trait RegistryStore: Send + Sync {
     /// `(id, name)` of every vendor, for the user form.
@@ -180,11 +274,11 @@ pub trait RegistryStore: Send + Sync {
         near: Option<&str>,
         limit: u32,
     ) -> Result<Vec<hotline_domain::ProviderChoice>, StoreError>;
+    /// Everyone the listing matches (the count) and its page of them, in join order.
     async fn elderly_list(
         &self,
-        district: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<ElderlySummary>, StoreError>;
+        listing: &ElderlyListing,
+    ) -> Result<(u64, Vec<ElderlySummary>), StoreError>;
     async fn elderly(&self, id: i64) -> Result<Option<ElderlyDetail>, StoreError>;
     async fn client(&self, phone: &str) -> Result<Option<ClientRecord>, StoreError>;
     async fn save_client(&self, client: &ClientRecord, at: DateTime<Utc>)
@@ -256,20 +350,26 @@ where
 
     async fn elderly_list(
         &self,
-        district: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<hotline_domain::ElderlySummary>, StoreError> {
-        let mut query = sqlx::QueryBuilder::<DB>::new(ELDERLY_SELECT);
-        if let Some(district) = district {
-            query
-                .push(" WHERE e.district_code = ")
-                .push_bind(district.to_string());
+        listing: &ElderlyListing,
+    ) -> Result<(u64, Vec<hotline_domain::ElderlySummary>), StoreError> {
+        let mut count = sqlx::QueryBuilder::<DB>::new("SELECT COUNT(*) FROM elderly e");
+        listing.push_conditions(&mut count);
+        let total: i64 = DB::fetch_scalar(count, &self.pool).await?;
+        if total == 0 {
+            return Ok((0, Vec::new()));
         }
+        let mut query = sqlx::QueryBuilder::<DB>::new(ELDERLY_SELECT);
+        listing.push_conditions(&mut query);
         query
             .push(" ORDER BY e.id LIMIT ")
-            .push_bind(i64::from(limit.clamp(1, 1000)));
+            .push_bind(i64::from(listing.limit.clamp(1, 1000)))
+            .push(" OFFSET ")
+            .push_bind(i64::try_from(listing.offset).unwrap_or(i64::MAX));
         let rows: Vec<ElderlyRow> = DB::fetch_all(query, &self.pool).await?;
-        Ok(rows.iter().map(|r| r.summary()).collect())
+        Ok((
+            u64::try_from(total).unwrap_or(0),
+            rows.iter().map(|r| r.summary()).collect(),
+        ))
     }
 
     async fn elderly(&self, id: i64) -> Result<Option<hotline_domain::ElderlyDetail>, StoreError> {

@@ -13,8 +13,8 @@ use hotline_core::auth::SignInRefusal;
 use hotline_core::Hotline;
 use hotline_domain::{
     AuditEntry, CaseAction, CaseCounts, CaseDetail, CaseListItem, CaseQuery, DispatchTargets,
-    ElderlyDetail, ElderlySummary, FieldErrors, Notification, Problem, SmsMessage, StaffUser,
-    TrackedRequest, TrackingQuery,
+    ElderlyDetail, ElderlyPage, ElderlyQuery, FieldErrors, Notification, Problem, SmsMessage,
+    StaffUser, TrackedRequest, TrackingQuery,
 };
 use serde::Deserialize;
 
@@ -193,21 +193,15 @@ pub async fn reveal_phone(
     Ok(Json(serde_json::json!({ "phone": phone })))
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct ElderlyQuery {
-    district: Option<String>,
-}
-
+/// `GET /api/v1/elderly?q=&district=&category=&age_min=&age_max=&joined_from=&joined_to=&page=&per_page=`:
+/// a page of the elderly registry, found by the beginning of a name or by a whole phone,
+/// one-key, ID or service card number, with `total` matches (`422` names a wrong field).
 pub async fn elderly_list(
     State(hotline): State<Hotline>,
     staff: Staff,
     QueryParams(query): QueryParams<ElderlyQuery>,
-) -> Result<Json<Vec<ElderlySummary>>, ApiError> {
-    let list = hotline
-        .elderly_for(&staff.user, query.district.as_deref())
-        .await?;
-    Ok(Json(list))
+) -> Result<Json<ElderlyPage>, ApiError> {
+    Ok(Json(hotline.elderly_for(&staff.user, &query).await?))
 }
 
 pub async fn elderly(

@@ -2,7 +2,9 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use super::text::{HEALTH, IDENTITY, RELATIONS};
+use hotline_domain::ELDERLY_IDENTITY_CATEGORIES;
+
+use super::text::{HEALTH, RELATIONS};
 use super::Generator;
 use crate::clock::china_offset;
 use crate::store::NewElderly;
@@ -29,7 +31,7 @@ impl Generator<'_> {
             gender: if female { "F" } else { "M" }.to_string(),
             birth_date,
             id_number: id_number(&district.code, birth_date, sequence, female),
-            identity_category: self.rng.pick(IDENTITY).to_string(),
+            identity_category: self.rng.pick(ELDERLY_IDENTITY_CATEGORIES).to_string(),
             service_card_no: format!("XY{:08}", 10_000_000 + i),
             district_code: district.code.clone(),
             street_code: street.map(|s| s.region.code.clone()),

@@ -18,6 +18,7 @@ impl Dialect for Postgres {
     const RAISE_COUNTER: &'static str = "INSERT INTO counters (name, value) VALUES ($1, $2) \
          ON CONFLICT (name) DO UPDATE SET value = GREATEST(counters.value, excluded.value)";
     // Also refreshes the visibility map that lets search read the index alone.
+    const BYTE_ORDER: &'static str = " COLLATE \"C\"";
     const ANALYZE_KB_TERMS: &'static str = "VACUUM (ANALYZE) kb_terms";
     // Migration 0026.
     const BULK_LOAD_BEGIN: Option<&'static str> = Some("SET LOCAL hotline.bulk_load = 'on'");

@@ -16,6 +16,7 @@ impl Dialect for Sqlite {
     const BACKEND: Backend = Backend::Sqlite;
     const RAISE_COUNTER: &'static str = "INSERT INTO counters (name, value) VALUES ($1, $2) \
          ON CONFLICT (name) DO UPDATE SET value = MAX(counters.value, excluded.value)";
+    const BYTE_ORDER: &'static str = "";
     const ANALYZE_KB_TERMS: &'static str = "ANALYZE kb_terms";
     // One writer and no row versions: the triggers' updates stay cheap.
     const BULK_LOAD_BEGIN: Option<&'static str> = None;

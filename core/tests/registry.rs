@@ -1,0 +1,269 @@
+//! Finding people in the elderly registry (SPEC R3), on SQLite and on PostgreSQL: every
+//! search and filter answers as a scan of the loaded people would (name beginnings, whole
+//! numbers in any case, identity, district, ages on their birthdays, join days in China
+//! time), pages count everyone, numbers stay masked, and wrong fields are named.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use hotline_core::clock::local_date_of;
+use hotline_core::store::NewElderly;
+use hotline_core::testing::{sample_elderly, staff, TestDatabase};
+use hotline_core::{FixedClock, Hotline, ServiceError};
+use hotline_domain::{ElderlyQuery, PhoneNumber, Role, ELDERLY_IDENTITY_CATEGORIES};
+
+/// 10:00 in Xianyang on 6 December 2026.
+fn now() -> DateTime<Utc> {
+    "2026-12-06T02:00:00Z".parse().unwrap()
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 6).unwrap()
+}
+
+const CENTRE: hotline_domain::Coordinates = hotline_domain::Coordinates {
+    lon: 108.71,
+    lat: 34.33,
+};
+
+const NAMES: &[&str] = &[
+    "张桂兰",
+    "张秀英",
+    "王建国",
+    "李张华",
+    "张",
+    "赵淑珍",
+    "王秀兰",
+    "刘德福",
+];
+
+/// `n` people whose names, numbers, categories, districts, birthdays and join instants
+/// vary; among them people turning 70 today and tomorrow, and people who joined on either
+/// side of a China-time midnight.
+fn people(n: usize) -> Vec<NewElderly> {
+    let base_joined: DateTime<Utc> = "2024-03-01T00:00:00Z".parse().unwrap();
+    (0..n)
+        .map(|i| {
+            let birth = match i {
+                0 => NaiveDate::from_ymd_opt(1956, 12, 6).unwrap(), // 70 today
+                1 => NaiveDate::from_ymd_opt(1956, 12, 7).unwrap(), // 70 tomorrow
+                2 => NaiveDate::from_ymd_opt(1946, 12, 7).unwrap(), // 79, 80 tomorrow
+                3 => NaiveDate::from_ymd_opt(1946, 12, 6).unwrap(), // 80 today
+                _ => NaiveDate::from_ymd_opt(
+                    1930 + (i % 36) as i32,
+                    1 + (i % 12) as u32,
+                    1 + (i % 28) as u32,
+                )
+                .unwrap(),
+            };
+            let joined = match i {
+                // 2025-06-01 00:00 and 2025-05-31 23:59 in China.
+                4 => "2025-05-31T16:00:00Z".parse().unwrap(),
+                5 => "2025-05-31T15:59:00Z".parse().unwrap(),
+                _ => base_joined + Duration::hours(i as i64 * 61),
+            };
+            NewElderly {
+                gender: if i % 2 == 0 { "F" } else { "M" }.into(),
+                birth_date: birth,
+                id_number: format!("6104021940{:07}X", 1_000_000 + i),
+                identity_category: ELDERLY_IDENTITY_CATEGORIES
+                    [i % ELDERLY_IDENTITY_CATEGORIES.len()]
+                .into(),
+                service_card_no: format!("XY{:08}", 20_000_000 + i),
+                district_code: if i % 3 == 0 { "610404" } else { "610402" }.into(),
+                address: format!("人民路 {i} 号"),
+                phone: (i % 4 != 0).then(|| format!("139{:08}", 10_000_000 + i)),
+                onekey_phone: (i % 5 == 0).then(|| format!("029-3{:07}", 3_000_000 + i)),
+                created_at: joined,
+                ..sample_elderly(NAMES[i % NAMES.len()], i, CENTRE)
+            }
+        })
+        .collect()
+}
+
+async fn registry(db: &TestDatabase, people: &[NewElderly]) -> Hotline {
+    let h = db.open(Arc::new(FixedClock::new(now()))).await;
+    let mut load = h.store.begin_load().await.unwrap();
+    for p in people {
+        load.insert_elderly(p).await.unwrap();
+    }
+    load.commit().await.unwrap();
+    h
+}
+
+fn age(birth: NaiveDate) -> u32 {
+    let t = today();
+    let mut years = t.year() - birth.year();
+    if (t.month(), t.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years as u32
+}
+
+/// What a scan of `people` (ids from 1 in load order) finds for `q`, every page.
+fn scan(people: &[NewElderly], q: &ElderlyQuery) -> Vec<i64> {
+    let text = q.q.trim();
+    let number = text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b" -+()".contains(&b))
+        && text.bytes().any(|b| b.is_ascii_digit());
+    let upper: String = text
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let phone = PhoneNumber::parse(text)
+        .ok()
+        .map(|p| p.as_str().to_string());
+    let bound = |s: &str| s.parse::<u32>().ok();
+    let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    people
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            let found = if text.is_empty() {
+                true
+            } else if number {
+                (phone.is_some() && (p.phone == phone || p.onekey_phone == phone))
+                    || p.id_number == upper
+                    || p.service_card_no == upper
+            } else {
+                p.name.starts_with(text)
+            };
+            let joined = local_date_of(p.created_at);
+            found
+                && (q.district.is_empty() || p.district_code == q.district)
+                && (q.category.is_empty() || p.identity_category == q.category)
+                && bound(&q.age_min).is_none_or(|min| age(p.birth_date) >= min)
+                && bound(&q.age_max).is_none_or(|max| age(p.birth_date) <= max)
+                && date(&q.joined_from).is_none_or(|d| joined >= d)
+                && date(&q.joined_to).is_none_or(|d| joined <= d)
+        })
+        .map(|(i, _)| i as i64 + 1)
+        .collect()
+}
+
+/// Every id the service finds for `q`, page by page, and the total it states.
+async fn find_all(h: &Hotline, q: &ElderlyQuery) -> (u64, Vec<i64>) {
+    let care = staff(Role::Coordinator, None, None);
+    let mut ids = Vec::new();
+    let mut page = 1;
+    loop {
+        let mut paged = q.clone();
+        paged.page = page.to_string();
+        paged.per_page = "7".into();
+        let found = h.elderly_for(&care, &paged).await.unwrap();
+        assert_eq!(found.page, page);
+        for p in &found.items {
+            assert!(p.id_number.contains('*'), "unmasked {}", p.id_number);
+        }
+        ids.extend(found.items.iter().map(|p| p.id));
+        if page >= found.pages() {
+            return (found.total, ids);
+        }
+        page += 1;
+    }
+}
+
+fn query(f: impl FnOnce(&mut ElderlyQuery)) -> ElderlyQuery {
+    let mut q = ElderlyQuery::default();
+    f(&mut q);
+    q
+}
+
+async fn every_search_finds_what_a_scan_finds(db: TestDatabase) {
+    let people = people(90);
+    let h = registry(&db, &people).await;
+    let p = &people;
+    let queries = [
+        query(|_| {}),
+        query(|q| q.q = "张".into()),
+        query(|q| q.q = "张桂兰".into()),
+        query(|q| q.q = "王秀".into()),
+        query(|q| q.q = "孙".into()),
+        query(|q| q.q = p[7].phone.clone().unwrap()),
+        query(|q| q.q = p[10].onekey_phone.clone().unwrap().replace('-', " ")),
+        query(|q| q.q = format!("+86 {}", p[9].phone.clone().unwrap())),
+        query(|q| q.q = p[12].id_number.to_lowercase()),
+        query(|q| q.q = p[13].service_card_no.to_lowercase()),
+        query(|q| q.q = "13900000000".into()),
+        query(|q| q.category = "独居".into()),
+        query(|q| {
+            q.q = "张".into();
+            q.district = "610404".into();
+        }),
+        query(|q| {
+            q.age_min = "70".into();
+            q.age_max = "79".into();
+        }),
+        query(|q| q.age_min = "80".into()),
+        query(|q| q.age_max = "69".into()),
+        query(|q| q.joined_from = "2025-06-01".into()),
+        query(|q| q.joined_to = "2025-05-31".into()),
+        query(|q| {
+            q.joined_from = "2024-06-01".into();
+            q.joined_to = "2024-09-30".into();
+            q.category = "普通".into();
+        }),
+    ];
+    for q in &queries {
+        let expected = scan(p, q);
+        let (total, ids) = find_all(&h, q).await;
+        assert_eq!(ids, expected, "{q:?}");
+        assert_eq!(total, expected.len() as u64, "{q:?}");
+    }
+    // The boundaries the scan decides are the ones meant: 70 today is in 70–79, 70
+    // tomorrow is not; joining at China midnight is on the new day.
+    let seventies = scan(p, &queries[13]);
+    assert!(seventies.contains(&1) && !seventies.contains(&2) && seventies.contains(&3));
+    assert!(!seventies.contains(&4));
+    let june = scan(p, &queries[16]);
+    assert!(june.contains(&5) && !june.contains(&6));
+    assert_eq!(scan(p, &queries[8]), [13]);
+    assert_eq!(scan(p, &queries[4]), Vec::<i64>::new());
+
+    // A page past the last is empty and still counts everyone.
+    let care = staff(Role::Coordinator, None, None);
+    let past = h
+        .elderly_for(&care, &query(|q| q.page = "99".into()))
+        .await
+        .unwrap();
+    assert_eq!((past.total, past.items.len()), (90, 0));
+    // The default page is 50 rows.
+    let first = h.elderly_for(&care, &query(|_| {})).await.unwrap();
+    assert_eq!((first.items.len(), first.pages()), (50, 2));
+}
+
+async fn the_registry_is_the_coordinators_and_wrong_fields_are_named(db: TestDatabase) {
+    let h = registry(&db, &people(3)).await;
+    for role in [Role::Agent, Role::ShiftLead, Role::Department, Role::Vendor] {
+        let found = h
+            .elderly_for(&staff(role, None, None), &query(|_| {}))
+            .await;
+        assert!(matches!(found, Err(ServiceError::Forbidden)), "{role:?}");
+    }
+    let care = staff(Role::Coordinator, None, None);
+    let wrong = h
+        .elderly_for(
+            &care,
+            &query(|q| {
+                q.category = "贵宾".into();
+                q.age_min = "-1".into();
+                q.joined_to = "yesterday".into();
+                q.per_page = "1000".into();
+            }),
+        )
+        .await;
+    match wrong {
+        Err(ServiceError::Invalid(errors)) => {
+            let fields: Vec<&str> = errors.0.keys().map(String::as_str).collect();
+            assert_eq!(fields, ["age_min", "category", "joined_to", "per_page"]);
+        }
+        other => panic!("expected the fields named, got {other:?}"),
+    }
+}
+
+hotline_core::on_both_backends!(
+    every_search_finds_what_a_scan_finds,
+    the_registry_is_the_coordinators_and_wrong_fields_are_named,
+);
