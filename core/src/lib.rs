@@ -22,12 +22,14 @@ pub mod knowledge;
 pub mod notices;
 pub mod places;
 pub mod registry;
+pub mod registry_io;
 pub mod reminders;
 pub mod requests;
 pub mod scope;
 pub mod seed;
 pub mod sms;
 pub mod store;
+pub mod tabular;
 pub mod testing;
 
 use std::sync::Arc;

@@ -4,8 +4,8 @@
 //! records (VIP, blacklist) are kept with the caller card in `calls.rs`.
 
 use hotline_domain::{
-    mask_id_number, mask_phone, ElderlyDetail, ElderlyPage, ElderlyQuery, ElderlySummary,
-    Permission, StaffUser,
+    mask_id_number, mask_phone, ElderlyDetail, ElderlyFilter, ElderlyPage, ElderlyQuery,
+    ElderlySummary, Permission, StaffUser,
 };
 
 use crate::audit::Origin;
@@ -24,9 +24,25 @@ impl Hotline {
     ) -> Result<ElderlyPage, ServiceError> {
         require(user, Permission::ElderlyRegistry)?;
         let filter = query.validate().map_err(ServiceError::Invalid)?;
+        let listing = self.elderly_listing(&filter);
+        let (total, mut items) = self.store.elderly_list(&listing).await?;
+        for e in &mut items {
+            mask_summary(e);
+        }
+        Ok(ElderlyPage {
+            total,
+            page: filter.page,
+            per_page: filter.per_page,
+            items,
+        })
+    }
+
+    /// A checked search in the stored columns' terms: ages as birth dates on today's date,
+    /// join days as instants (China time).
+    pub(crate) fn elderly_listing(&self, filter: &ElderlyFilter) -> ElderlyListing {
         let today = local_date_of(self.clock.now());
         let (born_from, born_to) = filter.born_between(today);
-        let listing = ElderlyListing {
+        ElderlyListing {
             search: filter.search.clone(),
             district: filter.district.clone(),
             category: filter.category.clone(),
@@ -39,17 +55,7 @@ impl Hotline {
                 .map(local_midnight),
             offset: filter.offset(),
             limit: filter.per_page,
-        };
-        let (total, mut items) = self.store.elderly_list(&listing).await?;
-        for e in &mut items {
-            mask_summary(e);
         }
-        Ok(ElderlyPage {
-            total,
-            page: filter.page,
-            per_page: filter.per_page,
-            items,
-        })
     }
 
     /// One person's record. Health notes and medications only with the health permission,

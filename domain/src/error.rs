@@ -57,6 +57,21 @@ pub enum Problem {
     NotInFuture,
     /// A position outside the city the platform serves.
     OutsideCity,
+    /// Not a resident ID number (GB 11643: 18 characters, a date, the check character).
+    BadIdNumber,
+    /// Disagrees with another field of the same record (a sex or birth date the ID number
+    /// says otherwise).
+    Mismatch,
+    /// A file's column heading that names no column.
+    UnknownColumn,
+    /// A column the file must have.
+    MissingColumn,
+    /// The same value as an earlier row of the file (its spreadsheet row).
+    Duplicate { row: u32 },
+    /// More rows than one file may hold.
+    TooMany { max: u64 },
+    /// Not a file of the kind asked for (CSV in UTF-8 or GB18030, or XLSX).
+    Unreadable,
 }
 
 impl Problem {
@@ -118,6 +133,28 @@ impl Problem {
             (Problem::OutsideCity, Lang::En) => "This position is outside Xianyang".into(),
             (Problem::NotApplicable, Lang::Zh) => "此项不适用，请留空".into(),
             (Problem::NotApplicable, Lang::En) => "Does not apply here; leave it empty".into(),
+            (Problem::BadIdNumber, Lang::Zh) => "身份证号应为 18 位，出生日期和校验位正确".into(),
+            (Problem::BadIdNumber, Lang::En) => {
+                "An ID number has 18 characters with a valid date and check character".into()
+            }
+            (Problem::Mismatch, Lang::Zh) => "与身份证号不符".into(),
+            (Problem::Mismatch, Lang::En) => "Does not agree with the ID number".into(),
+            (Problem::UnknownColumn, Lang::Zh) => "无法识别的列名".into(),
+            (Problem::UnknownColumn, Lang::En) => "No such column".into(),
+            (Problem::MissingColumn, Lang::Zh) => "缺少此列".into(),
+            (Problem::MissingColumn, Lang::En) => "This column is missing".into(),
+            (Problem::Duplicate { row }, Lang::Zh) => format!("与第 {row} 行重复"),
+            (Problem::Duplicate { row }, Lang::En) => format!("Same as row {row}"),
+            (Problem::TooMany { max }, Lang::Zh) => format!("最多 {max} 行，请缩小范围或分批"),
+            (Problem::TooMany { max }, Lang::En) => {
+                format!("At most {max} rows; narrow the search or split the file")
+            }
+            (Problem::Unreadable, Lang::Zh) => {
+                "无法读取：请上传 CSV（UTF-8 或 GBK）或 XLSX 文件".into()
+            }
+            (Problem::Unreadable, Lang::En) => {
+                "Cannot read it: upload a CSV (UTF-8 or GBK) or XLSX file".into()
+            }
             (Problem::BadTrackingNumber, Lang::En) => {
                 "A tracking number has 14 digits, e.g. 20261123000042".into()
             }

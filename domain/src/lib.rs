@@ -79,6 +79,7 @@ pub mod knowledge;
 pub mod phone;
 pub mod places;
 pub mod region;
+pub mod registry_io;
 pub mod request;
 pub mod time;
 pub mod views;
@@ -123,6 +124,7 @@ pub use places::{
     PositionInput, ProviderKind, Viewport, ViewportInput, CITY_EXTENT, EARTH_RADIUS_M,
 };
 pub use region::Region;
+pub use registry_io::{FileFormat, ImportIssue, ImportMode, ImportReport, REGISTRY_FILE_MAX_ROWS};
 pub use request::{FiledRequest, FormOptions, NewRequest, NewRequestInput, RequestSummary};
 pub use views::{
     AssignmentView, AuditEntry, CaseCounts, CaseDetail, CaseEventView, CaseFilter, CaseListItem,

@@ -1,6 +1,7 @@
 // Each demo role signs in and sees only its own navigation (issue: accounts and access);
 // pages outside a role are refused by the server; sensitive views are audited and masked.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { launchBrowser, openPage, shot, signIn, startServer, visit } from './support.mjs';
 
@@ -217,4 +218,59 @@ test('a citizen tracks a request with its number and phone', async () => {
   await shot(page, 'track.png');
   assert.deepEqual(page.errors, []);
   await page.context().close();
+});
+
+/** A valid resident ID number (GB 11643) for the first 17 digits. */
+function idNumber(first17) {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((s, d, i) => s + Number(d) * weights[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
+test('the coordinator exports a search and imports a file, row by row', async () => {
+  const care = await openPage(browser);
+  await signIn(care, server.base, 'care', '/care/elderly?q=%E5%BC%A0');
+  const total = Number(await care.getAttribute('[data-testid="elderly-total"]', 'data-total'));
+  assert.ok(total > 0);
+  // The export is every person the search finds, not the page shown.
+  const [download] = await Promise.all([
+    care.waitForEvent('download'),
+    care.click('[data-testid="elderly-export-csv"]'),
+  ]);
+  assert.match(download.suggestedFilename(), /^elderly-registry-\d{8}\.csv$/);
+  const lines = (await readFile(await download.path(), 'utf8')).trim().split('\n');
+  assert.match(lines[0], /身份证号/);
+  assert.equal(lines.length - 1, total);
+
+  // A file with one good row and one whose ID number is wrong: refused whole, the row and
+  // column named; then imported without the bad row.
+  const good = idNumber('61040219480612004');
+  const bad = good.slice(0, 17) + (good.endsWith('0') ? '1' : '0');
+  const csv = '姓名,身份证号,身份类别,服务卡号,区县,街道乡镇,详细地址,紧急联系人,联系人关系,联系人电话\n'
+    + `褚秀芝,${good},空巢,XYE2E00001,秦都区,人民路街道,人民路 9 号,褚明,儿子,13900001111\n`
+    + `褚秀云,${bad},空巢,XYE2E00002,秦都区,,人民路 10 号,褚亮,女儿,13900001112\n`;
+  const upload = async (skip) => {
+    await care.click('[data-testid="elderly-import"] summary');
+    await care.setInputFiles('[data-testid="import-file"]', { name: '褚.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    if (skip) await care.check('[data-testid="import-skip"]');
+    await Promise.all([care.waitForURL(/import=\d+/), care.click('[data-testid="import-submit"]')]);
+    await care.waitForSelector('[data-testid="import-report"]');
+  };
+  await upload(false);
+  assert.equal(await care.getAttribute('[data-testid="import-report"]', 'data-committed'), 'false');
+  const issue = care.locator('[data-testid="import-issue"]');
+  assert.equal(await issue.count(), 1);
+  assert.equal(await issue.getAttribute('data-row'), '3');
+  assert.match(await issue.textContent(), /身份证号.*18 位/);
+  await shot(care, 'elderly-import-refused.png');
+  await care.waitForSelector('body[data-hydrated="true"]');
+  await upload(true);
+  assert.equal(await care.getAttribute('[data-testid="import-report"]', 'data-committed'), 'true');
+  assert.match(await care.textContent('[data-testid="import-summary"]'), /已导入 1 人/);
+  await care.setViewportSize({ width: 390, height: 844 });
+  await shot(care, 'elderly-import-phone.png');
+  await visit(care, server.base, '/care/elderly?q=%E8%A4%9A');
+  assert.equal(await care.getAttribute('[data-testid="elderly-total"]', 'data-total'), '1');
+  assert.deepEqual(care.errors, []);
+  await care.context().close();
 });

@@ -16,7 +16,7 @@ use hotline_core::auth::SecurityPolicy;
 use hotline_core::seed::demo::DEMO_PASSWORD;
 use hotline_core::testing::TestDatabase;
 use hotline_core::FixedClock;
-use hotline_domain::{CaseQuery, Role};
+use hotline_domain::{CaseQuery, IdNumber, Role};
 use hotline_server::http::access::{rule_for, Limit, Need, RULES};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -30,6 +30,11 @@ const DEMO_USERS: &[(&str, Role)] = &[
     ("care", Role::Coordinator),
     ("admin", Role::Admin),
 ];
+
+/// The demo coordinator, as the service sees them.
+fn care_user() -> hotline_domain::StaffUser {
+    hotline_core::testing::staff(Role::Coordinator, None, None)
+}
 
 async fn demo_server(db: TestDatabase) -> TestServer {
     TestServer::start_with(
@@ -484,6 +489,127 @@ async fn phones_and_ids_are_masked_and_full_views_are_audited(db: TestDatabase) 
     assert_eq!(views.len(), 1);
     assert_eq!(views[0].action, "view_health_and_id");
     assert_eq!(views[0].object_id, id.to_string());
+
+    // The registry as a file: the search exported whole (XLSX here), an empty template,
+    // an import with a bad row refused whole (422, the row and column named) then taken
+    // without it, its report kept; the page's multipart form lands on the report.
+    let xlsx = care
+        .get(server.url("/api/v1/elderly/export"))
+        .query(&[("format", "xlsx"), ("q", first["name"].as_str().unwrap())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert!(xlsx.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(".xlsx"));
+    let bytes = xlsx.bytes().await.unwrap();
+    let (_, sheet) = hotline_core::tabular::read_sheet(&bytes, 100_000).unwrap();
+    assert_eq!(sheet.rows.len() as u64, by_name["total"].as_u64().unwrap());
+    let wrong_format = care
+        .get(server.url("/api/v1/elderly/export?format=pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_format.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let template = care
+        .get(server.url("/api/v1/elderly/template?format=csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(template.contains("身份证号"), "{template}");
+    let body = "19500301002";
+    let good_id = format!(
+        "610402{body}{}",
+        IdNumber::check_digit(&format!("610402{body}"))
+    );
+    let bad_id = format!(
+        "{}{}",
+        &good_id[..17],
+        if good_id.ends_with('0') { '1' } else { '0' }
+    );
+    let csv = format!(
+        "姓名,身份证号,身份类别,服务卡号,区县,详细地址,紧急联系人,联系人关系,联系人电话\n\
+         陈玉兰,{good_id},独居,XYH0000001,秦都区,人民路 1 号,陈强,儿子,13912345678\n\
+         陈玉梅,{bad_id},独居,XYH0000002,秦都区,人民路 2 号,陈刚,儿子,13912345679\n"
+    );
+    let import = |mode: &'static str| {
+        care.post(server.url("/api/v1/elderly/import"))
+            .query(&[("mode", mode), ("file_name", "陈.csv")])
+            .header("Content-Type", "text/csv")
+            .body(csv.clone())
+            .send()
+    };
+    let refused = import("all").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused: Value = refused.json().await.unwrap();
+    assert_eq!(refused["committed"], false);
+    assert_eq!(refused["issues"][0]["row"], 3);
+    assert_eq!(refused["issues"][0]["column"], "id_number");
+    let taken = import("skip").await.unwrap();
+    assert_eq!(taken.status(), StatusCode::OK);
+    let taken: Value = taken.json().await.unwrap();
+    assert_eq!(
+        (taken["imported"].as_u64(), taken["rejected"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let kept: Value = care
+        .get(server.url(&format!("/api/v1/elderly/imports/{}", taken["id"])))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kept, taken);
+    let boundary = "hotline-test-boundary";
+    let form = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\nall\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"陈.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+    );
+    let posted = care
+        .post(server.url("/care/elderly/imports"))
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::SEE_OTHER);
+    let location = posted.headers()["location"].to_str().unwrap().to_string();
+    let report_id: i64 = location
+        .strip_prefix("/care/elderly?import=")
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("{location}"));
+    let shown = server
+        .hotline
+        .import_report(&care_user(), report_id)
+        .await
+        .unwrap();
+    // The rows the JSON import stored are taken now; the bad one is still bad.
+    assert_eq!(
+        (shown.committed, shown.issues_total),
+        (false, 3),
+        "{shown:?}"
+    );
+    // Leads, who do not keep the registry, cannot export it (a keeper without the export
+    // permission is refused too: core/tests/registry_files.rs).
+    let lead = server.sign_in("lead", DEMO_PASSWORD).await;
+    assert_eq!(
+        lead.get(server.url("/api/v1/elderly/export"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
 
     // Agents do not reach the registry at all; the department cannot reveal numbers of cases
     // that are not theirs (they do not exist for them).

@@ -116,6 +116,35 @@ pub async fn list_elderly(
     form(hotline()?.elderly_for(&staff.user, &query).await)
 }
 
+/// One import into the elderly registry (`None` when there is no such import), and the
+/// latest imports before it (without their issues).
+#[server(prefix = "/api/fn", endpoint = "elderly_imports")]
+pub async fn elderly_imports(
+    id: Option<i64>,
+) -> Result<
+    (
+        Option<hotline_domain::ImportReport>,
+        Vec<hotline_domain::ImportReport>,
+    ),
+    ServerFnError,
+> {
+    let staff = staff()?;
+    let hotline = hotline()?;
+    let shown = match id {
+        None => None,
+        Some(id) => match hotline.import_report(&staff.user, id).await {
+            Ok(report) => Some(report),
+            Err(hotline_core::ServiceError::NotFound) => None,
+            Err(e) => return Err(fail(e)),
+        },
+    };
+    let latest = hotline
+        .elderly_imports(&staff.user, 5)
+        .await
+        .map_err(fail)?;
+    Ok((shown, latest))
+}
+
 /// One elderly record (`None` when missing); the look is audited.
 #[server(prefix = "/api/fn", endpoint = "get_elderly")]
 pub async fn get_elderly(id: i64) -> Result<Option<hotline_domain::ElderlyDetail>, ServerFnError> {

@@ -5,11 +5,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use hotline_domain::{ElderlyQuery, ELDERLY_IDENTITY_CATEGORIES};
+use hotline_domain::registry_io::ELDERLY_COLUMNS;
+use hotline_domain::{ElderlyQuery, ImportReport, Lang, Permission, ELDERLY_IDENTITY_CATEGORIES};
 
-use crate::api::{get_elderly, list_elderly, load_form_options, FormOutcome};
+use crate::api::{elderly_imports, get_elderly, list_elderly, load_form_options, FormOutcome};
 use crate::i18n::{tr, use_lang};
-use crate::pages::common::{encode_query_value, LoadError};
+use crate::pages::common::{encode_query_value, local_time, LoadError};
+use crate::use_current_user;
 
 /// The query-string keys of the registry search, in the order links carry them.
 const FILTER_KEYS: [&str; 8] = [
@@ -41,9 +43,9 @@ pub fn ElderlyPage() -> impl IntoView {
     };
     let list = Resource::new(filters, list_elderly);
     let options = Resource::new(|| (), |_| load_form_options());
-    // The same search on another page.
-    let page_href = move |page: u32| {
-        let mut href = format!("/care/elderly?page={page}");
+    // The same search on another page, or as a file.
+    let search_href = move |start: String| {
+        let mut href = start;
         query.with(|q| {
             for key in FILTER_KEYS {
                 if let Some(v) = q.get(key).filter(|v| !v.is_empty()) {
@@ -53,6 +55,11 @@ pub fn ElderlyPage() -> impl IntoView {
         });
         href
     };
+    let page_href = move |page: u32| search_href(format!("/care/elderly?page={page}"));
+    let user = use_current_user();
+    let may_export = move || user.with(|u| u.as_ref().is_some_and(|u| u.can(Permission::Export)));
+    let import_id = move || query.with(|q| q.get("import").and_then(|v| v.parse::<i64>().ok()));
+    let imports = Resource::new(import_id, elderly_imports);
 
     view! {
         <Title text=tr!(lang, care.elderly_registry) />
@@ -105,6 +112,25 @@ pub fn ElderlyPage() -> impl IntoView {
                 <button type="submit" class="button" data-testid="elderly-find">{tr!(lang, care.find)}</button>
                 <a class="button secondary" href="/care/elderly">{tr!(lang, care.clear)}</a>
             </form>
+            <Show when=may_export>
+                <p class="actions" data-testid="elderly-export">
+                    <a class="button secondary" rel="external" download=""
+                        href=move || search_href("/api/v1/elderly/export?format=csv".into())
+                        data-testid="elderly-export-csv">{tr!(lang, care.export_csv)}</a>
+                    <a class="button secondary" rel="external" download=""
+                        href=move || search_href("/api/v1/elderly/export?format=xlsx".into())
+                        data-testid="elderly-export-xlsx">{tr!(lang, care.export_xlsx)}</a>
+                    <span class="muted">{tr!(lang, care.export_note)}</span>
+                </p>
+            </Show>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    imports.await.ok().map(|(shown, latest)| view! {
+                        {shown.map(|r| import_report(lang, r))}
+                        {import_form(lang, latest)}
+                    })
+                })}
+            </Suspense>
             <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
@@ -186,8 +212,132 @@ fn elderly_table(
     }
 }
 
+/// What an import did: the counts, and each row's problems by column.
+fn import_report(lang: Lang, report: ImportReport) -> impl IntoView {
+    let summary = if report.committed {
+        tr!(
+            lang,
+            care.import_done,
+            imported = report.imported,
+            rows = report.rows,
+            rejected = report.rejected
+        )
+    } else if report.issues.iter().any(|i| i.row <= 1) {
+        tr!(lang, care.import_refused_file).to_string()
+    } else {
+        tr!(
+            lang,
+            care.import_refused,
+            rows = report.rows,
+            rejected = report.rejected
+        )
+    };
+    let placed = (report.placed_at_region > 0)
+        .then(|| tr!(lang, care.import_placed, count = report.placed_at_region));
+    let more = report
+        .issues_total
+        .saturating_sub(report.issues.len() as u32);
+    let class = if report.committed { "notice" } else { "alert" };
+    view! {
+        <section class="import-report" aria-labelledby="import-report" data-testid="import-report"
+            data-committed=report.committed.to_string()>
+            <h2 id="import-report">{tr!(lang, care.import_report)}" · "{report.file_name.clone()}</h2>
+            <p class=class role="status" data-testid="import-summary">{summary}</p>
+            {placed.map(|text| view! { <p class="muted">{text}</p> })}
+            {(!report.issues.is_empty()).then(|| view! {
+                <div class="table-scroll">
+                <table data-testid="import-issues">
+                    <thead><tr>
+                        <th scope="col">{tr!(lang, care.issue_row)}</th>
+                        <th scope="col">{tr!(lang, care.issue_column)}</th>
+                        <th scope="col">{tr!(lang, care.issue_problem)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {report.issues.iter().map(|i| {
+                            let row = if i.row == 0 { tr!(lang, care.issue_file).to_string() } else { i.row.to_string() };
+                            let column = i.column.as_deref().map(|c| column_label(lang, c)).unwrap_or_default();
+                            view! {
+                                <tr data-testid="import-issue" data-row=i.row.to_string()
+                                    data-column=i.column.clone().unwrap_or_default()>
+                                    <td class="nowrap">{row}</td>
+                                    <td class="nowrap">{column}</td>
+                                    <td>{i.problem.message(lang)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                </div>
+            })}
+            {(more > 0).then(|| view! { <p class="muted">{tr!(lang, care.issues_more, count = more)}</p> })}
+        </section>
+    }
+}
+
+/// The import form (a plain multipart form: it works before the page is interactive), the
+/// templates, and the latest imports.
+fn import_form(lang: Lang, latest: Vec<ImportReport>) -> impl IntoView {
+    view! {
+        <details class="import" data-testid="elderly-import">
+            <summary>{tr!(lang, care.import_title)}</summary>
+            <p class="muted">{tr!(lang, care.import_help)}</p>
+            <form method="post" action="/care/elderly/imports" enctype="multipart/form-data" class="filters wrap">
+                <label>{tr!(lang, care.import_file)}" "
+                    <input type="file" name="file" required accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                        data-testid="import-file" />
+                </label>
+                <fieldset class="choices">
+                    <label><input type="radio" name="mode" value="all" checked />" "{tr!(lang, care.import_mode_all)}</label>
+                    <label><input type="radio" name="mode" value="skip" data-testid="import-skip" />" "{tr!(lang, care.import_mode_skip)}</label>
+                </fieldset>
+                <button type="submit" class="button" data-testid="import-submit">{tr!(lang, care.import_submit)}</button>
+                <a href="/api/v1/elderly/template?format=csv" rel="external" download="">{tr!(lang, care.template_csv)}</a>
+                <a href="/api/v1/elderly/template?format=xlsx" rel="external" download="">{tr!(lang, care.template_xlsx)}</a>
+            </form>
+            {(!latest.is_empty()).then(|| view! {
+                <h3>{tr!(lang, care.recent_imports)}</h3>
+                <div class="table-scroll">
+                <table>
+                    <thead><tr>
+                        <th scope="col">{tr!(lang, care.import_when)}</th>
+                        <th scope="col">{tr!(lang, care.import_file)}</th>
+                        <th scope="col">{tr!(lang, care.import_by)}</th>
+                        <th scope="col">{tr!(lang, care.import_result)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {latest.into_iter().map(|r| {
+                            let result = if r.committed {
+                                tr!(lang, care.import_result_done, imported = r.imported, rows = r.rows)
+                            } else {
+                                tr!(lang, care.import_result_none).to_string()
+                            };
+                            view! {
+                                <tr>
+                                    <td class="nowrap"><a href=format!("/care/elderly?import={}", r.id)>{local_time(r.at)}</a></td>
+                                    <td>{r.file_name}</td>
+                                    <td>{r.actor}</td>
+                                    <td>{result}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                </div>
+            })}
+        </details>
+    }
+}
+
+/// A file column by its heading (Chinese) or key (English); an unknown one as written.
+fn column_label(lang: Lang, key: &str) -> String {
+    match (lang, ELDERLY_COLUMNS.iter().find(|c| c.key == key)) {
+        (Lang::Zh, Some(c)) => c.heading.to_string(),
+        _ => key.to_string(),
+    }
+}
+
 /// The label of a search field an error names.
-fn filter_label(lang: hotline_domain::Lang, field: &str) -> String {
+fn filter_label(lang: Lang, field: &str) -> String {
     match field {
         "q" => tr!(lang, care.search_label).to_string(),
         "district" => tr!(lang, common.district).to_string(),

@@ -76,6 +76,16 @@ pub trait BulkLoad: Send {
     async fn insert_user(&mut self, user: &UserRow, at: DateTime<Utc>) -> Result<(), StoreError>;
     /// Sets a counter to at least `value`.
     async fn raise_counter(&mut self, name: &str, value: i64) -> Result<(), StoreError>;
+    /// Keeps the map's per-row counts as rows come (a small load into a large table, where
+    /// recounting a whole layer at commit would cost more). Before the first insert.
+    fn count_each_row(&mut self);
+    /// An import's report and its audit entry, in the load's transaction. Returns the
+    /// report's id.
+    async fn insert_import(
+        &mut self,
+        report: &hotline_domain::ImportReport,
+        audit: &crate::audit::NewAuditEntry,
+    ) -> Result<i64, StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
 
@@ -85,6 +95,8 @@ pub(super) struct SqlLoad<DB: Database> {
     /// The map layers written (`vendors`, `skilled`, `volunteers`, `elderly`), recounted
     /// at commit where the backend asks for it ([`Dialect::BULK_LOAD_RECOUNT`]).
     pub(super) layers: std::collections::BTreeSet<&'static str>,
+    /// Whether the map's counts stand aside for the load ([`BulkLoad::count_each_row`]).
+    pub(super) bulk: bool,
 }
 
 /// Notes that a load writes a map layer; before the first such row, tells the backend a
@@ -92,7 +104,7 @@ pub(super) struct SqlLoad<DB: Database> {
 /// statement must run inside the `BulkLoad` methods' own futures.
 macro_rules! writes_layer {
     ($load:expr, $layer:expr) => {
-        if $load.layers.is_empty() {
+        if $load.bulk && $load.layers.is_empty() {
             if let Some(sql) = DB::BULK_LOAD_BEGIN {
                 sqlx::query(sql).execute(&mut *$load.tx).await?;
             }
@@ -353,8 +365,36 @@ where
         Ok(())
     }
 
+    fn count_each_row(&mut self) {
+        self.bulk = false;
+    }
+
+    async fn insert_import(
+        &mut self,
+        report: &hotline_domain::ImportReport,
+        audit: &crate::audit::NewAuditEntry,
+    ) -> Result<i64, StoreError> {
+        let json = serde_json::to_string(report)
+            .map_err(|e| StoreError::Corrupt(format!("import report: {e}")))?;
+        let id: i64 = sqlx::query_scalar(super::registry::INSERT_IMPORT)
+            .bind(&report.registry)
+            .bind(&report.file_name)
+            .bind(&report.actor)
+            .bind(report.at)
+            .bind(i32::try_from(report.rows).unwrap_or(i32::MAX))
+            .bind(i32::try_from(report.imported).unwrap_or(i32::MAX))
+            .bind(report.committed)
+            .bind(json)
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let mut audit = audit.clone();
+        audit.object_id = id.to_string();
+        SqlStore::<DB>::insert_audit(&mut *self.tx, &audit).await?;
+        Ok(id)
+    }
+
     async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
-        if let Some(sql) = DB::BULK_LOAD_RECOUNT {
+        if let (true, Some(sql)) = (self.bulk, DB::BULK_LOAD_RECOUNT) {
             for layer in &self.layers {
                 sqlx::query(sql).bind(*layer).execute(&mut *self.tx).await?;
             }

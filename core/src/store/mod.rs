@@ -49,7 +49,8 @@ pub use places::{
     Located, PlaceCandidate, PlaceStore, ProviderStanding, SearchArea, VENDOR_WORKING,
 };
 pub use registry::{
-    ClientRecord, ElderlyListing, NewElderly, NewProvider, NewVendor, RegistryStore,
+    ClientRecord, ElderlyExportRow, ElderlyListing, ElderlyUnique, NewElderly, NewProvider,
+    NewVendor, RegistryStore,
 };
 
 /// The embedded default backend.
@@ -209,6 +210,7 @@ where
         Ok(Box::new(load::SqlLoad {
             tx: self.pool.begin().await?,
             layers: Default::default(),
+            bulk: true,
         }))
     }
 }

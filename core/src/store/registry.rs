@@ -2,7 +2,9 @@
 //! elderly, and the clients (callers) the caller card marks; plus the rows a bulk load
 //! writes into them (`NewVendor`, `NewProvider`, `NewElderly`).
 
-use hotline_domain::{ElderlyDetail, ElderlySearch, ElderlySummary};
+use hotline_domain::{
+    Coordinates, ElderlyDetail, ElderlySearch, ElderlySummary, ImportReport, Region,
+};
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -102,6 +104,65 @@ pub(super) const INSERT_ELDERLY: &str =
      contact_phone, lon, lat, created_at, onekey_device) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
      $19, $20, $21)";
+
+/// The export of the elderly registry: every column of a person, regions by name.
+pub(super) const ELDERLY_EXPORT_SELECT: &str = "SELECT e.id, e.name, e.gender, e.birth_date, \
+     e.id_number, e.identity_category, e.service_card_no, d.name AS district_name, \
+     s.name AS street_name, v.name AS village_name, e.address, e.phone, e.onekey_phone, \
+     e.onekey_device, e.contact_name, e.contact_relation, e.contact_phone, e.health_notes, \
+     e.medications, e.lon, e.lat, e.created_at \
+     FROM elderly e JOIN regions d ON d.code = e.district_code \
+     LEFT JOIN regions s ON s.code = e.street_code \
+     LEFT JOIN regions v ON v.code = e.village_code";
+
+/// A person as the registry export writes them.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ElderlyExportRow {
+    pub id: i64,
+    pub name: String,
+    pub gender: String,
+    pub birth_date: NaiveDate,
+    pub id_number: String,
+    pub identity_category: String,
+    pub service_card_no: String,
+    pub district_name: String,
+    pub street_name: Option<String>,
+    pub village_name: Option<String>,
+    pub address: String,
+    pub phone: Option<String>,
+    pub onekey_phone: Option<String>,
+    pub onekey_device: Option<String>,
+    pub contact_name: String,
+    pub contact_relation: String,
+    pub contact_phone: String,
+    pub health_notes: Option<String>,
+    pub medications: Option<String>,
+    pub lon: f64,
+    pub lat: f64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The columns of the elderly registry no two people share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ElderlyUnique {
+    IdNumber,
+    ServiceCard,
+    OnekeyDevice,
+}
+
+impl ElderlyUnique {
+    fn column(self) -> &'static str {
+        match self {
+            ElderlyUnique::IdNumber => "id_number",
+            ElderlyUnique::ServiceCard => "service_card_no",
+            ElderlyUnique::OnekeyDevice => "onekey_device",
+        }
+    }
+}
+
+pub(super) const INSERT_IMPORT: &str = "INSERT INTO registry_imports (registry, file_name, \
+     actor, at, rows, imported, committed, report) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+     RETURNING id";
 
 /// A vendor to load, with the service categories it offers.
 #[derive(Debug, Clone, PartialEq)]
@@ -285,6 +346,40 @@ pub trait RegistryStore: Send + Sync {
         -> Result<(), StoreError>;
     /// Registered elderly whose own or one-key phone is this number: (id, one-key match).
     async fn elderly_by_phone(&self, phone: &str) -> Result<Vec<(i64, bool)>, StoreError>;
+    /// Everyone the listing matches (its offset and limit ignored), in join order, at most
+    /// `limit`.
+    async fn elderly_export(
+        &self,
+        listing: &ElderlyListing,
+        limit: u32,
+    ) -> Result<Vec<ElderlyExportRow>, StoreError>;
+    /// Removes the people with these ID numbers (an import undoing the parts it stored).
+    /// Returns how many were removed.
+    async fn delete_elderly_by_id_number(&self, id_numbers: &[String]) -> Result<u64, StoreError>;
+    /// Which of `values` a stored person already has in the column.
+    async fn elderly_taken(
+        &self,
+        column: ElderlyUnique,
+        values: &[String],
+    ) -> Result<std::collections::HashSet<String>, StoreError>;
+    /// Every region with its stored position, if any.
+    async fn placed_regions(&self) -> Result<Vec<(Region, Option<Coordinates>)>, StoreError>;
+    /// One import's report.
+    async fn import_report(&self, id: i64) -> Result<Option<ImportReport>, StoreError>;
+    /// The latest imports into a registry, newest first.
+    async fn import_reports(
+        &self,
+        registry: &str,
+        limit: u32,
+    ) -> Result<Vec<ImportReport>, StoreError>;
+}
+
+/// A stored import report: its row id is its id.
+fn stored_report((id, json): (i64, String)) -> Result<ImportReport, StoreError> {
+    let mut report: ImportReport = serde_json::from_str(&json)
+        .map_err(|e| StoreError::Corrupt(format!("import {id}: {e}")))?;
+    report.id = id;
+    Ok(report)
 }
 
 #[async_trait]
@@ -425,6 +520,108 @@ where
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn elderly_export(
+        &self,
+        listing: &ElderlyListing,
+        limit: u32,
+    ) -> Result<Vec<ElderlyExportRow>, StoreError> {
+        let mut query = sqlx::QueryBuilder::<DB>::new(ELDERLY_EXPORT_SELECT);
+        listing.push_conditions(&mut query);
+        query
+            .push(" ORDER BY e.id LIMIT ")
+            .push_bind(i64::from(limit));
+        DB::fetch_all(query, &self.pool).await
+    }
+
+    async fn delete_elderly_by_id_number(&self, id_numbers: &[String]) -> Result<u64, StoreError> {
+        let mut removed = 0;
+        for chunk in id_numbers.chunks(500) {
+            let mut query =
+                sqlx::QueryBuilder::<DB>::new("DELETE FROM elderly WHERE id_number IN (");
+            let mut list = query.separated(", ");
+            for value in chunk {
+                list.push_bind(value.as_str());
+            }
+            query.push(")");
+            removed += DB::execute(query, &self.pool).await?;
+        }
+        Ok(removed)
+    }
+
+    async fn elderly_taken(
+        &self,
+        column: ElderlyUnique,
+        values: &[String],
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let mut taken = std::collections::HashSet::new();
+        for chunk in values.chunks(500) {
+            let mut query = sqlx::QueryBuilder::<DB>::new(format!(
+                "SELECT {0} FROM elderly WHERE {0} IN (",
+                column.column()
+            ));
+            let mut list = query.separated(", ");
+            for value in chunk {
+                list.push_bind(value.as_str());
+            }
+            query.push(")");
+            let found: Vec<(String,)> = DB::fetch_all(query, &self.pool).await?;
+            taken.extend(found.into_iter().map(|(v,)| v));
+        }
+        Ok(taken)
+    }
+
+    async fn placed_regions(&self) -> Result<Vec<(Region, Option<Coordinates>)>, StoreError> {
+        let rows: Vec<(
+            String,
+            Option<String>,
+            i32,
+            String,
+            Option<f64>,
+            Option<f64>,
+        )> = sqlx::query_as("SELECT code, parent_code, level, name, lon, lat FROM regions")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(code, parent_code, level, name, lon, lat)| {
+                (
+                    Region {
+                        code,
+                        parent_code,
+                        level: u8::try_from(level).unwrap_or(0),
+                        name,
+                    },
+                    lon.zip(lat).map(|(lon, lat)| Coordinates { lon, lat }),
+                )
+            })
+            .collect())
+    }
+
+    async fn import_report(&self, id: i64) -> Result<Option<ImportReport>, StoreError> {
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, report FROM registry_imports WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(stored_report).transpose()
+    }
+
+    async fn import_reports(
+        &self,
+        registry: &str,
+        limit: u32,
+    ) -> Result<Vec<ImportReport>, StoreError> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, report FROM registry_imports WHERE registry = $1 \
+             ORDER BY at DESC, id DESC LIMIT $2",
+        )
+        .bind(registry)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(stored_report).collect()
     }
 
     async fn elderly_by_phone(&self, phone: &str) -> Result<Vec<(i64, bool)>, StoreError> {

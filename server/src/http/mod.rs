@@ -8,6 +8,7 @@ mod desk;
 mod error;
 mod knowledge;
 mod places;
+mod registry_files;
 mod routes;
 mod staff;
 pub mod telephony;
@@ -50,10 +51,11 @@ pub struct AppState {
 /// (pages and server functions are listed by Leptos itself; their rules are in
 /// `access::rules`).
 pub(crate) fn api_routes() -> Routes {
-    use access::Need::{CaseReader, HelpSender, Public, SignedIn};
+    use access::Need::{self, CaseReader, HelpSender, Public, SignedIn};
     use access::{perm, Limit};
     use hotline_domain::Permission::{
-        Administer, Alarms, Approve, AuditLog, ContactReveal, Dispatch, ElderlyRegistry, Intake,
+        Administer, Alarms, Approve, AuditLog, ContactReveal, Dispatch, ElderlyRegistry, Export,
+        Intake,
     };
     Routes::new()
         // Health, language, sign-in.
@@ -116,6 +118,34 @@ pub(crate) fn api_routes() -> Routes {
             "/api/v1/elderly/{id}",
             perm(ElderlyRegistry),
             staff::elderly,
+        )
+        // The registry as a file: export, the import template, imports and their reports.
+        .get(
+            "/api/v1/elderly/export",
+            Need::Both(ElderlyRegistry, Export),
+            registry_files::export,
+        )
+        .get(
+            "/api/v1/elderly/template",
+            perm(ElderlyRegistry),
+            registry_files::template,
+        )
+        .post_upload(
+            "/api/v1/elderly/import",
+            perm(ElderlyRegistry),
+            registry_files::IMPORT_BODY_MAX,
+            registry_files::import,
+        )
+        .get(
+            "/api/v1/elderly/imports/{id}",
+            perm(ElderlyRegistry),
+            registry_files::report,
+        )
+        .post_upload(
+            "/care/elderly/imports",
+            perm(ElderlyRegistry),
+            registry_files::IMPORT_BODY_MAX,
+            registry_files::import_form,
         )
         // The one-key alarm gateway's webhook (signed like the telephone system's), and the
         // consoles' reads.

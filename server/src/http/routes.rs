@@ -37,6 +37,22 @@ impl Routes {
         self.add("POST", path, guard.into(), routing::post(handler))
     }
 
+    /// A POST whose body may be up to `max_body` bytes (a file upload), not the default 2 MB.
+    pub fn post_upload<H, T>(
+        self,
+        path: &'static str,
+        guard: impl Into<Guard>,
+        max_body: usize,
+        handler: H,
+    ) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let route = routing::post(handler).layer(axum::extract::DefaultBodyLimit::max(max_body));
+        self.add("POST", path, guard.into(), route)
+    }
+
     pub fn put<H, T>(self, path: &'static str, guard: impl Into<Guard>, handler: H) -> Routes
     where
         H: Handler<T, AppState>,

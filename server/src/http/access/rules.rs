@@ -15,6 +15,8 @@ pub enum Need {
     SignedIn,
     /// A signed-in staff member with this permission.
     Permission(Permission),
+    /// A signed-in staff member with both permissions (exporting a registry one keeps).
+    Both(Permission, Permission),
     /// A signed-in staff member with a case list (whole centre, department or vendor).
     CaseReader,
     /// A signed-in staff member who sends help: dispatch, intake or alarms
@@ -158,6 +160,11 @@ const SERVER_FUNCTIONS: &[Rule] = &[
         "/api/fn/get_elderly",
         perm(Permission::ElderlyRegistry),
     ),
+    rule(
+        "POST",
+        "/api/fn/elderly_imports",
+        perm(Permission::ElderlyRegistry),
+    ),
     rule("POST", "/api/fn/open_alarms", perm(Permission::Alarms)),
     rule("POST", "/api/fn/alarms_shown", perm(Permission::Alarms)),
     rule("POST", "/api/fn/alarm_card", perm(Permission::Alarms)),
@@ -291,6 +298,7 @@ impl Need {
             (_, None) => false,
             (Need::SignedIn, Some(_)) => true,
             (Need::Permission(p), Some(u)) => u.can(p),
+            (Need::Both(a, b), Some(u)) => u.can(a) && u.can(b),
             (Need::CaseReader, Some(u)) => u.sees_cases(),
             (Need::HelpSender, Some(u)) => u.sends_help(),
         }
