@@ -1,7 +1,8 @@
 //! The elderly registry as a file (SPEC R3): any filtered list exported to CSV or XLSX, and
 //! people imported from either with a report naming every bad row's column and reason.
-//! Both are audited. An import is all or nothing unless asked to skip bad rows; either way
-//! the people, the report and the audit entry are stored in one transaction.
+//! Both are audited. An import is all or nothing unless asked to skip bad rows; its people
+//! are stored in parts (other writers wait for one part, not the file), the last with the
+//! report and its audit entry, and a part that fails removes the parts before it.
 
 use std::collections::HashMap;
 
@@ -103,7 +104,7 @@ impl Hotline {
     /// columns' rules, the same ID, service card or terminal number twice in the file or
     /// already stored); in [`ImportMode::All`] any issue stores nothing, in
     /// [`ImportMode::SkipBadRows`] the good rows are stored. The report is stored either way
-    /// (with its audit entry, in the same transaction as the people) and returned.
+    /// (with its audit entry, in the transaction of the last people) and returned.
     pub async fn import_elderly(
         &self,
         user: &StaffUser,
