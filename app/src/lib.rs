@@ -139,6 +139,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/audit") view={Lazy::<lazy::AuditRoute>::new()} />
                     <Route path=path!("/admin/sms") view={Lazy::<lazy::SmsRoute>::new()} />
                     <Route path=path!("/map") view={Lazy::<lazy::MapRoute>::new()} />
+                    <Route path=path!("/vendors") view={Lazy::<lazy::VendorsRoute>::new()} />
+                    <Route path=path!("/vendors/new") view={Lazy::<lazy::NewVendorRoute>::new()} />
+                    <Route path=path!("/vendors/:id") view={Lazy::<lazy::VendorRoute>::new()} />
                 </Routes>
             </main>
         </Router>
@@ -216,6 +219,14 @@ fn NavLinks(user: Option<StaffUser>, lang: Lang) -> impl IntoView {
         {user.sends_help().then(|| view! {
             <A href="/map" attr:data-testid="nav-map">{tr!(lang, nav.map)}</A>
         })}
+        {(user.sends_help() || user.can(Permission::ProviderRegistry)).then(|| view! {
+            <A href="/vendors" attr:data-testid="nav-vendors">{tr!(lang, nav.vendors)}</A>
+        })}
+        {hotline_domain::vendors::own_vendor(&user)
+            .filter(|_| !user.sends_help() && !user.can(Permission::ProviderRegistry))
+            .map(|own| view! {
+                <A href=format!("/vendors/{own}") attr:data-testid="nav-my-vendor">{tr!(lang, nav.my_vendor)}</A>
+            })}
         {user.can(Permission::Alarms).then(|| view! {
             <A href="/care/alarms" attr:data-testid="nav-alarms">{tr!(lang, nav.alarms)}</A>
         })}

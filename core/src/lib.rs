@@ -31,6 +31,7 @@ pub mod sms;
 pub mod store;
 pub mod tabular;
 pub mod testing;
+pub mod vendors;
 
 use std::sync::Arc;
 

@@ -72,6 +72,10 @@ pub enum Problem {
     TooMany { max: u64 },
     /// Not a file of the kind asked for (CSV in UTF-8 or GB18030, or XLSX).
     Unreadable,
+    /// Not a web address (`http://` or `https://` and a host name).
+    BadWebAddress,
+    /// A day still to come where one that has passed is needed.
+    InFuture,
 }
 
 impl Problem {
@@ -155,6 +159,12 @@ impl Problem {
             (Problem::Unreadable, Lang::En) => {
                 "Cannot read it: upload a CSV (UTF-8 or GBK) or XLSX file".into()
             }
+            (Problem::BadWebAddress, Lang::Zh) => "网址应以 http:// 或 https:// 开头".into(),
+            (Problem::BadWebAddress, Lang::En) => {
+                "A web address starts with http:// or https://".into()
+            }
+            (Problem::InFuture, Lang::Zh) => "不能晚于今天".into(),
+            (Problem::InFuture, Lang::En) => "Cannot be later than today".into(),
             (Problem::BadTrackingNumber, Lang::En) => {
                 "A tracking number has 14 digits, e.g. 20261123000042".into()
             }

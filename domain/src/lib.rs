@@ -82,6 +82,7 @@ pub mod region;
 pub mod registry_io;
 pub mod request;
 pub mod time;
+pub mod vendors;
 pub mod views;
 
 pub use account::{
@@ -126,6 +127,11 @@ pub use places::{
 pub use region::Region;
 pub use registry_io::{FileFormat, ImportIssue, ImportMode, ImportReport, REGISTRY_FILE_MAX_ROWS};
 pub use request::{FiledRequest, FormOptions, NewRequest, NewRequestInput, RequestSummary};
+pub use vendors::{
+    CreditGrade, InspectionInput, InspectionResult, VendorDetail, VendorDraft, VendorEdit,
+    VendorFilter, VendorInput, VendorKind, VendorPage, VendorQuery, VendorStaff, VendorStaffInput,
+    VendorStatus, VendorSummary,
+};
 pub use views::{
     AssignmentView, AuditEntry, CaseCounts, CaseDetail, CaseEventView, CaseFilter, CaseListItem,
     CaseQuery, CodeEntry, DispatchTargets, ElderlyDetail, ElderlySummary, NoticeKind, Notification,

@@ -241,6 +241,11 @@ impl RegionIndex {
         index
     }
 
+    /// The region with this code.
+    pub fn region(&self, code: &str) -> Option<&Region> {
+        self.by_code.get(code).map(|(r, _)| r)
+    }
+
     /// A region of `level` under `parent` (any ancestor), named by its code or its name.
     fn find(&self, text: &str, level: u8, parent: Option<&str>) -> Option<&Region> {
         let under = |r: &Region| match parent {
@@ -266,7 +271,8 @@ impl RegionIndex {
         }
     }
 
-    fn is_under(&self, code: &str, ancestor: &str) -> bool {
+    /// Whether `ancestor` is above `code` in the region tree.
+    pub fn is_under(&self, code: &str, ancestor: &str) -> bool {
         let mut at = self
             .by_code
             .get(code)
@@ -284,7 +290,7 @@ impl RegionIndex {
     }
 
     /// The position of the region or, lacking one, of its nearest ancestor with one.
-    fn position(&self, code: &str) -> Option<Coordinates> {
+    pub fn position(&self, code: &str) -> Option<Coordinates> {
         let mut at = Some(code.to_string());
         while let Some(c) = at {
             let (region, position) = self.by_code.get(&c)?;

@@ -691,7 +691,112 @@ async fn the_nearest_providers_and_the_map_over_http(db: TestDatabase) {
     server.shutdown().await;
 }
 
+/// The vendor registry's JSON API (R1): a lead creates a vendor (flags as JSON booleans,
+/// 201 with the record), a bad record is 422 naming each field, an edit from a stale
+/// version is 409; the demo vendor's account lists only itself, cannot read another
+/// vendor nor create one.
+async fn the_vendor_registry_over_http(db: TestDatabase) {
+    use hotline_core::seed::demo::DEMO_PASSWORD;
+    let server = TestServer::start_with(
+        Arc::new(db),
+        support::Setup {
+            demo: true,
+            ..support::Setup::default()
+        },
+    )
+    .await;
+    let lead = server.sign_in("lead", DEMO_PASSWORD).await;
+    let vendor = server.sign_in("vendor", DEMO_PASSWORD).await;
+    let record = json!({
+        "name": "咸阳市秦都区放心家政服务有限公司",
+        "kind": "company",
+        "franchise_type": "合作企业",
+        "district": "610402",
+        "street": "610402002",
+        "address": "西兰路 8 号",
+        "phone": "13800000088",
+        "contact_name": "赵敏",
+        "services": ["0101"],
+        "staff_count": "6",
+        "registered_capital": "300000",
+        "home_care": true,
+        "special_issue": false,
+        "status": "active",
+        "credit_grade": "A"
+    });
+    let response = lead
+        .post(server.url("/api/v1/vendors"))
+        .json(&record)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: Value = response.json().await.unwrap();
+    let id = created["id"].as_i64().unwrap();
+    assert_eq!(created["home_care"], true);
+    assert_eq!(created["special_issue"], false);
+    assert_eq!(created["street_name"], "西兰路街道");
+    assert_eq!(created["editable"], "All");
+
+    let mut bad = record.clone();
+    bad["name"] = json!("");
+    bad["phone"] = json!("12345");
+    bad["status"] = json!("closed");
+    let response = lead
+        .post(server.url("/api/v1/vendors"))
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: Value = response.json().await.unwrap();
+    for field in ["name", "phone", "status"] {
+        assert!(error["fields"][field].is_string(), "{field}: {error}");
+    }
+
+    let url = server.url(&format!("/api/v1/vendors/{id}"));
+    let mut edit = record.clone();
+    edit["version"] = json!("1");
+    edit["credit_grade"] = json!("AA");
+    let response = lead.put(&url).json(&edit).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let edited: Value = response.json().await.unwrap();
+    assert_eq!(
+        (&edited["credit_grade"], &edited["version"]),
+        (&json!("AA"), &json!(2))
+    );
+    let response = lead.put(&url).json(&edit).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+
+    let mine: Value = vendor
+        .get(server.url("/api/v1/vendors"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["total"], 1, "{mine}");
+    assert_ne!(mine["items"][0]["id"], json!(id));
+    assert_eq!(
+        vendor.get(&url).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        vendor
+            .post(server.url("/api/v1/vendors"))
+            .json(&record)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    server.shutdown().await;
+}
+
 hotline_core::on_both_backends!(
+    the_vendor_registry_over_http,
     the_nearest_providers_and_the_map_over_http,
     filing_returns_201_with_a_tracking_number,
     invalid_requests_get_422_naming_each_field_and_store_nothing,

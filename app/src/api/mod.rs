@@ -19,6 +19,7 @@ mod places;
 pub mod request;
 #[cfg(feature = "ssr")]
 mod support;
+mod vendors;
 
 pub use admin::*;
 pub use alarms::*;
@@ -27,6 +28,7 @@ pub use citizens::*;
 pub use desk::*;
 pub use knowledge::*;
 pub use places::*;
+pub use vendors::*;
 
 /// The answer to a form: done (with what it made), what to fix (shown next to the fields),
 /// or why it is not possible now (a message in the reader's language). Validation problems

@@ -68,4 +68,7 @@ lazy_pages! {
     AuditRoute => admin::AuditPage;
     SmsRoute => admin::SmsPage;
     MapRoute => map::MapPage;
+    VendorsRoute => vendors::VendorsPage;
+    NewVendorRoute => vendors::NewVendorPage;
+    VendorRoute => vendors::VendorRecordPage;
 }

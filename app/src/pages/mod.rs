@@ -15,3 +15,4 @@ pub mod map;
 pub mod notices;
 pub mod portal;
 pub mod track;
+pub mod vendors;

@@ -24,6 +24,7 @@ mod places;
 mod postgres;
 mod registry;
 mod sqlite;
+mod vendors;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -52,6 +53,7 @@ pub use registry::{
     ClientRecord, ElderlyExportRow, ElderlyListing, ElderlyUnique, NewElderly, NewProvider,
     NewVendor, RegistryStore,
 };
+pub use vendors::{VendorStore, VENDOR_ORDERS_SHOWN};
 
 /// The embedded default backend.
 pub type SqliteStore = SqlStore<sqlx::Sqlite>;
@@ -105,6 +107,7 @@ pub trait Store:
     + KnowledgeStore
     + PlaceStore
     + RegistryStore
+    + VendorStore
     + Send
     + Sync
     + 'static
@@ -183,6 +186,7 @@ where
     DateTime<Utc>: Value<DB>,
     Option<DateTime<Utc>>: Value<DB>,
     NaiveDate: Value<DB>,
+    Option<NaiveDate>: Value<DB>,
 {
     fn backend(&self) -> Backend {
         DB::BACKEND

@@ -12,6 +12,7 @@ mod registry_files;
 mod routes;
 mod staff;
 pub mod telephony;
+mod vendors;
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -55,7 +56,7 @@ pub(crate) fn api_routes() -> Routes {
     use access::{perm, Limit};
     use hotline_domain::Permission::{
         Administer, Alarms, Approve, AuditLog, ContactReveal, Dispatch, ElderlyRegistry, Export,
-        Intake,
+        Intake, ProviderRegistry,
     };
     Routes::new()
         // Health, language, sign-in.
@@ -107,6 +108,27 @@ pub(crate) fn api_routes() -> Routes {
             "/api/v1/map/{layer}/{id}/position",
             SignedIn,
             places::move_place,
+        )
+        // Vendor registry (R1): read by those who send help, kept by the registry's keepers;
+        // a vendor's own account reads and edits its own record (the service decides).
+        .get("/api/v1/vendors", Need::VendorReader, vendors::list)
+        .post("/api/v1/vendors", perm(ProviderRegistry), vendors::create)
+        .get("/api/v1/vendors/{id}", Need::VendorReader, vendors::record)
+        .put("/api/v1/vendors/{id}", Need::VendorReader, vendors::update)
+        .post(
+            "/api/v1/vendors/{id}/staff",
+            Need::VendorReader,
+            vendors::add_staff,
+        )
+        .put(
+            "/api/v1/vendors/{id}/staff/{staff_id}",
+            Need::VendorReader,
+            vendors::update_staff,
+        )
+        .post(
+            "/api/v1/vendors/{id}/inspections",
+            perm(ProviderRegistry),
+            vendors::inspect,
         )
         // Elderly registry.
         .get(

@@ -22,6 +22,9 @@ pub enum Need {
     /// A signed-in staff member who sends help: dispatch, intake or alarms
     /// (`StaffUser::sends_help`).
     HelpSender,
+    /// A reader of the vendor registry: those who send help or keep the registry, and a
+    /// vendor's own account (`hotline_domain::vendors::reads_vendors`).
+    VendorReader,
 }
 
 /// Which per-address budget a public route draws on.
@@ -110,6 +113,9 @@ const PAGES: &[Rule] = &[
     rule("GET", "/admin/audit", perm(Permission::AuditLog)),
     rule("GET", "/admin/sms", perm(Permission::Administer)),
     rule("GET", "/map", Need::HelpSender),
+    rule("GET", "/vendors", Need::VendorReader),
+    rule("GET", "/vendors/new", perm(Permission::ProviderRegistry)),
+    rule("GET", "/vendors/{id}", Need::VendorReader),
     rule("GET", "/knowledge", Public),
     rule("GET", "/handover", perm(Permission::Approve)),
     rule("GET", "/notices", CaseReader),
@@ -149,6 +155,15 @@ const SERVER_FUNCTIONS: &[Rule] = &[
         "POST",
         "/api/fn/reveal_phone",
         perm(Permission::ContactReveal),
+    ),
+    rule("POST", "/api/fn/list_vendors", Need::VendorReader),
+    rule("POST", "/api/fn/get_vendor", Need::VendorReader),
+    rule("POST", "/api/fn/save_vendor", Need::VendorReader),
+    rule("POST", "/api/fn/save_vendor_staff", Need::VendorReader),
+    rule(
+        "POST",
+        "/api/fn/record_inspection",
+        perm(Permission::ProviderRegistry),
     ),
     rule(
         "POST",
@@ -301,6 +316,7 @@ impl Need {
             (Need::Both(a, b), Some(u)) => u.can(a) && u.can(b),
             (Need::CaseReader, Some(u)) => u.sees_cases(),
             (Need::HelpSender, Some(u)) => u.sends_help(),
+            (Need::VendorReader, Some(u)) => hotline_domain::vendors::reads_vendors(u),
         }
     }
 }

@@ -1,0 +1,102 @@
+// The vendor registry (issue 14, SPEC R1): a shift lead finds vendors, creates one with its
+// services, records an inspection; the demo vendor's own account changes its phone and
+// adds a member of staff, and cannot see the centre's fields.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, openPage, shot, signIn, startServer, visit } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ demo: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('a lead finds, creates and inspects vendors; a vendor keeps its own contact details and staff', async () => {
+  const lead = await openPage(browser);
+  await signIn(lead, server.base, 'lead', '/vendors');
+  const total = Number(await lead.getAttribute('[data-testid="vendor-total"]', 'data-total'));
+  assert.ok(total > 10, `demo vendors: ${total}`);
+  await shot(lead, 'vendors-list.png');
+
+  // A search by status: every row found is suspended.
+  await lead.selectOption('[data-testid="vendor-status-filter"]', 'suspended');
+  await Promise.all([lead.waitForURL(/status=suspended/), lead.click('[data-testid="vendor-find"]')]);
+  await lead.waitForSelector('[data-testid="vendor-row"]');
+  const statuses = await lead.$$eval('[data-testid="vendor-row"] [data-status]', (els) => els.map((e) => e.dataset.status));
+  assert.ok(statuses.length > 0 && statuses.every((s) => s === 'suspended'), statuses.join());
+
+  // A new vendor: a missing phone is named first, then it is saved and its record opens.
+  await visit(lead, server.base, '/vendors/new');
+  await lead.fill('[data-testid="vendor-name-input"]', '咸阳市秦都区浏览器测试家政服务部');
+  await lead.selectOption('#v-district', '610402');
+  await lead.selectOption('#v-street', '610402001');
+  await lead.fill('#v-address', '人民路 99 号');
+  await lead.fill('#v-contact_name', '周敏');
+  await lead.fill('#v-staff_count', '8');
+  await lead.fill('#v-registered_capital', '200000');
+  await lead.click('[data-testid="vendor-services-box"] details summary');
+  await lead.check('[data-testid="vendor-services-box"] details input[type="checkbox"]');
+  await lead.check('#v-special_recommend');
+  await lead.click('[data-testid="vendor-save"]');
+  await lead.waitForSelector('#ve-phone:not([hidden])');
+  assert.match(await lead.textContent('#ve-phone'), /必填/);
+  await lead.fill('[data-testid="vendor-phone-input"]', '13800000123');
+  await Promise.all([lead.waitForURL(/\/vendors\/\d+$/), lead.click('[data-testid="vendor-save"]')]);
+  await lead.waitForSelector('[data-testid="vendor-name"]');
+  assert.equal(await lead.textContent('[data-testid="vendor-name"]'), '咸阳市秦都区浏览器测试家政服务部');
+  assert.match(await lead.textContent('[data-testid="vendor-facts"]'), /人民路街道/);
+  const created = lead.url();
+
+  // An inspection recorded by the lead appears on the record.
+  await lead.waitForSelector('body[data-hydrated="true"]');
+  await lead.click('[data-testid="inspection-open"]');
+  await lead.fill('#v-inspected_on', '2026-11-30');
+  await lead.selectOption('#v-result', 'rectify');
+  await lead.fill('#v-inspector', '李明');
+  await lead.fill('#v-note', '服务人员未持证上岗');
+  await lead.click('[data-testid="inspection-form"] button[type="submit"]');
+  await lead.waitForSelector('[data-testid="inspection-row"]');
+  assert.match(await lead.textContent('[data-testid="inspection-row"]'), /限期整改.*李明/);
+  await shot(lead, 'vendor-record.png');
+
+  // The vendor's own account: its record from the navigation, its own fields only.
+  const vendor = await openPage(browser, { width: 390, height: 844 });
+  await signIn(vendor, server.base, 'vendor');
+  await Promise.all([vendor.waitForURL(/\/vendors\/\d+$/), vendor.click('[data-testid="nav-my-vendor"]')]);
+  await vendor.waitForSelector('[data-testid="vendor-name"]');
+  await vendor.waitForSelector('body[data-hydrated="true"]');
+  assert.equal(await vendor.$('[data-testid="inspection-open"]'), null);
+  await vendor.click('[data-testid="vendor-edit"] summary');
+  assert.equal(await vendor.$('[data-testid="vendor-name-input"]'), null);
+  await vendor.fill('[data-testid="vendor-phone-input"]', '029-33219876');
+  await vendor.click('[data-testid="vendor-save"]');
+  await vendor.waitForFunction(() => document.querySelector('[data-testid="vendor-facts"]')?.textContent.includes('029-33219876'));
+
+  const staffRows = await vendor.locator('[data-testid="staff-row"]').count();
+  await vendor.fill('[data-testid="staff-form"] #v-staff-name', '郑小红');
+  await vendor.fill('[data-testid="staff-form"] #v-staff-job', '保洁员');
+  await vendor.fill('[data-testid="staff-form"] #v-staff-phone', '13700001234');
+  await vendor.click('[data-testid="staff-form"] button[type="submit"]');
+  await vendor.waitForFunction((n) => document.querySelectorAll('[data-testid="staff-row"]').length === n + 1, staffRows);
+  assert.match(await vendor.textContent('[data-testid="vendor-staff"]'), /郑小红.*保洁员/);
+  await shot(vendor, 'vendor-own-phone.png');
+
+  // Another vendor's record is not found for it.
+  await visit(vendor, server.base, new URL(created).pathname);
+  assert.match(await vendor.textContent('main'), /没有这家企业|不存在|404/);
+
+  await lead.setViewportSize({ width: 390, height: 844 });
+  await visit(lead, server.base, '/vendors');
+  await shot(lead, 'vendors-list-phone.png');
+  assert.deepEqual(lead.errors, []);
+  assert.deepEqual(vendor.errors.filter((e) => !/404/.test(e)), []);
+  await lead.context().close();
+  await vendor.context().close();
+});
