@@ -5,15 +5,21 @@
 //! contact details and its staff (`VendorDraft::keep_centre_fields`).
 
 use hotline_domain::registry_io::RegionIndex;
-use hotline_domain::vendors::{own_vendor, reads_vendors, VendorChoices, VendorStaffDraft};
+use hotline_domain::vendors::{
+    exports_vendors, own_vendor, reads_vendors, VendorChoices, VendorStaffDraft,
+    VENDOR_EXPORT_HEADINGS,
+};
 use hotline_domain::{
-    Coordinates, FieldErrors, InspectionInput, Permission, Problem, StaffUser, VendorDetail,
-    VendorDraft, VendorEdit, VendorInput, VendorPage, VendorQuery, VendorStaffInput,
+    Coordinates, FieldErrors, FileFormat, InspectionInput, Lang, Permission, Problem, StaffUser,
+    VendorDetail, VendorDraft, VendorEdit, VendorInput, VendorKind, VendorPage, VendorQuery,
+    VendorStaffInput, VendorStatus, REGISTRY_FILE_MAX_ROWS,
 };
 
 use crate::audit::Origin;
 use crate::clock::local_date_of;
+use crate::registry_io::RegistryFile;
 use crate::scope::require;
+use crate::tabular::{write_csv, write_xlsx};
 use crate::{Hotline, ServiceError};
 
 impl Hotline {
@@ -293,6 +299,109 @@ impl Hotline {
         Ok(VendorChoices {
             categories: codes.categories.clone(),
             regions,
+        })
+    }
+}
+
+impl Hotline {
+    /// Every vendor the search finds (not only one page), as a CSV or XLSX file, at most
+    /// [`REGISTRY_FILE_MAX_ROWS`]; audited with its search.
+    pub async fn export_vendors(
+        &self,
+        user: &StaffUser,
+        query: &VendorQuery,
+        format: FileFormat,
+        origin: &Origin,
+    ) -> Result<RegistryFile, ServiceError> {
+        if !exports_vendors(user) {
+            return Err(ServiceError::Forbidden);
+        }
+        let filter = query.validate().map_err(ServiceError::Invalid)?;
+        let max = REGISTRY_FILE_MAX_ROWS;
+        let rows = self
+            .store
+            .vendor_export(&filter, u32::try_from(max + 1).unwrap_or(u32::MAX))
+            .await?;
+        if rows.len() > max {
+            return Err(ServiceError::field(
+                "q",
+                Problem::TooMany { max: max as u64 },
+            ));
+        }
+        let yes = |b: bool| if b { "是" } else { "" }.to_string();
+        let text = |o: &Option<String>| o.clone().unwrap_or_default();
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.id.to_string(),
+                    r.name.clone(),
+                    VendorKind::from_code(&r.kind)
+                        .map_or(r.kind.clone(), |k| k.label(Lang::Zh).into()),
+                    r.franchise_type.clone(),
+                    r.district_name.clone(),
+                    text(&r.street_name),
+                    r.address.clone(),
+                    r.contact_name.clone(),
+                    r.phone.clone(),
+                    text(&r.hotline),
+                    text(&r.website),
+                    text(&r.qualification),
+                    text(&r.service_area),
+                    r.services.join("、"),
+                    r.staff_count.to_string(),
+                    r.registered_capital.to_string(),
+                    yes(r.home_care),
+                    yes(r.volunteer),
+                    VendorStatus::from_code(&r.status)
+                        .map_or(r.status.clone(), |s| s.label(Lang::Zh).into()),
+                    r.credit_grade.clone(),
+                    yes(r.special_recommend),
+                    yes(r.special_issue),
+                    text(&r.special_prompt),
+                    text(&r.centre_opinion),
+                    format!("{:.6}", r.lon),
+                    format!("{:.6}", r.lat),
+                    r.rated.to_string(),
+                    if r.rated > 0 {
+                        format!(
+                            "{:.2}",
+                            r.score_sum.unwrap_or(0) as f64 / (3.0 * r.rated as f64)
+                        )
+                    } else {
+                        String::new()
+                    },
+                    r.open_orders.to_string(),
+                    local_date_of(r.created_at).to_string(),
+                ]
+            })
+            .collect();
+        let bytes = match format {
+            FileFormat::Csv => write_csv(VENDOR_EXPORT_HEADINGS, &cells),
+            FileFormat::Xlsx => write_xlsx("加盟企业", VENDOR_EXPORT_HEADINGS, &cells),
+        }
+        .map_err(ServiceError::Internal)?;
+        let after = serde_json::json!({
+            "format": format.as_code(),
+            "rows": rows.len(),
+            "search": query,
+        });
+        self.store
+            .append_audit(&self.audit_entry(
+                origin,
+                "export",
+                "vendor",
+                "registry",
+                None,
+                Some(after.to_string()),
+            ))
+            .await?;
+        let day = local_date_of(self.now()).format("%Y%m%d");
+        Ok(RegistryFile {
+            format,
+            file_name: format!("vendors-{day}.{}", format.as_code()),
+            rows: rows.len(),
+            bytes,
         })
     }
 }

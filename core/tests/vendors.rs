@@ -8,10 +8,11 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use hotline_core::audit::AuditFilter;
+use hotline_core::tabular::read_sheet;
 use hotline_core::testing::{sample_vendor, staff, TestDatabase};
 use hotline_core::{FixedClock, Hotline, Origin, ServiceError};
 use hotline_domain::{
-    Coordinates, InspectionInput, Problem, Role, VendorEdit, VendorInput, VendorQuery,
+    Coordinates, FileFormat, InspectionInput, Problem, Role, VendorEdit, VendorInput, VendorQuery,
     VendorStaffInput, VendorStatus,
 };
 
@@ -392,6 +393,42 @@ async fn the_list_finds_vendors_by_name_phone_region_service_and_status(db: Test
         Err(ServiceError::Invalid(e)) => assert_eq!(e.get("status"), Some(&Problem::Unknown)),
         other => panic!("{other:?}"),
     }
+
+    // The same search as a file: every vendor it finds with its services, in either
+    // format; leads may (audited), agents (no export permission) may not.
+    let household = VendorQuery {
+        category: "01".into(),
+        ..VendorQuery::default()
+    };
+    for format in [FileFormat::Csv, FileFormat::Xlsx] {
+        let file = h
+            .export_vendors(&lead, &household, format, &origin("user:lead"))
+            .await
+            .unwrap();
+        let (read_as, sheet) = read_sheet(&file.bytes, 100).unwrap();
+        assert_eq!(read_as, format);
+        assert_eq!(sheet.header[1], "企业名称");
+        let names: Vec<&str> = sheet.rows.iter().map(|(_, r)| r[1].as_str()).collect();
+        assert_eq!(names, ["秦都家政_100%", "渭城家政"]);
+        let services = sheet.header.iter().position(|h| h == "服务项目").unwrap();
+        assert_eq!(sheet.rows[0].1[services], "日常保洁");
+        assert_eq!(sheet.rows[1].1[services], "住家保姆");
+    }
+    let agent = staff(Role::Agent, None, None);
+    assert!(matches!(
+        h.export_vendors(&agent, &household, FileFormat::Csv, &origin("user:agent"))
+            .await,
+        Err(ServiceError::Forbidden)
+    ));
+    let exports = h
+        .audit_entries(&AuditFilter {
+            object_type: Some("vendor".into()),
+            limit: 10,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(exports.iter().filter(|e| e.action == "export").count(), 2);
 }
 
 hotline_core::on_both_backends!(

@@ -72,6 +72,46 @@ pub fn reads_vendors(user: &StaffUser) -> bool {
     user.sends_help() || user.can(Permission::ProviderRegistry) || own_vendor(user).is_some()
 }
 
+/// Who may take the vendor list as a file: a reader of the whole registry (not a vendor's
+/// own account) with the export permission.
+pub fn exports_vendors(user: &StaffUser) -> bool {
+    (user.sends_help() || user.can(Permission::ProviderRegistry)) && user.can(Permission::Export)
+}
+
+/// The columns of the vendor list as a file, in order.
+pub const VENDOR_EXPORT_HEADINGS: &[&str] = &[
+    "企业编号",
+    "企业名称",
+    "类型",
+    "加盟类型",
+    "区县",
+    "街道乡镇",
+    "详细地址",
+    "联系人",
+    "联系电话",
+    "服务热线",
+    "网址",
+    "资质",
+    "服务区域关键字",
+    "服务项目",
+    "员工人数",
+    "注册资金（元）",
+    "居家养老服务",
+    "义工单位",
+    "状态",
+    "信用等级",
+    "特别推荐",
+    "特殊问题",
+    "特别提示",
+    "中心意见",
+    "经度",
+    "纬度",
+    "已评价单数",
+    "平均评价",
+    "在办工单",
+    "登记日期",
+];
+
 /// The vendor a vendor account belongs to.
 pub fn own_vendor(user: &StaffUser) -> Option<i64> {
     user.vendor_id.filter(|_| user.can(Permission::OrdersOwn))

@@ -2,6 +2,7 @@
 // services, records an inspection; the demo vendor's own account changes its phone and
 // adds a member of staff, and cannot see the centre's fields.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { launchBrowser, openPage, shot, signIn, startServer, visit } from './support.mjs';
 
@@ -31,6 +32,17 @@ test('a lead finds, creates and inspects vendors; a vendor keeps its own contact
   await lead.waitForSelector('[data-testid="vendor-row"]');
   const statuses = await lead.$$eval('[data-testid="vendor-row"] [data-status]', (els) => els.map((e) => e.dataset.status));
   assert.ok(statuses.length > 0 && statuses.every((s) => s === 'suspended'), statuses.join());
+  // The search as a file: every vendor it finds, one line each under the heading.
+  const suspended = Number(await lead.getAttribute('[data-testid="vendor-total"]', 'data-total'));
+  const [download] = await Promise.all([
+    lead.waitForEvent('download'),
+    lead.click('[data-testid="vendor-export-csv"]'),
+  ]);
+  assert.match(download.suggestedFilename(), /^vendors-\d{8}\.csv$/);
+  const lines = (await readFile(await download.path(), 'utf8')).trim().split('\n');
+  assert.match(lines[0], /企业名称/);
+  assert.equal(lines.length - 1, suspended);
+  assert.ok(lines.slice(1).every((l) => l.includes('暂停')));
 
   // A new vendor: a missing phone is named first, then it is saved and its record opens.
   await visit(lead, server.base, '/vendors/new');

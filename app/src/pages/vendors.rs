@@ -56,8 +56,9 @@ pub fn VendorsPage() -> impl IntoView {
     };
     let list = Resource::new(filters, list_vendors);
     let choices = Resource::new(|| (), |_| get_vendor(None));
-    let page_href = move |page: u32| {
-        let mut href = format!("/vendors?page={page}");
+    // The same search on another page, or as a file.
+    let search_href = move |start: String| {
+        let mut href = start;
         query.with(|q| {
             for key in FILTER_KEYS {
                 if let Some(v) = q.get(key).filter(|v| !v.is_empty()) {
@@ -67,7 +68,14 @@ pub fn VendorsPage() -> impl IntoView {
         });
         href
     };
+    let page_href = move |page: u32| search_href(format!("/vendors?page={page}"));
     let user = use_current_user();
+    let may_export = move || {
+        user.with(|u| {
+            u.as_ref()
+                .is_some_and(hotline_domain::vendors::exports_vendors)
+        })
+    };
     let keeper = move || {
         user.with(|u| {
             u.as_ref()
@@ -128,6 +136,17 @@ pub fn VendorsPage() -> impl IntoView {
                 <button type="submit" class="button" data-testid="vendor-find">{tr!(lang, care.find)}</button>
                 <a class="button secondary" href="/vendors">{tr!(lang, care.clear)}</a>
             </form>
+            <Show when=may_export>
+                <p class="actions" data-testid="vendor-export">
+                    <a class="button secondary" rel="external" download=""
+                        href=move || search_href("/api/v1/vendors/export?format=csv".into())
+                        data-testid="vendor-export-csv">{tr!(lang, care.export_csv)}</a>
+                    <a class="button secondary" rel="external" download=""
+                        href=move || search_href("/api/v1/vendors/export?format=xlsx".into())
+                        data-testid="vendor-export-xlsx">{tr!(lang, care.export_xlsx)}</a>
+                    <span class="muted">{tr!(lang, vendors.export_note)}</span>
+                </p>
+            </Show>
             <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {

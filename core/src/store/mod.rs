@@ -53,7 +53,7 @@ pub use registry::{
     ClientRecord, ElderlyExportRow, ElderlyListing, ElderlyUnique, NewElderly, NewProvider,
     NewVendor, RegistryStore,
 };
-pub use vendors::{VendorStore, VENDOR_ORDERS_SHOWN};
+pub use vendors::{VendorExportRow, VendorStore, VENDOR_ORDERS_SHOWN};
 
 /// The embedded default backend.
 pub type SqliteStore = SqlStore<sqlx::Sqlite>;

@@ -174,8 +174,52 @@ where
     }
 }
 
+/// A vendor as the registry export writes it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct VendorExportRow {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub franchise_type: String,
+    pub district_name: String,
+    pub street_name: Option<String>,
+    pub address: String,
+    pub contact_name: String,
+    pub phone: String,
+    pub hotline: Option<String>,
+    pub website: Option<String>,
+    pub qualification: Option<String>,
+    pub service_area: Option<String>,
+    pub staff_count: i32,
+    pub registered_capital: i64,
+    pub home_care: bool,
+    pub volunteer: bool,
+    pub status: String,
+    pub credit_grade: String,
+    pub special_recommend: bool,
+    pub special_issue: bool,
+    pub special_prompt: Option<String>,
+    pub centre_opinion: Option<String>,
+    pub lon: f64,
+    pub lat: f64,
+    pub created_at: DateTime<Utc>,
+    pub score_sum: Option<i64>,
+    pub rated: i64,
+    pub open_orders: i64,
+    /// The names of its services, filled in after the read.
+    #[sqlx(skip)]
+    pub services: Vec<String>,
+}
+
 #[async_trait]
 pub trait VendorStore: Send + Sync {
+    /// Every vendor the filter matches (its page ignored), by id, at most `limit`, with
+    /// their services' names.
+    async fn vendor_export(
+        &self,
+        filter: &VendorFilter,
+        limit: u32,
+    ) -> Result<Vec<VendorExportRow>, StoreError>;
     /// Everyone the filter matches (the count) and its page of them, by id.
     async fn vendor_list(
         &self,
@@ -274,6 +318,51 @@ where
             .map(SummaryRow::summary)
             .collect::<Result<_, _>>()?;
         Ok((u64::try_from(total).unwrap_or(0), items))
+    }
+
+    async fn vendor_export(
+        &self,
+        filter: &VendorFilter,
+        limit: u32,
+    ) -> Result<Vec<VendorExportRow>, StoreError> {
+        let mut query = QueryBuilder::<DB>::new(format!(
+            "SELECT v.id, v.name, v.kind, v.franchise_type, d.name AS district_name, \
+             s.name AS street_name, v.address, v.contact_name, v.phone, v.hotline, v.website, \
+             v.qualification, v.service_area, v.staff_count, v.registered_capital, \
+             v.home_care, v.volunteer, v.status, v.credit_grade, v.special_recommend, \
+             v.special_issue, v.special_prompt, v.centre_opinion, v.lon, v.lat, v.created_at, \
+             {STANDING} FROM vendors v JOIN regions d ON d.code = v.district_code \
+             LEFT JOIN regions s ON s.code = v.street_code"
+        ));
+        push_filter(&mut query, filter);
+        query
+            .push(" ORDER BY v.id LIMIT ")
+            .push_bind(i64::from(limit));
+        let mut rows: Vec<VendorExportRow> = DB::fetch_all(query, &self.pool).await?;
+        if rows.is_empty() {
+            return Ok(rows);
+        }
+        // The services of the same vendors (the same search), matched back by id.
+        let mut services = QueryBuilder::<DB>::new(
+            "SELECT s.vendor_id, c.name_zh FROM vendor_services s \
+             JOIN service_categories c ON c.code = s.category_code \
+             WHERE s.vendor_id IN (SELECT v.id FROM vendors v",
+        );
+        push_filter(&mut services, filter);
+        services
+            .push(" ORDER BY v.id LIMIT ")
+            .push_bind(i64::from(limit))
+            .push(") ORDER BY s.vendor_id, c.code");
+        let services: Vec<(i64, String)> = DB::fetch_all(services, &self.pool).await?;
+        let mut by_vendor: std::collections::HashMap<i64, Vec<String>> =
+            std::collections::HashMap::new();
+        for (id, name) in services {
+            by_vendor.entry(id).or_default().push(name);
+        }
+        for row in &mut rows {
+            row.services = by_vendor.remove(&row.id).unwrap_or_default();
+        }
+        Ok(rows)
     }
 
     async fn vendor(&self, id: i64) -> Result<Option<VendorDetail>, StoreError> {

@@ -112,6 +112,11 @@ pub(crate) fn api_routes() -> Routes {
         // Vendor registry (R1): read by those who send help, kept by the registry's keepers;
         // a vendor's own account reads and edits its own record (the service decides).
         .get("/api/v1/vendors", Need::VendorReader, vendors::list)
+        .get(
+            "/api/v1/vendors/export",
+            Need::VendorExporter,
+            registry_files::export_vendors,
+        )
         .post("/api/v1/vendors", perm(ProviderRegistry), vendors::create)
         .get("/api/v1/vendors/{id}", Need::VendorReader, vendors::record)
         .put("/api/v1/vendors/{id}", Need::VendorReader, vendors::update)

@@ -56,6 +56,29 @@ fn download(format: FileFormat, file_name: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct VendorExportParams {
+    /// `csv` (the default) or `xlsx`.
+    format: String,
+    #[serde(flatten)]
+    search: hotline_domain::VendorQuery,
+}
+
+/// `GET /api/v1/vendors/export?format=csv|xlsx&q=&district=…`: every vendor the list's
+/// search finds, as a file (at most 100,000). Audited.
+pub async fn export_vendors(
+    State(hotline): State<Hotline>,
+    staff: Staff,
+    QueryParams(params): QueryParams<VendorExportParams>,
+) -> Result<Response, ApiError> {
+    let format = format_of(&params.format)?;
+    let file = hotline
+        .export_vendors(&staff.user, &params.search, format, &staff.origin)
+        .await?;
+    Ok(download(file.format, &file.file_name, file.bytes))
+}
+
 /// `GET /api/v1/elderly/export?format=csv|xlsx&q=&district=…`: every person the registry
 /// search finds, as a file (at most 100,000; more is a 422 on `q`). Audited.
 pub async fn export(

@@ -25,6 +25,9 @@ pub enum Need {
     /// A reader of the vendor registry: those who send help or keep the registry, and a
     /// vendor's own account (`hotline_domain::vendors::reads_vendors`).
     VendorReader,
+    /// A reader of the whole vendor registry with the export permission
+    /// (`hotline_domain::vendors::exports_vendors`).
+    VendorExporter,
 }
 
 /// Which per-address budget a public route draws on.
@@ -317,6 +320,7 @@ impl Need {
             (Need::CaseReader, Some(u)) => u.sees_cases(),
             (Need::HelpSender, Some(u)) => u.sends_help(),
             (Need::VendorReader, Some(u)) => hotline_domain::vendors::reads_vendors(u),
+            (Need::VendorExporter, Some(u)) => hotline_domain::vendors::exports_vendors(u),
         }
     }
 }
