@@ -189,7 +189,7 @@ fn vendor_table(lang: Lang, found: Page, page_href: impl Fn(u32) -> String) -> i
             <div class="table-scroll">
             <table>
                 <thead><tr>
-                    <th scope="col">{tr!(lang, common.name)}</th>
+                    <th scope="col">{tr!(lang, vendors.name)}</th>
                     <th scope="col">{tr!(lang, common.district)}</th>
                     <th scope="col">{tr!(lang, vendors.contact)}</th>
                     <th scope="col">{tr!(lang, common.state)}</th>
@@ -211,10 +211,13 @@ fn vendor_table(lang: Lang, found: Page, page_href: impl Fn(u32) -> String) -> i
                                     {v.special_issue.then(|| view! { <span class="tag internal">{tr!(lang, vendors.special_issue)}</span> })}
                                 </td>
                                 <td>{place}</td>
-                                <td class="nowrap">{v.contact_name.clone()}" "<span class="mono">{v.phone.clone()}</span></td>
+                                <td class="nowrap"><span>{v.contact_name.clone()}</span>" "<span class="mono">{v.phone.clone()}</span></td>
                                 <td class="nowrap">{status_chip(lang, v.status)}</td>
                                 <td class="mono">{v.credit_grade.as_code()}</td>
-                                <td class="nowrap">{score(v.rating)}{(v.rated > 0).then(|| format!(" ({})", v.rated))}</td>
+                                <td class="nowrap">{match v.rated {
+                                    0 => score(v.rating),
+                                    n => format!("{} ({n})", score(v.rating)),
+                                }}</td>
                                 <td>{v.open_orders}</td>
                             </tr>
                         }
@@ -357,7 +360,7 @@ fn vendor_record(
     ];
     let r = v.ratings.clone();
     view! {
-        <div class="page-head">
+        <div class="page-head tight">
             <h1 data-testid="vendor-name">{v.name.clone()}</h1>
             {status_chip(lang, v.status)}
             {v.special_recommend.then(|| view! { <span class="tag recommend">{tr!(lang, vendors.special_recommend)}</span> })}
