@@ -142,6 +142,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/vendors") view={Lazy::<lazy::VendorsRoute>::new()} />
                     <Route path=path!("/vendors/new") view={Lazy::<lazy::NewVendorRoute>::new()} />
                     <Route path=path!("/vendors/:id") view={Lazy::<lazy::VendorRoute>::new()} />
+                    <Route path=path!("/clients") view={Lazy::<lazy::ClientsRoute>::new()} />
+                    <Route path=path!("/clients/new") view={Lazy::<lazy::NewClientRoute>::new()} />
+                    <Route path=path!("/clients/:id") view={Lazy::<lazy::ClientRoute>::new()} />
                 </Routes>
             </main>
         </Router>
@@ -215,6 +218,9 @@ fn NavLinks(user: Option<StaffUser>, lang: Lang) -> impl IntoView {
         })}
         {user.can(Permission::Approve).then(|| view! {
             <A href="/handover" attr:data-testid="nav-handover">{tr!(lang, nav.handover)}</A>
+        })}
+        {user.can(Permission::Intake).then(|| view! {
+            <A href="/clients" attr:data-testid="nav-clients">{tr!(lang, nav.clients)}</A>
         })}
         {user.sends_help().then(|| view! {
             <A href="/map" attr:data-testid="nav-map">{tr!(lang, nav.map)}</A>

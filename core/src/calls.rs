@@ -3,10 +3,10 @@
 
 use hotline_domain::{
     mask_phone, AgentState, AgentStatus, Badge, CallEventInput, CallEventKind, CallerCard,
-    CaseFilter, MissedCall, Permission, StaffUser,
+    CaseFilter, ClientMark, Lang, MissedCall, Permission, StaffUser,
 };
 
-use crate::store::{CaseScope, ClientRecord};
+use crate::store::CaseScope;
 use crate::{Event, Hotline, ServiceError};
 
 /// How many earlier cases the caller card lists.
@@ -122,17 +122,21 @@ impl Hotline {
             card.badges.push(Badge::OneKey);
         }
         if let Some(client) = self.store.client(&phone).await? {
-            for (flag, badge) in [
-                (client.vip, Badge::Vip),
-                (client.important, Badge::Important),
-                (client.blacklisted, Badge::Blacklist),
-            ] {
-                if flag {
-                    card.badges.push(badge);
+            // The card shows each mark with why it was given, then the agents' note.
+            let mut lines = Vec::new();
+            for (mark, reason) in client.marks.given() {
+                card.badges.push(match mark {
+                    ClientMark::Vip => Badge::Vip,
+                    ClientMark::Important => Badge::Important,
+                    ClientMark::Blacklist => Badge::Blacklist,
+                });
+                if !reason.is_empty() {
+                    lines.push(format!("{}：{reason}", mark.label(Lang::Zh)));
                 }
             }
+            lines.extend(client.note);
             card.name = client.name;
-            card.note = client.note;
+            card.note = (!lines.is_empty()).then(|| lines.join("；"));
         }
         let filter = CaseFilter {
             phone: Some(phone),
@@ -280,10 +284,6 @@ impl Hotline {
         }
     }
 
-    /// Marks a caller (R4): VIP, important, blacklisted, with a name and a note.
-    pub async fn save_client(&self, client: &ClientRecord) -> Result<(), ServiceError> {
-        Ok(self.store.save_client(client, self.now()).await?)
-    }
 }
 
 /// What an agent types while on the line (SPEC A2): one form for every case type.

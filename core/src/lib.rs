@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod calls;
 pub mod cases;
 pub mod clock;
+pub mod clients;
 pub mod codes;
 pub mod desk;
 pub mod error;
@@ -208,13 +209,16 @@ impl Hotline {
         // Three callers with earlier cases are marked, so the caller card shows its badges.
         let phones = self.store.case_phones(3).await?;
         for (i, phone) in phones.into_iter().enumerate() {
+            let reason = |n: usize, text: &str| (i == n).then(|| text.to_string());
             let client = store::ClientRecord {
                 phone,
                 name: None,
-                vip: i == 0,
-                important: i == 1,
-                blacklisted: i == 2,
-                note: (i == 2).then(|| "多次恶意骚扰坐席，礼貌告知后可结束通话".to_string()),
+                marks: hotline_domain::ClientMarks {
+                    vip: reason(0, "市人大代表，来电优先接听并由值班长跟进"),
+                    important: reason(1, "独居老人的监护人，多次反映供暖问题"),
+                    blacklist: reason(2, "多次恶意骚扰坐席（见往期录音）"),
+                },
+                note: (i == 2).then(|| "礼貌告知后可结束通话".to_string()),
             };
             self.store.save_client(&client, self.now()).await?;
         }

@@ -32,6 +32,7 @@ coded_enum! {
         Dispatch = "cases.dispatch", "派单", "Dispatch cases";
         Approve = "cases.approve", "审批延期与退单、改派", "Approve extensions, returns, reassignment";
         ContactReveal = "contact.reveal", "查看完整电话号码", "See full phone numbers";
+        ClientMarks = "clients.marks", "标记VIP、重要客户与黑名单", "Mark VIP, important and blacklisted callers";
         ProviderRegistry = "providers.registry", "维护加盟企业与服务者档案", "Keep the vendor and provider registries";
         ElderlyRegistry = "elderly.registry", "老年人档案", "Elderly registry";
         HealthRecords = "elderly.health", "健康档案", "Health records";
@@ -55,6 +56,7 @@ impl Role {
                 Dispatch,
                 Approve,
                 ProviderRegistry,
+                ClientMarks,
                 ContactReveal,
                 Export,
                 Alarms,

@@ -68,6 +68,7 @@ pub mod calendar;
 pub mod calls;
 pub mod case;
 pub mod catalogue;
+pub mod clients;
 pub mod desk;
 pub mod elderly;
 pub mod error;
@@ -101,6 +102,10 @@ pub use calls::{
 };
 pub use case::{urgent_by_default, CaseStatus, CaseType, Channel, Priority, TrackingNumber};
 pub use catalogue::{Category, CategoryLimits};
+pub use clients::{
+    ClientContact, ClientDetail, ClientDraft, ClientFilter, ClientInput, ClientMark, ClientMarks,
+    ClientPage, ClientQuery, ClientSummary, ContactKind, MarkFilter,
+};
 pub use desk::{
     CaseCall, Handover, HandoverItem, HandoverNote, HandoverReason, HandoverReport, LinkInput,
     LinkedCase, ValidLink,

@@ -155,7 +155,7 @@ impl VendorFilter {
     }
 }
 
-fn digits_code(errors: &mut FieldErrors, field: &str, raw: &str, len: usize) -> Option<String> {
+pub(crate) fn digits_code(errors: &mut FieldErrors, field: &str, raw: &str, len: usize) -> Option<String> {
     match raw.trim() {
         "" => None,
         c if c.len() == len && c.bytes().all(|b| b.is_ascii_digit()) => Some(c.to_string()),
@@ -166,7 +166,7 @@ fn digits_code(errors: &mut FieldErrors, field: &str, raw: &str, len: usize) -> 
     }
 }
 
-fn page_number(errors: &mut FieldErrors, field: &str, raw: &str, default: u32, max: u32) -> u32 {
+pub(crate) fn page_number(errors: &mut FieldErrors, field: &str, raw: &str, default: u32, max: u32) -> u32 {
     match raw.trim() {
         "" => default,
         t => match t.parse::<u32>() {
@@ -316,7 +316,7 @@ pub struct VendorDraft {
 
 /// A flag as a form sends it (a ticked box is "on", an unticked one is absent) or as JSON
 /// (`true`/`false`).
-fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Flag {
@@ -330,7 +330,7 @@ fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Err
     })
 }
 
-fn ticked(v: &Option<String>) -> bool {
+pub(crate) fn ticked(v: &Option<String>) -> bool {
     matches!(v.as_deref().map(str::trim), Some("on" | "true" | "1"))
 }
 
@@ -350,7 +350,7 @@ fn whole_number(errors: &mut FieldErrors, field: &str, raw: &str, max: i64) -> i
     }
 }
 
-fn phone_field(errors: &mut FieldErrors, field: &str, raw: &str, required: bool) -> Option<String> {
+pub(crate) fn phone_field(errors: &mut FieldErrors, field: &str, raw: &str, required: bool) -> Option<String> {
     match raw.trim() {
         "" => {
             if required {

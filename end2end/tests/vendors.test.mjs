@@ -1,6 +1,8 @@
-// The vendor registry (issue 14, SPEC R1): a shift lead finds vendors, creates one with its
-// services, records an inspection; the demo vendor's own account changes its phone and
-// adds a member of staff, and cannot see the centre's fields.
+// The registries kept by hand (issue 14). The vendor registry (SPEC R1): a shift lead finds
+// vendors, creates one with its services, records an inspection; the demo vendor's own
+// account changes its phone and adds a member of staff, and cannot see the centre's fields.
+// The client register (SPEC R4): a lead registers a VIP caller (the reason asked for), an
+// agent on a phone finds them by number and keeps the note, without the marks.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
@@ -111,4 +113,55 @@ test('a lead finds, creates and inspects vendors; a vendor keeps its own contact
   assert.deepEqual(vendor.errors.filter((e) => !/404/.test(e)), []);
   await lead.context().close();
   await vendor.context().close();
+});
+
+test('a lead marks a caller with a reason; an agent finds them by number and keeps the note', async () => {
+  const lead = await openPage(browser);
+  await signIn(lead, server.base, 'lead', '/clients');
+  const total = Number(await lead.getAttribute('[data-testid="client-total"]', 'data-total'));
+  assert.ok(total > 100, `demo callers remembered: ${total}`);
+  await lead.selectOption('[data-testid="client-mark-filter"]', 'blacklist');
+  await Promise.all([lead.waitForURL(/mark=blacklist/), lead.click('[data-testid="client-find"]')]);
+  await lead.waitForSelector('[data-testid="client-row"]');
+  const marks = await lead.$$eval('[data-testid="client-row"]', (rows) => rows.map((r) => r.querySelector('[data-mark="blacklist"]') !== null));
+  assert.ok(marks.length > 0 && marks.every(Boolean));
+  await shot(lead, 'clients-list.png');
+
+  // A VIP registered by hand: the mark's reason is asked for, then the record opens.
+  await visit(lead, server.base, '/clients/new');
+  await lead.fill('[data-testid="client-phone-input"]', '139 5555 6666');
+  await lead.fill('[data-testid="client-name-input"]', '孙立平');
+  await lead.selectOption('#v-district', '610404');
+  await lead.check('#v-vip');
+  await lead.click('[data-testid="client-save"]');
+  await lead.waitForSelector('#ve-vip_reason:not([hidden])');
+  assert.match(await lead.textContent('#ve-vip_reason'), /必填/);
+  await lead.fill('#v-vip_reason', '市劳动模范，行动不便');
+  await Promise.all([lead.waitForURL(/\/clients\/\d+$/), lead.click('[data-testid="client-save"]')]);
+  await lead.waitForSelector('[data-testid="client-marks"]');
+  assert.match(await lead.textContent('[data-testid="client-marks"]'), /VIP.*市劳动模范/);
+  assert.match(await lead.textContent('[data-testid="client-facts"]'), /139\*\*\*\*6666/);
+  await shot(lead, 'client-record.png');
+
+  // An agent on a phone finds them by the whole number and keeps the note; no marks there.
+  const agent = await openPage(browser, { width: 390, height: 844 });
+  await signIn(agent, server.base, 'agent', '/clients');
+  await agent.fill('[data-testid="client-q"]', '13955556666');
+  await Promise.all([agent.waitForURL(/q=13955556666/), agent.click('[data-testid="client-find"]')]);
+  await agent.waitForSelector('[data-testid="client-row"]');
+  assert.equal(await agent.locator('[data-testid="client-row"]').count(), 1);
+  await Promise.all([agent.waitForURL(/\/clients\/\d+$/), agent.click('[data-testid="client-row"] a')]);
+  await agent.waitForSelector('body[data-hydrated="true"]');
+  await agent.click('[data-testid="client-edit"] summary');
+  assert.equal(await agent.$('[data-testid="client-marks-box"]'), null);
+  await agent.fill('[data-testid="client-note-input"]', '耳背，请大声说话');
+  await agent.click('[data-testid="client-save"]');
+  await agent.waitForSelector('[data-testid="client-note"]');
+  assert.match(await agent.textContent('[data-testid="client-note"]'), /耳背/);
+  assert.match(await agent.textContent('[data-testid="client-marks"]'), /市劳动模范/);
+  await shot(agent, 'client-record-phone.png');
+  assert.deepEqual(lead.errors, []);
+  assert.deepEqual(agent.errors, []);
+  await lead.context().close();
+  await agent.context().close();
 });

@@ -695,7 +695,7 @@ async fn the_nearest_providers_and_the_map_over_http(db: TestDatabase) {
 /// 201 with the record), a bad record is 422 naming each field, an edit from a stale
 /// version is 409; the demo vendor's account lists only itself, cannot read another
 /// vendor nor create one.
-async fn the_vendor_registry_over_http(db: TestDatabase) {
+async fn the_vendor_and_client_registries_over_http(db: TestDatabase) {
     use hotline_core::seed::demo::DEMO_PASSWORD;
     let server = TestServer::start_with(
         Arc::new(db),
@@ -792,11 +792,83 @@ async fn the_vendor_registry_over_http(db: TestDatabase) {
             .status(),
         StatusCode::FORBIDDEN
     );
+
+    // The client register (R4), on the same demo: the demo's marked callers, masked.
+    let agent = server.sign_in("agent", DEMO_PASSWORD).await;
+    let dept = server.sign_in("dept", DEMO_PASSWORD).await;
+    let marked: Value = agent
+        .get(server.url("/api/v1/clients?mark=marked"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(marked["total"], 3, "{marked}");
+    assert!(marked["items"][0]["phone"].as_str().unwrap().contains('*'));
+    let response = agent
+        .get(server.url("/api/v1/clients?mark=gold&page=x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: Value = response.json().await.unwrap();
+    assert!(error["fields"]["mark"].is_string() && error["fields"]["page"].is_string());
+    let client = json!({"phone": "13922223333", "name": "周先生", "vip": true, "vip_reason": ""});
+    let response = lead
+        .post(server.url("/api/v1/clients"))
+        .json(&client)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: Value = response.json().await.unwrap();
+    assert!(error["fields"]["vip_reason"].is_string(), "{error}");
+    let mut client = client;
+    client["vip_reason"] = json!("全国劳动模范");
+    let response = lead
+        .post(server.url("/api/v1/clients"))
+        .json(&client)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: Value = response.json().await.unwrap();
+    assert_eq!(created["marks"]["vip"], "全国劳动模范");
+    assert_eq!(created["phone"], "139****3333");
+    let url = server.url(&format!("/api/v1/clients/{}", created["id"]));
+    let edit = json!({"name": "周建平", "vip": true, "vip_reason": "全国劳动模范",
+        "important": true, "important_reason": "想加", "version": "1"});
+    assert_eq!(
+        agent.put(&url).json(&edit).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN,
+        "an agent does not mark"
+    );
+    let edit = json!({"name": "周建平", "note": "耳背，说话请大声", "version": "1"});
+    let response = agent.put(&url).json(&edit).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let edited: Value = response.json().await.unwrap();
+    assert_eq!(
+        (&edited["name"], &edited["marks"]["vip"], &edited["version"]),
+        (&json!("周建平"), &json!("全国劳动模范"), &json!(2))
+    );
+    assert_eq!(
+        agent.put(&url).json(&edit).send().await.unwrap().status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        dept.get(server.url("/api/v1/clients"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
     server.shutdown().await;
 }
 
 hotline_core::on_both_backends!(
-    the_vendor_registry_over_http,
+    the_vendor_and_client_registries_over_http,
     the_nearest_providers_and_the_map_over_http,
     filing_returns_201_with_a_tracking_number,
     invalid_requests_get_422_naming_each_field_and_store_nothing,

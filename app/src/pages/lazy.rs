@@ -71,4 +71,7 @@ lazy_pages! {
     VendorsRoute => vendors::VendorsPage;
     NewVendorRoute => vendors::NewVendorPage;
     VendorRoute => vendors::VendorRecordPage;
+    ClientsRoute => clients::ClientsPage;
+    NewClientRoute => clients::NewClientPage;
+    ClientRoute => clients::ClientRecordPage;
 }

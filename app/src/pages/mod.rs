@@ -6,6 +6,7 @@ pub mod alarms;
 pub mod calendar;
 pub mod care;
 pub mod cases;
+pub mod clients;
 mod common;
 pub mod desk;
 pub mod knowledge;

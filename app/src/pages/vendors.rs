@@ -578,7 +578,7 @@ fn orders_section(lang: Lang, orders: Vec<VendorOrder>) -> impl IntoView {
 }
 
 /// What a small form's save said: saved (and the record reloaded), what to fix, or why not.
-fn form_status<T: Clone + Send + Sync + 'static>(
+pub(crate) fn form_status<T: Clone + Send + Sync + 'static>(
     value: impl Fn() -> Option<Result<FormOutcome<T>, ServerFnError>> + Copy + Send + Sync + 'static,
     errors: RwSignal<FieldErrors>,
     reload: RwSignal<u32>,
@@ -602,13 +602,13 @@ fn form_status<T: Clone + Send + Sync + 'static>(
 }
 
 #[component]
-fn FormStatus(status: Signal<Option<Result<bool, String>>>) -> impl IntoView {
+pub(crate) fn FormStatus(status: Signal<Option<Result<bool, String>>>) -> impl IntoView {
     view! { <crate::pages::common::SaveStatus status=status /> }
 }
 
 /// A labelled input named `input[field]`, with its error line.
 #[component]
-fn VField(
+pub(crate) fn VField(
     label: &'static str,
     field: &'static str,
     errors: RwSignal<FieldErrors>,
@@ -640,7 +640,7 @@ fn VField(
 }
 
 #[component]
-fn VSelect(
+pub(crate) fn VSelect(
     label: &'static str,
     field: &'static str,
     errors: RwSignal<FieldErrors>,
@@ -669,7 +669,7 @@ fn VSelect(
 }
 
 #[component]
-fn VCheck(label: &'static str, field: &'static str, checked: bool) -> impl IntoView {
+pub(crate) fn VCheck(label: &'static str, field: &'static str, checked: bool) -> impl IntoView {
     let id = format!("v-{field}");
     view! {
         <div class="field checkbox">

@@ -118,7 +118,7 @@ where
             return Ok(false);
         }
         let caller = event.caller.as_ref().map(|p| p.as_str().to_string());
-        sqlx::query(
+        let new_call = sqlx::query(
             "INSERT INTO calls (call_id, caller, agent, state, started_at) \
              VALUES ($1, $2, $3, 'ringing', $4) ON CONFLICT (call_id) DO NOTHING",
         )
@@ -127,7 +127,17 @@ where
         .bind(&event.agent)
         .bind(event.at)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected()
+            == 1;
+        // Every number that rings is remembered (SPEC R4), once per call.
+        if let (true, Some(phone)) = (new_call, &caller) {
+            sqlx::query(super::clients::REMEMBER_CALLER)
+                .bind(phone)
+                .bind(event.at)
+                .execute(&mut *tx)
+                .await?;
+        }
         // Events may arrive out of order: a late "ringing" never undoes an answer
         // or an end, and the earliest time seen is the start.
         let sql = match event.kind {

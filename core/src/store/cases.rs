@@ -610,6 +610,21 @@ where
             .bind(priority.as_code())
             .fetch_one(&mut *tx)
             .await?;
+        // Every caller is remembered (SPEC R4), in the filing's own transaction.
+        let (name, district, address) = super::clients::case_caller_fields(
+            request.contact_name.as_deref(),
+            request.anonymous,
+            request.district.as_deref(),
+            request.address.as_deref(),
+        );
+        sqlx::query(super::clients::REMEMBER_CASE_CALLER)
+            .bind(request.phone.as_str())
+            .bind(name)
+            .bind(district)
+            .bind(address)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(crate::store::cases::INSERT_CASE_EVENT)
             .bind(case_id)
             .bind(at)

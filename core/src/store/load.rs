@@ -264,6 +264,22 @@ where
             .bind(c.flow.priority.as_code())
             .fetch_one(&mut *self.tx)
             .await?;
+        if !c.phone.is_empty() && c.channel != hotline_domain::Channel::OneKey {
+            let (name, district, address) = super::clients::case_caller_fields(
+                c.contact_name,
+                c.anonymous,
+                c.district_code,
+                c.address,
+            );
+            sqlx::query(super::clients::REMEMBER_CASE_CALLER)
+                .bind(c.phone)
+                .bind(name)
+                .bind(district)
+                .bind(address)
+                .bind(c.created_at)
+                .execute(&mut *self.tx)
+                .await?;
+        }
         for e in c.events {
             sqlx::query(INSERT_CASE_EVENT)
                 .bind(case_id)

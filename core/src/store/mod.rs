@@ -14,6 +14,7 @@ mod alarms;
 mod audit;
 mod calls;
 mod cases;
+mod clients;
 mod codes;
 mod desk;
 mod dialect;
@@ -53,6 +54,7 @@ pub use registry::{
     ClientRecord, ElderlyExportRow, ElderlyListing, ElderlyUnique, NewElderly, NewProvider,
     NewVendor, RegistryStore,
 };
+pub use clients::ClientStore;
 pub use vendors::{VendorExportRow, VendorStore, VENDOR_ORDERS_SHOWN};
 
 /// The embedded default backend.
@@ -108,6 +110,7 @@ pub trait Store:
     + PlaceStore
     + RegistryStore
     + VendorStore
+    + ClientStore
     + Send
     + Sync
     + 'static

@@ -18,9 +18,8 @@ use super::{Dialect, SqlStore, StoreError};
 pub struct ClientRecord {
     pub phone: String,
     pub name: Option<String>,
-    pub vip: bool,
-    pub important: bool,
-    pub blacklisted: bool,
+    /// Each mark given, with its reason.
+    pub marks: hotline_domain::ClientMarks,
     pub note: Option<String>,
 }
 
@@ -477,22 +476,37 @@ where
     }
 
     async fn client(&self, phone: &str) -> Result<Option<crate::store::ClientRecord>, StoreError> {
-        let row: Option<(String, Option<String>, bool, bool, bool, Option<String>)> =
-            sqlx::query_as(
-                "SELECT phone, name, vip, important, blacklisted, note FROM clients \
-                 WHERE phone = $1",
-            )
-            .bind(phone)
-            .fetch_optional(&self.pool)
-            .await?;
+        #[allow(clippy::type_complexity)]
+        let row: Option<(
+            String,
+            Option<String>,
+            bool,
+            Option<String>,
+            bool,
+            Option<String>,
+            bool,
+            Option<String>,
+            Option<String>,
+        )> = sqlx::query_as(
+            "SELECT phone, name, vip, vip_reason, important, important_reason, blacklisted, \
+             blacklist_reason, note FROM clients WHERE phone = $1",
+        )
+        .bind(phone)
+        .fetch_optional(&self.pool)
+        .await?;
+        let mark = |given: bool, reason: Option<String>| given.then(|| reason.unwrap_or_default());
         Ok(row.map(
-            |(phone, name, vip, important, blacklisted, note)| crate::store::ClientRecord {
-                phone,
-                name,
-                vip,
-                important,
-                blacklisted,
-                note,
+            |(phone, name, vip, vip_r, important, important_r, black, black_r, note)| {
+                crate::store::ClientRecord {
+                    phone,
+                    name,
+                    marks: hotline_domain::ClientMarks {
+                        vip: mark(vip, vip_r),
+                        important: mark(important, important_r),
+                        blacklist: mark(black, black_r),
+                    },
+                    note,
+                }
             },
         ))
     }
@@ -502,19 +516,28 @@ where
         client: &crate::store::ClientRecord,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let m = &client.marks;
         sqlx::query(
-            "INSERT INTO clients (phone, name, vip, important, blacklisted, note, \
-             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+            "INSERT INTO clients (phone, name, vip, vip_reason, important, important_reason, \
+             blacklisted, blacklist_reason, note, marks_changed_by, marks_changed_at, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'system', \
+             $10, $10, $10) \
              ON CONFLICT (phone) DO UPDATE SET name = excluded.name, \
-             vip = excluded.vip, important = excluded.important, \
-             blacklisted = excluded.blacklisted, note = excluded.note, \
-             updated_at = excluded.updated_at",
+             vip = excluded.vip, vip_reason = excluded.vip_reason, \
+             important = excluded.important, important_reason = excluded.important_reason, \
+             blacklisted = excluded.blacklisted, blacklist_reason = excluded.blacklist_reason, \
+             note = excluded.note, marks_changed_by = excluded.marks_changed_by, \
+             marks_changed_at = excluded.marks_changed_at, updated_at = excluded.updated_at, \
+             version = clients.version + 1",
         )
         .bind(&client.phone)
         .bind(&client.name)
-        .bind(client.vip)
-        .bind(client.important)
-        .bind(client.blacklisted)
+        .bind(m.vip.is_some())
+        .bind(&m.vip)
+        .bind(m.important.is_some())
+        .bind(&m.important)
+        .bind(m.blacklist.is_some())
+        .bind(&m.blacklist)
         .bind(&client.note)
         .bind(at)
         .execute(&self.pool)

@@ -12,6 +12,7 @@ mod registry_files;
 mod routes;
 mod staff;
 pub mod telephony;
+mod clients;
 mod vendors;
 
 use std::convert::Infallible;
@@ -135,6 +136,12 @@ pub(crate) fn api_routes() -> Routes {
             perm(ProviderRegistry),
             vendors::inspect,
         )
+        // Client register (R4): staff who take calls; marks need their own permission
+        // (the service decides).
+        .get("/api/v1/clients", perm(Intake), clients::list)
+        .post("/api/v1/clients", perm(Intake), clients::create)
+        .get("/api/v1/clients/{id}", perm(Intake), clients::record)
+        .put("/api/v1/clients/{id}", perm(Intake), clients::update)
         // Elderly registry.
         .get(
             "/api/v1/elderly",
