@@ -118,7 +118,10 @@ async fn run(db: TestDatabase, backend: &str, rows: &[Vec<String>], existing: us
                     .save_client(
                         &ClientRecord {
                             phone: format!("1390000{:04}", n % 10_000),
-                            vip: true,
+                            marks: hotline_domain::ClientMarks {
+                                vip: Some("bench".into()),
+                                ..Default::default()
+                            },
                             ..ClientRecord::default()
                         },
                         now(),

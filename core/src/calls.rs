@@ -283,7 +283,6 @@ impl Hotline {
             Err(ServiceError::NotFound)
         }
     }
-
 }
 
 /// What an agent types while on the line (SPEC A2): one form for every case type.

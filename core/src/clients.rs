@@ -8,8 +8,7 @@
 use hotline_domain::clients::{marks_clients, reads_clients};
 use hotline_domain::registry_io::RegionIndex;
 use hotline_domain::{
-    mask_phone, ClientDetail, ClientDraft, ClientInput, ClientPage, ClientQuery, Problem,
-    StaffUser,
+    mask_phone, ClientDetail, ClientDraft, ClientInput, ClientPage, ClientQuery, Problem, StaffUser,
 };
 
 use crate::audit::Origin;

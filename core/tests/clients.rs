@@ -71,15 +71,27 @@ async fn every_caller_is_remembered_and_found(db: TestDatabase) {
     let h = db.open(Arc::new(FixedClock::new(now()))).await;
     let agent = staff(Role::Agent, None, None);
     let web = Origin::citizen(Channel::Web, Some("203.0.113.7".into()));
-    h.file_request(&request("楼道灯坏了", "138 1234 5678", false), Channel::Web, &web)
-        .await
-        .unwrap();
-    h.file_request(&request("门口积水", "13812345678", false), Channel::Web, &web)
-        .await
-        .unwrap();
-    h.file_request(&request("夜里噪音", "13900001111", true), Channel::Web, &web)
-        .await
-        .unwrap();
+    h.file_request(
+        &request("楼道灯坏了", "138 1234 5678", false),
+        Channel::Web,
+        &web,
+    )
+    .await
+    .unwrap();
+    h.file_request(
+        &request("门口积水", "13812345678", false),
+        Channel::Web,
+        &web,
+    )
+    .await
+    .unwrap();
+    h.file_request(
+        &request("夜里噪音", "13900001111", true),
+        Channel::Web,
+        &web,
+    )
+    .await
+    .unwrap();
     // One call is one contact, however many events it sends; a replayed event none.
     ring(&h, "e1", "c1", "13812345678", &agent.username, "ringing").await;
     ring(&h, "e2", "c1", "13812345678", &agent.username, "answered").await;
@@ -159,7 +171,8 @@ async fn marks_need_a_reason_and_the_permission_and_are_audited(db: TestDatabase
         ..plain.clone()
     };
     assert!(matches!(
-        h.create_client(&agent, &marked, &origin("user:agent")).await,
+        h.create_client(&agent, &marked, &origin("user:agent"))
+            .await,
         Err(ServiceError::Forbidden)
     ));
     let id = h
@@ -185,7 +198,9 @@ async fn marks_need_a_reason_and_the_permission_and_are_audited(db: TestDatabase
     assert!(record.may_mark);
     let mut form = ClientInput::from_detail(&record);
     form.blacklist = Some("on".into());
-    let refused = h.update_client(&lead, id, &form, &origin("user:lead")).await;
+    let refused = h
+        .update_client(&lead, id, &form, &origin("user:lead"))
+        .await;
     assert!(
         matches!(&refused, Err(ServiceError::Invalid(e)) if e.get("blacklist_reason").is_some())
     );
@@ -195,7 +210,10 @@ async fn marks_need_a_reason_and_the_permission_and_are_audited(db: TestDatabase
         .unwrap();
     let record = h.client_record(&agent, id).await.unwrap();
     assert_eq!(record.marks.blacklist.as_deref(), Some("多次辱骂坐席"));
-    assert_eq!(record.marks_changed_by.as_deref(), Some("user:test.shift_lead"));
+    assert_eq!(
+        record.marks_changed_by.as_deref(),
+        Some("user:test.shift_lead")
+    );
 
     // The form read before that edit is stale now.
     let stale = ClientInput {
@@ -203,7 +221,8 @@ async fn marks_need_a_reason_and_the_permission_and_are_audited(db: TestDatabase
         ..form.clone()
     };
     assert!(matches!(
-        h.update_client(&lead, id, &stale, &origin("user:lead")).await,
+        h.update_client(&lead, id, &stale, &origin("user:lead"))
+            .await,
         Err(ServiceError::Conflict)
     ));
 
@@ -222,7 +241,8 @@ async fn marks_need_a_reason_and_the_permission_and_are_audited(db: TestDatabase
     vip.vip = Some("on".into());
     vip.vip_reason = "想当VIP".into();
     assert!(matches!(
-        h.update_client(&agent, id, &vip, &origin("user:agent")).await,
+        h.update_client(&agent, id, &vip, &origin("user:agent"))
+            .await,
         Err(ServiceError::Forbidden)
     ));
 
@@ -236,7 +256,10 @@ async fn marks_need_a_reason_and_the_permission_and_are_audited(db: TestDatabase
     let card = h.caller_card(&agent, "c1").await.unwrap();
     assert!(card.badges.contains(&Badge::Blacklist));
     let note = card.note.unwrap();
-    assert!(note.contains("多次辱骂坐席") && note.contains("来电请先核实身份"), "{note}");
+    assert!(
+        note.contains("多次辱骂坐席") && note.contains("来电请先核实身份"),
+        "{note}"
+    );
     assert_eq!(card.name.as_deref(), Some("李建华"));
 
     // Every write is in the audit log with before and after, the number masked.

@@ -385,6 +385,9 @@ mod tests {
         }
         .validate()
         .unwrap_err();
-        assert!(["q", "mark", "page"].iter().all(|f| bad.get(f).is_some()), "{bad:?}");
+        assert!(
+            ["q", "mark", "page"].iter().all(|f| bad.get(f).is_some()),
+            "{bad:?}"
+        );
     }
 }

@@ -155,7 +155,12 @@ impl VendorFilter {
     }
 }
 
-pub(crate) fn digits_code(errors: &mut FieldErrors, field: &str, raw: &str, len: usize) -> Option<String> {
+pub(crate) fn digits_code(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: &str,
+    len: usize,
+) -> Option<String> {
     match raw.trim() {
         "" => None,
         c if c.len() == len && c.bytes().all(|b| b.is_ascii_digit()) => Some(c.to_string()),
@@ -166,7 +171,13 @@ pub(crate) fn digits_code(errors: &mut FieldErrors, field: &str, raw: &str, len:
     }
 }
 
-pub(crate) fn page_number(errors: &mut FieldErrors, field: &str, raw: &str, default: u32, max: u32) -> u32 {
+pub(crate) fn page_number(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: &str,
+    default: u32,
+    max: u32,
+) -> u32 {
     match raw.trim() {
         "" => default,
         t => match t.parse::<u32>() {
@@ -350,7 +361,12 @@ fn whole_number(errors: &mut FieldErrors, field: &str, raw: &str, max: i64) -> i
     }
 }
 
-pub(crate) fn phone_field(errors: &mut FieldErrors, field: &str, raw: &str, required: bool) -> Option<String> {
+pub(crate) fn phone_field(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: &str,
+    required: bool,
+) -> Option<String> {
     match raw.trim() {
         "" => {
             if required {

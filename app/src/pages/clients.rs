@@ -53,9 +53,10 @@ pub fn ClientsPage() -> impl IntoView {
         });
         href
     };
-    let marks: Vec<(&'static str, &'static str)> = std::iter::once(("marked", tr!(lang, clients.any_mark)))
-        .chain(ClientMark::ALL.iter().map(|m| (m.as_code(), m.label(lang))))
-        .collect();
+    let marks: Vec<(&'static str, &'static str)> =
+        std::iter::once(("marked", tr!(lang, clients.any_mark)))
+            .chain(ClientMark::ALL.iter().map(|m| (m.as_code(), m.label(lang))))
+            .collect();
 
     view! {
         <Title text=tr!(lang, clients.register) />
@@ -263,7 +264,10 @@ fn client_record(
             tr!(lang, common.district),
             c.district_name.clone().unwrap_or_default(),
         ),
-        (tr!(lang, common.address), c.address.clone().unwrap_or_default()),
+        (
+            tr!(lang, common.address),
+            c.address.clone().unwrap_or_default(),
+        ),
         (
             tr!(lang, clients.cases_calls),
             format!("{} / {}", c.case_count, c.call_count),

@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use hotline_domain::clients::CLIENT_HISTORY_SHOWN;
 use hotline_domain::{
-    ClientContact, ClientDetail, ClientDraft, ClientFilter, ClientMark, ClientMarks,
-    ClientSummary, ContactKind, MarkFilter,
+    ClientContact, ClientDetail, ClientDraft, ClientFilter, ClientMark, ClientMarks, ClientSummary,
+    ContactKind, MarkFilter,
 };
 use sqlx::{ColumnIndex, Executor, IntoArguments, QueryBuilder};
 
@@ -271,16 +271,15 @@ where
         };
         let shown = i64::from(CLIENT_HISTORY_SHOWN);
         #[allow(clippy::type_complexity)]
-        let cases: Vec<(DateTime<Utc>, String, String, String, String, String)> =
-            sqlx::query_as(
-                "SELECT c.created_at, c.tracking_number, c.channel, sc.name_zh, c.status, \
+        let cases: Vec<(DateTime<Utc>, String, String, String, String, String)> = sqlx::query_as(
+            "SELECT c.created_at, c.tracking_number, c.channel, sc.name_zh, c.status, \
                  c.content FROM cases c JOIN service_categories sc ON sc.code = c.category_code \
                  WHERE c.phone = $1 ORDER BY c.created_at DESC, c.id DESC LIMIT $2",
-            )
-            .bind(&r.phone)
-            .bind(shown)
-            .fetch_all(&self.pool)
-            .await?;
+        )
+        .bind(&r.phone)
+        .bind(shown)
+        .fetch_all(&self.pool)
+        .await?;
         let calls: Vec<(DateTime<Utc>, String, Option<String>)> = sqlx::query_as(
             "SELECT started_at, state, agent FROM calls WHERE caller = $1 \
              ORDER BY started_at DESC LIMIT $2",
@@ -342,10 +341,12 @@ where
     }
 
     async fn client_id(&self, phone: &str) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT id FROM clients WHERE phone = $1")
-            .bind(phone)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT id FROM clients WHERE phone = $1")
+                .bind(phone)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     async fn insert_client(

@@ -38,6 +38,7 @@ pub use alarms::{AlarmDelivery, AlarmStepWrite, AlarmStore, Received};
 pub use audit::AuditStore;
 pub use calls::{CallRecord, CallStore};
 pub use cases::{CaseScope, CaseStore, FilterClock, NewFiling};
+pub use clients::ClientStore;
 pub use codes::{CodeStore, RegionSeed};
 pub use desk::{DeskStore, LinkChange, NewHandover};
 pub use dialect::{Dialect, SqlStore};
@@ -54,7 +55,6 @@ pub use registry::{
     ClientRecord, ElderlyExportRow, ElderlyListing, ElderlyUnique, NewElderly, NewProvider,
     NewVendor, RegistryStore,
 };
-pub use clients::ClientStore;
 pub use vendors::{VendorExportRow, VendorStore, VENDOR_ORDERS_SHOWN};
 
 /// The embedded default backend.

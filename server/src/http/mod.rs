@@ -4,6 +4,7 @@
 pub mod access;
 mod alarms;
 pub mod assets;
+mod clients;
 mod desk;
 mod error;
 mod knowledge;
@@ -12,7 +13,6 @@ mod registry_files;
 mod routes;
 mod staff;
 pub mod telephony;
-mod clients;
 mod vendors;
 
 use std::convert::Infallible;
