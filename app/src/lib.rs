@@ -142,6 +142,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/vendors") view={Lazy::<lazy::VendorsRoute>::new()} />
                     <Route path=path!("/vendors/new") view={Lazy::<lazy::NewVendorRoute>::new()} />
                     <Route path=path!("/vendors/:id") view={Lazy::<lazy::VendorRoute>::new()} />
+                    <Route path=path!("/providers") view={Lazy::<lazy::ProvidersRoute>::new()} />
+                    <Route path=path!("/providers/new") view={Lazy::<lazy::NewProviderRoute>::new()} />
+                    <Route path=path!("/providers/:id") view={Lazy::<lazy::ProviderRoute>::new()} />
                     <Route path=path!("/clients") view={Lazy::<lazy::ClientsRoute>::new()} />
                     <Route path=path!("/clients/new") view={Lazy::<lazy::NewClientRoute>::new()} />
                     <Route path=path!("/clients/:id") view={Lazy::<lazy::ClientRoute>::new()} />
@@ -227,6 +230,9 @@ fn NavLinks(user: Option<StaffUser>, lang: Lang) -> impl IntoView {
         })}
         {(user.sends_help() || user.can(Permission::ProviderRegistry)).then(|| view! {
             <A href="/vendors" attr:data-testid="nav-vendors">{tr!(lang, nav.vendors)}</A>
+        })}
+        {hotline_domain::providers::reads_providers(&user).then(|| view! {
+            <A href="/providers" attr:data-testid="nav-providers">{tr!(lang, nav.providers)}</A>
         })}
         {hotline_domain::vendors::own_vendor(&user)
             .filter(|_| !user.sends_help() && !user.can(Permission::ProviderRegistry))

@@ -22,6 +22,7 @@ pub mod flow;
 pub mod knowledge;
 pub mod notices;
 pub mod places;
+pub mod providers;
 pub mod registry;
 pub mod registry_io;
 pub mod reminders;

@@ -79,6 +79,7 @@ pub mod id_number;
 pub mod knowledge;
 pub mod phone;
 pub mod places;
+pub mod providers;
 pub mod region;
 pub mod registry_io;
 pub mod request;
@@ -128,6 +129,10 @@ pub use phone::PhoneNumber;
 pub use places::{
     Bounds, MapCell, MapLayer, MapPoint, MapView, NearbyProvider, NearestInput, NearestQuery,
     PositionInput, ProviderKind, Viewport, ViewportInput, CITY_EXTENT, EARTH_RADIUS_M,
+};
+pub use providers::{
+    PersonKind, ProviderDetail, ProviderDraft, ProviderFilter, ProviderInput, ProviderPage,
+    ProviderQuery, ProviderStatus, ProviderSummary, ServiceMode, SupportSystem,
 };
 pub use region::Region;
 pub use registry_io::{FileFormat, ImportIssue, ImportMode, ImportReport, REGISTRY_FILE_MAX_ROWS};

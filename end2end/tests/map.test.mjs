@@ -151,6 +151,8 @@ test('a dispatcher finds the nearest providers of a service on the map', async (
   await point.click({ force: true });
   await page.waitForSelector('[data-testid="map-card"]');
   assert.ok((await page.textContent('[data-testid="map-card"] strong')).length > 0);
+  const record = await page.getAttribute('[data-testid="map-card-record"]', 'href');
+  assert.equal(record, `/vendors/${await page.getAttribute('[data-testid="map-card"]', 'data-id')}`);
 
   // A lead corrects where the vendor is (G3): its marker comes out of the card, is dragged
   // towards the middle of the map and saved; the map draws the vendor there, and so does

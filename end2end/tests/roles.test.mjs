@@ -18,13 +18,13 @@ after(async () => {
   await server?.stop();
 });
 
-const NAV = ['nav-agent', 'nav-knowledge', 'nav-cases', 'nav-handover', 'nav-alarms', 'nav-elderly', 'nav-admin', 'nav-audit', 'nav-map', 'nav-vendors', 'nav-my-vendor', 'nav-clients'];
+const NAV = ['nav-agent', 'nav-knowledge', 'nav-cases', 'nav-handover', 'nav-alarms', 'nav-elderly', 'nav-admin', 'nav-audit', 'nav-map', 'nav-vendors', 'nav-my-vendor', 'nav-clients', 'nav-providers'];
 const ROLES = [
-  { user: 'agent', home: '/agent/requests', nav: ['nav-agent', 'nav-knowledge', 'nav-cases', 'nav-map', 'nav-vendors', 'nav-clients'], denied: '/admin/users' },
-  { user: 'lead', home: '/agent/requests', nav: ['nav-agent', 'nav-knowledge', 'nav-cases', 'nav-handover', 'nav-alarms', 'nav-map', 'nav-vendors', 'nav-clients'], denied: '/care/elderly' },
-  { user: 'dept', home: '/cases', nav: ['nav-cases'], denied: '/vendors' },
+  { user: 'agent', home: '/agent/requests', nav: ['nav-agent', 'nav-knowledge', 'nav-cases', 'nav-map', 'nav-vendors', 'nav-clients', 'nav-providers'], denied: '/admin/users' },
+  { user: 'lead', home: '/agent/requests', nav: ['nav-agent', 'nav-knowledge', 'nav-cases', 'nav-handover', 'nav-alarms', 'nav-map', 'nav-vendors', 'nav-clients', 'nav-providers'], denied: '/care/elderly' },
+  { user: 'dept', home: '/cases', nav: ['nav-cases'], denied: '/providers' },
   { user: 'vendor', home: '/cases', nav: ['nav-cases', 'nav-my-vendor'], denied: '/vendors/new' },
-  { user: 'care', home: '/care/alarms', nav: ['nav-alarms', 'nav-elderly', 'nav-map', 'nav-vendors'], denied: '/clients' },
+  { user: 'care', home: '/care/alarms', nav: ['nav-alarms', 'nav-elderly', 'nav-map', 'nav-vendors', 'nav-providers'], denied: '/clients' },
   { user: 'admin', home: '/admin/users', nav: ['nav-admin', 'nav-audit'], denied: '/cases' },
 ];
 

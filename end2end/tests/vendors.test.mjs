@@ -2,7 +2,9 @@
 // vendors, creates one with its services, records an inspection; the demo vendor's own
 // account changes its phone and adds a member of staff, and cannot see the centre's fields.
 // The client register (SPEC R4): a lead registers a VIP caller (the reason asked for), an
-// agent on a phone finds them by number and keeps the note, without the marks.
+// agent on a phone finds them by number and keeps the note, without the marks. Skilled
+// individuals and volunteers (SPEC R2): a lead finds volunteers, registers a skilled person
+// and pauses them; an agent reads the record without the form.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
@@ -160,6 +162,51 @@ test('a lead marks a caller with a reason; an agent finds them by number and kee
   assert.match(await agent.textContent('[data-testid="client-note"]'), /耳背/);
   assert.match(await agent.textContent('[data-testid="client-marks"]'), /市劳动模范/);
   await shot(agent, 'client-record-phone.png');
+  assert.deepEqual(lead.errors, []);
+  assert.deepEqual(agent.errors, []);
+  await lead.context().close();
+  await agent.context().close();
+});
+
+test('a lead registers a skilled person and pauses them; an agent reads the record', async () => {
+  const lead = await openPage(browser);
+  await signIn(lead, server.base, 'lead', '/providers');
+  const total = Number(await lead.getAttribute('[data-testid="provider-total"]', 'data-total'));
+  assert.ok(total > 100, `demo skilled people and volunteers: ${total}`);
+  await lead.selectOption('[data-testid="provider-kind"]', 'volunteer');
+  await Promise.all([lead.waitForURL(/kind=volunteer/), lead.click('[data-testid="provider-find"]')]);
+  await lead.waitForSelector('[data-testid="provider-row"]');
+  const kinds = await lead.$$eval('[data-testid="provider-row"]', (rows) => rows.map((r) => r.dataset.kind));
+  assert.ok(kinds.length > 0 && kinds.every((k) => k === 'volunteer'), kinds.join());
+  await shot(lead, 'providers-list.png');
+
+  // A new skilled person: the missing service is named, then the record opens.
+  await visit(lead, server.base, '/providers/new');
+  await lead.fill('[data-testid="provider-name-input"]', '钱师傅');
+  await lead.fill('[data-testid="provider-phone-input"]', '139 5555 0001');
+  await lead.selectOption('#v-district', '610402');
+  await lead.selectOption('#v-street', '610402001');
+  await lead.click('[data-testid="provider-save"]');
+  await lead.waitForSelector('#ve-skill:not([hidden])');
+  await lead.selectOption('#v-skill', '0101');
+  await Promise.all([lead.waitForURL(/\/providers\/\d+$/), lead.click('[data-testid="provider-save"]')]);
+  await lead.waitForSelector('[data-testid="provider-name"]');
+  assert.match(await lead.textContent('[data-testid="provider-facts"]'), /人民路街道/);
+  // Paused with a note for dispatchers.
+  await lead.waitForSelector('body[data-hydrated="true"]');
+  await lead.click('[data-testid="provider-edit"] summary');
+  await lead.selectOption('#v-status', 'paused');
+  await lead.fill('[data-testid="provider-note-input"]', '腿伤，年后恢复接单');
+  await lead.click('[data-testid="provider-save"]');
+  await lead.waitForSelector('[data-testid="provider-note"]');
+  assert.equal(await lead.getAttribute('.page-head [data-status]', 'data-status'), 'paused');
+  await shot(lead, 'provider-record.png');
+
+  const agent = await openPage(browser, { width: 390, height: 844 });
+  await signIn(agent, server.base, 'agent', new URL(lead.url()).pathname);
+  await agent.waitForSelector('[data-testid="provider-name"]');
+  assert.equal(await agent.$('[data-testid="provider-edit"]'), null);
+  await shot(agent, 'provider-record-phone.png');
   assert.deepEqual(lead.errors, []);
   assert.deepEqual(agent.errors, []);
   await lead.context().close();

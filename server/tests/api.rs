@@ -695,7 +695,7 @@ async fn the_nearest_providers_and_the_map_over_http(db: TestDatabase) {
 /// 201 with the record), a bad record is 422 naming each field, an edit from a stale
 /// version is 409; the demo vendor's account lists only itself, cannot read another
 /// vendor nor create one.
-async fn the_vendor_and_client_registries_over_http(db: TestDatabase) {
+async fn the_registries_kept_by_hand_over_http(db: TestDatabase) {
     use hotline_core::seed::demo::DEMO_PASSWORD;
     let server = TestServer::start_with(
         Arc::new(db),
@@ -864,11 +864,80 @@ async fn the_vendor_and_client_registries_over_http(db: TestDatabase) {
             .status(),
         StatusCode::FORBIDDEN
     );
+
+    // Skilled individuals and volunteers (R2): the demo's, and one the lead adds.
+    let volunteers: Value = agent
+        .get(server.url("/api/v1/providers?kind=volunteer&per_page=5"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(volunteers["total"].as_u64().unwrap() > 50, "{volunteers}");
+    assert_eq!(volunteers["items"].as_array().unwrap().len(), 5);
+    assert!(volunteers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["kind"] == "volunteer" && p["service_mode"] == "free"));
+    let person = json!({"name": "钱师傅", "kind": "skilled", "service_mode": "paid",
+        "support_system": "market", "district": "610402", "phone": "13955550000",
+        "skill": "0101", "status": "active"});
+    assert_eq!(
+        agent
+            .post(server.url("/api/v1/providers"))
+            .json(&person)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let mut bad = person.clone();
+    bad["kind"] = json!("volunteer");
+    bad["skill"] = json!("");
+    let response = lead
+        .post(server.url("/api/v1/providers"))
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: Value = response.json().await.unwrap();
+    assert!(error["fields"]["service_mode"].is_string() && error["fields"]["skill"].is_string());
+    let response = lead
+        .post(server.url("/api/v1/providers"))
+        .json(&person)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: Value = response.json().await.unwrap();
+    assert_eq!(
+        (&created["version"], &created["editable"]),
+        (&json!(1), &json!(true))
+    );
+    let url = server.url(&format!("/api/v1/providers/{}", created["id"]));
+    let mut edit = person.clone();
+    edit["status"] = json!("left");
+    edit["version"] = json!("1");
+    let response = lead.put(&url).json(&edit).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.json::<Value>().await.unwrap()["status"], "left");
+    assert_eq!(
+        lead.put(&url).json(&edit).send().await.unwrap().status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        dept.get(&url).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
     server.shutdown().await;
 }
 
 hotline_core::on_both_backends!(
-    the_vendor_and_client_registries_over_http,
+    the_registries_kept_by_hand_over_http,
     the_nearest_providers_and_the_map_over_http,
     filing_returns_201_with_a_tracking_number,
     invalid_requests_get_422_naming_each_field_and_store_nothing,

@@ -16,6 +16,7 @@ mod clients;
 mod desk;
 mod knowledge;
 mod places;
+mod providers;
 #[cfg(feature = "ssr")]
 pub mod request;
 #[cfg(feature = "ssr")]
@@ -30,6 +31,7 @@ pub use clients::*;
 pub use desk::*;
 pub use knowledge::*;
 pub use places::*;
+pub use providers::*;
 pub use vendors::*;
 
 /// The answer to a form: done (with what it made), what to fix (shown next to the fields),

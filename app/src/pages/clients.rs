@@ -304,7 +304,7 @@ fn client_record(
             </ul>
         })}
         {c.note.clone().map(|n| view! {
-            <p class="alert notice" data-testid="client-note"><strong>{tr!(lang, common.note)}"："</strong>{n}</p>
+            <p class="alert notice" data-testid="client-note"><strong>{tr!(lang, clients.note)}"："</strong>{n}</p>
         })}
         <dl class="facts" data-testid="client-facts">
             {facts.into_iter().filter(|(_, value)| !value.is_empty()).map(|(k, value)| view! {

@@ -71,6 +71,9 @@ lazy_pages! {
     VendorsRoute => vendors::VendorsPage;
     NewVendorRoute => vendors::NewVendorPage;
     VendorRoute => vendors::VendorRecordPage;
+    ProvidersRoute => providers::ProvidersPage;
+    NewProviderRoute => providers::NewProviderPage;
+    ProviderRoute => providers::ProviderRecordPage;
     ClientsRoute => clients::ClientsPage;
     NewClientRoute => clients::NewClientPage;
     ClientRoute => clients::ClientRecordPage;

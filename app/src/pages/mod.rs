@@ -15,5 +15,6 @@ pub mod login;
 pub mod map;
 pub mod notices;
 pub mod portal;
+pub mod providers;
 pub mod track;
 pub mod vendors;

@@ -36,7 +36,7 @@ fn status_chip(lang: Lang, status: VendorStatus) -> impl IntoView {
     }
 }
 
-fn score(v: Option<f32>) -> String {
+pub(crate) fn score(v: Option<f32>) -> String {
     v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into())
 }
 
@@ -546,7 +546,7 @@ fn inspection_section(
     }
 }
 
-fn orders_section(lang: Lang, orders: Vec<VendorOrder>) -> impl IntoView {
+pub(crate) fn orders_section(lang: Lang, orders: Vec<VendorOrder>) -> impl IntoView {
     view! {
         <h2>{tr!(lang, vendors.latest_orders)}</h2>
         {orders.is_empty().then(|| view! { <p class="muted">{tr!(lang, vendors.no_orders)}</p> })}

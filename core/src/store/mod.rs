@@ -23,6 +23,7 @@ mod knowledge;
 mod load;
 mod places;
 mod postgres;
+mod providers;
 mod registry;
 mod sqlite;
 mod vendors;
@@ -51,6 +52,7 @@ pub use load::{BulkLoad, NewCase, NewCaseEvent};
 pub use places::{
     Located, PlaceCandidate, PlaceStore, ProviderStanding, SearchArea, VENDOR_WORKING,
 };
+pub use providers::ProviderStore;
 pub use registry::{
     ClientRecord, ElderlyExportRow, ElderlyListing, ElderlyUnique, NewElderly, NewProvider,
     NewVendor, RegistryStore,
@@ -111,6 +113,7 @@ pub trait Store:
     + RegistryStore
     + VendorStore
     + ClientStore
+    + ProviderStore
     + Send
     + Sync
     + 'static

@@ -9,6 +9,7 @@ mod desk;
 mod error;
 mod knowledge;
 mod places;
+mod providers;
 mod registry_files;
 mod routes;
 mod staff;
@@ -135,6 +136,24 @@ pub(crate) fn api_routes() -> Routes {
             "/api/v1/vendors/{id}/inspections",
             perm(ProviderRegistry),
             vendors::inspect,
+        )
+        // Skilled individuals and volunteers (R2): read by those who send help, kept by
+        // the registry's keepers.
+        .get("/api/v1/providers", Need::ProviderReader, providers::list)
+        .post(
+            "/api/v1/providers",
+            perm(ProviderRegistry),
+            providers::create,
+        )
+        .get(
+            "/api/v1/providers/{id}",
+            Need::ProviderReader,
+            providers::record,
+        )
+        .put(
+            "/api/v1/providers/{id}",
+            perm(ProviderRegistry),
+            providers::update,
         )
         // Client register (R4): staff who take calls; marks need their own permission
         // (the service decides).

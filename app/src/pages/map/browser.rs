@@ -498,8 +498,8 @@ impl Controller {
         }
     }
 
-    /// The card of a point clicked: its name, status and, for a person, a link to the
-    /// record; for those who may, a button to move it.
+    /// The card of a point clicked: its name, status and a link to its record; for those
+    /// who may, a button to move it.
     fn open_point(self: &Rc<Self>, layer: MapLayer, event: &JsValue) {
         let index = Reflect::get(event, &"layer".into())
             .and_then(|marker| Reflect::get(&marker, &"options".into()))
@@ -747,12 +747,16 @@ fn point_card(layer: MapLayer, point: &MapPoint, lang: Lang) -> Option<web_sys::
     }
     let line = text_element("div", &line)?;
     card.append_child(&line).ok()?;
-    if layer == MapLayer::Elderly {
-        let link = text_element("a", tr!(lang, map.open_record))?;
-        link.set_attribute("href", &format!("/care/elderly/{}", point.id))
-            .ok()?;
-        card.append_child(&link).ok()?;
-    }
+    let record = match layer {
+        MapLayer::Elderly => "/care/elderly",
+        MapLayer::Vendors => "/vendors",
+        MapLayer::Skilled | MapLayer::Volunteers => "/providers",
+    };
+    let link = text_element("a", tr!(lang, map.open_record))?;
+    link.set_attribute("href", &format!("{record}/{}", point.id))
+        .ok()?;
+    link.set_attribute("data-testid", "map-card-record").ok()?;
+    card.append_child(&link).ok()?;
     Some(card)
 }
 

@@ -28,6 +28,9 @@ pub enum Need {
     /// A reader of the whole vendor registry with the export permission
     /// (`hotline_domain::vendors::exports_vendors`).
     VendorExporter,
+    /// A reader of the skilled individuals and volunteers: those who send help or keep the
+    /// registry (`hotline_domain::providers::reads_providers`).
+    ProviderReader,
 }
 
 /// Which per-address budget a public route draws on.
@@ -119,6 +122,9 @@ const PAGES: &[Rule] = &[
     rule("GET", "/vendors", Need::VendorReader),
     rule("GET", "/vendors/new", perm(Permission::ProviderRegistry)),
     rule("GET", "/vendors/{id}", Need::VendorReader),
+    rule("GET", "/providers", Need::ProviderReader),
+    rule("GET", "/providers/new", perm(Permission::ProviderRegistry)),
+    rule("GET", "/providers/{id}", Need::ProviderReader),
     rule("GET", "/clients", perm(Permission::Intake)),
     rule("GET", "/clients/new", perm(Permission::Intake)),
     rule("GET", "/clients/{id}", perm(Permission::Intake)),
@@ -161,6 +167,13 @@ const SERVER_FUNCTIONS: &[Rule] = &[
         "POST",
         "/api/fn/reveal_phone",
         perm(Permission::ContactReveal),
+    ),
+    rule("POST", "/api/fn/list_providers", Need::ProviderReader),
+    rule("POST", "/api/fn/get_provider", Need::ProviderReader),
+    rule(
+        "POST",
+        "/api/fn/save_provider",
+        perm(Permission::ProviderRegistry),
     ),
     rule("POST", "/api/fn/list_clients", perm(Permission::Intake)),
     rule("POST", "/api/fn/get_client", perm(Permission::Intake)),
@@ -327,6 +340,7 @@ impl Need {
             (Need::HelpSender, Some(u)) => u.sends_help(),
             (Need::VendorReader, Some(u)) => hotline_domain::vendors::reads_vendors(u),
             (Need::VendorExporter, Some(u)) => hotline_domain::vendors::exports_vendors(u),
+            (Need::ProviderReader, Some(u)) => hotline_domain::providers::reads_providers(u),
         }
     }
 }
