@@ -26,7 +26,7 @@ pub async fn record(
     staff: Staff,
     RecordId(id): RecordId,
 ) -> Result<Json<ProviderDetail>, ApiError> {
-    Ok(Json(hotline.client_record(&staff.user, id).await?))
+    Ok(Json(hotline.provider_record(&staff.user, id).await?))
 }
 
 /// `POST /api/v1/providers`: a new person; 201 with the record.
@@ -36,9 +36,9 @@ pub async fn create(
     JsonBody(input): JsonBody<ProviderInput>,
 ) -> Result<(StatusCode, Json<ProviderDetail>), ApiError> {
     let id = hotline
-        .create_client(&staff.user, &input, &staff.origin)
+        .create_provider(&staff.user, &input, &staff.origin)
         .await?;
-    let record = hotline.client_record(&staff.user, id).await?;
+    let record = hotline.provider_record(&staff.user, id).await?;
     Ok((StatusCode::CREATED, Json(record)))
 }
 
@@ -51,7 +51,7 @@ pub async fn update(
     JsonBody(input): JsonBody<ProviderInput>,
 ) -> Result<Json<ProviderDetail>, ApiError> {
     hotline
-        .update_client(&staff.user, id, &input, &staff.origin)
+        .update_provider(&staff.user, id, &input, &staff.origin)
         .await?;
-    Ok(Json(hotline.client_record(&staff.user, id).await?))
+    Ok(Json(hotline.provider_record(&staff.user, id).await?))
 }
