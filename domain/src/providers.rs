@@ -7,8 +7,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::request::text_field;
-use crate::vendors::{digits_code, page_number, phone_field, position_fields, VendorOrder};
-use crate::{Coordinates, FieldErrors, Lang, Permission, PhoneNumber, Problem, StaffUser};
+use crate::vendors::{
+    any_of, coded, digits_code, name_or_phone, page_number, phone_field, position_fields,
+    VendorOrder,
+};
+use crate::{Coordinates, FieldErrors, Lang, Permission, Problem, StaffUser};
 
 /// Rows on a page of the list unless asked otherwise, and at most.
 pub const PROVIDER_PAGE_DEFAULT: u32 = 30;
@@ -92,39 +95,6 @@ impl ProviderFilter {
     }
 }
 
-/// An optional coded field: empty is "any", an unknown code is named.
-fn any_of<T>(
-    errors: &mut FieldErrors,
-    field: &str,
-    raw: &str,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Option<T> {
-    match raw.trim() {
-        "" => None,
-        t => {
-            let found = parse(t);
-            if found.is_none() {
-                errors.add(field, Problem::Unknown);
-            }
-            found
-        }
-    }
-}
-
-/// A required coded field.
-fn one_of<T>(
-    errors: &mut FieldErrors,
-    field: &str,
-    raw: &str,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Option<T> {
-    if raw.trim().is_empty() {
-        errors.add(field, Problem::Required);
-        return None;
-    }
-    any_of(errors, field, raw, parse)
-}
-
 fn category_code(
     errors: &mut FieldErrors,
     field: &str,
@@ -152,16 +122,7 @@ impl ProviderQuery {
     /// Checks every field; each wrong one is named.
     pub fn validate(&self) -> Result<ProviderFilter, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let q = text_field(&mut errors, "q", &self.q, 40, false);
-        let (name, phone) = match q {
-            None => (None, None),
-            Some(q) => match PhoneNumber::parse(&q) {
-                Ok(p) if q.bytes().any(|b| b.is_ascii_digit()) => {
-                    (None, Some(p.as_str().to_string()))
-                }
-                _ => (Some(q), None),
-            },
-        };
+        let (name, phone) = name_or_phone(text_field(&mut errors, "q", &self.q, 40, false));
         let kind = any_of(&mut errors, "kind", &self.kind, PersonKind::from_code);
         let district = digits_code(&mut errors, "district", &self.district, 6);
         let category = category_code(&mut errors, "category", &self.category, false);
@@ -253,14 +214,14 @@ impl ProviderInput {
     pub fn validate(&self) -> Result<ProviderDraft, FieldErrors> {
         let mut e = FieldErrors::new();
         let name = text_field(&mut e, "name", &self.name, 30, true);
-        let kind = one_of(&mut e, "kind", &self.kind, PersonKind::from_code);
-        let service_mode = one_of(
+        let kind = coded(&mut e, "kind", &self.kind, PersonKind::from_code);
+        let service_mode = coded(
             &mut e,
             "service_mode",
             &self.service_mode,
             ServiceMode::from_code,
         );
-        let support_system = one_of(
+        let support_system = coded(
             &mut e,
             "support_system",
             &self.support_system,
@@ -274,7 +235,7 @@ impl ProviderInput {
         let address = text_field(&mut e, "address", &self.address, 120, false);
         let phone = phone_field(&mut e, "phone", &self.phone, true);
         let skill = category_code(&mut e, "skill", &self.skill, true);
-        let status = one_of(&mut e, "status", &self.status, ProviderStatus::from_code);
+        let status = coded(&mut e, "status", &self.status, ProviderStatus::from_code);
         let note = text_field(&mut e, "note", &self.note, 500, false);
         let position = position_fields(&mut e, &self.lon, &self.lat);
         // A volunteer works for free; charging is for the skilled register.

@@ -196,20 +196,23 @@ pub(crate) fn page_number(
     }
 }
 
+/// A registry search's text: a whole phone number when it reads as one, else part of a
+/// name.
+pub(crate) fn name_or_phone(q: Option<String>) -> (Option<String>, Option<String>) {
+    match q {
+        None => (None, None),
+        Some(q) => match PhoneNumber::parse(&q) {
+            Ok(p) if q.bytes().any(|b| b.is_ascii_digit()) => (None, Some(p.as_str().to_string())),
+            _ => (Some(q), None),
+        },
+    }
+}
+
 impl VendorQuery {
     /// Checks every field; each wrong one is named.
     pub fn validate(&self) -> Result<VendorFilter, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let q = text_field(&mut errors, "q", &self.q, 40, false);
-        let (name, phone) = match q {
-            None => (None, None),
-            Some(q) => match PhoneNumber::parse(&q) {
-                Ok(p) if q.bytes().any(|b| b.is_ascii_digit()) => {
-                    (None, Some(p.as_str().to_string()))
-                }
-                _ => (Some(q), None),
-            },
-        };
+        let (name, phone) = name_or_phone(text_field(&mut errors, "q", &self.q, 40, false));
         let district = digits_code(&mut errors, "district", &self.district, 6);
         let street = digits_code(&mut errors, "street", &self.street, 9);
         let category = match self.category.trim() {
@@ -220,16 +223,7 @@ impl VendorQuery {
                 None
             }
         };
-        let status = match self.status.trim() {
-            "" => None,
-            s => match VendorStatus::from_code(s) {
-                Some(s) => Some(s),
-                None => {
-                    errors.add("status", Problem::Unknown);
-                    None
-                }
-            },
-        };
+        let status = any_of(&mut errors, "status", &self.status, VendorStatus::from_code);
         let page = page_number(&mut errors, "page", &self.page, 1, 100_000);
         let per_page = page_number(
             &mut errors,
@@ -384,17 +378,28 @@ pub(crate) fn phone_field(
     }
 }
 
-fn coded<T>(
+pub(crate) fn coded<T>(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    if raw.trim().is_empty() {
+        errors.add(field, Problem::Required);
+        return None;
+    }
+    any_of(errors, field, raw, parse)
+}
+
+/// An optional coded field: empty is "any", an unknown code is named.
+pub(crate) fn any_of<T>(
     errors: &mut FieldErrors,
     field: &str,
     raw: &str,
     parse: impl Fn(&str) -> Option<T>,
 ) -> Option<T> {
     match raw.trim() {
-        "" => {
-            errors.add(field, Problem::Required);
-            None
-        }
+        "" => None,
         t => {
             let found = parse(t);
             if found.is_none() {

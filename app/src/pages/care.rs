@@ -8,9 +8,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use hotline_domain::registry_io::ELDERLY_COLUMNS;
 use hotline_domain::{ElderlyQuery, ImportReport, Lang, Permission, ELDERLY_IDENTITY_CATEGORIES};
 
-use crate::api::{elderly_imports, get_elderly, list_elderly, load_form_options, FormOutcome};
+use crate::api::{elderly_imports, get_elderly, list_elderly, load_form_options};
 use crate::i18n::{tr, use_lang};
-use crate::pages::common::{encode_query_value, local_time, LoadError};
+use crate::pages::common::{
+    encode_query_value, list_outcome, list_page, local_time, ListPage, LoadError,
+};
 use crate::use_current_user;
 
 /// The query-string keys of the registry search, in the order links carry them.
@@ -133,21 +135,9 @@ pub fn ElderlyPage() -> impl IntoView {
             </Suspense>
             <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match list.await {
-                        Err(e) => view! { <LoadError error=e /> }.into_any(),
-                        Ok(FormOutcome::Invalid(errors)) => view! {
-                            <p class="alert" role="alert" data-testid="elderly-invalid">
-                                {errors.messages(lang).into_iter().map(|(f, m)| {
-                                    let text = format!("{}：{m} ", filter_label(lang, &f));
-                                    view! { <span data-field=f>{text}</span> }
-                                }).collect_view()}
-                            </p>
-                        }.into_any(),
-                        Ok(FormOutcome::Refused(message)) => view! {
-                            <p class="alert" role="alert">{message}</p>
-                        }.into_any(),
-                        Ok(FormOutcome::Done(found)) => elderly_table(lang, found, page_href).into_any(),
-                    }
+                    list_outcome(lang, "elderly", list.await, |f| filter_label(lang, f), |found| {
+                        elderly_table(lang, found, page_href).into_any()
+                    })
                 })}
             </Suspense>
         </section>
@@ -160,23 +150,22 @@ fn elderly_table(
     found: hotline_domain::ElderlyPage,
     page_href: impl Fn(u32) -> String,
 ) -> impl IntoView {
-    let pages = found.pages();
-    let page = found.page;
-    let summary = tr!(
-        lang,
-        care.found,
-        total = found.total,
-        page = page,
-        pages = pages
-    );
-    let previous = (page > 1).then(|| page_href(page - 1));
-    let next = (page < pages).then(|| page_href(page + 1));
-    let empty = found.items.is_empty();
-    view! {
-        <p class="muted" role="status" data-testid="elderly-total" data-total=found.total.to_string()>{summary}</p>
-        {empty.then(|| view! { <p>{tr!(lang, care.none_found)}</p> })}
-        {(!empty).then(|| view! {
-            <div class="table-scroll">
+    let list = ListPage {
+        prefix: "elderly",
+        summary: tr!(
+            lang,
+            care.found,
+            total = found.total,
+            page = found.page,
+            pages = found.pages()
+        ),
+        none_found: tr!(lang, care.none_found),
+        total: found.total,
+        page: found.page,
+        pages: found.pages(),
+    };
+    let table = (!found.items.is_empty()).then(|| {
+        view! {
             <table>
                 <thead><tr>
                     <th scope="col">{tr!(lang, common.name)}</th>
@@ -203,13 +192,10 @@ fn elderly_table(
                     }).collect_view()}
                 </tbody>
             </table>
-            </div>
-        })}
-        <nav class="pager" aria-label=tr!(lang, care.pages)>
-            {previous.map(|href| view! { <a href=href rel="prev" data-testid="elderly-previous">{tr!(lang, care.previous)}</a> })}
-            {next.map(|href| view! { <a href=href rel="next" data-testid="elderly-next">{tr!(lang, care.next)}</a> })}
-        </nav>
-    }
+        }
+        .into_any()
+    });
+    list_page(lang, list, table, page_href)
 }
 
 /// What an import did: the counts, and each row's problems by column.

@@ -7,16 +7,19 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use hotline_domain::{
     CaseStatus, Channel, ClientDetail, ClientInput, ClientMark, ClientPage, ClientQuery,
     ContactKind, FieldErrors, Lang, Region,
 };
 
-use crate::api::{get_client, list_clients, FormOutcome, SaveClient};
+use crate::api::{get_client, list_clients, SaveClient};
 use crate::i18n::{tr, use_lang};
-use crate::pages::common::{encode_query_value, local_time, LoadError};
+use crate::pages::common::{
+    form_saved, list_outcome, list_page, local_time, reload_or_open, search_page_href, ListPage,
+    LoadError,
+};
 use crate::pages::vendors::{FormStatus, VCheck, VField, VSelect};
 
 /// The query-string keys of the list's search, in the order links carry them.
@@ -42,17 +45,8 @@ pub fn ClientsPage() -> impl IntoView {
     };
     let list = Resource::new(filters, list_clients);
     let choices = Resource::new(|| (), |_| get_client(None));
-    let page_href = move |page: u32| {
-        let mut href = format!("/clients?page={page}");
-        query.with(|q| {
-            for key in FILTER_KEYS {
-                if let Some(v) = q.get(key).filter(|v| !v.is_empty()) {
-                    href.push_str(&format!("&{key}={}", encode_query_value(&v)));
-                }
-            }
-        });
-        href
-    };
+    let page_href =
+        move |page: u32| query.with(|q| search_page_href("/clients", page, q, &FILTER_KEYS));
     let marks: Vec<(&'static str, &'static str)> =
         std::iter::once(("marked", tr!(lang, clients.any_mark)))
             .chain(ClientMark::ALL.iter().map(|m| (m.as_code(), m.label(lang))))
@@ -101,20 +95,9 @@ pub fn ClientsPage() -> impl IntoView {
             </form>
             <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match list.await {
-                        Err(e) => view! { <LoadError error=e /> }.into_any(),
-                        Ok(FormOutcome::Invalid(errors)) => view! {
-                            <p class="alert" role="alert" data-testid="client-invalid">
-                                {errors.messages(lang).into_iter().map(|(f, m)| {
-                                    view! { <span data-field=f.clone()>{format!("{f}：{m} ")}</span> }
-                                }).collect_view()}
-                            </p>
-                        }.into_any(),
-                        Ok(FormOutcome::Refused(message)) => view! {
-                            <p class="alert" role="alert">{message}</p>
-                        }.into_any(),
-                        Ok(FormOutcome::Done(found)) => client_table(lang, found, page_href).into_any(),
-                    }
+                    list_outcome(lang, "client", list.await, str::to_string, |found| {
+                        client_table(lang, found, page_href).into_any()
+                    })
                 })}
             </Suspense>
         </section>
@@ -122,23 +105,22 @@ pub fn ClientsPage() -> impl IntoView {
 }
 
 fn client_table(lang: Lang, found: ClientPage, page_href: impl Fn(u32) -> String) -> impl IntoView {
-    let pages = found.pages();
-    let page = found.page;
-    let summary = tr!(
-        lang,
-        clients.found,
-        total = found.total,
-        page = page,
-        pages = pages
-    );
-    let previous = (page > 1).then(|| page_href(page - 1));
-    let next = (page < pages).then(|| page_href(page + 1));
-    let empty = found.items.is_empty();
-    view! {
-        <p class="muted" role="status" data-testid="client-total" data-total=found.total.to_string()>{summary}</p>
-        {empty.then(|| view! { <p>{tr!(lang, clients.none_found)}</p> })}
-        {(!empty).then(|| view! {
-            <div class="table-scroll">
+    let list = ListPage {
+        prefix: "client",
+        summary: tr!(
+            lang,
+            clients.found,
+            total = found.total,
+            page = found.page,
+            pages = found.pages()
+        ),
+        none_found: tr!(lang, clients.none_found),
+        total: found.total,
+        page: found.page,
+        pages: found.pages(),
+    };
+    let table = (!found.items.is_empty()).then(|| {
+        view! {
             <table>
                 <thead><tr>
                     <th scope="col">{tr!(lang, common.name)}</th>
@@ -169,13 +151,10 @@ fn client_table(lang: Lang, found: ClientPage, page_href: impl Fn(u32) -> String
                     }).collect_view()}
                 </tbody>
             </table>
-            </div>
-        })}
-        <nav class="pager" aria-label=tr!(lang, care.pages)>
-            {previous.map(|href| view! { <a href=href data-testid="client-previous">{tr!(lang, care.previous)}</a> })}
-            {next.map(|href| view! { <a href=href data-testid="client-next">{tr!(lang, care.next)}</a> })}
-        </nav>
-    }
+        }
+        .into_any()
+    });
+    list_page(lang, list, table, page_href)
 }
 
 /// `/clients/new`: registers a caller by hand (e.g. a VIP before they first ring).
@@ -389,25 +368,11 @@ fn ClientForm(
         .map(ClientInput::from_detail)
         .unwrap_or_default();
     let id = detail.as_ref().map(|d| d.id);
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(FormOutcome::Done(saved))) => {
-            errors.set(FieldErrors::new());
-            match reload {
-                Some(reload) => reload.update(|n| *n += 1),
-                None => use_navigate()(&format!("/clients/{saved}"), Default::default()),
-            }
-        }
-        Some(Ok(FormOutcome::Invalid(e))) => errors.set(e),
-        Some(_) => errors.set(FieldErrors::new()),
-        None => {}
-    });
-    let status = Signal::derive(move || match save.value().get() {
-        Some(Ok(FormOutcome::Done(_))) => Some(Ok(true)),
-        Some(Ok(FormOutcome::Invalid(_))) => Some(Ok(false)),
-        Some(Ok(FormOutcome::Refused(m))) => Some(Err(m)),
-        Some(Err(e)) => Some(Err(e.to_string())),
-        None => None,
-    });
+    let status = form_saved(
+        move || save.value().get(),
+        errors,
+        reload_or_open(reload, "/clients"),
+    );
     let options: Vec<(String, String)> = districts
         .iter()
         .map(|d| (d.code.clone(), d.name.clone()))

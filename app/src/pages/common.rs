@@ -54,18 +54,129 @@ pub fn track_saved(
     value: impl Fn() -> Option<Result<crate::api::Saved, ServerFnError>> + Copy + Send + Sync + 'static,
     errors: RwSignal<FieldErrors>,
 ) -> Signal<Option<Result<bool, String>>> {
-    Effect::new(move |_| match &value() {
-        Some(Ok(FormOutcome::Invalid(e))) => errors.set(e.clone()),
+    form_saved(value, errors, |()| {})
+}
+
+/// The outcome of a save action as the status line shows it; keeps `errors` in step and
+/// hands what was saved to `done` (reload the record, open the new one).
+pub fn form_saved<T: Clone + Send + Sync + 'static>(
+    value: impl Fn() -> Option<Result<FormOutcome<T>, ServerFnError>> + Copy + Send + Sync + 'static,
+    errors: RwSignal<FieldErrors>,
+    done: impl Fn(T) + Send + Sync + 'static,
+) -> Signal<Option<Result<bool, String>>> {
+    Effect::new(move |_| match value() {
+        Some(Ok(FormOutcome::Invalid(e))) => errors.set(e),
+        Some(Ok(FormOutcome::Done(saved))) => {
+            errors.set(FieldErrors::new());
+            done(saved);
+        }
         Some(_) => errors.set(FieldErrors::new()),
         None => {}
     });
-    Signal::derive(move || match &value() {
-        Some(Ok(FormOutcome::Done(()))) => Some(Ok(true)),
+    Signal::derive(move || match value() {
+        Some(Ok(FormOutcome::Done(_))) => Some(Ok(true)),
         Some(Ok(FormOutcome::Invalid(_))) => Some(Ok(false)),
-        Some(Ok(FormOutcome::Refused(m))) => Some(Err(m.clone())),
+        Some(Ok(FormOutcome::Refused(m))) => Some(Err(m)),
         Some(Err(e)) => Some(Err(e.to_string())),
         None => None,
     })
+}
+
+/// What a registry form does once a record is saved: reload the record it is on, or open
+/// the new record at `{path}/{id}`.
+pub(crate) fn reload_or_open(
+    reload: Option<RwSignal<u32>>,
+    path: &'static str,
+) -> impl Fn(i64) + Copy + Send + Sync + 'static {
+    move |id| match reload {
+        Some(reload) => reload.update(|n| *n += 1),
+        None => leptos_router::hooks::use_navigate()(&format!("{path}/{id}"), Default::default()),
+    }
+}
+
+/// The same search on another page: `path?page=N` and the search's keys that are set.
+pub(crate) fn search_page_href(
+    path: &str,
+    page: u32,
+    query: &leptos_router::params::ParamsMap,
+    keys: &[&str],
+) -> String {
+    let mut href = format!("{path}?page={page}");
+    for key in keys {
+        if let Some(v) = query.get(key).filter(|v| !v.is_empty()) {
+            href.push_str(&format!("&{key}={}", encode_query_value(&v)));
+        }
+    }
+    href
+}
+
+/// What a list's search answered: the list, the search's fields to fix (named by `label`),
+/// or why not.
+pub(crate) fn list_outcome<T>(
+    lang: Lang,
+    prefix: &'static str,
+    result: Result<FormOutcome<T>, ServerFnError>,
+    label: impl Fn(&str) -> String,
+    list: impl FnOnce(T) -> AnyView,
+) -> AnyView {
+    match result {
+        Err(e) => view! { <LoadError error=e /> }.into_any(),
+        Ok(FormOutcome::Invalid(errors)) => view! {
+            <p class="alert" role="alert" data-testid=format!("{prefix}-invalid")>
+                {errors.messages(lang).into_iter().map(|(f, m)| {
+                    let text = format!("{}：{m} ", label(&f));
+                    view! { <span data-field=f>{text}</span> }
+                }).collect_view()}
+            </p>
+        }
+        .into_any(),
+        Ok(FormOutcome::Refused(message)) => view! {
+            <p class="alert" role="alert">{message}</p>
+        }
+        .into_any(),
+        Ok(FormOutcome::Done(found)) => list(found),
+    }
+}
+
+/// How a list page is told: its count line, what it says when empty, its pages.
+pub(crate) struct ListPage {
+    pub prefix: &'static str,
+    pub summary: String,
+    pub none_found: &'static str,
+    pub total: u64,
+    pub page: u32,
+    pub pages: u32,
+}
+
+/// One page of a list: how many were found, the table (none: "none found") and the links
+/// to the pages either side.
+pub(crate) fn list_page(
+    lang: Lang,
+    list: ListPage,
+    table: Option<AnyView>,
+    page_href: impl Fn(u32) -> String,
+) -> impl IntoView {
+    let ListPage {
+        prefix,
+        summary,
+        none_found,
+        total,
+        page,
+        pages,
+    } = list;
+    let previous = (page > 1).then(|| page_href(page - 1));
+    let next = (page < pages).then(|| page_href(page + 1));
+    view! {
+        <p class="muted" role="status" data-testid=format!("{prefix}-total") data-total=total.to_string()>{summary}</p>
+        {match table {
+            None => leptos::either::Either::Left(view! { <p>{none_found}</p> }),
+            Some(table) => leptos::either::Either::Right(view! { <div class="table-scroll">{table}</div> }),
+        }}
+        <nav class="pager" aria-label=tr!(lang, care.pages)>
+            {previous.map(|href| view! { <a href=href rel="prev" data-testid=format!("{prefix}-previous")>{tr!(lang, care.previous)}</a> })}
+            {next.map(|href| view! { <a href=href rel="next" data-testid=format!("{prefix}-next")>{tr!(lang, care.next)}</a> })}
+        </nav>
+    }
 }
 
 /// Percent-encodes a query value (the same on the server and in the browser).

@@ -6,7 +6,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use hotline_domain::vendors::VendorChoices;
 use hotline_domain::{
@@ -14,9 +14,12 @@ use hotline_domain::{
     ProviderQuery, ProviderStatus, ServiceMode, SupportSystem,
 };
 
-use crate::api::{get_provider, list_providers, FormOutcome, SaveProvider};
+use crate::api::{get_provider, list_providers, SaveProvider};
 use crate::i18n::{tr, use_lang};
-use crate::pages::common::{encode_query_value, local_time, LoadError};
+use crate::pages::common::{
+    form_saved, list_outcome, list_page, local_time, reload_or_open, search_page_href, ListPage,
+    LoadError,
+};
 use crate::pages::vendors::{orders_section, score, FormStatus, VField, VSelect};
 use crate::use_current_user;
 
@@ -69,17 +72,8 @@ pub fn ProvidersPage() -> impl IntoView {
     };
     let list = Resource::new(filters, list_providers);
     let options = Resource::new(|| (), |_| get_provider(None));
-    let page_href = move |page: u32| {
-        let mut href = format!("/providers?page={page}");
-        query.with(|q| {
-            for key in FILTER_KEYS {
-                if let Some(v) = q.get(key).filter(|v| !v.is_empty()) {
-                    href.push_str(&format!("&{key}={}", encode_query_value(&v)));
-                }
-            }
-        });
-        href
-    };
+    let page_href =
+        move |page: u32| query.with(|q| search_page_href("/providers", page, q, &FILTER_KEYS));
     let user = use_current_user();
     let keeper = move || {
         user.with(|u| {
@@ -154,20 +148,9 @@ pub fn ProvidersPage() -> impl IntoView {
             </form>
             <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match list.await {
-                        Err(e) => view! { <LoadError error=e /> }.into_any(),
-                        Ok(FormOutcome::Invalid(errors)) => view! {
-                            <p class="alert" role="alert" data-testid="provider-invalid">
-                                {errors.messages(lang).into_iter().map(|(f, m)| {
-                                    view! { <span data-field=f.clone()>{format!("{f}：{m} ")}</span> }
-                                }).collect_view()}
-                            </p>
-                        }.into_any(),
-                        Ok(FormOutcome::Refused(message)) => view! {
-                            <p class="alert" role="alert">{message}</p>
-                        }.into_any(),
-                        Ok(FormOutcome::Done(found)) => provider_table(lang, found, page_href).into_any(),
-                    }
+                    list_outcome(lang, "provider", list.await, str::to_string, |found| {
+                        provider_table(lang, found, page_href).into_any()
+                    })
                 })}
             </Suspense>
         </section>
@@ -179,23 +162,22 @@ fn provider_table(
     found: ProviderPage,
     page_href: impl Fn(u32) -> String,
 ) -> impl IntoView {
-    let pages = found.pages();
-    let page = found.page;
-    let summary = tr!(
-        lang,
-        providers.found,
-        total = found.total,
-        page = page,
-        pages = pages
-    );
-    let previous = (page > 1).then(|| page_href(page - 1));
-    let next = (page < pages).then(|| page_href(page + 1));
-    let empty = found.items.is_empty();
-    view! {
-        <p class="muted" role="status" data-testid="provider-total" data-total=found.total.to_string()>{summary}</p>
-        {empty.then(|| view! { <p>{tr!(lang, providers.none_found)}</p> })}
-        {(!empty).then(|| view! {
-            <div class="table-scroll">
+    let list = ListPage {
+        prefix: "provider",
+        summary: tr!(
+            lang,
+            providers.found,
+            total = found.total,
+            page = found.page,
+            pages = found.pages()
+        ),
+        none_found: tr!(lang, providers.none_found),
+        total: found.total,
+        page: found.page,
+        pages: found.pages(),
+    };
+    let table = (!found.items.is_empty()).then(|| {
+        view! {
             <table>
                 <thead><tr>
                     <th scope="col">{tr!(lang, common.name)}</th>
@@ -233,13 +215,10 @@ fn provider_table(
                     }).collect_view()}
                 </tbody>
             </table>
-            </div>
-        })}
-        <nav class="pager" aria-label=tr!(lang, care.pages)>
-            {previous.map(|href| view! { <a href=href data-testid="provider-previous">{tr!(lang, care.previous)}</a> })}
-            {next.map(|href| view! { <a href=href data-testid="provider-next">{tr!(lang, care.next)}</a> })}
-        </nav>
-    }
+        }
+        .into_any()
+    });
+    list_page(lang, list, table, page_href)
 }
 
 /// `/providers/new`: the form, for the registry's keepers.
@@ -396,25 +375,11 @@ fn ProviderForm(
             ..Default::default()
         });
     let id = detail.as_ref().map(|d| d.id);
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(FormOutcome::Done(saved))) => {
-            errors.set(FieldErrors::new());
-            match reload {
-                Some(reload) => reload.update(|n| *n += 1),
-                None => use_navigate()(&format!("/providers/{saved}"), Default::default()),
-            }
-        }
-        Some(Ok(FormOutcome::Invalid(e))) => errors.set(e),
-        Some(_) => errors.set(FieldErrors::new()),
-        None => {}
-    });
-    let status = Signal::derive(move || match save.value().get() {
-        Some(Ok(FormOutcome::Done(_))) => Some(Ok(true)),
-        Some(Ok(FormOutcome::Invalid(_))) => Some(Ok(false)),
-        Some(Ok(FormOutcome::Refused(m))) => Some(Err(m)),
-        Some(Err(e)) => Some(Err(e.to_string())),
-        None => None,
-    });
+    let status = form_saved(
+        move || save.value().get(),
+        errors,
+        reload_or_open(reload, "/providers"),
+    );
     let districts: Vec<(String, String)> = choices
         .regions
         .iter()

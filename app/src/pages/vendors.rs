@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use hotline_domain::vendors::{
     VendorChoices, VendorInspection, VendorOrder, VendorStaff, FRANCHISE_TYPES,
@@ -22,7 +22,10 @@ use crate::api::{
     get_vendor, list_vendors, FormOutcome, RecordInspection, SaveVendor, SaveVendorStaff,
 };
 use crate::i18n::{tr, use_lang};
-use crate::pages::common::{encode_query_value, field_error, local_time, FieldMessage, LoadError};
+use crate::pages::common::{
+    encode_query_value, field_error, form_saved, list_outcome, list_page, local_time,
+    reload_or_open, FieldMessage, ListPage, LoadError,
+};
 use crate::use_current_user;
 
 /// The query-string keys of the list's search, in the order links carry them.
@@ -149,20 +152,9 @@ pub fn VendorsPage() -> impl IntoView {
             </Show>
             <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match list.await {
-                        Err(e) => view! { <LoadError error=e /> }.into_any(),
-                        Ok(FormOutcome::Invalid(errors)) => view! {
-                            <p class="alert" role="alert" data-testid="vendor-invalid">
-                                {errors.messages(lang).into_iter().map(|(f, m)| {
-                                    view! { <span data-field=f.clone()>{format!("{f}：{m} ")}</span> }
-                                }).collect_view()}
-                            </p>
-                        }.into_any(),
-                        Ok(FormOutcome::Refused(message)) => view! {
-                            <p class="alert" role="alert">{message}</p>
-                        }.into_any(),
-                        Ok(FormOutcome::Done(found)) => vendor_table(lang, found, page_href).into_any(),
-                    }
+                    list_outcome(lang, "vendor", list.await, str::to_string, |found| {
+                        vendor_table(lang, found, page_href).into_any()
+                    })
                 })}
             </Suspense>
         </section>
@@ -170,23 +162,22 @@ pub fn VendorsPage() -> impl IntoView {
 }
 
 fn vendor_table(lang: Lang, found: Page, page_href: impl Fn(u32) -> String) -> impl IntoView {
-    let pages = found.pages();
-    let page = found.page;
-    let summary = tr!(
-        lang,
-        vendors.found,
-        total = found.total,
-        page = page,
-        pages = pages
-    );
-    let previous = (page > 1).then(|| page_href(page - 1));
-    let next = (page < pages).then(|| page_href(page + 1));
-    let empty = found.items.is_empty();
-    view! {
-        <p class="muted" role="status" data-testid="vendor-total" data-total=found.total.to_string()>{summary}</p>
-        {empty.then(|| view! { <p>{tr!(lang, vendors.none_found)}</p> })}
-        {(!empty).then(|| view! {
-            <div class="table-scroll">
+    let list = ListPage {
+        prefix: "vendor",
+        summary: tr!(
+            lang,
+            vendors.found,
+            total = found.total,
+            page = found.page,
+            pages = found.pages()
+        ),
+        none_found: tr!(lang, vendors.none_found),
+        total: found.total,
+        page: found.page,
+        pages: found.pages(),
+    };
+    let table = (!found.items.is_empty()).then(|| {
+        view! {
             <table>
                 <thead><tr>
                     <th scope="col">{tr!(lang, vendors.name)}</th>
@@ -224,13 +215,10 @@ fn vendor_table(lang: Lang, found: Page, page_href: impl Fn(u32) -> String) -> i
                     }).collect_view()}
                 </tbody>
             </table>
-            </div>
-        })}
-        <nav class="pager" aria-label=tr!(lang, care.pages)>
-            {previous.map(|href| view! { <a href=href data-testid="vendor-previous">{tr!(lang, care.previous)}</a> })}
-            {next.map(|href| view! { <a href=href data-testid="vendor-next">{tr!(lang, care.next)}</a> })}
-        </nav>
-    }
+        }
+        .into_any()
+    });
+    list_page(lang, list, table, page_href)
 }
 
 /// `/vendors/new`: the whole form, for the registry's keepers.
@@ -578,27 +566,12 @@ pub(crate) fn orders_section(lang: Lang, orders: Vec<VendorOrder>) -> impl IntoV
 }
 
 /// What a small form's save said: saved (and the record reloaded), what to fix, or why not.
-pub(crate) fn form_status<T: Clone + Send + Sync + 'static>(
+fn form_status<T: Clone + Send + Sync + 'static>(
     value: impl Fn() -> Option<Result<FormOutcome<T>, ServerFnError>> + Copy + Send + Sync + 'static,
     errors: RwSignal<FieldErrors>,
     reload: RwSignal<u32>,
 ) -> Signal<Option<Result<bool, String>>> {
-    Effect::new(move |_| match &value() {
-        Some(Ok(FormOutcome::Invalid(e))) => errors.set(e.clone()),
-        Some(Ok(FormOutcome::Done(_))) => {
-            errors.set(FieldErrors::new());
-            reload.update(|n| *n += 1);
-        }
-        Some(_) => errors.set(FieldErrors::new()),
-        None => {}
-    });
-    Signal::derive(move || match &value() {
-        Some(Ok(FormOutcome::Done(_))) => Some(Ok(true)),
-        Some(Ok(FormOutcome::Invalid(_))) => Some(Ok(false)),
-        Some(Ok(FormOutcome::Refused(m))) => Some(Err(m.clone())),
-        Some(Err(e)) => Some(Err(e.to_string())),
-        None => None,
-    })
+    form_saved(value, errors, move |_| reload.update(|n| *n += 1))
 }
 
 #[component]
@@ -702,25 +675,11 @@ fn VendorForm(
             ..Default::default()
         });
     let id = detail.as_ref().map(|d| d.id);
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(FormOutcome::Done(saved))) => {
-            errors.set(FieldErrors::new());
-            match reload {
-                Some(reload) => reload.update(|n| *n += 1),
-                None => use_navigate()(&format!("/vendors/{saved}"), Default::default()),
-            }
-        }
-        Some(Ok(FormOutcome::Invalid(e))) => errors.set(e),
-        Some(_) => errors.set(FieldErrors::new()),
-        None => {}
-    });
-    let status = Signal::derive(move || match save.value().get() {
-        Some(Ok(FormOutcome::Done(_))) => Some(Ok(true)),
-        Some(Ok(FormOutcome::Invalid(_))) => Some(Ok(false)),
-        Some(Ok(FormOutcome::Refused(m))) => Some(Err(m)),
-        Some(Err(e)) => Some(Err(e.to_string())),
-        None => None,
-    });
+    let status = form_saved(
+        move || save.value().get(),
+        errors,
+        reload_or_open(reload, "/vendors"),
+    );
     let all = edit == VendorEdit::All;
     let services_error = Signal::derive(field_error(errors, lang, "services"));
     let chosen: BTreeSet<String> = input.services.iter().cloned().collect();

@@ -118,13 +118,9 @@ where
 {
     query.push(" WHERE 1 = 1");
     if let Some(name) = &filter.name {
-        let escaped = name
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
         query
             .push(" AND k.name LIKE ")
-            .push_bind(format!("%{escaped}%"))
+            .push_bind(super::contains_pattern(name))
             .push(" ESCAPE '\\'");
     }
     if let Some(phone) = &filter.phone {

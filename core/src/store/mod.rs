@@ -162,6 +162,16 @@ impl From<CountsRow> for Counts {
     }
 }
 
+/// A `LIKE … ESCAPE` pattern (the escape character is the backslash) matching text that
+/// contains `part` as typed: its `%`, `_` and backslashes taken literally.
+pub(super) fn contains_pattern(part: &str) -> String {
+    let escaped = part
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// A unique-key violation becomes `Conflict(field)`; anything else stays a database error.
 pub(super) fn conflict_on(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
     move |e| match &e {

@@ -126,13 +126,9 @@ where
     };
     if let Some(name) = &filter.name {
         and(query);
-        let escaped = name
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
         query
             .push("v.name LIKE ")
-            .push_bind(format!("%{escaped}%"))
+            .push_bind(super::contains_pattern(name))
             .push(" ESCAPE '\\'");
     }
     if let Some(phone) = &filter.phone {
