@@ -426,7 +426,7 @@ fn ProviderForm(
             <VSelect label=tr!(lang, vendors.street) field="street" errors=errors options=streets chosen=i.street.clone() blank=true />
             <VField label=tr!(lang, common.address) field="address" errors=errors value=i.address.clone() max=120 wide=true />
             <VField label=tr!(lang, providers.note) field="note" errors=errors value=i.note.clone() max=500 wide=true testid="provider-note-input" />
-            <p class="hint wide">{tr!(lang, vendors.position_hint)}</p>
+            <p class="hint wide">{tr!(lang, providers.position_hint)}</p>
             <VField label=tr!(lang, vendors.lon) field="lon" errors=errors />
             <VField label=tr!(lang, vendors.lat) field="lat" errors=errors />
             <div class="actions wide">
