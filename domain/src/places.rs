@@ -342,6 +342,26 @@ impl MapLayer {
             }
     }
 
+    /// Whether this person may open the records of the layer's points (a card links to
+    /// them only then): the vendor and provider registries' readers, the elderly
+    /// registry's keepers. An administrator sees where providers are, not their records.
+    pub fn records_read_by(self, user: &crate::StaffUser) -> bool {
+        match self {
+            MapLayer::Elderly => user.can(crate::Permission::ElderlyRegistry),
+            MapLayer::Vendors => crate::vendors::reads_vendors(user),
+            MapLayer::Skilled | MapLayer::Volunteers => crate::providers::reads_providers(user),
+        }
+    }
+
+    /// Where a record of the layer is read, by its id.
+    pub fn record_path(self, id: i64) -> String {
+        match self {
+            MapLayer::Elderly => format!("/care/elderly/{id}"),
+            MapLayer::Vendors => format!("/vendors/{id}"),
+            MapLayer::Skilled | MapLayer::Volunteers => format!("/providers/{id}"),
+        }
+    }
+
     /// The audit log's object type of the layer's records.
     pub fn object_type(self) -> &'static str {
         match self {
@@ -516,6 +536,38 @@ pub struct MapView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_card_links_to_the_record_only_for_its_readers() {
+        use crate::{Role, StaffUser};
+        let user = |role: Role| StaffUser {
+            id: 1,
+            username: role.as_code().into(),
+            display_name: String::new(),
+            role,
+            department_id: None,
+            department_name: None,
+            vendor_id: None,
+            vendor_name: None,
+            permissions: role.default_permissions().to_vec(),
+        };
+        let seen_and_read = |role: Role| -> Vec<(bool, bool)> {
+            MapLayer::ALL
+                .iter()
+                .map(|l| (l.shown_to(&user(role)), l.records_read_by(&user(role))))
+                .collect()
+        };
+        // Vendors, skilled, volunteers, elderly.
+        let (yes, no) = ((true, true), (false, false));
+        assert_eq!(seen_and_read(Role::Agent), [yes, yes, yes, no]);
+        assert_eq!(
+            seen_and_read(Role::Admin),
+            [(true, false), (true, false), (true, false), no]
+        );
+        assert_eq!(seen_and_read(Role::Coordinator)[3], yes);
+        assert_eq!(MapLayer::Volunteers.record_path(7), "/providers/7");
+        assert_eq!(MapLayer::Elderly.record_path(7), "/care/elderly/7");
+    }
 
     fn p(lon: f64, lat: f64) -> Coordinates {
         Coordinates { lon, lat }

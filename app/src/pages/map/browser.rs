@@ -511,7 +511,8 @@ impl Controller {
         let Some(point) = shown.get(index as usize) else {
             return;
         };
-        let Some(card) = point_card(layer, point, self.lang) else {
+        let readable = self.ui.readable.get_untracked()[layer_index(layer)];
+        let Some(card) = point_card(layer, point, self.lang, readable) else {
             return;
         };
         if self.ui.movable.get_untracked()[layer_index(layer)] {
@@ -731,8 +732,14 @@ fn status_label(status: &str, lang: Lang) -> String {
     .to_string()
 }
 
-/// A point's card: built from DOM nodes with text content (names are never parsed as HTML).
-fn point_card(layer: MapLayer, point: &MapPoint, lang: Lang) -> Option<web_sys::Element> {
+/// A point's card: built from DOM nodes with text content (names are never parsed as HTML);
+/// with a link to the record when the reader may open it.
+fn point_card(
+    layer: MapLayer,
+    point: &MapPoint,
+    lang: Lang,
+    readable: bool,
+) -> Option<web_sys::Element> {
     let document = web_sys::window()?.document()?;
     let card = document.create_element("div").ok()?;
     card.set_class_name("map-card");
@@ -747,16 +754,13 @@ fn point_card(layer: MapLayer, point: &MapPoint, lang: Lang) -> Option<web_sys::
     }
     let line = text_element("div", &line)?;
     card.append_child(&line).ok()?;
-    let record = match layer {
-        MapLayer::Elderly => "/care/elderly",
-        MapLayer::Vendors => "/vendors",
-        MapLayer::Skilled | MapLayer::Volunteers => "/providers",
-    };
-    let link = text_element("a", tr!(lang, map.open_record))?;
-    link.set_attribute("href", &format!("{record}/{}", point.id))
-        .ok()?;
-    link.set_attribute("data-testid", "map-card-record").ok()?;
-    card.append_child(&link).ok()?;
+    if readable {
+        let link = text_element("a", tr!(lang, map.open_record))?;
+        link.set_attribute("href", &layer.record_path(point.id))
+            .ok()?;
+        link.set_attribute("data-testid", "map-card-record").ok()?;
+        card.append_child(&link).ok()?;
+    }
     Some(card)
 }
 

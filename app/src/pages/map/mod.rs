@@ -81,6 +81,8 @@ pub(crate) struct MapUi {
     pub dispatch: Action<(String, Assignee, String), Dispatched>,
     /// Which layers' records this person may move, in `MapLayer::ALL` order.
     pub movable: RwSignal<[bool; 4]>,
+    /// Whose records this person may open (a card links to them only then).
+    pub readable: RwSignal<[bool; 4]>,
     /// The record being moved, while its marker is out.
     pub moving: RwSignal<Option<MoveDraft>>,
     /// Saving a moved record's position.
@@ -122,6 +124,7 @@ impl MapUi {
                 }
             }),
             movable: RwSignal::new([false; 4]),
+            readable: RwSignal::new([false; 4]),
             moving: RwSignal::new(None),
             save_move: Action::new(|draft: &MoveDraft| {
                 let draft = draft.clone();
@@ -233,6 +236,9 @@ fn LayerSwitches(ui: MapUi) -> impl IntoView {
         if let Some(Ok(Some(u))) = user.get() {
             ui.movable
                 .set(std::array::from_fn(|i| MapLayer::ALL[i].moved_by(&u)));
+            ui.readable.set(std::array::from_fn(|i| {
+                MapLayer::ALL[i].records_read_by(&u)
+            }));
         }
     });
     view! {
