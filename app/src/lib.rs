@@ -130,6 +130,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/care/alarms") view={Lazy::<lazy::AlarmConsoleRoute>::new()} />
                     <Route path=path!("/care/alarms/figures") view={Lazy::<lazy::AlarmFiguresRoute>::new()} />
                     <Route path=path!("/care/elderly") view={Lazy::<lazy::ElderlyRoute>::new()} />
+                    <Route path=path!("/care/elderly/new") view={Lazy::<lazy::NewElderlyRoute>::new()} />
                     <Route path=path!("/care/elderly/:id") view={Lazy::<lazy::ElderlyRecordRoute>::new()} />
                     <Route path=path!("/admin/users") view={Lazy::<lazy::UsersRoute>::new()} />
                     <Route path=path!("/admin/roles") view={Lazy::<lazy::RolesRoute>::new()} />

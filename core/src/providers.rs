@@ -3,15 +3,18 @@
 //! and editing records (keepers only). Every write is audited with the record before and
 //! after, in the same transaction.
 
-use hotline_domain::providers::reads_providers;
+use hotline_domain::providers::{exports_providers, reads_providers, PROVIDER_EXPORT_HEADINGS};
 use hotline_domain::registry_io::RegionIndex;
 use hotline_domain::{
-    Coordinates, FieldErrors, Permission, Problem, ProviderDetail, ProviderDraft, ProviderInput,
-    ProviderPage, ProviderQuery, StaffUser,
+    Coordinates, FieldErrors, FileFormat, Lang, Permission, Problem, ProviderDetail, ProviderDraft,
+    ProviderInput, ProviderPage, ProviderQuery, StaffUser, REGISTRY_FILE_MAX_ROWS,
 };
 
 use crate::audit::Origin;
+use crate::clock::local_date_of;
+use crate::registry_io::RegistryFile;
 use crate::scope::require;
+use crate::tabular::{write_csv, write_xlsx};
 use crate::{Hotline, ServiceError};
 
 fn snapshot<T: serde::Serialize>(value: &T) -> String {
@@ -187,5 +190,87 @@ impl Hotline {
         } else {
             Err(ServiceError::Conflict)
         }
+    }
+}
+
+impl Hotline {
+    /// Everyone the list's search finds (not only one page), as a CSV or XLSX file, at
+    /// most [`REGISTRY_FILE_MAX_ROWS`]; audited with its search.
+    pub async fn export_providers(
+        &self,
+        user: &StaffUser,
+        query: &ProviderQuery,
+        format: FileFormat,
+        origin: &Origin,
+    ) -> Result<RegistryFile, ServiceError> {
+        if !exports_providers(user) {
+            return Err(ServiceError::Forbidden);
+        }
+        let filter = query.validate().map_err(ServiceError::Invalid)?;
+        let max = REGISTRY_FILE_MAX_ROWS;
+        let rows = self
+            .store
+            .provider_export(&filter, u32::try_from(max + 1).unwrap_or(u32::MAX))
+            .await?;
+        if rows.len() > max {
+            return Err(ServiceError::field(
+                "q",
+                Problem::TooMany { max: max as u64 },
+            ));
+        }
+        let text = |o: &Option<String>| o.clone().unwrap_or_default();
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|p| {
+                vec![
+                    p.id.to_string(),
+                    p.name.clone(),
+                    p.kind.label(Lang::Zh).into(),
+                    p.skill_name.clone(),
+                    p.service_mode.label(Lang::Zh).into(),
+                    p.support_system.label(Lang::Zh).into(),
+                    p.district_name.clone(),
+                    text(&p.street_name),
+                    text(&p.address),
+                    p.phone.clone(),
+                    p.status.label(Lang::Zh).into(),
+                    text(&p.note),
+                    format!("{:.6}", p.position.lon),
+                    format!("{:.6}", p.position.lat),
+                    p.rated.to_string(),
+                    p.rating.map(|r| format!("{r:.2}")).unwrap_or_default(),
+                    p.orders_total.to_string(),
+                    p.open_orders.to_string(),
+                    local_date_of(p.created_at).to_string(),
+                ]
+            })
+            .collect();
+        let bytes = match format {
+            FileFormat::Csv => write_csv(PROVIDER_EXPORT_HEADINGS, &cells),
+            FileFormat::Xlsx => write_xlsx("服务者", PROVIDER_EXPORT_HEADINGS, &cells),
+        }
+        .map_err(ServiceError::Internal)?;
+        let after = serde_json::json!({
+            "format": format.as_code(),
+            "rows": rows.len(),
+            "search": query,
+        });
+        self.store
+            .append_audit(&self.audit_entry(
+                origin,
+                "export",
+                "provider",
+                "registry",
+                None,
+                Some(after.to_string()),
+            ))
+            .await?;
+        let day = local_date_of(self.now()).format("%Y%m%d");
+        Ok(RegistryFile {
+            format,
+            file_name: format!("providers-{day}.{}", format.as_code()),
+            rows: rows.len(),
+            bytes,
+        })
     }
 }

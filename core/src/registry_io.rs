@@ -370,7 +370,7 @@ impl Hotline {
     }
 }
 
-fn new_elderly(d: ElderlyDraft, now: chrono::DateTime<chrono::Utc>) -> NewElderly {
+pub(crate) fn new_elderly(d: ElderlyDraft, now: chrono::DateTime<chrono::Utc>) -> NewElderly {
     NewElderly {
         name: d.name,
         gender: d.gender,

@@ -287,6 +287,16 @@ impl Hotline {
             return Err(ServiceError::Forbidden);
         }
         let codes = self.code_tables_now().await?;
+        Ok(VendorChoices {
+            categories: codes.categories.clone(),
+            regions: self.form_regions().await?,
+        })
+    }
+
+    /// The districts and streets a registry form chooses from, by code.
+    pub(crate) async fn form_regions(
+        &self,
+    ) -> Result<Vec<hotline_domain::Region>, crate::StoreError> {
         let mut regions: Vec<_> = self
             .store
             .placed_regions()
@@ -296,10 +306,7 @@ impl Hotline {
             .filter(|r| r.level == 2 || r.level == 3)
             .collect();
         regions.sort_by(|a, b| a.code.cmp(&b.code));
-        Ok(VendorChoices {
-            categories: codes.categories.clone(),
-            regions,
-        })
+        Ok(regions)
     }
 }
 

@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use hotline_core::audit::AuditFilter;
+use hotline_core::tabular::read_sheet;
 use hotline_core::testing::{staff, TestDatabase};
 use hotline_core::{FixedClock, Hotline, Origin, ServiceError};
-use hotline_domain::{NearestInput, ProviderInput, ProviderKind, ProviderQuery, Role};
+use hotline_domain::{FileFormat, NearestInput, ProviderInput, ProviderKind, ProviderQuery, Role};
 
 fn now() -> DateTime<Utc> {
     "2026-12-07T02:00:00Z".parse().unwrap()
@@ -196,6 +197,41 @@ async fn keepers_keep_the_registry_and_the_lookup_follows(db: TestDatabase) {
         h.providers_for(&dept, &ProviderQuery::default()).await,
         Err(ServiceError::Forbidden)
     ));
+
+    // The same search as a file: everyone it finds, in either format; leads may
+    // (audited), agents (no export permission) may not.
+    let paused = q(|q| q.status = "paused".into());
+    for format in [FileFormat::Csv, FileFormat::Xlsx] {
+        let file = h
+            .export_providers(&lead, &paused, format, &origin("user:lead"))
+            .await
+            .unwrap();
+        let (read_as, sheet) = read_sheet(&file.bytes, 100).unwrap();
+        assert_eq!(read_as, format);
+        assert_eq!(sheet.header[1], "姓名");
+        assert_eq!(sheet.rows.len(), 1);
+        let row = &sheet.rows[0].1;
+        assert_eq!(
+            (row[1].as_str(), row[2].as_str(), row[10].as_str()),
+            ("张师傅", "一技之长者", "暂停服务")
+        );
+        assert_eq!(row[11], "腿伤，年后恢复接单");
+    }
+    assert!(matches!(
+        h.export_providers(&agent, &paused, FileFormat::Csv, &origin("user:agent"))
+            .await,
+        Err(ServiceError::Forbidden)
+    ));
+    let exports = h
+        .audit_entries(&AuditFilter {
+            object_type: Some("provider".into()),
+            object_id: Some("registry".into()),
+            limit: 10,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(exports.iter().filter(|e| e.action == "export").count(), 2);
 
     // Every write is in the audit log with before and after.
     let entries = h

@@ -6,11 +6,14 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use hotline_core::audit::AuditFilter;
 use hotline_core::clock::local_date_of;
 use hotline_core::store::NewElderly;
 use hotline_core::testing::{sample_elderly, staff, TestDatabase};
-use hotline_core::{FixedClock, Hotline, ServiceError};
-use hotline_domain::{ElderlyQuery, PhoneNumber, Role, ELDERLY_IDENTITY_CATEGORIES};
+use hotline_core::{FixedClock, Hotline, Origin, ServiceError};
+use hotline_domain::{
+    ElderlyInput, ElderlyQuery, Permission, PhoneNumber, Role, ELDERLY_IDENTITY_CATEGORIES,
+};
 
 /// 10:00 in Xianyang on 6 December 2026.
 fn now() -> DateTime<Utc> {
@@ -263,7 +266,203 @@ async fn the_registry_is_the_coordinators_and_wrong_fields_are_named(db: TestDat
     }
 }
 
+/// A valid ID number of someone born on `born` (`YYYYMMDD`), the `n`th of that day.
+fn id_number(born: &str, n: u32) -> String {
+    let body = format!("610402{born}{n:03}");
+    format!("{body}{}", hotline_domain::IdNumber::check_digit(&body))
+}
+
+fn person(name: &str, id: &str, card: &str) -> ElderlyInput {
+    ElderlyInput {
+        name: name.into(),
+        id_number: id.into(),
+        identity_category: "独居".into(),
+        service_card_no: card.into(),
+        district: "秦都区".into(),
+        street: "人民路街道".into(),
+        village: "乐育北路社区居委会".into(),
+        address: "乐育北路 3 号 2 单元".into(),
+        onekey_phone: "029-33123456".into(),
+        onekey_device: "YJT-77".into(),
+        contact_name: "王强".into(),
+        contact_relation: "儿子".into(),
+        contact_phone: "13912345678".into(),
+        health_notes: "高血压".into(),
+        ..ElderlyInput::default()
+    }
+}
+
+fn origin() -> Origin {
+    Origin {
+        actor: "user:care".into(),
+        address: Some("10.0.0.9".into()),
+    }
+}
+
+fn fields(result: Result<impl std::fmt::Debug, ServiceError>) -> Vec<String> {
+    match result {
+        Err(ServiceError::Invalid(errors)) => errors.0.into_keys().collect(),
+        other => panic!("expected fields named, got {other:?}"),
+    }
+}
+
+async fn keepers_type_and_edit_people_audited_and_guarded(db: TestDatabase) {
+    let h = registry(&db, &[]).await;
+    let care = staff(Role::Coordinator, None, None);
+    let zhang = person("张秀英", &id_number("19500301", 2), "XY20000001");
+
+    assert!(matches!(
+        h.create_elderly(&staff(Role::Agent, None, None), &zhang, &origin())
+            .await,
+        Err(ServiceError::Forbidden)
+    ));
+    let wrong = ElderlyInput {
+        contact_phone: "12".into(),
+        lon: "108.7".into(),
+        identity_category: "贵宾".into(),
+        ..zhang.clone()
+    };
+    assert_eq!(
+        fields(h.create_elderly(&care, &wrong, &origin()).await),
+        ["contact_phone", "identity_category", "lat"]
+    );
+    let id = h.create_elderly(&care, &zhang, &origin()).await.unwrap();
+    let record = h.elderly_record(&care, id, &origin()).await.unwrap();
+    assert_eq!(record.version, 1);
+    assert_eq!(
+        record.summary.gender, "F",
+        "sex and birth day from the ID number"
+    );
+    assert_eq!(record.village_name.as_deref(), Some("乐育北路社区居委会"));
+    assert_eq!(record.street_name.as_deref(), Some("人民路街道"));
+    assert!(record.position.lon > 108.0 && record.position.lat > 34.0);
+    assert_eq!(record.health_notes.as_deref(), Some("高血压"));
+
+    // Numbers no two people share: another person with Zhang's ID, card or terminal.
+    let wang = person("王建国", &id_number("19480712", 1), "XY20000002");
+    let same = ElderlyInput {
+        id_number: zhang.id_number.clone(),
+        service_card_no: "xy20000001".into(),
+        ..wang.clone()
+    };
+    assert_eq!(
+        fields(h.create_elderly(&care, &same, &origin()).await),
+        ["id_number", "onekey_device", "service_card_no"]
+    );
+    let wang = ElderlyInput {
+        onekey_device: String::new(),
+        ..wang
+    };
+    let wang_id = h.create_elderly(&care, &wang, &origin()).await.unwrap();
+
+    // An edit: a new one-key phone and contact; the person stays where they were.
+    let mut edit = ElderlyInput::from_detail(&record);
+    edit.onekey_phone = "029-33999888".into();
+    edit.contact_name = "王丽".into();
+    edit.contact_relation = "女儿".into();
+    edit.contact_phone = "13700001111".into();
+    edit.health_notes = "高血压，糖尿病".into();
+    h.update_elderly(&care, id, &edit, &origin()).await.unwrap();
+    let after = h.elderly_record(&care, id, &origin()).await.unwrap();
+    assert_eq!(after.version, 2);
+    assert_eq!(after.summary.onekey_phone.as_deref(), Some("029-33999888"));
+    assert_eq!(after.contact_phone, "13700001111");
+    assert_eq!(after.position, record.position);
+    assert_eq!(after.health_notes.as_deref(), Some("高血压，糖尿病"));
+    // The one-key number finds them at once (as an alarm from it would).
+    let found = h
+        .elderly_for(&care, &query(|q| q.q = "029 3399 9888".into()))
+        .await
+        .unwrap();
+    assert_eq!(found.items.iter().map(|e| e.id).collect::<Vec<_>>(), [id]);
+    // The same form again is stale; another person's card is taken; the version is named.
+    assert!(matches!(
+        h.update_elderly(&care, id, &edit, &origin()).await,
+        Err(ServiceError::Conflict)
+    ));
+    let mut taken = ElderlyInput::from_detail(&after);
+    taken.service_card_no = "XY20000002".into();
+    assert_eq!(
+        fields(h.update_elderly(&care, id, &taken, &origin()).await),
+        ["service_card_no"]
+    );
+    taken.version = String::new();
+    assert_eq!(
+        fields(h.update_elderly(&care, id, &taken, &origin()).await),
+        ["version"]
+    );
+    assert!(matches!(
+        h.update_elderly(
+            &care,
+            999_999,
+            &ElderlyInput::from_detail(&after),
+            &origin()
+        )
+        .await,
+        Err(ServiceError::NotFound)
+    ));
+
+    // A keeper who sees neither full numbers nor health keeps them as stored: the masked
+    // form they were shown does not overwrite them. Moved to another district without a
+    // position, the person is placed at its centre.
+    let mut keeper = staff(Role::Coordinator, None, None);
+    keeper.permissions = vec![Permission::ElderlyRegistry];
+    let shown = h.elderly_record(&keeper, id, &origin()).await.unwrap();
+    assert_ne!(shown.summary.id_number, zhang.id_number, "masked");
+    let mut moved = ElderlyInput::from_detail(&shown);
+    assert!(moved.health_notes.is_empty());
+    moved.district = "渭城区".into();
+    moved.street = String::new();
+    moved.village = String::new();
+    moved.address = "文林路 8 号".into();
+    h.update_elderly(&keeper, id, &moved, &origin())
+        .await
+        .unwrap();
+    let full = h.elderly_record(&care, id, &origin()).await.unwrap();
+    assert_eq!(full.summary.id_number, zhang.id_number);
+    assert_eq!(full.contact_phone, "13700001111");
+    assert_eq!(full.health_notes.as_deref(), Some("高血压，糖尿病"));
+    assert_eq!(full.summary.district_name, "渭城区");
+    assert_eq!(full.street_code, None);
+    assert_ne!(full.position, record.position);
+    assert_eq!(full.version, 3);
+    let other = h.elderly_record(&care, wang_id, &origin()).await.unwrap();
+    assert_eq!(other.version, 1, "an edit touches one person");
+
+    // The audit log has each write with before and after, numbers masked, health unsaid.
+    let entries = h
+        .audit_entries(&AuditFilter {
+            object_type: Some("elderly".into()),
+            object_id: Some(id.to_string()),
+            limit: 20,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    let writes: Vec<&str> = entries
+        .iter()
+        .map(|e| e.action.as_str())
+        .filter(|a| ["create", "update"].contains(a))
+        .collect();
+    assert_eq!(writes.len(), 3, "{writes:?}");
+    for e in entries.iter().filter(|e| e.action == "update") {
+        let text = format!("{:?}{:?}", e.before, e.after);
+        assert!(!text.contains(&zhang.id_number), "{text}");
+        assert!(
+            !text.contains("13700001111") && !text.contains("高血压"),
+            "{text}"
+        );
+        assert!(e.before.is_some());
+    }
+    assert!(entries.iter().any(|e| e.action == "update"
+        && e.after
+            .as_deref()
+            .unwrap()
+            .contains("\"health_changed\":true")));
+}
+
 hotline_core::on_both_backends!(
     every_search_finds_what_a_scan_finds,
     the_registry_is_the_coordinators_and_wrong_fields_are_named,
+    keepers_type_and_edit_people_audited_and_guarded,
 );

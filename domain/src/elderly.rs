@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::views::ElderlySummary;
+use crate::views::{ElderlyDetail, ElderlySummary};
 use crate::{FieldErrors, PhoneNumber, Problem};
 
 /// The identity categories (身份类别) of the registry, in the order forms list them.
@@ -45,6 +45,96 @@ pub struct ElderlyQuery {
     /// 1-based.
     pub page: String,
     pub per_page: String,
+}
+
+/// A person as the record's form (and the JSON body of `POST`/`PUT /api/v1/elderly`) has
+/// them: one text field per column of the registry's files, named by the column's key, so
+/// a typed person is checked by the same rules as an imported one. Regions by code or name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ElderlyInput {
+    pub name: String,
+    /// `M`/`F` (or 男/女); empty takes it from the ID number.
+    pub gender: String,
+    /// Empty takes it from the ID number.
+    pub birth_date: String,
+    pub id_number: String,
+    pub identity_category: String,
+    pub service_card_no: String,
+    pub district: String,
+    pub street: String,
+    pub village: String,
+    pub address: String,
+    pub phone: String,
+    pub onekey_phone: String,
+    pub onekey_device: String,
+    pub contact_name: String,
+    pub contact_relation: String,
+    pub contact_phone: String,
+    pub health_notes: String,
+    pub medications: String,
+    /// Both or neither; neither keeps the stored position where the person stays in the
+    /// same place (else: the village's, street's or district's centre).
+    pub lon: String,
+    pub lat: String,
+    /// The version the edit form showed; empty for a new person.
+    pub version: String,
+}
+
+impl ElderlyInput {
+    /// The field of a registry column's key (`""` for a key that is not one).
+    pub fn field(&self, key: &str) -> &str {
+        match key {
+            "name" => &self.name,
+            "gender" => &self.gender,
+            "birth_date" => &self.birth_date,
+            "id_number" => &self.id_number,
+            "identity_category" => &self.identity_category,
+            "service_card_no" => &self.service_card_no,
+            "district" => &self.district,
+            "street" => &self.street,
+            "village" => &self.village,
+            "address" => &self.address,
+            "phone" => &self.phone,
+            "onekey_phone" => &self.onekey_phone,
+            "onekey_device" => &self.onekey_device,
+            "contact_name" => &self.contact_name,
+            "contact_relation" => &self.contact_relation,
+            "contact_phone" => &self.contact_phone,
+            "health_notes" => &self.health_notes,
+            "medications" => &self.medications,
+            "lon" => &self.lon,
+            "lat" => &self.lat,
+            _ => "",
+        }
+    }
+
+    /// The form filled from a record as the reader sees it (the position left empty: kept).
+    pub fn from_detail(d: &ElderlyDetail) -> ElderlyInput {
+        ElderlyInput {
+            name: d.summary.name.clone(),
+            gender: d.summary.gender.clone(),
+            birth_date: d.summary.birth_date.to_string(),
+            id_number: d.summary.id_number.clone(),
+            identity_category: d.summary.identity_category.clone(),
+            service_card_no: d.service_card_no.clone(),
+            district: d.district_code.clone(),
+            street: d.street_code.clone().unwrap_or_default(),
+            village: d.village_code.clone().unwrap_or_default(),
+            address: d.summary.address.clone(),
+            phone: d.phone.clone().unwrap_or_default(),
+            onekey_phone: d.summary.onekey_phone.clone().unwrap_or_default(),
+            onekey_device: d.onekey_device.clone().unwrap_or_default(),
+            contact_name: d.contact_name.clone(),
+            contact_relation: d.contact_relation.clone(),
+            contact_phone: d.contact_phone.clone(),
+            health_notes: d.health_notes.clone().unwrap_or_default(),
+            medications: d.medications.clone().unwrap_or_default(),
+            lon: String::new(),
+            lat: String::new(),
+            version: d.version.to_string(),
+        }
+    }
 }
 
 /// What the search box holds, told apart by its form.

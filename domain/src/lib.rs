@@ -112,8 +112,8 @@ pub use desk::{
     LinkedCase, ValidLink,
 };
 pub use elderly::{
-    ElderlyFilter, ElderlyPage, ElderlyQuery, ElderlySearch, ELDERLY_IDENTITY_CATEGORIES,
-    ELDERLY_PAGE_DEFAULT, ELDERLY_PAGE_MAX,
+    ElderlyFilter, ElderlyInput, ElderlyPage, ElderlyQuery, ElderlySearch,
+    ELDERLY_IDENTITY_CATEGORIES, ELDERLY_PAGE_DEFAULT, ELDERLY_PAGE_MAX,
 };
 pub use error::{FieldErrors, Problem};
 pub use flow::{

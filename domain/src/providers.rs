@@ -57,6 +57,34 @@ pub fn reads_providers(user: &StaffUser) -> bool {
     user.sends_help() || user.can(Permission::ProviderRegistry)
 }
 
+/// Who exports the registry's lists: its readers with the export permission.
+pub fn exports_providers(user: &StaffUser) -> bool {
+    reads_providers(user) && user.can(Permission::Export)
+}
+
+/// The columns of the list as a file, in order.
+pub const PROVIDER_EXPORT_HEADINGS: &[&str] = &[
+    "编号",
+    "姓名",
+    "类别",
+    "服务项目",
+    "服务方式",
+    "支撑体系",
+    "区县",
+    "街道乡镇",
+    "地址",
+    "电话",
+    "状态",
+    "备注",
+    "经度",
+    "纬度",
+    "评价次数",
+    "平均评分",
+    "接单总数",
+    "在办工单",
+    "登记日期",
+];
+
 /// A list search as typed (query string): every field text, empty for "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -219,6 +219,43 @@ impl HeaderMap {
     }
 }
 
+impl HeaderMap {
+    /// Every column in its own place: a row whose cells come in `columns` order (a form's
+    /// fields rather than a file's).
+    fn in_order(columns: &[Column]) -> HeaderMap {
+        HeaderMap {
+            index: (0..columns.len()).map(Some).collect(),
+        }
+    }
+}
+
+/// Checks a person typed into the record's form (or sent as JSON) by the same rules as an
+/// imported row, each problem named by its field (the column's key). Numbers no two people
+/// share are the service's to check against the stored registry.
+pub fn check_elderly_input(
+    input: &crate::ElderlyInput,
+    regions: &RegionIndex,
+    today: NaiveDate,
+) -> Result<ElderlyDraft, crate::FieldErrors> {
+    let cells: Vec<String> = ELDERLY_COLUMNS
+        .iter()
+        .map(|c| input.field(c.key).to_string())
+        .collect();
+    check_elderly_row(
+        &HeaderMap::in_order(ELDERLY_COLUMNS),
+        &cells,
+        regions,
+        today,
+    )
+    .map_err(|issues| {
+        let mut errors = crate::FieldErrors::new();
+        for (field, problem) in issues {
+            errors.add(field, problem);
+        }
+        errors
+    })
+}
+
 /// The regions an import names, by code and by name under their parent, with the position
 /// a person without one is placed at.
 #[derive(Debug, Clone, Default)]
@@ -716,6 +753,57 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()
+    }
+
+    #[test]
+    fn a_typed_person_is_checked_like_a_row_with_problems_named_by_field() {
+        // Every column has its field: a form filled with each key's name gives it back.
+        let mut named = crate::ElderlyInput::default();
+        for c in ELDERLY_COLUMNS {
+            assert_eq!(named.field(c.key), "", "{}", c.key);
+        }
+        named.name = "name".into();
+        named.lat = "lat".into();
+        assert_eq!(named.field("name"), "name");
+        assert_eq!(named.field("lat"), "lat");
+
+        let row = good_row();
+        let header = header(HEADINGS);
+        let mut input = crate::ElderlyInput::default();
+        for (at, heading) in HEADINGS.iter().enumerate() {
+            let key = ELDERLY_COLUMNS
+                .iter()
+                .find(|c| c.heading == *heading)
+                .unwrap()
+                .key;
+            let value = row[at].clone();
+            match key {
+                "name" => input.name = value,
+                "id_number" => input.id_number = value,
+                "identity_category" => input.identity_category = value,
+                "service_card_no" => input.service_card_no = value,
+                "district" => input.district = value,
+                "street" => input.street = value,
+                "village" => input.village = value,
+                "address" => input.address = value,
+                "contact_name" => input.contact_name = value,
+                "contact_relation" => input.contact_relation = value,
+                "contact_phone" => input.contact_phone = value,
+                "gender" => input.gender = value,
+                "birth_date" => input.birth_date = value,
+                other => panic!("{other}"),
+            }
+        }
+        let typed = check_elderly_input(&input, &regions(), today()).unwrap();
+        let read = check_elderly_row(&header, &row, &regions(), today()).unwrap();
+        assert_eq!(typed, read);
+
+        input.contact_phone = "12".into();
+        input.lon = "108.7".into();
+        input.village = "没有的社区".into();
+        let errors = check_elderly_input(&input, &regions(), today()).unwrap_err();
+        let fields: Vec<&str> = errors.0.keys().map(String::as_str).collect();
+        assert_eq!(fields, ["contact_phone", "lat", "village"]);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::flow::{ActionKind, Assignment, Light, Overdue, Queue, Satisfaction};
 use crate::Lang;
-use crate::{CaseStatus, CaseType, Channel, TrackingNumber};
+use crate::{CaseStatus, CaseType, Channel, Coordinates, TrackingNumber};
 
 /// One line of a case list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -284,6 +284,16 @@ pub struct ElderlySummary {
 pub struct ElderlyDetail {
     pub summary: ElderlySummary,
     pub service_card_no: String,
+    pub district_code: String,
+    pub street_code: Option<String>,
+    pub street_name: Option<String>,
+    pub village_code: Option<String>,
+    pub village_name: Option<String>,
+    /// The one-key terminal's id, when they have one.
+    pub onekey_device: Option<String>,
+    pub position: Coordinates,
+    /// Changes with every edit; an edit names the version it started from.
+    pub version: i64,
     pub phone: Option<String>,
     pub contact_name: String,
     pub contact_relation: String,

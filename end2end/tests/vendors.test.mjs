@@ -4,7 +4,8 @@
 // The client register (SPEC R4): a lead registers a VIP caller (the reason asked for), an
 // agent on a phone finds them by number and keeps the note, without the marks. Skilled
 // individuals and volunteers (SPEC R2): a lead finds volunteers, registers a skilled person
-// and pauses them; an agent reads the record without the form.
+// and pauses them; an agent reads the record without the form. The elderly registry
+// (SPEC R3): a coordinator registers a person and installs their one-key terminal.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
@@ -179,6 +180,18 @@ test('a lead registers a skilled person and pauses them; an agent reads the reco
   const kinds = await lead.$$eval('[data-testid="provider-row"]', (rows) => rows.map((r) => r.dataset.kind));
   assert.ok(kinds.length > 0 && kinds.every((k) => k === 'volunteer'), kinds.join());
   await shot(lead, 'providers-list.png');
+  // The search as a file: every volunteer it finds.
+  const volunteers = Number(await lead.getAttribute('[data-testid="provider-total"]', 'data-total'));
+  const [download] = await Promise.all([
+    lead.waitForEvent('download'),
+    lead.click('[data-testid="provider-export-xlsx"]'),
+  ]);
+  assert.match(download.suggestedFilename(), /^providers-\d{8}\.xlsx$/);
+  const csv = await lead.request.get(`${server.base}/api/v1/providers/export?format=csv&kind=volunteer`);
+  const lines = (await csv.text()).trim().split('\n');
+  assert.match(lines[0], /姓名/);
+  assert.equal(lines.length - 1, volunteers);
+  assert.ok(lines.slice(1).every((l) => l.includes('义工')));
 
   // A new skilled person: the missing service is named, then the record opens.
   await visit(lead, server.base, '/providers/new');
@@ -211,4 +224,52 @@ test('a lead registers a skilled person and pauses them; an agent reads the reco
   assert.deepEqual(agent.errors, []);
   await lead.context().close();
   await agent.context().close();
+});
+
+/** A valid ID number (GB 11643): the body and its check character. */
+function idNumber(body) {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((s, d, i) => s + Number(d) * weights[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+test('a coordinator registers an elderly person and changes their one-key phone', async () => {
+  const care = await openPage(browser);
+  await signIn(care, server.base, 'care', '/care/elderly');
+  await Promise.all([care.waitForURL(/\/care\/elderly\/new$/), care.click('[data-testid="elderly-new"]')]);
+  await care.waitForSelector('body[data-hydrated="true"]');
+  await care.fill('[data-testid="elderly-name-input"]', '孙桂芳');
+  await care.selectOption('#v-identity_category', '独居');
+  await care.fill('[data-testid="elderly-id-input"]', idNumber('61040219480712977'));
+  await care.fill('[data-testid="elderly-card-input"]', 'XY-E2E-0001');
+  await care.selectOption('#v-district', '610402');
+  await care.selectOption('#v-street', '610402001');
+  await care.fill('[data-testid="elderly-address-input"]', '人民路 21 号院 3 号楼');
+  await care.fill('[data-testid="elderly-contact-name-input"]', '孙伟');
+  await care.fill('#v-contact_relation', '儿子');
+  await care.fill('[data-testid="elderly-health-input"]', '高血压，行动不便');
+  // The emergency contact's phone is missing: named at its field, nothing stored.
+  await care.click('[data-testid="elderly-save"]');
+  await care.waitForSelector('#ve-contact_phone:not([hidden])');
+  await care.fill('[data-testid="elderly-contact-phone-input"]', '139 1234 0977');
+  await Promise.all([care.waitForURL(/\/care\/elderly\/\d+$/), care.click('[data-testid="elderly-save"]')]);
+  await care.waitForSelector('[data-testid="elderly-name"]');
+  assert.equal((await care.textContent('[data-testid="elderly-name"]')).trim(), '孙桂芳');
+  assert.match(await care.textContent('[data-testid="health-notes"]'), /行动不便/);
+
+  // Edited: a one-key terminal installed, the address corrected.
+  await care.waitForSelector('body[data-hydrated="true"]');
+  await care.click('[data-testid="elderly-edit"] summary');
+  await care.fill('[data-testid="elderly-onekey-input"]', '029-33120977');
+  await care.fill('[data-testid="elderly-address-input"]', '人民路 21 号院 3 号楼 2 单元');
+  await care.click('[data-testid="elderly-save"]');
+  await care.waitForFunction(() => document.querySelector('[data-testid="elderly-onekey-phone"]')?.textContent.includes('33120977'));
+  assert.match(await care.textContent('[data-testid="elderly-address"]'), /2 单元/);
+  await care.click('[data-testid="elderly-edit"] summary');
+  await shot(care, 'elderly-record-edit.png');
+  // The registry finds them by the new number.
+  await visit(care, server.base, '/care/elderly?q=02933120977');
+  assert.equal(await care.locator('[data-testid="elderly-row"]').count(), 1);
+  assert.deepEqual(care.errors, []);
+  await care.context().close();
 });

@@ -145,6 +145,34 @@ pub async fn elderly_imports(
     Ok((shown, latest))
 }
 
+/// The districts and streets a person's form chooses from.
+#[server(prefix = "/api/fn", endpoint = "elderly_regions")]
+pub async fn elderly_regions() -> Result<Vec<hotline_domain::Region>, ServerFnError> {
+    let staff = staff()?;
+    hotline()?.elderly_regions(&staff.user).await.map_err(fail)
+}
+
+/// Saves a person: a new one (`id` empty; answers the id) or an edit.
+#[server(prefix = "/api/fn", endpoint = "save_elderly")]
+pub async fn save_elderly(
+    id: Option<String>,
+    input: hotline_domain::ElderlyInput,
+) -> Result<super::FormOutcome<i64>, ServerFnError> {
+    let staff = staff()?;
+    let hotline = hotline()?;
+    form(match super::support::optional_id(&id)? {
+        None => {
+            hotline
+                .create_elderly(&staff.user, &input, &staff.origin)
+                .await
+        }
+        Some(id) => hotline
+            .update_elderly(&staff.user, id, &input, &staff.origin)
+            .await
+            .map(|()| id),
+    })
+}
+
 /// One elderly record (`None` when missing); the look is audited.
 #[server(prefix = "/api/fn", endpoint = "get_elderly")]
 pub async fn get_elderly(id: i64) -> Result<Option<hotline_domain::ElderlyDetail>, ServerFnError> {

@@ -5,14 +5,20 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use hotline_domain::registry_io::ELDERLY_COLUMNS;
-use hotline_domain::{ElderlyQuery, ImportReport, Lang, Permission, ELDERLY_IDENTITY_CATEGORIES};
+use hotline_domain::{
+    ElderlyDetail, ElderlyInput, ElderlyQuery, FieldErrors, ImportReport, Lang, Permission, Region,
+    ELDERLY_IDENTITY_CATEGORIES,
+};
 
-use crate::api::{elderly_imports, get_elderly, list_elderly, load_form_options};
+use crate::api::{
+    elderly_imports, elderly_regions, get_elderly, list_elderly, load_form_options, SaveElderly,
+};
 use crate::i18n::{tr, use_lang};
 use crate::pages::common::{
-    encode_query_value, list_outcome, list_page, local_time, ListPage, LoadError,
+    export_links, form_saved, list_outcome, list_page, local_time, reload_or_open, with_search,
+    ListPage, LoadError,
 };
+use crate::pages::vendors::{FormStatus, VField, VSelect};
 use crate::use_current_user;
 
 /// The query-string keys of the registry search, in the order links carry them.
@@ -46,17 +52,7 @@ pub fn ElderlyPage() -> impl IntoView {
     let list = Resource::new(filters, list_elderly);
     let options = Resource::new(|| (), |_| load_form_options());
     // The same search on another page, or as a file.
-    let search_href = move |start: String| {
-        let mut href = start;
-        query.with(|q| {
-            for key in FILTER_KEYS {
-                if let Some(v) = q.get(key).filter(|v| !v.is_empty()) {
-                    href.push_str(&format!("&{key}={}", encode_query_value(&v)));
-                }
-            }
-        });
-        href
-    };
+    let search_href = move |start: String| query.with(|q| with_search(start, q, &FILTER_KEYS));
     let page_href = move |page: u32| search_href(format!("/care/elderly?page={page}"));
     let user = use_current_user();
     let may_export = move || user.with(|u| u.as_ref().is_some_and(|u| u.can(Permission::Export)));
@@ -66,7 +62,10 @@ pub fn ElderlyPage() -> impl IntoView {
     view! {
         <Title text=tr!(lang, care.elderly_registry) />
         <section class="panel wide">
-            <h1>{tr!(lang, care.elderly_registry)}</h1>
+            <div class="page-head">
+                <h1>{tr!(lang, care.elderly_registry)}</h1>
+                <a class="button" href="/care/elderly/new" data-testid="elderly-new">{tr!(lang, care.new_person)}</a>
+            </div>
             <form method="get" action="/care/elderly" class="filters wrap" data-testid="elderly-filters" role="search">
                 <label class="grow">{tr!(lang, care.search_label)}" "
                     <input type="search" name="q" value=get("q") maxlength="40"
@@ -115,15 +114,9 @@ pub fn ElderlyPage() -> impl IntoView {
                 <a class="button secondary" href="/care/elderly">{tr!(lang, care.clear)}</a>
             </form>
             <Show when=may_export>
-                <p class="actions" data-testid="elderly-export">
-                    <a class="button secondary" rel="external" download=""
-                        href=move || search_href("/api/v1/elderly/export?format=csv".into())
-                        data-testid="elderly-export-csv">{tr!(lang, care.export_csv)}</a>
-                    <a class="button secondary" rel="external" download=""
-                        href=move || search_href("/api/v1/elderly/export?format=xlsx".into())
-                        data-testid="elderly-export-xlsx">{tr!(lang, care.export_xlsx)}</a>
-                    <span class="muted">{tr!(lang, care.export_note)}</span>
-                </p>
+                {export_links(lang, "elderly",
+                    move |f| search_href(format!("/api/v1/elderly/export?format={f}")),
+                    tr!(lang, care.export_note))}
             </Show>
             <Suspense>
                 {move || Suspend::new(async move {
@@ -316,9 +309,37 @@ fn import_form(lang: Lang, latest: Vec<ImportReport>) -> impl IntoView {
 
 /// A file column by its heading (Chinese) or key (English); an unknown one as written.
 fn column_label(lang: Lang, key: &str) -> String {
-    match (lang, ELDERLY_COLUMNS.iter().find(|c| c.key == key)) {
-        (Lang::Zh, Some(c)) => c.heading.to_string(),
-        _ => key.to_string(),
+    match field_label(lang, key) {
+        "" => key.to_string(),
+        label => label.to_string(),
+    }
+}
+
+/// The label of a column of the registry (a field of the person's form); `""` for a key
+/// that is not one.
+fn field_label(lang: Lang, key: &str) -> &'static str {
+    match key {
+        "name" => tr!(lang, common.name),
+        "gender" => tr!(lang, care.sex),
+        "birth_date" => tr!(lang, care.born),
+        "id_number" => tr!(lang, care.id_number),
+        "identity_category" => tr!(lang, care.identity),
+        "service_card_no" => tr!(lang, care.service_card),
+        "district" => tr!(lang, common.district),
+        "street" => tr!(lang, vendors.street),
+        "village" => tr!(lang, care.village),
+        "address" => tr!(lang, care.address),
+        "phone" => tr!(lang, care.own_phone),
+        "onekey_phone" => tr!(lang, care.one_key_phone),
+        "onekey_device" => tr!(lang, care.one_key_device),
+        "contact_name" => tr!(lang, care.contact_name),
+        "contact_relation" => tr!(lang, care.contact_relation),
+        "contact_phone" => tr!(lang, care.contact_phone),
+        "health_notes" => tr!(lang, care.health),
+        "medications" => tr!(lang, care.medication),
+        "lon" => tr!(lang, vendors.lon),
+        "lat" => tr!(lang, vendors.lat),
+        _ => "",
     }
 }
 
@@ -355,7 +376,9 @@ pub fn ElderlyRecordPage() -> impl IntoView {
                 .unwrap_or(0)
         })
     };
-    let record = Resource::new(id, get_elderly);
+    let reload = RwSignal::new(0u32);
+    let record = Resource::new(move || (id(), reload.get()), |(id, _)| get_elderly(id));
+    let regions = Resource::new(|| (), |_| elderly_regions());
 
     view! {
         <Title text=tr!(lang, common.elderly_record) />
@@ -366,8 +389,14 @@ pub fn ElderlyRecordPage() -> impl IntoView {
                     match record.await {
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
                         Ok(None) => view! { <h1>{tr!(lang, care.no_such_record)}</h1> }.into_any(),
-                        Ok(Some(d)) => view! {
-                            <h1>{d.summary.name.clone()}</h1>
+                        Ok(Some(d)) => {
+                            let detail = d.clone();
+                            let place = [d.street_name.clone(), d.village_name.clone()]
+                                .into_iter()
+                                .flatten()
+                                .fold(d.summary.district_name.clone(), |a, b| format!("{a} {b}"));
+                            view! {
+                            <h1 data-testid="elderly-name">{d.summary.name.clone()}</h1>
                             {(d.health_shown || d.id_revealed).then(|| view! {
                                 <p class="notice" data-testid="audited-view">
                                     {tr!(lang, care.audited_notice)}
@@ -378,20 +407,166 @@ pub fn ElderlyRecordPage() -> impl IntoView {
                                 <dt>{tr!(lang, care.service_card)}</dt><dd class="mono">{d.service_card_no.clone()}</dd>
                                 <dt>{tr!(lang, care.born)}</dt><dd>{d.summary.birth_date.to_string()}</dd>
                                 <dt>{tr!(lang, common.category)}</dt><dd>{d.summary.identity_category.clone()}</dd>
-                                <dt>{tr!(lang, care.address)}</dt><dd>{format!("{} {}", d.summary.district_name, d.summary.address)}</dd>
-                                <dt>{tr!(lang, common.phone)}</dt><dd class="mono">{d.phone.clone().unwrap_or_default()}</dd>
-                                <dt>{tr!(lang, care.one_key_phone)}</dt><dd class="mono">{d.summary.onekey_phone.clone().unwrap_or_default()}</dd>
+                                <dt>{tr!(lang, care.place)}</dt><dd>{place}</dd>
+                                <dt>{tr!(lang, care.address)}</dt><dd data-testid="elderly-address">{d.summary.address.clone()}</dd>
+                                <dt>{tr!(lang, care.own_phone)}</dt><dd class="mono">{d.phone.clone().unwrap_or_default()}</dd>
+                                <dt>{tr!(lang, care.one_key_phone)}</dt><dd class="mono" data-testid="elderly-onekey-phone">{d.summary.onekey_phone.clone().unwrap_or_default()}</dd>
+                                <dt>{tr!(lang, care.one_key_device)}</dt><dd class="mono">{d.onekey_device.clone().unwrap_or_default()}</dd>
                                 <dt>{tr!(lang, care.emergency_contact)}</dt>
-                                <dd>{format!("{}（{}） ", d.contact_name, d.contact_relation)}<span class="mono">{d.contact_phone.clone()}</span></dd>
+                                <dd data-testid="elderly-contact">{format!("{}（{}） {}", d.contact_name, d.contact_relation, d.contact_phone)}</dd>
                                 {d.health_shown.then(|| view! {
                                     <dt>{tr!(lang, care.health)}</dt><dd data-testid="health-notes">{d.health_notes.clone().unwrap_or_default()}</dd>
                                     <dt>{tr!(lang, care.medication)}</dt><dd>{d.medications.clone().unwrap_or_default()}</dd>
                                 })}
+                                <dt>{tr!(lang, care.position)}</dt><dd class="mono">{format!("{:.5}, {:.5}", d.position.lon, d.position.lat)}</dd>
                             </dl>
+                            <details class="edit-box" data-testid="elderly-edit">
+                                <summary>{tr!(lang, care.edit)}</summary>
+                                <Suspense>
+                                    {move || {
+                                        let detail = detail.clone();
+                                        Suspend::new(async move {
+                                            regions.await.ok().map(|regions| view! {
+                                                <ElderlyForm detail=Some(detail) regions=regions reload=Some(reload) />
+                                            })
+                                        })
+                                    }}
+                                </Suspense>
+                            </details>
+                        }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// `/care/elderly/new`: the form for a person not yet registered.
+#[component]
+pub fn NewElderlyPage() -> impl IntoView {
+    let lang = use_lang();
+    let regions = Resource::new(|| (), |_| elderly_regions());
+    view! {
+        <Title text=tr!(lang, care.new_person) />
+        <section class="panel wide">
+            <p><a href="/care/elderly">{tr!(lang, care.back)}</a></p>
+            <h1>{tr!(lang, care.new_person)}</h1>
+            <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match regions.await {
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
+                        Ok(regions) => view! {
+                            <ElderlyForm detail=None regions=regions reload=None />
                         }.into_any(),
                     }
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// A person's form (the registry's keepers): new or edit. The full numbers and the health
+/// notes are in it only for a reader who sees them (the service keeps them otherwise).
+#[component]
+fn ElderlyForm(
+    detail: Option<ElderlyDetail>,
+    regions: Vec<Region>,
+    reload: Option<RwSignal<u32>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let user = use_current_user();
+    let can = move |p: Permission| user.with_untracked(|u| u.as_ref().is_some_and(|u| u.can(p)));
+    let save = ServerAction::<SaveElderly>::new();
+    let errors = RwSignal::new(FieldErrors::new());
+    let id = detail.as_ref().map(|d| d.summary.id);
+    let (numbers, health) = match &detail {
+        Some(d) => (d.id_revealed, d.health_shown),
+        None => (true, can(Permission::HealthRecords)),
+    };
+    let mut i = detail
+        .as_ref()
+        .map(ElderlyInput::from_detail)
+        .unwrap_or_default();
+    // The village by name (read more easily than its code), found again under the street.
+    if let Some(name) = detail.as_ref().and_then(|d| d.village_name.clone()) {
+        i.village = name;
+    }
+    let status = form_saved(
+        move || save.value().get(),
+        errors,
+        reload_or_open(reload, "/care/elderly"),
+    );
+    let name_of = |code: &Option<String>| {
+        regions
+            .iter()
+            .find(|d| Some(&d.code) == code.as_ref())
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    };
+    let districts: Vec<(String, String)> = regions
+        .iter()
+        .filter(|r| r.level == 2)
+        .map(|r| (r.code.clone(), r.name.clone()))
+        .collect();
+    let streets: Vec<(String, String)> = regions
+        .iter()
+        .filter(|r| r.level == 3)
+        .map(|r| {
+            (
+                r.code.clone(),
+                format!("{} {}", name_of(&r.parent_code), r.name),
+            )
+        })
+        .collect();
+    let categories: Vec<(String, String)> = ELDERLY_IDENTITY_CATEGORIES
+        .iter()
+        .map(|c| (c.to_string(), c.to_string()))
+        .collect();
+    let sexes = vec![
+        ("M".to_string(), tr!(lang, care.male).to_string()),
+        ("F".to_string(), tr!(lang, care.female).to_string()),
+    ];
+    let label = move |key: &str| field_label(lang, key);
+    view! {
+        <ActionForm action=save attr:class="grid-form vendor-form" attr:data-testid="elderly-form">
+            <input type="hidden" name="id" value=id.map(|i| i.to_string()).unwrap_or_default() />
+            <input type="hidden" name="input[version]" value=i.version.clone() />
+            <VField label=label("name") field="name" errors=errors value=i.name.clone() max=40 testid="elderly-name-input" />
+            <VSelect label=label("identity_category") field="identity_category" errors=errors options=categories chosen=i.identity_category.clone() blank=true />
+            {numbers.then(|| view! {
+                <VField label=label("id_number") field="id_number" errors=errors value=i.id_number.clone() max=18 testid="elderly-id-input" />
+                <VSelect label=label("gender") field="gender" errors=errors options=sexes chosen=i.gender.clone() blank=true />
+                <VField label=label("birth_date") field="birth_date" errors=errors value=i.birth_date.clone() kind="date" />
+            })}
+            <VField label=label("service_card_no") field="service_card_no" errors=errors value=i.service_card_no.clone() max=16 testid="elderly-card-input" />
+            <VSelect label=label("district") field="district" errors=errors options=districts chosen=i.district.clone() blank=true />
+            <VSelect label=label("street") field="street" errors=errors options=streets chosen=i.street.clone() blank=true />
+            <VField label=label("village") field="village" errors=errors value=i.village.clone() max=60 testid="elderly-village-input" />
+            <VField label=label("address") field="address" errors=errors value=i.address.clone() max=200 wide=true testid="elderly-address-input" />
+            <p class="hint wide">{tr!(lang, care.village_hint)}</p>
+            {numbers.then(|| view! {
+                <VField label=label("phone") field="phone" errors=errors value=i.phone.clone() kind="tel" max=20 />
+                <VField label=label("onekey_phone") field="onekey_phone" errors=errors value=i.onekey_phone.clone() kind="tel" max=20 testid="elderly-onekey-input" />
+            })}
+            <VField label=label("onekey_device") field="onekey_device" errors=errors value=i.onekey_device.clone() max=16 />
+            <VField label=label("contact_name") field="contact_name" errors=errors value=i.contact_name.clone() max=40 testid="elderly-contact-name-input" />
+            <VField label=label("contact_relation") field="contact_relation" errors=errors value=i.contact_relation.clone() max=20 />
+            {numbers.then(|| view! {
+                <VField label=label("contact_phone") field="contact_phone" errors=errors value=i.contact_phone.clone() kind="tel" max=20 testid="elderly-contact-phone-input" />
+            })}
+            {health.then(|| view! {
+                <VField label=label("health_notes") field="health_notes" errors=errors value=i.health_notes.clone() max=500 wide=true testid="elderly-health-input" />
+                <VField label=label("medications") field="medications" errors=errors value=i.medications.clone() max=500 wide=true />
+            })}
+            {(!numbers || !health).then(|| view! { <p class="hint wide">{tr!(lang, care.kept_hidden)}</p> })}
+            <p class="hint wide">{tr!(lang, care.position_hint)}</p>
+            <VField label=label("lon") field="lon" errors=errors />
+            <VField label=label("lat") field="lat" errors=errors />
+            <div class="actions wide">
+                <button type="submit" class="button" data-testid="elderly-save">{tr!(lang, common.save)}</button>
+            </div>
+        </ActionForm>
+        <FormStatus status=status />
     }
 }

@@ -101,13 +101,40 @@ pub(crate) fn search_page_href(
     query: &leptos_router::params::ParamsMap,
     keys: &[&str],
 ) -> String {
-    let mut href = format!("{path}?page={page}");
+    with_search(format!("{path}?page={page}"), query, keys)
+}
+
+/// `href` (which has its `?` already) followed by the search's keys that are set.
+pub(crate) fn with_search(
+    mut href: String,
+    query: &leptos_router::params::ParamsMap,
+    keys: &[&str],
+) -> String {
     for key in keys {
         if let Some(v) = query.get(key).filter(|v| !v.is_empty()) {
             href.push_str(&format!("&{key}={}", encode_query_value(&v)));
         }
     }
     href
+}
+
+/// A list's whole search as a file, CSV or Excel (`href` of the format code), with what
+/// the export takes in; `testid` names the list (`{testid}-export-csv`).
+pub(crate) fn export_links(
+    lang: Lang,
+    testid: &'static str,
+    href: impl Fn(&'static str) -> String + Copy + Send + Sync + 'static,
+    note: &'static str,
+) -> impl IntoView {
+    view! {
+        <p class="actions" data-testid=format!("{testid}-export")>
+            <a class="button secondary" rel="external" download="" href=move || href("csv")
+                data-testid=format!("{testid}-export-csv")>{tr!(lang, care.export_csv)}</a>
+            <a class="button secondary" rel="external" download="" href=move || href("xlsx")
+                data-testid=format!("{testid}-export-xlsx")>{tr!(lang, care.export_xlsx)}</a>
+            <span class="muted">{note}</span>
+        </p>
+    }
 }
 
 /// What a list's search answered: the list, the search's fields to fix (named by `label`),

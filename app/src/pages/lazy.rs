@@ -59,6 +59,7 @@ lazy_pages! {
     AlarmConsoleRoute => alarms::AlarmConsolePage;
     AlarmFiguresRoute => alarms::AlarmFiguresPage;
     ElderlyRoute => care::ElderlyPage;
+    NewElderlyRoute => care::NewElderlyPage;
     ElderlyRecordRoute => care::ElderlyRecordPage;
     UsersRoute => admin::UsersPage;
     RolesRoute => admin::RolesPage;

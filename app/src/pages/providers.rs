@@ -17,8 +17,8 @@ use hotline_domain::{
 use crate::api::{get_provider, list_providers, SaveProvider};
 use crate::i18n::{tr, use_lang};
 use crate::pages::common::{
-    form_saved, list_outcome, list_page, local_time, reload_or_open, search_page_href, ListPage,
-    LoadError,
+    export_links, form_saved, list_outcome, list_page, local_time, reload_or_open,
+    search_page_href, with_search, ListPage, LoadError,
 };
 use crate::pages::vendors::{orders_section, score, FormStatus, VField, VSelect};
 use crate::use_current_user;
@@ -74,7 +74,17 @@ pub fn ProvidersPage() -> impl IntoView {
     let options = Resource::new(|| (), |_| get_provider(None));
     let page_href =
         move |page: u32| query.with(|q| search_page_href("/providers", page, q, &FILTER_KEYS));
+    let export_href = move |format: &'static str| {
+        let start = format!("/api/v1/providers/export?format={format}");
+        query.with(|q| with_search(start, q, &FILTER_KEYS))
+    };
     let user = use_current_user();
+    let may_export = move || {
+        user.with(|u| {
+            u.as_ref()
+                .is_some_and(hotline_domain::providers::exports_providers)
+        })
+    };
     let keeper = move || {
         user.with(|u| {
             u.as_ref()
@@ -146,6 +156,9 @@ pub fn ProvidersPage() -> impl IntoView {
                 <button type="submit" class="button" data-testid="provider-find">{tr!(lang, care.find)}</button>
                 <a class="button secondary" href="/providers">{tr!(lang, care.clear)}</a>
             </form>
+            <Show when=may_export>
+                {export_links(lang, "provider", export_href, tr!(lang, providers.export_note))}
+            </Show>
             <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     list_outcome(lang, "provider", list.await, str::to_string, |found| {

@@ -23,8 +23,8 @@ use crate::api::{
 };
 use crate::i18n::{tr, use_lang};
 use crate::pages::common::{
-    encode_query_value, field_error, form_saved, list_outcome, list_page, local_time,
-    reload_or_open, FieldMessage, ListPage, LoadError,
+    export_links, field_error, form_saved, list_outcome, list_page, local_time, reload_or_open,
+    with_search, FieldMessage, ListPage, LoadError,
 };
 use crate::use_current_user;
 
@@ -60,17 +60,7 @@ pub fn VendorsPage() -> impl IntoView {
     let list = Resource::new(filters, list_vendors);
     let choices = Resource::new(|| (), |_| get_vendor(None));
     // The same search on another page, or as a file.
-    let search_href = move |start: String| {
-        let mut href = start;
-        query.with(|q| {
-            for key in FILTER_KEYS {
-                if let Some(v) = q.get(key).filter(|v| !v.is_empty()) {
-                    href.push_str(&format!("&{key}={}", encode_query_value(&v)));
-                }
-            }
-        });
-        href
-    };
+    let search_href = move |start: String| query.with(|q| with_search(start, q, &FILTER_KEYS));
     let page_href = move |page: u32| search_href(format!("/vendors?page={page}"));
     let user = use_current_user();
     let may_export = move || {
@@ -140,15 +130,9 @@ pub fn VendorsPage() -> impl IntoView {
                 <a class="button secondary" href="/vendors">{tr!(lang, care.clear)}</a>
             </form>
             <Show when=may_export>
-                <p class="actions" data-testid="vendor-export">
-                    <a class="button secondary" rel="external" download=""
-                        href=move || search_href("/api/v1/vendors/export?format=csv".into())
-                        data-testid="vendor-export-csv">{tr!(lang, care.export_csv)}</a>
-                    <a class="button secondary" rel="external" download=""
-                        href=move || search_href("/api/v1/vendors/export?format=xlsx".into())
-                        data-testid="vendor-export-xlsx">{tr!(lang, care.export_xlsx)}</a>
-                    <span class="muted">{tr!(lang, vendors.export_note)}</span>
-                </p>
+                {export_links(lang, "vendor",
+                    move |f| search_href(format!("/api/v1/vendors/export?format={f}")),
+                    tr!(lang, vendors.export_note))}
             </Show>
             <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {

@@ -198,6 +198,13 @@ pub trait ProviderStore: Send + Sync {
     ) -> Result<(u64, Vec<ProviderSummary>), StoreError>;
     /// One person's whole record (`editable` false: the service sets it).
     async fn provider_record(&self, id: i64) -> Result<Option<ProviderDetail>, StoreError>;
+    /// Everyone the filter matches (its page ignored), by id, at most `limit`, as records
+    /// without their orders.
+    async fn provider_export(
+        &self,
+        filter: &ProviderFilter,
+        limit: u32,
+    ) -> Result<Vec<ProviderDetail>, StoreError>;
     /// Stores a new person at `position`; returns the id.
     async fn insert_provider(
         &self,
@@ -266,6 +273,20 @@ where
             .map(Row::summary)
             .collect::<Result<_, _>>()?;
         Ok((u64::try_from(total).unwrap_or(0), items))
+    }
+
+    async fn provider_export(
+        &self,
+        filter: &ProviderFilter,
+        limit: u32,
+    ) -> Result<Vec<ProviderDetail>, StoreError> {
+        let mut query = QueryBuilder::<DB>::new(format!("{SELECT}, {STANDING} {FROM}"));
+        push_filter(&mut query, filter);
+        query
+            .push(" ORDER BY p.id LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows: Vec<Row> = DB::fetch_all(query, &self.pool).await?;
+        rows.into_iter().map(|r| r.detail(Vec::new())).collect()
     }
 
     async fn provider_record(&self, id: i64) -> Result<Option<ProviderDetail>, StoreError> {

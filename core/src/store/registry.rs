@@ -10,8 +10,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{ColumnIndex, Executor, IntoArguments};
 
-use super::dialect::{Bind, Value};
+use super::dialect::{Bind, RowsAffected, Value};
 use super::{Dialect, SqlStore, StoreError};
+use crate::audit::NewAuditEntry;
 
 /// What the centre knows of a caller (R4).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,8 +27,12 @@ pub struct ClientRecord {
 pub(super) const ELDERLY_SELECT: &str = "SELECT e.id, e.name, e.gender, e.birth_date, \
      e.id_number, e.identity_category, r.name AS district_name, e.address, e.onekey_phone, \
      e.service_card_no, e.phone, e.contact_name, e.contact_relation, e.contact_phone, \
-     e.health_notes, e.medications, e.created_at \
-     FROM elderly e JOIN regions r ON r.code = e.district_code";
+     e.health_notes, e.medications, e.created_at, e.district_code, e.street_code, \
+     s.name AS street_name, e.village_code, v.name AS village_name, e.onekey_device, e.lon, \
+     e.lat, e.version \
+     FROM elderly e JOIN regions r ON r.code = e.district_code \
+     LEFT JOIN regions s ON s.code = e.street_code \
+     LEFT JOIN regions v ON v.code = e.village_code";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct ElderlyRow {
@@ -48,6 +53,15 @@ pub(super) struct ElderlyRow {
     health_notes: Option<String>,
     medications: Option<String>,
     created_at: DateTime<Utc>,
+    district_code: String,
+    street_code: Option<String>,
+    street_name: Option<String>,
+    village_code: Option<String>,
+    village_name: Option<String>,
+    onekey_device: Option<String>,
+    lon: f64,
+    lat: f64,
+    version: i64,
 }
 
 impl ElderlyRow {
@@ -70,6 +84,17 @@ impl ElderlyRow {
         ElderlyDetail {
             summary: self.summary(),
             service_card_no: self.service_card_no,
+            district_code: self.district_code,
+            street_code: self.street_code,
+            street_name: self.street_name,
+            village_code: self.village_code,
+            village_name: self.village_name,
+            onekey_device: self.onekey_device,
+            position: Coordinates {
+                lon: self.lon,
+                lat: self.lat,
+            },
+            version: self.version,
             phone: self.phone,
             contact_name: self.contact_name,
             contact_relation: self.contact_relation,
@@ -343,6 +368,23 @@ pub trait RegistryStore: Send + Sync {
     async fn client(&self, phone: &str) -> Result<Option<ClientRecord>, StoreError>;
     async fn save_client(&self, client: &ClientRecord, at: DateTime<Utc>)
         -> Result<(), StoreError>;
+    /// Stores a person typed in by a keeper of the registry, with the audit entry (its
+    /// object id filled in) in the same transaction; returns the id.
+    async fn insert_elderly_record(
+        &self,
+        person: &NewElderly,
+        audit: &NewAuditEntry,
+    ) -> Result<i64, StoreError>;
+    /// Replaces a person's record if it is still at `version` (its join time kept), with
+    /// the audit entry; `false` if someone changed it meanwhile (nothing written).
+    async fn update_elderly(
+        &self,
+        id: i64,
+        version: i64,
+        person: &NewElderly,
+        at: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError>;
     /// Registered elderly whose own or one-key phone is this number: (id, one-key match).
     async fn elderly_by_phone(&self, phone: &str) -> Result<Vec<(i64, bool)>, StoreError>;
     /// Everyone the listing matches (its offset and limit ignored), in join order, at most
@@ -571,6 +613,97 @@ where
             removed += DB::execute(query, &self.pool).await?;
         }
         Ok(removed)
+    }
+
+    async fn insert_elderly_record(
+        &self,
+        e: &NewElderly,
+        audit: &NewAuditEntry,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(&format!("{INSERT_ELDERLY} RETURNING id"))
+            .bind(&e.name)
+            .bind(&e.gender)
+            .bind(e.birth_date)
+            .bind(&e.id_number)
+            .bind(&e.identity_category)
+            .bind(&e.service_card_no)
+            .bind(&e.district_code)
+            .bind(&e.street_code)
+            .bind(&e.village_code)
+            .bind(&e.address)
+            .bind(&e.phone)
+            .bind(&e.onekey_phone)
+            .bind(&e.health_notes)
+            .bind(&e.medications)
+            .bind(&e.contact_name)
+            .bind(&e.contact_relation)
+            .bind(&e.contact_phone)
+            .bind(e.lon)
+            .bind(e.lat)
+            .bind(e.created_at)
+            .bind(&e.onekey_device)
+            .fetch_one(&mut *tx)
+            .await?;
+        let audit = NewAuditEntry {
+            object_id: id.to_string(),
+            ..audit.clone()
+        };
+        Self::insert_audit(&mut *tx, &audit).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn update_elderly(
+        &self,
+        id: i64,
+        version: i64,
+        e: &NewElderly,
+        at: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE elderly SET name = $3, gender = $4, birth_date = $5, id_number = $6, \
+             identity_category = $7, service_card_no = $8, district_code = $9, \
+             street_code = $10, village_code = $11, address = $12, phone = $13, \
+             onekey_phone = $14, health_notes = $15, medications = $16, contact_name = $17, \
+             contact_relation = $18, contact_phone = $19, lon = $20, lat = $21, \
+             onekey_device = $22, updated_at = $23, version = version + 1 \
+             WHERE id = $1 AND version = $2",
+        )
+        .bind(id)
+        .bind(version)
+        .bind(&e.name)
+        .bind(&e.gender)
+        .bind(e.birth_date)
+        .bind(&e.id_number)
+        .bind(&e.identity_category)
+        .bind(&e.service_card_no)
+        .bind(&e.district_code)
+        .bind(&e.street_code)
+        .bind(&e.village_code)
+        .bind(&e.address)
+        .bind(&e.phone)
+        .bind(&e.onekey_phone)
+        .bind(&e.health_notes)
+        .bind(&e.medications)
+        .bind(&e.contact_name)
+        .bind(&e.contact_relation)
+        .bind(&e.contact_phone)
+        .bind(e.lon)
+        .bind(e.lat)
+        .bind(&e.onekey_device)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        Self::insert_audit(&mut *tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn elderly_taken(

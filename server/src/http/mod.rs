@@ -140,6 +140,11 @@ pub(crate) fn api_routes() -> Routes {
         // Skilled individuals and volunteers (R2): read by those who send help, kept by
         // the registry's keepers.
         .get("/api/v1/providers", Need::ProviderReader, providers::list)
+        .get(
+            "/api/v1/providers/export",
+            Need::VendorExporter,
+            registry_files::export_providers,
+        )
         .post(
             "/api/v1/providers",
             perm(ProviderRegistry),
@@ -167,10 +172,20 @@ pub(crate) fn api_routes() -> Routes {
             perm(ElderlyRegistry),
             staff::elderly_list,
         )
+        .post(
+            "/api/v1/elderly",
+            perm(ElderlyRegistry),
+            staff::elderly_create,
+        )
         .get(
             "/api/v1/elderly/{id}",
             perm(ElderlyRegistry),
             staff::elderly,
+        )
+        .put(
+            "/api/v1/elderly/{id}",
+            perm(ElderlyRegistry),
+            staff::elderly_update,
         )
         // The registry as a file: export, the import template, imports and their reports.
         .get(

@@ -79,6 +79,29 @@ pub async fn export_vendors(
     Ok(download(file.format, &file.file_name, file.bytes))
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ProviderExportParams {
+    /// `csv` (the default) or `xlsx`.
+    format: String,
+    #[serde(flatten)]
+    search: hotline_domain::ProviderQuery,
+}
+
+/// `GET /api/v1/providers/export?format=csv|xlsx&q=&kind=…`: every skilled individual or
+/// volunteer the list's search finds, as a file (at most 100,000). Audited.
+pub async fn export_providers(
+    State(hotline): State<Hotline>,
+    staff: Staff,
+    QueryParams(params): QueryParams<ProviderExportParams>,
+) -> Result<Response, ApiError> {
+    let format = format_of(&params.format)?;
+    let file = hotline
+        .export_providers(&staff.user, &params.search, format, &staff.origin)
+        .await?;
+    Ok(download(file.format, &file.file_name, file.bytes))
+}
+
 /// `GET /api/v1/elderly/export?format=csv|xlsx&q=&district=…`: every person the registry
 /// search finds, as a file (at most 100,000; more is a 422 on `q`). Audited.
 pub async fn export(

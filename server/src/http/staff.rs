@@ -13,8 +13,8 @@ use hotline_core::auth::SignInRefusal;
 use hotline_core::Hotline;
 use hotline_domain::{
     AuditEntry, CaseAction, CaseCounts, CaseDetail, CaseListItem, CaseQuery, DispatchTargets,
-    ElderlyDetail, ElderlyPage, ElderlyQuery, FieldErrors, Notification, Problem, SmsMessage,
-    StaffUser, TrackedRequest, TrackingQuery,
+    ElderlyDetail, ElderlyInput, ElderlyPage, ElderlyQuery, FieldErrors, Notification, Problem,
+    SmsMessage, StaffUser, TrackedRequest, TrackingQuery,
 };
 use serde::Deserialize;
 
@@ -209,6 +209,41 @@ pub async fn elderly(
     staff: Staff,
     RecordId(id): RecordId,
 ) -> Result<Json<ElderlyDetail>, ApiError> {
+    let detail = hotline
+        .elderly_record(&staff.user, id, &staff.origin)
+        .await?;
+    Ok(Json(detail))
+}
+
+/// `POST /api/v1/elderly`: a person typed in (the fields of the registry's files, by
+/// key); 201 with the record. `422` names each wrong field, a number someone else has
+/// included (`taken`).
+pub async fn elderly_create(
+    State(hotline): State<Hotline>,
+    staff: Staff,
+    JsonBody(input): JsonBody<ElderlyInput>,
+) -> Result<(StatusCode, Json<ElderlyDetail>), ApiError> {
+    let id = hotline
+        .create_elderly(&staff.user, &input, &staff.origin)
+        .await?;
+    let detail = hotline
+        .elderly_record(&staff.user, id, &staff.origin)
+        .await?;
+    Ok((StatusCode::CREATED, Json(detail)))
+}
+
+/// `PUT /api/v1/elderly/{id}`: the record as edited, with the `version` it was read at;
+/// `409` if someone changed it meanwhile. What the reader may not see (full numbers,
+/// health) is kept as stored.
+pub async fn elderly_update(
+    State(hotline): State<Hotline>,
+    staff: Staff,
+    RecordId(id): RecordId,
+    JsonBody(input): JsonBody<ElderlyInput>,
+) -> Result<Json<ElderlyDetail>, ApiError> {
+    hotline
+        .update_elderly(&staff.user, id, &input, &staff.origin)
+        .await?;
     let detail = hotline
         .elderly_record(&staff.user, id, &staff.origin)
         .await?;

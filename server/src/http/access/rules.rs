@@ -26,7 +26,8 @@ pub enum Need {
     /// vendor's own account (`hotline_domain::vendors::reads_vendors`).
     VendorReader,
     /// A reader of the whole vendor registry with the export permission
-    /// (`hotline_domain::vendors::exports_vendors`).
+    /// (`hotline_domain::vendors::exports_vendors`); the same people export the skilled
+    /// individuals and volunteers (`hotline_domain::providers::exports_providers`).
     VendorExporter,
     /// A reader of the skilled individuals and volunteers: those who send help or keep the
     /// registry (`hotline_domain::providers::reads_providers`).
@@ -104,6 +105,11 @@ const PAGES: &[Rule] = &[
     rule("GET", "/cases", CaseReader),
     rule("GET", "/cases/{tracking_number}", CaseReader),
     rule("GET", "/care/elderly", perm(Permission::ElderlyRegistry)),
+    rule(
+        "GET",
+        "/care/elderly/new",
+        perm(Permission::ElderlyRegistry),
+    ),
     rule(
         "GET",
         "/care/elderly/{id}",
@@ -200,6 +206,16 @@ const SERVER_FUNCTIONS: &[Rule] = &[
     rule(
         "POST",
         "/api/fn/elderly_imports",
+        perm(Permission::ElderlyRegistry),
+    ),
+    rule(
+        "POST",
+        "/api/fn/elderly_regions",
+        perm(Permission::ElderlyRegistry),
+    ),
+    rule(
+        "POST",
+        "/api/fn/save_elderly",
         perm(Permission::ElderlyRegistry),
     ),
     rule("POST", "/api/fn/open_alarms", perm(Permission::Alarms)),

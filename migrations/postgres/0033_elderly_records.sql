@@ -1,0 +1,6 @@
+-- The elderly registry kept by hand (SPEC R3): a person's record is edited by the registry's
+-- keepers, each edit naming the version it started from (an edit made meanwhile is refused,
+-- not overwritten), and the time of the last edit. Kept equal to
+-- migrations/sqlite/0033_elderly_records.sql (types aside).
+ALTER TABLE elderly ADD COLUMN updated_at TIMESTAMPTZ;
+ALTER TABLE elderly ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
