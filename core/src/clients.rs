@@ -8,7 +8,8 @@
 use hotline_domain::clients::{marks_clients, reads_clients};
 use hotline_domain::registry_io::RegionIndex;
 use hotline_domain::{
-    mask_phone, ClientDetail, ClientDraft, ClientInput, ClientPage, ClientQuery, Problem, StaffUser,
+    mask_phone, ClientDetail, ClientDraft, ClientInput, ClientPage, ClientQuery, Permission,
+    Problem, StaffUser,
 };
 
 use crate::audit::Origin;
@@ -65,7 +66,38 @@ impl Hotline {
             .ok_or(ServiceError::NotFound)?;
         detail.phone = mask_phone(&detail.phone);
         detail.may_mark = marks_clients(user);
+        detail.may_reveal = user.can(Permission::ContactReveal);
         Ok(detail)
+    }
+
+    /// A client's whole number, for calling them back (readers with the contact-reveal
+    /// permission); the look is audited first (`view_phone` on `client`).
+    pub async fn reveal_client_phone(
+        &self,
+        user: &StaffUser,
+        id: i64,
+        origin: &Origin,
+    ) -> Result<String, ServiceError> {
+        require_reader(user)?;
+        if !user.can(Permission::ContactReveal) {
+            return Err(ServiceError::Forbidden);
+        }
+        let detail = self
+            .store
+            .client_record(id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        self.store
+            .append_audit(&self.audit_entry(
+                origin,
+                "view_phone",
+                "client",
+                &id.to_string(),
+                None,
+                None,
+            ))
+            .await?;
+        Ok(detail.phone)
     }
 
     /// The district must be one of the city's districts or counties.

@@ -151,6 +151,44 @@ async fn every_caller_is_remembered_and_found(db: TestDatabase) {
         h.client_record(&dept, id).await,
         Err(ServiceError::Forbidden)
     ));
+
+    // The whole number, for calling back: for readers who may reveal contacts, audited.
+    assert!(record.may_reveal);
+    assert_eq!(
+        h.reveal_client_phone(&agent, id, &origin("user:agent"))
+            .await
+            .unwrap(),
+        "13812345678"
+    );
+    let mut reader = staff(Role::Agent, None, None);
+    reader.permissions = vec![hotline_domain::Permission::Intake];
+    assert!(!h.client_record(&reader, id).await.unwrap().may_reveal);
+    assert!(matches!(
+        h.reveal_client_phone(&reader, id, &origin("user:reader"))
+            .await,
+        Err(ServiceError::Forbidden)
+    ));
+    assert!(matches!(
+        h.reveal_client_phone(&agent, 999_999, &origin("user:agent"))
+            .await,
+        Err(ServiceError::NotFound)
+    ));
+    let looks = h
+        .audit_entries(&AuditFilter {
+            object_type: Some("client".into()),
+            object_id: Some(id.to_string()),
+            limit: 10,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        looks
+            .iter()
+            .map(|e| (e.action.as_str(), e.actor.as_str()))
+            .collect::<Vec<_>>(),
+        [("view_phone", "user:agent")]
+    );
 }
 
 async fn marks_need_a_reason_and_the_permission_and_are_audited(db: TestDatabase) {

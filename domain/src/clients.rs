@@ -320,6 +320,10 @@ pub struct ClientDetail {
     pub history: Vec<ClientContact>,
     /// Whether the reader may change the marks (set by the service).
     pub may_mark: bool,
+    /// Whether the reader may see the whole number (set by the service; each look is
+    /// audited).
+    #[serde(default)]
+    pub may_reveal: bool,
 }
 
 #[cfg(test)]

@@ -143,7 +143,7 @@ test('a lead marks a caller with a reason; an agent finds them by number and kee
   await Promise.all([lead.waitForURL(/\/clients\/\d+$/), lead.click('[data-testid="client-save"]')]);
   await lead.waitForSelector('[data-testid="client-marks"]');
   assert.match(await lead.textContent('[data-testid="client-marks"]'), /VIP.*市劳动模范/);
-  assert.match(await lead.textContent('[data-testid="client-facts"]'), /139\*\*\*\*6666/);
+  assert.match(await lead.textContent('[data-testid="client-phone"]'), /139\*\*\*\*6666/);
   await shot(lead, 'client-record.png');
 
   // An agent on a phone finds them by the whole number and keeps the note; no marks there.
@@ -162,6 +162,10 @@ test('a lead marks a caller with a reason; an agent finds them by number and kee
   await agent.waitForSelector('[data-testid="client-note"]');
   assert.match(await agent.textContent('[data-testid="client-note"]'), /耳背/);
   assert.match(await agent.textContent('[data-testid="client-marks"]'), /市劳动模范/);
+  // The whole number, to call them back.
+  assert.equal((await agent.textContent('[data-testid="client-phone"]')).trim(), '139****6666');
+  await agent.click('[data-testid="client-reveal-phone"]');
+  await agent.waitForFunction(() => document.querySelector('[data-testid="client-phone"]').textContent.trim() === '13955556666');
   await shot(agent, 'client-record-phone.png');
   assert.deepEqual(lead.errors, []);
   assert.deepEqual(agent.errors, []);

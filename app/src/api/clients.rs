@@ -63,3 +63,13 @@ pub async fn save_client(
             .map(|()| id),
     })
 }
+
+/// A client's whole number (readers with the contact-reveal permission); audited.
+#[server(prefix = "/api/fn", endpoint = "reveal_client_phone")]
+pub async fn reveal_client_phone(id: i64) -> Result<String, ServerFnError> {
+    let staff = staff()?;
+    hotline()?
+        .reveal_client_phone(&staff.user, id, &staff.origin)
+        .await
+        .map_err(fail)
+}

@@ -14,7 +14,7 @@ use hotline_domain::{
     ContactKind, FieldErrors, Lang, Region,
 };
 
-use crate::api::{get_client, list_clients, SaveClient};
+use crate::api::{get_client, list_clients, RevealClientPhone, SaveClient};
 use crate::i18n::{tr, use_lang};
 use crate::pages::common::{
     form_saved, list_outcome, list_page, local_time, reload_or_open, search_page_href, ListPage,
@@ -238,7 +238,6 @@ fn client_record(
         _ => String::new(),
     };
     let facts: Vec<(&'static str, String)> = vec![
-        (tr!(lang, common.phone), c.phone.clone()),
         (
             tr!(lang, common.district),
             c.district_name.clone().unwrap_or_default(),
@@ -268,6 +267,8 @@ fn client_record(
         .map(|(m, r)| (m, r.to_string()))
         .collect();
     let detail = c.clone();
+    let masked = c.phone.clone();
+    let reveal = ServerAction::<RevealClientPhone>::new();
     view! {
         <div class="page-head tight">
             <h1 data-testid="client-name">{name}</h1>
@@ -286,6 +287,24 @@ fn client_record(
             <p class="alert notice" data-testid="client-note"><strong>{tr!(lang, clients.note)}"："</strong>{n}</p>
         })}
         <dl class="facts" data-testid="client-facts">
+            <dt>{tr!(lang, common.phone)}</dt>
+            <dd>
+                <span class="mono" data-testid="client-phone">
+                    {move || match reveal.value().get() {
+                        Some(Ok(full)) => full,
+                        _ => masked.clone(),
+                    }}
+                </span>
+                {c.may_reveal.then(|| view! {
+                    " "
+                    <ActionForm action=reveal attr:class="inline">
+                        <input type="hidden" name="id" value=c.id.to_string() />
+                        <button type="submit" class="button small secondary" data-testid="client-reveal-phone">
+                            {tr!(lang, cases.show_full_number)}
+                        </button>
+                    </ActionForm>
+                })}
+            </dd>
             {facts.into_iter().filter(|(_, value)| !value.is_empty()).map(|(k, value)| view! {
                 <dt>{k}</dt><dd>{value}</dd>
             }).collect_view()}

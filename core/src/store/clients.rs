@@ -333,6 +333,7 @@ where
             version: r.version,
             history,
             may_mark: false,
+            may_reveal: false,
         }))
     }
 

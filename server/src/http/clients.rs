@@ -54,3 +54,16 @@ pub async fn update(
         .await?;
     Ok(Json(hotline.client_record(&staff.user, id).await?))
 }
+
+/// `POST /api/v1/clients/{id}/phone`: the whole number, for calling back (readers with
+/// *contact reveal*); audited.
+pub async fn reveal_phone(
+    State(hotline): State<Hotline>,
+    staff: Staff,
+    RecordId(id): RecordId,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let phone = hotline
+        .reveal_client_phone(&staff.user, id, &staff.origin)
+        .await?;
+    Ok(Json(serde_json::json!({ "phone": phone })))
+}

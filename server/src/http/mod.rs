@@ -166,6 +166,11 @@ pub(crate) fn api_routes() -> Routes {
         .post("/api/v1/clients", perm(Intake), clients::create)
         .get("/api/v1/clients/{id}", perm(Intake), clients::record)
         .put("/api/v1/clients/{id}", perm(Intake), clients::update)
+        .post(
+            "/api/v1/clients/{id}/phone",
+            perm(Intake),
+            clients::reveal_phone,
+        )
         // Elderly registry.
         .get(
             "/api/v1/elderly",

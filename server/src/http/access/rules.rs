@@ -184,6 +184,11 @@ const SERVER_FUNCTIONS: &[Rule] = &[
     rule("POST", "/api/fn/list_clients", perm(Permission::Intake)),
     rule("POST", "/api/fn/get_client", perm(Permission::Intake)),
     rule("POST", "/api/fn/save_client", perm(Permission::Intake)),
+    rule(
+        "POST",
+        "/api/fn/reveal_client_phone",
+        perm(Permission::Intake),
+    ),
     rule("POST", "/api/fn/list_vendors", Need::VendorReader),
     rule("POST", "/api/fn/get_vendor", Need::VendorReader),
     rule("POST", "/api/fn/save_vendor", Need::VendorReader),
