@@ -7,14 +7,13 @@ use hotline_domain::providers::{exports_providers, reads_providers, PROVIDER_EXP
 use hotline_domain::registry_io::RegionIndex;
 use hotline_domain::{
     Coordinates, FieldErrors, FileFormat, Lang, Permission, Problem, ProviderDetail, ProviderDraft,
-    ProviderInput, ProviderPage, ProviderQuery, StaffUser, REGISTRY_FILE_MAX_ROWS,
+    ProviderInput, ProviderPage, ProviderQuery, StaffUser,
 };
 
 use crate::audit::Origin;
 use crate::clock::local_date_of;
-use crate::registry_io::RegistryFile;
+use crate::registry_io::{within_a_file, ExportKind, RegistryFile, EXPORT_ASK};
 use crate::scope::require;
-use crate::tabular::{write_csv, write_xlsx};
 use crate::{Hotline, ServiceError};
 
 fn snapshot<T: serde::Serialize>(value: &T) -> String {
@@ -195,7 +194,7 @@ impl Hotline {
 
 impl Hotline {
     /// Everyone the list's search finds (not only one page), as a CSV or XLSX file, at
-    /// most [`REGISTRY_FILE_MAX_ROWS`]; audited with its search.
+    /// most [`hotline_domain::REGISTRY_FILE_MAX_ROWS`]; audited with its search.
     pub async fn export_providers(
         &self,
         user: &StaffUser,
@@ -207,17 +206,8 @@ impl Hotline {
             return Err(ServiceError::Forbidden);
         }
         let filter = query.validate().map_err(ServiceError::Invalid)?;
-        let max = REGISTRY_FILE_MAX_ROWS;
-        let rows = self
-            .store
-            .provider_export(&filter, u32::try_from(max + 1).unwrap_or(u32::MAX))
-            .await?;
-        if rows.len() > max {
-            return Err(ServiceError::field(
-                "q",
-                Problem::TooMany { max: max as u64 },
-            ));
-        }
+        let rows = self.store.provider_export(&filter, EXPORT_ASK).await?;
+        within_a_file(rows.len())?;
         let text = |o: &Option<String>| o.clone().unwrap_or_default();
         let cells: Vec<Vec<String>> = rows
             .iter()
@@ -245,32 +235,20 @@ impl Hotline {
                 ]
             })
             .collect();
-        let bytes = match format {
-            FileFormat::Csv => write_csv(PROVIDER_EXPORT_HEADINGS, &cells),
-            FileFormat::Xlsx => write_xlsx("服务者", PROVIDER_EXPORT_HEADINGS, &cells),
-        }
-        .map_err(ServiceError::Internal)?;
-        let after = serde_json::json!({
-            "format": format.as_code(),
-            "rows": rows.len(),
-            "search": query,
-        });
-        self.store
-            .append_audit(&self.audit_entry(
-                origin,
-                "export",
-                "provider",
-                "registry",
-                None,
-                Some(after.to_string()),
-            ))
-            .await?;
-        let day = local_date_of(self.now()).format("%Y%m%d");
-        Ok(RegistryFile {
+        let kind = ExportKind {
+            sheet: "服务者",
+            object_type: "provider",
+            file_prefix: "providers",
+        };
+        let audit = serde_json::json!({ "search": query });
+        self.registry_file(
+            origin,
+            &kind,
             format,
-            file_name: format!("providers-{day}.{}", format.as_code()),
-            rows: rows.len(),
-            bytes,
-        })
+            PROVIDER_EXPORT_HEADINGS,
+            &cells,
+            audit,
+        )
+        .await
     }
 }

@@ -209,11 +209,11 @@ impl Hotline {
             Some(before.to_string()),
             Some(after.to_string()),
         );
-        // The update keeps the join time; `created_at` is not written.
+        // The update keeps the join time: `created_at` is the edit's time here.
         let person = crate::registry_io::new_elderly(draft, self.now());
         if self
             .store
-            .update_elderly(id, version, &person, self.now(), &audit)
+            .update_elderly(id, version, &person, &audit)
             .await?
         {
             Ok(())

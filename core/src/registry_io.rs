@@ -11,8 +11,8 @@ use hotline_domain::registry_io::{
     ELDERLY_EXPORT_ONLY, IMPORT_ISSUES_KEPT,
 };
 use hotline_domain::{
-    mask_id_number, mask_phone, ElderlyQuery, FieldErrors, FileFormat, ImportIssue, ImportMode,
-    ImportReport, Permission, Problem, StaffUser, REGISTRY_FILE_MAX_ROWS,
+    mask_id_number, mask_phone, ElderlyQuery, FileFormat, ImportIssue, ImportMode, ImportReport,
+    Permission, Problem, StaffUser, REGISTRY_FILE_MAX_ROWS,
 };
 
 use crate::audit::Origin;
@@ -43,7 +43,74 @@ pub struct RegistryFile {
     pub bytes: Vec<u8>,
 }
 
+/// What a registry's export is called: its sheet, its audit entries' object type, the
+/// start of its file name.
+pub(crate) struct ExportKind {
+    pub sheet: &'static str,
+    pub object_type: &'static str,
+    pub file_prefix: &'static str,
+}
+
+/// The most rows one file takes: one more found (the stores are asked for that many) is a
+/// search to narrow, named on `q`.
+pub(crate) const EXPORT_ASK: u32 = REGISTRY_FILE_MAX_ROWS as u32 + 1;
+
+pub(crate) fn within_a_file(rows: usize) -> Result<(), ServiceError> {
+    if rows > REGISTRY_FILE_MAX_ROWS {
+        return Err(ServiceError::field(
+            "q",
+            Problem::TooMany {
+                max: REGISTRY_FILE_MAX_ROWS as u64,
+            },
+        ));
+    }
+    Ok(())
+}
+
 impl Hotline {
+    /// An export's rows written as a file of `format`, and audited (`export` on the
+    /// kind's object type, object id `registry`): the format, the rows, and what `audit`
+    /// adds (the search, what was shown in full).
+    pub(crate) async fn registry_file(
+        &self,
+        origin: &Origin,
+        kind: &ExportKind,
+        format: FileFormat,
+        headings: &[&str],
+        cells: &[Vec<String>],
+        audit: serde_json::Value,
+    ) -> Result<RegistryFile, ServiceError> {
+        let bytes = match format {
+            FileFormat::Csv => write_csv(headings, cells),
+            FileFormat::Xlsx => write_xlsx(kind.sheet, headings, cells),
+        }
+        .map_err(ServiceError::Internal)?;
+        let mut after = serde_json::json!({
+            "format": format.as_code(),
+            "rows": cells.len(),
+        });
+        if let (Some(after), serde_json::Value::Object(extra)) = (after.as_object_mut(), audit) {
+            after.extend(extra);
+        }
+        self.store
+            .append_audit(&self.audit_entry(
+                origin,
+                "export",
+                kind.object_type,
+                "registry",
+                None,
+                Some(after.to_string()),
+            ))
+            .await?;
+        let day = local_date_of(self.now()).format("%Y%m%d");
+        Ok(RegistryFile {
+            format,
+            file_name: format!("{}-{day}.{}", kind.file_prefix, format.as_code()),
+            rows: cells.len(),
+            bytes,
+        })
+    }
+
     /// Every person the search finds (not only one page), as a CSV or XLSX file: ID numbers
     /// and phones in full only with the ID permission, health only with the health one. At
     /// most [`REGISTRY_FILE_MAX_ROWS`]; the export itself is audited with its search.
@@ -58,16 +125,8 @@ impl Hotline {
         require(user, Permission::Export)?;
         let filter = query.validate().map_err(ServiceError::Invalid)?;
         let listing = self.elderly_listing(&filter);
-        let max = REGISTRY_FILE_MAX_ROWS;
-        let rows = self
-            .store
-            .elderly_export(&listing, u32::try_from(max + 1).unwrap_or(u32::MAX))
-            .await?;
-        if rows.len() > max {
-            let mut errors = FieldErrors::new();
-            errors.add("q", Problem::TooMany { max: max as u64 });
-            return Err(ServiceError::Invalid(errors));
-        }
+        let rows = self.store.elderly_export(&listing, EXPORT_ASK).await?;
+        within_a_file(rows.len())?;
         let full_id = user.can(Permission::IdReveal);
         let health = user.can(Permission::HealthRecords);
         let cells: Vec<Vec<String>> = rows
@@ -75,35 +134,18 @@ impl Hotline {
             .map(|row| export_cells(row, full_id, health))
             .collect();
         let header: Vec<&str> = export_columns().map(|c| c.heading).collect();
-        let bytes = match format {
-            FileFormat::Csv => write_csv(&header, &cells),
-            FileFormat::Xlsx => write_xlsx("老年人档案", &header, &cells),
-        }
-        .map_err(ServiceError::Internal)?;
-        let after = serde_json::json!({
-            "format": format.as_code(),
-            "rows": rows.len(),
+        let kind = ExportKind {
+            sheet: "老年人档案",
+            object_type: "elderly",
+            file_prefix: "elderly-registry",
+        };
+        let audit = serde_json::json!({
             "search": query,
             "id_numbers": if full_id { "full" } else { "masked" },
             "health": health,
         });
-        self.store
-            .append_audit(&self.audit_entry(
-                origin,
-                "export",
-                "elderly",
-                "registry",
-                None,
-                Some(after.to_string()),
-            ))
-            .await?;
-        let day = local_date_of(self.now()).format("%Y%m%d");
-        Ok(RegistryFile {
-            format,
-            file_name: format!("elderly-registry-{day}.{}", format.as_code()),
-            rows: rows.len(),
-            bytes,
-        })
+        self.registry_file(origin, &kind, format, &header, &cells, audit)
+            .await
     }
 
     /// Reads a CSV or XLSX file of people into the registry. Every row is checked (the

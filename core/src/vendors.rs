@@ -12,14 +12,13 @@ use hotline_domain::vendors::{
 use hotline_domain::{
     Coordinates, FieldErrors, FileFormat, InspectionInput, Lang, Permission, Problem, StaffUser,
     VendorDetail, VendorDraft, VendorEdit, VendorInput, VendorKind, VendorPage, VendorQuery,
-    VendorStaffInput, VendorStatus, REGISTRY_FILE_MAX_ROWS,
+    VendorStaffInput, VendorStatus,
 };
 
 use crate::audit::Origin;
 use crate::clock::local_date_of;
-use crate::registry_io::RegistryFile;
+use crate::registry_io::{within_a_file, ExportKind, RegistryFile, EXPORT_ASK};
 use crate::scope::require;
-use crate::tabular::{write_csv, write_xlsx};
 use crate::{Hotline, ServiceError};
 
 impl Hotline {
@@ -312,7 +311,7 @@ impl Hotline {
 
 impl Hotline {
     /// Every vendor the search finds (not only one page), as a CSV or XLSX file, at most
-    /// [`REGISTRY_FILE_MAX_ROWS`]; audited with its search.
+    /// [`hotline_domain::REGISTRY_FILE_MAX_ROWS`]; audited with its search.
     pub async fn export_vendors(
         &self,
         user: &StaffUser,
@@ -324,17 +323,8 @@ impl Hotline {
             return Err(ServiceError::Forbidden);
         }
         let filter = query.validate().map_err(ServiceError::Invalid)?;
-        let max = REGISTRY_FILE_MAX_ROWS;
-        let rows = self
-            .store
-            .vendor_export(&filter, u32::try_from(max + 1).unwrap_or(u32::MAX))
-            .await?;
-        if rows.len() > max {
-            return Err(ServiceError::field(
-                "q",
-                Problem::TooMany { max: max as u64 },
-            ));
-        }
+        let rows = self.store.vendor_export(&filter, EXPORT_ASK).await?;
+        within_a_file(rows.len())?;
         let yes = |b: bool| if b { "是" } else { "" }.to_string();
         let text = |o: &Option<String>| o.clone().unwrap_or_default();
         let cells: Vec<Vec<String>> = rows
@@ -383,33 +373,14 @@ impl Hotline {
                 ]
             })
             .collect();
-        let bytes = match format {
-            FileFormat::Csv => write_csv(VENDOR_EXPORT_HEADINGS, &cells),
-            FileFormat::Xlsx => write_xlsx("加盟企业", VENDOR_EXPORT_HEADINGS, &cells),
-        }
-        .map_err(ServiceError::Internal)?;
-        let after = serde_json::json!({
-            "format": format.as_code(),
-            "rows": rows.len(),
-            "search": query,
-        });
-        self.store
-            .append_audit(&self.audit_entry(
-                origin,
-                "export",
-                "vendor",
-                "registry",
-                None,
-                Some(after.to_string()),
-            ))
-            .await?;
-        let day = local_date_of(self.now()).format("%Y%m%d");
-        Ok(RegistryFile {
-            format,
-            file_name: format!("vendors-{day}.{}", format.as_code()),
-            rows: rows.len(),
-            bytes,
-        })
+        let kind = ExportKind {
+            sheet: "加盟企业",
+            object_type: "vendor",
+            file_prefix: "vendors",
+        };
+        let audit = serde_json::json!({ "search": query });
+        self.registry_file(origin, &kind, format, VENDOR_EXPORT_HEADINGS, &cells, audit)
+            .await
     }
 }
 

@@ -94,6 +94,20 @@ where
             .await?;
         Ok(())
     }
+
+    /// Writes the audit entry of a record just created, as the record `id` (the entry was
+    /// made before the id was known).
+    pub(super) async fn insert_audit_of(
+        conn: &mut DB::Connection,
+        entry: &NewAuditEntry,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        let entry = NewAuditEntry {
+            object_id: id.to_string(),
+            ..entry.clone()
+        };
+        Self::insert_audit(conn, &entry).await
+    }
 }
 
 #[async_trait]

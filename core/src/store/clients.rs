@@ -378,11 +378,7 @@ where
         .fetch_one(&mut *tx)
         .await
         .map_err(conflict_on("phone"))?;
-        let audit = NewAuditEntry {
-            object_id: id.to_string(),
-            ..audit.clone()
-        };
-        Self::insert_audit(&mut *tx, &audit).await?;
+        Self::insert_audit_of(&mut *tx, audit, id).await?;
         tx.commit().await?;
         Ok(id)
     }

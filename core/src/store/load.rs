@@ -10,7 +10,9 @@ use sqlx::{ColumnIndex, Database, Executor, IntoArguments, Transaction};
 
 use super::cases::{INSERT_CASE, INSERT_CASE_EVENT};
 use super::dialect::{Bind, Value};
-use super::registry::{INSERT_ELDERLY, INSERT_PROVIDER, INSERT_VENDOR, INSERT_VENDOR_SERVICE};
+use super::registry::{
+    bind_elderly, INSERT_ELDERLY, INSERT_PROVIDER, INSERT_VENDOR, INSERT_VENDOR_SERVICE,
+};
 use super::{Dialect, NewElderly, NewProvider, NewVendor, SqlStore, StoreError, UserRow};
 
 /// A case to load as it stands, with its history. The parts of `flow` name stored
@@ -217,28 +219,7 @@ where
 
     async fn insert_elderly(&mut self, e: &NewElderly) -> Result<(), StoreError> {
         writes_layer!(self, "elderly");
-        sqlx::query(INSERT_ELDERLY)
-            .bind(&e.name)
-            .bind(&e.gender)
-            .bind(e.birth_date)
-            .bind(&e.id_number)
-            .bind(&e.identity_category)
-            .bind(&e.service_card_no)
-            .bind(&e.district_code)
-            .bind(&e.street_code)
-            .bind(&e.village_code)
-            .bind(&e.address)
-            .bind(&e.phone)
-            .bind(&e.onekey_phone)
-            .bind(&e.health_notes)
-            .bind(&e.medications)
-            .bind(&e.contact_name)
-            .bind(&e.contact_relation)
-            .bind(&e.contact_phone)
-            .bind(e.lon)
-            .bind(e.lat)
-            .bind(e.created_at)
-            .bind(&e.onekey_device)
+        bind_elderly(sqlx::query(INSERT_ELDERLY), e)
             .execute(&mut *self.tx)
             .await?;
         Ok(())

@@ -366,11 +366,7 @@ where
         .bind(at)
         .fetch_one(&mut *tx)
         .await?;
-        let audit = NewAuditEntry {
-            object_id: id.to_string(),
-            ..audit.clone()
-        };
-        Self::insert_audit(&mut *tx, &audit).await?;
+        Self::insert_audit_of(&mut *tx, audit, id).await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -129,6 +129,43 @@ pub(super) const INSERT_ELDERLY: &str =
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
      $19, $20, $21)";
 
+/// Binds a person's columns in [`INSERT_ELDERLY`] order (`$1` to `$21`).
+pub(super) fn bind_elderly<'q, DB>(
+    query: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    e: &'q NewElderly,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    String: Value<DB>,
+    Option<String>: Value<DB>,
+    f64: Value<DB>,
+    NaiveDate: Value<DB>,
+    DateTime<Utc>: Value<DB>,
+{
+    query
+        .bind(&e.name)
+        .bind(&e.gender)
+        .bind(e.birth_date)
+        .bind(&e.id_number)
+        .bind(&e.identity_category)
+        .bind(&e.service_card_no)
+        .bind(&e.district_code)
+        .bind(&e.street_code)
+        .bind(&e.village_code)
+        .bind(&e.address)
+        .bind(&e.phone)
+        .bind(&e.onekey_phone)
+        .bind(&e.health_notes)
+        .bind(&e.medications)
+        .bind(&e.contact_name)
+        .bind(&e.contact_relation)
+        .bind(&e.contact_phone)
+        .bind(e.lon)
+        .bind(e.lat)
+        .bind(e.created_at)
+        .bind(&e.onekey_device)
+}
+
 /// The export of the elderly registry: every column of a person, regions by name.
 pub(super) const ELDERLY_EXPORT_SELECT: &str = "SELECT e.id, e.name, e.gender, e.birth_date, \
      e.id_number, e.identity_category, e.service_card_no, d.name AS district_name, \
@@ -375,14 +412,14 @@ pub trait RegistryStore: Send + Sync {
         person: &NewElderly,
         audit: &NewAuditEntry,
     ) -> Result<i64, StoreError>;
-    /// Replaces a person's record if it is still at `version` (its join time kept), with
-    /// the audit entry; `false` if someone changed it meanwhile (nothing written).
+    /// Replaces a person's record if it is still at `version`, with the audit entry;
+    /// `false` if someone changed it meanwhile (nothing written). The join time is kept:
+    /// `person.created_at` is taken as the time of the edit.
     async fn update_elderly(
         &self,
         id: i64,
         version: i64,
         person: &NewElderly,
-        at: DateTime<Utc>,
         audit: &NewAuditEntry,
     ) -> Result<bool, StoreError>;
     /// Registered elderly whose own or one-key phone is this number: (id, one-key match).
@@ -621,35 +658,12 @@ where
         audit: &NewAuditEntry,
     ) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(&format!("{INSERT_ELDERLY} RETURNING id"))
-            .bind(&e.name)
-            .bind(&e.gender)
-            .bind(e.birth_date)
-            .bind(&e.id_number)
-            .bind(&e.identity_category)
-            .bind(&e.service_card_no)
-            .bind(&e.district_code)
-            .bind(&e.street_code)
-            .bind(&e.village_code)
-            .bind(&e.address)
-            .bind(&e.phone)
-            .bind(&e.onekey_phone)
-            .bind(&e.health_notes)
-            .bind(&e.medications)
-            .bind(&e.contact_name)
-            .bind(&e.contact_relation)
-            .bind(&e.contact_phone)
-            .bind(e.lon)
-            .bind(e.lat)
-            .bind(e.created_at)
-            .bind(&e.onekey_device)
+        let sql = format!("{INSERT_ELDERLY} RETURNING id");
+        let row = bind_elderly(sqlx::query(&sql), e)
             .fetch_one(&mut *tx)
             .await?;
-        let audit = NewAuditEntry {
-            object_id: id.to_string(),
-            ..audit.clone()
-        };
-        Self::insert_audit(&mut *tx, &audit).await?;
+        let id: i64 = sqlx::Row::try_get(&row, 0usize)?;
+        Self::insert_audit_of(&mut *tx, audit, id).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -659,45 +673,24 @@ where
         id: i64,
         version: i64,
         e: &NewElderly,
-        at: DateTime<Utc>,
         audit: &NewAuditEntry,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let changed = sqlx::query(
-            "UPDATE elderly SET name = $3, gender = $4, birth_date = $5, id_number = $6, \
-             identity_category = $7, service_card_no = $8, district_code = $9, \
-             street_code = $10, village_code = $11, address = $12, phone = $13, \
-             onekey_phone = $14, health_notes = $15, medications = $16, contact_name = $17, \
-             contact_relation = $18, contact_phone = $19, lon = $20, lat = $21, \
-             onekey_device = $22, updated_at = $23, version = version + 1 \
-             WHERE id = $1 AND version = $2",
-        )
-        .bind(id)
-        .bind(version)
-        .bind(&e.name)
-        .bind(&e.gender)
-        .bind(e.birth_date)
-        .bind(&e.id_number)
-        .bind(&e.identity_category)
-        .bind(&e.service_card_no)
-        .bind(&e.district_code)
-        .bind(&e.street_code)
-        .bind(&e.village_code)
-        .bind(&e.address)
-        .bind(&e.phone)
-        .bind(&e.onekey_phone)
-        .bind(&e.health_notes)
-        .bind(&e.medications)
-        .bind(&e.contact_name)
-        .bind(&e.contact_relation)
-        .bind(&e.contact_phone)
-        .bind(e.lon)
-        .bind(e.lat)
-        .bind(&e.onekey_device)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        // The columns in `INSERT_ELDERLY` order; `$20`, a new person's join time, is the
+        // edit's time here.
+        let sql = "UPDATE elderly SET name = $1, gender = $2, birth_date = $3, id_number = $4, \
+             identity_category = $5, service_card_no = $6, district_code = $7, \
+             street_code = $8, village_code = $9, address = $10, phone = $11, \
+             onekey_phone = $12, health_notes = $13, medications = $14, contact_name = $15, \
+             contact_relation = $16, contact_phone = $17, lon = $18, lat = $19, \
+             updated_at = $20, onekey_device = $21, version = version + 1 \
+             WHERE id = $22 AND version = $23";
+        let changed = bind_elderly(sqlx::query(sql), e)
+            .bind(id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if changed == 0 {
             return Ok(false);
         }
