@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    path, Lazy,
+    path, Lazy, SsrMode,
 };
 
 use hotline_domain::{Lang, Permission, Role, StaffUser};
@@ -116,17 +116,20 @@ pub fn App() -> impl IntoView {
             <Header />
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=pages::portal::RequestPage />
-                    <Route path=path!("/track") view=pages::track::TrackPage />
+                    // The portal's pages stream in order: each page's content arrives as HTML
+                    // in its place, so it reads and works before (or without) the WASM; out
+                    // of order, what a resource fills in is moved there by a script.
+                    <Route path=path!("/") view=pages::portal::RequestPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/track") view=pages::track::TrackPage ssr=SsrMode::InOrder />
                     <Route path=path!("/login") view=pages::login::LoginPage />
                     <Route path=path!("/agent/requests") view={Lazy::<lazy::NewRequestsRoute>::new()} />
                     <Route path=path!("/cases") view={Lazy::<lazy::CasesRoute>::new()} />
                     <Route path=path!("/cases/:tracking_number") view={Lazy::<lazy::CaseRoute>::new()} />
-                    <Route path=path!("/knowledge") view=pages::knowledge::KnowledgePage />
+                    <Route path=path!("/knowledge") view=pages::knowledge::KnowledgePage ssr=SsrMode::InOrder />
                     <Route path=path!("/handover") view={Lazy::<lazy::HandoverRoute>::new()} />
                     <Route path=path!("/notices") view={Lazy::<lazy::NoticesRoute>::new()} />
                     <Route path=path!("/knowledge/write") view={Lazy::<lazy::KnowledgeWriteRoute>::new()} />
-                    <Route path=path!("/knowledge/:id") view={Lazy::<lazy::ArticleRoute>::new()} />
+                    <Route path=path!("/knowledge/:id") view={Lazy::<lazy::ArticleRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/care/alarms") view={Lazy::<lazy::AlarmConsoleRoute>::new()} />
                     <Route path=path!("/care/alarms/figures") view={Lazy::<lazy::AlarmFiguresRoute>::new()} />
                     <Route path=path!("/care/elderly") view={Lazy::<lazy::ElderlyRoute>::new()} />

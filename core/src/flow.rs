@@ -20,6 +20,14 @@ use crate::{Event, Hotline, ServiceError};
 
 /// Sender signature of every SMS (短信签名).
 pub const SMS_SIGNATURE: &str = "【咸阳12345】";
+/// The confirmation a citizen gets by SMS when a request they filed themselves (on the web
+/// or through the API) is stored: the number to track it with.
+pub(crate) fn filed_sms(number: &hotline_domain::TrackingNumber) -> String {
+    format!(
+        "{SMS_SIGNATURE}您的求助已收到，流水号{number}。可凭流水号和联系电话在网站查询办理进度；坐席受理后会再告知您。"
+    )
+}
+
 /// How many times a step is retried when someone else changed the case meanwhile.
 const WRITE_ATTEMPTS: usize = 3;
 

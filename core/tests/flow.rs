@@ -354,8 +354,8 @@ async fn a_complaint_goes_the_whole_way_with_every_step_stored(db: TestDatabase)
         .filter(|a| a.action.starts_with("case_"))
         .all(|a| a.address.as_deref() == Some("10.0.0.5")));
 
-    // Messages: the citizen on acceptance, dispatch and completion; the department by SMS
-    // (it has a phone) and in the app.
+    // Messages: the citizen on filing (the number), acceptance, dispatch and completion;
+    // the department by SMS (it has a phone) and in the app.
     let outbox = c.h.store.sms_outbox(50).await.unwrap();
     let purposes: Vec<(&str, &str)> = outbox
         .iter()
@@ -366,6 +366,7 @@ async fn a_complaint_goes_the_whole_way_with_every_step_stored(db: TestDatabase)
     assert_eq!(
         purposes,
         [
+            ("citizen", "filed"),
             ("citizen", "accepted"),
             (dept_recipient.as_str(), "dispatched"),
             ("citizen", "dispatched"),
@@ -1118,8 +1119,14 @@ async fn the_sms_worker_hands_messages_to_the_provider(db: TestDatabase) {
     }
     let c = centre(&db).await;
     let n = c.file().await;
+    // The filing's confirmation is queued with the filing.
+    let filed = c.h.store.queued_sms(10).await.unwrap();
+    assert_eq!(filed.len(), 1);
+    assert_eq!(filed[0].purpose, "filed");
+    assert_eq!(filed[0].to_phone, "13812345678");
+    assert!(filed[0].body.contains(&n), "{}", filed[0].body);
     c.ok(&c.agent, &n, CaseAction::Accept).await;
-    assert_eq!(c.h.store.queued_sms(10).await.unwrap().len(), 1);
+    assert_eq!(c.h.store.queued_sms(10).await.unwrap().len(), 2);
     assert_eq!(c.h.deliver_sms(&Failing).await.unwrap(), 0);
     let failed = &c.h.store.sms_outbox(1).await.unwrap()[0];
     assert_eq!(

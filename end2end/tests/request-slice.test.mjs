@@ -4,7 +4,7 @@
 // but does not hydrate must not pass.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, shot, signIn, startServer, visit } from './support.mjs';
+import { apiSession, launchBrowser, openPage, shot, signIn, startServer, visit, waitingRequests } from './support.mjs';
 
 let server;
 let browser;
@@ -21,8 +21,7 @@ after(async () => {
 });
 
 async function waitingCount() {
-  const res = await fetch(`${server.base}/api/v1/requests/new`);
-  return (await res.json()).length;
+  return (await waitingRequests(server.base, await apiSession(server.base, 'agent'))).length;
 }
 
 async function firstCategory(page) {

@@ -51,6 +51,10 @@ test('citizens see only the public navigation and are sent to sign in for staff 
   await page.fill('#l-password', 'not the password');
   await page.click('[data-testid="login-form"] button[type="submit"]');
   await page.waitForSelector('[data-testid="login-failed"]:not([hidden])');
+  // Only the password is typed again; the sign-in page keeps where to go next.
+  assert.equal(await page.inputValue('#l-username'), 'agent');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'l-password');
+  assert.equal(new URL(page.url()).searchParams.get('next'), '/admin/audit');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

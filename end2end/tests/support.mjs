@@ -89,8 +89,8 @@ export async function launchBrowser() {
 }
 
 /** Opens a page that records every console error and uncaught exception into `errors`. */
-export async function openPage(browser, { width = 1280, height = 900, locale = 'zh-CN' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, locale });
+export async function openPage(browser, { width = 1280, height = 900, locale = 'zh-CN', javaScript = true } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale, javaScriptEnabled: javaScript });
   const page = await context.newPage();
   page.errors = [];
   page.on('console', (m) => { if (m.type() === 'error') page.errors.push(`console: ${m.text()}`); });
@@ -112,6 +112,26 @@ export async function shot(page, name) {
 
 /** The password of every demo account (README). */
 export const DEMO_PASSWORD = 'hotline-demo-2026';
+
+/** Signs in over the JSON API; resolves to the session's `Cookie` header value. */
+export async function apiSession(base, username) {
+  const res = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`sign-in of ${username} refused: ${res.status}`);
+  return res.headers.get('set-cookie').split(';')[0];
+}
+
+/** The requests waiting for an agent (an agent's view over the API). */
+export async function waitingRequests(base, cookie) {
+  const res = await fetch(`${base}/api/v1/requests/new`, { headers: { cookie } });
+  if (!res.ok) throw new Error(`waiting requests: ${res.status}`);
+  const list = await res.json();
+  if (!Array.isArray(list)) throw new Error(`waiting requests: ${JSON.stringify(list)}`);
+  return list;
+}
 
 /** Signs in through the sign-in page; resolves on the role's landing page, hydrated. */
 export async function signIn(page, base, username, next = '') {

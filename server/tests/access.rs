@@ -158,9 +158,15 @@ async fn authorization_matrix_holds_for_every_route_and_role(db: TestDatabase) {
                 .to_string();
             // A page is read to the end, as a browser does: one dropped half-way leaves its
             // render running against a disposed page (leptos panics in a server worker;
-            // seen once as the test process aborting in CI, stop 32). Event streams never
-            // end, so the rest are dropped.
-            if page {
+            // seen once as the test process aborting in CI, stop 32). That includes pages
+            // answering a form post (`POST /`). Event streams never end, so the rest are
+            // dropped.
+            let html = response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("text/html"));
+            if html {
                 let _ = response.bytes().await;
             } else {
                 drop(response);

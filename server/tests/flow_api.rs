@@ -243,7 +243,10 @@ async fn a_complaint_over_http(db: TestDatabase) {
         .filter(|m| m["tracking_number"] == n.as_str())
         .map(|m| m["purpose"].as_str().unwrap())
         .collect();
-    assert_eq!(ours, ["completed", "dispatched", "dispatched", "accepted"]);
+    assert_eq!(
+        ours,
+        ["completed", "dispatched", "dispatched", "accepted", "filed"]
+    );
     let forbidden = agent
         .get(server.url("/api/v1/sms-outbox"))
         .send()

@@ -44,6 +44,29 @@ pub enum FormOutcome<T> {
     Refused(String),
 }
 
+/// A portal form posted without JavaScript (a phone still loading the page, or a browser
+/// without scripts), answered by rendering its page again: the server's `POST /` and
+/// `POST /track` provide this as context, and the page shows what was typed with the answer,
+/// so nothing typed is lost and no answer goes missing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostedRequest {
+    /// The form as typed.
+    pub input: hotline_domain::NewRequestInput,
+    /// What to fix (empty when the service failed).
+    pub errors: FieldErrors,
+    /// The request could not be filed for a reason of ours.
+    pub failed: bool,
+}
+
+/// A tracking lookup posted without JavaScript (see [`PostedRequest`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostedTrack {
+    pub tracking_number: String,
+    pub phone: String,
+    /// The answer; `None` when the lookup failed for a reason of ours.
+    pub answer: Option<TrackOutcome>,
+}
+
 /// The answer to a save.
 pub type Saved = FormOutcome<()>;
 /// The answer to a citizen's filing: the tracking number.

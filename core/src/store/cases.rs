@@ -635,6 +635,24 @@ where
             .bind(None::<String>)
             .execute(&mut *tx)
             .await?;
+        // A citizen who filed themselves gets the number by SMS too, stored with the filing
+        // (sent by the SMS worker). A caller's case is accepted at once, and that step's
+        // SMS carries the number.
+        if channel == hotline_domain::Channel::Web {
+            Self::insert_messages(
+                &mut *tx,
+                case_id,
+                &[crate::store::NewSms {
+                    to_phone: request.phone.as_str().to_string(),
+                    recipient: "citizen".into(),
+                    body: crate::flow::filed_sms(&tracking),
+                    purpose: "filed".into(),
+                }],
+                &[],
+                at,
+            )
+            .await?;
+        }
         let after = serde_json::json!({
             "tracking_number": tracking.as_str(),
             "channel": channel.as_code(),

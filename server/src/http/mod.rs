@@ -9,6 +9,7 @@ mod desk;
 mod error;
 mod knowledge;
 mod places;
+mod portal;
 mod providers;
 mod registry_files;
 mod routes;
@@ -69,6 +70,9 @@ pub(crate) fn api_routes() -> Routes {
         .get("/api/v1/me", SignedIn, staff::me)
         // Citizens (SPEC P1, P2, P5).
         .post("/api/v1/requests", Limit::Filing, file_request)
+        // The portal's forms posted without JavaScript (the pages themselves are Leptos's).
+        .post("/", Limit::Filing, portal::file_request)
+        .post("/track", Limit::Tracking, portal::track_request)
         .post("/api/v1/requests/track", Limit::Tracking, staff::track)
         .get("/api/v1/form-options", Public, form_options)
         .get("/api/v1/requests/new", perm(Intake), new_requests)

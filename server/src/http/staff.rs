@@ -75,7 +75,8 @@ pub async fn sign_in(
             return Err(ApiError::Invalid(errors));
         }
         return Ok(redirect(&format!(
-            "/login?failed=missing&next={}",
+            "/login?failed=missing&user={}&next={}",
+            percent_encode(&typed_name(&form.username)),
             percent_encode(&form.next)
         )));
     }
@@ -119,13 +120,20 @@ pub async fn sign_in(
                 )
             } else {
                 redirect(&format!(
-                    "/login?failed=1&next={}",
+                    "/login?failed=1&user={}&next={}",
+                    percent_encode(&typed_name(&form.username)),
                     percent_encode(local_path(&form.next).unwrap_or(""))
                 ))
             }
         }
     };
     Ok(response)
+}
+
+/// The user name as it goes back into a refused sign-in's form (bounded: it travels in the
+/// address).
+fn typed_name(raw: &str) -> String {
+    raw.trim().chars().take(64).collect()
 }
 
 fn redirect(to: &str) -> Response {

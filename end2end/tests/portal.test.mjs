@@ -1,0 +1,134 @@
+// The citizen portal as a resident meets it (SPEC P1, P2, P6): the phone line and the
+// emergency numbers before the form; filing and tracking with no JavaScript at all (a phone
+// still loading the page, or a browser without scripts) keeps what was typed and always
+// shows the answer; the confirmation has its own address, fits a phone and leads on to
+// tracking; fields marked wrong are visibly red.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { apiSession, launchBrowser, openPage, shot, startServer, visit, waitingRequests } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ demo: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function waitingCount() {
+  return (await waitingRequests(server.base, await apiSession(server.base, 'agent'))).length;
+}
+
+const CONTENT = '秦都区人民路 12 号楼下的排水井盖缺了一块，晚上看不清，老人差点踩空。';
+
+test('without JavaScript a request is filed, refused as typed, and tracked', async () => {
+  const page = await openPage(browser, { javaScript: false });
+  await page.goto(`${server.base}/`);
+  const stored = await waitingCount();
+  const category = await page.$eval('#f-category', (s) => [...s.options].find((o) => o.value)?.value);
+
+  // A wrong phone: the page comes back with everything typed and the field to fix.
+  await page.selectOption('#f-category', category);
+  await page.fill('#f-content', CONTENT);
+  await page.selectOption('#f-district', '610402');
+  await page.fill('#f-address', '人民路 12 号');
+  await page.fill('#f-contact_name', '赵阿姨');
+  await page.fill('#f-phone', '12345');
+  const [refused] = await Promise.all([
+    page.waitForNavigation(),
+    page.click('[data-testid="submit"]'),
+  ]);
+  assert.equal(refused.status(), 422);
+  assert.match(await page.textContent('[data-testid="error-phone"]'), /11 位手机号/);
+  assert.equal(await page.getAttribute('#f-phone', 'aria-invalid'), 'true');
+  assert.equal(await page.inputValue('#f-content'), CONTENT);
+  assert.equal(await page.inputValue('#f-category'), category);
+  assert.equal(await page.inputValue('#f-district'), '610402');
+  assert.equal(await page.inputValue('#f-address'), '人民路 12 号');
+  assert.equal(await page.inputValue('#f-contact_name'), '赵阿姨');
+  assert.equal(await page.inputValue('#f-phone'), '12345');
+  assert.ok(await page.isVisible('[data-testid="form-errors"]'));
+  assert.equal(await waitingCount(), stored, 'nothing was stored');
+  await shot(page, 'portal-nojs-refused.png');
+
+  // Corrected: filed, and the number is on the page it lands on.
+  await page.fill('#f-phone', '13700001234');
+  await Promise.all([page.waitForURL(/\/\?filed=\d{14}$/), page.click('[data-testid="submit"]')]);
+  const number = (await page.textContent('[data-testid="tracking-number"]')).trim();
+  assert.equal(new URL(page.url()).searchParams.get('filed'), number);
+  assert.equal(await waitingCount(), stored + 1);
+  const agent = await apiSession(server.base, 'agent');
+  const waiting = (await waitingRequests(server.base, agent)).find((r) => r.tracking_number === number);
+  assert.ok(waiting, 'the agents see the request');
+  assert.match(waiting.content, /排水井盖/);
+  // Reloading the confirmation does not file again.
+  await page.reload();
+  assert.equal((await page.textContent('[data-testid="tracking-number"]')).trim(), number);
+  assert.equal(await waitingCount(), stored + 1);
+  // The copy button needs a script, so it is not offered.
+  assert.equal(await page.isVisible('[data-testid="copy-number"]'), false);
+  await shot(page, 'portal-nojs-filed.png');
+
+  // On to tracking: the number is filled in; a wrong phone finds nothing, the right one
+  // the request, each answered on the page.
+  await Promise.all([page.waitForURL(/\/track\?n=/), page.click('[data-testid="track-it"]')]);
+  assert.equal(await page.inputValue('#t-number'), number);
+  await page.fill('#t-phone', '13800000000');
+  await Promise.all([page.waitForNavigation(), page.click('[data-testid="track-submit"]')]);
+  assert.ok(await page.isVisible('[data-testid="track-nomatch"]'));
+  assert.equal(await page.inputValue('#t-number'), number, 'the number stays');
+  await page.fill('#t-phone', '13700001234');
+  await Promise.all([page.waitForNavigation(), page.click('[data-testid="track-submit"]')]);
+  assert.match(await page.textContent('[data-testid="track-status"]'), /待受理/);
+  await shot(page, 'track-nojs.png');
+  // A malformed number is named as the field to fix.
+  await page.fill('#t-number', '12');
+  const [invalid] = await Promise.all([page.waitForNavigation(), page.click('[data-testid="track-submit"]')]);
+  assert.equal(invalid.status(), 422);
+  assert.equal(await page.getAttribute('#t-number', 'aria-invalid'), 'true');
+  assert.notEqual((await page.textContent('#e-tracking_number')).trim(), '');
+  await page.context().close();
+});
+
+test('the home page offers the phone line and the emergency numbers; the confirmation fits a phone', async () => {
+  const page = await openPage(browser, { width: 360, height: 780 });
+  await visit(page, server.base, '/');
+  assert.equal(await page.getAttribute('[data-testid="call-12345"]', 'href'), 'tel:12345');
+  const emergency = await page.$$eval('[data-testid="emergency"] a', (links) => links.map((a) => a.getAttribute('href')));
+  assert.deepEqual(emergency, ['tel:110', 'tel:119', 'tel:120']);
+  await shot(page, 'portal-home-phone.png');
+
+  // A field marked wrong is red, whatever its kind (a text field's own rule used to win).
+  await page.click('[data-testid="submit"]');
+  await page.waitForSelector('#f-contact_name[aria-invalid="true"]');
+  const borders = await page.$$eval(['#f-contact_name', '#f-phone', '#f-content'].join(','),
+    (fields) => fields.map((f) => getComputedStyle(f).borderTopColor));
+  assert.deepEqual(borders, ['rgb(179, 38, 30)', 'rgb(179, 38, 30)', 'rgb(179, 38, 30)']);
+
+  await page.selectOption('#f-category', await page.$eval('#f-category', (s) => [...s.options].find((o) => o.value)?.value));
+  await page.fill('#f-content', CONTENT);
+  await page.selectOption('#f-district', '610404');
+  await page.fill('#f-contact_name', '钱先生');
+  await page.fill('#f-phone', '13700005678');
+  await Promise.all([page.waitForURL(/\/\?filed=\d{14}$/), page.click('[data-testid="submit"]')]);
+  const number = (await page.textContent('[data-testid="tracking-number"]')).trim();
+  assert.match(number, /^\d{14}$/);
+  assert.ok(await page.isVisible('[data-testid="copy-number"]'));
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the confirmation scrolls sideways by ${overflow}px on a 360 px phone`);
+  const numberBox = await page.$eval('[data-testid="tracking-number"]', (el) => el.scrollWidth <= el.clientWidth);
+  assert.ok(numberBox, 'the number fits its box');
+  await shot(page, 'portal-filed-phone.png');
+
+  // "File another" brings the empty form back.
+  await page.click('[data-testid="file-another"]');
+  await page.waitForSelector('[data-testid="request-form"]');
+  assert.equal(await page.inputValue('#f-content'), '');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
