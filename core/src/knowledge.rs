@@ -7,10 +7,12 @@
 //! - `c:` + every pair of adjacent Chinese characters (bigram) of the title, keywords and the
 //!   first [`BODY_INDEXED`] characters of the body, and `u:` + every single character of the
 //!   title and keywords: exact Chinese words are found as all their bigrams;
-//! - `p:` + the full pinyin of the title and keywords from each syllable on (`shebaoka…`,
-//!   `baoka…`, `ka…`) and `i:` + the initials the same way (`sbk…`, `bk…`): "shebao" and
-//!   "sb" find 社保 by a prefix range on the index, which also forgives a wrongly typed
-//!   character of the same sound;
+//! - `p:` + the full pinyin of the title, keywords and the body's opening from each syllable
+//!   on (`shebaoka…`, `baoka…`, `ka…`), and `i:` + the initials of the title and keywords
+//!   the same way (`sbk…`, `bk…`): "shebao" and "sb" find 社保 by a prefix range on the
+//!   index, which also forgives a wrongly typed character of the same sound. Pinyin finds
+//!   what the characters find: an article with 社保 only in its body is found by "shebao"
+//!   as by "社保";
 //! - `w:` + each Latin word or number.
 //!
 //! A query of Chinese text needs every one of its bigrams (exact); when nothing has them
@@ -23,7 +25,7 @@ use std::collections::BTreeMap;
 
 use hotline_domain::knowledge::{segments, ValidArticle, QUERY_MAX};
 use hotline_domain::{
-    Article, ArticleInput, KbCategory, Permission, Problem, SearchHit, StaffUser,
+    Article, ArticleInput, KbBrowse, KbCategory, Permission, Problem, SearchHit, StaffUser,
 };
 use pinyin::ToPinyin;
 
@@ -33,9 +35,16 @@ use crate::{Hotline, ServiceError};
 
 /// How much of the body is indexed (its opening usually says what it is about).
 pub const BODY_INDEXED: usize = 160;
+/// The version of [`index_terms`]' output. A database indexed by another version is indexed
+/// again when the server starts ([`Hotline::kb_reindex_if_stale`]). 2: pinyin of the body.
+pub const INDEX_VERSION: &str = "2";
+/// The setting that records which version built the stored index.
+const INDEX_VERSION_SETTING: &str = "kb_index_version";
 /// Pinyin suffix terms are cut to this many bytes (longer queries are cut the same way).
 pub const PINYIN_TERM_MAX: usize = 24;
 pub const HITS_MAX: u32 = 10;
+/// At most this many articles of a category are listed when browsing.
+pub const BROWSE_MAX: u32 = 200;
 
 /// Weights: where a term came from.
 const IN_TITLE: i32 = 4;
@@ -77,7 +86,16 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(|w| cut(&w.to_ascii_lowercase(), PINYIN_TERM_MAX).to_string())
 }
 
-fn index_text(terms: &mut BTreeMap<String, i32>, text: &str, weight: i32, with_pinyin: bool) {
+/// How much of a text is indexed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    /// The body's opening: bigrams, words and full pinyin.
+    Body,
+    /// Title and keywords: also single characters and pinyin initials.
+    Heading,
+}
+
+fn index_text(terms: &mut BTreeMap<String, i32>, text: &str, weight: i32, depth: Depth) {
     let chars: Vec<char> = text.chars().collect();
     for pair in chars.windows(2) {
         if is_han(pair[0]) && is_han(pair[1]) {
@@ -87,11 +105,10 @@ fn index_text(terms: &mut BTreeMap<String, i32>, text: &str, weight: i32, with_p
     for w in words(text) {
         add(terms, format!("w:{w}"), weight);
     }
-    if !with_pinyin {
-        return;
-    }
-    for c in chars.iter().filter(|c| is_han(**c)) {
-        add(terms, format!("u:{c}"), weight);
+    if depth == Depth::Heading {
+        for c in chars.iter().filter(|c| is_han(**c)) {
+            add(terms, format!("u:{c}"), weight);
+        }
     }
     // Pinyin per run of Chinese characters, so suffixes do not run across punctuation.
     let syl = syllables(text);
@@ -119,11 +136,14 @@ fn index_text(terms: &mut BTreeMap<String, i32>, text: &str, weight: i32, with_p
                 weight
             };
             add(terms, format!("p:{}", cut(&full, PINYIN_TERM_MAX)), weight);
-            add(
-                terms,
-                format!("i:{}", cut(&initials, PINYIN_TERM_MAX)),
-                weight,
-            );
+            // Two or three letters match too much of a body: initials of headings only.
+            if depth == Depth::Heading {
+                add(
+                    terms,
+                    format!("i:{}", cut(&initials, PINYIN_TERM_MAX)),
+                    weight,
+                );
+            }
         }
     }
 }
@@ -132,9 +152,9 @@ fn index_text(terms: &mut BTreeMap<String, i32>, text: &str, weight: i32, with_p
 pub fn index_terms(title: &str, keywords: &str, body: &str) -> BTreeMap<String, i32> {
     let mut terms = BTreeMap::new();
     let lead: String = body.chars().take(BODY_INDEXED).collect();
-    index_text(&mut terms, &lead, IN_BODY, false);
-    index_text(&mut terms, keywords, IN_KEYWORDS, true);
-    index_text(&mut terms, title, IN_TITLE, true);
+    index_text(&mut terms, &lead, IN_BODY, Depth::Body);
+    index_text(&mut terms, keywords, IN_KEYWORDS, Depth::Heading);
+    index_text(&mut terms, title, IN_TITLE, Depth::Heading);
     terms
 }
 
@@ -367,6 +387,49 @@ impl Hotline {
             .collect())
     }
 
+    /// The base as a guide (P3): the categories with how many articles the reader may open
+    /// (for citizens the public ones, and a category with none of those is left out), and
+    /// with `category` its articles, newest first. A category the reader cannot see is not
+    /// found.
+    pub async fn kb_browse(
+        &self,
+        user: Option<&StaffUser>,
+        category: Option<i64>,
+    ) -> Result<KbBrowse, ServiceError> {
+        let public_only = user.is_none();
+        let categories: Vec<KbCategory> = self
+            .store
+            .kb_categories_for(public_only)
+            .await?
+            .into_iter()
+            .filter(|c| c.articles > 0 || !public_only)
+            .collect();
+        let articles = match category {
+            None => Vec::new(),
+            Some(id) if !categories.iter().any(|c| c.id == id) => {
+                return Err(ServiceError::NotFound)
+            }
+            Some(id) => self
+                .store
+                .kb_list(id, public_only, BROWSE_MAX)
+                .await?
+                .into_iter()
+                .map(|a| SearchHit {
+                    id: a.id,
+                    title: segments(&a.title, &vec![false; a.title.chars().count()]),
+                    excerpt: excerpt(&a.body, "", 80),
+                    category_name: a.category_name,
+                    public: a.public,
+                })
+                .collect(),
+        };
+        Ok(KbBrowse {
+            categories,
+            category,
+            articles,
+        })
+    }
+
     /// One article; staff-only articles are not found for citizens.
     pub async fn kb_article(
         &self,
@@ -562,6 +625,24 @@ impl Hotline {
         })
     }
 
+    /// Indexes every article again if the stored index was built by another version of
+    /// [`index_terms`] (or none is recorded), in one transaction; run at start-up. Returns
+    /// how many articles were indexed.
+    pub async fn kb_reindex_if_stale(&self) -> Result<Option<usize>, StoreError> {
+        if self.store.setting(INDEX_VERSION_SETTING).await?.as_deref() == Some(INDEX_VERSION) {
+            return Ok(None);
+        }
+        let articles = self.store.kb_index_sources().await?;
+        let indexed: Vec<(i64, bool, BTreeMap<String, i32>)> = articles
+            .iter()
+            .map(|a| (a.id, a.public, index_terms(&a.title, &a.keywords, &a.body)))
+            .collect();
+        self.store
+            .kb_replace_index(&indexed, INDEX_VERSION_SETTING, INDEX_VERSION, self.now())
+            .await?;
+        Ok(Some(indexed.len()))
+    }
+
     /// Loads many articles at once (demo data, the benchmark), in one transaction.
     pub async fn kb_load(
         &self,
@@ -608,6 +689,10 @@ mod tests {
         assert_eq!(t["c:社保"], IN_TITLE);
         assert_eq!(t["c:身份"], IN_BODY);
         assert!(!has(&t, "u:携"), "body characters alone are not indexed");
+        // The body's pinyin is, from each syllable on; its initials are not.
+        assert!(has(&t, "p:shiminzhongxinbanli"));
+        assert_eq!(t["p:xiedaishenfenzhengdaoshi"], IN_BODY + AT_START);
+        assert!(!has(&t, "i:smzxbl"));
         // Runs do not cross punctuation.
         let t = index_terms("供水，供暖", "", "");
         assert!(has(&t, "p:gongshui") && !has(&t, "p:gongshuigongnuan"));

@@ -152,6 +152,9 @@ impl Hotline {
         if let Some(days) = self.load_official_calendar().await? {
             tracing::info!(days, "official holiday schedule of 2026 loaded");
         }
+        if let Some(articles) = self.kb_reindex_if_stale().await? {
+            tracing::info!(articles, "knowledge base search index built");
+        }
         self.refresh_lights().await?;
         // Whatever was read before the tables were loaded is gone.
         self.codes.invalidate();

@@ -172,7 +172,95 @@ async fn editing_reindexes_and_is_checked(db: TestDatabase) {
     h.store.close().await;
 }
 
+async fn ids(h: &Hotline, q: &str) -> Vec<i64> {
+    let agent = staff(Role::Agent, None, None);
+    let mut ids: Vec<i64> = h
+        .kb_search(Some(&agent), q)
+        .await
+        .unwrap()
+        .iter()
+        .map(|hit| hit.id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+async fn pinyin_finds_what_the_characters_find_and_old_indexes_are_rebuilt(db: TestDatabase) {
+    let h = open(&db).await;
+    // 社保 is in the body of some articles only: pinyin finds those too.
+    for (chars, pinyin) in [("社保", "shebao"), ("医保", "yibao"), ("供暖", "gongnuan")] {
+        let by_chars = ids(&h, chars).await;
+        let by_pinyin = ids(&h, pinyin).await;
+        assert!(!by_chars.is_empty(), "{chars}");
+        assert!(
+            by_chars.iter().all(|id| by_pinyin.contains(id)),
+            "{pinyin} finds {by_pinyin:?}, {chars} finds {by_chars:?}"
+        );
+    }
+    assert!(
+        ids(&h, "社保").await.len() >= 2,
+        "more than the title match"
+    );
+    // An index built by an older version is built again when the server starts.
+    let before = ids(&h, "shebao").await;
+    h.store
+        .kb_replace_index(&[], "kb_index_version", "1", h.now())
+        .await
+        .unwrap();
+    assert!(ids(&h, "shebao").await.is_empty());
+    h.prepare().await.unwrap();
+    assert_eq!(ids(&h, "shebao").await, before);
+    assert_eq!(h.kb_reindex_if_stale().await.unwrap(), None, "once");
+    h.store.close().await;
+}
+
+async fn citizens_browse_the_public_guide_by_category(db: TestDatabase) {
+    let h = open(&db).await;
+    let agent = staff(Role::Agent, None, None);
+    let theirs = h.kb_browse(None, None).await.unwrap();
+    let ours = h.kb_browse(Some(&agent), None).await.unwrap();
+    assert!(theirs.articles.is_empty() && theirs.category.is_none());
+    assert!(theirs.categories.iter().all(|c| c.articles > 0));
+    let count = |b: &hotline_domain::KbBrowse| b.categories.iter().map(|c| c.articles).sum::<i64>();
+    assert!(
+        count(&ours) > count(&theirs),
+        "staff-only articles count for staff only"
+    );
+    for category in &theirs.categories {
+        let listed = h.kb_browse(None, Some(category.id)).await.unwrap();
+        assert_eq!(listed.category, Some(category.id));
+        assert_eq!(
+            listed.articles.len() as i64,
+            category.articles,
+            "{}",
+            category.name
+        );
+        assert!(listed
+            .articles
+            .iter()
+            .all(|a| a.public && a.category_name == category.name));
+    }
+    // A category with nothing public is not there for a citizen; an unknown one for nobody.
+    if let Some(internal) = ours
+        .categories
+        .iter()
+        .find(|c| !theirs.categories.iter().any(|t| t.id == c.id))
+    {
+        assert!(matches!(
+            h.kb_browse(None, Some(internal.id)).await,
+            Err(ServiceError::NotFound)
+        ));
+    }
+    assert!(matches!(
+        h.kb_browse(Some(&agent), Some(999_999)).await,
+        Err(ServiceError::NotFound)
+    ));
+    h.store.close().await;
+}
+
 hotline_core::on_both_backends!(
+    pinyin_finds_what_the_characters_find_and_old_indexes_are_rebuilt,
+    citizens_browse_the_public_guide_by_category,
     words_pinyin_and_initials_find_the_same_article,
     citizens_see_public_articles_only,
     editing_reindexes_and_is_checked,

@@ -135,6 +135,16 @@ pub struct SearchHit {
     pub public: bool,
 }
 
+/// The base as a guide to browse (SPEC P3): its categories with how many articles the reader
+/// may open, and the articles of the chosen one (as unmarked hits).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbBrowse {
+    pub categories: Vec<KbCategory>,
+    /// The chosen category, if any.
+    pub category: Option<i64>,
+    pub articles: Vec<SearchHit>,
+}
+
 /// Splits `text` into segments, marking the characters whose flag is set.
 pub fn segments(text: &str, marked: &[bool]) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::new();

@@ -124,7 +124,9 @@ pub use flow::{
 pub use geo::{CoordinateError, Coordinates};
 pub use i18n::Lang;
 pub use id_number::{IdNumber, IdNumberError};
-pub use knowledge::{Article, ArticleInput, KbCategory, KbCategoryInput, SearchHit, Segment};
+pub use knowledge::{
+    Article, ArticleInput, KbBrowse, KbCategory, KbCategoryInput, SearchHit, Segment,
+};
 pub use phone::PhoneNumber;
 pub use places::{
     Bounds, MapCell, MapLayer, MapPoint, MapView, NearbyProvider, NearestInput, NearestQuery,

@@ -53,8 +53,53 @@ test('a citizen finds a service guide by pinyin initials, with the match marked'
   await page.waitForSelector('[data-testid="kb-article"]');
   assert.match(await page.textContent('[data-testid="kb-body"]'), /补办/);
   assert.equal(await page.$('[data-testid="kb-edit"]'), null, 'citizens cannot edit');
+  // What only staff need (public or not, the search keywords) is not shown to a citizen.
+  const meta = await page.$eval('[data-testid="kb-article"] .muted', (el) => el.textContent);
+  assert.doesNotMatch(meta, /公开|内部|关键词/);
+  assert.equal(await page.$('[data-testid="kb-article"] >> text=关键词'), null);
+  assert.ok(await page.isVisible('[data-testid="need-help"]'));
   await shot(page, 'knowledge-article.png');
+  // Back to the search, not to an empty box.
+  await page.click('[data-testid="kb-back"]');
+  await page.waitForURL((url) => url.pathname === '/knowledge' && url.searchParams.get('q') === 'shebao');
+  await page.waitForSelector('[data-testid="kb-hit"]');
+  assert.equal(await page.inputValue('[data-testid="kb-search"]'), 'shebao');
+  // Pinyin finds what the characters find (社保 also in an article's text, not its title).
+  await typeAndWait(page, '社保', '社保卡丢失如何补办');
+  const byCharacters = (await hitTitles(page)).sort();
+  await typeAndWait(page, 'shebao', '社保卡丢失如何补办');
+  const byPinyin = await hitTitles(page);
+  assert.ok(byCharacters.length >= 2, `社保 finds ${byCharacters}`);
+  for (const title of byCharacters) assert.ok(byPinyin.includes(title), `shebao misses ${title}`);
   assert.deepEqual(page.errors, []);
+});
+
+test('a citizen browses the guide by category and comes back where they were', async () => {
+  const page = await openPage(browser, { width: 390, height: 844 });
+  await visit(page, server.base, '/knowledge');
+  const categories = await page.$$eval('[data-testid="kb-guide-category"]', (links) => links.map((a) => a.textContent));
+  assert.ok(categories.length >= 3, `categories: ${categories}`);
+  assert.ok(await page.isVisible('[data-testid="need-help"]'));
+  assert.equal(await page.getAttribute('[data-testid="need-help-file"]', 'href'), '/');
+  await page.click('[data-testid="kb-guide-category"] >> nth=0');
+  await page.waitForURL(/\/knowledge\?c=\d+$/);
+  await page.waitForSelector('[data-testid="kb-guide-title"]');
+  const category = (await page.textContent('[data-testid="kb-guide-title"]')).trim();
+  assert.ok(categories[0].startsWith(category), `${categories[0]} / ${category}`);
+  assert.equal(await page.getAttribute('[data-testid="kb-guide-category"] >> nth=0', 'aria-current'), 'page');
+  const listed = await page.$$eval('[data-testid="kb-guide"] [data-testid="kb-hit"]', (hits) => hits.length);
+  assert.equal(String(listed), categories[0].replace(category, '').trim(), 'as many as the count says');
+  await shot(page, 'knowledge-guide-phone.png');
+  await page.click('[data-testid="kb-guide"] .kb-hit-title >> nth=0');
+  await page.waitForSelector('[data-testid="kb-article"]');
+  await page.click('[data-testid="kb-back"]');
+  await page.waitForSelector('[data-testid="kb-guide-title"]');
+  assert.equal((await page.textContent('[data-testid="kb-guide-title"]')).trim(), category);
+  // An address to a category with nothing public says so.
+  await visit(page, server.base, '/knowledge?c=999999');
+  await page.waitForSelector('[data-testid="kb-guide-unknown"]');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
 });
 
 test('an agent writes an article, finds it by pinyin and edits it', async () => {

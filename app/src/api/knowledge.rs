@@ -32,6 +32,20 @@ pub async fn kb_article(id: i64) -> Result<Option<hotline_domain::Article>, Serv
     }
 }
 
+/// The base by category (`None` when the category is unknown, or holds nothing a citizen
+/// may read).
+#[server(prefix = "/api/fn", endpoint = "kb_browse")]
+pub async fn kb_browse(
+    category: Option<i64>,
+) -> Result<Option<hotline_domain::KbBrowse>, ServerFnError> {
+    let visitor = visitor();
+    match hotline()?.kb_browse(visitor.user.as_ref(), category).await {
+        Ok(browse) => Ok(Some(browse)),
+        Err(hotline_core::ServiceError::NotFound) => Ok(None),
+        Err(e) => Err(fail(e)),
+    }
+}
+
 #[server(prefix = "/api/fn", endpoint = "kb_categories")]
 pub async fn kb_categories() -> Result<Vec<hotline_domain::KbCategory>, ServerFnError> {
     hotline()?.kb_categories().await.map_err(fail)

@@ -9,12 +9,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::api::{
-    kb_article, kb_categories, kb_editor, kb_search, DeleteKbCategory, FormOutcome, SaveArticle,
-    SaveKbCategory,
+    kb_article, kb_browse, kb_categories, kb_editor, kb_search, DeleteKbCategory, FormOutcome,
+    SaveArticle, SaveKbCategory,
 };
 use crate::i18n::{tr, use_lang};
 use crate::pages::admin::Field;
-use crate::pages::common::{field_error, local_time, track_saved, FieldMessage, LoadError};
+use crate::pages::common::{
+    encode_query_value, field_error, local_time, track_saved, FieldMessage, LoadError,
+};
 use crate::use_current_user;
 
 /// Text with the runs that matched the search in `<mark>`.
@@ -98,7 +100,9 @@ pub fn KnowledgeSearch(
                             <p class="muted" data-testid="kb-empty">{tr!(lang, knowledge.nothing_found)}</p>
                         }),
                     )),
-                    Ok((_, list)) => Either::Left(Either::Right(view! { <HitList hits=list new_tab=embedded /> })),
+                    Ok((q, list)) => Either::Left(Either::Right(view! {
+                        <HitList hits=list new_tab=embedded from=format!("q={}", encode_query_value(q.trim())) />
+                    })),
                     Err(e) => Either::Right(view! { <LoadError error=e /> }),
                 }
             })}
@@ -106,14 +110,16 @@ pub fn KnowledgeSearch(
     }
 }
 
+/// Articles as a list; each link carries `from` (the search or the category it was found
+/// in), so the article's "back" link returns there.
 #[component]
-fn HitList(hits: Vec<SearchHit>, new_tab: bool) -> impl IntoView {
+fn HitList(hits: Vec<SearchHit>, new_tab: bool, from: String) -> impl IntoView {
     let lang = use_lang();
     view! {
         <ol class="kb-hits" data-testid="kb-hits">
             {hits.into_iter().map(|h| view! {
                 <li data-testid="kb-hit">
-                    <a href=format!("/knowledge/{}", h.id) class="kb-hit-title"
+                    <a href=format!("/knowledge/{}?{from}", h.id) class="kb-hit-title"
                         target=new_tab.then_some("_blank")><Marked segments=h.title /></a>
                     <span class="tag">{h.category_name}</span>
                     {(!h.public).then(|| view! { <span class="tag internal">{tr!(lang, knowledge.staff_only)}</span> })}
@@ -148,7 +154,76 @@ pub fn KnowledgePage() -> impl IntoView {
             </div>
             <KnowledgeSearch initial autofocus=true />
         </section>
+        <Guide />
+        {move || user.get().is_none().then(|| view! { <NeedHelp /> })}
         {move || user.get().filter(|u| u.can(Permission::Approve)).map(|_| view! { <Categories /> })}
+    }
+}
+
+/// The base by category (P3): every category the reader can open something in, and the
+/// chosen one's articles (`/knowledge?c=<id>`).
+#[component]
+fn Guide() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let category =
+        Memo::new(move |_| query.with(|q| q.get("c").and_then(|v| v.parse::<i64>().ok())));
+    let browse = Resource::new(move || category.get(), kb_browse);
+    view! {
+        <section class="panel kb-guide" data-testid="kb-guide" aria-labelledby="kb-guide-title">
+            <h2 id="kb-guide-title">{tr!(lang, knowledge.browse)}</h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match browse.await {
+                        Ok(Some(guide)) => {
+                            let chosen = guide.category;
+                            let name = chosen.and_then(|id| {
+                                guide.categories.iter().find(|c| c.id == id).map(|c| c.name.clone())
+                            });
+                            Either::Left(view! {
+                                <ul class="kb-guide-categories">
+                                    {guide.categories.into_iter().map(|c| {
+                                        let current = Some(c.id) == chosen;
+                                        view! {
+                                            <li>
+                                                <a href=format!("/knowledge?c={}", c.id) data-testid="kb-guide-category"
+                                                    aria-current=current.then_some("page")>
+                                                    {c.name}" "<span class="count">{c.articles}</span>
+                                                </a>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                                {name.zip(chosen).map(|(name, id)| view! {
+                                    <h3 data-testid="kb-guide-title">{name}</h3>
+                                    <HitList hits=guide.articles new_tab=false from=format!("c={id}") />
+                                })}
+                            })
+                        }
+                        Ok(None) => Either::Right(Either::Left(view! {
+                            <p class="muted" data-testid="kb-guide-unknown">{tr!(lang, knowledge.no_such_category)}</p>
+                        })),
+                        Err(e) => Either::Right(Either::Right(view! { <LoadError error=e /> })),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Where a citizen goes when the guide does not answer: the form, or the phone.
+#[component]
+fn NeedHelp() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <aside class="panel need-help" data-testid="need-help">
+            <h2>{tr!(lang, knowledge.need_help)}</h2>
+            <p>{tr!(lang, knowledge.need_help_text)}</p>
+            <p class="filed-actions">
+                <a class="button primary" href="/" data-testid="need-help-file">{tr!(lang, knowledge.file_request)}</a>
+                <a class="button call" href="tel:12345">{tr!(lang, portal.call_12345)}</a>
+            </p>
+        </aside>
     }
 }
 
@@ -242,6 +317,17 @@ pub fn ArticlePage() -> impl IntoView {
     let lang = use_lang();
     let user = use_current_user();
     let params = use_params_map();
+    let query = use_query_map();
+    // Back to where the article was found: the search (`?q=`) or the category (`?c=`).
+    let back = move || {
+        query.with(|q| match (q.get("q"), q.get("c")) {
+            (Some(text), _) if !text.trim().is_empty() => {
+                format!("/knowledge?q={}", encode_query_value(text.trim()))
+            }
+            (_, Some(c)) if c.parse::<i64>().is_ok() => format!("/knowledge?c={c}"),
+            _ => "/knowledge".to_string(),
+        })
+    };
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
     let article = Resource::new(id, |id| async move {
         match id {
@@ -251,23 +337,26 @@ pub fn ArticlePage() -> impl IntoView {
     });
     view! {
         <section class="panel">
-            <p><a href="/knowledge">{tr!(lang, knowledge.back)}</a></p>
+            <p><a href=back data-testid="kb-back">{tr!(lang, knowledge.back)}</a></p>
             <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match article.await {
                         Ok(Some(a)) => {
                             let editor = user.get_untracked().is_some_and(|u| u.can(Permission::Intake));
+                            // Whether an article is public, and its search keywords, are the
+                            // staff's business; citizens only ever see public ones.
+                            let staff = user.get_untracked().is_some();
                             Either::Left(view! {
                                 <Title text=a.title.clone() />
                                 <article class="kb-article" data-testid="kb-article">
                                     <h1 data-testid="kb-title">{a.title.clone()}</h1>
                                     <p class="muted">
-                                        <span class="tag">{a.category_name.clone()}</span>
-                                        {if a.public { tr!(lang, knowledge.public) } else { tr!(lang, knowledge.staff_only_long) }}
-                                        " · "{tr!(lang, knowledge.updated)}{local_time(a.updated_at)}
+                                        <span class="tag">{a.category_name.clone()}</span>" "
+                                        {staff.then(|| format!("{} · ", if a.public { tr!(lang, knowledge.public) } else { tr!(lang, knowledge.staff_only_long) }))}
+                                        {tr!(lang, knowledge.updated)}{local_time(a.updated_at)}
                                         {editor.then(|| format!(" · {}", a.updated_by))}
                                     </p>
-                                    {(!a.keywords.is_empty()).then(|| view! {
+                                    {(staff && !a.keywords.is_empty()).then(|| view! {
                                         <p class="muted">{tr!(lang, knowledge.keywords)}{a.keywords.clone()}</p>
                                     })}
                                     <div class="kb-body" data-testid="kb-body">{a.body.clone()}</div>
@@ -291,6 +380,7 @@ pub fn ArticlePage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+        {move || user.get().is_none().then(|| view! { <NeedHelp /> })}
     }
 }
 

@@ -65,7 +65,30 @@ pub(super) const ARTICLE_SELECT: &str = "SELECT a.id, a.category_id, c.name AS c
 
 #[async_trait]
 pub trait KnowledgeStore: Send + Sync {
-    async fn kb_categories(&self) -> Result<Vec<KbCategory>, StoreError>;
+    async fn kb_categories(&self) -> Result<Vec<KbCategory>, StoreError> {
+        self.kb_categories_for(false).await
+    }
+    /// The categories in order with how many articles each holds (public ones only, for
+    /// citizens).
+    async fn kb_categories_for(&self, public_only: bool) -> Result<Vec<KbCategory>, StoreError>;
+    /// The articles of a category, newest first (public ones only, for citizens).
+    async fn kb_list(
+        &self,
+        category_id: i64,
+        public_only: bool,
+        limit: u32,
+    ) -> Result<Vec<Article>, StoreError>;
+    /// Every article, to index again.
+    async fn kb_index_sources(&self) -> Result<Vec<Article>, StoreError>;
+    /// Replaces the whole search index with these articles' terms and records the version
+    /// that built it (`setting = version`), in one transaction.
+    async fn kb_replace_index(
+        &self,
+        articles: &[(i64, bool, BTreeMap<String, i32>)],
+        setting: &str,
+        version: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Adds a category (last) or renames one, with its audit entry. `None` when the id is
     /// unknown; `Conflict("name")` when another category has the name.
     async fn kb_save_category(
@@ -226,11 +249,17 @@ where
     Option<DateTime<Utc>>: Value<DB>,
     NaiveDate: Value<DB>,
 {
-    async fn kb_categories(&self) -> Result<Vec<hotline_domain::KbCategory>, StoreError> {
+    async fn kb_categories_for(
+        &self,
+        public_only: bool,
+    ) -> Result<Vec<hotline_domain::KbCategory>, StoreError> {
         let rows: Vec<(i64, String, i64)> = sqlx::query_as(
             "SELECT c.id, c.name, (SELECT COUNT(*) FROM kb_articles a \
-             WHERE a.category_id = c.id) FROM kb_categories c ORDER BY c.position, c.id",
+             WHERE a.category_id = c.id AND (a.public = $1 OR $2)) \
+             FROM kb_categories c ORDER BY c.position, c.id",
         )
+        .bind(true)
+        .bind(!public_only)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
@@ -355,6 +384,61 @@ where
         query.push(")");
         let rows: Vec<ArticleRow> = DB::fetch_all(query, &self.pool).await?;
         Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn kb_list(
+        &self,
+        category_id: i64,
+        public_only: bool,
+        limit: u32,
+    ) -> Result<Vec<hotline_domain::Article>, StoreError> {
+        let mut query = sqlx::QueryBuilder::<DB>::new(ARTICLE_SELECT);
+        query.push(" WHERE a.category_id = ").push_bind(category_id);
+        if public_only {
+            query.push(" AND a.public = ").push_bind(true);
+        }
+        query
+            .push(" ORDER BY a.updated_at DESC, a.id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows: Vec<ArticleRow> = DB::fetch_all(query, &self.pool).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn kb_index_sources(&self) -> Result<Vec<hotline_domain::Article>, StoreError> {
+        let mut query = sqlx::QueryBuilder::<DB>::new(ARTICLE_SELECT);
+        query.push(" ORDER BY a.id");
+        let rows: Vec<ArticleRow> = DB::fetch_all(query, &self.pool).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn kb_replace_index(
+        &self,
+        articles: &[(i64, bool, BTreeMap<String, i32>)],
+        setting: &str,
+        version: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM kb_terms")
+            .execute(&mut *tx)
+            .await?;
+        let rows: Vec<(&str, i64, i32, bool)> = articles
+            .iter()
+            .flat_map(|(id, public, terms)| Self::term_rows(*id, *public, terms))
+            .collect();
+        Self::insert_terms(&mut *tx, &rows).await?;
+        sqlx::query(
+            "INSERT INTO settings (name, value, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(setting)
+        .bind(version)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn kb_count(&self) -> Result<i64, StoreError> {

@@ -251,6 +251,7 @@ const SERVER_FUNCTIONS: &[Rule] = &[
         perm(Permission::Approve),
     ),
     rule("POST", "/api/fn/kb_search", Public),
+    rule("POST", "/api/fn/kb_browse", Public),
     rule("POST", "/api/fn/kb_article", Public),
     rule("POST", "/api/fn/kb_categories", Public),
     rule("POST", "/api/fn/kb_editor", perm(Permission::Intake)),
