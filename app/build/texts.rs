@@ -1,5 +1,5 @@
 //! The locale files' checks and the code generated from them: used by `build.rs`, and by
-//! `server/tests/locales.rs`, which tests the checks on files that are wrong.
+//! `server/tests/it/locales.rs`, which tests the checks on files that are wrong.
 
 use serde_json::{Map, Value};
 use std::{collections::BTreeSet, fmt::Write as _};

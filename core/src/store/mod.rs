@@ -6,7 +6,7 @@
 //! base (`knowledge.rs`), calls (`calls.rs`), the desk (`desk.rs`), the audit log
 //! (`audit.rs`) and bulk loads (`load.rs`). Each is implemented once, generically, for
 //! [`SqlStore<DB>`]; what the backends say differently is their [`Dialect`] (`sqlite/`,
-//! `postgres/`). The conformance tests in `core/tests/conformance.rs` run every operation
+//! `postgres/`). The conformance tests in `core/tests/it/conformance.rs` run every operation
 //! against both.
 
 mod accounts;

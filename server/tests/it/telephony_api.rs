@@ -2,7 +2,7 @@
 //! replay window, idempotent event ids, validation by field, and the caller card the
 //! ringing agent's screen pops (badges, history), on both backends.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

@@ -4,7 +4,7 @@
 
 // The test uses the checks, not the code generation.
 #[allow(dead_code)]
-#[path = "../../app/build/texts.rs"]
+#[path = "../../../app/build/texts.rs"]
 mod texts;
 
 use hotline_app::i18n::{fill, text};

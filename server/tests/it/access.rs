@@ -3,7 +3,7 @@
 //! rules), lockout, cross-site refusal, session expiry, masking, per-row scope, rate limits,
 //! tracking by number and phone, and the audit entries all of these leave.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -673,7 +673,7 @@ async fn phones_and_ids_are_masked_and_full_views_are_audited(db: TestDatabase) 
         "{shown:?}"
     );
     // Leads, who do not keep the registry, cannot export it (a keeper without the export
-    // permission is refused too: core/tests/registry_files.rs).
+    // permission is refused too: core/tests/it/registry_files.rs).
     let lead = server.sign_in("lead", DEMO_PASSWORD).await;
     assert_eq!(
         lead.get(server.url("/api/v1/elderly/export"))

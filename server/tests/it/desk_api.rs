@@ -2,7 +2,7 @@
 //! (SPEC W8), the calls and recording on a case registered from a call (I3), and the shift
 //! handover from one lead to the next (A5).
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

@@ -2,7 +2,7 @@
 //! pinyin and initials type-ahead with marked hits; call takers create and edit (re-indexed
 //! at once), others are refused; bad input is refused by field and nothing is half-written.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

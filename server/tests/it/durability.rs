@@ -14,7 +14,7 @@ use hotline_domain::TrackingNumber;
 use serde_json::{json, Value};
 use support::SseReader;
 
-mod support;
+use crate::support;
 
 /// Filers sending at once, and the acknowledgements after which the server is killed.
 const FILERS: usize = 32;

@@ -1,7 +1,7 @@
 //! HTTP-level tests: the real server on a random port over a real database (a fresh SQLite
 //! file or a fresh PostgreSQL database per test), spoken to with a real HTTP client.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

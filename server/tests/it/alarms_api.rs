@@ -3,7 +3,7 @@
 //! answered with the same alarm, refusals by field, the consoles' live event and their
 //! reads, and the simulator the demo and the benchmark use.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

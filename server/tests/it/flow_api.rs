@@ -2,7 +2,7 @@
 //! illegal step, 422 by field, 401/403/404), cross-site refusal, counters, the SMS outbox and
 //! the live notice a department receives.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;
