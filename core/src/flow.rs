@@ -52,13 +52,45 @@ impl Hotline {
         let number = TrackingNumber::parse(tracking_number).ok_or(ServiceError::NotFound)?;
         let codes = self.code_tables_now().await?;
         self.check_references(action, &codes).await?;
+        let audited = serde_json::json!(action);
+        self.step_case(
+            &number,
+            origin,
+            Some(user.id),
+            &audited,
+            |case, now, context| {
+                if !in_scope(scope, &case.flow) {
+                    return Err(ServiceError::NotFound);
+                }
+                Ok(apply(&case.flow, user, action, now, context)?)
+            },
+        )
+        .await?;
+        self.case_for(user, number.as_str()).await
+    }
+
+    /// Takes one step of a case as `decide` judges it on the case's current state: writes
+    /// it with its messages, reminders and audit entry (`audited` is what was asked for),
+    /// and announces it. Judged again on the new state when someone else changed the case
+    /// meanwhile.
+    pub(crate) async fn step_case<F>(
+        &self,
+        number: &TrackingNumber,
+        origin: &Origin,
+        user_id: Option<i64>,
+        audited: &serde_json::Value,
+        decide: F,
+    ) -> Result<Step, ServiceError>
+    where
+        F: Fn(&StoredCase, DateTime<Utc>, FlowContext) -> Result<Step, ServiceError>,
+    {
+        let codes = self.code_tables_now().await?;
         let calendar = self.work_calendar().await?;
         for _ in 0..WRITE_ATTEMPTS {
             let case = self
                 .store
-                .stored_case(&number)
+                .stored_case(number)
                 .await?
-                .filter(|c| in_scope(scope, &c.flow))
                 .ok_or(ServiceError::NotFound)?;
             let context = FlowContext {
                 policy: &self.flow,
@@ -67,7 +99,7 @@ impl Hotline {
                 limits: case.limits,
             };
             let now = self.now();
-            let step = apply(&case.flow, user, action, now, context)?;
+            let step = decide(&case, now, context)?;
             let (sms, notifications) = self.messages_for(&case, &step).await?;
             let audit = NewAuditEntry {
                 at: now,
@@ -79,7 +111,7 @@ impl Hotline {
                 after: Some(
                     serde_json::json!({
                         "status": step.to.as_code(),
-                        "action": action,
+                        "action": audited,
                     })
                     .to_string(),
                 ),
@@ -91,7 +123,7 @@ impl Hotline {
                     step: &step,
                     at: now,
                     actor: &origin.actor,
-                    user_id: Some(user.id),
+                    user_id,
                     sms: &sms,
                     notifications: &notifications,
                     audit: &audit,
@@ -107,7 +139,7 @@ impl Hotline {
                     "case step"
                 );
                 for n in &notifications {
-                    self.events.publish(Event::notice(n, Some(&number))).await;
+                    self.events.publish(Event::notice(n, Some(number))).await;
                 }
                 self.events
                     .publish(Event::CaseChanged {
@@ -115,7 +147,7 @@ impl Hotline {
                         status: step.to,
                     })
                     .await;
-                return self.case_for(user, number.as_str()).await;
+                return Ok(step);
             }
             tracing::debug!(case = %number, "case changed meanwhile; judging the action again");
         }
@@ -258,6 +290,9 @@ impl Hotline {
         let centre = match step.kind {
             hotline_domain::ActionKind::Return => Some(("return", "退单待审")),
             hotline_domain::ActionKind::RequestExtension => Some(("extension", "延期待批")),
+            hotline_domain::ActionKind::Rate if step.to == CaseStatus::Classified => {
+                Some(("reopened", "市民网上评价不满意，已重开待派"))
+            }
             _ if step.to == CaseStatus::FedBack && step.from != CaseStatus::FedBack => {
                 Some(("callback", "已反馈，待回访"))
             }

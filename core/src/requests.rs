@@ -2,8 +2,9 @@
 //! citizen tracking their own.
 
 use hotline_domain::{
-    CaseStatus, Channel, FieldErrors, FiledRequest, FormOptions, NewRequestInput, PhoneNumber,
-    Problem, RequestSummary, TrackedRequest, TrackedStep, TrackingNumber, TrackingQuery,
+    ActionKind, CaseDetail, CaseStatus, Channel, FieldErrors, FiledRequest, FormOptions,
+    NewRequestInput, PhoneNumber, Problem, RatingInput, RequestSummary, Satisfaction, TrackedReply,
+    TrackedRequest, TrackedStep, TrackingNumber, TrackingQuery,
 };
 
 use crate::store::CaseScope;
@@ -127,6 +128,69 @@ impl Hotline {
         query: &TrackingQuery,
     ) -> Result<Option<TrackedRequest>, ServiceError> {
         let mut errors = FieldErrors::new();
+        let found = self.citizens_case(query, &mut errors).await?;
+        Ok(found.map(|detail| tracked(&detail)))
+    }
+
+    /// The citizen rates their handled request (SPEC P2) instead of waiting for the
+    /// callback: the same number and phone as to track it; the rating is the callback's
+    /// (same figures; "dissatisfied" reopens the case). `None`: no such request for this
+    /// phone. A request that is not waiting for its rating is refused as the state machine
+    /// refuses (already rated, or not handled yet).
+    pub async fn rate_request(
+        &self,
+        input: &RatingInput,
+        origin: &Origin,
+    ) -> Result<Option<TrackedRequest>, ServiceError> {
+        let mut errors = FieldErrors::new();
+        let satisfaction = match input.satisfaction.trim() {
+            "" => {
+                errors.add("satisfaction", Problem::Required);
+                None
+            }
+            code => Satisfaction::from_code(code)
+                .filter(|s| *s != Satisfaction::Unconfirmed)
+                .or_else(|| {
+                    errors.add("satisfaction", Problem::Unknown);
+                    None
+                }),
+        };
+        let query = TrackingQuery {
+            tracking_number: input.tracking_number.clone(),
+            phone: input.phone.clone(),
+        };
+        let Some(detail) = self.citizens_case(&query, &mut errors).await? else {
+            return Ok(None);
+        };
+        let satisfaction = satisfaction.expect("refused above when missing");
+        let number = detail.item.tracking_number;
+        let audited = serde_json::json!({
+            "satisfaction": satisfaction.as_code(),
+            "comment": input.comment.trim(),
+        });
+        self.step_case(&number, origin, None, &audited, |case, now, context| {
+            Ok(hotline_domain::flow::rate(
+                &case.flow,
+                &origin.actor,
+                satisfaction,
+                &input.comment,
+                now,
+                context,
+            )?)
+        })
+        .await?;
+        let detail = self.store.case_detail(CaseScope::All, &number).await?;
+        Ok(detail.map(|d| tracked(&d)))
+    }
+
+    /// The case a citizen names by number and phone, or `None` when the pair matches none.
+    /// Refuses by field (with whatever `errors` already holds) when a value is missing or
+    /// malformed.
+    async fn citizens_case(
+        &self,
+        query: &TrackingQuery,
+        errors: &mut FieldErrors,
+    ) -> Result<Option<CaseDetail>, ServiceError> {
         let number = if query.tracking_number.trim().is_empty() {
             errors.add("tracking_number", Problem::Required);
             None
@@ -144,8 +208,8 @@ impl Hotline {
                 None
             }
         };
-        let (Some(number), Some(phone)) = (number, phone) else {
-            return Err(errors.into());
+        let (Some(number), Some(phone), true) = (number, phone, errors.is_empty()) else {
+            return Err(std::mem::take(errors).into());
         };
         let Some(detail) = self.store.case_detail(CaseScope::All, &number).await? else {
             return Ok(None);
@@ -153,22 +217,55 @@ impl Hotline {
         let same_phone = PhoneNumber::parse(&detail.item.phone)
             .map(|stored| stored.as_str() == phone.as_str())
             .unwrap_or(false);
-        if !same_phone {
-            return Ok(None);
-        }
-        let timeline = detail
-            .events
-            .iter()
-            .filter(|e| e.to_status != e.from_status)
-            .filter_map(|e| e.to_status.map(|status| TrackedStep { at: e.at, status }))
-            .collect();
-        Ok(Some(TrackedRequest {
-            tracking_number: detail.item.tracking_number,
-            status: detail.item.status,
-            category_zh: detail.item.category_zh,
-            category_en: detail.item.category_en,
-            created_at: detail.item.created_at,
-            timeline,
-        }))
+        Ok(same_phone.then_some(detail))
+    }
+}
+
+/// What the citizen sees of a case: status changes, the answers given (by the departments
+/// and vendors, or by the centre), and the verdict; never staff names or notes.
+fn tracked(detail: &CaseDetail) -> TrackedRequest {
+    let timeline = detail
+        .events
+        .iter()
+        .filter(|e| e.to_status != e.from_status)
+        .filter_map(|e| e.to_status.map(|status| TrackedStep { at: e.at, status }))
+        .collect();
+    let centre = [ActionKind::Answer, ActionKind::HandleInCentre];
+    let mut replies: Vec<TrackedReply> = detail
+        .events
+        .iter()
+        .filter(|e| centre.iter().any(|k| k.as_code() == e.kind))
+        .filter_map(|e| {
+            let text = e.note.as_deref()?.trim();
+            (!text.is_empty()).then(|| TrackedReply {
+                by: None,
+                at: e.at,
+                text: text.to_string(),
+            })
+        })
+        .collect();
+    replies.extend(detail.assignments.iter().filter_map(|a| {
+        let text = a.part.feedback.as_deref()?.trim();
+        Some(TrackedReply {
+            by: Some(a.name.clone()),
+            at: a.part.fed_back_at?,
+            text: text.to_string(),
+        })
+    }));
+    replies.sort_by_key(|r| r.at);
+    let can_rate = matches!(
+        detail.item.status,
+        CaseStatus::FedBack | CaseStatus::Handled
+    );
+    TrackedRequest {
+        tracking_number: detail.item.tracking_number.clone(),
+        status: detail.item.status,
+        category_zh: detail.item.category_zh.clone(),
+        category_en: detail.item.category_en.clone(),
+        created_at: detail.item.created_at,
+        timeline,
+        replies,
+        satisfaction: if can_rate { None } else { detail.satisfaction },
+        can_rate,
     }
 }

@@ -51,6 +51,29 @@ coded_enum! {
     }
 }
 
+impl CaseStatus {
+    /// Where a request stands in the words of the citizen who filed it (the tracking
+    /// page): what is happening and who has it, without the centre's terms.
+    pub fn for_citizen(self, lang: Lang) -> &'static str {
+        use CaseStatus as S;
+        match self {
+            S::Submitted => lang.pick("已提交，等待坐席受理", "Sent; waiting for an agent"),
+            S::Accepted => lang.pick("坐席已受理", "Taken on by an agent"),
+            S::Classified => lang.pick("正在安排承办单位", "Finding who will handle it"),
+            S::Dispatched => lang.pick("已转交承办单位", "Passed to the department or provider"),
+            S::Confirmed => lang.pick("承办单位已接单，正在办理", "Being handled"),
+            S::Returned => lang.pick("正在重新安排承办单位", "Being passed to someone else"),
+            S::Handled => lang.pick("已办理，等待回访", "Done; waiting for your rating"),
+            S::FedBack => lang.pick(
+                "承办单位已答复，等待回访",
+                "Answered; waiting for your rating",
+            ),
+            S::CalledBack => lang.pick("已回访", "Rated"),
+            S::Archived => lang.pick("已办结", "Closed"),
+        }
+    }
+}
+
 coded_enum! {
     /// How fast a case must move (W9): urgent cases (紧急件) have their own short limits,
     /// are reminded and escalated sooner, and come first in every list.

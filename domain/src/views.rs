@@ -212,6 +212,7 @@ coded_enum! {
         ReminderCallback = "reminder_callback", "回访提醒", "Callback reminder";
         ReminderPending = "reminder_pending", "待办提醒", "Pending matter";
         Escalation = "escalation", "升级督办", "Escalation";
+        Reopened = "reopened", "不满意重开", "Reopened by the citizen";
     }
 }
 
@@ -231,6 +232,35 @@ pub struct TrackedRequest {
     pub category_en: String,
     pub created_at: DateTime<Utc>,
     pub timeline: Vec<TrackedStep>,
+    /// What the departments, vendors or the centre answered, in the order given.
+    #[serde(default)]
+    pub replies: Vec<TrackedReply>,
+    /// The latest round's verdict, the citizen's own or taken at the callback.
+    #[serde(default)]
+    pub satisfaction: Option<Satisfaction>,
+    /// Whether the citizen may rate it now (handled, not yet called back).
+    #[serde(default)]
+    pub can_rate: bool,
+}
+
+/// An answer to the citizen: by a department or vendor (its name), or by the centre
+/// itself (`by` is `None`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrackedReply {
+    pub by: Option<String>,
+    pub at: DateTime<Utc>,
+    pub text: String,
+}
+
+/// A citizen's rating of their handled request (SPEC P2): the same number and phone as to
+/// track it, the verdict's code (`satisfied`, `fair`, `dissatisfied`), a comment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RatingInput {
+    pub tracking_number: String,
+    pub phone: String,
+    pub satisfaction: String,
+    pub comment: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

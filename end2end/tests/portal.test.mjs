@@ -84,7 +84,7 @@ test('without JavaScript a request is filed, refused as typed, and tracked', asy
   assert.equal(await page.inputValue('#t-number'), number, 'the number stays');
   await page.fill('#t-phone', '13700001234');
   await Promise.all([page.waitForNavigation(), page.click('[data-testid="track-submit"]')]);
-  assert.match(await page.textContent('[data-testid="track-status"]'), /待受理/);
+  assert.match(await page.textContent('[data-testid="track-status"]'), /等待坐席受理/);
   await shot(page, 'track-nojs.png');
   // A malformed number is named as the field to fix.
   await page.fill('#t-number', '12');
@@ -129,6 +129,86 @@ test('the home page offers the phone line and the emergency numbers; the confirm
   await page.click('[data-testid="file-another"]');
   await page.waitForSelector('[data-testid="request-form"]');
   assert.equal(await page.inputValue('#f-content'), '');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+/** One step of a case over the JSON API, as the signed-in `cookie`. */
+async function act(cookie, number, body) {
+  const res = await fetch(`${server.base}/api/v1/cases/${number}/actions`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 200, `${body.action}: ${await res.text()}`);
+  return res.json();
+}
+
+/** A request filed on the web and handled by the demo department; its number. */
+async function handledRequest(phone, result) {
+  const filed = await fetch(`${server.base}/api/v1/requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      category: '0101', content: CONTENT, contact_name: '孙大爷', phone,
+      district: '610402', address: '人民路 12 号', anonymous: false,
+    }),
+  });
+  assert.equal(filed.status, 201);
+  const number = (await filed.json()).tracking_number;
+  const agent = await apiSession(server.base, 'agent');
+  const dept = await apiSession(server.base, 'dept');
+  const me = await (await fetch(`${server.base}/api/v1/me`, { headers: { cookie: dept } })).json();
+  await act(agent, number, { action: 'accept' });
+  await act(agent, number, { action: 'classify', case_type: 'complaint', category_code: '0101' });
+  await act(agent, number, { action: 'dispatch', to: [{ kind: 'department', id: me.department_id }] });
+  await act(dept, number, { action: 'confirm' });
+  await act(dept, number, { action: 'feedback', result });
+  return number;
+}
+
+test('a handled request shows the department\'s answer and is rated on the tracking page', async () => {
+  const phone = '13700002468';
+  const number = await handledRequest(phone, '已补装井盖，并在周边设置了警示标志。');
+
+  // Without JavaScript: the answer and the rating form; sending no verdict names it.
+  const plain = await openPage(browser, { javaScript: false, width: 390, height: 844 });
+  await plain.goto(`${server.base}/track?n=${number}`);
+  await plain.fill('#t-phone', phone);
+  await Promise.all([plain.waitForNavigation(), plain.click('[data-testid="track-submit"]')]);
+  assert.match(await plain.textContent('[data-testid="track-replies"]'), /已补装井盖/);
+  assert.ok(await plain.isVisible('[data-testid="rate-form"]'));
+  const [refused] = await Promise.all([plain.waitForNavigation(), plain.click('[data-testid="rate-submit"]')]);
+  assert.equal(refused.status(), 422);
+  assert.notEqual((await plain.textContent('#e-satisfaction')).trim(), '');
+  assert.match(await plain.textContent('[data-testid="track-status"]'), /已答复/, 'the request is still shown');
+  await shot(plain, 'track-rate-nojs-refused.png');
+  await plain.context().close();
+
+  // With JavaScript, on a phone: fairly satisfied, with a comment; the case is closed and
+  // no agent has to call.
+  const page = await openPage(browser, { width: 390, height: 844 });
+  await visit(page, server.base, `/track?n=${number}`);
+  await page.fill('#t-phone', phone);
+  await page.click('[data-testid="track-submit"]');
+  await page.waitForSelector('[data-testid="rate-form"]');
+  await shot(page, 'track-rate-phone.png');
+  await page.click('label.choice:has(input[value="fair"])');
+  await page.fill('#r-comment', '处理及时，希望以后多巡查。');
+  await Promise.all([page.waitForNavigation(), page.click('[data-testid="rate-submit"]')]);
+  await page.waitForSelector('body[data-hydrated="true"]');
+  assert.match(await page.textContent('[data-testid="rate-thanks"]'), /感谢您的评价/);
+  assert.match(await page.textContent('[data-testid="track-rating"]'), /基本满意/);
+  assert.match(await page.textContent('[data-testid="track-status"]'), /已办结/);
+  assert.equal(await page.isVisible('[data-testid="rate-form"]'), false);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the tracking page scrolls sideways by ${overflow}px on a phone`);
+  await shot(page, 'track-rated-phone.png');
+  const lead = await apiSession(server.base, 'lead');
+  const detail = await (await fetch(`${server.base}/api/v1/cases/${number}`, { headers: { cookie: lead } })).json();
+  assert.equal(detail.satisfaction, 'fair');
+  const last = detail.events.at(-1);
+  assert.deepEqual([last.actor, last.kind, last.note], ['citizen:web', 'rate', '基本满意：处理及时，希望以后多巡查。']);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -218,7 +218,7 @@ test('a citizen tracks a request with its number and phone', async () => {
   await page.fill('#t-phone', '13912345678');
   await page.click('[data-testid="track-form"] button[type="submit"]');
   await page.waitForSelector('[data-testid="track-status"]');
-  assert.match(await page.textContent('[data-testid="track-status"]'), /待受理/);
+  assert.match(await page.textContent('[data-testid="track-status"]'), /等待坐席受理/);
   await shot(page, 'track.png');
   assert.deepEqual(page.errors, []);
   await page.context().close();

@@ -65,6 +65,9 @@ pub struct PostedTrack {
     pub phone: String,
     /// The answer; `None` when the lookup failed for a reason of ours.
     pub answer: Option<TrackOutcome>,
+    /// The answer to a rating posted from the page (`POST /track`, `intent=rate`).
+    #[serde(default)]
+    pub rated: Option<Saved>,
 }
 
 /// The answer to a save.

@@ -1,12 +1,12 @@
 //! A citizen tracks a request (SPEC P2) with its tracking number and the phone number it was
 //! filed with. A wrong pair gets the same answer as an unknown number.
 
-use hotline_domain::FieldErrors;
+use hotline_domain::{FieldErrors, Satisfaction, TrackedRequest};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{FormOutcome, PostedTrack, TrackOutcome, TrackRequest};
+use crate::api::{FormOutcome, PostedTrack, Saved, TrackOutcome, TrackRequest};
 use crate::i18n::{tr, use_lang};
 use crate::pages::common::{field_error, local_time, FieldMessage};
 
@@ -25,6 +25,10 @@ pub fn TrackPage() -> impl IntoView {
         .or_else(|| query.with_untracked(|q| q.get("n")))
         .unwrap_or_default();
     let phone = posted.as_ref().map(|p| p.phone.clone()).unwrap_or_default();
+    // The number and phone of the lookup shown: the rating form sends them back.
+    let looked_up = RwSignal::new((number.clone(), phone.clone()));
+    // A rating posted from this page (`POST /track`, `intent=rate`) and its answer.
+    let posted_rated = posted.as_ref().and_then(|p| p.rated.clone());
     // The answer shown: the latest lookup made here, else the posted one. `None` inside is
     // a lookup that failed on our side.
     let posted_answer = posted.map(|p| p.answer);
@@ -59,6 +63,10 @@ pub fn TrackPage() -> impl IntoView {
             return;
         };
         let get = |name: &str| data.get(name).as_string();
+        looked_up.set((
+            get("tracking_number").unwrap_or_default(),
+            get("phone").unwrap_or_default(),
+        ));
         action.dispatch(TrackRequest {
             tracking_number: get("tracking_number"),
             phone: get("phone"),
@@ -97,24 +105,16 @@ pub fn TrackPage() -> impl IntoView {
             </form>
             <div role="status" aria-live="polite" data-testid="track-result">
                 {move || match answer.get() {
-                    Some(Some(FormOutcome::Done(Some(found)))) => view! {
-                        <div class="tracked">
-                            <h2>{tr!(lang, track.progress)}</h2>
-                            <p>
-                                <span class="mono">{found.tracking_number.to_string()}</span>" · "
-                                {lang.pick(&found.category_zh, &found.category_en).to_string()}" · "
-                                <strong data-testid="track-status">{found.status.label(lang)}</strong>
-                            </p>
-                            <ol class="timeline">
-                                {found.timeline.iter().map(|step| view! {
-                                    <li>
-                                        <time datetime=step.at.to_rfc3339()>{local_time(step.at)}</time>" "
-                                        {step.status.label(lang)}
-                                    </li>
-                                }).collect_view()}
-                            </ol>
-                        </div>
-                    }.into_any(),
+                    Some(Some(FormOutcome::Done(Some(found)))) => {
+                        // The rating's answer belongs to the page as posted, not to a
+                        // later lookup made here.
+                        let rated = action
+                            .value()
+                            .with(Option::is_none)
+                            .then(|| posted_rated.clone())
+                            .flatten();
+                        view! { <Tracked found looked_up rated /> }.into_any()
+                    }
                     Some(Some(FormOutcome::Done(None))) => view! {
                         <p class="alert" data-testid="track-nomatch">
                             {tr!(lang, track.no_match)}
@@ -127,5 +127,108 @@ pub fn TrackPage() -> impl IntoView {
                 }}
             </div>
         </section>
+    }
+}
+
+/// A request as its citizen sees it: where it stands, the steps so far, the answers given,
+/// and, once handled, the rating form (a plain form posted to `/track` with `intent=rate`,
+/// the same with or without the script).
+#[component]
+fn Tracked(
+    found: TrackedRequest,
+    looked_up: RwSignal<(String, String)>,
+    rated: Option<Saved>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let errors = RwSignal::new(match &rated {
+        Some(FormOutcome::Invalid(e)) => e.clone(),
+        _ => FieldErrors::new(),
+    });
+    let choice_error = Signal::derive(field_error(errors, lang, "satisfaction"));
+    let comment_error = Signal::derive(field_error(errors, lang, "comment"));
+    let reopened = found.status == hotline_domain::CaseStatus::Classified;
+    let rated_message = match rated {
+        Some(FormOutcome::Done(())) => Some(view! {
+            <p class="notice" data-testid="rate-thanks">
+                {if reopened { tr!(lang, track.thanks_reopened) } else { tr!(lang, track.thanks) }}
+            </p>
+        }.into_any()),
+        Some(FormOutcome::Refused(why)) => Some(view! {
+            <p class="alert" data-testid="rate-refused">{why}</p>
+        }.into_any()),
+        _ => None,
+    };
+    let (number, phone) = looked_up.get_untracked();
+    let choices = [
+        Satisfaction::Satisfied,
+        Satisfaction::Fair,
+        Satisfaction::Dissatisfied,
+    ];
+    view! {
+        <div class="tracked">
+            <h2>{tr!(lang, track.progress)}</h2>
+            <p>
+                <span class="mono">{found.tracking_number.to_string()}</span>" · "
+                {lang.pick(&found.category_zh, &found.category_en).to_string()}" · "
+                <strong data-testid="track-status">{found.status.for_citizen(lang)}</strong>
+            </p>
+            <ol class="timeline">
+                {found.timeline.iter().map(|step| view! {
+                    <li>
+                        <time datetime=step.at.to_rfc3339()>{local_time(step.at)}</time>" "
+                        {step.status.for_citizen(lang)}
+                    </li>
+                }).collect_view()}
+            </ol>
+            {(!found.replies.is_empty()).then(|| view! {
+                <h3>{tr!(lang, track.replies)}</h3>
+                <ul class="replies" data-testid="track-replies">
+                    {found.replies.iter().map(|reply| view! {
+                        <li>
+                            <p class="reply-by">
+                                <strong>{reply.by.clone().unwrap_or_else(|| tr!(lang, track.centre).to_string())}</strong>" · "
+                                <time datetime=reply.at.to_rfc3339()>{local_time(reply.at)}</time>
+                            </p>
+                            <p class="reply-text">{reply.text.clone()}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {rated_message}
+            {found.satisfaction.map(|s| view! {
+                <p data-testid="track-rating">{tr!(lang, track.rated)}": "<strong>{s.label(lang)}</strong></p>
+            })}
+            {found.can_rate.then(|| view! {
+                <form method="post" action="/track" class="stack rating" data-testid="rate-form"
+                    novalidate>
+                    <input type="hidden" name="intent" value="rate" />
+                    <input type="hidden" name="tracking_number" value=number />
+                    <input type="hidden" name="phone" value=phone />
+                    <fieldset class="choices" role="radiogroup" aria-describedby="e-satisfaction"
+                        aria-invalid=move || choice_error.with(Option::is_some).to_string()>
+                        <legend>{tr!(lang, track.rate_title)}</legend>
+                        {choices.into_iter().map(|s| view! {
+                            <label class="choice">
+                                <input type="radio" name="satisfaction" value=s.as_code() />
+                                {s.label(lang)}
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                    <FieldMessage id="e-satisfaction" message=choice_error />
+                    <p class="hint">{tr!(lang, track.rate_hint)}</p>
+                    <div class="field">
+                        <label for="r-comment">{tr!(lang, track.comment)}</label>
+                        <textarea id="r-comment" name="comment" rows="3" maxlength="500"
+                            aria-describedby="e-comment"
+                            aria-invalid=move || comment_error.with(Option::is_some).to_string()>
+                        </textarea>
+                        <FieldMessage id="e-comment" message=comment_error />
+                    </div>
+                    <button type="submit" class="button primary" data-testid="rate-submit">
+                        {tr!(lang, track.rate_submit)}
+                    </button>
+                </form>
+            })}
+        </div>
     }
 }

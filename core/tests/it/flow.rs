@@ -14,8 +14,8 @@ use hotline_domain::flow::Refusal;
 use hotline_domain::{
     ActionKind, Assignee, AssignmentStatus, CalendarDay, CaseAction, CaseDetail, CaseQuery,
     CaseStatus, CaseType, CategoryLimits, Channel, CodeEntry, DayKind, DepartmentInput, FlowError,
-    FlowPolicy, Light, Limit, NewRequestInput, PartAnswer, Priority, Role, Satisfaction, StaffUser,
-    TrackingNumber, UserInput,
+    FlowPolicy, Light, Limit, NewRequestInput, PartAnswer, Priority, RatingInput, Role,
+    Satisfaction, StaffUser, TrackingNumber, TrackingQuery, UserInput,
 };
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
@@ -2272,7 +2272,192 @@ async fn home_care_reaches_a_volunteer_by_sms_and_the_agent_records_the_service(
     c.h.store.close().await;
 }
 
+/// The citizen rates their handled request on the web (SPEC P2): not before it is handled,
+/// only with the number and phone it was filed with, once per round; "dissatisfied" reopens
+/// it as a callback would (the centre is told), "fairly satisfied" closes it, and the
+/// agent's callback is then no longer due. What the departments answered is shown.
+async fn a_citizen_rates_their_handled_request_on_the_web(db: TestDatabase) {
+    let c = centre(&db).await;
+    let n = c.dispatched(vec![Assignee::Department(c.d1)]).await;
+    let web = Origin::citizen(Channel::Web, Some("203.0.113.7".into()));
+    let rating = |phone: &str, satisfaction: &str, comment: &str| RatingInput {
+        tracking_number: n.clone(),
+        phone: phone.into(),
+        satisfaction: satisfaction.into(),
+        comment: comment.into(),
+    };
+    let query = TrackingQuery {
+        tracking_number: n.clone(),
+        phone: "13812345678".into(),
+    };
+    // Not handled yet: refused by the state machine, nothing written.
+    let events = c.events_of(&n).await;
+    match c
+        .h
+        .rate_request(&rating("13812345678", "satisfied", ""), &web)
+        .await
+    {
+        Err(ServiceError::Flow(FlowError::Illegal { action, reason, .. })) => {
+            assert_eq!((action, reason), (ActionKind::Rate, Refusal::WrongStatus));
+        }
+        other => panic!("{other:?}"),
+    }
+    let tracked = c.h.track_request(&query).await.unwrap().unwrap();
+    assert!(!tracked.can_rate);
+    assert!(tracked.replies.is_empty());
+    c.ok(&c.dept(c.d1), &n, CaseAction::Confirm).await;
+    c.ok(&c.dept(c.d1), &n, feedback()).await;
+    let tracked = c.h.track_request(&query).await.unwrap().unwrap();
+    assert!(tracked.can_rate);
+    assert_eq!(tracked.satisfaction, None);
+    let replies: Vec<(Option<&str>, &str)> = tracked
+        .replies
+        .iter()
+        .map(|r| (r.by.as_deref(), r.text.as_str()))
+        .collect();
+    assert_eq!(
+        replies,
+        [(Some("市城市管理局"), "已修复路灯，已电话告知来电人")]
+    );
+
+    // Wrong phone: the same as no such request. Bad values: refused by field.
+    assert_eq!(
+        c.h.rate_request(&rating("13900000000", "satisfied", ""), &web)
+            .await
+            .unwrap(),
+        None
+    );
+    for (satisfaction, comment) in [("", ""), ("unconfirmed", ""), ("happy", "")] {
+        match c
+            .h
+            .rate_request(&rating("13812345678", satisfaction, comment), &web)
+            .await
+        {
+            Err(ServiceError::Invalid(f)) => assert!(f.get("satisfaction").is_some(), "{f:?}"),
+            other => panic!("{satisfaction}: {other:?}"),
+        }
+    }
+    let long = "长".repeat(501);
+    match c
+        .h
+        .rate_request(&rating("13812345678", "fair", &long), &web)
+        .await
+    {
+        Err(ServiceError::Invalid(f)) => assert!(f.get("comment").is_some(), "{f:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(c.events_of(&n).await, events + 2);
+
+    // Dissatisfied: reopened for a new round, the round's part rated, the centre told.
+    let tracked =
+        c.h.rate_request(
+            &rating("13812345678", "dissatisfied", " 路灯还是不亮 "),
+            &web,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(tracked.status, CaseStatus::Classified);
+    assert!(!tracked.can_rate);
+    let case = c.h.case_for(&c.lead, &n).await.unwrap();
+    let last = case.events.last().unwrap();
+    assert_eq!(
+        (
+            last.actor.as_str(),
+            last.kind.as_str(),
+            last.note.as_deref()
+        ),
+        ("citizen:web", "rate", Some("不满意：路灯还是不亮"))
+    );
+    assert_eq!(case.satisfaction, Some(Satisfaction::Dissatisfied));
+    let part = &case.assignments[0].part;
+    assert_eq!(
+        part.rating.map(|r| r.outcome),
+        Some(Satisfaction::Dissatisfied)
+    );
+    assert!(part.closed);
+    let notices = c.h.notifications_for(&c.lead).await.unwrap();
+    assert!(
+        notices
+            .iter()
+            .any(|x| x.kind == "reopened" && x.message.contains(&n)),
+        "{notices:?}"
+    );
+    let audit =
+        c.h.audit_search(
+            &staff(Role::Admin, None, None),
+            &AuditFilter {
+                object_id: Some(n.clone()),
+                limit: 100,
+                ..AuditFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "case_rate" && e.actor == "citizen:web"));
+    // Once per round.
+    match c
+        .h
+        .rate_request(&rating("13812345678", "satisfied", ""), &web)
+        .await
+    {
+        Err(ServiceError::Flow(FlowError::Illegal { reason, .. })) => {
+            assert_eq!(reason, Refusal::WrongStatus)
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // The second round: fairly satisfied closes it; no callback is due any more.
+    c.ok(&c.lead, &n, dispatch(vec![Assignee::Department(c.d2)]))
+        .await;
+    c.ok(&c.dept(c.d2), &n, CaseAction::Confirm).await;
+    c.ok(&c.dept(c.d2), &n, feedback()).await;
+    let tracked =
+        c.h.rate_request(&rating("138 1234 5678", "fair", ""), &web)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(tracked.status, CaseStatus::Archived);
+    assert_eq!(tracked.satisfaction, Some(Satisfaction::Fair));
+    assert_eq!(tracked.replies.len(), 2);
+    let callback = c
+        .act(
+            &c.agent,
+            &n,
+            CaseAction::Callback {
+                satisfaction: Satisfaction::Satisfied,
+                note: String::new(),
+                parts: vec![],
+            },
+        )
+        .await;
+    assert!(
+        matches!(callback, Err(ServiceError::Flow(_))),
+        "{callback:?}"
+    );
+    let flow =
+        c.h.store
+            .stored_case(&TrackingNumber::parse(&n).unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .flow;
+    let verdicts: Vec<(u32, Satisfaction)> = flow
+        .assignments
+        .iter()
+        .map(|a| (a.round, a.rating.unwrap().outcome))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [(1, Satisfaction::Dissatisfied), (2, Satisfaction::Fair)]
+    );
+    c.h.store.close().await;
+}
+
 hotline_core::on_both_backends!(
+    a_citizen_rates_their_handled_request_on_the_web,
     home_care_reaches_a_volunteer_by_sms_and_the_agent_records_the_service,
     a_consultation_waits_for_an_expert_and_its_agent_is_reminded,
     a_category_keeps_its_own_limits_for_its_children,

@@ -30,19 +30,8 @@ pub fn apply(
 ) -> Result<Step, FlowError> {
     let kind = action.kind();
     flow.check(user, kind, now)?;
-    let mut d = Draft {
-        flow,
-        now,
-        context,
-        actor: user.actor(),
-        mine: flow.open_assignment_of(user),
-        next: flow.clone(),
-        errors: FieldErrors::new(),
-        note: None,
-        notices: Vec::new(),
-        reminders: Vec::new(),
-        category_code: None,
-    };
+    let mut d = Draft::new(flow, now, context, user.actor());
+    d.mine = flow.open_assignment_of(user);
     match action {
         CaseAction::Accept => accept(&mut d),
         CaseAction::Classify {
@@ -130,7 +119,28 @@ struct Draft<'a> {
     category_code: Option<String>,
 }
 
-impl Draft<'_> {
+impl<'a> Draft<'a> {
+    fn new(
+        flow: &'a CaseFlow,
+        now: DateTime<Utc>,
+        context: FlowContext<'a>,
+        actor: String,
+    ) -> Draft<'a> {
+        Draft {
+            flow,
+            now,
+            context,
+            actor,
+            mine: None,
+            next: flow.clone(),
+            errors: FieldErrors::new(),
+            note: None,
+            notices: Vec::new(),
+            reminders: Vec::new(),
+            category_code: None,
+        }
+    }
+
     /// Refuses by field if any value was wrong; otherwise completes the step. Every part
     /// fed back (by the last feedback, or by the review of the last return): the round is
     /// handled and the callback is due.
@@ -652,11 +662,41 @@ fn callback(d: &mut Draft, satisfaction: Satisfaction, note: &str, parts: &[Part
         d.next.handled_at = None;
         d.next.callback_due_at = None;
         d.next.status = CaseStatus::Classified;
-    } else if satisfaction == Satisfaction::Satisfied && d.context.policy.archive_when_satisfied {
+    } else if satisfaction.content() && d.context.policy.archive_when_satisfied {
         d.next.status = CaseStatus::Archived;
     } else {
         d.next.status = CaseStatus::CalledBack;
     }
+}
+
+/// The citizen's own rating of a handled case (SPEC P2), given on the tracking page instead
+/// of waiting for the callback: legal exactly when the callback is (the case handled, not
+/// yet called back), and it has the callback's effect: counted in the same satisfaction
+/// figures, each part of the round rated alike, and "dissatisfied" reopens the case for a
+/// new round. `actor` says where it came from (`citizen:web`).
+pub fn rate(
+    flow: &CaseFlow,
+    actor: &str,
+    satisfaction: Satisfaction,
+    comment: &str,
+    now: DateTime<Utc>,
+    context: FlowContext,
+) -> Result<Step, FlowError> {
+    flow.check_state(super::ActionKind::Rate, None, now)?;
+    let mut d = Draft::new(flow, now, context, actor.to_string());
+    if satisfaction == Satisfaction::Unconfirmed {
+        // Only a call can fail to reach the citizen.
+        d.errors.add("satisfaction", Problem::Unknown);
+        return d.finish(super::ActionKind::Rate);
+    }
+    let comment = d.text("comment", comment, REASON_MAX, false);
+    callback(&mut d, satisfaction, "", &[]);
+    let verdict = satisfaction.label(crate::Lang::Zh);
+    d.note = Some(match comment {
+        Some(comment) => format!("{verdict}：{comment}"),
+        None => verdict.to_string(),
+    });
+    d.finish(super::ActionKind::Rate)
 }
 
 /// Gives every part fed back this round the citizen's verdict: as the agent entered it, or

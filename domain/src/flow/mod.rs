@@ -33,7 +33,7 @@ mod deadline;
 mod reminders;
 mod rules;
 
-pub use apply::apply;
+pub use apply::{apply, rate};
 
 /// What the state machine needs besides the case: the configured limits and the city's
 /// working calendar (every deadline is counted on it).
@@ -91,8 +91,17 @@ coded_enum! {
     /// The citizen's answer at the callback (回访).
     Satisfaction {
         Satisfied = "satisfied", "满意", "Satisfied";
+        Fair = "fair", "基本满意", "Fairly satisfied";
         Dissatisfied = "dissatisfied", "不满意", "Dissatisfied";
         Unconfirmed = "unconfirmed", "无法确认", "Could not confirm";
+    }
+}
+
+impl Satisfaction {
+    /// Satisfied or fairly satisfied: the round is closed as done (and counts as satisfied
+    /// in the satisfaction rate, as 12345 centres count it).
+    pub fn content(self) -> bool {
+        matches!(self, Satisfaction::Satisfied | Satisfaction::Fair)
     }
 }
 
@@ -455,6 +464,9 @@ pub enum Performer {
     Centre(Permission),
     /// The department or vendor holding an open part of the case.
     Assignee,
+    /// The citizen who filed it, known by tracking number and phone (never a staff member:
+    /// their answer is the callback).
+    Citizen,
 }
 
 coded_enum! {
@@ -483,6 +495,7 @@ coded_enum! {
         PlanReminders = "plan_reminders", "催办设置", "Set reminders";
         RecordSubject = "record_subject", "记录对象", "Record whom it is about";
         AwaitExpert = "await_expert", "待专家答复", "Wait for an expert";
+        Rate = "rate", "市民评价", "Citizen's rating";
     }
 }
 
@@ -510,6 +523,7 @@ impl ActionKind {
             | K::AddAssignee
             | K::ClosePart => Performer::Centre(Permission::Approve),
             K::Confirm | K::Return | K::RequestExtension | K::Feedback => Performer::Assignee,
+            K::Rate => Performer::Citizen,
         }
     }
 }
@@ -744,6 +758,18 @@ impl FlowError {
                 .map(|(f, p)| format!("{f}: {}", p.message(lang)))
                 .collect::<Vec<_>>()
                 .join("; "),
+            // Said to the citizen who rates, in their words.
+            FlowError::Illegal {
+                action: ActionKind::Rate,
+                status,
+                ..
+            } => match lang {
+                Lang::Zh => format!("这件求助现在不能评价（{}）", status.for_citizen(lang)),
+                Lang::En => format!(
+                    "This request cannot be rated now ({})",
+                    status.for_citizen(lang).to_lowercase()
+                ),
+            },
             FlowError::Illegal {
                 action,
                 status,

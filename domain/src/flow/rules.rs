@@ -76,13 +76,6 @@ impl CaseFlow {
         kind: ActionKind,
         now: DateTime<Utc>,
     ) -> Result<(), FlowError> {
-        use ActionKind as K;
-        use CaseStatus as S;
-        let illegal = |reason: Refusal| FlowError::Illegal {
-            action: kind,
-            status: self.status,
-            reason,
-        };
         // Who: the centre's functions by permission, the departments' by holding an open
         // part of the case.
         match kind.performer() {
@@ -96,7 +89,26 @@ impl CaseFlow {
                     return Err(FlowError::Forbidden);
                 }
             }
+            Performer::Citizen => return Err(FlowError::Forbidden),
         }
+        self.check_state(kind, self.open_assignment_of(user), now)
+    }
+
+    /// Whether an action of this kind is legal in this state, by whoever may take it at all;
+    /// `mine` is the acting department's or vendor's open part, which its own actions need.
+    pub(super) fn check_state(
+        &self,
+        kind: ActionKind,
+        mine: Option<usize>,
+        now: DateTime<Utc>,
+    ) -> Result<(), FlowError> {
+        use ActionKind as K;
+        use CaseStatus as S;
+        let illegal = |reason: Refusal| FlowError::Illegal {
+            action: kind,
+            status: self.status,
+            reason,
+        };
         let case_type = self.case_type;
         let rules = case_type.map(TypeRules::of);
         match kind {
@@ -135,19 +147,19 @@ impl CaseFlow {
                     .ok_or(illegal(Refusal::NotForType))
             }
             K::Confirm => {
-                let a = &self.assignments[self.open_assignment_of(user).expect("checked")];
+                let a = &self.assignments[mine.expect("checked")];
                 (a.status == AssignmentStatus::Dispatched)
                     .then_some(())
                     .ok_or(illegal(Refusal::AssignmentState(a.status)))
             }
             K::Return => {
-                let a = &self.assignments[self.open_assignment_of(user).expect("checked")];
+                let a = &self.assignments[mine.expect("checked")];
                 a.working()
                     .then_some(())
                     .ok_or(illegal(Refusal::AssignmentState(a.status)))
             }
             K::RequestExtension => {
-                let a = &self.assignments[self.open_assignment_of(user).expect("checked")];
+                let a = &self.assignments[mine.expect("checked")];
                 if a.status != AssignmentStatus::Confirmed {
                     return Err(illegal(Refusal::AssignmentState(a.status)));
                 }
@@ -160,7 +172,7 @@ impl CaseFlow {
                     .ok_or(illegal(Refusal::ExtensionPending))
             }
             K::Feedback => {
-                let a = &self.assignments[self.open_assignment_of(user).expect("checked")];
+                let a = &self.assignments[mine.expect("checked")];
                 (a.status == AssignmentStatus::Confirmed)
                     .then_some(())
                     .ok_or(illegal(Refusal::AssignmentState(a.status)))
@@ -183,7 +195,8 @@ impl CaseFlow {
                 .any(Assignment::extension_pending)
                 .then_some(())
                 .ok_or(illegal(Refusal::NothingToDecide)),
-            K::Callback => matches!(self.status, S::FedBack | S::Handled)
+            // The citizen rates instead of being called: the same moment, once per round.
+            K::Callback | K::Rate => matches!(self.status, S::FedBack | S::Handled)
                 .then_some(())
                 .ok_or(illegal(Refusal::WrongStatus)),
             K::Archive => (self.status == S::CalledBack)

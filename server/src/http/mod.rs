@@ -28,7 +28,10 @@ use axum::{Json, Router};
 use futures::{Stream, StreamExt};
 use hotline_app::api::request;
 use hotline_core::{Event, Hotline};
-use hotline_domain::{Channel, FiledRequest, FormOptions, Lang, NewRequestInput, RequestSummary};
+use hotline_domain::{
+    Channel, FiledRequest, FormOptions, Lang, NewRequestInput, RatingInput, RequestSummary,
+    TrackedRequest,
+};
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use request::{JsonBody, Staff, Visitor};
@@ -74,6 +77,7 @@ pub(crate) fn api_routes() -> Routes {
         .post("/", Limit::Filing, portal::file_request)
         .post("/track", Limit::Tracking, portal::track_request)
         .post("/api/v1/requests/track", Limit::Tracking, staff::track)
+        .post("/api/v1/requests/rating", Limit::Tracking, rate_request)
         .get("/api/v1/form-options", Public, form_options)
         .get("/api/v1/requests/new", perm(Intake), new_requests)
         .get("/api/v1/events", SignedIn, events)
@@ -415,6 +419,23 @@ async fn file_request(
     let origin = visitor.citizen(Channel::Web);
     let filed = hotline.file_request(&input, Channel::Web, &origin).await?;
     Ok((StatusCode::CREATED, Json(filed)))
+}
+
+/// `POST /api/v1/requests/rating`: the citizen rates a handled request (SPEC P2):
+/// `{"tracking_number", "phone", "satisfaction": "satisfied"|"fair"|"dissatisfied",
+/// "comment"}`. 200 with the request as tracked now; 404 for a wrong number or phone; 409
+/// when it is not waiting for a rating (not handled yet, or already rated); 422 by field.
+async fn rate_request(
+    State(hotline): State<Hotline>,
+    visitor: Visitor,
+    JsonBody(input): JsonBody<RatingInput>,
+) -> Result<Json<TrackedRequest>, ApiError> {
+    let origin = visitor.citizen(Channel::Web);
+    hotline
+        .rate_request(&input, &origin)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
 }
 
 /// `GET /api/v1/requests/new`: requests waiting for an agent, newest first.

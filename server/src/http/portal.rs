@@ -4,7 +4,9 @@
 //! - `POST /` files the request. Filed, the browser is sent on to `/?filed=<number>` (the
 //!   confirmation, safe to reload: a reload does not file twice); refused, the form's page is
 //!   rendered again with what was typed and what to fix.
-//! - `POST /track` renders the tracking page with its answer.
+//! - `POST /track` renders the tracking page with its answer. The page's rating form posts
+//!   here too (`intent=rate`, with or without the script, so the address stays the page's):
+//!   it rates a handled request and shows the request as it is now with the rating's answer.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -12,7 +14,7 @@ use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hotline_app::api::{FormOutcome, PostedRequest, PostedTrack};
 use hotline_core::{Hotline, ServiceError};
-use hotline_domain::{Channel, FieldErrors, NewRequestInput, TrackingQuery};
+use hotline_domain::{Channel, FieldErrors, NewRequestInput, RatingInput, TrackingQuery};
 use leptos::config::LeptosOptions;
 use serde::Deserialize;
 
@@ -39,6 +41,10 @@ struct RequestFields {
 struct TrackFields {
     tracking_number: String,
     phone: String,
+    /// `rate` for the rating form, else a lookup.
+    intent: String,
+    satisfaction: String,
+    comment: String,
 }
 
 /// `POST /`: files the portal's request form.
@@ -94,10 +100,11 @@ pub async fn file_request(
     render(parts, status, hotline, options, posted).await
 }
 
-/// `POST /track`: looks a request up by number and phone.
+/// `POST /track`: looks a request up by number and phone, or rates it.
 pub async fn track_request(
     State(hotline): State<Hotline>,
     State(options): State<LeptosOptions>,
+    visitor: Visitor,
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
@@ -105,6 +112,9 @@ pub async fn track_request(
         Ok(fields) => fields,
         Err(refused) => return refused,
     };
+    if fields.intent == "rate" {
+        return rate_request(hotline, options, visitor, parts, fields).await;
+    }
     let query = TrackingQuery {
         tracking_number: fields.tracking_number,
         phone: fields.phone,
@@ -120,6 +130,54 @@ pub async fn track_request(
     let posted = PostedTrack {
         tracking_number: query.tracking_number,
         phone: query.phone,
+        answer,
+        rated: None,
+    };
+    render(parts, status, hotline, options, posted).await
+}
+
+/// The citizen's rating of a handled request. Whatever the answer, the page shows the
+/// request as it is now, so a refused rating still shows where it stands.
+async fn rate_request(
+    hotline: Hotline,
+    options: LeptosOptions,
+    visitor: Visitor,
+    parts: axum::http::request::Parts,
+    fields: TrackFields,
+) -> Response {
+    let input = RatingInput {
+        tracking_number: fields.tracking_number,
+        phone: fields.phone,
+        satisfaction: fields.satisfaction,
+        comment: fields.comment,
+    };
+    let origin = visitor.citizen(Channel::Web);
+    let (status, rated) = match hotline.rate_request(&input, &origin).await {
+        Ok(Some(_)) => (StatusCode::OK, FormOutcome::Done(())),
+        Ok(None) => (StatusCode::NOT_FOUND, FormOutcome::Done(())),
+        Err(ServiceError::Invalid(errors)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormOutcome::Invalid(errors),
+        ),
+        Err(error) => {
+            let error = ApiError::from(error);
+            let status = error.clone().into_response().status();
+            (status, FormOutcome::Refused(error.text(visitor.lang)))
+        }
+    };
+    let query = TrackingQuery {
+        tracking_number: input.tracking_number,
+        phone: input.phone,
+    };
+    let answer = hotline
+        .track_request(&query)
+        .await
+        .ok()
+        .map(FormOutcome::Done);
+    let posted = PostedTrack {
+        tracking_number: query.tracking_number,
+        phone: query.phone,
+        rated: (status != StatusCode::NOT_FOUND).then_some(rated),
         answer,
     };
     render(parts, status, hotline, options, posted).await

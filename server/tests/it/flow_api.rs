@@ -314,6 +314,35 @@ async fn a_complaint_over_http(db: TestDatabase) {
             "archived"
         ]
     );
+    // What the department answered, and the verdict taken at the callback.
+    assert!(tracked["replies"][0]["by"].is_string(), "{tracked}");
+    assert!(tracked["replies"][0]["text"].is_string(), "{tracked}");
+    assert_eq!(tracked["satisfaction"], "satisfied");
+    assert_eq!(tracked["can_rate"], false);
+    // The citizen's own rating: called back already (409), a wrong phone (404), no verdict
+    // (422 by field).
+    let rate = |body: Value| {
+        citizen
+            .post(server.url("/api/v1/requests/rating"))
+            .json(&body)
+            .send()
+    };
+    let done = rate(json!({"tracking_number": n, "phone": "13912345678",
+                           "satisfaction": "dissatisfied"}))
+    .await
+    .unwrap();
+    assert_eq!(done.status(), StatusCode::CONFLICT);
+    let stranger = rate(json!({"tracking_number": n, "phone": "13900000000",
+                               "satisfaction": "satisfied"}))
+    .await
+    .unwrap();
+    assert_eq!(stranger.status(), StatusCode::NOT_FOUND);
+    let blank = rate(json!({"tracking_number": n, "phone": "13912345678"}))
+        .await
+        .unwrap();
+    assert_eq!(blank.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = blank.json().await.unwrap();
+    assert!(body["fields"]["satisfaction"].is_string(), "{body}");
     server.shutdown().await;
 }
 

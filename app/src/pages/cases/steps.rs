@@ -622,7 +622,11 @@ fn RatingFields(row: RatingRow, index: usize, errors: RwSignal<FieldErrors>) -> 
                 .join("；")
         })
     };
-    let verdicts = [Satisfaction::Satisfied, Satisfaction::Dissatisfied];
+    let verdicts = [
+        Satisfaction::Satisfied,
+        Satisfaction::Fair,
+        Satisfaction::Dissatisfied,
+    ];
     let id = row.id;
     view! {
         <fieldset class="part-rating" data-testid=format!("rate-{id}")>
