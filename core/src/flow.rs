@@ -253,7 +253,7 @@ impl Hotline {
                         Notice::Completed => (
                             "completed",
                             format!(
-                                "{SMS_SIGNATURE}您的诉求{number}已办理完毕，我们将回访了解您是否满意。"
+                                "{SMS_SIGNATURE}您的诉求{number}已办理完毕，可凭流水号和来电号码在网站查看答复并评价；未评价的，我们将回访了解您是否满意。"
                             ),
                         ),
                     };

@@ -147,6 +147,6 @@ pub use vendors::{
 pub use views::{
     AssignmentView, AuditEntry, CaseCounts, CaseDetail, CaseEventView, CaseFilter, CaseListItem,
     CaseQuery, CodeEntry, DispatchTargets, ElderlyDetail, ElderlySummary, NoticeKind, Notification,
-    ProviderChoice, RatingInput, SmsMessage, TrackedReply, TrackedRequest, TrackedStep,
-    TrackingQuery,
+    ProviderChoice, RatingInput, SmsMessage, SmsPurpose, SmsStatus, TrackedReply, TrackedRequest,
+    TrackedStep, TrackingQuery,
 };

@@ -47,11 +47,37 @@ pub struct AssignmentView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseEventView {
     pub at: DateTime<Utc>,
+    /// Who, as the audit log records it (`user:agent`, `citizen:web`, `system`).
     pub actor: String,
+    /// The person's name when the actor is a staff account.
+    #[serde(default)]
+    pub actor_name: Option<String>,
     pub kind: String,
     pub from_status: Option<CaseStatus>,
     pub to_status: Option<CaseStatus>,
     pub note: Option<String>,
+}
+
+impl CaseEventView {
+    /// Who took the step, in words: the staff member's name, the citizen and the channel
+    /// they used, the system; the recorded actor when it is none of these.
+    pub fn actor_label(&self, lang: Lang) -> String {
+        if let Some(name) = &self.actor_name {
+            return name.clone();
+        }
+        match self.actor.split_once(':') {
+            Some(("citizen", channel)) => {
+                let channel = Channel::from_code(channel).map_or(channel, |c| c.label(lang));
+                match lang {
+                    Lang::Zh => format!("市民（{channel}）"),
+                    Lang::En => format!("Citizen ({channel})"),
+                }
+            }
+            Some(("alarm", _)) => lang.pick("一键通终端", "One-key terminal").to_string(),
+            None if self.actor == "system" => lang.pick("系统", "System").to_string(),
+            _ => self.actor.clone(),
+        }
+    }
 }
 
 /// A whole case, for the people allowed to see it.
@@ -184,6 +210,45 @@ pub struct SmsMessage {
     pub error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+}
+
+coded_enum! {
+    /// Why an SMS was written ([`SmsMessage::purpose`]).
+    SmsPurpose {
+        Filed = "filed", "收到求助确认", "Request received";
+        Accepted = "accepted", "受理通知", "Accepted";
+        Dispatched = "dispatched", "派单通知", "Dispatched";
+        Completed = "completed", "办结通知", "Handled";
+        ReminderConfirm = "reminder_confirm", "督办：请确认接单", "Reminder: confirm";
+        ReminderFeedback = "reminder_feedback", "督办：请按期办结", "Reminder: finish";
+        Escalation = "escalation", "升级督办", "Escalation";
+        AlarmEscalation = "alarm_escalation", "一键通警情升级", "Alarm escalation";
+    }
+}
+
+coded_enum! {
+    /// Where an SMS is ([`SmsMessage::status`]).
+    SmsStatus {
+        Queued = "queued", "待发送", "Waiting to be sent";
+        Sent = "sent", "已发送", "Sent";
+        Failed = "failed", "发送失败", "Failed";
+    }
+}
+
+impl SmsMessage {
+    /// Who the message is for, in words: the citizen, the lead on duty, or the kind of
+    /// assignee (`department:3` is a department).
+    pub fn recipient_label(&self, lang: Lang) -> &'static str {
+        let kind = self.recipient.split(':').next().unwrap_or_default();
+        match kind {
+            "citizen" => lang.pick("市民", "Citizen"),
+            "duty_lead" => lang.pick("值班长", "Lead on duty"),
+            "department" => lang.pick("承办部门", "Department"),
+            "vendor" => lang.pick("加盟企业", "Vendor"),
+            "provider" => lang.pick("服务人员", "Provider"),
+            _ => lang.pick("其他", "Other"),
+        }
+    }
 }
 
 /// An in-app notice (SPEC N2).

@@ -158,6 +158,10 @@ test('a complaint goes from a popped call to archive across the centre and a dep
   const steps = await agent.$$eval('[data-testid="timeline"] li strong', (els) => els.map((e) => e.textContent));
   assert.deepEqual(steps, ['提交', '受理', '分理', '派单', '确认接单', '办结反馈', '回访',
     '派单', '确认接单', '办结反馈', '回访']);
+  // Who took each step, by name (the recorded actor on hover).
+  const actors = await agent.$$eval('[data-testid="step-actor"]', (els) => els.map((e) => [e.textContent, e.title]));
+  assert.deepEqual(actors[1], ['接线员 王静', 'user:agent']);
+  assert.ok(actors.some(([name, actor]) => name === '市人社局 张敏' && actor === 'user:dept'), JSON.stringify(actors));
   const rounds = await agent.$$eval('[data-testid="round-heading"]', (els) => els.map((e) => e.textContent.trim()));
   assert.deepEqual(rounds, ['第 1 轮', '第 2 轮']);
   const parts = await agent.$$eval('[data-testid="part-row"]', (els) => els.map((e) => e.textContent));
@@ -183,9 +187,21 @@ test('a complaint goes from a popped call to archive across the centre and a dep
   const admin = await openPage(browser);
   await signIn(admin, server.base, 'admin');
   await visit(admin, server.base, '/admin/sms');
-  await admin.waitForSelector(`[data-testid="sms-row"] a[href="/cases/${n}"]`);
-  const rows = await admin.$$eval(`[data-testid="sms-row"]`, (trs, num) => trs.filter((tr) => tr.textContent.includes(num)).length, n);
-  assert.equal(rows, 7, 'accepted; each round dispatched to the department and the citizen, and completed');
+  await admin.waitForSelector(`[data-testid="sms-row"]:has-text("${n}")`);
+  const ours = await admin.$$eval(`[data-testid="sms-row"]`, (trs, num) => trs
+    .filter((tr) => tr.textContent.includes(num))
+    .map((tr) => {
+      const purpose = tr.querySelector('[data-testid="sms-purpose"]');
+      const status = tr.querySelector('[data-testid="sms-status"]');
+      return { purpose: purpose.textContent, code: purpose.title, status: status.textContent,
+        link: Boolean(tr.querySelector('a[href^="/cases/"]')) };
+    }), n);
+  assert.equal(ours.length, 7, 'accepted; each round dispatched to the department and the citizen, and completed');
+  // In words, the code on hover; no link to a case the administrator may not open.
+  assert.ok(ours.some((m) => m.purpose === '受理通知' && m.code === 'accepted'), JSON.stringify(ours));
+  assert.ok(ours.some((m) => m.purpose === '办结通知' && m.code === 'completed'), JSON.stringify(ours));
+  assert.ok(ours.every((m) => /^(待发送|已发送|发送失败)$/.test(m.status)), JSON.stringify(ours));
+  assert.ok(ours.every((m) => !m.link), 'the administrator cannot open cases');
   await shot(admin, 'sms-outbox.png');
 
   for (const page of [agent, dept, admin]) {

@@ -2,7 +2,9 @@
 //! audit log with its CSV export. Every save goes through a service that validates it and
 //! writes its audit entry in the same transaction.
 
-use hotline_domain::{CodeEntry, Department, FieldErrors, Lang, Permission, Role, UserRecord};
+use hotline_domain::{
+    CodeEntry, Department, FieldErrors, Lang, Permission, Role, SmsPurpose, SmsStatus, UserRecord,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -648,6 +650,9 @@ pub fn AuditPage() -> impl IntoView {
 pub fn SmsPage() -> impl IntoView {
     let lang = use_lang();
     let messages = Resource::new(|| (), |_| crate::api::sms_outbox());
+    let opens_cases = crate::use_current_user()
+        .get_untracked()
+        .is_some_and(|u| u.sees_cases());
     view! {
         <Title text=tr!(lang, admin.sms_outbox) />
         <section class="panel wide">
@@ -669,14 +674,30 @@ pub fn SmsPage() -> impl IntoView {
                                     <th scope="col">{tr!(lang, common.state)}</th>
                                 </tr></thead>
                                 <tbody>
-                                    {list.into_iter().map(|m| view! {
+                                    {list.into_iter().map(|m| {
+                                        // Words for the codes (the code on hover); the case
+                                        // linked only for a reader who may open it.
+                                        let recipient = m.recipient_label(lang);
+                                        let purpose = SmsPurpose::from_code(&m.purpose).map_or(m.purpose.clone(), |p| p.label(lang).to_string());
+                                        let status = SmsStatus::from_code(&m.status).map_or(m.status.clone(), |s| s.label(lang).to_string());
+                                        let provider = m.provider.as_deref().map(|p| match p {
+                                            "outbox" => tr!(lang, admin.outbox_only).to_string(),
+                                            other => other.to_string(),
+                                        });
+                                        let case = m.tracking_number.clone().map(|n| if opens_cases {
+                                            view! { <a class="mono" href=format!("/cases/{n}")>{n.clone()}</a> }.into_any()
+                                        } else {
+                                            view! { <span class="mono">{n.clone()}</span> }.into_any()
+                                        });
+                                        view! {
                                         <tr data-testid="sms-row">
                                             <td class="nowrap">{crate::pages::common::local_time(m.created_at)}</td>
-                                            <td class="nowrap"><span class="mono">{m.to_phone}</span><br /><span class="muted">{m.recipient}</span></td>
+                                            <td class="nowrap"><span class="mono">{m.to_phone}</span><br /><span class="muted" title=m.recipient.clone()>{recipient}</span></td>
                                             <td class="content">{m.body}</td>
-                                            <td>{m.purpose}{m.tracking_number.map(|n| view! { <br /><a class="mono" href=format!("/cases/{n}")>{n.clone()}</a> })}</td>
-                                            <td>{m.status}{m.provider.map(|p| format!(" ({p})"))}{m.error.map(|e| view! { <br /><span class="field-error">{e}</span> })}</td>
+                                            <td><span title=m.purpose.clone() data-testid="sms-purpose">{purpose}</span>{case.map(|c| view! { <br />{c} })}</td>
+                                            <td><span title=m.status.clone() data-testid="sms-status">{status}</span>{provider.map(|p| view! { <br /><span class="muted">{p}</span> })}{m.error.map(|e| view! { <br /><span class="field-error">{e}</span> })}</td>
                                         </tr>
+                                        }
                                     }).collect_view()}
                                 </tbody>
                             </table>

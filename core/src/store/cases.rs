@@ -255,6 +255,7 @@ impl CaseRow {
 pub(super) struct EventRow {
     at: DateTime<Utc>,
     actor: String,
+    actor_name: Option<String>,
     kind: String,
     from_status: Option<String>,
     to_status: Option<String>,
@@ -266,6 +267,7 @@ impl From<EventRow> for hotline_domain::CaseEventView {
         hotline_domain::CaseEventView {
             at: r.at,
             actor: r.actor,
+            actor_name: r.actor_name,
             kind: r.kind,
             from_status: r.from_status.as_deref().and_then(CaseStatus::from_code),
             to_status: r.to_status.as_deref().and_then(CaseStatus::from_code),
@@ -862,8 +864,10 @@ where
         let callback_due_at = row.callback_due_at;
         let remind_at = row.remind_at;
         let events: Vec<EventRow> = sqlx::query_as(
-            "SELECT at, actor, kind, from_status, to_status, note FROM case_events \
-             WHERE case_id = $1 ORDER BY at, id",
+            "SELECT e.at, e.actor, u.display_name AS actor_name, e.kind, e.from_status, \
+             e.to_status, e.note FROM case_events e \
+             LEFT JOIN users u ON e.actor = 'user:' || u.username \
+             WHERE e.case_id = $1 ORDER BY e.at, e.id",
         )
         .bind(row.id)
         .fetch_all(&self.pool)

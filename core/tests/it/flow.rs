@@ -14,7 +14,7 @@ use hotline_domain::flow::Refusal;
 use hotline_domain::{
     ActionKind, Assignee, AssignmentStatus, CalendarDay, CaseAction, CaseDetail, CaseQuery,
     CaseStatus, CaseType, CategoryLimits, Channel, CodeEntry, DayKind, DepartmentInput, FlowError,
-    FlowPolicy, Light, Limit, NewRequestInput, PartAnswer, Priority, RatingInput, Role,
+    FlowPolicy, Lang, Light, Limit, NewRequestInput, PartAnswer, Priority, RatingInput, Role,
     Satisfaction, StaffUser, TrackingNumber, TrackingQuery, UserInput,
 };
 
@@ -2456,7 +2456,41 @@ async fn a_citizen_rates_their_handled_request_on_the_web(db: TestDatabase) {
     c.h.store.close().await;
 }
 
+/// The history names who acted: a staff member by their account's name, a citizen by the
+/// channel they used; the recorded actor stays as it was written.
+async fn the_history_names_who_acted(db: TestDatabase) {
+    let c = centre(&db).await;
+    let agent = c.agent_account("wangjing").await;
+    let n = c.file().await;
+    c.ok(&agent, &n, CaseAction::Accept).await;
+    let case = c.h.case_for(&c.lead, &n).await.unwrap();
+    let seen: Vec<(String, Option<String>, String)> = case
+        .events
+        .iter()
+        .map(|e| {
+            (
+                e.actor.clone(),
+                e.actor_name.clone(),
+                e.actor_label(Lang::Zh),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("citizen:web".into(), None, "市民（网上求助）".into()),
+            (
+                "user:wangjing".into(),
+                Some("wangjing".into()),
+                "wangjing".into()
+            ),
+        ]
+    );
+    c.h.store.close().await;
+}
+
 hotline_core::on_both_backends!(
+    the_history_names_who_acted,
     a_citizen_rates_their_handled_request_on_the_web,
     home_care_reaches_a_volunteer_by_sms_and_the_agent_records_the_service,
     a_consultation_waits_for_an_expert_and_its_agent_is_reminded,

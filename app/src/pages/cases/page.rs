@@ -187,7 +187,7 @@ pub fn CasePage() -> impl IntoView {
                                                 <time datetime=e.at.to_rfc3339()>{local_time(e.at)}</time>" "
                                                 <strong>{step}</strong>" "
                                                 {e.to_status.filter(|to| Some(*to) != e.from_status).map(|s| view! { <span>{"→ "}{s.label(lang)}</span> " " })}
-                                                <span class="muted">{e.actor.clone()}</span>
+                                                <span class="muted" title=e.actor.clone() data-testid="step-actor">{e.actor_label(lang)}</span>
                                                 {e.note.clone().map(|n| view! { <p>{n}</p> })}
                                             </li>
                                         }
