@@ -140,8 +140,9 @@ async function act(cookie, number, body) {
     headers: { cookie, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  assert.equal(res.status, 200, `${body.action}: ${await res.text()}`);
-  return res.json();
+  const text = await res.text();
+  assert.equal(res.status, 200, `${body.action}: ${text}`);
+  return JSON.parse(text);
 }
 
 /** A request filed on the web and handled by the demo department; its number. */
