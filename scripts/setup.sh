@@ -152,42 +152,13 @@ setup_postgres() {
 # hash (`hash-files` in Cargo.toml) and a brotli and a gzip copy of each file, which the
 # server sends as they are. cargo-leptos's own gzip copies are a fifth larger than
 # `gzip -9`'s (1.61 MB against 1.35 MB for the WASM), so they are written again.
-#
-# cargo-leptos compiles the WASM (in target/front), post-processes it (wasm-bindgen, then
-# wasm-opt on every split file: a quarter of an hour on one core) and only then compiles the
-# server. So the server is compiled alongside from the start (target/ has its own lock),
-# with the environment cargo-leptos gives it, and cargo-leptos finds it up to date: the
-# server's minutes overlap the front end's. `--with-tests` compiles the Rust tests in the
-# same breath (the test command).
 build_release() {
-  (
-    leptos_env
-    cargo build --release --package=hotline-server --bin=hotline --quiet
-    if [ "${1:-}" = --with-tests ]; then
-      cargo test --release --no-run --quiet -p hotline-domain -p hotline-core -p hotline-server
-    fi
-  ) &
-  local alongside=$!
   # `--split`: the back office's lazy routes become WASM chunks of their own
   # (app/src/pages/lazy.rs); the portal's pages load the main bundle only.
-  if ! cargo leptos build --release --precompress --split; then
-    kill "$alongside" 2>/dev/null || true
-    wait "$alongside" 2>/dev/null || true
-    return 1
-  fi
-  wait "$alongside"
+  cargo leptos build --release --precompress --split
   node "$HOTLINE_ROOT/scripts/check-split.mjs" "$HOTLINE_ROOT/target/site/pkg"
   find "$HOTLINE_ROOT/target/site" -type f ! -name '*.gz' ! -name '*.br' -print0 \
     | while IFS= read -r -d '' file; do gzip -9 -n -c "$file" > "$file.gz"; done
-}
-
-# The environment cargo-leptos builds the server in (its `to_envs`): a cargo command with
-# the same values reuses what cargo-leptos compiled, and the other way round.
-leptos_env() {
-  export LEPTOS_OUTPUT_NAME=hotline LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
-    LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend \
-    LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=true \
-    LEPTOS_HASH_FILE_NAME=hash.txt
 }
 
 # The release build, skipped when nothing it is built from changed since the last one

@@ -33,13 +33,16 @@ setup_postgres
 step "format"
 cargo fmt --all -- --check
 
-step "release build (server + WASM, the Rust tests compiled alongside)"
+step "release build (server + WASM)"
 # As the run command builds: hashed file names, brotli and gzip copies written once.
-build_release --with-tests
+build_release
 
 # Same LEPTOS_* environment as cargo-leptos's build, so the tests reuse its compiled
 # dependencies instead of building them again.
-leptos_env
+export LEPTOS_OUTPUT_NAME=hotline LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+  LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend \
+  LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=true \
+  LEPTOS_HASH_FILE_NAME=hash.txt
 
 step "lint"
 cargo clippy --release -p hotline-domain -p hotline-core -p hotline-server --all-targets -- -D warnings
