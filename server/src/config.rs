@@ -434,7 +434,7 @@ pub fn load_config_file(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn parse_config_file(text: &str) -> Result<Vec<(String, String)>, String> {
+pub fn parse_config_file(text: &str) -> Result<Vec<(String, String)>, String> {
     let mut pairs = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -458,65 +458,4 @@ fn parse_config_file(text: &str) -> Result<Vec<(String, String)>, String> {
         pairs.push((key.to_string(), value.to_string()));
     }
     Ok(pairs)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn config_files_hold_key_value_lines() {
-        let pairs = parse_config_file(
-            "# comment\n\nDATABASE_URL=postgres://x@y/z\nexport HOTLINE_ADDR = \"0.0.0.0:80\"\n",
-        )
-        .unwrap();
-        assert_eq!(
-            pairs,
-            vec![
-                ("DATABASE_URL".into(), "postgres://x@y/z".into()),
-                ("HOTLINE_ADDR".into(), "0.0.0.0:80".into())
-            ]
-        );
-        assert!(parse_config_file("just words")
-            .unwrap_err()
-            .contains("line 1"));
-        assert!(parse_config_file("BAD KEY=1")
-            .unwrap_err()
-            .contains("not a variable name"));
-    }
-
-    #[test]
-    fn the_default_database_is_a_sqlite_file_in_the_data_directory() {
-        let cli =
-            Cli::try_parse_from(["hotline", "--data-dir", "/srv/hotline", "migrate"]).unwrap();
-        assert_eq!(cli.command, Some(Command::Migrate));
-        if std::env::var_os("DATABASE_URL").is_none() {
-            assert_eq!(
-                cli.config.database_url(),
-                "sqlite:///srv/hotline/hotline.db"
-            );
-            assert_eq!(
-                cli.config.sqlite_path(),
-                Some(PathBuf::from("/srv/hotline/hotline.db"))
-            );
-        }
-    }
-
-    #[test]
-    fn demo_data_is_the_default_only_on_sqlite() {
-        let parse = |args: &[&str]| Cli::try_parse_from(args).unwrap().config;
-        let pg = parse(&["hotline", "--database-url", "postgres://u@h/db"]);
-        assert!(!pg.demo());
-        assert!(parse(&[
-            "hotline",
-            "--database-url",
-            "postgres://u@h/db",
-            "--demo",
-            "true"
-        ])
-        .demo());
-        let sqlite = parse(&["hotline", "--database-url", "sqlite://x/y.db?mode=rwc"]);
-        assert!(sqlite.demo());
-        assert_eq!(sqlite.sqlite_path(), Some(PathBuf::from("x/y.db")));
-    }
 }

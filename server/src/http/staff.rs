@@ -34,7 +34,7 @@ pub struct SignInForm {
 }
 
 /// A path on this site to go to after signing in; anything else goes to the role's home.
-fn local_path(next: &str) -> Option<&str> {
+pub fn local_path(next: &str) -> Option<&str> {
     let ok = next.starts_with('/')
         && !next.starts_with("//")
         && !next.starts_with("/\\")
@@ -393,17 +393,4 @@ pub async fn dispatch_targets(
     staff: Staff,
 ) -> Result<Json<DispatchTargets>, ApiError> {
     Ok(Json(hotline.dispatch_targets(&staff.user).await?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(local_path("/cases?x=1"), Some("/cases?x=1"));
-        assert_eq!(local_path("//evil.example"), None);
-        assert_eq!(local_path("https://evil.example"), None);
-        assert_eq!(local_path("/auth/logout"), None);
-    }
 }

@@ -7,6 +7,7 @@ mod api;
 mod desk_api;
 mod durability;
 mod flow_api;
+mod helpers;
 mod knowledge_api;
 mod locales;
 mod support;

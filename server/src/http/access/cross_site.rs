@@ -48,30 +48,3 @@ pub fn same_site(headers: &HeaderMap) -> bool {
     let origin_host = origin.split_once("://").map(|(_, rest)| rest);
     matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::http::HeaderValue;
-
-    #[test]
-    fn origin_must_be_this_host_unless_fetch_metadata_says_so() {
-        let mut h = HeaderMap::new();
-        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3000"));
-        assert!(same_site(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("http://127.0.0.1:3000"),
-        );
-        assert!(same_site(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://evil.example"),
-        );
-        assert!(!same_site(&h));
-        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
-        assert!(!same_site(&h));
-        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
-        assert!(same_site(&h));
-    }
-}

@@ -87,39 +87,3 @@ impl RateLimiter {
         Ok(())
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_window_refuses_past_its_budget_and_says_how_long_to_wait() {
-        let limiter = RateLimiter::default();
-        let ip: IpAddr = "192.0.2.1".parse().unwrap();
-        let budget = (3, Duration::from_secs(60));
-        for _ in 0..3 {
-            assert!(limiter.check(Limit::SignIn, ip, budget).is_ok());
-        }
-        let wait = limiter.check(Limit::SignIn, ip, budget).unwrap_err();
-        assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(50));
-        // One IPv6 /64 is one client.
-        let a: IpAddr = "2001:db8::1".parse().unwrap();
-        let b: IpAddr = "2001:db8::ffff:2".parse().unwrap();
-        for _ in 0..3 {
-            assert!(limiter.check(Limit::SignIn, a, budget).is_ok());
-        }
-        assert!(limiter.check(Limit::SignIn, b, budget).is_err());
-        // Another address and another budget are counted apart.
-        assert!(limiter
-            .check(Limit::SignIn, "192.0.2.2".parse().unwrap(), budget)
-            .is_ok());
-        assert!(limiter.check(Limit::Filing, ip, budget).is_ok());
-    }
-
-    #[test]
-    fn limits_parse_as_count_per_seconds() {
-        assert_eq!(parse_limit("20/600"), Ok((20, Duration::from_secs(600))));
-        assert!(parse_limit("0/60").is_err());
-        assert!(parse_limit("20").is_err());
-    }
-}

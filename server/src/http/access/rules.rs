@@ -366,23 +366,3 @@ impl Need {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rules_are_unique_per_method_and_path() {
-        let rules: Vec<&Rule> = RULES.iter().collect();
-        for (i, a) in rules.iter().enumerate() {
-            for b in &rules[i + 1..] {
-                assert!(
-                    !(a.method == b.method && a.path == b.path),
-                    "two rules for {} {}",
-                    a.method,
-                    a.path
-                );
-            }
-        }
-    }
-}
