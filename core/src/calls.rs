@@ -145,7 +145,12 @@ impl Hotline {
         let clock = self.filter_clock();
         let mut history = self
             .store
-            .cases(CaseScope::All, &filter, clock, HISTORY_MAX)
+            .cases(
+                CaseScope::All,
+                &filter,
+                clock,
+                &hotline_domain::CaseWindow::first(HISTORY_MAX),
+            )
             .await?;
         self.present_list(&mut history);
         if card.name.is_none() {

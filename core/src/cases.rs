@@ -3,16 +3,14 @@
 //! case is `flow.rs`; who sees which case is `scope.rs`.
 
 use hotline_domain::{
-    mask_phone, CaseCounts, CaseDetail, CaseListItem, CaseQuery, Permission, StaffUser,
+    mask_phone, CaseCounts, CaseDetail, CaseListItem, CasePage, CaseQuery, Permission, StaffUser,
     TrackingNumber,
 };
 
 use crate::audit::Origin;
-use crate::scope::{case_filter, case_scope, light_for, may_reveal, require};
+use crate::scope::{case_scope, case_search, light_for, may_reveal, require, CASE_PAGE_DEFAULT};
 use crate::store::FilterClock;
 use crate::{Hotline, ServiceError};
-
-pub const CASE_LIST_LIMIT: u32 = 200;
 
 impl Hotline {
     /// The instant and light thresholds a list filter compares against.
@@ -20,21 +18,41 @@ impl Hotline {
         FilterClock { now: self.now() }
     }
 
-    /// Cases the user may see (whole centre, their department's, or their orders), newest
-    /// first, with phone numbers masked.
+    /// One page of the cases the user may see (whole centre, their department's, or their
+    /// orders) and how many match in all: filtered, sorted and paged as the query says
+    /// (50 rows a page unless it asks for up to 200), phone numbers masked.
+    pub async fn case_page(
+        &self,
+        user: &StaffUser,
+        query: &CaseQuery,
+    ) -> Result<CasePage, ServiceError> {
+        let scope = case_scope(user).ok_or(ServiceError::Forbidden)?;
+        let (filter, window) = case_search(query, CASE_PAGE_DEFAULT)?;
+        let clock = self.filter_clock();
+        let total = self.store.count_cases(scope, &filter, clock).await?;
+        let mut items = self.store.cases(scope, &filter, clock, &window).await?;
+        self.present_list(&mut items);
+        Ok(CasePage {
+            total: u64::try_from(total).unwrap_or(0),
+            page: window.page,
+            per_page: window.per_page,
+            items,
+        })
+    }
+
+    /// The rows of [`Hotline::case_page`] without the count (the JSON API says the count
+    /// in a header).
     pub async fn cases_for(
         &self,
         user: &StaffUser,
         query: &CaseQuery,
     ) -> Result<Vec<CaseListItem>, ServiceError> {
         let scope = case_scope(user).ok_or(ServiceError::Forbidden)?;
-        let filter = case_filter(query)?;
-        let limit = query
-            .limit
-            .unwrap_or(CASE_LIST_LIMIT)
-            .clamp(1, CASE_LIST_LIMIT);
-        let clock = self.filter_clock();
-        let mut list = self.store.cases(scope, &filter, clock, limit).await?;
+        let (filter, window) = case_search(query, CASE_PAGE_DEFAULT)?;
+        let mut list = self
+            .store
+            .cases(scope, &filter, self.filter_clock(), &window)
+            .await?;
         self.present_list(&mut list);
         Ok(list)
     }

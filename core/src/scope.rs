@@ -7,9 +7,10 @@
 //! that hold whichever door a call comes in by. A case outside someone's scope is *not
 //! found* for them, not forbidden.
 
+use hotline_domain::vendors::page_number;
 use hotline_domain::{
-    Assignee, CaseDetail, CaseFilter, CaseFlow, CaseQuery, CaseStatus, CaseType, FieldErrors,
-    Light, Overdue, Permission, Problem, Queue, StaffUser,
+    Assignee, CaseDetail, CaseFilter, CaseFlow, CaseQuery, CaseSort, CaseStatus, CaseType,
+    CaseWindow, FieldErrors, Light, Overdue, Permission, Problem, Queue, StaffUser,
 };
 
 use crate::store::{CaseScope, NoticeTarget};
@@ -96,8 +97,23 @@ pub(crate) fn notice_target(user: &StaffUser) -> Option<NoticeTarget> {
     }
 }
 
-/// Parses the list query: unknown codes are refused by field.
+/// Parses the list query's filter: unknown codes are refused by field.
 pub fn case_filter(query: &CaseQuery) -> Result<CaseFilter, ServiceError> {
+    case_search(query, 1).map(|(filter, _)| filter)
+}
+
+/// Rows per page of a case list when none is asked for, and the most one page holds.
+pub const CASE_PAGE_DEFAULT: u32 = 50;
+pub const CASE_PAGE_MAX: u32 = 200;
+/// The last page a list goes to (deeper: narrow the filter).
+const CASE_PAGE_LAST: u32 = 100_000;
+
+/// Parses the whole list query, filter and window (page, size, sort, direction), every
+/// field's mistake named at once. `per_page` is the page size when the query has none.
+pub fn case_search(
+    query: &CaseQuery,
+    per_page: u32,
+) -> Result<(CaseFilter, CaseWindow), ServiceError> {
     fn pick<T>(
         errors: &mut FieldErrors,
         field: &str,
@@ -136,5 +152,30 @@ pub fn case_filter(query: &CaseQuery) -> Result<CaseFilter, ServiceError> {
             errors.add("q", Problem::BadCharacters);
         }
     }
-    errors.into_result(|| filter).map_err(ServiceError::Invalid)
+    let sort = pick(&mut errors, "sort", &query.sort, CaseSort::from_code);
+    let descending = match query.order.as_deref().map(str::trim) {
+        None | Some("") => sort.is_none_or(CaseSort::descending),
+        Some("asc") => false,
+        Some("desc") => true,
+        Some(_) => {
+            errors.add("order", Problem::Unknown);
+            true
+        }
+    };
+    let page = page_number(
+        &mut errors,
+        "page",
+        query.page.as_deref().unwrap_or(""),
+        1,
+        CASE_PAGE_LAST,
+    );
+    let window = CaseWindow {
+        sort,
+        descending,
+        page,
+        per_page: query.limit.unwrap_or(per_page).clamp(1, CASE_PAGE_MAX),
+    };
+    errors
+        .into_result(|| (filter, window))
+        .map_err(ServiceError::Invalid)
 }

@@ -146,7 +146,7 @@ pub use vendors::{
 };
 pub use views::{
     AssignmentView, AuditEntry, CaseCounts, CaseDetail, CaseEventView, CaseFilter, CaseListItem,
-    CaseQuery, CodeEntry, DispatchTargets, ElderlyDetail, ElderlySummary, NoticeKind, Notification,
-    ProviderChoice, RatingInput, SmsMessage, SmsPurpose, SmsStatus, TrackedReply, TrackedRequest,
-    TrackedStep, TrackingQuery,
+    CasePage, CaseQuery, CaseSort, CaseWindow, CodeEntry, DispatchTargets, ElderlyDetail,
+    ElderlySummary, NoticeKind, Notification, ProviderChoice, RatingInput, SmsMessage, SmsPurpose,
+    SmsStatus, TrackedReply, TrackedRequest, TrackedStep, TrackingQuery,
 };

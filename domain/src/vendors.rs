@@ -171,7 +171,9 @@ pub(crate) fn digits_code(
     }
 }
 
-pub(crate) fn page_number(
+/// A page number or page size from a query: `default` when blank, refused by `field`
+/// outside 1..=`max`.
+pub fn page_number(
     errors: &mut FieldErrors,
     field: &str,
     raw: &str,

@@ -138,6 +138,76 @@ pub struct CaseQuery {
     pub queue: Option<String>,
     /// Words to find in the tracking number, content, name, phone or address.
     pub q: Option<String>,
+    /// Which page of `limit` rows (from 1).
+    pub page: Option<String>,
+    /// A [`CaseSort`] code; none: urgent cases first, then the newest filed.
+    pub sort: Option<String>,
+    /// `asc` or `desc`; none: the sort's own usual direction ([`CaseSort::descending`]).
+    pub order: Option<String>,
+}
+
+coded_enum! {
+    /// What a case list can be sorted by, besides its default (urgent first, newest filed).
+    CaseSort {
+        Filed = "filed", "受理时间", "Filed";
+        Updated = "updated", "最近办理", "Last step";
+        Number = "number", "编号", "Number";
+        Status = "status", "状态", "Status";
+        Due = "due", "时限", "Due";
+    }
+}
+
+impl CaseSort {
+    /// The direction a sort usually runs: the latest first for times and numbers, the
+    /// earliest deadline and the first status of the life cycle first otherwise.
+    pub fn descending(self) -> bool {
+        matches!(self, CaseSort::Filed | CaseSort::Updated | CaseSort::Number)
+    }
+}
+
+/// Which rows of a filtered case list to give, in which order (the checked paging and
+/// sorting half of a [`CaseQuery`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseWindow {
+    /// `None`: urgent first, then the newest filed.
+    pub sort: Option<CaseSort>,
+    pub descending: bool,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl CaseWindow {
+    /// The first `n` rows in the default order.
+    pub fn first(n: u32) -> CaseWindow {
+        CaseWindow {
+            sort: None,
+            descending: true,
+            page: 1,
+            per_page: n,
+        }
+    }
+
+    pub fn offset(&self) -> u64 {
+        u64::from(self.page.saturating_sub(1)) * u64::from(self.per_page)
+    }
+}
+
+/// One page of a case list, with how many match in all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CasePage {
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub items: Vec<CaseListItem>,
+}
+
+impl CasePage {
+    pub fn pages(&self) -> u32 {
+        let per = u64::from(self.per_page.max(1));
+        u32::try_from(self.total.div_ceil(per))
+            .unwrap_or(u32::MAX)
+            .max(1)
+    }
 }
 
 /// The validated form of a [`CaseQuery`].

@@ -374,6 +374,71 @@ test('home care goes to a volunteer near the caller, whose steps the agent recor
   await agent.context().close();
 });
 
+test('the case list pages and sorts on the server, keeps its search in the address, and opens a case from its row', async () => {
+  const page = await openPage(browser);
+  await signIn(page, server.base, 'lead');
+  const numbers = () => page.$$eval('[data-testid="case-row"] td.number', (tds) => tds.map((td) => td.textContent.trim()));
+  const total = async () => Number(await page.getAttribute('[data-testid="case-total"]', 'data-total'));
+  const query = () => Object.fromEntries(new URL(page.url()).searchParams);
+  await visit(page, server.base, '/cases?status=archived&limit=10');
+  await page.waitForSelector('body[data-hydrated="true"]');
+  const archived = await total();
+  assert.ok(archived > 20, `the demo has archived cases over several pages (${archived})`);
+  assert.equal((await numbers()).length, 10);
+  assert.match(await page.textContent('[data-testid="case-total"]'), new RegExp(`共 ${archived} 件，第 1/${Math.ceil(archived / 10)} 页`));
+
+  // A header sorts by its column (numbers: the latest first), a second click reverses it;
+  // the filter stays in the address.
+  await Promise.all([page.waitForURL(/sort=number/), page.click('[data-testid="sort-number"]')]);
+  await page.waitForFunction(() => document.querySelector('th[aria-sort] a')?.dataset.testid === 'sort-number');
+  assert.deepEqual(query(), { sort: 'number', order: 'desc', status: 'archived', limit: '10' });
+  let shown = await numbers();
+  assert.deepEqual(shown, [...shown].sort().reverse());
+  await Promise.all([page.waitForURL(/order=asc/), page.click('[data-testid="sort-number"]')]);
+  await page.waitForFunction(() => document.querySelector('th[aria-sort]')?.getAttribute('aria-sort') === 'ascending');
+  const first = await numbers();
+  assert.deepEqual(first, [...first].sort());
+
+  // The next page goes on where this one ended, and a reload keeps page, sort and filter.
+  await Promise.all([page.waitForURL(/page=2/), page.click('[data-testid="case-next"]')]);
+  await page.waitForFunction((last) => {
+    const td = document.querySelector('[data-testid="case-row"] td.number');
+    return td && td.textContent.trim() > last;
+  }, first[first.length - 1]);
+  const second = await numbers();
+  assert.deepEqual(query(), { page: '2', status: 'archived', sort: 'number', order: 'asc', limit: '10' });
+  await page.reload();
+  await page.waitForSelector('body[data-hydrated="true"]');
+  assert.deepEqual(await numbers(), second);
+  assert.equal(await page.$eval('#c-status', (s) => s.value), 'archived');
+  assert.equal(await page.$eval('#c-sort', (s) => s.value), 'number');
+  assert.equal(await total(), archived);
+  await shot(page, 'cases-list-sorted.png');
+
+  // A click anywhere on a row (here its content) opens that case.
+  await Promise.all([
+    page.waitForURL(new RegExp(`/cases/${second[1]}$`)),
+    page.click(`[data-testid="case-row"]:nth-child(2) td.content`),
+  ]);
+  await page.waitForSelector('[data-testid="case-status"]');
+  await page.goBack();
+  await page.waitForSelector('[data-testid="case-row"]');
+  assert.deepEqual(await numbers(), second);
+
+  // On a phone each case is a card, the page does not scroll sideways, and a tap opens it.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForFunction(() => getComputedStyle(document.querySelector('table.cases thead')).display === 'none');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no sideways scroll at 390 px');
+  await shot(page, 'cases-list-phone.png');
+  await Promise.all([
+    page.waitForURL(new RegExp(`/cases/${second[0]}$`)),
+    page.click('[data-testid="case-row"]:first-child td.category'),
+  ]);
+  await page.waitForSelector('[data-testid="case-status"]');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('an illegal step is refused on the page with the reason', async () => {
   const page = await openPage(browser);
   await signIn(page, server.base, 'lead');

@@ -67,6 +67,12 @@ test('a request filed on the portal appears on an open agent page without a relo
 
   await shot(citizen, 'portal-filed.png');
   await shot(agent, 'agent-new-requests.png');
+  // The row opens the request: a click anywhere on it, not only on its number.
+  await Promise.all([
+    agent.waitForURL(new RegExp(`/cases/${number}$`)),
+    agent.click(`${row} td.content`),
+  ]);
+  await agent.waitForSelector('[data-testid="case-status"]');
   assert.deepEqual(citizen.errors, []);
   assert.deepEqual(agent.errors, []);
   await citizen.context().close();

@@ -20,12 +20,9 @@ pub async fn new_requests() -> Result<Vec<hotline_domain::RequestSummary>, Serve
 #[server(prefix = "/api/fn", endpoint = "list_cases", input = leptos::server_fn::codec::Json)]
 pub async fn list_cases(
     query: hotline_domain::CaseQuery,
-) -> Result<Vec<hotline_domain::CaseListItem>, ServerFnError> {
+) -> Result<FormOutcome<hotline_domain::CasePage>, ServerFnError> {
     let staff = staff()?;
-    hotline()?
-        .cases_for(&staff.user, &query)
-        .await
-        .map_err(fail)
+    form(hotline()?.case_page(&staff.user, &query).await)
 }
 
 #[server(prefix = "/api/fn", endpoint = "case_counts")]

@@ -202,12 +202,15 @@ fn RequestRow(fresh: bool, request: RequestSummary) -> impl IntoView {
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
+    let href = format!("/cases/{}", request.tracking_number);
+    let opens = crate::pages::common::row_opens(href.clone());
     view! {
-        <tr class:fresh=fresh data-testid="request-item" data-tracking-number=request.tracking_number.to_string()>
+        <tr class:fresh=fresh class="opens" data-testid="request-item" data-tracking-number=request.tracking_number.to_string()
+            on:click=opens>
             <td class="nowrap">
                 <time datetime=request.created_at.to_rfc3339()>{local.format("%m-%d %H:%M").to_string()}</time>
             </td>
-            <td class="mono">{request.tracking_number.to_string()}</td>
+            <td class="mono"><a href=href>{request.tracking_number.to_string()}</a></td>
             <td class="category">
                 <crate::pages::common::UrgentMark priority=request.priority />
                 {category}

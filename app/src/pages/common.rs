@@ -275,3 +275,39 @@ pub fn SoundToggle(sound: RwSignal<bool>, on: &'static str, off: &'static str) -
         </button>
     }
 }
+
+/// What a list row does when clicked: opens its record (`href`), as its link in the first
+/// cell does. Clicks on the row's own links and controls, and a click that ends a text
+/// selection, are left alone; Ctrl/⌘-click opens a new tab. Keyboards and screen readers
+/// use the link itself.
+pub(crate) fn row_opens(href: String) -> impl Fn(leptos::ev::MouseEvent) + Clone + 'static {
+    let navigate = leptos_router::hooks::use_navigate();
+    move |ev: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let on_control = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| {
+                el.closest("a, button, input, select, textarea, label, summary")
+                    .ok()
+                    .flatten()
+            })
+            .is_some();
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let selecting = window
+            .get_selection()
+            .ok()
+            .flatten()
+            .is_some_and(|s| !s.is_collapsed());
+        if on_control || selecting || ev.button() != 0 {
+            return;
+        }
+        if ev.ctrl_key() || ev.meta_key() {
+            let _ = window.open_with_url_and_target(&href, "_blank");
+        } else {
+            navigate(&href, Default::default());
+        }
+    }
+}

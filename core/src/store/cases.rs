@@ -66,6 +66,31 @@ const SUMMARY_SELECT: &str = "SELECT c.tracking_number, c.channel, c.status, c.c
 const URGENT_FIRST: &str = "CASE WHEN c.priority = 'urgent' \
      AND c.status NOT IN ('called_back', 'archived') THEN 0 ELSE 1 END";
 
+/// The `ORDER BY` of a case list page, the same SQL on both backends. Every order ends on
+/// the row id, so pages never repeat or skip a row between equal keys.
+fn case_order(window: &hotline_domain::CaseWindow) -> String {
+    use hotline_domain::{CaseSort, CaseStatus};
+    let dir = if window.descending { "DESC" } else { "ASC" };
+    match window.sort {
+        None => format!(" ORDER BY {URGENT_FIRST}, c.created_at DESC, c.id DESC"),
+        Some(CaseSort::Filed) => format!(" ORDER BY c.created_at {dir}, c.id {dir}"),
+        Some(CaseSort::Updated) => format!(" ORDER BY c.updated_at {dir}, c.id {dir}"),
+        Some(CaseSort::Number) => format!(" ORDER BY c.tracking_number {dir}, c.id {dir}"),
+        // The life cycle's order, not the codes' alphabet.
+        Some(CaseSort::Status) => {
+            let mut order = String::from(" ORDER BY CASE c.status");
+            for (i, status) in CaseStatus::ALL.iter().enumerate() {
+                order.push_str(&format!(" WHEN '{}' THEN {i}", status.as_code()));
+            }
+            order.push_str(&format!(" END {dir}, c.created_at DESC, c.id DESC"));
+            order
+        }
+        // The red light's instant is the earliest running limit; cases with none (not in
+        // hand) come last either way.
+        Some(CaseSort::Due) => format!(" ORDER BY light_red_at {dir} NULLS LAST, c.id {dir}"),
+    }
+}
+
 pub(super) fn summaries_by_status() -> String {
     format!(
         "{SUMMARY_SELECT} WHERE c.status = $1 \
@@ -485,13 +510,14 @@ pub trait CaseStore: Send + Sync {
         &self,
         tracking_number: &TrackingNumber,
     ) -> Result<Option<RequestSummary>, StoreError>;
-    /// Cases in the scope, newest first, phones as stored (the service masks them).
+    /// One page of the cases in the scope, in the window's order (by default urgent first,
+    /// then newest filed), phones as stored (the service masks them).
     async fn cases(
         &self,
         scope: CaseScope,
         filter: &hotline_domain::CaseFilter,
         clock: super::FilterClock,
-        limit: u32,
+        window: &hotline_domain::CaseWindow,
     ) -> Result<Vec<CaseListItem>, StoreError>;
     /// One case if it is in the scope, with its history.
     async fn case_detail(
@@ -805,16 +831,17 @@ where
         scope: crate::store::CaseScope,
         filter: &hotline_domain::CaseFilter,
         clock: crate::store::FilterClock,
-        limit: u32,
+        window: &hotline_domain::CaseWindow,
     ) -> Result<Vec<hotline_domain::CaseListItem>, StoreError> {
         let mut query = case_select::<DB>(scope);
         push_case_filter(&mut query, filter, clock, scope);
         Self::push_scope(&mut query, scope);
         query
-            .push(format!(
-                " ORDER BY {URGENT_FIRST}, c.created_at DESC, c.id DESC LIMIT "
-            ))
-            .push_bind(i64::from(limit.clamp(1, 1000)));
+            .push(case_order(window))
+            .push(" LIMIT ")
+            .push_bind(i64::from(window.per_page.clamp(1, 1000)))
+            .push(" OFFSET ")
+            .push_bind(i64::try_from(window.offset()).unwrap_or(i64::MAX));
         let rows: Vec<CaseRow> = DB::fetch_all(query, &self.pool).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut names = self.assignment_names(&ids).await?;

@@ -2489,7 +2489,139 @@ async fn the_history_names_who_acted(db: TestDatabase) {
     c.h.store.close().await;
 }
 
+async fn the_case_list_pages_and_sorts_with_its_total(db: TestDatabase) {
+    let c = centre(&db).await;
+    let minutes = |m: i64| t0() + Duration::minutes(m);
+    // Five requests filed a minute apart, then two dispatched to D01 ten minutes apart (the
+    // earlier dispatch has the earlier deadline).
+    let mut filed = Vec::new();
+    for m in 0..5 {
+        c.clock.set(minutes(m));
+        filed.push(c.file().await);
+    }
+    c.clock.set(minutes(10));
+    let a = c.dispatched(vec![Assignee::Department(c.d1)]).await;
+    c.clock.set(minutes(20));
+    let b = c.dispatched(vec![Assignee::Department(c.d1)]).await;
+    let q = |set: &dyn Fn(&mut CaseQuery)| {
+        let mut q = CaseQuery {
+            limit: Some(3),
+            ..CaseQuery::default()
+        };
+        set(&mut q);
+        q
+    };
+    let page = |query: CaseQuery| {
+        let h = &c.h;
+        let lead = &c.lead;
+        async move { h.case_page(lead, &query).await.unwrap() }
+    };
+    let numbers = |p: &hotline_domain::CasePage| {
+        p.items
+            .iter()
+            .map(|i| i.tracking_number.to_string())
+            .collect::<Vec<_>>()
+    };
+
+    // By default the newest filed first, three a page, with the total of all pages.
+    let first = page(q(&|_| {})).await;
+    assert_eq!((first.total, first.page, first.pages()), (7, 1, 3));
+    assert_eq!(numbers(&first), [b.clone(), a.clone(), filed[4].clone()]);
+    let last = page(q(&|q| q.page = Some("3".into()))).await;
+    assert_eq!(numbers(&last), [filed[0].clone()]);
+    let beyond = page(q(&|q| q.page = Some("9".into()))).await;
+    assert_eq!((beyond.total, beyond.items.len()), (7, 0));
+
+    // Sorted by filing time the other way: the oldest first, and page 2 goes on from there.
+    let oldest = |p: &str| {
+        q(&|q| {
+            q.sort = Some("filed".into());
+            q.order = Some("asc".into());
+            q.page = Some(p.into());
+        })
+    };
+    assert_eq!(numbers(&page(oldest("1")).await), filed[..3]);
+    assert_eq!(
+        numbers(&page(oldest("2")).await),
+        [filed[3].clone(), filed[4].clone(), a.clone()]
+    );
+
+    // Walking every page by number gives each case once, in order.
+    let mut walked = Vec::new();
+    for p in 1..=3 {
+        walked.extend(numbers(
+            &page(q(&|q| {
+                q.sort = Some("number".into());
+                q.page = Some(p.to_string());
+            }))
+            .await,
+        ));
+    }
+    let mut expected: Vec<String> = filed.iter().chain([&a, &b]).cloned().collect();
+    expected.sort();
+    expected.reverse();
+    assert_eq!(walked, expected);
+
+    // By status in the life cycle's order (waiting for intake before dispatched), and by
+    // deadline: the nearest first, cases without one last.
+    let by_status = page(q(&|q| {
+        q.sort = Some("status".into());
+        q.limit = Some(5);
+        q.page = Some("2".into());
+    }))
+    .await;
+    assert_eq!(numbers(&by_status), [b.clone(), a.clone()]);
+    let due = page(q(&|q| q.sort = Some("due".into()))).await;
+    assert_eq!(numbers(&due), [a.clone(), b.clone(), filed[0].clone()]);
+    let due_last = page(q(&|q| {
+        q.sort = Some("due".into());
+        q.order = Some("desc".into());
+    }))
+    .await;
+    assert_eq!(numbers(&due_last)[..2], [b.clone(), a.clone()]);
+
+    // The filter and the pages together: the total is the filter's.
+    let waiting = page(q(&|q| {
+        q.status = Some("submitted".into());
+        q.limit = Some(2);
+        q.page = Some("2".into());
+    }))
+    .await;
+    assert_eq!(waiting.total, 5);
+    assert_eq!(numbers(&waiting), [filed[2].clone(), filed[1].clone()]);
+    // A department counts and pages its own cases only.
+    let dept = c.h.case_page(&c.dept(c.d1), &q(&|_| {})).await.unwrap();
+    assert_eq!(
+        (dept.total, numbers(&dept)),
+        (2, vec![b.clone(), a.clone()])
+    );
+
+    // Every mistake is named by its field, all at once.
+    let bad =
+        c.h.case_page(
+            &c.lead,
+            &q(&|q| {
+                q.sort = Some("colour".into());
+                q.order = Some("up".into());
+                q.page = Some("0".into());
+            }),
+        )
+        .await;
+    let Err(ServiceError::Invalid(fields)) = bad else {
+        panic!("expected field errors, got {bad:?}");
+    };
+    for field in ["sort", "order", "page"] {
+        assert!(fields.get(field).is_some(), "{field} not named: {fields:?}");
+    }
+    let words =
+        c.h.case_page(&c.lead, &q(&|q| q.page = Some("two".into())))
+            .await;
+    assert!(matches!(words, Err(ServiceError::Invalid(ref f)) if f.get("page").is_some()));
+    c.h.store.close().await;
+}
+
 hotline_core::on_both_backends!(
+    the_case_list_pages_and_sorts_with_its_total,
     the_history_names_who_acted,
     a_citizen_rates_their_handled_request_on_the_web,
     home_care_reaches_a_volunteer_by_sms_and_the_agent_records_the_service,

@@ -5,16 +5,16 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hotline_core::audit::AuditQuery;
 use hotline_core::auth::SignInRefusal;
 use hotline_core::Hotline;
 use hotline_domain::{
-    AuditEntry, CaseAction, CaseCounts, CaseDetail, CaseListItem, CaseQuery, DispatchTargets,
-    ElderlyDetail, ElderlyInput, ElderlyPage, ElderlyQuery, FieldErrors, Notification, Problem,
-    SmsMessage, StaffUser, TrackedRequest, TrackingQuery,
+    AuditEntry, CaseAction, CaseCounts, CaseDetail, CaseQuery, DispatchTargets, ElderlyDetail,
+    ElderlyInput, ElderlyPage, ElderlyQuery, FieldErrors, Notification, Problem, SmsMessage,
+    StaffUser, TrackedRequest, TrackingQuery,
 };
 use serde::Deserialize;
 
@@ -171,13 +171,22 @@ pub async fn me(staff: Staff) -> Json<StaffUser> {
     Json(staff.user)
 }
 
-/// `GET /api/v1/cases?status=`: the cases the caller may see.
+/// `GET /api/v1/cases?status=&…&page=&limit=&sort=&order=`: one page of the cases the
+/// caller may see (50 a page unless `limit` asks for up to 200); the header
+/// `X-Total-Count` says how many match in all.
 pub async fn cases(
     State(hotline): State<Hotline>,
     staff: Staff,
     QueryParams(query): QueryParams<CaseQuery>,
-) -> Result<Json<Vec<CaseListItem>>, ApiError> {
-    Ok(Json(hotline.cases_for(&staff.user, &query).await?))
+) -> Result<impl IntoResponse, ApiError> {
+    let page = hotline.case_page(&staff.user, &query).await?;
+    Ok((
+        [(
+            HeaderName::from_static("x-total-count"),
+            page.total.to_string(),
+        )],
+        Json(page.items),
+    ))
 }
 
 /// `GET /api/v1/cases/{tracking_number}`: one case in the caller's scope, or 404.

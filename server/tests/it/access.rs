@@ -700,16 +700,42 @@ async fn phones_and_ids_are_masked_and_full_views_are_audited(db: TestDatabase) 
 
 async fn departments_and_vendors_see_only_their_own_cases(db: TestDatabase) {
     let server = demo_server(db).await;
-    let all: Vec<Value> = server
-        .sign_in("lead", DEMO_PASSWORD)
-        .await
+    let lead = server.sign_in("lead", DEMO_PASSWORD).await;
+    let response = lead
         .get(server.url("/api/v1/cases?limit=200"))
+        .send()
+        .await
+        .unwrap();
+    // One page of at most 200; the header says how many there are in all.
+    let total: usize = response.headers()["x-total-count"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let all: Vec<Value> = response.json().await.unwrap();
+    assert_eq!(all.len(), total.min(200));
+    let last: Vec<Value> = lead
+        .get(server.url(&format!(
+            "/api/v1/cases?limit=200&sort=number&order=asc&page={}",
+            total.div_ceil(200)
+        )))
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
+    assert_eq!(last.len(), total - (total.div_ceil(200) - 1) * 200);
+    let refused = lead
+        .get(server.url("/api/v1/cases?sort=colour&order=up&page=0"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let answer: Value = refused.json().await.unwrap();
+    for field in ["sort", "order", "page"] {
+        assert!(answer["fields"][field].is_string(), "{field}: {answer}");
+    }
     for (username, expected) in [("dept", "咸阳市人力资源和社会保障局"), ("vendor", "")]
     {
         let client = server.sign_in(username, DEMO_PASSWORD).await;
