@@ -3,8 +3,8 @@
 //! case is `flow.rs`; who sees which case is `scope.rs`.
 
 use hotline_domain::{
-    mask_phone, CaseCounts, CaseDetail, CaseListItem, CasePage, CaseQuery, Permission, StaffUser,
-    TrackingNumber,
+    mask_phone, CaseCounts, CaseDetail, CaseListItem, CasePage, CaseQuery, ClassifiedAs,
+    Permission, StaffUser, TrackingNumber,
 };
 
 use crate::audit::Origin;
@@ -101,6 +101,16 @@ impl Hotline {
             }
             detail.subject = stored.flow.subject;
             detail.handling_limit = stored.limits.handling;
+        }
+        // Classification steps in words: the category's path from the code tables.
+        if detail.events.iter().any(|e| e.kind == "classify") {
+            let codes = self.code_tables_now().await?;
+            for event in detail.events.iter_mut().filter(|e| e.kind == "classify") {
+                event.classified = event
+                    .note
+                    .as_deref()
+                    .and_then(|n| ClassifiedAs::from_note(n, &codes.categories));
+            }
         }
         self.add_desk_details(user, &mut detail).await?;
         Ok(detail)

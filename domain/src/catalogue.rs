@@ -68,3 +68,19 @@ impl CategoryLimits {
         }
     }
 }
+
+/// A category's path from the top of the catalogue, in each language (`城市管理 › 路灯`),
+/// found by its code's two-digit levels; `None` if a level is missing.
+pub fn category_path(categories: &[Category], code: &str) -> Option<(String, String)> {
+    if code.is_empty() || !code.len().is_multiple_of(2) || !code.is_ascii() {
+        return None;
+    }
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    for end in (2..=code.len()).step_by(2) {
+        let level = categories.iter().find(|c| c.code == code[..end])?;
+        zh.push(level.name_zh.as_str());
+        en.push(level.name_en.as_str());
+    }
+    Some((zh.join(" › "), en.join(" › ")))
+}

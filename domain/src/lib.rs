@@ -64,6 +64,7 @@ macro_rules! coded_enum {
 
 pub mod account;
 pub mod alarms;
+pub mod audit;
 pub mod calendar;
 pub mod calls;
 pub mod case;
@@ -146,7 +147,7 @@ pub use vendors::{
 };
 pub use views::{
     AssignmentView, AuditEntry, CaseCounts, CaseDetail, CaseEventView, CaseFilter, CaseListItem,
-    CasePage, CaseQuery, CaseSort, CaseWindow, CodeEntry, DispatchTargets, ElderlyDetail,
-    ElderlySummary, NoticeKind, Notification, ProviderChoice, RatingInput, SmsMessage, SmsPurpose,
-    SmsStatus, TrackedReply, TrackedRequest, TrackedStep, TrackingQuery,
+    CasePage, CaseQuery, CaseSort, CaseWindow, ClassifiedAs, CodeEntry, DispatchTargets,
+    ElderlyDetail, ElderlySummary, NoticeKind, Notification, ProviderChoice, RatingInput,
+    SmsMessage, SmsPurpose, SmsStatus, TrackedReply, TrackedRequest, TrackedStep, TrackingQuery,
 };

@@ -56,27 +56,83 @@ pub struct CaseEventView {
     pub from_status: Option<CaseStatus>,
     pub to_status: Option<CaseStatus>,
     pub note: Option<String>,
+    /// A classification step in words (its stored note holds codes: `A 0803 urgent`).
+    #[serde(default)]
+    pub classified: Option<ClassifiedAs>,
+}
+
+/// What a case was classified as, in words: its type, its category's path, urgent or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassifiedAs {
+    pub case_type: CaseType,
+    /// Each level's name from the top (`城市管理 › 市政设施 › 路灯`).
+    pub category_zh: String,
+    pub category_en: String,
+    pub urgent: bool,
+}
+
+impl ClassifiedAs {
+    /// The codes in a classification step's stored note: type, category code, and whether
+    /// it was marked urgent.
+    pub fn codes(note: &str) -> Option<(CaseType, &str, bool)> {
+        let mut words = note.split_whitespace();
+        let case_type = CaseType::from_code(words.next()?)?;
+        let category = words.next()?;
+        let urgent = words.next() == Some(crate::Priority::Urgent.as_code());
+        Some((case_type, category, urgent))
+    }
+
+    /// Reads a classification step's note against the catalogue; `None` if the note is not
+    /// one, or names a category no longer in it.
+    pub fn from_note(note: &str, categories: &[crate::Category]) -> Option<ClassifiedAs> {
+        let (case_type, code, urgent) = ClassifiedAs::codes(note)?;
+        let (category_zh, category_en) = crate::catalogue::category_path(categories, code)?;
+        Some(ClassifiedAs {
+            case_type,
+            category_zh,
+            category_en,
+            urgent,
+        })
+    }
+
+    pub fn label(&self, lang: Lang) -> String {
+        let mut words = vec![
+            self.case_type.label(lang).to_string(),
+            lang.pick(&self.category_zh, &self.category_en).to_string(),
+        ];
+        if self.urgent {
+            words.push(crate::Priority::Urgent.label(lang).to_string());
+        }
+        words.join(" · ")
+    }
 }
 
 impl CaseEventView {
     /// Who took the step, in words: the staff member's name, the citizen and the channel
     /// they used, the system; the recorded actor when it is none of these.
     pub fn actor_label(&self, lang: Lang) -> String {
-        if let Some(name) = &self.actor_name {
-            return name.clone();
-        }
-        match self.actor.split_once(':') {
-            Some(("citizen", channel)) => {
-                let channel = Channel::from_code(channel).map_or(channel, |c| c.label(lang));
-                match lang {
-                    Lang::Zh => format!("市民（{channel}）"),
-                    Lang::En => format!("Citizen ({channel})"),
-                }
+        actor_label(&self.actor, self.actor_name.as_deref(), lang)
+    }
+}
+
+/// Who acted, in words, from the recorded actor (`user:agent`, `citizen:web`, `system`…)
+/// and the account's name if it is a staff account's.
+pub fn actor_label(actor: &str, name: Option<&str>, lang: Lang) -> String {
+    if let Some(name) = name {
+        return name.to_string();
+    }
+    match actor.split_once(':') {
+        Some(("citizen", channel)) => {
+            let channel = Channel::from_code(channel).map_or(channel, |c| c.label(lang));
+            match lang {
+                Lang::Zh => format!("市民（{channel}）"),
+                Lang::En => format!("Citizen ({channel})"),
             }
-            Some(("alarm", _)) => lang.pick("一键通终端", "One-key terminal").to_string(),
-            None if self.actor == "system" => lang.pick("系统", "System").to_string(),
-            _ => self.actor.clone(),
         }
+        Some(("alarm", _)) => lang.pick("一键通终端", "One-key terminal").to_string(),
+        Some(("user", username)) => username.to_string(),
+        None if actor == "system" => lang.pick("系统", "System").to_string(),
+        _ => actor.to_string(),
     }
 }
 
@@ -475,6 +531,9 @@ pub struct AuditEntry {
     pub id: i64,
     pub at: DateTime<Utc>,
     pub actor: String,
+    /// The person's name when the actor is a staff account.
+    #[serde(default)]
+    pub actor_name: Option<String>,
     pub address: Option<String>,
     pub action: String,
     pub object_type: String,

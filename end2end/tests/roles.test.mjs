@@ -153,7 +153,12 @@ test('the coordinator opens a health record and the administrator finds that loo
   await shot(admin, 'admin-users.png');
   await visit(admin, server.base, '/admin/audit?actor=user%3Acare');
   await admin.waitForSelector('[data-testid="audit-row"]');
-  assert.match(await admin.textContent('[data-testid="audit-table"]'), /view_health_and_id/);
+  // In words: who by name, what was done; the codes on hover.
+  const look = admin.locator('[data-testid="audit-row"]', { has: admin.locator('[title="view_health_and_id"]') }).first();
+  assert.equal(await look.locator('[data-testid="audit-action"]').textContent(), '查看健康信息和身份证号');
+  assert.equal(await look.locator('[data-testid="audit-actor"]').textContent(), '一键通坐席 刘芳');
+  assert.equal(await look.locator('[data-testid="audit-actor"]').getAttribute('title'), 'user:care');
+  assert.match(await look.textContent(), /老人档案 \d+/);
   await shot(admin, 'admin-audit.png');
   await visit(admin, server.base, '/admin/roles');
   await shot(admin, 'admin-roles.png');
@@ -176,6 +181,14 @@ test('the coordinator opens a health record and the administrator finds that loo
   await admin.waitForFunction(() => /3个工作日/.test(document.querySelector('[data-testid="code-0101"]')?.textContent ?? ''));
   assert.match(await admin.textContent('[data-testid="code-0101"]'), /回访时限 48小时/);
   await shot(admin, 'admin-codes.png');
+  // The change is in the audit log as rows of fields, before and after.
+  await visit(admin, server.base, '/admin/audit?object_type=category&object_id=0101');
+  await admin.waitForSelector('[data-testid="audit-changes"]');
+  const change = await admin.textContent('[data-testid="audit-row"]:first-child [data-testid="audit-changes"]');
+  assert.match(change, /name_zh/);
+  assert.match(change, /日常保洁/);
+  assert.equal(await admin.textContent('[data-testid="audit-row"]:first-child [data-testid="audit-action"]'), '修改');
+  await shot(admin, 'admin-audit-change.png');
   // The working calendar: the official 2026 schedule, and a reminder that 2027 is missing.
   await visit(admin, server.base, '/admin/calendar?year=2026');
   await admin.waitForSelector('[data-testid="calendar-table"]');

@@ -616,21 +616,10 @@ pub fn AuditPage() -> impl IntoView {
                                     <th scope="col">{tr!(lang, common.address)}</th>
                                     <th scope="col">{tr!(lang, admin.action)}</th>
                                     <th scope="col">{tr!(lang, admin.object)}</th>
-                                    <th scope="col">{tr!(lang, admin.before)}</th>
-                                    <th scope="col">{tr!(lang, admin.after)}</th>
+                                    <th scope="col">{tr!(lang, admin.change)}</th>
                                 </tr></thead>
                                 <tbody>
-                                    {list.into_iter().map(|e| view! {
-                                        <tr data-testid="audit-row">
-                                            <td class="nowrap">{local_time(e.at)}</td>
-                                            <td class="mono">{e.actor.clone()}</td>
-                                            <td class="mono">{e.address.clone().unwrap_or_default()}</td>
-                                            <td>{e.action.clone()}</td>
-                                            <td class="mono">{format!("{}:{}", e.object_type, e.object_id)}</td>
-                                            <td class="json">{e.before.clone().unwrap_or_default()}</td>
-                                            <td class="json">{e.after.clone().unwrap_or_default()}</td>
-                                        </tr>
-                                    }).collect_view()}
+                                    {list.into_iter().map(|e| view! { <AuditRow entry=e /> }).collect_view()}
                                 </tbody>
                             </table>
                             </div>
@@ -639,6 +628,62 @@ pub fn AuditPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// One audit entry in words: who by name, the action and the object as words (their codes
+/// on hover, and in the CSV export), a change as rows of fields before and after.
+#[component]
+fn AuditRow(entry: hotline_domain::AuditEntry) -> impl IntoView {
+    use hotline_domain::audit::{action_label, field_changes, object_label};
+    let lang = use_lang();
+    let e = entry;
+    let who = hotline_domain::views::actor_label(&e.actor, e.actor_name.as_deref(), lang);
+    let action = action_label(&e.action, lang).unwrap_or_else(|| e.action.clone());
+    let object = match object_label(&e.object_type, lang) {
+        Some(kind) => format!("{kind} {}", e.object_id),
+        None => format!("{}:{}", e.object_type, e.object_id),
+    };
+    let change = match field_changes(e.before.as_deref(), e.after.as_deref()) {
+        Some(rows) => view! {
+            <table class="changes" data-testid="audit-changes">
+                <thead><tr>
+                    <th scope="col">{tr!(lang, admin.field)}</th>
+                    <th scope="col">{tr!(lang, admin.before)}</th>
+                    <th scope="col">{tr!(lang, admin.after)}</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|r| {
+                        let same = r.before == r.after;
+                        view! {
+                            <tr class:same=same>
+                                <th scope="row" class="mono">{r.field}</th>
+                                <td>{r.before.unwrap_or_default()}</td>
+                                <td>{r.after.unwrap_or_default()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any(),
+        None => {
+            let text = match (e.before.clone(), e.after.clone()) {
+                (Some(b), Some(a)) => format!("{b} → {a}"),
+                (b, a) => b.or(a).unwrap_or_default(),
+            };
+            view! { <span class="json">{text}</span> }.into_any()
+        }
+    };
+    view! {
+        <tr data-testid="audit-row">
+            <td class="nowrap">{local_time(e.at)}</td>
+            <td title=e.actor.clone() data-testid="audit-actor">{who}</td>
+            <td class="mono">{e.address.clone().unwrap_or_default()}</td>
+            <td title=e.action.clone() data-testid="audit-action">{action}</td>
+            <td title=format!("{}:{}", e.object_type, e.object_id)>{object}</td>
+            <td class="change">{change}</td>
+        </tr>
     }
 }
 

@@ -22,14 +22,16 @@ const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, address, action, o
      object_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 /// The start of an audit search; conditions are appended with `AND …`.
-const AUDIT_SELECT: &str = "SELECT id, at, actor, address, action, object_type, object_id, \
-     before, after FROM audit_log WHERE 1 = 1";
+const AUDIT_SELECT: &str = "SELECT a.id, a.at, a.actor, u.display_name AS actor_name, \
+     a.address, a.action, a.object_type, a.object_id, a.before, a.after FROM audit_log a \
+     LEFT JOIN users u ON a.actor = 'user:' || u.username WHERE 1 = 1";
 
 #[derive(sqlx::FromRow)]
 struct AuditRow {
     id: i64,
     at: DateTime<Utc>,
     actor: String,
+    actor_name: Option<String>,
     address: Option<String>,
     action: String,
     object_type: String,
@@ -44,6 +46,7 @@ impl From<AuditRow> for AuditEntry {
             id: row.id,
             at: row.at,
             actor: row.actor,
+            actor_name: row.actor_name,
             address: row.address,
             action: row.action,
             object_type: row.object_type,
@@ -141,24 +144,26 @@ where
     async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
         let mut query = sqlx::QueryBuilder::<DB>::new(AUDIT_SELECT);
         if let Some(actor) = &filter.actor {
-            query.push(" AND actor = ").push_bind(actor.clone());
+            query.push(" AND a.actor = ").push_bind(actor.clone());
         }
         if let Some(object_type) = &filter.object_type {
             query
-                .push(" AND object_type = ")
+                .push(" AND a.object_type = ")
                 .push_bind(object_type.clone());
         }
         if let Some(object_id) = &filter.object_id {
-            query.push(" AND object_id = ").push_bind(object_id.clone());
+            query
+                .push(" AND a.object_id = ")
+                .push_bind(object_id.clone());
         }
         if let Some(from) = filter.from {
-            query.push(" AND at >= ").push_bind(from);
+            query.push(" AND a.at >= ").push_bind(from);
         }
         if let Some(until) = filter.until {
-            query.push(" AND at < ").push_bind(until);
+            query.push(" AND a.at < ").push_bind(until);
         }
         query
-            .push(" ORDER BY at DESC, id DESC LIMIT ")
+            .push(" ORDER BY a.at DESC, a.id DESC LIMIT ")
             .push_bind(i64::from(filter.limit.clamp(1, 100_000)));
         let rows: Vec<AuditRow> = DB::fetch_all(query, &self.pool).await?;
         Ok(rows.into_iter().map(Into::into).collect())

@@ -297,6 +297,7 @@ impl From<EventRow> for hotline_domain::CaseEventView {
             from_status: r.from_status.as_deref().and_then(CaseStatus::from_code),
             to_status: r.to_status.as_deref().and_then(CaseStatus::from_code),
             note: r.note,
+            classified: None,
         }
     }
 }

@@ -1200,7 +1200,11 @@ async fn the_demo_cases_follow_the_rules_in_storage(db: TestDatabase) {
     let counts = h.case_counts(&lead).await.unwrap();
     assert!(counts.green > 0 && counts.todo > 0, "{counts:?}");
     // Every stored case reads back and its offered actions apply.
-    let list = h.cases_for(&lead, &CaseQuery::default()).await.unwrap();
+    let all = CaseQuery {
+        limit: Some(200),
+        ..CaseQuery::default()
+    };
+    let list = h.cases_for(&lead, &all).await.unwrap();
     assert!(list.len() > 100);
     for item in list.iter().take(60) {
         let case = h
@@ -2463,7 +2467,60 @@ async fn the_history_names_who_acted(db: TestDatabase) {
     let agent = c.agent_account("wangjing").await;
     let n = c.file().await;
     c.ok(&agent, &n, CaseAction::Accept).await;
+    let category = c.category().await;
+    c.ok(
+        &agent,
+        &n,
+        CaseAction::Classify {
+            case_type: CaseType::Complaint,
+            category_code: category.clone(),
+            remind_at: None,
+            priority: Some(Priority::Urgent),
+        },
+    )
+    .await;
     let case = c.h.case_for(&c.lead, &n).await.unwrap();
+    // The classification reads as words: the type, the category's path, urgent.
+    let classify = &case.events[2];
+    assert_eq!(
+        classify.note.as_deref(),
+        Some(format!("G {category} urgent").as_str())
+    );
+    let options = c.h.form_options().await.unwrap();
+    let name = |code: &str| {
+        options
+            .categories
+            .iter()
+            .find(|c| c.code == code)
+            .unwrap()
+            .name_zh
+            .clone()
+    };
+    assert_eq!(
+        classify.classified.as_ref().unwrap().label(Lang::Zh),
+        format!(
+            "投诉建议 · {} › {} · 紧急",
+            name(&category[..2]),
+            name(&category)
+        )
+    );
+    // The audit log names the account too.
+    let entries =
+        c.h.audit_entries(&AuditFilter {
+            actor: Some("user:wangjing".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(!entries.is_empty());
+    assert!(entries
+        .iter()
+        .all(|e| e.actor_name.as_deref() == Some("wangjing")));
+    let case = CaseDetail {
+        events: case.events[..2].to_vec(),
+        ..case
+    };
     let seen: Vec<(String, Option<String>, String)> = case
         .events
         .iter()

@@ -188,7 +188,11 @@ pub fn CasePage() -> impl IntoView {
                                                 <strong>{step}</strong>" "
                                                 {e.to_status.filter(|to| Some(*to) != e.from_status).map(|s| view! { <span>{"→ "}{s.label(lang)}</span> " " })}
                                                 <span class="muted" title=e.actor.clone() data-testid="step-actor">{e.actor_label(lang)}</span>
-                                                {e.note.clone().map(|n| view! { <p>{n}</p> })}
+                                                {match (&e.classified, e.note.clone()) {
+                                                    (Some(c), note) => Some(view! { <p title=note data-testid="step-classified">{c.label(lang)}</p> }.into_any()),
+                                                    (None, Some(n)) => Some(view! { <p>{n}</p> }.into_any()),
+                                                    (None, None) => None,
+                                                }}
                                             </li>
                                         }
                                     }).collect_view()}
