@@ -291,9 +291,23 @@ impl Hotline {
     }
 
     /// Vendors by id and name (administrators, for linking vendor accounts).
+    /// The vendors an account can belong to, for the administrator's picker: each told
+    /// apart from others of the same name by its district and id (`惠民家政（秦都区 · #12）`).
     pub async fn vendor_names(&self, user: &StaffUser) -> Result<Vec<(i64, String)>, ServiceError> {
         require(user, Permission::Administer)?;
-        Ok(self.store.vendor_names().await?)
+        Ok(self
+            .store
+            .vendor_choices()
+            .await?
+            .into_iter()
+            .map(|(id, name, district)| {
+                let label = match district {
+                    Some(d) => format!("{name}（{d} · #{id}）"),
+                    None => format!("{name}（#{id}）"),
+                };
+                (id, label)
+            })
+            .collect())
     }
 }
 

@@ -151,6 +151,28 @@ test('the coordinator opens a health record and the administrator finds that loo
   const admin = await openPage(browser);
   await signIn(admin, server.base, 'admin');
   await shot(admin, 'admin-users.png');
+  // A new account shows only the picker its role needs; the vendors' picker narrows to a
+  // name or district typed, each vendor told apart by district and id.
+  await admin.waitForSelector('body[data-hydrated="true"]');
+  await admin.selectOption('#a-role', 'vendor');
+  assert.equal(await admin.isVisible('[data-testid="pick-department"]'), false);
+  assert.equal(await admin.isVisible('[data-testid="pick-vendor"]'), true);
+  await admin.fill('[data-testid="vendor-filter"]', '秦都区');
+  const shown = await admin.$$eval('#a-vendor_id option:not([value=""])', (os) => os.filter((o) => !o.hidden).map((o) => o.textContent.trim()));
+  assert.ok(shown.length > 0, 'vendors in 秦都区');
+  for (const label of shown) assert.match(label, /（秦都区 · #\d+）$/);
+  const picked = await admin.$eval('#a-vendor_id', (s) => [...s.options].find((o) => o.value && !o.hidden).value);
+  await admin.selectOption('#a-vendor_id', picked);
+  await admin.fill('#a-username', 'vendor.desk2');
+  await admin.fill('#a-display_name', '加盟企业客服 周宁');
+  await admin.fill('#a-password', 'desk-2026-password');
+  await shot(admin, 'admin-user-vendor-picker.png');
+  await admin.click('[data-testid="user-form"] button[type="submit"]');
+  await admin.waitForSelector('[data-testid="user-row"][data-username="vendor.desk2"]');
+  assert.match(await admin.textContent('[data-testid="user-row"][data-username="vendor.desk2"]'), new RegExp(shown[0].split('（')[0]));
+  await admin.selectOption('#a-role', 'department');
+  assert.equal(await admin.isVisible('[data-testid="pick-vendor"]'), false);
+  assert.equal(await admin.isVisible('[data-testid="pick-department"]'), true);
   await visit(admin, server.base, '/admin/audit?actor=user%3Acare');
   await admin.waitForSelector('[data-testid="audit-row"]');
   // In words: who by name, what was done; the codes on hover.

@@ -176,6 +176,12 @@ fn UserForm(
     let dept_error = Signal::derive(field_error(errors, lang, "department_id"));
     let vendor_error = Signal::derive(field_error(errors, lang, "vendor_id"));
     let active_error = Signal::derive(field_error(errors, lang, "active"));
+    // Only the picker the chosen role needs is shown and sent (both until a role is
+    // chosen); the vendors' picker narrows as a name or district is typed.
+    let chosen = RwSignal::new(role);
+    let show_department = move || chosen.get().is_none_or(Role::needs_department);
+    let show_vendor = move || chosen.get().is_none_or(Role::needs_vendor);
+    let vendor_filter = RwSignal::new(String::new());
     view! {
         <h2>{if e.is_some() { tr!(lang, admin.edit_user) } else { tr!(lang, admin.new_user) }}</h2>
         <ActionForm action=save attr:class="grid-form" attr:data-testid="user-form">
@@ -186,7 +192,8 @@ fn UserForm(
                 value=e.as_ref().map(|u| u.display_name.clone()).unwrap_or_default() />
             <div class="field">
                 <label for="a-role">{tr!(lang, admin.role)}</label>
-                <select id="a-role" name="role" aria-describedby="e-role">
+                <select id="a-role" name="role" aria-describedby="e-role"
+                    on:change=move |ev| chosen.set(Role::from_code(&event_target_value(&ev)))>
                     <option value="">{tr!(lang, common.choose)}</option>
                     {Role::ALL.iter().map(|r| view! {
                         <option value=r.as_code() selected=role == Some(*r)>{r.label(lang)}</option>
@@ -194,9 +201,10 @@ fn UserForm(
                 </select>
                 <FieldMessage id="e-role" message=role_error />
             </div>
-            <div class="field">
+            <div class="field" hidden=move || !show_department() data-testid="pick-department">
                 <label for="a-department_id">{tr!(lang, admin.department_for_staff)}</label>
-                <select id="a-department_id" name="department_id" aria-describedby="e-department_id">
+                <select id="a-department_id" name="department_id" aria-describedby="e-department_id"
+                    disabled=move || !show_department()>
                     <option value="">"—"</option>
                     {departments.into_iter().map(|d| view! {
                         <option value=d.id.to_string() selected=department == Some(d.id)>{d.name}</option>
@@ -204,12 +212,22 @@ fn UserForm(
                 </select>
                 <FieldMessage id="e-department_id" message=dept_error />
             </div>
-            <div class="field">
+            <div class="field" hidden=move || !show_vendor() data-testid="pick-vendor">
                 <label for="a-vendor_id">{tr!(lang, admin.vendor_for_accounts)}</label>
-                <select id="a-vendor_id" name="vendor_id" aria-describedby="e-vendor_id">
+                <input type="search" class="pick-filter" aria-label=tr!(lang, admin.vendor_filter)
+                    placeholder=tr!(lang, admin.vendor_filter) data-testid="vendor-filter"
+                    on:input=move |ev| vendor_filter.set(event_target_value(&ev).trim().to_string()) />
+                <select id="a-vendor_id" name="vendor_id" aria-describedby="e-vendor_id"
+                    disabled=move || !show_vendor()>
                     <option value="">"—"</option>
-                    {vendors.into_iter().map(|(id, name)| view! {
-                        <option value=id.to_string() selected=vendor == Some(id)>{name}</option>
+                    {vendors.into_iter().map(|(id, name)| {
+                        let shown = name.clone();
+                        view! {
+                            <option value=id.to_string() selected=vendor == Some(id)
+                                hidden=move || vendor != Some(id) && vendor_filter.with(|f| !f.is_empty() && !shown.contains(f.as_str()))>
+                                {name}
+                            </option>
+                        }
                     }).collect_view()}
                 </select>
                 <FieldMessage id="e-vendor_id" message=vendor_error />

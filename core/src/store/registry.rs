@@ -389,6 +389,8 @@ impl ElderlyListing {
 pub trait RegistryStore: Send + Sync {
     /// `(id, name)` of every vendor, for the user form.
     async fn vendor_names(&self) -> Result<Vec<(i64, String)>, StoreError>;
+    /// Every vendor's id, name and district's name, by name (the administrator's picker).
+    async fn vendor_choices(&self) -> Result<Vec<(i64, String, Option<String>)>, StoreError>;
     /// Volunteers and skilled people, those of the district `near` (a district code, or
     /// any region code under one) first, then by district and name.
     async fn provider_choices(
@@ -487,6 +489,15 @@ where
         Ok(sqlx::query_as("SELECT id, name FROM vendors ORDER BY name")
             .fetch_all(&self.pool)
             .await?)
+    }
+
+    async fn vendor_choices(&self) -> Result<Vec<(i64, String, Option<String>)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT v.id, v.name, d.name FROM vendors v \
+             LEFT JOIN regions d ON d.code = v.district_code ORDER BY v.name, v.id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     async fn provider_choices(

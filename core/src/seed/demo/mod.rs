@@ -212,7 +212,7 @@ impl<'a> Generator<'a> {
             cases.extend(alarms);
         }
         number_cases(&mut cases);
-        let users = demo_users(&cases);
+        let users = demo_users(&cases, &vendors);
         Ok(DemoData {
             vendors,
             providers,
@@ -327,8 +327,8 @@ pub async fn load(
     }
     for u in &demo.users {
         let user = UserRow {
-            username: u.username.to_string(),
-            display_name: u.display_name.to_string(),
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
             role: u.role,
             department_id: u
                 .department_code
@@ -500,6 +500,45 @@ mod tests {
             .map(|l| l.as_code())
             .collect();
         assert_eq!(lights.len(), 3, "green, yellow and red cases: {lights:?}");
+    }
+
+    #[test]
+    fn everyone_a_played_case_names_has_an_account() {
+        let demo = generate(DEMO_SEED, now(), DemoSize::default()).unwrap();
+        let accounts: BTreeMap<&str, &DemoUser> = demo
+            .users
+            .iter()
+            .map(|u| (u.username.as_str(), u))
+            .collect();
+        let mut named = 0;
+        for case in &demo.cases {
+            for event in &case.events {
+                if let Some(username) = event.actor.strip_prefix("user:") {
+                    let account = accounts.get(username);
+                    assert!(account.is_some(), "no account for {username}");
+                    assert_ne!(account.unwrap().display_name, username);
+                    named += 1;
+                }
+            }
+        }
+        assert!(named > 1000, "{named} steps by staff");
+        let agents = demo
+            .users
+            .iter()
+            .filter(|u| u.role == hotline_domain::Role::Agent)
+            .count();
+        let vendors = demo
+            .users
+            .iter()
+            .filter(|u| u.role == hotline_domain::Role::Vendor)
+            .count();
+        assert!((20..=28).contains(&agents), "{agents} agents");
+        assert!(vendors < 250, "{vendors} vendor desks");
+        let d03 = accounts["dept.d03"];
+        assert_eq!(
+            (d03.display_name.as_str(), d03.department_code),
+            ("咸阳市城市管理执法局 办理员", Some("D03"))
+        );
     }
 
     #[test]
