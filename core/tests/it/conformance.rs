@@ -343,7 +343,8 @@ async fn the_demo_city_loads_once_and_numbering_continues_after_it(db: TestDatab
             counts.elderly,
             counts.cases
         ),
-        (40, 20, 60, 54)
+        // 50 past cases, the department's 4 new ones, the vendor's 3 new orders, 4 waiting.
+        (40, 20, 60, 50 + 4 + 3 + 4)
     );
     assert!(
         !h.load_demo_if_empty(size).await.unwrap(),

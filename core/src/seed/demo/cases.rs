@@ -23,6 +23,17 @@ impl Generator<'_> {
     /// category are drawn again, so a complaint about unpaid wages is never filed under
     /// appliance repair.
     pub(super) fn request_text(&mut self) -> (String, String) {
+        // A case for the demo department's desk is about one of its categories.
+        let desk: &[&str] = if self.for_desk.is_some() {
+            DEPARTMENTS[0].3
+        } else {
+            &[]
+        };
+        // A new order for a vendor is for one of its services.
+        let services: &[String] = match self.for_vendor {
+            Some(v) => &self.vendor_services[v],
+            None => &[],
+        };
         let mut tries = 0;
         let (text, category) = loop {
             let (words, text) = *self.rng.pick(REQUESTS);
@@ -31,12 +42,14 @@ impl Generator<'_> {
                 .iter()
                 .copied()
                 .filter(|c| words.iter().any(|w| c.name_zh.contains(w)))
+                .filter(|c| desk.is_empty() || desk.iter().any(|m| c.code.starts_with(m)))
+                .filter(|c| services.is_empty() || services.contains(&c.code))
                 .collect();
             tries += 1;
             if !matching.is_empty() {
                 break (text, self.rng.pick(&matching).code.clone());
             }
-            if tries > 20 {
+            if tries > 500 {
                 break (text, self.rng.pick(&self.minors).code.clone());
             }
         };
@@ -78,6 +91,8 @@ impl Generator<'_> {
                 // Ten of the cases are filed 8 to 11 days ago and kept slow: with the
                 // department still, past its limit, however small the demo.
                 self.keep_slow = i % 8 == 7 && i < 80;
+                // Every other one of them is the demo department's, overdue at its desk.
+                self.for_desk = (self.keep_slow && i % 16 == 15).then_some(false);
                 let at = if self.keep_slow {
                     self.now - Duration::days(8) - self.minutes((0, 3 * 24 * 60))
                 } else {
@@ -85,9 +100,53 @@ impl Generator<'_> {
                 };
                 let case = self.played_case(at);
                 self.keep_slow = false;
+                self.for_desk = None;
                 case
             })
             .collect()
+    }
+
+    /// Three household jobs ordered from `vendor` in the last hours, not yet taken: new
+    /// orders for the demo vendor account (none if it offers nothing the demo's requests
+    /// ask for).
+    pub(super) fn vendor_orders(&mut self, vendor: usize) -> Vec<DemoCase> {
+        self.for_vendor = Some(vendor);
+        let mut orders = Vec::new();
+        for ago in [(3 * 60, 5 * 60), (2 * 60, 3 * 60), (60, 2 * 60)] {
+            let at = self.now - self.minutes(ago);
+            let order = self.played_case(at);
+            let ours = self.vendor_services[vendor].contains(&order.flow.category_code)
+                && order
+                    .flow
+                    .assignments
+                    .iter()
+                    .any(|a| a.assignee == Assignee::Vendor(vendor as i64 + 1));
+            if ours {
+                orders.push(order);
+            }
+        }
+        self.for_vendor = None;
+        orders
+    }
+
+    /// Four complaints sent to the demo department in the last hours and not yet confirmed:
+    /// new work at its desk (two of them already past the time to confirm).
+    pub(super) fn desk_cases(&mut self) -> Vec<DemoCase> {
+        self.for_desk = Some(true);
+        let cases = [
+            (6 * 60, 8 * 60),
+            (5 * 60, 6 * 60),
+            (4 * 60, 5 * 60),
+            (4 * 60, 5 * 60),
+        ]
+        .into_iter()
+        .map(|ago| {
+            let at = self.now - self.minutes(ago);
+            self.played_case(at)
+        })
+        .collect();
+        self.for_desk = None;
+        cases
     }
 
     pub(super) fn waiting_requests(&mut self, n: usize) -> Vec<DemoCase> {
@@ -161,7 +220,11 @@ impl Generator<'_> {
     /// department or waiting for a callback, some took long enough to show yellow or red.
     pub(super) fn played_case(&mut self, at: DateTime<Utc>) -> DemoCase {
         let case = self.new_case(at);
-        let case_type = self.case_type_for(&case.flow.category_code);
+        let case_type = match (self.for_desk, self.for_vendor) {
+            (Some(_), _) => CaseType::Complaint,
+            (_, Some(_)) => CaseType::Household,
+            _ => self.case_type_for(&case.flow.category_code),
+        };
         let category_code = case.flow.category_code.clone();
         let agent = demo_staff(
             &format!("agent{}", 1001 + self.rng.below(27)),
@@ -213,10 +276,11 @@ impl Generator<'_> {
             Satisfaction::Unconfirmed,
             Satisfaction::Dissatisfied,
         ]);
-        if rules.answer_at_once && self.rng.chance(0.7) {
+        let ordered = self.for_vendor.is_some();
+        if rules.answer_at_once && !ordered && self.rng.chance(0.7) {
             let reply = self.rng.pick(REPLIES).to_string();
             p.step(self.minutes((2, 12)), &agent, CaseAction::Answer { reply });
-        } else if rules.recommend && self.rng.chance(0.5) {
+        } else if rules.recommend && !ordered && self.rng.chance(0.5) {
             let offering = self.vendors_offering(&p.case.flow.category_code, 3);
             if !offering.is_empty() {
                 p.step(
@@ -229,7 +293,10 @@ impl Generator<'_> {
                 );
                 self.callback_and_archive(&mut p, &agent, Satisfaction::Satisfied);
             }
-        } else if rules.centre_handles && (rules.targets == Targets::None || self.rng.chance(0.6)) {
+        } else if rules.centre_handles
+            && !ordered
+            && (rules.targets == Targets::None || self.rng.chance(0.6))
+        {
             if case_type != CaseType::Pending || self.rng.chance(0.8) {
                 let result = self.rng.pick(CENTRE_RESULTS).to_string();
                 p.step(
@@ -294,6 +361,14 @@ impl Generator<'_> {
         // Most take the default limit; some a dispatcher's own, in working days.
         let limit = (self.rng.chance(0.2))
             .then(|| hotline_domain::Limit::working_days(self.rng.range(3, 15) as u32));
+        // A wrong department now and then: the case goes first to one that does not handle
+        // its category, which returns it; the lead agrees and it goes where it belongs.
+        let right = to.clone();
+        let misrouted = targets == Targets::Departments
+            && self.for_desk.is_none()
+            && to.len() == 1
+            && self.rng.chance(0.08)
+            && self.misroute(&mut to);
         p.step(
             self.minutes((2, 40)),
             agent,
@@ -303,9 +378,12 @@ impl Generator<'_> {
                 limit,
             },
         );
-        // A wrong department now and then: it returns the case, the lead agrees, and the
-        // case goes to another one.
-        if targets == Targets::Departments && to.len() == 1 && self.rng.chance(0.08) {
+        if self.for_desk == Some(true) || self.for_vendor.is_some() {
+            // New at the department's or vendor's desk: nobody has confirmed it yet.
+            p.stopped = true;
+            return;
+        }
+        if misrouted {
             let wrong = demo_assignee_user(to[0]);
             let delay = self.minutes((5, 25));
             p.confirm(delay, &wrong);
@@ -329,13 +407,7 @@ impl Generator<'_> {
                     note: String::new(),
                 },
             );
-            let other = loop {
-                let candidate = Assignee::Department(1 + self.rng.below(DEPARTMENTS.len()) as i64);
-                if candidate != to[0] {
-                    break candidate;
-                }
-            };
-            to = vec![other];
+            to = right;
             p.step(
                 self.minutes((5, 60)),
                 lead,
@@ -556,6 +628,9 @@ impl Generator<'_> {
     /// everything else to the department that handles its major category. Synthetic ids
     /// (see [`demo_department`]): 1-based indexes into the generated vendors and providers.
     pub(super) fn assignee_for(&mut self, category_code: &str, targets: Targets) -> Assignee {
+        if let Some(vendor) = self.for_vendor {
+            return Assignee::Vendor(vendor as i64 + 1);
+        }
         if targets == Targets::OneCarer && !self.provider_skills.is_empty() && self.rng.chance(0.35)
         {
             let skilled: Vec<usize> = (0..self.provider_skills.len())
@@ -579,19 +654,31 @@ impl Generator<'_> {
                     .unwrap_or_else(|| 1 + self.rng.below(self.vendor_services.len()) as i64),
             );
         }
-        let major = &category_code[..2];
-        let handling: Vec<usize> = DEPARTMENTS
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, _, _, majors))| majors.contains(&major))
-            .map(|(i, _)| i)
-            .collect();
-        let index = if handling.is_empty() {
-            DEPARTMENTS.len() - 1 - self.rng.below(2)
-        } else {
-            *self.rng.pick(&handling)
-        };
+        let index = *self.rng.pick(&handling_departments(category_code));
         Assignee::Department(index as i64 + 1)
+    }
+
+    /// Points a one-department dispatch at a department that does not handle the case's
+    /// category (for a case to be returned); false if every department handles it.
+    fn misroute(&mut self, to: &mut [Assignee]) -> bool {
+        let Some(category) = to
+            .first()
+            .and_then(|a| match a {
+                Assignee::Department(id) => DEPARTMENTS.get(*id as usize - 1),
+                _ => None,
+            })
+            .map(|d| d.3)
+        else {
+            return false;
+        };
+        let others: Vec<usize> = (0..DEPARTMENTS.len())
+            .filter(|i| DEPARTMENTS[*i].3 != category && !DEPARTMENTS[*i].3.contains(&"20"))
+            .collect();
+        if others.is_empty() {
+            return false;
+        }
+        to[0] = Assignee::Department(*self.rng.pick(&others) as i64 + 1);
+        true
     }
 }
 
@@ -605,5 +692,30 @@ pub(super) fn number_cases(cases: &mut [DemoCase]) {
         let seq = per_day.entry(date).or_default();
         *seq += 1;
         case.tracking_number = TrackingNumber::new(date, *seq);
+    }
+}
+
+/// The departments (indexes into [`DEPARTMENTS`]) that handle a category: those whose
+/// longest listed code prefix matches it (燃气 `0803…` goes to the gas company, not to
+/// everyone under 市政公用 `08`); none matching, the district governments (其他事项 `20`).
+pub(super) fn handling_departments(category_code: &str) -> Vec<usize> {
+    let reach = |prefixes: &[&str]| {
+        prefixes
+            .iter()
+            .filter(|p| category_code.starts_with(**p))
+            .map(|p| p.len())
+            .max()
+            .unwrap_or(0)
+    };
+    let best = DEPARTMENTS.iter().map(|d| reach(d.3)).max().unwrap_or(0);
+    let handling: Vec<usize> = (0..DEPARTMENTS.len())
+        .filter(|i| best > 0 && reach(DEPARTMENTS[*i].3) == best)
+        .collect();
+    if handling.is_empty() {
+        (0..DEPARTMENTS.len())
+            .filter(|i| DEPARTMENTS[*i].3.contains(&"20"))
+            .collect()
+    } else {
+        handling
     }
 }

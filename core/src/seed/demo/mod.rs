@@ -57,8 +57,10 @@ impl Default for DemoSize {
     }
 }
 
-/// The government departments (联动部门) cases are sent to, with the major service
-/// categories each usually handles.
+/// The government departments (联动部门) cases are sent to, with the catalogue code
+/// prefixes each handles: a longer prefix wins (燃气 `0803` goes to the gas company, not to
+/// the water bureau under 市政公用 `08`); `20` (其他事项) marks the district governments,
+/// which take what no one else does.
 pub const DEPARTMENTS: &[(&str, &str, &str, &[&str])] = &[
     (
         "D01",
@@ -67,7 +69,12 @@ pub const DEPARTMENTS: &[(&str, &str, &str, &[&str])] = &[
         &["05", "06"],
     ),
     ("D02", "咸阳市住房和城乡建设局", "029-33211602", &["10"]),
-    ("D03", "咸阳市城市管理执法局", "029-33211603", &["07"]),
+    (
+        "D03",
+        "咸阳市城市管理执法局",
+        "029-33211603",
+        &["07", "0806", "0807"],
+    ),
     ("D04", "咸阳市市场监督管理局", "029-33211604", &["14"]),
     ("D05", "咸阳市交通运输局", "029-33211605", &["09"]),
     ("D06", "咸阳市生态环境局", "029-33211606", &["13"]),
@@ -75,14 +82,21 @@ pub const DEPARTMENTS: &[(&str, &str, &str, &[&str])] = &[
     ("D08", "咸阳市教育局", "029-33211608", &["11"]),
     ("D09", "咸阳市卫生健康委员会", "029-33211609", &["04"]),
     ("D10", "咸阳市民政局", "029-33211610", &["03", "15"]),
-    ("D11", "咸阳市水务局", "029-33211611", &["08"]),
-    ("D12", "国网咸阳供电公司", "029-33211612", &["08"]),
+    (
+        "D11",
+        "咸阳市水务局",
+        "029-33211611",
+        &["0801", "0805", "0811"],
+    ),
+    ("D12", "国网咸阳供电公司", "029-33211612", &["0802"]),
     ("D13", "咸阳市农业农村局", "029-33211613", &["18"]),
     ("D14", "咸阳市文化和旅游局", "029-33211614", &["19"]),
     ("D15", "咸阳市行政审批服务局", "029-33211615", &["16"]),
     ("D16", "咸阳市司法局", "029-33211616", &["17"]),
     ("D17", "秦都区人民政府", "029-33211617", &["20"]),
     ("D18", "渭城区人民政府", "029-33211618", &["20"]),
+    ("D19", "咸阳市天然气有限公司", "029-33211619", &["0803"]),
+    ("D20", "咸阳市热力有限公司", "029-33211620", &["0804"]),
 ];
 
 #[derive(Debug, Clone)]
@@ -151,6 +165,13 @@ pub struct Generator<'a> {
     /// The case being played is one of those kept slow on purpose, so every demo (however
     /// small, whatever the day) has work in hand past its limit.
     keep_slow: bool,
+    /// The case being played is for the demo department's desk: one of its categories, a
+    /// complaint, so signing in as `dept` shows new, overdue and finished work. `Some(true)`:
+    /// held once dispatched (new, not yet confirmed).
+    for_desk: Option<bool>,
+    /// The case being played is a new order for this vendor (index): one of its services,
+    /// a household job, held once dispatched.
+    for_vendor: Option<usize>,
     /// One-key terminals handed out so far: the n-th is `YJT` + (10000000 + n), so the
     /// alarm simulator can address the demo's registered people without reading the
     /// database.
@@ -186,6 +207,8 @@ impl<'a> Generator<'a> {
             vendor_services: Vec::new(),
             provider_skills: Vec::new(),
             keep_slow: false,
+            for_desk: None,
+            for_vendor: None,
             terminals: 0,
         }
     }
@@ -204,6 +227,12 @@ impl<'a> Generator<'a> {
         self.provider_skills = providers.iter().map(|p| p.skill_code.clone()).collect();
         let elderly: Vec<NewElderly> = (0..size.elderly).map(|i| self.elderly(i)).collect();
         let mut cases = self.past_cases(size.past_cases);
+        cases.extend(self.desk_cases());
+        // The demo vendor account's company (the one with the most orders) has new orders
+        // to take.
+        if let Some(vendor) = users::busiest_vendor(&cases) {
+            cases.extend(self.vendor_orders(vendor));
+        }
         cases.extend(self.waiting_requests(size.waiting_requests));
         // The full demo city's alarms (a month's history, two being worked); the small
         // data sets of the tests have none, so their consoles start empty.
@@ -378,7 +407,9 @@ mod tests {
             a.elderly.iter().map(|e| &e.id_number).collect::<Vec<_>>(),
             b.elderly.iter().map(|e| &e.id_number).collect::<Vec<_>>()
         );
-        assert_eq!(a.cases.len(), 43);
+        // The past cases, the department's four new ones, the vendor's three new orders,
+        // the waiting requests.
+        assert_eq!(a.cases.len(), 40 + 4 + 3 + 3);
     }
 
     #[test]
@@ -500,6 +531,92 @@ mod tests {
             .map(|l| l.as_code())
             .collect();
         assert_eq!(lights.len(), 3, "green, yellow and red cases: {lights:?}");
+    }
+
+    #[test]
+    fn cases_say_what_their_category_is_and_go_to_the_department_that_handles_it() {
+        let demo = generate(DEMO_SEED, now(), DemoSize::default()).unwrap();
+        let gas = cases::handling_departments("080301");
+        assert_eq!(gas.len(), 1);
+        assert_eq!(DEPARTMENTS[gas[0]].1, "咸阳市天然气有限公司");
+        let mut misrouted = 0;
+        for case in &demo.cases {
+            for part in &case.flow.assignments {
+                let Assignee::Department(id) = part.assignee else {
+                    continue;
+                };
+                // A district government may share any case; any other department that
+                // does not handle the category returned it, and the return was accepted.
+                let handles = cases::handling_departments(&case.flow.category_code)
+                    .contains(&(id as usize - 1))
+                    || DEPARTMENTS[id as usize - 1].3.contains(&"20");
+                if !handles {
+                    assert_eq!(part.return_justified, Some(true), "{}", case.content);
+                    misrouted += 1;
+                }
+            }
+        }
+        assert!(
+            misrouted > 0,
+            "the demo shows a misrouted case being returned"
+        );
+        // The texts and their categories agree.
+        for (content, words) in [("燃气味", "燃气"), ("年报", "个体工商户"), ("停水", "供水")]
+        {
+            let case = demo
+                .cases
+                .iter()
+                .find(|c| c.content.contains(content))
+                .unwrap();
+            let category = super::super::catalogue()
+                .unwrap()
+                .into_iter()
+                .find(|c| c.code == case.flow.category_code[..4])
+                .unwrap();
+            assert!(
+                category.name_zh.contains(words),
+                "{content}: {}",
+                category.name_zh
+            );
+        }
+    }
+
+    #[test]
+    fn the_demo_department_and_vendor_have_work_waiting() {
+        let now = now();
+        let demo = generate(DEMO_SEED, now, DemoSize::default()).unwrap();
+        let (mut new, mut overdue, mut finished) = (0, 0, 0);
+        for part in demo
+            .cases
+            .iter()
+            .flat_map(|c| &c.flow.assignments)
+            .filter(|p| p.assignee == Assignee::Department(1) && !p.closed)
+        {
+            if part.fed_back_at.is_some() {
+                finished += 1;
+            } else {
+                new += usize::from(part.confirmed_at.is_none());
+                overdue += usize::from(part.due_at < now);
+            }
+        }
+        assert!(new >= 4, "{new} new");
+        assert!(overdue >= 3, "{overdue} overdue");
+        assert!(finished >= 20, "{finished} finished");
+        // The demo vendor account's company has new orders to take.
+        let vendor = demo
+            .users
+            .iter()
+            .find(|u| u.username == "vendor")
+            .and_then(|u| u.vendor_index)
+            .unwrap();
+        let orders = demo
+            .cases
+            .iter()
+            .flat_map(|c| &c.flow.assignments)
+            .filter(|p| p.assignee == Assignee::Vendor(vendor as i64 + 1) && !p.closed)
+            .filter(|p| p.confirmed_at.is_none())
+            .count();
+        assert!(orders >= 2, "{orders} new orders");
     }
 
     #[test]

@@ -27,18 +27,7 @@ pub const DEMO_PASSWORD: &str = "hotline-demo-2026";
 /// vendor account belongs to the vendor with the most orders, so signing in as it shows a
 /// full list.
 pub(super) fn demo_users(cases: &[DemoCase], vendors: &[NewVendor]) -> Vec<DemoUser> {
-    let mut orders: BTreeMap<usize, usize> = BTreeMap::new();
-    for c in cases {
-        for a in &c.flow.assignments {
-            if let Assignee::Vendor(id) = a.assignee {
-                *orders.entry(id as usize - 1).or_default() += 1;
-            }
-        }
-    }
-    let busiest = orders
-        .iter()
-        .max_by_key(|(i, n)| (**n, std::cmp::Reverse(**i)))
-        .map(|(i, _)| *i);
+    let busiest = busiest_vendor(cases);
     let user = |username: &str, display_name: &str, role, department_code, vendor_index| DemoUser {
         username: username.to_string(),
         display_name: display_name.to_string(),
@@ -76,6 +65,22 @@ pub(super) fn demo_users(cases: &[DemoCase], vendors: &[NewVendor]) -> Vec<DemoU
         }
     }
     users
+}
+
+/// The index of the vendor with the most orders (the lowest index of those tied).
+pub(super) fn busiest_vendor(cases: &[DemoCase]) -> Option<usize> {
+    let mut orders: BTreeMap<usize, usize> = BTreeMap::new();
+    for c in cases {
+        for a in &c.flow.assignments {
+            if let Assignee::Vendor(id) = a.assignee {
+                *orders.entry(id as usize - 1).or_default() += 1;
+            }
+        }
+    }
+    orders
+        .iter()
+        .max_by_key(|(i, n)| (**n, std::cmp::Reverse(**i)))
+        .map(|(i, _)| *i)
 }
 
 /// The agents on the demo roster (`agent1001`…), by name.
