@@ -37,6 +37,16 @@ test('a lead finds, creates and inspects vendors; a vendor keeps its own contact
   await lead.waitForSelector('[data-testid="vendor-row"]');
   const statuses = await lead.$$eval('[data-testid="vendor-row"] [data-status]', (els) => els.map((e) => e.dataset.status));
   assert.ok(statuses.length > 0 && statuses.every((s) => s === 'suspended'), statuses.join());
+  // A click anywhere on a row opens that vendor; back returns to the same search.
+  await lead.waitForSelector('body[data-hydrated="true"]');
+  const firstVendor = await lead.getAttribute('[data-testid="vendor-row"]', 'data-id');
+  await Promise.all([
+    lead.waitForURL(new RegExp(`/vendors/${firstVendor}$`)),
+    lead.click('[data-testid="vendor-row"]:first-child td:last-child'),
+  ]);
+  await lead.goBack();
+  await lead.waitForURL(/status=suspended/);
+  await lead.waitForSelector('[data-testid="vendor-row"]');
   // The search as a file: every vendor it finds, one line each under the heading.
   const suspended = Number(await lead.getAttribute('[data-testid="vendor-total"]', 'data-total'));
   const [download] = await Promise.all([
@@ -153,7 +163,9 @@ test('a lead marks a caller with a reason; an agent finds them by number and kee
   await Promise.all([agent.waitForURL(/q=13955556666/), agent.click('[data-testid="client-find"]')]);
   await agent.waitForSelector('[data-testid="client-row"]');
   assert.equal(await agent.locator('[data-testid="client-row"]').count(), 1);
-  await Promise.all([agent.waitForURL(/\/clients\/\d+$/), agent.click('[data-testid="client-row"] a')]);
+  // On a phone too, tapping the row (not only the name) opens the record.
+  await agent.waitForSelector('body[data-hydrated="true"]');
+  await Promise.all([agent.waitForURL(/\/clients\/\d+$/), agent.click('[data-testid="client-row"] td.mono')]);
   await agent.waitForSelector('body[data-hydrated="true"]');
   await agent.click('[data-testid="client-edit"] summary');
   assert.equal(await agent.$('[data-testid="client-marks-box"]'), null);
@@ -184,6 +196,14 @@ test('a lead registers a skilled person and pauses them; an agent reads the reco
   const kinds = await lead.$$eval('[data-testid="provider-row"]', (rows) => rows.map((r) => r.dataset.kind));
   assert.ok(kinds.length > 0 && kinds.every((k) => k === 'volunteer'), kinds.join());
   await shot(lead, 'providers-list.png');
+  await lead.waitForSelector('body[data-hydrated="true"]');
+  const firstProvider = await lead.getAttribute('[data-testid="provider-row"]', 'data-id');
+  await Promise.all([
+    lead.waitForURL(new RegExp(`/providers/${firstProvider}$`)),
+    lead.click('[data-testid="provider-row"]:first-child td:nth-child(3)'),
+  ]);
+  await lead.goBack();
+  await lead.waitForSelector('[data-testid="provider-row"]');
   // The search as a file: every volunteer it finds.
   const volunteers = Number(await lead.getAttribute('[data-testid="provider-total"]', 'data-total'));
   const [download] = await Promise.all([
@@ -274,6 +294,12 @@ test('a coordinator registers an elderly person and changes their one-key phone'
   // The registry finds them by the new number.
   await visit(care, server.base, '/care/elderly?q=02933120977');
   assert.equal(await care.locator('[data-testid="elderly-row"]').count(), 1);
+  await care.waitForSelector('body[data-hydrated="true"]');
+  await Promise.all([
+    care.waitForURL(/\/care\/elderly\/\d+$/),
+    care.click('[data-testid="elderly-row"] td:nth-child(3)'),
+  ]);
+  await care.waitForSelector('[data-testid="elderly-onekey-phone"]');
   assert.deepEqual(care.errors, []);
   await care.context().close();
 });

@@ -172,7 +172,8 @@ fn elderly_table(
                 </tr></thead>
                 <tbody>
                     {found.items.into_iter().map(|p| view! {
-                        <tr data-testid="elderly-row">
+                        <tr data-testid="elderly-row" class="opens"
+                            on:click=crate::pages::common::row_opens(format!("/care/elderly/{}", p.id))>
                             <td class="nowrap"><a href=format!("/care/elderly/{}", p.id)>{p.name.clone()}</a></td>
                             <td class="nowrap">{sex_label(lang, &p.gender)}</td>
                             <td class="nowrap">{p.birth_date.to_string()}</td>

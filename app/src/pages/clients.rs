@@ -139,7 +139,8 @@ fn client_table(lang: Lang, found: ClientPage, page_href: impl Fn(u32) -> String
                         ].into_iter().filter(|(on, _)| *on).map(|(_, m)| m).collect();
                         let name = c.name.clone().unwrap_or_else(|| tr!(lang, clients.no_name).to_string());
                         view! {
-                            <tr data-testid="client-row" data-id=c.id.to_string()>
+                            <tr data-testid="client-row" data-id=c.id.to_string() class="opens"
+                                on:click=crate::pages::common::row_opens(format!("/clients/{}", c.id))>
                                 <td><a href=format!("/clients/{}", c.id)>{name}</a></td>
                                 <td class="mono nowrap">{c.phone.clone()}</td>
                                 <td>{c.district_name.clone().unwrap_or_default()}</td>

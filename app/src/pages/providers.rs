@@ -210,7 +210,8 @@ fn provider_table(
                             None => p.district_name.clone(),
                         };
                         view! {
-                            <tr data-testid="provider-row" data-id=p.id.to_string() data-kind=p.kind.as_code()>
+                            <tr data-testid="provider-row" data-id=p.id.to_string() data-kind=p.kind.as_code() class="opens"
+                                on:click=crate::pages::common::row_opens(format!("/providers/{}", p.id))>
                                 <td><a href=format!("/providers/{}", p.id)>{p.name.clone()}</a></td>
                                 <td class="nowrap">{p.kind.label(lang)}</td>
                                 <td>{place}</td>

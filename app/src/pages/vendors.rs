@@ -179,7 +179,8 @@ fn vendor_table(lang: Lang, found: Page, page_href: impl Fn(u32) -> String) -> i
                             None => v.district_name.clone(),
                         };
                         view! {
-                            <tr data-testid="vendor-row" data-id=v.id.to_string()>
+                            <tr data-testid="vendor-row" data-id=v.id.to_string() class="opens"
+                                on:click=crate::pages::common::row_opens(format!("/vendors/{}", v.id))>
                                 <td>
                                     <a href=format!("/vendors/{}", v.id)>{v.name.clone()}</a>
                                     {v.special_recommend.then(|| view! { <span class="tag recommend">{tr!(lang, vendors.special_recommend)}</span> })}
