@@ -179,9 +179,12 @@ test('a handled request shows the department\'s answer and is rated on the track
   await Promise.all([plain.waitForNavigation(), plain.click('[data-testid="track-submit"]')]);
   assert.match(await plain.textContent('[data-testid="track-replies"]'), /已补装井盖/);
   assert.ok(await plain.isVisible('[data-testid="rate-form"]'));
+  await plain.fill('#r-comment', '井盖补上了，但警示牌挡了盲道。');
   const [refused] = await Promise.all([plain.waitForNavigation(), plain.click('[data-testid="rate-submit"]')]);
   assert.equal(refused.status(), 422);
   assert.notEqual((await plain.textContent('#e-satisfaction')).trim(), '');
+  // What was typed is not lost.
+  assert.equal(await plain.inputValue('#r-comment'), '井盖补上了，但警示牌挡了盲道。');
   assert.match(await plain.textContent('[data-testid="track-status"]'), /已答复/, 'the request is still shown');
   await shot(plain, 'track-rate-nojs-refused.png');
   await plain.context().close();

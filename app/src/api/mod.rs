@@ -68,6 +68,10 @@ pub struct PostedTrack {
     /// The answer to a rating posted from the page (`POST /track`, `intent=rate`).
     #[serde(default)]
     pub rated: Option<Saved>,
+    /// The verdict and comment as typed, when the rating was refused: the form shows them
+    /// again instead of an empty box.
+    #[serde(default)]
+    pub rating_typed: Option<(String, String)>,
 }
 
 /// The answer to a save.

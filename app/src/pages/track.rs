@@ -29,6 +29,7 @@ pub fn TrackPage() -> impl IntoView {
     let looked_up = RwSignal::new((number.clone(), phone.clone()));
     // A rating posted from this page (`POST /track`, `intent=rate`) and its answer.
     let posted_rated = posted.as_ref().and_then(|p| p.rated.clone());
+    let posted_typed = posted.as_ref().and_then(|p| p.rating_typed.clone());
     // The answer shown: the latest lookup made here, else the posted one. `None` inside is
     // a lookup that failed on our side.
     let posted_answer = posted.map(|p| p.answer);
@@ -108,12 +109,10 @@ pub fn TrackPage() -> impl IntoView {
                     Some(Some(FormOutcome::Done(Some(found)))) => {
                         // The rating's answer belongs to the page as posted, not to a
                         // later lookup made here.
-                        let rated = action
-                            .value()
-                            .with(Option::is_none)
-                            .then(|| posted_rated.clone())
-                            .flatten();
-                        view! { <Tracked found looked_up rated /> }.into_any()
+                        let as_posted = action.value().with(Option::is_none);
+                        let rated = as_posted.then(|| posted_rated.clone()).flatten();
+                        let typed = as_posted.then(|| posted_typed.clone()).flatten().unwrap_or_default();
+                        view! { <Tracked found looked_up rated typed /> }.into_any()
                     }
                     Some(Some(FormOutcome::Done(None))) => view! {
                         <p class="alert" data-testid="track-nomatch">
@@ -138,6 +137,8 @@ fn Tracked(
     found: TrackedRequest,
     looked_up: RwSignal<(String, String)>,
     rated: Option<Saved>,
+    /// The verdict and comment of a refused rating, shown again.
+    typed: (String, String),
 ) -> impl IntoView {
     let lang = use_lang();
     let errors = RwSignal::new(match &rated {
@@ -209,7 +210,8 @@ fn Tracked(
                         <legend>{tr!(lang, track.rate_title)}</legend>
                         {choices.into_iter().map(|s| view! {
                             <label class="choice">
-                                <input type="radio" name="satisfaction" value=s.as_code() />
+                                <input type="radio" name="satisfaction" value=s.as_code()
+                                    checked=typed.0 == s.as_code() />
                                 {s.label(lang)}
                             </label>
                         }).collect_view()}
@@ -220,7 +222,9 @@ fn Tracked(
                         <label for="r-comment">{tr!(lang, track.comment)}</label>
                         <textarea id="r-comment" name="comment" rows="3" maxlength="500"
                             aria-describedby="e-comment"
-                            aria-invalid=move || comment_error.with(Option::is_some).to_string()>
+                            aria-invalid=move || comment_error.with(Option::is_some).to_string()
+                            prop:value=typed.1.clone()>
+                            {typed.1.clone()}
                         </textarea>
                         <FieldMessage id="e-comment" message=comment_error />
                     </div>

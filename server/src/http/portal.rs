@@ -132,6 +132,7 @@ pub async fn track_request(
         phone: query.phone,
         answer,
         rated: None,
+        rating_typed: None,
     };
     render(parts, status, hotline, options, posted).await
 }
@@ -152,6 +153,7 @@ async fn rate_request(
         comment: fields.comment,
     };
     let origin = visitor.citizen(Channel::Web);
+    let typed = (input.satisfaction.clone(), input.comment.clone());
     let (status, rated) = match hotline.rate_request(&input, &origin).await {
         Ok(Some(_)) => (StatusCode::OK, FormOutcome::Done(())),
         Ok(None) => (StatusCode::NOT_FOUND, FormOutcome::Done(())),
@@ -174,10 +176,12 @@ async fn rate_request(
         .await
         .ok()
         .map(FormOutcome::Done);
+    let refused = !matches!(rated, FormOutcome::Done(()));
     let posted = PostedTrack {
         tracking_number: query.tracking_number,
         phone: query.phone,
         rated: (status != StatusCode::NOT_FOUND).then_some(rated),
+        rating_typed: refused.then_some(typed),
         answer,
     };
     render(parts, status, hotline, options, posted).await
