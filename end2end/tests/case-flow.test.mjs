@@ -140,6 +140,12 @@ test('a complaint goes from a popped call to archive across the centre and a dep
   await agent.check('label:has-text("咸阳市人力资源和社会保障局") input');
   await agent.click('[data-testid="step-dispatch"]');
   await statusIs(agent, '已派单');
+  // The department's own notices (N2): the new dispatch is there, unread, under its number.
+  await visit(dept, server.base, '/notices');
+  const dispatched = dept.locator('[data-testid="notice"][data-kind="dispatched"][data-unread="true"]', { hasText: n });
+  await dispatched.first().waitFor();
+  assert.ok(await dept.isVisible('[data-testid="notice-count"]'), 'the header counts it');
+  await shot(dept, 'department-notices.png');
   await visit(dept, server.base, `/cases/${n}`);
   await dept.click('[data-testid="step-confirm"]');
   await statusIs(dept, '已确认');
