@@ -62,6 +62,15 @@ macro_rules! coded_enum {
     };
 }
 
+/// How many pages `total` rows fill at `per_page` a page: at least one, so an empty list
+/// is "page 1 of 1".
+pub fn page_count(total: u64, per_page: u32) -> u32 {
+    let per = u64::from(per_page.max(1));
+    u32::try_from(total.div_ceil(per))
+        .unwrap_or(u32::MAX)
+        .max(1)
+}
+
 pub mod account;
 pub mod alarms;
 pub mod audit;

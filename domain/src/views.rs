@@ -259,10 +259,7 @@ pub struct CasePage {
 
 impl CasePage {
     pub fn pages(&self) -> u32 {
-        let per = u64::from(self.per_page.max(1));
-        u32::try_from(self.total.div_ceil(per))
-            .unwrap_or(u32::MAX)
-            .max(1)
+        crate::page_count(self.total, self.per_page)
     }
 }
 
