@@ -222,10 +222,7 @@ fn Tracked(
                         <label for="r-comment">{tr!(lang, track.comment)}</label>
                         <textarea id="r-comment" name="comment" rows="3" maxlength="500"
                             aria-describedby="e-comment"
-                            aria-invalid=move || comment_error.with(Option::is_some).to_string()
-                            prop:value=typed.1.clone()>
-                            {typed.1.clone()}
-                        </textarea>
+                            aria-invalid=move || comment_error.with(Option::is_some).to_string()>{typed.1.clone()}</textarea>
                         <FieldMessage id="e-comment" message=comment_error />
                     </div>
                     <button type="submit" class="button primary" data-testid="rate-submit">

@@ -12,7 +12,8 @@ use crate::api::{case_counts, list_cases};
 use crate::i18n::{tr, use_lang};
 use crate::pages::common::{list_outcome, list_page, local_time, row_opens, with_search, ListPage};
 
-/// The list's search keys kept in every page and sort link (the page itself is not).
+/// The list's search keys kept in every page link (the page itself is not); a sort link
+/// keeps all but the last two (it sets its own sort and order).
 const FILTER_KEYS: [&str; 9] = [
     "q",
     "status",
@@ -20,9 +21,9 @@ const FILTER_KEYS: [&str; 9] = [
     "light",
     "overdue",
     "queue",
+    "limit",
     "sort",
     "order",
-    "limit",
 ];
 
 #[component]
@@ -58,7 +59,7 @@ pub fn CasesPage() -> impl IntoView {
             with_search(
                 format!("/cases?sort={}&order={order}", sort.as_code()),
                 q,
-                &FILTER_KEYS[..6],
+                &FILTER_KEYS[..7],
             )
         })
     };
@@ -116,6 +117,7 @@ pub fn CasesPage() -> impl IntoView {
                 </select>
                 <input type="hidden" name="queue" value=move || get("queue").unwrap_or_default() />
                 <input type="hidden" name="overdue" value=move || get("overdue").unwrap_or_default() />
+                <input type="hidden" name="limit" value=move || get("limit").unwrap_or_default() />
                 <button type="submit" class="button secondary">{tr!(lang, common.filter)}</button>
                 <a href="/cases" class="button small secondary">{tr!(lang, cases.clear)}</a>
             </form>
