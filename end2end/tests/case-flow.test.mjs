@@ -144,7 +144,7 @@ test('a complaint goes from a popped call to archive across the centre and a dep
   await visit(dept, server.base, '/notices');
   const dispatched = dept.locator('[data-testid="notice"][data-kind="dispatched"][data-unread="true"]', { hasText: n });
   await dispatched.first().waitFor();
-  assert.ok(await dept.isVisible('[data-testid="notice-count"]'), 'the header counts it');
+  await dept.waitForSelector('[data-testid="notice-count"]'); // the header counts it
   await shot(dept, 'department-notices.png');
   await visit(dept, server.base, `/cases/${n}`);
   await dept.click('[data-testid="step-confirm"]');
