@@ -236,7 +236,7 @@ fn case_table(
                                     {c.case_type.map(|t| view! { <span class="type-code" title=t.label(lang)>{t.as_code()}</span> " " })}
                                     {c.status.label(lang)}
                                 </td>
-                                <td class="light"><LightBadge light=c.light /></td>
+                                <td class="due"><LightBadge light=c.light /></td>
                                 <td class="category">
                                     <crate::pages::common::UrgentMark priority=c.priority />
                                     {lang.pick(&c.category_zh, &c.category_en).to_string()}
@@ -247,7 +247,7 @@ fn case_table(
                                     " "<span class="mono muted" data-testid="masked-phone">{c.phone.clone()}</span>
                                 </td>
                                 <td class="assigned">{c.assigned_to.join("、")}</td>
-                                <td class="filed"><time datetime=c.created_at.to_rfc3339()>{local_time(c.created_at)}</time></td>
+                                <td class="filed-at"><time datetime=c.created_at.to_rfc3339()>{local_time(c.created_at)}</time></td>
                             </tr>
                         }
                     }).collect_view()}
