@@ -92,6 +92,25 @@ setup_browser_tools() {
     say "installing the browser test driver (npm playwright-core)"
     (cd "$HOTLINE_ROOT/end2end" && npm ci --no-audit --no-fund --silent)
   fi
+  setup_open311_client
+}
+
+# A third-party Open311 client for the interface's test (PyPI `georeport`, pinned), in its
+# own virtual environment; HOTLINE_GEOREPORT_PYTHON names its interpreter.
+setup_open311_client() {
+  local venv="$HOTLINE_TOOLS/py-georeport"
+  if ! "$venv/bin/python" -c 'import georeport' >/dev/null 2>&1; then
+    say "installing the Open311 test client (PyPI georeport 0.3.1)"
+    command -v python3 >/dev/null || apt_install python3
+    rm -rf "$venv"
+    if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+      apt_install python3-venv
+      rm -rf "$venv"
+      python3 -m venv "$venv"
+    fi
+    "$venv/bin/pip" install --quiet --disable-pip-version-check georeport==0.3.1
+  fi
+  export HOTLINE_GEOREPORT_PYTHON="$venv/bin/python"
 }
 
 # PostGIS for the PostgreSQL at $1 (the migrations run `CREATE EXTENSION postgis`): Debian's

@@ -142,6 +142,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/calendar") view={Lazy::<lazy::CalendarRoute>::new()} />
                     <Route path=path!("/admin/audit") view={Lazy::<lazy::AuditRoute>::new()} />
                     <Route path=path!("/admin/sms") view={Lazy::<lazy::SmsRoute>::new()} />
+                    <Route path=path!("/admin/api-keys") view={Lazy::<lazy::ApiKeysRoute>::new()} />
                     <Route path=path!("/map") view={Lazy::<lazy::MapRoute>::new()} />
                     <Route path=path!("/vendors") view={Lazy::<lazy::VendorsRoute>::new()} />
                     <Route path=path!("/vendors/new") view={Lazy::<lazy::NewVendorRoute>::new()} />

@@ -369,6 +369,7 @@ impl Hotline {
             district: intake.district.clone(),
             address: intake.address.clone(),
             anonymous: false,
+            ..Default::default()
         };
         if let Err(more) = request.validate() {
             for (field, problem) in more.0 {

@@ -21,6 +21,7 @@ mod filing_writer;
 pub mod flow;
 pub mod knowledge;
 pub mod notices;
+pub mod open311;
 pub mod places;
 pub mod providers;
 pub mod registry;

@@ -212,3 +212,24 @@ impl Hotline {
         }
     }
 }
+
+/// The district or county whose outline holds a point (the shipped outlines, parsed once),
+/// or `None` outside all of them.
+pub fn district_at(point: Coordinates) -> Option<String> {
+    static SHAPES: std::sync::OnceLock<Vec<crate::seed::DistrictShape>> =
+        std::sync::OnceLock::new();
+    let shapes = SHAPES.get_or_init(|| {
+        crate::seed::district_shapes().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "district outlines unreadable");
+            Vec::new()
+        })
+    });
+    let p = crate::seed::Point {
+        lon: point.lon,
+        lat: point.lat,
+    };
+    shapes
+        .iter()
+        .find(|d| d.contains(p))
+        .map(|d| d.code.clone())
+}

@@ -23,9 +23,33 @@ impl Hotline {
         channel: Channel,
         origin: &Origin,
     ) -> Result<FiledRequest, ServiceError> {
-        let request = input.validate()?;
+        self.file_request_with(input, channel, origin, None).await
+    }
+
+    /// [`Hotline::file_request`], recording the Open311 key it came with.
+    pub(crate) async fn file_request_with(
+        &self,
+        input: &NewRequestInput,
+        channel: Channel,
+        origin: &Origin,
+        api_key: Option<i64>,
+    ) -> Result<FiledRequest, ServiceError> {
+        let mut request = input.validate()?;
 
         let mut errors = FieldErrors::new();
+        // A pin without a district: the district is the one the pin lies in; a pin outside
+        // every district of the city is refused.
+        if let Some(point) = request.location {
+            match crate::places::district_at(point) {
+                Some(code) => {
+                    request.district.get_or_insert(code);
+                }
+                None => {
+                    errors.add("lon", Problem::OutsideCity);
+                    errors.add("lat", Problem::OutsideCity);
+                }
+            }
+        }
         let codes = self.code_tables_now().await?;
         let category_known = codes
             .categories
@@ -62,6 +86,7 @@ impl Hotline {
                 at: now,
                 priority,
                 origin: origin.clone(),
+                api_key,
             })
             .await?;
         Ok(FiledRequest {

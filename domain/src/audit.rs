@@ -56,6 +56,7 @@ pub fn action_label(action: &str, lang: Lang) -> Option<String> {
             "Account locked (failed sign-ins)",
         ),
         "unlock" => lang.pick("账户解锁", "Account unlocked"),
+        "revoke" => lang.pick("吊销", "Revoked"),
         "handover" => lang.pick("交班", "Shift handed over"),
         "handover_acknowledge" => lang.pick("接班确认", "Handover acknowledged"),
         "inspection" => lang.pick("记录检查", "Inspection recorded"),
@@ -99,6 +100,7 @@ pub fn object_label(object_type: &str, lang: Lang) -> Option<&'static str> {
         "kb_article" => lang.pick("知识", "Article"),
         "kb_category" => lang.pick("知识分类", "Article category"),
         "audit_log" => lang.pick("审计日志", "Audit log"),
+        "api_key" => lang.pick("Open311 接口密钥", "Open311 API key"),
         _ => return None,
     })
 }

@@ -8,13 +8,15 @@ use serde::{Deserialize, Serialize};
 use crate::Lang;
 
 coded_enum! {
-    /// How the contact reached the centre.
+    /// How the contact reached the centre (`open311`: filed by another system through the
+    /// Open311 GeoReport v2 interface, SPEC I2).
     Channel {
         Phone = "phone", "电话", "Phone";
         Web = "web", "网上求助", "Web";
         Sms = "sms", "短信", "SMS";
         WeChat = "wechat", "微信", "WeChat";
         OneKey = "one_key", "一键通", "One-key";
+        Open311 = "open311", "Open311 接口", "Open311";
     }
 }
 

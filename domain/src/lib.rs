@@ -87,6 +87,7 @@ pub mod geo;
 pub mod i18n;
 pub mod id_number;
 pub mod knowledge;
+pub mod open311;
 pub mod phone;
 pub mod places;
 pub mod providers;
@@ -137,6 +138,7 @@ pub use id_number::{IdNumber, IdNumberError};
 pub use knowledge::{
     Article, ArticleInput, KbBrowse, KbCategory, KbCategoryInput, SearchHit, Segment,
 };
+pub use open311::{ApiKeyInput, ApiKeyView, IssuedApiKey, PublicRequest, PublicRequestQuery};
 pub use phone::PhoneNumber;
 pub use places::{
     Bounds, MapCell, MapLayer, MapPoint, MapView, NearbyProvider, NearestInput, NearestQuery,

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    CaseStatus, Category, Channel, FieldErrors, PhoneNumber, Problem, Region, TrackingNumber,
+    CaseStatus, Category, Channel, Coordinates, FieldErrors, PhoneNumber, PositionInput, Problem,
+    Region, TrackingNumber,
 };
 
 pub const CONTENT_MAX: usize = 2000;
@@ -12,7 +13,7 @@ pub const NAME_MAX: usize = 50;
 pub const ADDRESS_MAX: usize = 200;
 
 /// The request as typed, from the portal form or the JSON API. Nothing here is trusted.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NewRequestInput {
     pub category: String,
@@ -22,11 +23,15 @@ pub struct NewRequestInput {
     pub district: String,
     pub address: String,
     pub anonymous: bool,
+    /// Where the problem is, when the filer placed it (a map pin, a 311 client's
+    /// `lat`/`long`): both numbers inside the city, or neither.
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
 }
 
 /// A request that passed every check that needs no database. Whether the category and the
 /// district exist is checked by the service against the code tables.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewRequest {
     pub category: String,
     pub content: String,
@@ -36,6 +41,8 @@ pub struct NewRequest {
     pub district: Option<String>,
     pub address: Option<String>,
     pub anonymous: bool,
+    /// The point given; without a district the service finds the district it lies in.
+    pub location: Option<Coordinates>,
 }
 
 impl NewRequestInput {
@@ -79,7 +86,20 @@ impl NewRequestInput {
             errors.add("district", Problem::Unknown);
         }
         let address = text_field(&mut errors, "address", &self.address, ADDRESS_MAX, false);
-        if district.is_empty() && self.address.trim().is_empty() {
+        let location = match (self.lon, self.lat) {
+            (None, None) => None,
+            (lon, lat) => match (PositionInput { lon, lat }).validate() {
+                Ok(point) => Some(point),
+                Err(problems) => {
+                    for (field, problem) in problems.0 {
+                        errors.add(&field, problem);
+                    }
+                    None
+                }
+            },
+        };
+        let placed = self.lon.is_some() || self.lat.is_some();
+        if district.is_empty() && self.address.trim().is_empty() && !placed {
             errors.add("address", Problem::NoLocation);
         }
 
@@ -94,6 +114,7 @@ impl NewRequestInput {
             district: (!district.is_empty()).then(|| district.to_string()),
             address,
             anonymous: self.anonymous,
+            location,
         })
     }
 }
@@ -189,7 +210,41 @@ mod tests {
             district: "610402".into(),
             address: "人民路 12 号".into(),
             anonymous: false,
+            ..NewRequestInput::default()
         }
+    }
+
+    #[test]
+    fn a_placed_request_needs_both_numbers_inside_the_city() {
+        let mut input = valid();
+        input.district.clear();
+        input.address.clear();
+        input.lon = Some(108.7093);
+        input.lat = Some(34.3296);
+        let ok = input.validate().unwrap();
+        assert_eq!(
+            ok.location,
+            Some(Coordinates {
+                lon: 108.7093,
+                lat: 34.3296
+            })
+        );
+        input.lat = None;
+        assert_eq!(
+            input.validate().unwrap_err().get("lat"),
+            Some(&Problem::Required)
+        );
+        input.lat = Some(39.9);
+        assert_eq!(
+            input.validate().unwrap_err().get("lat"),
+            Some(&Problem::OutsideCity)
+        );
+        input.lon = None;
+        input.lat = None;
+        assert_eq!(
+            input.validate().unwrap_err().get("address"),
+            Some(&Problem::NoLocation)
+        );
     }
 
     #[test]
@@ -209,6 +264,7 @@ mod tests {
             district: "".into(),
             address: "".into(),
             anonymous: false,
+            ..NewRequestInput::default()
         };
         let errors = input.validate().unwrap_err();
         assert_eq!(errors.get("category"), Some(&Problem::Required));

@@ -136,6 +136,10 @@ pub struct Config {
     #[arg(long, env = "HOTLINE_RATE_SIGN_IN", default_value = "10/60", value_parser = crate::http::access::parse_limit, global = true)]
     pub rate_sign_in: (u32, std::time::Duration),
 
+    /// Requests filed through Open311 per API key, as N/SECONDS.
+    #[arg(long, env = "HOTLINE_RATE_OPEN311", default_value = "120/60", value_parser = crate::http::access::parse_limit, global = true)]
+    pub rate_open311: (u32, std::time::Duration),
+
     /// When session cookies carry `Secure`: auto (when the proxy says HTTPS), always, never.
     #[arg(long, env = "HOTLINE_COOKIE_SECURE", value_enum, default_value_t = crate::http::access::CookieSecure::Auto, global = true)]
     pub cookie_secure: crate::http::access::CookieSecure,
@@ -388,6 +392,7 @@ impl Config {
                 (Limit::Filing, self.rate_filing),
                 (Limit::Tracking, self.rate_tracking),
                 (Limit::SignIn, self.rate_sign_in),
+                (Limit::Open311Key, self.rate_open311),
             ]),
             cookie_secure: self.cookie_secure,
             trust_proxy: self.trust_proxy,

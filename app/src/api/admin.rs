@@ -337,3 +337,37 @@ pub async fn remove_calendar_day(date: Option<String>) -> Result<Saved, ServerFn
             .await,
     )
 }
+
+/// The Open311 keys issued (SPEC I2), newest first.
+#[server(prefix = "/api/fn", endpoint = "admin_api_keys")]
+pub async fn admin_api_keys() -> Result<Vec<hotline_domain::ApiKeyView>, ServerFnError> {
+    let staff = staff()?;
+    hotline()?.api_keys(&staff.user).await.map_err(fail)
+}
+
+/// Issues a key; the answer carries the key itself, this once.
+#[server(prefix = "/api/fn", endpoint = "issue_api_key")]
+pub async fn issue_api_key(
+    label: Option<String>,
+) -> Result<super::FormOutcome<hotline_domain::IssuedApiKey>, ServerFnError> {
+    let staff = staff()?;
+    let input = hotline_domain::ApiKeyInput {
+        label: label.unwrap_or_default(),
+    };
+    form(
+        hotline()?
+            .issue_api_key(&staff.user, &input, &staff.origin)
+            .await,
+    )
+}
+
+#[server(prefix = "/api/fn", endpoint = "revoke_api_key")]
+pub async fn revoke_api_key(id: String) -> Result<Saved, ServerFnError> {
+    let staff = staff()?;
+    let id = optional_id(&Some(id))?.unwrap_or_default();
+    saved(
+        hotline()?
+            .revoke_api_key(&staff.user, id, &staff.origin)
+            .await,
+    )
+}

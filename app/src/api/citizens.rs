@@ -123,6 +123,7 @@ pub async fn file_request(
         district: district.unwrap_or_default(),
         address: address.unwrap_or_default(),
         anonymous: checked(&anonymous),
+        ..Default::default()
     };
     let origin = visitor().citizen(Channel::Web);
     form(hotline()?.file_request(&input, Channel::Web, &origin).await)

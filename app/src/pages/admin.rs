@@ -10,8 +10,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{
-    admin_codes, admin_departments, admin_roles, admin_users, search_audit, FormOutcome,
-    RenameRegion, SaveCategory, SaveDepartment, SaveDisposition, SaveRole, SaveUser, UnlockUser,
+    admin_api_keys, admin_codes, admin_departments, admin_roles, admin_users, search_audit,
+    FormOutcome, IssueApiKey, RenameRegion, RevokeApiKey, SaveCategory, SaveDepartment,
+    SaveDisposition, SaveRole, SaveUser, UnlockUser,
 };
 use crate::i18n::{tr, use_lang};
 use crate::pages::common::{
@@ -60,6 +61,7 @@ pub(crate) fn AdminNav() -> impl IntoView {
             <a href="/admin/calendar">{tr!(lang, admin.calendar)}</a>
             <a href="/admin/audit">{tr!(lang, common.audit_log)}</a>
             <a href="/admin/sms">{tr!(lang, admin.sms_outbox)}</a>
+            <a href="/admin/api-keys">{tr!(lang, admin.api_keys)}</a>
         </nav>
     }
 }
@@ -769,6 +771,109 @@ pub fn SmsPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+        </section>
+    }
+}
+
+// ---- Open311 API keys ------------------------------------------------------------------------
+
+/// The keys other systems file requests with through Open311 (SPEC I2): issued here (the
+/// key shown once), listed with their use, revoked.
+#[component]
+pub fn ApiKeysPage() -> impl IntoView {
+    let lang = use_lang();
+    let issue = ServerAction::<IssueApiKey>::new();
+    let revoke = ServerAction::<RevokeApiKey>::new();
+    let keys = Resource::new(
+        move || (issue.version().get(), revoke.version().get()),
+        |_| admin_api_keys(),
+    );
+    let errors = RwSignal::new(FieldErrors::new());
+    let issued = RwSignal::new(None::<hotline_domain::IssuedApiKey>);
+    let status = crate::pages::common::form_saved(
+        move || issue.value().get(),
+        errors,
+        move |key| issued.set(Some(key)),
+    );
+    // The interface's address on this server, as the browser reached it (effects run only
+    // in the browser; the server renders the path alone).
+    let origin = RwSignal::new(String::new());
+    Effect::new(move |_| origin.set(window().location().origin().unwrap_or_default()));
+    let interface = Signal::derive(move || format!("{}/open311/v2/discovery.json", origin.get()));
+    view! {
+        <Title text=tr!(lang, admin.api_keys) />
+        <section class="panel wide">
+            <AdminNav />
+            <h1>{tr!(lang, admin.api_keys)}</h1>
+            <p class="hint">{move || tr!(lang, admin.api_keys_intro, url = &interface.get())}</p>
+            {move || issued.get().map(|key| view! {
+                <div class="notice ok" role="status" data-testid="api-key-issued">
+                    <p>{tr!(lang, admin.api_key_shown_once)}</p>
+                    <p><code class="secret" data-testid="api-key-secret">{key.secret}</code></p>
+                    <p class="muted">{key.key.label}</p>
+                </div>
+            })}
+            <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match keys.await {
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="empty">{tr!(lang, admin.api_key_none)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="table-scroll">
+                            <table data-testid="api-keys-table">
+                                <thead><tr>
+                                    <th scope="col">{tr!(lang, admin.api_key_label)}</th>
+                                    <th scope="col">{tr!(lang, admin.api_key_prefix)}</th>
+                                    <th scope="col">{tr!(lang, admin.api_key_issued_at)}</th>
+                                    <th scope="col">{tr!(lang, admin.api_key_last_used)}</th>
+                                    <th scope="col" class="num">{tr!(lang, admin.api_key_filed)}</th>
+                                    <th scope="col">{tr!(lang, common.state)}</th>
+                                    <th scope="col"></th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|k| {
+                                        let confirm_text = tr!(lang, admin.api_key_revoke_confirm, label = &k.label);
+                                        let revoked = k.revoked_at.is_some();
+                                        view! {
+                                        <tr data-testid="api-key-row" class:muted=revoked>
+                                            <td>{k.label.clone()}</td>
+                                            <td class="mono">{format!("{}…", k.prefix)}</td>
+                                            <td class="nowrap">{local_time(k.created_at)}<br /><span class="muted">{k.created_by.trim_start_matches("user:").to_string()}</span></td>
+                                            <td class="nowrap">{k.last_used_at.map(local_time).unwrap_or_else(|| tr!(lang, admin.never).to_string())}</td>
+                                            <td class="num">{k.filed}</td>
+                                            <td data-testid="api-key-state">{match k.revoked_at {
+                                                Some(at) => format!("{} {}", tr!(lang, admin.api_key_revoked), local_time(at)),
+                                                None => tr!(lang, admin.api_key_in_use).to_string(),
+                                            }}</td>
+                                            <td>{(!revoked).then(|| view! {
+                                                <ActionForm action=revoke
+                                                    on:submit=move |ev: leptos::ev::SubmitEvent| {
+                                                        let sure = window().confirm_with_message(&confirm_text).unwrap_or(false);
+                                                        if !sure {
+                                                            ev.prevent_default();
+                                                            ev.stop_immediate_propagation();
+                                                        }
+                                                    }>
+                                                    <input type="hidden" name="id" value=k.id.to_string() />
+                                                    <button type="submit" class="button secondary small" data-testid="api-key-revoke">{tr!(lang, admin.api_key_revoke)}</button>
+                                                </ActionForm>
+                                            })}</td>
+                                        </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <h2>{tr!(lang, admin.api_key_new)}</h2>
+            <ActionForm action=issue attr:class="grid-form" attr:data-testid="api-key-form">
+                <Field label=tr!(lang, admin.api_key_label) name="label" errors=errors />
+                <div class="actions"><button type="submit" class="button">{tr!(lang, admin.api_key_issue)}</button></div>
+            </ActionForm>
+            <SaveStatus status=status />
         </section>
     }
 }

@@ -68,6 +68,7 @@ lazy_pages! {
     CalendarRoute => calendar::CalendarPage;
     AuditRoute => admin::AuditPage;
     SmsRoute => admin::SmsPage;
+    ApiKeysRoute => admin::ApiKeysPage;
     MapRoute => map::MapPage;
     VendorsRoute => vendors::VendorsPage;
     NewVendorRoute => vendors::NewVendorPage;

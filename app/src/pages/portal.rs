@@ -149,6 +149,7 @@ fn read_form(form: &web_sys::HtmlFormElement) -> Option<NewRequestInput> {
         district: get("district"),
         address: get("address"),
         anonymous: data.has("anonymous"),
+        ..Default::default()
     })
 }
 

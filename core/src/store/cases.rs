@@ -34,6 +34,8 @@ pub struct NewFiling {
     pub at: DateTime<Utc>,
     pub priority: hotline_domain::Priority,
     pub origin: Origin,
+    /// The Open311 key it was filed with (SPEC I2).
+    pub api_key: Option<i64>,
 }
 
 /// The instant the list filters compare with (lights, overdue limits).
@@ -604,6 +606,7 @@ where
             at,
             priority,
             origin,
+            api_key,
         } = filing;
         let (channel, local_date, at, priority) = (*channel, *local_date, *at, *priority);
         let status = hotline_domain::CaseStatus::Submitted;
@@ -632,13 +635,20 @@ where
             .bind(request.anonymous)
             .bind(&request.district)
             .bind(&request.address)
-            .bind(None::<f64>)
-            .bind(None::<f64>)
+            .bind(request.location.map(|p| p.lon))
+            .bind(request.location.map(|p| p.lat))
             .bind(at)
             .bind(at)
             .bind(priority.as_code())
             .fetch_one(&mut *tx)
             .await?;
+        if let Some(key) = api_key {
+            sqlx::query("UPDATE cases SET api_key_id = $1 WHERE id = $2")
+                .bind(*key)
+                .bind(case_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         // Every caller is remembered (SPEC R4), in the filing's own transaction.
         let (name, district, address) = super::clients::case_caller_fields(
             request.contact_name.as_deref(),
@@ -667,7 +677,10 @@ where
         // A citizen who filed themselves gets the number by SMS too, stored with the filing
         // (sent by the SMS worker). A caller's case is accepted at once, and that step's
         // SMS carries the number.
-        if channel == hotline_domain::Channel::Web {
+        if matches!(
+            channel,
+            hotline_domain::Channel::Web | hotline_domain::Channel::Open311
+        ) {
             Self::insert_messages(
                 &mut *tx,
                 case_id,

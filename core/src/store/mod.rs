@@ -21,6 +21,7 @@ mod dialect;
 mod flow;
 mod knowledge;
 mod load;
+mod open311;
 mod places;
 mod postgres;
 mod providers;
@@ -49,6 +50,7 @@ pub use flow::{
 };
 pub use knowledge::{CategoryRemoval, KnowledgeStore, KB_POSTINGS_MAX};
 pub use load::{BulkLoad, NewCase, NewCaseEvent};
+pub use open311::Open311Store;
 pub use places::{
     Located, PlaceCandidate, PlaceStore, ProviderStanding, SearchArea, VENDOR_WORKING,
 };
@@ -109,6 +111,7 @@ pub trait Store:
     + DeskStore
     + FlowStore
     + KnowledgeStore
+    + Open311Store
     + PlaceStore
     + RegistryStore
     + VendorStore

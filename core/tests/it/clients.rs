@@ -35,6 +35,7 @@ fn request(content: &str, phone: &str, anonymous: bool) -> NewRequestInput {
         district: "610402".into(),
         address: "人民路 12 号".into(),
         anonymous,
+        ..Default::default()
     }
 }
 

@@ -29,6 +29,7 @@ fn request(content: &str) -> NewRequestInput {
         district: "610402".into(),
         address: "人民路 12 号".into(),
         anonymous: false,
+        ..Default::default()
     }
 }
 
@@ -247,6 +248,7 @@ async fn a_group_of_filings_commits_together_and_a_bad_one_alone_is_left_out(db:
             at: at("2026-11-23T03:00:00Z"),
             priority: hotline_domain::Priority::Normal,
             origin: web(),
+            api_key: None,
         }
     };
     let audit_before = audit_count(&h).await;

@@ -104,6 +104,7 @@ impl Centre {
             district: "610402".into(),
             address: "人民路 12 号".into(),
             anonymous: false,
+            ..Default::default()
         };
         self.h
             .file_request(
@@ -1552,6 +1553,7 @@ async fn urgent_cases_come_first_move_faster_and_reach_the_lead(db: TestDatabase
             district: "610402".into(),
             address: "渭阳西路 8 号".into(),
             anonymous: false,
+            ..Default::default()
         };
         async move {
             h.file_request(&input, Channel::Web, &origin)

@@ -8,6 +8,7 @@ mod clients;
 mod desk;
 mod error;
 mod knowledge;
+mod open311;
 mod places;
 mod portal;
 mod providers;
@@ -80,6 +81,12 @@ pub(crate) fn api_routes() -> Routes {
         .post("/api/v1/requests/track", Limit::Tracking, staff::track)
         .post("/api/v1/requests/rating", Limit::Tracking, rate_request)
         .get("/api/v1/form-options", Public, form_options)
+        // Open311 GeoReport v2 (SPEC I2): reads are public (no personal data); filing
+        // needs an API key, checked and budgeted per key by the handler.
+        .get("/open311/v2/{file}", Public, open311::get_root)
+        .post("/open311/v2/{file}", Public, open311::post_requests)
+        .get("/open311/v2/services/{file}", Public, open311::get_service)
+        .get("/open311/v2/requests/{file}", Public, open311::get_request)
         .get("/api/v1/requests/new", perm(Intake), new_requests)
         .get("/api/v1/events", SignedIn, events)
         // Cases, by row scope. Each step checks its own permission and the caller's part
@@ -99,6 +106,13 @@ pub(crate) fn api_routes() -> Routes {
             staff::notifications_read,
         )
         .get("/api/v1/sms-outbox", perm(Administer), staff::sms_outbox)
+        .get("/api/v1/api-keys", perm(Administer), open311::api_keys)
+        .post("/api/v1/api-keys", perm(Administer), open311::issue_api_key)
+        .post(
+            "/api/v1/api-keys/{id}/revoke",
+            perm(Administer),
+            open311::revoke_api_key,
+        )
         .get(
             "/api/v1/dispatch-targets",
             perm(Dispatch),

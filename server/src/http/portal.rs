@@ -67,6 +67,7 @@ pub async fn file_request(
         district: fields.district,
         address: fields.address,
         anonymous: fields.anonymous.is_some_and(|v| !v.is_empty()),
+        ..Default::default()
     };
     let origin = visitor.citizen(Channel::Web);
     let (status, posted) = match hotline.file_request(&input, Channel::Web, &origin).await {

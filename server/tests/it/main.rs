@@ -10,5 +10,6 @@ mod flow_api;
 mod helpers;
 mod knowledge_api;
 mod locales;
+mod open311_api;
 mod support;
 mod telephony_api;

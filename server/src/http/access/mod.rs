@@ -58,6 +58,7 @@ impl Default for WebConfig {
                 (Limit::Filing, (20, Duration::from_secs(600))),
                 (Limit::Tracking, (30, Duration::from_secs(60))),
                 (Limit::SignIn, (10, Duration::from_secs(60))),
+                (Limit::Open311Key, (120, Duration::from_secs(60))),
             ]),
             cookie_secure: CookieSecure::Auto,
             trust_proxy: false,

@@ -26,7 +26,7 @@ pub fn parse_limit(raw: &str) -> Result<(u32, Duration), String> {
     Ok((n, Duration::from_secs(secs)))
 }
 
-/// Fixed-window counters per (budget, address), in memory. Each server instance counts on
+/// Fixed-window counters per (budget, address or API key), in memory. Each server instance counts on
 /// its own, so behind a balancer of k instances an address gets at most k times the budget.
 /// IPv6 clients are counted per /64 (one household or host usually holds a whole /64).
 #[derive(Debug, Default)]
@@ -36,9 +36,17 @@ pub struct RateLimiter {
 
 #[derive(Debug, Default)]
 struct LimiterState {
-    /// (budget, address) → (window start, requests, window length).
-    windows: HashMap<(Limit, IpAddr), (Instant, u32, Duration)>,
+    /// (budget, who) → (window start, requests, window length).
+    windows: HashMap<(Limit, Who), (Instant, u32, Duration)>,
     last_sweep: Option<Instant>,
+}
+
+/// Who a budget is counted for: a client address, or an Open311 key (whichever address
+/// its system calls from).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Who {
+    Address(IpAddr),
+    Key(i64),
 }
 
 /// The key an address is counted under: itself for IPv4, its /64 for IPv6.
@@ -55,10 +63,24 @@ fn bucket(ip: IpAddr) -> IpAddr {
 
 impl RateLimiter {
     /// `Ok` if the request fits the budget, else how long until it would.
-    pub fn check(
+    pub fn check(&self, limit: Limit, ip: IpAddr, budget: (u32, Duration)) -> Result<(), Duration> {
+        self.count(limit, Who::Address(bucket(ip)), budget)
+    }
+
+    /// [`RateLimiter::check`] for an API key's budget.
+    pub fn check_key(
         &self,
         limit: Limit,
-        ip: IpAddr,
+        key: i64,
+        budget: (u32, Duration),
+    ) -> Result<(), Duration> {
+        self.count(limit, Who::Key(key), budget)
+    }
+
+    fn count(
+        &self,
+        limit: Limit,
+        who: Who,
         (max, window): (u32, Duration),
     ) -> Result<(), Duration> {
         let now = Instant::now();
@@ -75,7 +97,7 @@ impl RateLimiter {
         }
         let entry = state
             .windows
-            .entry((limit, bucket(ip)))
+            .entry((limit, who))
             .or_insert((now, 0, window));
         if now.duration_since(entry.0) >= window {
             *entry = (now, 0, window);

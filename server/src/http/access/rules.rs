@@ -40,6 +40,8 @@ pub enum Limit {
     Filing,
     Tracking,
     SignIn,
+    /// Open311 filings per API key (counted in the handler, which knows the key).
+    Open311Key,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +126,7 @@ const PAGES: &[Rule] = &[
     rule("GET", "/admin/calendar", perm(Permission::Administer)),
     rule("GET", "/admin/audit", perm(Permission::AuditLog)),
     rule("GET", "/admin/sms", perm(Permission::Administer)),
+    rule("GET", "/admin/api-keys", perm(Permission::Administer)),
     rule("GET", "/map", Need::HelpSender),
     rule("GET", "/vendors", Need::VendorReader),
     rule("GET", "/vendors/new", perm(Permission::ProviderRegistry)),
@@ -166,6 +169,21 @@ const SERVER_FUNCTIONS: &[Rule] = &[
     rule("POST", "/api/fn/my_notifications", CaseReader),
     rule("POST", "/api/fn/mark_notices_read", CaseReader),
     rule("POST", "/api/fn/sms_outbox", perm(Permission::Administer)),
+    rule(
+        "POST",
+        "/api/fn/admin_api_keys",
+        perm(Permission::Administer),
+    ),
+    rule(
+        "POST",
+        "/api/fn/issue_api_key",
+        perm(Permission::Administer),
+    ),
+    rule(
+        "POST",
+        "/api/fn/revoke_api_key",
+        perm(Permission::Administer),
+    ),
     rule("POST", "/api/fn/get_case", CaseReader),
     // Who may move which layer's records is the service's check (`MapLayer::moved_by`).
     rule("POST", "/api/fn/move_place", Need::HelpSender),
