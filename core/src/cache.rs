@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{Duration, NaiveDate};
-use hotline_domain::{Category, Region, WorkCalendar};
+use hotline_domain::{Category, PlaceNames, Region, WorkCalendar};
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
 use crate::{Event, Hotline, StoreError};
@@ -28,6 +28,8 @@ pub(crate) struct CodeTables {
     pub categories: Vec<Category>,
     pub districts: Vec<Region>,
     pub urgent: BTreeSet<String>,
+    /// The registry's place names, for the district of a typed address.
+    pub places: PlaceNames,
 }
 
 pub(crate) struct CodeCache {
@@ -98,6 +100,7 @@ impl Hotline {
             categories: self.store.categories().await?,
             districts: self.store.districts().await?,
             urgent: self.store.urgent_categories().await?,
+            places: PlaceNames::new(&self.store.places().await?),
         });
         let mut state = self.codes.current();
         if state.generation == generation {

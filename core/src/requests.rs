@@ -37,8 +37,10 @@ impl Hotline {
         let mut request = input.validate()?;
 
         let mut errors = FieldErrors::new();
+        let codes = self.code_tables_now().await?;
         // A pin without a district: the district is the one the pin lies in; a pin outside
-        // every district of the city is refused.
+        // every district of the city is refused. An address typed without either: the
+        // district it names, if it names one.
         if let Some(point) = request.location {
             match crate::places::district_at(point) {
                 Some(code) => {
@@ -49,8 +51,12 @@ impl Hotline {
                     errors.add("lat", Problem::OutsideCity);
                 }
             }
+        } else if request.district.is_none() {
+            request.district = request
+                .address
+                .as_deref()
+                .and_then(|a| codes.places.district_of(a));
         }
-        let codes = self.code_tables_now().await?;
         let category_known = codes
             .categories
             .iter()

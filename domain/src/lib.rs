@@ -148,7 +148,7 @@ pub use providers::{
     PersonKind, ProviderDetail, ProviderDraft, ProviderFilter, ProviderInput, ProviderPage,
     ProviderQuery, ProviderStatus, ProviderSummary, ServiceMode, SupportSystem,
 };
-pub use region::Region;
+pub use region::{PlaceNames, Region};
 pub use registry_io::{FileFormat, ImportIssue, ImportMode, ImportReport, REGISTRY_FILE_MAX_ROWS};
 pub use request::{FiledRequest, FormOptions, NewRequest, NewRequestInput, RequestSummary};
 pub use vendors::{

@@ -35,6 +35,9 @@ pub(super) const UPSERT_CATEGORY: &str =
 pub(super) const DISTRICTS: &str =
     "SELECT code, parent_code, level, name FROM regions WHERE level = 2 ORDER BY code";
 
+pub(super) const PLACES: &str = "SELECT code, parent_code, level, name FROM regions \
+     WHERE level >= 2 AND level <= 4 ORDER BY code";
+
 pub(super) const REGION: &str =
     "SELECT code, parent_code, level, name FROM regions WHERE code = $1";
 
@@ -140,6 +143,9 @@ pub trait CodeStore: Send + Sync {
     async fn load_categories(&self, categories: &[Category]) -> Result<u64, StoreError>;
     /// The city's districts and counties (level 2), by code.
     async fn districts(&self) -> Result<Vec<Region>, StoreError>;
+    /// Every district, street and village (levels 2–4), by code: the names a typed address
+    /// is resolved against.
+    async fn places(&self) -> Result<Vec<Region>, StoreError>;
     async fn region(&self, code: &str) -> Result<Option<Region>, StoreError>;
     /// Every active category, by code (so parents come before their children).
     async fn categories(&self) -> Result<Vec<Category>, StoreError>;
@@ -405,6 +411,11 @@ where
 
     async fn districts(&self) -> Result<Vec<hotline_domain::Region>, StoreError> {
         let rows: Vec<RegionRow> = sqlx::query_as(DISTRICTS).fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn places(&self) -> Result<Vec<hotline_domain::Region>, StoreError> {
+        let rows: Vec<RegionRow> = sqlx::query_as(PLACES).fetch_all(&self.pool).await?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 

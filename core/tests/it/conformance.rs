@@ -226,6 +226,76 @@ async fn file_at_once(
     numbers
 }
 
+/// Where a request is when the filer chose no district (SPEC P1, I2): the district its map
+/// point lies in, else the one its typed address names; a point outside the city is refused.
+async fn the_district_comes_from_the_pin_or_the_typed_address(db: TestDatabase) {
+    let h = db.open(clock()).await;
+    let district_of = |input: NewRequestInput| {
+        let h = h.clone();
+        async move {
+            let filed = h.file_request(&input, Channel::Web, &web()).await?;
+            let case = h
+                .store
+                .case_detail(hotline_core::store::CaseScope::All, &filed.tracking_number)
+                .await
+                .unwrap()
+                .unwrap();
+            Ok::<_, ServiceError>((case.district_code, case.position))
+        }
+    };
+    let typed = |address: &str| NewRequestInput {
+        district: String::new(),
+        address: address.into(),
+        ..request("井盖丢了")
+    };
+    let placed = |lon: f64, lat: f64| NewRequestInput {
+        district: String::new(),
+        address: String::new(),
+        lon: Some(lon),
+        lat: Some(lat),
+        ..request("路灯不亮")
+    };
+    // Typed: a district by its name, a street, a community; nothing known stays unknown.
+    for (address, district) in [
+        ("咸阳市渭城区正阳街道某小区 3 号楼", Some("610404")),
+        ("兴平东城路 8 号", Some("610481")),
+        ("马泉街道办东边 200 米", Some("610402")),
+        ("人民路 12 号", None),
+    ] {
+        let (found, _) = district_of(typed(address)).await.unwrap();
+        assert_eq!(found.as_deref(), district, "{address}");
+    }
+    // Placed: the district whose outline holds the point, and the point kept.
+    let (found, location) = district_of(placed(108.47022, 34.30205)).await.unwrap();
+    assert_eq!(found.as_deref(), Some("610481"));
+    let location = location.unwrap();
+    assert!((location.lon - 108.47022).abs() < 1e-9 && (location.lat - 34.30205).abs() < 1e-9);
+    // A district chosen is kept, whatever the point or the address says.
+    let chosen = NewRequestInput {
+        district: "610402".into(),
+        address: "渭城区".into(),
+        lon: Some(108.47022),
+        lat: Some(34.30205),
+        ..request("路灯不亮")
+    };
+    assert_eq!(
+        district_of(chosen).await.unwrap().0.as_deref(),
+        Some("610402")
+    );
+    // Inside the city's rectangle but in no district of it (south-east of the city, in
+    // Xi'an): refused by name, nothing stored.
+    let before = counts_of_cases(&h).await;
+    match district_of(placed(109.15, 34.20)).await {
+        Err(ServiceError::Invalid(fields)) => {
+            assert_eq!(fields.get("lon"), Some(&Problem::OutsideCity));
+            assert_eq!(fields.get("lat"), Some(&Problem::OutsideCity));
+        }
+        other => panic!("expected the point refused, got {other:?}"),
+    }
+    assert_eq!(counts_of_cases(&h).await, before);
+    h.store.close().await;
+}
+
 async fn concurrent_filings_never_share_a_number(db: TestDatabase) {
     let h = db.open(clock()).await;
     let numbers = file_at_once(&h, 24, "并发").await;
@@ -587,6 +657,7 @@ hotline_core::on_both_backends!(
     migrations_and_code_tables_are_idempotent,
     the_districts_are_the_fourteen_of_xianyang,
     a_filed_request_gets_the_days_next_tracking_number,
+    the_district_comes_from_the_pin_or_the_typed_address,
     tracking_numbers_restart_at_local_midnight,
     refused_requests_store_nothing,
     concurrent_filings_never_share_a_number,
