@@ -16,6 +16,29 @@ impl Hotline {
         Ok(self.store.users().await?)
     }
 
+    /// One page of the accounts a search finds (administrators; SPEC X1).
+    pub async fn user_page(
+        &self,
+        user: &StaffUser,
+        query: &hotline_domain::UserQuery,
+    ) -> Result<hotline_domain::UserPage, ServiceError> {
+        require(user, Permission::Administer)?;
+        let filter = query.validate()?;
+        let (total, items) = self.store.user_page(&filter, self.now()).await?;
+        Ok(hotline_domain::UserPage {
+            total,
+            page: filter.page,
+            per_page: hotline_domain::USER_PAGE,
+            items,
+        })
+    }
+
+    /// One account (administrators).
+    pub async fn user_record(&self, user: &StaffUser, id: i64) -> Result<UserRecord, ServiceError> {
+        require(user, Permission::Administer)?;
+        self.store.user(id).await?.ok_or(ServiceError::NotFound)
+    }
+
     pub async fn create_user(
         &self,
         user: &StaffUser,

@@ -392,6 +392,119 @@ pub struct UserRecord {
     pub last_sign_in_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// Accounts on a page of the administrator's list.
+pub const USER_PAGE: u32 = 50;
+
+#[cfg(test)]
+mod query_tests {
+    use super::*;
+
+    #[test]
+    fn an_account_search_names_each_bad_field() {
+        let errors = UserQuery {
+            role: "boss".into(),
+            state: "asleep".into(),
+            page: "0".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
+        for field in ["role", "state", "page"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+        let ok = UserQuery {
+            q: " 王 ".into(),
+            role: "department".into(),
+            state: "locked".into(),
+            page: "3".into(),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(ok.text.as_deref(), Some("王"));
+        assert_eq!(ok.state, Some(UserState::Locked));
+        assert_eq!(ok.offset(), 100);
+    }
+}
+
+coded_enum! {
+    /// Where an account stands, as the list filters it.
+    UserState {
+        Active = "active", "正常", "Active";
+        Inactive = "inactive", "已停用", "Inactive";
+        Locked = "locked", "已锁定", "Locked";
+    }
+}
+
+/// The administrator's account search as typed (query string).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UserQuery {
+    /// Part of a user name, a person's name, or their department's or vendor's name.
+    pub q: String,
+    pub role: String,
+    pub state: String,
+    pub page: String,
+}
+
+/// A checked [`UserQuery`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserFilter {
+    pub text: Option<String>,
+    pub role: Option<Role>,
+    pub state: Option<UserState>,
+    pub page: u32,
+}
+
+impl UserFilter {
+    pub fn offset(&self) -> u64 {
+        u64::from(self.page.saturating_sub(1)) * u64::from(USER_PAGE)
+    }
+}
+
+impl UserQuery {
+    /// Checks every field; each wrong one is named.
+    pub fn validate(&self) -> Result<UserFilter, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let text = crate::request::clean_text(&mut errors, "q", &self.q, 50, false);
+        let role = match self.role.trim() {
+            "" => None,
+            code => Role::from_code(code).or_else(|| {
+                errors.add("role", Problem::Unknown);
+                None
+            }),
+        };
+        let state = match self.state.trim() {
+            "" => None,
+            code => UserState::from_code(code).or_else(|| {
+                errors.add("state", Problem::Unknown);
+                None
+            }),
+        };
+        let page = crate::vendors::page_number(&mut errors, "page", &self.page, 1, 100_000);
+        errors.into_result(|| UserFilter {
+            text,
+            role,
+            state,
+            page,
+        })
+    }
+}
+
+/// One page of the account list and how many accounts the search found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserPage {
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub items: Vec<UserRecord>,
+}
+
+impl UserPage {
+    pub fn pages(&self) -> u32 {
+        crate::page_count(self.total, self.per_page)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

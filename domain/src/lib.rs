@@ -100,7 +100,7 @@ pub mod views;
 
 pub use account::{
     mask_id_number, mask_phone, Department, DepartmentInput, Permission, Role, StaffUser,
-    UserInput, UserRecord, ValidUser,
+    UserFilter, UserInput, UserPage, UserQuery, UserRecord, UserState, ValidUser, USER_PAGE,
 };
 pub use alarms::{
     Alarm, AlarmAction, AlarmActionInput, AlarmCard, AlarmFigures, AlarmHolder, AlarmInput,

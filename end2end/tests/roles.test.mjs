@@ -150,7 +150,23 @@ test('the coordinator opens a health record and the administrator finds that loo
 
   const admin = await openPage(browser);
   await signIn(admin, server.base, 'admin');
+  // 160-odd accounts: paged on the server and searched by words, role and state (issue 17).
+  await admin.waitForSelector('[data-testid="users-total"]');
+  assert.ok(Number(await admin.getAttribute('[data-testid="users-total"]', 'data-total')) > 50);
+  assert.equal(await admin.locator('[data-testid="user-row"]').count(), 50);
+  assert.ok(await admin.$('[data-testid="users-next"]'));
   await shot(admin, 'admin-users.png');
+  await admin.selectOption('[data-testid="user-role-filter"]', 'department');
+  await Promise.all([admin.waitForURL(/role=department/), admin.click('[data-testid="user-find"]')]);
+  await admin.waitForFunction(() => {
+    const roles = [...document.querySelectorAll('[data-testid="user-row"] td:nth-child(3)')].map((td) => td.textContent);
+    return roles.length > 0 && roles.every((r) => r === '联动部门');
+  });
+  await admin.fill('[data-testid="user-q"]', '人社');
+  await Promise.all([admin.waitForURL(/q=%E4%BA%BA%E7%A4%BE/), admin.click('[data-testid="user-find"]')]);
+  await admin.waitForFunction(() => document.querySelector('[data-testid="users-total"]')?.dataset.total === '1');
+  assert.match(await admin.textContent('[data-testid="user-row"]'), /人社局/);
+  await visit(admin, server.base, '/admin/users');
   // A new account shows only the picker its role needs; the vendors' picker narrows to a
   // name or district typed, each vendor told apart by district and id.
   await admin.waitForSelector('body[data-hydrated="true"]');

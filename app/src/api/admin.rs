@@ -44,17 +44,32 @@ pub async fn search_audit(
 /// What the users page needs: the users, and the departments and vendors to link them to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UsersData {
-    pub users: Vec<hotline_domain::UserRecord>,
+    /// The page the search asked for, or what to fix in the search.
+    pub found: super::FormOutcome<hotline_domain::UserPage>,
+    /// The account being edited (`?edit=id`), wherever it is in the list.
+    pub editing: Option<hotline_domain::UserRecord>,
     pub departments: Vec<hotline_domain::Department>,
     pub vendors: Vec<(i64, String)>,
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin_users")]
-pub async fn admin_users() -> Result<UsersData, ServerFnError> {
+pub async fn admin_users(
+    query: hotline_domain::UserQuery,
+    edit: Option<i64>,
+) -> Result<UsersData, ServerFnError> {
     let staff = staff()?;
     let hotline = hotline()?;
+    let editing = match edit {
+        None => None,
+        Some(id) => match hotline.user_record(&staff.user, id).await {
+            Ok(record) => Some(record),
+            Err(hotline_core::ServiceError::NotFound) => None,
+            Err(e) => return Err(fail(e)),
+        },
+    };
     Ok(UsersData {
-        users: hotline.users(&staff.user).await.map_err(fail)?,
+        found: form(hotline.user_page(&staff.user, &query).await)?,
+        editing,
         departments: hotline.departments(&staff.user).await.map_err(fail)?,
         vendors: hotline.vendor_names(&staff.user).await.map_err(fail)?,
     })

@@ -68,41 +68,126 @@ pub(crate) fn AdminNav() -> impl IntoView {
 
 // ---- users -------------------------------------------------------------------------------
 
+/// The search's keys the pager keeps.
+const USER_FILTER_KEYS: [&str; 3] = ["q", "role", "state"];
+
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let lang = use_lang();
     let save = ServerAction::<SaveUser>::new();
     let unlock = ServerAction::<UnlockUser>::new();
-    let data = Resource::new(
-        move || (save.version().get(), unlock.version().get()),
-        |_| admin_users(),
-    );
+    let query = use_query_map();
+    let get = move |k: &'static str| move || query.with(|q| q.get(k).unwrap_or_default());
     let edit = query_id("edit");
+    let search = move || hotline_domain::UserQuery {
+        q: get("q")(),
+        role: get("role")(),
+        state: get("state")(),
+        page: get("page")(),
+    };
+    let data = Resource::new(
+        move || {
+            (
+                search(),
+                edit(),
+                save.version().get(),
+                unlock.version().get(),
+            )
+        },
+        |(search, edit, _, _)| admin_users(search, edit),
+    );
     let errors = RwSignal::new(FieldErrors::new());
-    let status = track_saved(move || save.value().get(), errors);
+    // A new account is shown once saved: the list searched for its user name (it may be
+    // anywhere among the pages).
+    let typed_username = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(sent) = save.input().get() {
+            typed_username.set(sent.username.unwrap_or_default().trim().to_string());
+        }
+    });
+    let status = crate::pages::common::form_saved(
+        move || save.value().get(),
+        errors,
+        move |()| {
+            let username = typed_username.get_untracked();
+            // Untracked: this runs in the save's effect, which must not run again when the
+            // search changes later.
+            let editing = query.with_untracked(|q| q.get("edit").is_some());
+            if !editing && !username.is_empty() {
+                leptos_router::hooks::use_navigate()(
+                    &format!(
+                        "/admin/users?q={}",
+                        crate::pages::common::encode_query_value(&username)
+                    ),
+                    Default::default(),
+                );
+            }
+        },
+    );
+    let page_href = move |page: u32| {
+        query.with(|q| {
+            crate::pages::common::search_page_href("/admin/users", page, q, &USER_FILTER_KEYS)
+        })
+    };
 
     view! {
         <Title text=tr!(lang, admin.user_management) />
         <section class="panel wide">
             <AdminNav />
             <h1>{tr!(lang, admin.user_management)}</h1>
+            <form method="get" action="/admin/users" class="filters wrap" role="search" data-testid="user-filters">
+                <label class="grow">{tr!(lang, admin.user_search)}" "
+                    <input type="search" name="q" value=get("q") maxlength="50"
+                        placeholder=tr!(lang, admin.user_search_hint) data-testid="user-q" />
+                </label>
+                <label>{tr!(lang, admin.role)}" "
+                    <select name="role" data-testid="user-role-filter">
+                        <option value="">{tr!(lang, common.all)}</option>
+                        {Role::ALL.iter().map(|r| {
+                            let code = r.as_code();
+                            view! { <option value=code selected=move || get("role")() == code>{r.label(lang)}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>{tr!(lang, common.state)}" "
+                    <select name="state" data-testid="user-state-filter">
+                        <option value="">{tr!(lang, common.all)}</option>
+                        {hotline_domain::UserState::ALL.iter().map(|s| {
+                            let code = s.as_code();
+                            view! { <option value=code selected=move || get("state")() == code>{s.label(lang)}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <button type="submit" class="button" data-testid="user-find">{tr!(lang, care.find)}</button>
+                <a class="button secondary" href="/admin/users">{tr!(lang, care.clear)}</a>
+            </form>
             <Suspense fallback=move || view! { <p>{tr!(lang, common.loading)}</p> }>
-                {move || {
-                    let editing_id = edit();
-                    Suspend::new(async move {
-                        match data.await {
-                            Err(e) => view! { <LoadError error=e /> }.into_any(),
-                            Ok(d) => {
-                                let editing = editing_id.and_then(|id| d.users.iter().find(|u| u.id == id).cloned());
-                                view! {
-                                    <UserTable users=d.users.clone() unlock=unlock lang=lang />
-                                    <UserForm editing=editing departments=d.departments.clone()
-                                        vendors=d.vendors.clone() save=save errors=errors status=status />
-                                }.into_any()
-                            }
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
+                        Ok(d) => {
+                            let list = crate::pages::common::list_outcome(lang, "users", Ok(d.found), str::to_string, |found| {
+                                let summary = crate::pages::common::ListPage {
+                                    prefix: "users",
+                                    summary: tr!(lang, admin.users_found, total = found.total, page = found.page, pages = found.pages()),
+                                    none_found: tr!(lang, admin.no_users),
+                                    total: found.total,
+                                    page: found.page,
+                                    pages: found.pages(),
+                                };
+                                let table = (!found.items.is_empty()).then(|| {
+                                    view! { <UserTable users=found.items unlock=unlock lang=lang /> }.into_any()
+                                });
+                                crate::pages::common::list_page(lang, summary, table, page_href).into_any()
+                            });
+                            view! {
+                                {list}
+                                <UserForm editing=d.editing departments=d.departments
+                                    vendors=d.vendors save=save errors=errors status=status />
+                            }.into_any()
                         }
-                    })
-                }}
+                    }
+                })}
             </Suspense>
         </section>
     }
@@ -115,7 +200,6 @@ fn UserTable(
     lang: Lang,
 ) -> impl IntoView {
     view! {
-        <div class="table-scroll">
         <table data-testid="users-table">
             <thead><tr>
                 <th scope="col">{tr!(lang, common.user_name)}</th>
@@ -156,7 +240,6 @@ fn UserTable(
                 }).collect_view()}
             </tbody>
         </table>
-        </div>
     }
 }
 

@@ -126,6 +126,13 @@ pub trait AccountStore: Send + Sync {
     /// The active user with their role's permissions, or `None` if missing or deactivated.
     async fn staff_user(&self, user_id: i64) -> Result<Option<StaffUser>, StoreError>;
     async fn users(&self) -> Result<Vec<UserRecord>, StoreError>;
+    /// One page of the accounts a search finds, by user name, and how many it finds;
+    /// `now` decides who is locked.
+    async fn user_page(
+        &self,
+        filter: &hotline_domain::UserFilter,
+        now: DateTime<Utc>,
+    ) -> Result<(u64, Vec<UserRecord>), StoreError>;
     async fn user(&self, id: i64) -> Result<Option<UserRecord>, StoreError>;
     /// Inserts a user and its audit entry; `Conflict` if the user name is taken.
     async fn insert_user(
@@ -383,6 +390,76 @@ where
                 .fetch_all(&self.pool)
                 .await?;
         rows.into_iter().map(TryFrom::try_from).collect()
+    }
+
+    async fn user_page(
+        &self,
+        filter: &hotline_domain::UserFilter,
+        now: DateTime<Utc>,
+    ) -> Result<(u64, Vec<hotline_domain::UserRecord>), StoreError> {
+        let conditions = |query: &mut sqlx::QueryBuilder<'_, DB>| {
+            query.push(" WHERE 1 = 1");
+            if let Some(text) = &filter.text {
+                let pattern = super::contains_pattern(text);
+                query.push(" AND (");
+                for (i, column) in ["u.username", "u.display_name", "d.name", "v.name"]
+                    .iter()
+                    .enumerate()
+                {
+                    if i > 0 {
+                        query.push(" OR ");
+                    }
+                    query
+                        .push(format!("{column} LIKE "))
+                        .push_bind(pattern.clone())
+                        .push(" ESCAPE '\\'");
+                }
+                query.push(")");
+            }
+            if let Some(role) = filter.role {
+                query.push(" AND u.role = ").push_bind(role.as_code());
+            }
+            match filter.state {
+                None => {}
+                Some(hotline_domain::UserState::Inactive) => {
+                    query.push(" AND u.active = ").push_bind(false);
+                }
+                Some(hotline_domain::UserState::Locked) => {
+                    query
+                        .push(" AND u.active = ")
+                        .push_bind(true)
+                        .push(" AND u.locked_until > ")
+                        .push_bind(now);
+                }
+                Some(hotline_domain::UserState::Active) => {
+                    query
+                        .push(" AND u.active = ")
+                        .push_bind(true)
+                        .push(" AND (u.locked_until IS NULL OR u.locked_until <= ")
+                        .push_bind(now)
+                        .push(")");
+                }
+            }
+        };
+        let mut count = sqlx::QueryBuilder::<DB>::new(
+            "SELECT COUNT(*) FROM users u LEFT JOIN departments d ON d.id = u.department_id \
+             LEFT JOIN vendors v ON v.id = u.vendor_id",
+        );
+        conditions(&mut count);
+        let total: i64 = DB::fetch_scalar(count, &self.pool).await?;
+        let mut query = sqlx::QueryBuilder::<DB>::new(USER_SELECT);
+        conditions(&mut query);
+        query
+            .push(" ORDER BY u.username LIMIT ")
+            .push_bind(i64::from(hotline_domain::USER_PAGE))
+            .push(" OFFSET ")
+            .push_bind(i64::try_from(filter.offset()).unwrap_or(i64::MAX));
+        let rows: Vec<UserRecordRow> = DB::fetch_all(query, &self.pool).await?;
+        let items = rows
+            .into_iter()
+            .map(TryFrom::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((u64::try_from(total).unwrap_or(0), items))
     }
 
     async fn user(&self, id: i64) -> Result<Option<hotline_domain::UserRecord>, StoreError> {

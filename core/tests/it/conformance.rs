@@ -453,6 +453,107 @@ async fn the_demo_city_loads_once_and_numbering_continues_after_it(db: TestDatab
         .unwrap()
         .unwrap();
     assert_eq!(stored.content, "新的");
+
+    // The demo's ~160 accounts, searched and paged on the server (issue 17).
+    use hotline_domain::{Role, UserQuery, USER_PAGE};
+    let admin = hotline_core::testing::staff(Role::Admin, None, None);
+    let everyone = h.store.users().await.unwrap();
+    assert!(everyone.len() > USER_PAGE as usize, "{}", everyone.len());
+    let first = h.user_page(&admin, &UserQuery::default()).await.unwrap();
+    assert_eq!(first.total, everyone.len() as u64);
+    assert_eq!(first.items.len(), USER_PAGE as usize);
+    let second = h
+        .user_page(
+            &admin,
+            &UserQuery {
+                page: "2".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(second.items[0].username > first.items.last().unwrap().username);
+    let agents = h
+        .user_page(
+            &admin,
+            &UserQuery {
+                q: "接线员".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let expected = everyone
+        .iter()
+        .filter(|u| {
+            [
+                Some(&u.username),
+                Some(&u.display_name),
+                u.department_name.as_ref(),
+                u.vendor_name.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|t| t.contains("接线员"))
+        })
+        .count();
+    assert!(expected >= 20, "{expected}");
+    assert_eq!(agents.total, expected as u64);
+    assert!(agents
+        .items
+        .iter()
+        .all(|u| u.display_name.contains("接线员")));
+    let departments = h
+        .user_page(
+            &admin,
+            &UserQuery {
+                role: "department".into(),
+                state: "active".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let expected = everyone
+        .iter()
+        .filter(|u| u.role == Role::Department && u.active)
+        .count();
+    assert_eq!(departments.total, expected as u64);
+    assert!(departments.items.iter().all(|u| u.role == Role::Department));
+    // By the department's name too.
+    let by_department = &departments.items[0];
+    let named = h
+        .user_page(
+            &admin,
+            &UserQuery {
+                q: by_department.department_name.clone().unwrap(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(named.items.iter().any(|u| u.id == by_department.id));
+    match h
+        .user_page(
+            &admin,
+            &UserQuery {
+                state: "asleep".into(),
+                page: "x".into(),
+                ..Default::default()
+            },
+        )
+        .await
+    {
+        Err(ServiceError::Invalid(fields)) => {
+            assert!(fields.get("state").is_some() && fields.get("page").is_some())
+        }
+        other => panic!("expected refused, got {other:?}"),
+    }
+    let agent = hotline_core::testing::staff(Role::Agent, None, None);
+    assert!(matches!(
+        h.user_page(&agent, &UserQuery::default()).await,
+        Err(ServiceError::Forbidden)
+    ));
     h.store.close().await;
 }
 
