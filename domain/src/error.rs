@@ -94,8 +94,10 @@ impl Problem {
             }
             (Problem::Unknown, Lang::Zh) => "请从列表中选择".into(),
             (Problem::Unknown, Lang::En) => "Choose one from the list".into(),
-            (Problem::NoLocation, Lang::Zh) => "请选择区县或填写详细地址".into(),
-            (Problem::NoLocation, Lang::En) => "Choose a district or type an address".into(),
+            (Problem::NoLocation, Lang::Zh) => "请选择区县、填写详细地址或在地图上标出位置".into(),
+            (Problem::NoLocation, Lang::En) => {
+                "Choose a district, type an address or place it on the map".into()
+            }
             (Problem::BadCharacters, Lang::Zh) => "含有无法识别的字符".into(),
             (Problem::BadCharacters, Lang::En) => "Contains characters that are not allowed".into(),
             (Problem::TooShort { min }, Lang::Zh) => format!("至少 {min} 个字符"),

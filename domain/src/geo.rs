@@ -59,9 +59,70 @@ impl Coordinates {
     }
 }
 
+/// A GPS reading (WGS-84, what a phone's "use my location" gives) in the map's frame, taken
+/// to be GCJ-02 (see [`Coordinates`]): the published conversion, with its usual constants
+/// (Krasovsky 1940 ellipsoid). Around Xianyang it moves a point some 300–600 m. Points
+/// outside mainland China are returned as they are, as the conversion does not apply there.
+pub fn gps_to_map_frame(gps: Coordinates) -> Coordinates {
+    const A: f64 = 6_378_245.0;
+    const EE: f64 = 0.006_693_421_622_965_943;
+    let outside = !(72.004..=137.8347).contains(&gps.lon) || !(0.8293..=55.8271).contains(&gps.lat);
+    if outside {
+        return gps;
+    }
+    let pi = std::f64::consts::PI;
+    let (x, y) = (gps.lon - 105.0, gps.lat - 35.0);
+    let waves = |a: f64, b: f64| (a * (6.0 * x * pi).sin() + b * (2.0 * x * pi).sin()) * 2.0 / 3.0;
+    let d_lat = -100.0
+        + 2.0 * x
+        + 3.0 * y
+        + 0.2 * y * y
+        + 0.1 * x * y
+        + 0.2 * x.abs().sqrt()
+        + waves(20.0, 20.0)
+        + (20.0 * (y * pi).sin() + 40.0 * (y / 3.0 * pi).sin()) * 2.0 / 3.0
+        + (160.0 * (y / 12.0 * pi).sin() + 320.0 * (y * pi / 30.0).sin()) * 2.0 / 3.0;
+    let d_lon = 300.0
+        + x
+        + 2.0 * y
+        + 0.1 * x * x
+        + 0.1 * x * y
+        + 0.1 * x.abs().sqrt()
+        + waves(20.0, 20.0)
+        + (20.0 * (x * pi).sin() + 40.0 * (x / 3.0 * pi).sin()) * 2.0 / 3.0
+        + (150.0 * (x / 12.0 * pi).sin() + 300.0 * (x / 30.0 * pi).sin()) * 2.0 / 3.0;
+    let rad_lat = gps.lat / 180.0 * pi;
+    let magic = 1.0 - EE * rad_lat.sin().powi(2);
+    let sqrt_magic = magic.sqrt();
+    let d_lat = (d_lat * 180.0) / ((A * (1.0 - EE)) / (magic * sqrt_magic) * pi);
+    let d_lon = (d_lon * 180.0) / (A / sqrt_magic * rad_lat.cos() * pi);
+    Coordinates {
+        lon: gps.lon + d_lon,
+        lat: gps.lat + d_lat,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gps_reading_moves_a_few_hundred_metres_into_the_map_frame() {
+        let gps = Coordinates {
+            lon: 108.7093,
+            lat: 34.3296,
+        };
+        let moved = gps_to_map_frame(gps);
+        let metres = gps.distance_m(&moved);
+        assert!((200.0..800.0).contains(&metres), "{metres} m");
+        // North-east of the reading, as the frame lies in central China.
+        assert!(moved.lon > gps.lon && moved.lat < gps.lat + 0.01);
+        let abroad = Coordinates {
+            lon: 2.35,
+            lat: 48.85,
+        };
+        assert_eq!(gps_to_map_frame(abroad), abroad);
+    }
 
     #[test]
     fn positions_are_finite_and_in_range() {

@@ -132,7 +132,7 @@ pub use flow::{
     FlowError, FlowPolicy, Light, LightTimes, Overdue, PartAnswer, PartRating, Queue, ReminderKind,
     ReminderPlan, Satisfaction, Subject, SubjectKind, VendorScores,
 };
-pub use geo::{CoordinateError, Coordinates};
+pub use geo::{gps_to_map_frame, CoordinateError, Coordinates};
 pub use i18n::Lang;
 pub use id_number::{IdNumber, IdNumberError};
 pub use knowledge::{
@@ -150,7 +150,9 @@ pub use providers::{
 };
 pub use region::{PlaceNames, Region};
 pub use registry_io::{FileFormat, ImportIssue, ImportMode, ImportReport, REGISTRY_FILE_MAX_ROWS};
-pub use request::{FiledRequest, FormOptions, NewRequest, NewRequestInput, RequestSummary};
+pub use request::{
+    coordinate_field, FiledRequest, FormOptions, NewRequest, NewRequestInput, RequestSummary,
+};
 pub use vendors::{
     CreditGrade, InspectionInput, InspectionResult, VendorDetail, VendorDraft, VendorEdit,
     VendorFilter, VendorInput, VendorKind, VendorPage, VendorQuery, VendorStaff, VendorStaffInput,

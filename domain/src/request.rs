@@ -119,6 +119,15 @@ impl NewRequestInput {
     }
 }
 
+/// A coordinate from a form field: empty is none; text that is not a number becomes NaN,
+/// which [`NewRequestInput::validate`] refuses by the field's name.
+pub fn coordinate_field(raw: &str) -> Option<f64> {
+    match raw.trim() {
+        "" => None,
+        text => Some(text.parse().unwrap_or(f64::NAN)),
+    }
+}
+
 /// The text check of every form, for services that validate their own fields.
 pub fn clean_text(
     errors: &mut FieldErrors,

@@ -168,6 +168,64 @@ async function handledRequest(phone, result) {
   return number;
 }
 
+test('a request is placed on the map or by the phone\'s location and filed with its point and district', async () => {
+  // A phone that may be located: 34.3296 N, 108.7093 E (GPS), in Qindu district.
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 }, locale: 'zh-CN',
+    geolocation: { latitude: 34.3296, longitude: 108.7093 }, permissions: ['geolocation'],
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`exception: ${e.message}`));
+  await visit(page, server.base, '/');
+  const fill = async (content) => {
+    await page.selectOption('#f-category', await page.$eval('#f-category', (s) => [...s.options].find((o) => o.value)?.value));
+    await page.fill('#f-content', content);
+    await page.fill('#f-contact_name', '孙女士');
+    await page.fill('#f-phone', '13700007788');
+  };
+  const agent = await apiSession(server.base, 'agent');
+  const stored = async (number) => (await fetch(`${server.base}/api/v1/cases/${number}`, { headers: { cookie: agent } })).json();
+
+  // On the map: the districts are drawn, a tap drops the pin; no district or address typed.
+  await fill('北门口的路灯不亮，晚上一片黑。');
+  await page.click('[data-testid="pin-open"]');
+  await page.waitForSelector('#f-pin-map.leaflet-container path');
+  const box = await (await page.$('#f-pin-map')).boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForSelector('[data-testid="pin-clear"]');
+  assert.match(await page.textContent('[data-testid="pin-status"]'), /已标出位置/);
+  const lon = Number(await page.inputValue('[data-testid="pin-lon"]'));
+  const lat = Number(await page.inputValue('[data-testid="pin-lat"]'));
+  assert.ok(lon > 107.6 && lon < 109.2 && lat > 34.1 && lat < 35.6, `${lon} ${lat}`);
+  await shot(page, 'portal-pin-phone.png');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the form scrolls sideways by ${overflow}px with the map open`);
+  await Promise.all([page.waitForURL(/\/\?filed=\d{14}$/), page.click('[data-testid="submit"]')]);
+  let number = (await page.textContent('[data-testid="tracking-number"]')).trim();
+  let detail = await stored(number);
+  assert.ok(Math.abs(detail.position.lon - lon) < 1e-5 && Math.abs(detail.position.lat - lat) < 1e-5, JSON.stringify(detail.position));
+  assert.match(detail.district_code ?? '', /^6104\d\d$/, 'the district is the one the pin lies in');
+
+  // By the phone's location: the GPS reading moved into the map's frame (a few hundred
+  // metres), in Qindu district.
+  await page.click('[data-testid="file-another"]');
+  await page.waitForSelector('[data-testid="request-form"]');
+  await fill('小区门口的井盖松动，车一过就响。');
+  await page.click('[data-testid="pin-locate"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="pin-lon"]').value !== '');
+  const located = Number(await page.inputValue('[data-testid="pin-lon"]'));
+  assert.ok(located > 108.7093 && located < 108.72, `${located}`);
+  await page.waitForSelector('#f-pin-map.leaflet-container .pin-mark');
+  await Promise.all([page.waitForURL(/\/\?filed=\d{14}$/), page.click('[data-testid="submit"]')]);
+  number = (await page.textContent('[data-testid="tracking-number"]')).trim();
+  detail = await stored(number);
+  assert.equal(detail.district_code, '610402');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a handled request shows the department\'s answer and is rated on the tracking page', async () => {
   const phone = '13700002468';
   const number = await handledRequest(phone, '已补装井盖，并在周边设置了警示标志。');

@@ -113,6 +113,8 @@ pub async fn file_request(
     district: Option<String>,
     address: Option<String>,
     anonymous: Option<String>,
+    lon: Option<String>,
+    lat: Option<String>,
 ) -> Result<FileOutcome, ServerFnError> {
     use hotline_domain::Channel;
     let input = hotline_domain::NewRequestInput {
@@ -123,7 +125,8 @@ pub async fn file_request(
         district: district.unwrap_or_default(),
         address: address.unwrap_or_default(),
         anonymous: checked(&anonymous),
-        ..Default::default()
+        lon: hotline_domain::coordinate_field(&lon.unwrap_or_default()),
+        lat: hotline_domain::coordinate_field(&lat.unwrap_or_default()),
     };
     let origin = visitor().citizen(Channel::Web);
     form(hotline()?.file_request(&input, Channel::Web, &origin).await)

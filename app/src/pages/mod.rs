@@ -14,6 +14,7 @@ pub mod lazy;
 pub mod login;
 pub mod map;
 pub mod notices;
+pub mod pin;
 pub mod portal;
 pub mod providers;
 pub mod track;

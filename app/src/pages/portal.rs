@@ -149,7 +149,8 @@ fn read_form(form: &web_sys::HtmlFormElement) -> Option<NewRequestInput> {
         district: get("district"),
         address: get("address"),
         anonymous: data.has("anonymous"),
-        ..Default::default()
+        lon: hotline_domain::coordinate_field(&get("lon")),
+        lat: hotline_domain::coordinate_field(&get("lat")),
     })
 }
 
@@ -223,6 +224,8 @@ fn RequestForm(choices: crate::api::FormChoices, posted: Option<PostedRequest>) 
             district: Some(input.district),
             address: Some(input.address),
             anonymous: input.anonymous.then(|| "on".to_string()),
+            lon: input.lon.map(|v| v.to_string()),
+            lat: input.lat.map(|v| v.to_string()),
         });
     };
 
@@ -231,6 +234,9 @@ fn RequestForm(choices: crate::api::FormChoices, posted: Option<PostedRequest>) 
     let invalid =
         move |field: &'static str| move || errors.with(|e| e.get(field).is_some()).to_string();
     let pending = action.pending();
+    let point = RwSignal::new(hotline_domain::Coordinates::from_columns(
+        typed.lon, typed.lat,
+    ));
     let categories = preselect(&choices.categories, typed.category.trim());
     let districts = preselect(&choices.districts, typed.district.trim());
 
@@ -287,6 +293,8 @@ fn RequestForm(choices: crate::api::FormChoices, posted: Option<PostedRequest>) 
                         <FieldError id="e-address" field="address" message=error_of("address") />
                     </div>
                 </div>
+                <crate::pages::pin::PlacePicker point=point />
+                <FieldError id="e-lon" field="lon" message=error_of("lon") />
 
                 <div class="field-row">
                     <div class="field">

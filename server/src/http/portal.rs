@@ -34,6 +34,8 @@ struct RequestFields {
     district: String,
     address: String,
     anonymous: Option<String>,
+    lon: String,
+    lat: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -67,7 +69,8 @@ pub async fn file_request(
         district: fields.district,
         address: fields.address,
         anonymous: fields.anonymous.is_some_and(|v| !v.is_empty()),
-        ..Default::default()
+        lon: hotline_domain::coordinate_field(&fields.lon),
+        lat: hotline_domain::coordinate_field(&fields.lat),
     };
     let origin = visitor.citizen(Channel::Web);
     let (status, posted) = match hotline.file_request(&input, Channel::Web, &origin).await {

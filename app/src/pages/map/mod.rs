@@ -26,7 +26,7 @@ use crate::i18n::{tr, use_lang};
 #[cfg(feature = "hydrate")]
 mod browser;
 #[cfg(feature = "hydrate")]
-mod leaflet;
+pub(crate) mod leaflet;
 
 /// The radii a dispatcher picks from, in metres.
 const RADII: [u32; 5] = [1_000, 2_000, 5_000, 10_000, 20_000];
