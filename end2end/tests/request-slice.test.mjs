@@ -91,7 +91,7 @@ test('invalid input is refused next to each field, in the browser and by the ser
   assert.equal((await page.textContent('[data-testid="error-content"]')).trim(), '此项必填');
   assert.equal((await page.textContent('[data-testid="error-contact_name"]')).trim(), '此项必填');
   assert.equal((await page.textContent('[data-testid="error-phone"]')).trim(), '此项必填');
-  assert.match(await page.textContent('[data-testid="error-address"]'), /区县或填写详细地址/);
+  assert.match(await page.textContent('[data-testid="error-address"]'), /区县、填写详细地址或在地图上标出位置/);
   assert.equal(await page.getAttribute('#f-content', 'aria-invalid'), 'true');
   // Keyboard users land on the first field to fix.
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-category');
