@@ -144,23 +144,8 @@ mod browser {
                 .await?
                 .dyn_into()?;
         let outlines = wasm_bindgen_futures::JsFuture::from(response.json()?).await?;
-        let layer = leaflet::geo_json(
-            &outlines,
-            &options(&[
-                ("interactive", false.into()),
-                (
-                    "style",
-                    options(&[
-                        ("color", "#4a6b8a".into()),
-                        ("weight", 1.5.into()),
-                        ("fillColor", "#f4f1e8".into()),
-                        ("fillOpacity", 0.6.into()),
-                    ])
-                    .into(),
-                ),
-            ]),
-        );
-        map.add_layer(&layer);
+        map.add_layer(&leaflet::district_outlines(&outlines, 0.6));
+        map.add_layer(&leaflet::district_labels(&outlines));
         let tapped = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
             if let Some(at) = leaflet::event_position(&event) {
                 point.set(Some(at));
@@ -196,8 +181,13 @@ mod browser {
                             *pin = Some(marker);
                         }
                     });
-                    if map.zoom() < 13.0 {
-                        map.set_view(&spot, 15.0);
+                    // A point found elsewhere ("use my location") is brought into view, at
+                    // a scale where the district outlines still show; a tap keeps the view.
+                    let view = map.bounds();
+                    let seen = (view.west()..=view.east()).contains(&at.lon)
+                        && (view.south()..=view.north()).contains(&at.lat);
+                    if !seen {
+                        map.set_view(&spot, map.zoom().max(11.0));
                     }
                 }
                 None => pin.update_value(|pin| {

@@ -296,55 +296,9 @@ impl Controller {
                 return;
             }
         };
-        let outlines = leaflet::geo_json(
-            &data,
-            &options(&[
-                ("interactive", false.into()),
-                (
-                    "style",
-                    options(&[
-                        ("color", "#4a6b8a".into()),
-                        ("weight", 1.5.into()),
-                        ("fillColor", "#f4f1e8".into()),
-                        ("fillOpacity", 0.85.into()),
-                    ])
-                    .into(),
-                ),
-            ]),
-        );
+        let outlines = leaflet::district_outlines(&data, 0.85);
         self.map.add_layer(&outlines);
-        let labels = leaflet::layer_group();
-        let features = Reflect::get(&data, &"features".into()).unwrap_or(JsValue::UNDEFINED);
-        for feature in Array::from(&features).iter() {
-            let properties = Reflect::get(&feature, &"properties".into()).unwrap_or_default();
-            let name = Reflect::get(&properties, &"name".into())
-                .ok()
-                .and_then(|n| n.as_string());
-            let center =
-                Array::from(&Reflect::get(&properties, &"center".into()).unwrap_or_default());
-            let (Some(name), Some(lon), Some(lat)) =
-                (name, center.get(0).as_f64(), center.get(1).as_f64())
-            else {
-                continue;
-            };
-            let Some(label) = text_element("span", &name) else {
-                continue;
-            };
-            let icon = leaflet::div_icon(&options(&[
-                ("className", "district-label".into()),
-                ("html", label.into()),
-                ("iconSize", JsValue::NULL),
-            ]));
-            let marker = leaflet::marker(
-                &leaflet::lat_lon(Coordinates { lon, lat }),
-                &options(&[
-                    ("icon", icon),
-                    ("interactive", false.into()),
-                    ("keyboard", false.into()),
-                ]),
-            );
-            labels.add(&marker);
-        }
+        let labels = leaflet::district_labels(&data);
         self.map.add_layer(&labels);
         // At once, not animated: the layers are first asked for the fitted view.
         self.map.fit_bounds_with(

@@ -157,6 +157,68 @@ pub fn position(at: &JsValue) -> Option<hotline_domain::Coordinates> {
     })
 }
 
+/// The district outlines of `GET /api/v1/map/districts` as the base layer (no tile server:
+/// no request leaves the site); `fill_opacity` of the land between the lines.
+pub fn district_outlines(data: &JsValue, fill_opacity: f64) -> Layer {
+    geo_json(
+        data,
+        &options(&[
+            ("interactive", false.into()),
+            (
+                "style",
+                options(&[
+                    ("color", "#4a6b8a".into()),
+                    ("weight", 1.5.into()),
+                    ("fillColor", "#f4f1e8".into()),
+                    ("fillOpacity", fill_opacity.into()),
+                ])
+                .into(),
+            ),
+        ]),
+    )
+}
+
+/// Each district's name at the centre its feature names, as text (never HTML).
+pub fn district_labels(data: &JsValue) -> LayerGroup {
+    let labels = layer_group();
+    let features = Reflect::get(data, &"features".into()).unwrap_or(JsValue::UNDEFINED);
+    let document = web_sys::window().and_then(|w| w.document());
+    for feature in Array::from(&features).iter() {
+        let properties = Reflect::get(&feature, &"properties".into()).unwrap_or_default();
+        let name = Reflect::get(&properties, &"name".into())
+            .ok()
+            .and_then(|n| n.as_string());
+        let center = Array::from(&Reflect::get(&properties, &"center".into()).unwrap_or_default());
+        let (Some(name), Some(lon), Some(lat), Some(document)) = (
+            name,
+            center.get(0).as_f64(),
+            center.get(1).as_f64(),
+            document.as_ref(),
+        ) else {
+            continue;
+        };
+        let Ok(label) = document.create_element("span") else {
+            continue;
+        };
+        label.set_text_content(Some(&name));
+        let icon = div_icon(&options(&[
+            ("className", "district-label".into()),
+            ("html", label.into()),
+            ("iconSize", JsValue::NULL),
+        ]));
+        let marker = marker(
+            &lat_lon(hotline_domain::Coordinates { lon, lat }),
+            &options(&[
+                ("icon", icon),
+                ("interactive", false.into()),
+                ("keyboard", false.into()),
+            ]),
+        );
+        labels.add(&marker);
+    }
+    labels
+}
+
 thread_local! {
     static LOADING: RefCell<Option<Promise>> = const { RefCell::new(None) };
 }
