@@ -251,6 +251,23 @@ fn check_jurisdiction(format: Format, params: &HashMap<String, String>) -> Resul
     }
 }
 
+/// A read's file name and query, checked: the name's stem, the format, the parameters.
+fn read_of(
+    file: &str,
+    query: Option<&str>,
+) -> Result<(String, Format, HashMap<String, String>), Refusal> {
+    let (stem, format) = split_format(file).ok_or_else(|| {
+        Refusal(
+            Format::Json,
+            StatusCode::NOT_FOUND,
+            "unknown format: use .json or .xml".into(),
+        )
+    })?;
+    let params = params(format, query)?;
+    check_jurisdiction(format, &params)?;
+    Ok((stem.to_string(), format, params))
+}
+
 fn w3c(at: chrono::DateTime<chrono::Utc>) -> String {
     to_china(at).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
@@ -264,17 +281,11 @@ pub async fn get_root(
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let Some((stem, format)) = split_format(&file) else {
-        return unknown_format();
+    let (stem, format, params) = match read_of(&file, query.as_deref()) {
+        Ok(read) => read,
+        Err(refused) => return refused.into_response(),
     };
-    let params = match params(format, query.as_deref()) {
-        Ok(p) => p,
-        Err(r) => return r.into_response(),
-    };
-    if let Err(r) = check_jurisdiction(format, &params) {
-        return r.into_response();
-    }
-    match stem {
+    match stem.as_str() {
         "discovery" => discovery(format, &headers, &web),
         "services" => match hotline.open311_services().await {
             Ok(services) => list(
@@ -437,17 +448,11 @@ pub async fn get_service(
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let Some((code, format)) = split_format(&file) else {
-        return unknown_format();
+    let (code, format, _) = match read_of(&file, query.as_deref()) {
+        Ok(read) => read,
+        Err(refused) => return refused.into_response(),
     };
-    let params = match params(format, query.as_deref()) {
-        Ok(p) => p,
-        Err(r) => return r.into_response(),
-    };
-    if let Err(r) = check_jurisdiction(format, &params) {
-        return r.into_response();
-    }
-    match hotline.open311_service(code).await {
+    match hotline.open311_service(&code).await {
         Ok(Some(s)) => match format {
             Format::Json => json_response(
                 StatusCode::OK,
@@ -474,18 +479,12 @@ pub async fn get_request(
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let Some((id, format)) = split_format(&file) else {
-        return unknown_format();
+    let (id, format, _) = match read_of(&file, query.as_deref()) {
+        Ok(read) => read,
+        Err(refused) => return refused.into_response(),
     };
-    let params = match params(format, query.as_deref()) {
-        Ok(p) => p,
-        Err(r) => return r.into_response(),
-    };
-    if let Err(r) = check_jurisdiction(format, &params) {
-        return r.into_response();
-    }
     let query = PublicRequestParams {
-        service_request_id: Some(id.to_string()),
+        service_request_id: Some(id),
         ..Default::default()
     };
     let query = match query.validate(hotline.now()) {

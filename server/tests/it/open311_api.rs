@@ -340,61 +340,25 @@ async fn open311_over_http(db: TestDatabase) {
         .iter()
         .any(|r| r["service_request_id"] == number.as_str()));
     assert!(!text.contains("13912340312"));
-    let open = json_of(
-        &get(
-            &anyone,
-            server.url(&format!("{BASE}/requests.json?status=open")),
-        )
-        .await
-        .1,
-    );
-    let closed = json_of(
-        &get(
-            &anyone,
-            server.url(&format!("{BASE}/requests.json?status=closed")),
-        )
-        .await
-        .1,
-    );
-    assert!(open
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|r| r["status"] == "open"));
-    assert!(closed
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|r| r["status"] == "closed"));
-    assert_eq!(
-        open.as_array().unwrap().len() + closed.as_array().unwrap().len(),
-        all.len()
-    );
-    let lights = json_of(
-        &get(
-            &anyone,
-            server.url(&format!("{BASE}/requests.json?service_code=0101")),
-        )
-        .await
-        .1,
-    );
-    assert!(lights
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|r| r["service_code"] == "0101"));
-    assert!(lights.as_array().unwrap().len() >= 2);
-    let ids = json_of(
-        &get(
-            &anyone,
-            server.url(&format!(
-                "{BASE}/requests.json?service_request_id={number}&status=closed"
-            )),
-        )
-        .await
-        .1,
-    );
-    assert_eq!(ids.as_array().unwrap().len(), 1, "ids override the status");
+    let requests_where = |query: String| {
+        let url = server.url(&format!("{BASE}/requests.json?{query}"));
+        let anyone = anyone.clone();
+        async move {
+            let (status, text) = get(&anyone, url).await;
+            assert_eq!(status, StatusCode::OK, "{text}");
+            json_of(&text).as_array().unwrap().clone()
+        }
+    };
+    let open = requests_where("status=open".into()).await;
+    let closed = requests_where("status=closed".into()).await;
+    assert!(open.iter().all(|r| r["status"] == "open"));
+    assert!(closed.iter().all(|r| r["status"] == "closed"));
+    assert_eq!(open.len() + closed.len(), all.len());
+    let lights = requests_where("service_code=0101".into()).await;
+    assert!(lights.iter().all(|r| r["service_code"] == "0101"));
+    assert!(lights.len() >= 2);
+    let ids = requests_where(format!("service_request_id={number}&status=closed")).await;
+    assert_eq!(ids.len(), 1, "ids override the status");
     let (status, text) = get(
         &anyone,
         server.url(&format!(
