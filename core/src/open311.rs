@@ -52,7 +52,8 @@ impl Hotline {
             .find(|s| s.service.code == code))
     }
 
-    /// The key's id when it is issued and not revoked (and notes its use), else `None`.
+    /// The key's id when it is issued and not revoked, else `None` (a read only: the filing
+    /// marks the key used).
     pub async fn open311_key(&self, key: &str) -> Result<Option<i64>, ServiceError> {
         let key = key.trim();
         if key.is_empty() {
@@ -60,7 +61,7 @@ impl Hotline {
         }
         Ok(self
             .store
-            .use_api_key(&crate::auth::token_hash(key), self.now())
+            .active_api_key(&crate::auth::token_hash(key))
             .await?)
     }
 

@@ -377,9 +377,8 @@ pub async fn issue_api_key(
 }
 
 #[server(prefix = "/api/fn", endpoint = "revoke_api_key")]
-pub async fn revoke_api_key(id: String) -> Result<Saved, ServerFnError> {
+pub async fn revoke_api_key(id: i64) -> Result<Saved, ServerFnError> {
     let staff = staff()?;
-    let id = optional_id(&Some(id))?.unwrap_or_default();
     saved(
         hotline()?
             .revoke_api_key(&staff.user, id, &staff.origin)

@@ -566,9 +566,12 @@ where
     Option<DateTime<Utc>>: Value<DB>,
     NaiveDate: Value<DB>,
 {
+    /// The names of the departments, vendors and providers with a part of each case, in
+    /// the order sent, each once; `parts` is the SQL condition on the part (`a`) that counts.
     pub(super) async fn assignment_names(
         &self,
         case_ids: &[i64],
+        parts: &'static str,
     ) -> Result<std::collections::HashMap<i64, Vec<String>>, StoreError> {
         let mut names: std::collections::HashMap<i64, Vec<String>> = Default::default();
         if case_ids.is_empty() {
@@ -579,8 +582,9 @@ where
              LEFT JOIN departments d ON d.id = a.department_id \
              LEFT JOIN vendors v ON v.id = a.vendor_id \
              LEFT JOIN providers p ON p.id = a.provider_id \
-             WHERE NOT a.closed AND a.case_id IN (",
+             WHERE ",
         );
+        query.push(parts).push(" AND a.case_id IN (");
         let mut list = query.separated(", ");
         for id in case_ids {
             list.push_bind(*id);
@@ -588,7 +592,10 @@ where
         query.push(") ORDER BY a.case_id, a.assigned_at, a.id");
         let rows: Vec<(i64, Option<String>)> = DB::fetch_all(query, &self.pool).await?;
         for (case_id, name) in rows {
-            names.entry(case_id).or_default().extend(name);
+            let list = names.entry(case_id).or_default();
+            if let Some(name) = name.filter(|n| !list.contains(n)) {
+                list.push(name);
+            }
         }
         Ok(names)
     }
@@ -646,6 +653,11 @@ where
             sqlx::query("UPDATE cases SET api_key_id = $1 WHERE id = $2")
                 .bind(*key)
                 .bind(case_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE api_keys SET last_used_at = $2 WHERE id = $1")
+                .bind(*key)
+                .bind(at)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -858,7 +870,7 @@ where
             .push_bind(i64::try_from(window.offset()).unwrap_or(i64::MAX));
         let rows: Vec<CaseRow> = DB::fetch_all(query, &self.pool).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut names = self.assignment_names(&ids).await?;
+        let mut names = self.assignment_names(&ids, "NOT a.closed").await?;
         rows.into_iter()
             .map(|r| {
                 let assigned = names.remove(&r.id).unwrap_or_default();
@@ -913,7 +925,7 @@ where
         .bind(row.id)
         .fetch_all(&self.pool)
         .await?;
-        let mut names = self.assignment_names(&[row.id]).await?;
+        let mut names = self.assignment_names(&[row.id], "NOT a.closed").await?;
         let assigned = names.remove(&row.id).unwrap_or_default();
         // The case's own point, else its street's (or district's) centre, else the
         // district's above a street without one.

@@ -25,12 +25,9 @@ pub trait Open311Store: Send + Sync {
     ) -> Result<i64, StoreError>;
     /// Revokes a key not yet revoked; `false` when there is no such key or it already was.
     async fn revoke_api_key(&self, id: i64, audit: &NewAuditEntry) -> Result<bool, StoreError>;
-    /// The id of the unrevoked key with this digest, marked as used now.
-    async fn use_api_key(
-        &self,
-        key_hash: &str,
-        at: DateTime<Utc>,
-    ) -> Result<Option<i64>, StoreError>;
+    /// The id of the unrevoked key with this digest (a read: a filing marks its key used,
+    /// in its own transaction).
+    async fn active_api_key(&self, key_hash: &str) -> Result<Option<i64>, StoreError>;
     /// Requests as the public sees them, newest first (one-key alarms are never listed).
     async fn public_requests(
         &self,
@@ -170,17 +167,11 @@ where
         Ok(true)
     }
 
-    async fn use_api_key(
-        &self,
-        key_hash: &str,
-        at: DateTime<Utc>,
-    ) -> Result<Option<i64>, StoreError> {
+    async fn active_api_key(&self, key_hash: &str) -> Result<Option<i64>, StoreError> {
         let id: Option<i64> = sqlx::query_scalar(
-            "UPDATE api_keys SET last_used_at = $2 \
-             WHERE key_hash = $1 AND revoked_at IS NULL RETURNING id",
+            "SELECT id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
         )
         .bind(key_hash)
-        .bind(at)
         .fetch_optional(&self.pool)
         .await?;
         Ok(id)
@@ -239,7 +230,10 @@ where
             .push_bind(i64::from(q.limit));
         let rows: Vec<PublicRow> = DB::fetch_all(query, &self.pool).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut agencies = self.agencies(&ids).await?;
+        // Who has or had each case: its parts not returned.
+        let mut agencies = self
+            .assignment_names(&ids, "a.status <> 'returned'")
+            .await?;
         rows.into_iter()
             .map(|r| {
                 let status = CaseStatus::from_code(&r.status)
@@ -265,47 +259,5 @@ where
                 })
             })
             .collect()
-    }
-}
-
-impl<DB> SqlStore<DB>
-where
-    DB: Dialect,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    usize: ColumnIndex<DB::Row>,
-    for<'n> &'n str: ColumnIndex<DB::Row> + Bind<'n, DB>,
-    i64: Value<DB>,
-    Option<String>: Value<DB>,
-{
-    /// Who has or had each case (its parts not returned), by name, in the order sent.
-    async fn agencies(
-        &self,
-        case_ids: &[i64],
-    ) -> Result<std::collections::HashMap<i64, Vec<String>>, StoreError> {
-        let mut names: std::collections::HashMap<i64, Vec<String>> = Default::default();
-        if case_ids.is_empty() {
-            return Ok(names);
-        }
-        let mut query = sqlx::QueryBuilder::<DB>::new(
-            "SELECT a.case_id, COALESCE(d.name, v.name, p.name) AS name FROM case_assignments a \
-             LEFT JOIN departments d ON d.id = a.department_id \
-             LEFT JOIN vendors v ON v.id = a.vendor_id \
-             LEFT JOIN providers p ON p.id = a.provider_id \
-             WHERE a.status <> 'returned' AND a.case_id IN (",
-        );
-        let mut list = query.separated(", ");
-        for id in case_ids {
-            list.push_bind(*id);
-        }
-        query.push(") ORDER BY a.case_id, a.assigned_at, a.id");
-        let rows: Vec<(i64, Option<String>)> = DB::fetch_all(query, &self.pool).await?;
-        for (case_id, name) in rows {
-            let list = names.entry(case_id).or_default();
-            if let Some(name) = name.filter(|n| !list.contains(n)) {
-                list.push(name);
-            }
-        }
-        Ok(names)
     }
 }

@@ -14,7 +14,7 @@ use hotline_core::open311::Open311Service;
 use hotline_core::{Hotline, ServiceError};
 use hotline_domain::open311::PublicRequestParams;
 use hotline_domain::time::to_china;
-use hotline_domain::{FieldErrors, Lang, NewRequestInput, Problem, PublicRequest};
+use hotline_domain::{FieldErrors, Lang, NewRequestInput, PublicRequest};
 
 use super::access::{is_https, Limit, WebConfig};
 use axum::Json;
@@ -211,15 +211,6 @@ fn service_error(format: Format, error: ServiceError, lang: Lang) -> Response {
 
 fn not_found(format: Format) -> Response {
     errors(format, StatusCode::NOT_FOUND, vec!["not found".into()])
-}
-
-/// A path with no `.json`/`.xml`: answered in JSON.
-fn unknown_format() -> Response {
-    errors(
-        Format::Json,
-        StatusCode::NOT_FOUND,
-        vec!["unknown format: use .json or .xml".into()],
-    )
 }
 
 /// A refusal in the interface's error shape, made into a response by the handler.
@@ -511,12 +502,14 @@ pub async fn post_requests(
     body: Bytes,
 ) -> Response {
     let (hotline, web, limiter) = (app.hotline, app.web, app.limiter);
-    let Some(("requests", format)) = split_format(&file) else {
-        return match split_format(&file) {
-            Some((_, format)) => not_found(format),
-            None => unknown_format(),
-        };
+    // The key may come in the body (the spec) or the query string.
+    let (stem, format, mut fields) = match read_of(&file, query.as_deref()) {
+        Ok(read) => read,
+        Err(refused) => return refused.into_response(),
     };
+    if stem != "requests" {
+        return not_found(format);
+    }
     let form_typed = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -528,11 +521,6 @@ pub async fn post_requests(
             vec!["send the request as application/x-www-form-urlencoded".into()],
         );
     }
-    // The key may come in the body (the spec) or the query string.
-    let mut fields = match params(format, query.as_deref()) {
-        Ok(p) => p,
-        Err(r) => return r.into_response(),
-    };
     match serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body) {
         Ok(pairs) => fields.extend(pairs),
         Err(_) => {
@@ -543,8 +531,9 @@ pub async fn post_requests(
             )
         }
     }
-    if let Err(r) = check_jurisdiction(format, &fields) {
-        return r.into_response();
+    // A jurisdiction in the body is checked as one in the query is.
+    if let Err(refused) = check_jurisdiction(format, &fields) {
+        return refused.into_response();
     }
     let key = fields.get("api_key").map(String::as_str).unwrap_or("");
     let key_id = match hotline.open311_key(key).await {
@@ -574,10 +563,7 @@ pub async fn post_requests(
             return response;
         }
     }
-    let input = match request_input(&fields) {
-        Ok(input) => input,
-        Err(fields) => return field_errors(format, &fields, visitor.lang),
-    };
+    let input = request_input(&fields);
     let origin = visitor.citizen(hotline_domain::Channel::Open311);
     match hotline.open311_file(key_id, &input, &origin).await {
         Ok(filed) => list(
@@ -604,33 +590,20 @@ pub async fn post_requests(
 }
 
 /// The form's fields as a request: a name from `first_name`/`last_name` (none: anonymous),
-/// `lat`/`long` as numbers, `address_id` as a district code.
-fn request_input(fields: &HashMap<String, String>) -> Result<NewRequestInput, FieldErrors> {
+/// `lat`/`long` as the point (text that is no number is refused by the request's checks),
+/// `address_id` as a district code.
+fn request_input(fields: &HashMap<String, String>) -> NewRequestInput {
     let get = |k: &str| fields.get(k).map(|v| v.trim()).unwrap_or("");
-    let mut errors = FieldErrors::new();
-    let mut number = |field: &'static str| match get(field) {
-        "" => None,
-        raw => match raw.parse::<f64>() {
-            Ok(v) if v.is_finite() => Some(v),
-            _ => {
-                errors.add(field, Problem::Unknown);
-                None
-            }
-        },
-    };
-    let lat = number("lat");
-    let lon = number("long");
     let (first, last) = (get("first_name"), get("last_name"));
-    let cjk = |s: &str| !s.is_ascii();
     let name = match (first.is_empty(), last.is_empty()) {
         (true, true) => String::new(),
         (false, true) => first.to_string(),
         (true, false) => last.to_string(),
         // Chinese names are written family name first, without a space.
-        _ if cjk(first) || cjk(last) => format!("{last}{first}"),
+        _ if !first.is_ascii() || !last.is_ascii() => format!("{last}{first}"),
         _ => format!("{first} {last}"),
     };
-    errors.into_result(|| NewRequestInput {
+    NewRequestInput {
         category: get("service_code").to_string(),
         content: get("description").to_string(),
         anonymous: name.is_empty(),
@@ -638,9 +611,9 @@ fn request_input(fields: &HashMap<String, String>) -> Result<NewRequestInput, Fi
         phone: get("phone").to_string(),
         district: get("address_id").to_string(),
         address: get("address_string").to_string(),
-        lon,
-        lat,
-    })
+        lon: hotline_domain::coordinate_field(get("long")),
+        lat: hotline_domain::coordinate_field(get("lat")),
+    }
 }
 
 /// `GET /api/v1/api-keys`: every Open311 key issued, newest first (administrators).
